@@ -1,0 +1,165 @@
+"""RothC-26.3 for N sites at once: forward runs, exact equilibrium, its inverse, the official spin-up.
+
+Coleman & Jenkinson (1996) doi:10.1007/978-3-642-61094-3_17; numbers as the official code
+(Rothamsted-Models/RothC_Code). Pools in t C/ha, deficits in mm.
+"""
+
+import os
+
+import numpy as np
+
+from . import kernels
+from .constants import RATE_CONSTANTS, SPINUP_TOLERANCE
+from .inputs import Forcing, Prepared, Soil, prepare
+from .soil import iom_falloon, soc_with_falloon_iom
+from .state import Result, State, iom_c14
+
+#: Sites per parallel work item: small enough to keep a chunk's state in cache.
+CHUNK = int(os.environ.get("PERMILLE_ROTHC_CHUNK", 256))
+_K = np.array(RATE_CONSTANTS)
+
+
+def run(soil: Soil, forcing: Forcing, initial: State | None = None, *, output: str = "monthly") -> Result:
+    """Run RothC month by month from ``initial`` (default: empty active pools, SMD 0) through ``forcing``.
+
+    ``output``: ``"monthly"`` records every month, ``"yearly"`` every 12th month from the start (the
+    Decembers when the forcing starts in January), ``"final"`` only the last month. The final state
+    is always in ``Result.final``.
+    """
+    prep = prepare(soil, forcing)
+    state = _initial_state(prep, soil, initial)
+    t = np.arange(prep.n_months)
+    months = {"monthly": t, "yearly": t[11::12], "final": t[-1:]}.get(output)
+    if months is None:
+        raise ValueError(f"output must be 'monthly', 'yearly' or 'final', not {output!r}")
+    record = np.full(prep.n_months, -1, dtype=np.int64)
+    record[months] = np.arange(len(months))
+
+    n = prep.n_sites
+    pools, smd, co2 = state.pools.copy(), state.smd.copy(), np.zeros(n)
+    c14 = state.c14.copy() if prep.with_c14 else np.zeros((n, 4))
+    out = np.empty((kernels.N_OUT, len(months), n))
+    out_c14 = np.empty((4, len(months), n) if prep.with_c14 else (4, 0, 0))
+    kernels.simulate(*prep.forcing, *prep.soil, _K, pools, smd, co2, c14, prep.with_c14, record, out, out_c14, CHUNK)
+    return Result(
+        months=months,
+        out=out,
+        out_c14=out_c14 if prep.with_c14 else None,
+        inputs=prep.cumulative_input(months),
+        initial=state,
+        final=State(pools, state.iom, smd, c14 if prep.with_c14 else None),
+    )
+
+
+def equilibrium(soil: Soil, climate: Forcing, *, max_years: int = 10_000) -> State:
+    """The exact periodic steady state on 31 December of a repeated 12-month ``climate`` (and inputs).
+
+    What the official spin-up approaches after thousands of years, without iterating the pools: the
+    deficit's yearly cycle is found first (≤ ``max_years`` years, usually 2), then one year is an affine
+    map of the four pools, solved in closed form. IOM from ``soil.iom`` or, if ``None``, from Falloon's
+    equation on the equilibrium total.
+    """
+    prep = prepare(soil, climate, n_months=12)
+    x_plant, x_fym, c_plant, c_fym, smd = _annual_fixed_points(prep, max_years)
+    pools = x_plant + x_fym
+    iom = prep.iom if prep.iom is not None else iom_falloon(soc_with_falloon_iom(pools.sum(axis=1)))
+    return State(pools, iom, smd, c_plant + c_fym if prep.with_c14 else None)
+
+
+def inputs_for_stock(soil: Soil, climate: Forcing, soc, *, max_years: int = 10_000) -> tuple[np.ndarray, State]:
+    """The annual plant carbon input (t C/ha/yr) whose equilibrium SOC equals the observed ``soc``.
+
+    ``climate.plant_input`` gives the monthly pattern of the input (its scale is irrelevant), ``fym`` is
+    kept as given. The equilibrium is linear in the plant input, so the answer is closed form:
+    input = (SOC − IOM − SOC_fym) / SOC per unit input. IOM from ``soil.iom`` or, if ``None``,
+    0.049 × SOC^1.139 (Falloon et al. 1998). Returns the annual input (N,) and the equilibrium State.
+    """
+    prep = prepare(soil, climate, n_months=12)
+    check = prep.checker
+    soc = check.sites("soc", soc, prep.n_sites)
+    check.finite_range("soc", soc, 0.0, lo_open=True, unit="t C/ha")
+    check.raise_if_any()
+    pattern = np.broadcast_to(prep.forcing[4], (12, prep.n_sites)).sum(axis=0)
+    for n in np.flatnonzero(pattern <= 0):
+        check.add(f"plant_input: {check.site(n)}: the monthly pattern sums to 0; give its shape (any scale)")
+    check.raise_if_any()
+    x_plant, x_fym, c_plant, c_fym, smd = _annual_fixed_points(prep, max_years)
+    iom = prep.iom if prep.iom is not None else iom_falloon(soc)
+    scale = (soc - iom - x_fym.sum(axis=1)) / x_plant.sum(axis=1)
+    for n in np.flatnonzero(scale < 0):
+        check.add(
+            f"soc: {check.site(n)}: {soc[n]:g} t C/ha is below what IOM and manure alone sustain "
+            f"({soc[n] - scale[n] * x_plant[n].sum():g} t C/ha)"
+        )
+    check.raise_if_any()
+    pools = scale[:, None] * x_plant + x_fym
+    c14 = scale[:, None] * c_plant + c_fym if prep.with_c14 else None
+    return scale * pattern, State(pools, iom, smd, c14)
+
+
+def spin_up(
+    soil: Soil, climate: Forcing, *, tolerance: float = SPINUP_TOLERANCE, max_years: int = 1_000_000
+) -> tuple[State, np.ndarray]:
+    """The official iterative spin-up, kept for comparison with :func:`equilibrium`.
+
+    From empty pools and SMD 0, repeat the 12 months until total active carbon on 31 December changes
+    by ≤ ``tolerance`` t C/ha in a year. Returns the state and the number of months run per site.
+    """
+    prep = prepare(soil, climate, n_months=12)
+    if prep.iom is None:
+        prep.checker.add("iom: the official spin-up needs IOM given (or use equilibrium() with Falloon's IOM)")
+        prep.checker.raise_if_any()
+    state = State.empty(prep.iom, c14=prep.with_c14)
+    pools, smd = state.pools.copy(), state.smd.copy()
+    c14 = np.zeros((prep.n_sites, 4))
+    months = np.zeros(prep.n_sites, dtype=np.int64)
+    kernels.spin_up(
+        *prep.forcing, *prep.soil, _K, pools, smd, c14, prep.with_c14, float(tolerance), int(max_years), months
+    )
+    return State(pools, prep.iom, smd, c14 if prep.with_c14 else None), months
+
+
+def _annual_fixed_points(prep: Prepared, max_years: int):
+    """Equilibrium pools per site from the plant input and from the manure, their 14C ((N, 4) each),
+    and the deficit on 31 December of the yearly cycle (N,)."""
+    n = prep.n_sites
+    x_plant, x_fym, c_plant, c_fym = (np.zeros((n, 4)) for _ in range(4))
+    smd = np.zeros(n)
+    years = np.zeros(n, dtype=np.int64)
+    kernels.equilibrium(
+        *prep.forcing, *prep.soil, _K, smd, int(max_years), prep.with_c14,
+        x_plant, x_fym, c_plant, c_fym, years, CHUNK,
+    )  # fmt: skip
+    dead = ~np.isfinite(x_plant).all(axis=1) | ~np.isfinite(x_fym).all(axis=1)
+    for i in np.flatnonzero(dead):
+        prep.checker.add(
+            f"temperature: {prep.checker.site(i)}: below −5 °C in every month, so nothing decomposes "
+            "and no equilibrium exists"
+        )
+    prep.checker.raise_if_any()
+    return x_plant, x_fym, c_plant, c_fym, smd
+
+
+def _initial_state(prep: Prepared, soil: Soil, initial: State | None) -> State:
+    check = prep.checker
+    n = prep.n_sites
+    if initial is None:
+        if prep.iom is None:
+            check.add("iom: give Soil.iom, or start from a State (e.g. from equilibrium())")
+            check.raise_if_any()
+        return State.empty(prep.iom, c14=prep.with_c14)
+    if initial.pools.shape != (n, 4) or initial.smd.shape != (n,) or initial.iom.shape != (n,):
+        check.add(f"initial: state of {initial.n_sites} sites, forcing and soil have {n}")
+        check.raise_if_any()
+    check.finite_range("initial.pools", initial.pools, 0.0, unit="t C/ha")
+    check.finite_range("initial.iom", initial.iom, 0.0, unit="t C/ha")
+    check.finite_range("initial.smd", initial.smd, hi=0.0, unit="mm")
+    below = initial.smd < prep.smd_max - 1e-9
+    if below.any():
+        check.check("initial.smd", initial.smd, "mm is drier than the soil's maximum deficit", below, check.site_of)
+    if prep.iom is not None and not np.allclose(prep.iom, initial.iom, rtol=0, atol=0):
+        check.add("iom: Soil.iom differs from the initial state's IOM; give one of them")
+    if prep.with_c14 and initial.c14 is None:
+        check.add("initial.c14: radiocarbon is asked for (modern_percent) but the initial state has none")
+    check.raise_if_any()
+    return initial

@@ -1,0 +1,99 @@
+"""Boundary checks for RothC inputs: every problem is reported, naming the field, the site and the month."""
+
+from collections.abc import Sequence
+
+import numpy as np
+
+#: At most this many bad entries are listed per field; the rest are counted.
+MAX_LISTED = 10
+
+
+class RothCInputError(ValueError):
+    """Bad RothC input. ``problems`` lists every problem found, one line each."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"{len(problems)} problem(s) in the RothC input:\n{lines}")
+
+
+class Checker:
+    """Collects problems while arrays are shaped and checked; :meth:`raise_if_any` reports them all."""
+
+    def __init__(self, site_ids: Sequence[str] | None = None):
+        self.problems: list[str] = []
+        self.site_ids = None if site_ids is None else [str(s) for s in site_ids]
+
+    def site(self, n: int) -> str:
+        if self.site_ids is not None and n < len(self.site_ids):
+            return f"site {n} ({self.site_ids[n]!r})"
+        return f"site {n}"
+
+    def site_of(self, index: tuple[int, ...]) -> str:
+        """``where`` for a per-site array: names the site of the first index."""
+        return self.site(index[0]) if index else "value"
+
+    def add(self, problem: str) -> None:
+        self.problems.append(problem)
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise RothCInputError(self.problems)
+
+    def check(self, name, values, rule: str, bad: np.ndarray, where) -> None:
+        """Report the entries of ``values`` flagged in ``bad``; ``where(index)`` names an entry."""
+        idx = np.argwhere(bad)
+        for i in idx[:MAX_LISTED]:
+            i = tuple(int(j) for j in i)
+            self.add(f"{name}: {where(i)}: {float(values[i]):g} {rule}")
+        if len(idx) > MAX_LISTED:
+            self.add(f"{name}: … and {len(idx) - MAX_LISTED} more entries with the same problem")
+
+    def finite_range(self, name, values, lo=-np.inf, hi=np.inf, *, lo_open=False, unit="", where=None):
+        """Flag NaN/inf and values outside [lo, hi] (or (lo, hi] with ``lo_open``)."""
+        where = where or self.site_of
+        values = np.asarray(values, dtype=float)
+        nonfinite = ~np.isfinite(values)
+        if nonfinite.any():
+            self.check(name, values, "is not a finite number", nonfinite, where)
+        with np.errstate(invalid="ignore"):
+            low = values <= lo if lo_open else values < lo
+            out = (low | (values > hi)) & ~nonfinite
+        if out.any():
+            left = "(" if lo_open else "["
+            self.check(name, values, f"is outside {left}{lo:g}, {hi:g}]{' ' + unit if unit else ''}", out, where)
+
+    def sites(self, name: str, value, n_sites: int) -> np.ndarray:
+        """A per-site parameter as a contiguous float array (N,), broadcast from a scalar."""
+        a = np.asarray(value, dtype=float)
+        if a.ndim == 0:
+            return np.full(n_sites, float(a))
+        if a.shape != (n_sites,):
+            self.add(f"{name}: has shape {a.shape}, expected a scalar or one value per site ({n_sites},)")
+            return np.full(n_sites, np.nan)
+        return np.ascontiguousarray(a)
+
+    def monthly(self, name: str, value, n_months: int, n_sites: int) -> np.ndarray | None:
+        """A forcing as a 2-D array (months or 1, sites or 1), not yet broadcast; None if misshapen."""
+        a = np.asarray(value, dtype=float)
+        if a.ndim == 0:
+            return a.reshape(1, 1)
+        if a.ndim == 1 and len(a) == n_months:
+            return a[:, None]
+        if a.ndim == 2 and a.shape[0] == n_months and a.shape[1] in (1, n_sites):
+            return a
+        self.add(
+            f"{name}: has shape {a.shape}, expected a scalar, ({n_months},) months, "
+            f"or ({n_months}, {n_sites}) months × sites"
+        )
+        return None
+
+    def month_site(self, a: np.ndarray, first_month: int = 0):
+        """``where`` for a 2-D forcing: names the month (1-based) and, if per site, the site."""
+
+        def where(i):
+            t, n = i
+            month = f"month {first_month + t + 1}"
+            return month if a.shape[1] == 1 else f"{month}, {self.site(n)}"
+
+        return where

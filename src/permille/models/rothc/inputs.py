@@ -61,12 +61,12 @@ class Forcing:
 
 @dataclass(frozen=True)
 class Prepared:
-    """Checked inputs in kernel form: forcings (months, N) views, soil parameters (N,)."""
+    """Checked inputs in kernel order and form: each forcing a C-contiguous array (months or 1, N or 1)."""
 
     n_months: int
     n_sites: int
-    forcing: tuple  # temp, rain, evap, pc, plant, dpm_frac, rpm_frac, fym, modern — in kernel order
-    soil: tuple  # f_bio, f_hum, smd_max, smd_1bar, smd_15bar, smd_bare, rm_min — in kernel order
+    forcing: tuple  # temp, rain, evap, pc, plant, dpm_frac, rpm_frac, fym, modern: (months or 1, N or 1)
+    soil: tuple  # f_bio, f_hum, smd_max, smd_1bar, smd_bare, rm_min: (N,)
     iom: np.ndarray | None
     with_c14: bool
     carbon_input: np.ndarray  # plant + manure, t C/ha/month, (months or 1, N or 1) before broadcasting
@@ -150,9 +150,6 @@ def prepare(soil: Soil, forcing: Forcing, *, n_months: int | None = None, first_
         arrays[name] = a
     check.raise_if_any()
 
-    def full(a):
-        return np.broadcast_to(a, (n_months, n_sites))
-
     ratio = arrays["dpm_rpm"]
     plant = arrays["plant_input"]
     modern = arrays.get("modern_percent", np.zeros((1, 1))) / 100.0
@@ -161,18 +158,21 @@ def prepare(soil: Soil, forcing: Forcing, *, n_months: int | None = None, first_
     return Prepared(
         n_months=n_months,
         n_sites=n_sites,
-        forcing=(
-            full(arrays["temperature"]),
-            full(arrays["rain"]),
-            full(arrays["evaporation"]),
-            full(arrays["plant_cover"]),
-            full(plant),
-            full(ratio / (ratio + 1.0)),
-            full(1.0 / (ratio + 1.0)),
-            full(arrays["fym"]),
-            full(modern),
+        forcing=tuple(
+            np.ascontiguousarray(a)
+            for a in (
+                arrays["temperature"],
+                arrays["rain"],
+                arrays["evaporation"],
+                arrays["plant_cover"],
+                plant,
+                ratio / (ratio + 1.0),
+                1.0 / (ratio + 1.0),
+                arrays["fym"],
+                modern,
+            )
         ),
-        soil=(f_bio, f_hum, smd_max, smd_1bar, smd_max, smd_bare, np.full(n_sites, RM_MOIST_MIN)),
+        soil=(f_bio, f_hum, smd_max, smd_1bar, smd_bare, np.full(n_sites, RM_MOIST_MIN)),
         iom=iom,
         with_c14=forcing.modern_percent is not None,
         carbon_input=plant + arrays["fym"],

@@ -9,14 +9,13 @@ import os
 import numpy as np
 
 from . import kernels
-from .constants import RATE_CONSTANTS, SPINUP_TOLERANCE
+from .constants import SPINUP_TOLERANCE
 from .inputs import Forcing, Prepared, Soil, prepare
 from .soil import iom_falloon, soc_with_falloon_iom
 from .state import Result, State, iom_c14
 
 #: Sites per parallel work item: small enough to keep a chunk's state in cache.
-CHUNK = int(os.environ.get("PERMILLE_ROTHC_CHUNK", 256))
-_K = np.array(RATE_CONSTANTS)
+CHUNK = int(os.environ.get("PERMILLE_ROTHC_CHUNK", 1024))
 
 
 def run(soil: Soil, forcing: Forcing, initial: State | None = None, *, output: str = "monthly") -> Result:
@@ -37,10 +36,10 @@ def run(soil: Soil, forcing: Forcing, initial: State | None = None, *, output: s
 
     n = prep.n_sites
     pools, smd, co2 = state.pools.copy(), state.smd.copy(), np.zeros(n)
-    c14 = state.c14.copy() if prep.with_c14 else np.zeros((n, 4))
+    c14 = state.c14.copy() if prep.with_c14 else np.zeros((4, n))
     out = np.empty((kernels.N_OUT, len(months), n))
     out_c14 = np.empty((4, len(months), n) if prep.with_c14 else (4, 0, 0))
-    kernels.simulate(*prep.forcing, *prep.soil, _K, pools, smd, co2, c14, prep.with_c14, record, out, out_c14, CHUNK)
+    kernels.simulate(*prep.forcing, *prep.soil, pools, smd, co2, c14, prep.with_c14, record, out, out_c14, CHUNK)
     return Result(
         months=months,
         out=out,
@@ -62,7 +61,7 @@ def equilibrium(soil: Soil, climate: Forcing, *, max_years: int = 10_000) -> Sta
     prep = prepare(soil, climate, n_months=12)
     x_plant, x_fym, c_plant, c_fym, smd = _annual_fixed_points(prep, max_years)
     pools = x_plant + x_fym
-    iom = prep.iom if prep.iom is not None else iom_falloon(soc_with_falloon_iom(pools.sum(axis=1)))
+    iom = prep.iom if prep.iom is not None else iom_falloon(soc_with_falloon_iom(pools.sum(axis=0)))
     return State(pools, iom, smd, c_plant + c_fym if prep.with_c14 else None)
 
 
@@ -79,21 +78,21 @@ def inputs_for_stock(soil: Soil, climate: Forcing, soc, *, max_years: int = 10_0
     soc = check.sites("soc", soc, prep.n_sites)
     check.finite_range("soc", soc, 0.0, lo_open=True, unit="t C/ha")
     check.raise_if_any()
-    pattern = np.broadcast_to(prep.forcing[4], (12, prep.n_sites)).sum(axis=0)
+    pattern = np.broadcast_to(prep.forcing[4], (12, prep.n_sites)).sum(axis=0)  # t C/ha/yr
     for n in np.flatnonzero(pattern <= 0):
         check.add(f"plant_input: {check.site(n)}: the monthly pattern sums to 0; give its shape (any scale)")
     check.raise_if_any()
     x_plant, x_fym, c_plant, c_fym, smd = _annual_fixed_points(prep, max_years)
     iom = prep.iom if prep.iom is not None else iom_falloon(soc)
-    scale = (soc - iom - x_fym.sum(axis=1)) / x_plant.sum(axis=1)
+    scale = (soc - iom - x_fym.sum(axis=0)) / x_plant.sum(axis=0)
     for n in np.flatnonzero(scale < 0):
         check.add(
             f"soc: {check.site(n)}: {soc[n]:g} t C/ha is below what IOM and manure alone sustain "
-            f"({soc[n] - scale[n] * x_plant[n].sum():g} t C/ha)"
+            f"({soc[n] - scale[n] * x_plant[:, n].sum():g} t C/ha)"
         )
     check.raise_if_any()
-    pools = scale[:, None] * x_plant + x_fym
-    c14 = scale[:, None] * c_plant + c_fym if prep.with_c14 else None
+    pools = scale * x_plant + x_fym
+    c14 = scale * c_plant + c_fym if prep.with_c14 else None
     return scale * pattern, State(pools, iom, smd, c14)
 
 
@@ -111,33 +110,33 @@ def spin_up(
         prep.checker.raise_if_any()
     state = State.empty(prep.iom, c14=prep.with_c14)
     pools, smd = state.pools.copy(), state.smd.copy()
-    c14 = np.zeros((prep.n_sites, 4))
+    c14 = np.zeros((4, prep.n_sites))
     months = np.zeros(prep.n_sites, dtype=np.int64)
     kernels.spin_up(
-        *prep.forcing, *prep.soil, _K, pools, smd, c14, prep.with_c14, float(tolerance), int(max_years), months
+        *prep.forcing, *prep.soil, pools, smd, c14, prep.with_c14, float(tolerance), int(max_years), months
     )
     return State(pools, prep.iom, smd, c14 if prep.with_c14 else None), months
 
 
 def _annual_fixed_points(prep: Prepared, max_years: int):
-    """Equilibrium pools per site from the plant input and from the manure, their 14C ((N, 4) each),
-    and the deficit on 31 December of the yearly cycle (N,)."""
+    """Equilibrium pools from the plant input and from the manure, their 14C ((4, N) each), and the
+    deficit on 31 December of the yearly cycle (N,)."""
     n = prep.n_sites
     x_plant, x_fym, c_plant, c_fym = (np.zeros((n, 4)) for _ in range(4))
     smd = np.zeros(n)
     years = np.zeros(n, dtype=np.int64)
     kernels.equilibrium(
-        *prep.forcing, *prep.soil, _K, smd, int(max_years), prep.with_c14,
-        x_plant, x_fym, c_plant, c_fym, years, CHUNK,
-    )  # fmt: skip
-    dead = ~np.isfinite(x_plant).all(axis=1) | ~np.isfinite(x_fym).all(axis=1)
-    for i in np.flatnonzero(dead):
-        prep.checker.add(
-            f"temperature: {prep.checker.site(i)}: below −5 °C in every month, so nothing decomposes "
-            "and no equilibrium exists"
-        )
+        *prep.forcing, *prep.soil, smd, int(max_years), prep.with_c14, x_plant, x_fym, c_plant, c_fym, years, CHUNK
+    )
+    frozen = ~np.isfinite(x_plant).all(axis=1) | ~np.isfinite(x_fym).all(axis=1)
+    if frozen.any():
+        temperature = np.broadcast_to(prep.forcing[0], (12, n)).max(axis=0)
+        prep.checker.check(
+            "temperature", temperature, "°C is the warmest month: below −5 °C nothing decomposes and no "
+            "equilibrium exists", frozen, prep.checker.site_of,
+        )  # fmt: skip
     prep.checker.raise_if_any()
-    return x_plant, x_fym, c_plant, c_fym, smd
+    return x_plant.T.copy(), x_fym.T.copy(), c_plant.T.copy(), c_fym.T.copy(), smd
 
 
 def _initial_state(prep: Prepared, soil: Soil, initial: State | None) -> State:
@@ -148,7 +147,7 @@ def _initial_state(prep: Prepared, soil: Soil, initial: State | None) -> State:
             check.add("iom: give Soil.iom, or start from a State (e.g. from equilibrium())")
             check.raise_if_any()
         return State.empty(prep.iom, c14=prep.with_c14)
-    if initial.pools.shape != (n, 4) or initial.smd.shape != (n,) or initial.iom.shape != (n,):
+    if initial.pools.shape != (4, n) or initial.smd.shape != (n,) or initial.iom.shape != (n,):
         check.add(f"initial: state of {initial.n_sites} sites, forcing and soil have {n}")
         check.raise_if_any()
     check.finite_range("initial.pools", initial.pools, 0.0, unit="t C/ha")

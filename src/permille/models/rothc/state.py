@@ -30,8 +30,8 @@ def iom_c14(iom):
 class State:
     """The state of N sites at the end of a month.
 
-    pools: (N, 4) DPM, RPM, BIO, HUM, t C/ha. iom: (N,) inert organic matter, t C/ha.
-    smd: (N,) topsoil moisture deficit, mm (≤ 0). c14: (N, 4) 14C content of the pools, t C/ha of
+    pools: (4, N) DPM, RPM, BIO, HUM, t C/ha. iom: (N,) inert organic matter, t C/ha.
+    smd: (N,) topsoil moisture deficit, mm (≤ 0). c14: (4, N) 14C content of the pools, t C/ha of
     modern-equivalent carbon, or ``None`` when radiocarbon is not tracked.
     """
 
@@ -45,7 +45,7 @@ class State:
         """No carbon in the active pools and a soil at field capacity: where the official spin-up starts."""
         iom = np.atleast_1d(np.asarray(iom, dtype=float))
         n = len(iom)
-        return cls(np.zeros((n, 4)), iom, np.zeros(n), np.zeros((n, 4)) if c14 else None)
+        return cls(np.zeros((4, n)), iom, np.zeros(n), np.zeros((4, n)) if c14 else None)
 
     @property
     def n_sites(self) -> int:
@@ -54,7 +54,7 @@ class State:
     @property
     def active(self) -> np.ndarray:
         """Carbon in DPM + RPM + BIO + HUM, t C/ha, (N,)."""
-        return self.pools.sum(axis=1)
+        return self.pools.sum(axis=0)
 
     @property
     def soc(self) -> np.ndarray:
@@ -63,7 +63,7 @@ class State:
 
     def age(self) -> dict[str, np.ndarray]:
         """Radiocarbon age of each pool and of the total (``"SOC"``), yr."""
-        return _ages(self.pools.T, self.c14.T, self.iom)
+        return _ages(self.pools, self.c14, self.iom)
 
 
 def _ages(pools, c14, iom) -> dict[str, np.ndarray]:

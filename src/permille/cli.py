@@ -1,2 +1,148 @@
+"""The ``permille`` command line."""
+
+from importlib.resources import as_file, files
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
 import typer
-app = typer.Typer()
+from rich.console import Console
+from rich.table import Table
+
+from .io import rothc_files
+from .models import rothc
+
+app = typer.Typer(
+    help="permille — soil organic carbon for the «4 per 1000» Initiative: measure, model, map, verify, report.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
+rothc_app = typer.Typer(
+    help="RothC-26.3, the Rothamsted soil carbon model (t C/ha, monthly), compatible with the official files.",
+    no_args_is_help=True,
+)
+app.add_typer(rothc_app, name="rothc")
+console = Console()
+
+EXAMPLE = files("permille") / "data" / "rothc" / "RothC_input.dat"
+
+InputFile = Annotated[
+    Path,
+    typer.Argument(help="An official RothC input file (RothC_input.dat, R v2.0.0 or Python/Fortran layout)."),
+]
+SpinUp = Annotated[
+    str,
+    typer.Option(
+        help="'official': iterate the first 12 months until |ΔSOC| ≤ 1e-6 t C/ha/yr, as the official code "
+        "(identical results); 'exact': start from the exact periodic equilibrium."
+    ),
+]
+
+
+def _fail(error: Exception) -> None:
+    console.print(f"[bold red]error:[/] {error}", highlight=False)
+    raise typer.Exit(2)
+
+
+def _read(path: Path) -> rothc_files.RothCInput:
+    try:
+        return rothc_files.read_input(path)
+    except rothc_files.RothCFileError as e:
+        _fail(e)
+
+
+def _pools_table(title: str, states: dict[str, rothc.State]) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("t C/ha")
+    for name in states:
+        table.add_column(name, justify="right")
+    rows = {pool: [s.pools[i, 0] for s in states.values()] for i, pool in enumerate(rothc.POOLS)}
+    rows["IOM"] = [s.iom[0] for s in states.values()]
+    rows["SOC"] = [s.soc[0] for s in states.values()]
+    for name, values in rows.items():
+        table.add_row(name, *(f"{v:.4f}" for v in values), style="bold" if name == "SOC" else None)
+    return table
+
+
+def _run_file(path: Path, out: Path, spin_up: str, plot: bool) -> rothc_files.RothCRun:
+    from .io.rothc_plot import plot_run
+
+    data = _read(path)
+    try:
+        run = rothc_files.run_input(data, spin_up=spin_up)
+    except (rothc.RothCInputError, ValueError) as e:
+        _fail(e)
+    written = rothc_files.write_results(run, out)
+    if plot:
+        written.append(plot_run(run, out / "soc.png"))
+    r = run.result
+    (y0, m0), (y1, m1) = data.months[["year", "month"]].iloc[[12, data.nsteps - 1]].to_numpy()
+    years = (data.nsteps - 12) / 12
+    change = r.soc[-1, 0] - r.initial.soc[0]
+    console.print(
+        f"[bold]{path}[/] — clay {data.clay:g} %, depth {data.depth:g} cm, IOM {data.iom:g} t C/ha; "
+        f"{data.nsteps - 12} months {y0}-{m0:02d} … {y1}-{m1:02d}"
+    )
+    spun = f"{run.spinup_months} months of official spin-up" if run.spinup_months else "exact equilibrium"
+    console.print(f"start: {spun}; SOC {r.initial.soc[0]:.4f} t C/ha")
+    console.print(
+        f"end:   SOC {r.soc[-1, 0]:.4f} t C/ha, change {change:+.4f} t C/ha ({change / years:+.4f} t C/ha/yr, "
+        f"{change / r.initial.soc[0] / years * 1000:+.2f} ‰/yr); inputs {r.inputs[-1, 0]:.2f}, "
+        f"CO2-C {r.co2[-1, 0]:.2f} t C/ha; mass-balance residual {abs(r.mass_balance_residual()[-1, 0]):.1e}"
+    )
+    for p in written:
+        console.print(f"wrote {p}")
+    return run
+
+
+@rothc_app.command("run")
+def rothc_run(
+    input_file: InputFile,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the result tables (and plot).")] = Path(
+        "results"
+    ),
+    spin_up: SpinUp = "official",
+    plot: Annotated[bool, typer.Option(help="Also draw soc.png.")] = True,
+) -> None:
+    """Run an official RothC input file and write the official month/year result tables."""
+    _run_file(input_file, out, spin_up, plot)
+
+
+@rothc_app.command("equilibrium")
+def rothc_equilibrium(
+    input_file: InputFile,
+    soc: Annotated[
+        float | None,
+        typer.Option(help="Observed SOC, t C/ha: also solve for the annual plant input that sustains it."),
+    ] = None,
+) -> None:
+    """Equilibrium of a file's first 12 months: exact solution next to the official iterative spin-up."""
+    data = _read(input_file)
+    climate = data.forcing(slice(0, 12))
+    try:
+        exact = rothc.equilibrium(data.soil, climate)
+        official, months = rothc.spin_up(data.soil, climate)
+        states = {"exact": exact, f"spin-up ({months[0]} months)": official}
+        if soc is not None:
+            annual, matched = rothc.inputs_for_stock(data.soil, climate, soc)
+            states[f"SOC {soc:g}"] = matched
+    except rothc.RothCInputError as e:
+        _fail(e)
+    console.print(_pools_table(f"Equilibrium on 31 December — {input_file}", states))
+    gap = np.abs(exact.pools - official.pools).max()
+    console.print(f"largest pool difference exact − spin-up: {gap:.2e} t C/ha (the spin-up's own convergence)")
+    if soc is not None:
+        console.print(f"plant input that sustains SOC {soc:g} t C/ha: [bold]{annual[0]:.4f} t C/ha/yr[/]")
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the results.")] = Path("results"),
+) -> None:
+    """Run the bundled official RothC example (Rothamsted Hoosfield, 1939–2007) and write tables and a plot."""
+    with as_file(EXAMPLE) as path:
+        _run_file(path, out, "official", plot=True)
+
+
+if __name__ == "__main__":
+    app()

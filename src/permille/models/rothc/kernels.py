@@ -87,8 +87,8 @@ def moisture_step(smd, rain, evap, pc, smd_max, smd_1bar, smd_bare, rm_min):
 @njit(inline="always", **_OPTS)
 def retention(rate):
     """Fractions of DPM, RPM, BIO, HUM left after a month at combined rate modifier ``rate`` = a·b·c:
-    exp(−rate·k·1/12). ``rate`` ≤ 0.98 × 12 for temperatures up to 60 °C keeps every argument within
-    [−1, 0] (DPM's is scaled by 1/16 and squared four times)."""
+    exp(−rate·k/12). Exact for ``rate`` ≤ 18 (every argument within [−1, 0]; DPM's is scaled by 1/16 and
+    squared four times); temperatures up to 60 °C give at most 9.8."""
     x = rate * TSTEP
     e_d = exp_unit(-x * (K_DPM / 16.0))
     e_d = e_d * e_d

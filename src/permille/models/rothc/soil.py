@@ -57,11 +57,11 @@ def iom_falloon(soc):
 def soc_with_falloon_iom(active):
     """Total SOC S (t C/ha) with S = active + 0.049 S^1.139, for active-pool carbon ``active`` (t C/ha).
 
-    Newton's method from S = active; g(S) = S − 0.049 S^1.139 − active is increasing and convex
-    below for any agricultural stock, so it converges to machine precision in a few steps.
+    Newton's method from S = active: g(S) = S − 0.049 S^1.139 − active is increasing and concave for any
+    soil stock (S < 10⁸ t C/ha) and negative at the start, so the iterates rise monotonically to the root.
     """
     active = np.asarray(active, dtype=float)
-    s = np.maximum(active, 1e-12)
+    s = np.where(active > 0, active, 1.0)
     for _ in range(100):
         step = (s - iom_falloon(s) - active) / (1.0 - FALLOON_A * FALLOON_B * s ** (FALLOON_B - 1.0))
         s = s - step

@@ -43,7 +43,10 @@ def test_moisture_deficit_reproduces_table_2_of_the_description():
     table = pd.read_csv(shared_path("reference/rothc/tsmd_example_rothamsted_table2.csv"), comment="#")
     soil = rothc.Soil(clay=23.4, depth=23.0, iom=0.0)
     forcing = rothc.Forcing(
-        temperature=10.0, rain=table.rain_mm.to_numpy(), evaporation=table.open_pan_evap_mm.to_numpy(), plant_cover=1
+        temperature=10.0,
+        rain=table.rain_mm.to_numpy(),
+        evaporation=table.open_pan_evap_mm.to_numpy(),
+        plant_cover=1,
     )
     result = rothc.run(soil, forcing)
     np.testing.assert_allclose(result.smd[:, 0], table.acc_TSMD_mm, atol=0.006)
@@ -54,7 +57,9 @@ def test_moisture_deficit_reproduces_table_2_of_the_description():
 
 def test_one_month_of_the_hoosfield_worked_example():
     """RothC_description.pdf 2.2: 31 Dec 1851 → 31 Jan 1852 at a·b·c = 0.3561 with no input."""
-    ex = pd.read_csv(shared_path("reference/rothc/hoosfield_worked_example_from_RothC_description.csv"), comment="#")
+    ex = pd.read_csv(
+        shared_path("reference/rothc/hoosfield_worked_example_from_RothC_description.csv"), comment="#"
+    )
     ex = ex.set_index("pool")
     pools = ex.loc[["DPM", "RPM", "BIO", "HUM"]]
     c = [np.array([v]) for v in pools.C_31Dec1851_t_ha]
@@ -77,7 +82,10 @@ def test_compiled_engine_equals_the_plain_python_statement_of_the_equations():
     temp = rng.uniform(-20, 40, (months, n))
     rain, evap = rng.uniform(0, 300, (months, n)), rng.uniform(-5, 250, (months, n))
     pc = rng.integers(0, 2, (months, n)).astype(float)
-    plant, fym = rng.uniform(0, 1, (months, n)), rng.uniform(0, 0.5, (months, n)) * (rng.random((months, n)) < 0.2)
+    plant, fym = (
+        rng.uniform(0, 1, (months, n)),
+        rng.uniform(0, 0.5, (months, n)) * (rng.random((months, n)) < 0.2),
+    )
     ratio = rng.uniform(0.1, 3, (months, n))
     start = rng.uniform(0, 20, (4, n))
     soil = rothc.Soil(clay=clay, depth=depth, iom=1.0)
@@ -85,7 +93,11 @@ def test_compiled_engine_equals_the_plain_python_statement_of_the_equations():
     got = rothc.run(soil, forcing, rothc.State(start, np.ones(n), np.zeros(n)))
     for i in range(n):
         history, smd = plain.run(
-            list(start[:, i]), 0.0, clay[i], depth[i], *(a[:, i] for a in (temp, rain, evap, pc, plant, fym, ratio))
+            list(start[:, i]),
+            0.0,
+            clay[i],
+            depth[i],
+            *(a[:, i] for a in (temp, rain, evap, pc, plant, fym, ratio)),
         )
         np.testing.assert_allclose(got.pools[:, :, i].T, history, rtol=1e-12, atol=1e-13)
         assert got.final.smd[i] == pytest.approx(smd, abs=1e-12)

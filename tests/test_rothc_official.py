@@ -19,7 +19,11 @@ def _compare(got: pd.DataFrame, expected: pd.DataFrame, case: dict) -> None:
     for column in expected.columns:
         tolerance = case["delta14c_tolerance"] if column == "deltaC" else case["tolerance"]
         np.testing.assert_allclose(
-            got[column].to_numpy(float), expected[column].to_numpy(float), rtol=0, atol=tolerance, err_msg=column
+            got[column].to_numpy(float),
+            expected[column].to_numpy(float),
+            rtol=0,
+            atol=tolerance,
+            err_msg=column,
         )
 
 

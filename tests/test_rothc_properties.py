@@ -16,7 +16,9 @@ def _values(shape, lo, hi):
 def cases(draw, months=None):
     n = draw(st.integers(1, 5))
     t = months or draw(st.integers(1, 36))
-    soil = rothc.Soil(clay=draw(_values(n, 0, 100)), depth=draw(_values(n, 1, 100)), iom=draw(_values(n, 0, 10)))
+    soil = rothc.Soil(
+        clay=draw(_values(n, 0, 100)), depth=draw(_values(n, 1, 100)), iom=draw(_values(n, 0, 10))
+    )
     forcing = rothc.Forcing(
         temperature=draw(_values((t, n), -40, 45)),
         rain=draw(_values((t, n), 0, 1000)),
@@ -27,7 +29,9 @@ def cases(draw, months=None):
         dpm_rpm=draw(_values((t, n), 0.05, 5)),
         modern_percent=draw(_values((t, n), 80, 200)),
     )
-    start = rothc.State(draw(_values((4, n), 0, 100)), np.asarray(soil.iom), np.zeros(n), draw(_values((4, n), 0, 100)))
+    start = rothc.State(
+        draw(_values((4, n), 0, 100)), np.asarray(soil.iom), np.zeros(n), draw(_values((4, n), 0, 100))
+    )
     return soil, forcing, start
 
 
@@ -62,7 +66,9 @@ def test_a_vectorised_run_equals_each_site_run_alone(case):
         alone = rothc.run(
             rothc.Soil(*(np.asarray(v)[i : i + 1] for v in (soil.clay, soil.depth, soil.iom))),
             rothc.Forcing(*(np.asarray(getattr(forcing, f))[:, i] for f in forcing.__dataclass_fields__)),
-            rothc.State(start.pools[:, i : i + 1], start.iom[i : i + 1], start.smd[i : i + 1], start.c14[:, i : i + 1]),
+            rothc.State(
+                start.pools[:, i : i + 1], start.iom[i : i + 1], start.smd[i : i + 1], start.c14[:, i : i + 1]
+            ),
         )
         np.testing.assert_array_equal(together.out[:, :, i], alone.out[:, :, 0])
         np.testing.assert_array_equal(together.out_c14[:, :, i], alone.out_c14[:, :, 0])
@@ -82,7 +88,9 @@ def test_equilibrium_is_a_fixed_point_linear_in_the_input(case, factor):
     scaled = rothc.Forcing(
         **{**warm.__dict__, "plant_input": warm.plant_input * factor, "fym": warm.fym * factor}
     )
-    np.testing.assert_allclose(rothc.equilibrium(soil, scaled).pools, eq.pools * factor, rtol=1e-10, atol=1e-13)
+    np.testing.assert_allclose(
+        rothc.equilibrium(soil, scaled).pools, eq.pools * factor, rtol=1e-10, atol=1e-13
+    )
 
 
 @settings(max_examples=100, deadline=None)

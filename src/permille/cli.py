@@ -22,7 +22,7 @@ rothc_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(rothc_app, name="rothc")
-console = Console()
+console = Console(soft_wrap=True)
 
 EXAMPLE = files("permille") / "data" / "rothc" / "RothC_input.dat"
 
@@ -130,7 +130,9 @@ def rothc_equilibrium(
         _fail(e)
     console.print(_pools_table(f"Equilibrium on 31 December — {input_file}", states))
     gap = np.abs(exact.pools - official.pools).max()
-    console.print(f"largest pool difference exact − spin-up: {gap:.2e} t C/ha (the spin-up's own convergence)")
+    console.print(
+        f"largest pool difference exact − spin-up: {gap:.2e} t C/ha (the spin-up's own convergence)"
+    )
     if soc is not None:
         console.print(f"plant input that sustains SOC {soc:g} t C/ha: [bold]{annual[0]:.4f} t C/ha/yr[/]")
 

@@ -40,7 +40,10 @@ class RothCInput:
     @property
     def soil(self) -> rothc.Soil:
         return rothc.Soil(
-            clay=self.clay, depth=self.depth, iom=self.iom, bare_rule={1: "classic", 2: "15bar"}[self.opt_smdbare]
+            clay=self.clay,
+            depth=self.depth,
+            iom=self.iom,
+            bare_rule={1: "classic", 2: "15bar"}[self.opt_smdbare],
         )
 
     def forcing(self, rows: slice) -> rothc.Forcing:
@@ -64,7 +67,9 @@ def _header_values(lines, names: tuple[str, ...], path) -> tuple[int, dict[str, 
         lower = [t.lower() for t in tokens]
         if lower and lower[0] == names[0] and set(names) <= set(lower):
             if i + 1 >= len(lines):
-                raise RothCFileError(f"{path}: line {i + 1}: header '{line.strip()}' has no line of values below it")
+                raise RothCFileError(
+                    f"{path}: line {i + 1}: header '{line.strip()}' has no line of values below it"
+                )
             values = lines[i + 1].replace(",", " ").split()
             return i, dict(zip([t.lower() for t in tokens], values, strict=False))
     return None
@@ -83,7 +88,9 @@ def read_input(path: str | Path) -> RothCInput:
     soil = _header_values(lines, ("clay", "depth", "iom", "nsteps"), path)
     table = _header_values(lines, ("year", "month"), path)
     if soil is None or table is None:
-        raise RothCFileError(f"{path}: not a RothC input file: no header lines 'clay depth iom nsteps' and 'year month …'")
+        raise RothCFileError(
+            f"{path}: not a RothC input file: no header lines 'clay depth iom nsteps' and 'year month …'"
+        )
 
     def number(values, key, line_no, kind=float):
         if key not in values:
@@ -117,7 +124,9 @@ def read_input(path: str | Path) -> RothCInput:
         if not tokens:
             continue
         if len(tokens) != len(MONTH_COLUMNS):
-            problems.append(f"line {i}: {len(tokens)} values, expected {len(MONTH_COLUMNS)} ({' '.join(MONTH_COLUMNS)})")
+            problems.append(
+                f"line {i}: {len(tokens)} values, expected {len(MONTH_COLUMNS)} ({' '.join(MONTH_COLUMNS)})"
+            )
             continue
         row = []
         for name, token in zip(MONTH_COLUMNS, tokens, strict=True):
@@ -132,7 +141,9 @@ def read_input(path: str | Path) -> RothCInput:
     elif isinstance(nsteps, int) and len(rows) < nsteps:
         problems.append(f"nsteps = {nsteps} but the file has {len(rows)} monthly rows")
     if problems:
-        raise RothCFileError(f"{path}: {len(problems)} problem(s):\n" + "\n".join(f"  - {p}" for p in problems))
+        raise RothCFileError(
+            f"{path}: {len(problems)} problem(s):\n" + "\n".join(f"  - {p}" for p in problems)
+        )
 
     months = pd.DataFrame(rows[:nsteps], columns=list(MONTH_COLUMNS))
     months[["year", "month"]] = months[["year", "month"]].astype(int)
@@ -239,7 +250,9 @@ def year_table(run: RothCRun) -> pd.DataFrame:
         "deltaC": rothc.delta14c(start.age()["SOC"])[0],
     }
     if run.input.layout == "Py":
-        first = {k.replace("Bio", "BIO").replace("Hum", "HUM"): v for k, v in first.items() if k != "CO2_t_C_ha"}
+        first = {
+            k.replace("Bio", "BIO").replace("Hum", "HUM"): v for k, v in first.items() if k != "CO2_t_C_ha"
+        }
     columns = list(first)
     return pd.concat([pd.DataFrame([first]), december[columns]], ignore_index=True)
 
@@ -249,7 +262,9 @@ def write_results(run: RothCRun, out_dir: str | Path) -> list[Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     r_layout = run.input.layout == "R"
-    names = ("month_results.out", "year_results.out") if r_layout else ("month_results.csv", "year_results.csv")
+    names = (
+        ("month_results.out", "year_results.out") if r_layout else ("month_results.csv", "year_results.csv")
+    )
     paths = [out_dir / n for n in names]
     for table, path in zip((month_table(run), year_table(run)), paths, strict=True):
         with path.open("w", newline="") as f:

@@ -13,7 +13,7 @@ RothC_R, RothC_Py), whose example outputs the tests reproduce to 1e-9 t C/ha.
 ...     plant_input=[0, 0, 0, 0, 0, 0, 0, 1.7, 0, 0, 0, 0])
 >>> start = rothc.equilibrium(soil, climate)
 >>> start.soc.round(2).tolist()
-[31.62, 37.16]
+[42.74, 44.39]
 """
 
 from .constants import POOLS, RATE_CONSTANTS

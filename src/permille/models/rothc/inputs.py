@@ -79,7 +79,9 @@ class Prepared:
     def cumulative_input(self, rows: np.ndarray) -> np.ndarray:
         """Plant + manure carbon added from the first month up to each month in ``rows``, t C/ha, (R, N)."""
         monthly = np.broadcast_to(self.carbon_input, (self.n_months, self.carbon_input.shape[1]))
-        return np.ascontiguousarray(np.broadcast_to(np.cumsum(monthly, axis=0)[rows], (len(rows), self.n_sites)))
+        return np.ascontiguousarray(
+            np.broadcast_to(np.cumsum(monthly, axis=0)[rows], (len(rows), self.n_sites))
+        )
 
 
 def _length(value, axis: int) -> int | None:
@@ -106,7 +108,9 @@ def prepare(soil: Soil, forcing: Forcing, *, n_months: int | None = None, first_
     if forcing.modern_percent is not None:
         fields["modern_percent"] = forcing.modern_percent
 
-    site_lengths = {name: _length(v, 0) for name, v in (("clay", soil.clay), ("depth", soil.depth), ("iom", soil.iom))}
+    site_lengths = {
+        name: _length(v, 0) for name, v in (("clay", soil.clay), ("depth", soil.depth), ("iom", soil.iom))
+    }
     site_lengths |= {name: _length(v, 1) for name, v in fields.items()}
     n_sites = max([n for n in site_lengths.values() if n and n > 1] or [1])
     lengths = {name: _length(v, 0) for name, v in fields.items()}

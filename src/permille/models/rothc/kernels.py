@@ -348,7 +348,14 @@ def equilibrium(
                 for t in range(12):
                     p = _at(pc, t, n)
                     s, rm_m = moisture_step(
-                        s, _at(rain, t, n), _at(evap, t, n), p, smd_max[n], smd_1bar[n], smd_bare[n], rm_min[n]
+                        s,
+                        _at(rain, t, n),
+                        _at(evap, t, n),
+                        p,
+                        smd_max[n],
+                        smd_1bar[n],
+                        smd_bare[n],
+                        rm_min[n],
                     )
                     rm_c = RM_PC_COVERED if p > 0.5 else RM_PC_BARE
                     rates[t] = rm_temperature(_at(temp, t, n)) * rm_m * rm_c

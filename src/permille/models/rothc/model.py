@@ -12,7 +12,7 @@ from . import kernels
 from .constants import SPINUP_TOLERANCE
 from .inputs import Forcing, Prepared, Soil, prepare
 from .soil import iom_falloon, soc_with_falloon_iom
-from .state import Result, State, iom_c14
+from .state import Result, State
 
 #: Sites per parallel work item: small enough to keep a chunk's state in cache.
 CHUNK = int(os.environ.get("PERMILLE_ROTHC_CHUNK", 1024))
@@ -39,7 +39,9 @@ def run(soil: Soil, forcing: Forcing, initial: State | None = None, *, output: s
     c14 = state.c14.copy() if prep.with_c14 else np.zeros((4, n))
     out = np.empty((kernels.N_OUT, len(months), n))
     out_c14 = np.empty((4, len(months), n) if prep.with_c14 else (4, 0, 0))
-    kernels.simulate(*prep.forcing, *prep.soil, pools, smd, co2, c14, prep.with_c14, record, out, out_c14, CHUNK)
+    kernels.simulate(
+        *prep.forcing, *prep.soil, pools, smd, co2, c14, prep.with_c14, record, out, out_c14, CHUNK
+    )
     return Result(
         months=months,
         out=out,
@@ -67,7 +69,9 @@ def equilibrium(soil: Soil, climate: Forcing, *, max_years: int = 10_000) -> Sta
     return State(pools, iom, smd, c_plant + c_fym if prep.with_c14 else None)
 
 
-def inputs_for_stock(soil: Soil, climate: Forcing, soc, *, max_years: int = 10_000) -> tuple[np.ndarray, State]:
+def inputs_for_stock(
+    soil: Soil, climate: Forcing, soc, *, max_years: int = 10_000
+) -> tuple[np.ndarray, State]:
     """The annual plant carbon input (t C/ha/yr) whose equilibrium SOC equals the observed ``soc``.
 
     ``climate.plant_input`` gives the monthly pattern of the input (its scale is irrelevant), ``fym`` is
@@ -108,7 +112,9 @@ def spin_up(
     """
     prep = prepare(soil, climate, n_months=12)
     if prep.iom is None:
-        prep.checker.add("iom: the official spin-up needs IOM given (or use equilibrium() with Falloon's IOM)")
+        prep.checker.add(
+            "iom: the official spin-up needs IOM given (or use equilibrium() with Falloon's IOM)"
+        )
         prep.checker.raise_if_any()
     state = State.empty(prep.iom, c14=prep.with_c14)
     pools, smd = state.pools.copy(), state.smd.copy()
@@ -128,7 +134,17 @@ def _annual_fixed_points(prep: Prepared, max_years: int):
     smd = np.zeros(n)
     years = np.zeros(n, dtype=np.int64)
     kernels.equilibrium(
-        *prep.forcing, *prep.soil, smd, int(max_years), prep.with_c14, x_plant, x_fym, c_plant, c_fym, years, CHUNK
+        *prep.forcing,
+        *prep.soil,
+        smd,
+        int(max_years),
+        prep.with_c14,
+        x_plant,
+        x_fym,
+        c_plant,
+        c_fym,
+        years,
+        CHUNK,
     )
     frozen = ~np.isfinite(x_plant).all(axis=1) | ~np.isfinite(x_fym).all(axis=1)
     if frozen.any():
@@ -157,7 +173,9 @@ def _initial_state(prep: Prepared, soil: Soil, initial: State | None) -> State:
     check.finite_range("initial.smd", initial.smd, hi=0.0, unit="mm")
     below = initial.smd < prep.smd_max - 1e-9
     if below.any():
-        check.check("initial.smd", initial.smd, "mm is drier than the soil's maximum deficit", below, check.site_of)
+        check.check(
+            "initial.smd", initial.smd, "mm is drier than the soil's maximum deficit", below, check.site_of
+        )
     if prep.iom is not None and not np.allclose(prep.iom, initial.iom, rtol=0, atol=0):
         check.add("iom: Soil.iom differs from the initial state's IOM; give one of them")
     if prep.with_c14 and initial.c14 is None:

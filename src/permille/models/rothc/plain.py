@@ -59,7 +59,9 @@ def run(pools, smd, clay, depth, temp, rain, evap, pc, plant, fym, dpm_rpm):
     """Run the monthly sequences (lists); returns the pools after each month and the final deficit."""
     history = []
     for t in range(len(temp)):
-        pools, smd, _ = month(pools, smd, clay, depth, temp[t], rain[t], evap[t], pc[t], plant[t], fym[t], dpm_rpm[t])
+        pools, smd, _ = month(
+            pools, smd, clay, depth, temp[t], rain[t], evap[t], pc[t], plant[t], fym[t], dpm_rpm[t]
+        )
         history.append(pools)
     return history, smd
 

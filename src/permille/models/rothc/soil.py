@@ -61,9 +61,10 @@ def soc_with_falloon_iom(active):
     soil stock (S < 10⁸ t C/ha) and negative at the start, so the iterates rise monotonically to the root.
     """
     active = np.asarray(active, dtype=float)
-    s = np.where(active > 0, active, 1.0)
+    target = np.where(active > 0, active, 1.0)  # empty soils: solved harmlessly, then set to 0
+    s = target
     for _ in range(100):
-        step = (s - iom_falloon(s) - active) / (1.0 - FALLOON_A * FALLOON_B * s ** (FALLOON_B - 1.0))
+        step = (s - iom_falloon(s) - target) / (1.0 - FALLOON_A * FALLOON_B * s ** (FALLOON_B - 1.0))
         s = s - step
         if np.all(np.abs(step) <= 1e-13 * np.maximum(s, 1.0)):
             break

@@ -53,6 +53,10 @@ class Checker:
         """Flag NaN/inf and values outside [lo, hi] (or (lo, hi] with ``lo_open``)."""
         where = where or self.site_of
         values = np.asarray(values, dtype=float)
+        if values.size:  # fast path for large arrays: min and max (NaN propagates) tell if all is well
+            low, high = values.min(), values.max()
+            if np.isfinite(low) and np.isfinite(high) and (low > lo if lo_open else low >= lo) and high <= hi:
+                return
         nonfinite = ~np.isfinite(values)
         if nonfinite.any():
             self.check(name, values, "is not a finite number", nonfinite, where)
@@ -61,7 +65,9 @@ class Checker:
             out = (low | (values > hi)) & ~nonfinite
         if out.any():
             left = "(" if lo_open else "["
-            self.check(name, values, f"is outside {left}{lo:g}, {hi:g}]{' ' + unit if unit else ''}", out, where)
+            self.check(
+                name, values, f"is outside {left}{lo:g}, {hi:g}]{' ' + unit if unit else ''}", out, where
+            )
 
     def sites(self, name: str, value, n_sites: int) -> np.ndarray:
         """A per-site parameter as a contiguous float array (N,), broadcast from a scalar."""

@@ -1,0 +1,53 @@
+"""The command line, run as a user would."""
+
+import pandas as pd
+from conftest import shared_path
+from typer.testing import CliRunner
+
+from permille.cli import app
+
+runner = CliRunner()
+
+
+def test_help_lists_the_commands():
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    assert "demo" in result.output and "rothc" in result.output
+    result = runner.invoke(app, ["rothc", "--help"])
+    assert "run" in result.output and "equilibrium" in result.output
+
+
+def test_demo_writes_the_official_tables_and_a_plot(tmp_path):
+    result = runner.invoke(app, ["demo", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "20916 months of official spin-up" in result.output
+    expected = pd.read_csv(shared_path("reference/rothc/official-r-example/year_results.out"))
+    got = pd.read_csv(tmp_path / "year_results.out")
+    assert (got - expected).abs().max().max() < 1e-9
+    assert (tmp_path / "soc.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_rothc_run_on_a_user_file(tmp_path):
+    source = shared_path("reference/rothc/official-py-example/RothC_input.dat")
+    result = runner.invoke(
+        app, ["rothc", "run", str(source), "-o", str(tmp_path), "--spin-up", "exact", "--no-plot"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "exact equilibrium" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["month_results.csv", "year_results.csv"]
+
+
+def test_rothc_equilibrium_with_an_observed_stock():
+    source = shared_path("reference/rothc/official-py-example/RothC_input.dat")
+    result = runner.invoke(app, ["rothc", "equilibrium", str(source), "--soc", "40"])
+    assert result.exit_code == 0, result.output
+    assert "spin-up (19872 months)" in result.output
+    assert "plant input that sustains SOC 40 t C/ha" in result.output
+
+
+def test_bad_file_gives_a_message_and_exit_code_2(tmp_path):
+    bad = tmp_path / "bad.dat"
+    bad.write_text("not rothc\n")
+    result = runner.invoke(app, ["rothc", "run", str(bad), "-o", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "not a RothC input file" in result.output

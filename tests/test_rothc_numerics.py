@@ -118,3 +118,19 @@ def test_falloon_iom_and_its_fixed_point():
     active = np.array([0.0, 1.0, 30.0, 300.0])
     soc = soc_with_falloon_iom(active)
     np.testing.assert_allclose(soc - rothc.iom_falloon(soc), active, atol=1e-12)
+
+
+@pytest.mark.parametrize("cover", [1.0, 0.0])
+def test_a_deficit_drifting_a_millionth_of_a_mm_a_month_still_finds_its_cycle(cover):
+    # rain just below 0.75 × pan evaporation: the soil dries by 1.2e-5 mm a year and needs millions of
+    # years to reach its driest limit; the equilibrium must sit there, not wherever iteration stopped
+    soil = rothc.Soil(clay=23.4, depth=23.0, iom=1.0)
+    climate = rothc.Forcing(
+        temperature=10.0, rain=np.full(12, 30.0 - 1e-6), evaporation=40.0, plant_cover=cover, plant_input=0.1
+    )
+    eq = rothc.equilibrium(soil, climate)
+    smd_max, _, smd_bare = rothc.moisture_thresholds(23.4, 23.0)
+    assert eq.smd[0] == (smd_max if cover else smd_bare)
+    year = rothc.run(soil, climate, eq, output="final").final
+    assert year.smd[0] == eq.smd[0]
+    np.testing.assert_allclose(year.pools, eq.pools, rtol=1e-12)

@@ -315,6 +315,20 @@ def _decay_columns(a, e_d, e_r, e_b, e_h, f_bio, f_hum, radioactive):
                 a[j, i] *= C14_MONTH
 
 
+@njit(inline="always", **_OPTS)
+def drying_limit(smd, df, pc, smd_max, smd_bare):
+    """The deficit below which this month's drying would be cut off (mm), or −inf if it cannot be.
+
+    While no such limit is reached, and the soil does not saturate, a month adds exactly ``df`` (or,
+    bare soil already drier than ``smd_bare``, nothing) to the deficit, whatever the deficit was.
+    """
+    if df >= 0.0:
+        return -np.inf
+    if pc > 0.5:
+        return smd_max
+    return smd_bare if smd > smd_bare else -np.inf
+
+
 @njit(
     types.void(*_INPUTS, _F1, types.int64, types.boolean, _F2, _F2, _F2, _F2, _I1, types.int64),
     parallel=True,
@@ -342,26 +356,30 @@ def equilibrium(
         for n in range(c * chunk, min((c + 1) * chunk, n_sites)):
             # 1. the deficit's yearly cycle: whole years until 31 December repeats
             s = smd[n]
-            y = 0
-            while y < max_years:
+            y = 0  # years of the cycle, jumped ones included
+            drift_before = 0.0
+            for _ in range(max_years):
                 start = s
+                margin = np.inf  # how far the year stays above the driest deficit allowed
                 for t in range(12):
-                    p = _at(pc, t, n)
-                    s, rm_m = moisture_step(
-                        s,
-                        _at(rain, t, n),
-                        _at(evap, t, n),
-                        p,
-                        smd_max[n],
-                        smd_1bar[n],
-                        smd_bare[n],
-                        rm_min[n],
-                    )
+                    p, r, e = _at(pc, t, n), _at(rain, t, n), _at(evap, t, n)
+                    limit = drying_limit(s, r - PAN_COEFFICIENT * e, p, smd_max[n], smd_bare[n])
+                    s, rm_m = moisture_step(s, r, e, p, smd_max[n], smd_1bar[n], smd_bare[n], rm_min[n])
+                    margin = min(margin, s - limit)
                     rm_c = RM_PC_COVERED if p > 0.5 else RM_PC_BARE
                     rates[t] = rm_temperature(_at(temp, t, n)) * rm_m * rm_c
                 y += 1
-                if s == start:
+                drift = s - start
+                if drift == 0.0:
                     break
+                if abs(drift - drift_before) <= 1e-9 * abs(drift) and margin > 0.0:
+                    # two years of the same drift: no limit is active, each year shifts the deficit by
+                    # ``drift`` until the driest limit is reached; jump to just before that year
+                    years_left = margin / -drift  # may overflow to inf for a denormal drift
+                    if years_left >= 2.0:
+                        s += max((np.floor(years_left) - 1.0) * drift, -margin)
+                        y += int(min(years_left, 1e15))
+                drift_before = drift
             smd[n] = s
             years[n] = y
             # 2. the annual affine map, month by month

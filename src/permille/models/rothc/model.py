@@ -57,10 +57,10 @@ def equilibrium(soil: Soil, climate: Forcing, *, max_years: int = 10_000) -> Sta
 
     What the official spin-up approaches after thousands of years, without iterating the pools: the
     deficit's yearly cycle is found first, by iterating its year from field capacity as the official
-    spin-up does (usually 2 years; at most ``max_years``, reached only when the yearly water balance is
-    almost exactly zero and the soil never saturates nor dries out, so that it drifts by almost nothing
-    a year), then one year is an affine map of the four pools, solved in closed form. IOM from
-    ``soil.iom`` or, if ``None``, from Falloon's equation on the equilibrium total.
+    spin-up does (usually 2 years; a deficit that drifts by the same amount every year without reaching
+    a limit is moved straight to the year before it does), then one year is an affine map of the four
+    pools, solved in closed form. IOM from ``soil.iom`` or, if ``None``, from Falloon's equation on the
+    equilibrium total.
     """
     prep = prepare(soil, climate, n_months=12)
     x_plant, x_fym, c_plant, c_fym, smd = _annual_fixed_points(prep, max_years)

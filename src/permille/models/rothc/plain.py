@@ -69,13 +69,27 @@ def run(pools, smd, clay, depth, temp, rain, evap, pc, plant, fym, dpm_rpm):
 def equilibrium(clay, depth, temp, rain, evap, pc, plant, fym, dpm_rpm, max_years=10_000):
     """Exact periodic steady state on 31 December of a repeated 12-month year, by the same method as the
     compiled kernel: the deficit's cycle, then the annual affine map x → A x + b, then (I − A)⁻¹ b."""
-    smd = 0.0
+    smd, years, drift_before = 0.0, 0, 0.0
+    smd_max = -(20.0 + 1.3 * clay - 0.01 * clay * clay) * depth / SMD_REFERENCE_DEPTH
     for _ in range(max_years):
-        start = smd
+        start, margin = smd, math.inf
         for t in range(12):
+            limit = -math.inf  # the deficit below which this month's drying would be cut off
+            if rain[t] - PAN_COEFFICIENT * evap[t] < 0:
+                smd_bare = SMD_BARE_FRACTION * smd_max
+                limit = smd_max if pc[t] == 1 else (smd_bare if smd > smd_bare else -math.inf)
             _, smd, _ = month([0.0] * 4, smd, clay, depth, temp[t], rain[t], evap[t], pc[t], 0.0, 0.0, 1.0)
-        if smd == start:
+            margin = min(margin, smd - limit)
+        years += 1
+        drift = smd - start
+        if drift == 0.0:
             break
+        if abs(drift - drift_before) <= 1e-9 * abs(drift) and margin > 0.0:  # steady drift: jump ahead
+            years_left = margin / -drift
+            if years_left >= 2.0:
+                smd += max((math.floor(years_left) - 1.0) * drift, -margin)
+                years += int(min(years_left, 1e15))
+        drift_before = drift
 
     def year(pools, with_inputs):
         s = smd

@@ -176,7 +176,7 @@ def _initial_state(prep: Prepared, soil: Soil, initial: State | None) -> State:
         check.check(
             "initial.smd", initial.smd, "mm is drier than the soil's maximum deficit", below, check.site_of
         )
-    if prep.iom is not None and not np.allclose(prep.iom, initial.iom, rtol=0, atol=0):
+    if prep.iom is not None and not np.array_equal(prep.iom, initial.iom):
         check.add("iom: Soil.iom differs from the initial state's IOM; give one of them")
     if prep.with_c14 and initial.c14 is None:
         check.add("initial.c14: radiocarbon is asked for (modern_percent) but the initial state has none")

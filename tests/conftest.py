@@ -18,3 +18,6 @@ def shared_path(relative: str) -> Path:
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+REPO = Path(__file__).resolve().parents[1]

@@ -1,5 +1,6 @@
 """The ``permille`` command line."""
 
+import sys
 from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Annotated
@@ -22,7 +23,7 @@ rothc_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(rothc_app, name="rothc")
-console = Console(soft_wrap=True)
+console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 
 EXAMPLE = files("permille") / "data" / "rothc" / "RothC_input.dat"
 
@@ -135,6 +136,71 @@ def rothc_equilibrium(
     )
     if soc is not None:
         console.print(f"plant input that sustains SOC {soc:g} t C/ha: [bold]{annual[0]:.4f} t C/ha/yr[/]")
+
+
+@app.command()
+def balance(
+    project_file: Annotated[
+        Path, typer.Argument(help="A project file (YAML or JSON); see examples/project.yaml.")
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for balance.json, yearly.csv, balance.png.")
+    ] = Path("results"),
+    draws: Annotated[
+        int | None, typer.Option(help="Monte Carlo draws (default: the file's, else 1000).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Random seed (default: the file's).")] = None,
+) -> None:
+    """Soil carbon balance of a project, with minus without: IPCC Tier 1, Tier 2 and RothC side by side,
+    with Monte Carlo uncertainty and the 4‰ indicator."""
+    from .io import balance_report
+    from .io.project_file import ProjectFileError, read_project
+    from .models import balance as balance_model
+
+    try:
+        spec = read_project(project_file)
+        n = spec.monte_carlo.draws if draws is None else draws
+        with console.status(f"running 3 models × 2 scenarios × {len(spec.areas)} area(s) × {n} draws…"):
+            result = balance_model.simulate(
+                spec.to_model(), draws=n, seed=spec.monte_carlo.seed if seed is None else seed
+            )
+    except (ProjectFileError, ValueError, LookupError) as e:
+        _fail(e)
+    console.print(_balance_table(result))
+    for path in balance_report.write(result, out):
+        console.print(f"wrote {path}")
+
+
+def _balance_table(result) -> Table:
+    p = result.project
+    table = Table(
+        title=f"{p.name} — {p.first_year}–{p.last_year}, IPCC {p.guidelines}, {result.n_draws} Monte Carlo draws; "
+        "mean ± sd [95 % interval]",
+        title_justify="left",
+    )
+    columns = [
+        ("start_with", "SOC start\nt C/ha", 1, False),
+        ("end_without", "SOC end, without\nt C/ha", 1, False),
+        ("end_with", "SOC end, with\nt C/ha", 1, False),
+        ("balance_t_co2e_ha_yr", "balance\nt CO2e/ha/yr", 2, True),
+        ("total_t_co2e", "total balance\nt CO2e", 0, True),
+        ("relative_change_per_yr", "SOC change with\n‰/yr", 2, True),
+        ("share_of_4permille", "share of 4‰\n%", 0, True),
+    ]
+    table.add_column("model")
+    for _, header, _, _ in columns:
+        table.add_column(header, justify="right")
+    for model, estimates in result.summary().items():
+        cells = []
+        for key, _, digits, interval in columns:
+            e = estimates[key]
+            scale = 1000 if key == "relative_change_per_yr" else 100 if key == "share_of_4permille" else 1
+            text = f"{e.mean * scale:,.{digits}f} ± {e.sd * scale:,.{digits}f}"
+            if interval:
+                text += f"\n[{e.low * scale:,.{digits}f}, {e.high * scale:,.{digits}f}]"
+            cells.append(text)
+        table.add_row(model, *cells)
+    return table
 
 
 @app.command()

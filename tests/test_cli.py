@@ -51,3 +51,13 @@ def test_bad_file_gives_a_message_and_exit_code_2(tmp_path):
     result = runner.invoke(app, ["rothc", "run", str(bad), "-o", str(tmp_path)])
     assert result.exit_code == 2
     assert "not a RothC input file" in result.output
+
+
+def test_ipcc_factors_lists_values_uncertainty_and_verification():
+    result = runner.invoke(app, ["ipcc", "factors", "tropical moist", "LAC"])
+    assert result.exit_code == 0, result.output
+    assert "SOCref (tropical moist, LAC, IPCC 2019): 38 t C/ha ± 5 %" in result.output
+    perennial = next(line for line in result.output.splitlines() if "perennial/tree crop" in line)
+    assert "1.10" in perennial and "UNVERIFIED" in perennial
+    result = runner.invoke(app, ["ipcc", "factors", "tropical moist", "spodic"])
+    assert result.exit_code == 2 and "no SOCref for spodic soils" in result.output

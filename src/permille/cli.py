@@ -23,6 +23,10 @@ rothc_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(rothc_app, name="rothc")
+ipcc_app = typer.Typer(
+    help="IPCC soil carbon coefficients (2006 Guidelines, 2019 Refinement).", no_args_is_help=True
+)
+app.add_typer(ipcc_app, name="ipcc")
 console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 
 EXAMPLE = files("permille") / "data" / "rothc" / "RothC_input.dat"
@@ -201,6 +205,53 @@ def _balance_table(result) -> Table:
             cells.append(text)
         table.add_row(model, *cells)
     return table
+
+
+@ipcc_app.command("factors")
+def ipcc_factors(
+    zone: Annotated[str, typer.Argument(help="IPCC climate zone, e.g. 'warm temperate moist'.")],
+    soil: Annotated[str, typer.Argument(help="IPCC soil class: HAC, LAC, sandy, spodic, volcanic, wetland.")],
+    guidelines: Annotated[str, typer.Option(help="'2019' (Refinement) or '2006'.")] = "2019",
+) -> None:
+    """SOCref and every stock change factor for a climate zone and soil class, with uncertainty and source,
+    and the Tier 1 equilibrium stock of each practice."""
+    from .models.ipcc import categories as c
+    from .models.ipcc.coefficients import socref, stock_change_factor
+
+    try:
+        zone_, soil_, version = c.ClimateZone(zone), c.SoilClass(soil), c.Guidelines(guidelines)
+        ref = socref(zone_, soil_, version)
+    except (ValueError, LookupError) as e:
+        _fail(e)
+    console.print(
+        f"SOCref ({zone_}, {soil_}, IPCC {version}): [bold]{ref.value:g} t C/ha ± {ref.error_pct_95:g} %[/] "
+        f"(95 %) — {ref.source}"
+    )
+    table = Table(
+        title="Stock change factors (−), ± % at 95 %; SOC = SOCref × FLU × FMG × FI", title_justify="left"
+    )
+    for header in ("land use", "factor", "level", "value", "± %", "SOC t C/ha", "verified"):
+        table.add_column(header, justify="right" if header in ("value", "± %", "SOC t C/ha") else "left")
+    cases = [(u, "FLU", {}) for u in c.LandUse if u is not c.LandUse.NATIVE]
+    cases += [(c.LandUse.CROPLAND, "FMG", {"tillage": t}) for t in c.Tillage if t is not c.Tillage.UNKNOWN]
+    cases += [(c.LandUse.CROPLAND, "FI", {"carbon_input": i}) for i in c.CarbonInput]
+    cases += [(c.LandUse.GRASSLAND, "FMG", {"grazing": g}) for g in c.GrasslandManagement]
+    improved = {"grazing": c.GrasslandManagement.IMPROVED}
+    cases += [
+        (c.LandUse.GRASSLAND, "FI", {**improved, "carbon_input": i})
+        for i in (c.CarbonInput.MEDIUM, c.CarbonInput.HIGH)
+    ]
+    for land_use, factor, kw in cases:
+        try:
+            f = stock_change_factor(factor, land_use, zone_, version=version, **kw)
+        except LookupError:
+            continue
+        level = f.name.split(", ")[0].removeprefix(f"{factor} ")
+        table.add_row(
+            land_use.system, factor, level, f"{f.value:.2f}", f"{f.error_pct_95:g}", f"{ref.value * f.value:.1f}",
+            "yes" if f.verified else f"[red]no[/] {f.note[:60]}",
+        )  # fmt: skip
+    console.print(table)
 
 
 @app.command()

@@ -61,3 +61,14 @@ def test_ipcc_factors_lists_values_uncertainty_and_verification():
     assert "1.10" in perennial and "UNVERIFIED" in perennial
     result = runner.invoke(app, ["ipcc", "factors", "tropical moist", "spodic"])
     assert result.exit_code == 2 and "no SOCref for spodic soils" in result.output
+
+
+def test_validate_reports_the_statistics_and_the_bias_test(tmp_path):
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("predicted,observed\n31,30\n31,32\n37,35\n40,40\n46,45\n")
+    result = runner.invoke(app, ["validate", str(pairs)])
+    assert result.exit_code == 0, result.output
+    assert "n = 5; bias +0.600" in result.output and "passes at alpha = 0.1" in result.output
+    pairs.write_text("pred,observed\n1,2\n")
+    result = runner.invoke(app, ["validate", str(pairs)])
+    assert result.exit_code == 2 and "missing column(s) predicted" in result.output

@@ -255,6 +255,33 @@ def ipcc_factors(
 
 
 @app.command()
+def validate(
+    pairs: Annotated[Path, typer.Argument(help="CSV with columns 'predicted' and 'observed' (same units, e.g. t C/ha).")],
+    alpha: Annotated[float, typer.Option(help="Level of the bias test (VMD0053 uses 0.10).")] = 0.10,
+) -> None:
+    """Validate model predictions against measurements: bias with interval, RMSE, modelling efficiency, r,
+    and a VMD0053-style bias test (mean error not different from zero)."""
+    import pandas as pd
+
+    from .measure.validation import validate as validation
+
+    try:
+        table = pd.read_csv(pairs)
+        missing = {"predicted", "observed"} - set(table.columns)
+        if missing:
+            raise ValueError(f"{pairs}: missing column(s) {', '.join(sorted(missing))}")
+        v = validation(table.predicted, table.observed, alpha=alpha)
+    except (OSError, ValueError) as e:
+        _fail(e)
+    console.print(
+        f"n = {v.n}; bias {v.bias:+.3f} [{v.bias_low:+.3f}, {v.bias_high:+.3f}] ({100 * (1 - alpha):g} % interval); "
+        f"RMSE {v.rmse:.3f} ({v.rrmse_pct:.1f} %); efficiency {v.efficiency:.3f}; r {v.r:.3f}"
+    )
+    verdict = "[green]passes[/]" if v.passes_bias_test else "[red]fails[/]"
+    console.print(f"bias test: t = {v.t:.3f}, p = {v.p:.3f} → {verdict} at alpha = {alpha:g}")
+
+
+@app.command()
 def demo(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the results.")] = Path("results"),
 ) -> None:

@@ -82,7 +82,7 @@ def test_project_must_start_after_its_histories():
 
 def test_example_file_runs_end_to_end(tmp_path):
     spec = read_project(REPO / "examples" / "project.yaml")
-    assert spec.monte_carlo.draws == 2000 and len(spec.areas) == 2
+    assert spec.monte_carlo.draws == 2000 and len(spec.areas) == 3
     result = CliRunner().invoke(
         app, ["balance", str(REPO / "examples" / "project.yaml"), "-o", str(tmp_path), "--draws", "300"]
     )
@@ -155,3 +155,26 @@ def _valid():
     import yaml
 
     return yaml.safe_load((REPO / "examples" / "project.yaml").read_text())
+
+
+def test_rewetting_a_drained_organic_soil():
+    from permille.models.ipcc.tier1 import DrainedLandUse, drained_organic_ef
+
+    drained = balance.Management(1990, Practice(LandUse.GRASSLAND), drained=DrainedLandUse.CROPLAND)
+    rewetted = balance.Management(2026, Practice(LandUse.NATIVE), drained=None)
+    area = balance.Area(
+        "peat", 10.0, ClimateZone.COOL_TEMPERATE_MOIST, SoilClass.HAC, 20.0, 20.0, CLIMATE,
+        baseline=(drained,), project=(drained, rewetted), organic_soc_t_c_ha=300.0,
+    )  # fmt: skip
+    result = balance.simulate(balance.Project("peat", (area,), 2026, 2035), draws=0)
+    on_site, doc = drained_organic_ef(DrainedLandUse.CROPLAND, ClimateZone.COOL_TEMPERATE_MOIST)
+    q = result.quantities("IPCC Tier 1")
+    assert q["start_with"][0] == q["start_without"][0] == 300.0
+    assert q["end_without"][0] == pytest.approx(300.0 - 10 * (on_site.value + doc.value))  # 7.9 + 0.31 t C/yr
+    assert q["end_with"][0] == 300.0
+    assert q["balance_t_co2e_ha_yr"][0] == pytest.approx((7.9 + 0.31) * 44 / 12)
+    for model in balance.MODELS:  # the mineral-soil models carry the Tier 1 estimate for organic soils
+        assert result.quantities(model)["balance_t_c_ha"][0] == q["balance_t_c_ha"][0]
+    mc = balance.simulate(balance.Project("peat", (area,), 2026, 2035), draws=2000, seed=2).summary()
+    e = mc["IPCC Tier 1"]["balance_t_co2e_ha_yr"]
+    assert e.low < (7.9 + 0.31) * 44 / 12 < e.high and e.sd > 0

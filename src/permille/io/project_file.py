@@ -77,6 +77,12 @@ class PeriodIn(_Strict):
     plant_cover: list[Annotated[int, Field(ge=0, le=1)]] = Field(
         default=[1] * 12, min_length=12, max_length=12
     )
+    drained: Annotated[tier1.DrainedLandUse, _category(tier1.DrainedLandUse)] | None = Field(
+        None, description="organic soils: the drained land use; absent if undrained or rewetted"
+    )
+    organic_subcategory: Annotated[tier1.OrganicSubcategory, _category(tier1.OrganicSubcategory)] = (
+        tier1.OrganicSubcategory.ANY
+    )
 
     def to_model(self) -> balance.Management:
         practice = tier1.Practice(self.land_use, self.tillage, self.grazing, self.carbon_input)
@@ -88,6 +94,8 @@ class PeriodIn(_Strict):
             self.lignin,
             self.nitrogen,
             tuple(self.plant_cover),
+            self.drained,
+            self.organic_subcategory,
         )
 
 
@@ -124,6 +132,11 @@ class AreaIn(_Strict):
     input_uncertainty_pct: float = Field(
         0.0, ge=0, le=100, description="± % (95 %) of plant and manure inputs"
     )
+    organic_soc_t_c_ha: float | None = Field(
+        None,
+        gt=0,
+        description="organic soil: SOC at the start of the project, t C/ha (mineral soil if absent)",
+    )
     climate: ClimateIn
     baseline: list[PeriodIn] = Field(min_length=1)
     project: list[PeriodIn] = Field(min_length=1)
@@ -155,6 +168,7 @@ class AreaIn(_Strict):
             project=tuple(p.to_model() for p in self.project),
             area_uncertainty_pct=self.area_uncertainty_pct,
             input_uncertainty_pct=self.input_uncertainty_pct,
+            organic_soc_t_c_ha=self.organic_soc_t_c_ha,
         )
 
 

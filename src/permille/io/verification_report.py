@@ -56,7 +56,9 @@ def stock_figure(report: VerificationReport):
     groups = list(dict.fromkeys(report.stocks["group"]))
     height = 0.8 / max(len(groups), 1)
     for i, (group, rows) in enumerate(report.stocks.groupby("group", sort=False)):
-        mid = (rows.upper_cm + rows.lower_cm) / 2 + (i - (len(groups) - 1) / 2) * height * (rows.lower_cm - rows.upper_cm)
+        mid = (rows.upper_cm + rows.lower_cm) / 2 + (i - (len(groups) - 1) / 2) * height * (
+            rows.lower_cm - rows.upper_cm
+        )
         err = [rows.mean_t_c_ha - rows.low_t_c_ha, rows.high_t_c_ha - rows.mean_t_c_ha]
         ax.barh(mid, rows.mean_t_c_ha, height=height * (rows.lower_cm - rows.upper_cm), xerr=err, label=group,
                 alpha=0.8, capsize=3)  # fmt: skip
@@ -92,13 +94,15 @@ def waterfall_figure(report: VerificationReport):
              ("leakage", -total["leakage_t_co2e"]), ("buffer", -total["buffer_t_co2e"])]  # fmt: skip
     fig, ax = plt.subplots(figsize=(6, 4))
     level = 0.0
-    for i, (name, value) in enumerate(steps):
+    for i, (_, value) in enumerate(steps):
         bottom = level if value >= 0 else level + value
         ax.bar(i, abs(value), bottom=bottom, color="tab:green" if i == 0 else "tab:red")
         ax.text(i, bottom + abs(value), f"{value:,.0f}", ha="center", va="bottom", fontsize="small")
         level += value
     ax.bar(len(steps), total["issuable_t_co2e"], color="tab:blue")
-    ax.text(len(steps), total["issuable_t_co2e"], f"{total['issuable_t_co2e']:,.0f}", ha="center", va="bottom")
+    ax.text(
+        len(steps), total["issuable_t_co2e"], f"{total['issuable_t_co2e']:,.0f}", ha="center", va="bottom"
+    )
     ax.set_xticks(range(len(steps) + 1), [s for s, _ in steps] + ["issuable"])
     ax.set_ylabel("t CO2e")
     ax.set_title(f"Credit waterfall — {report.scheme.id}")
@@ -140,9 +144,14 @@ def write(report: VerificationReport, out_dir: str | Path) -> list[Path]:
         + ("" if s.verified else " <b>(profile values not yet verified against the method text)</b>")
         + "</p>",
         "<p><b>Follows:</b></p><ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in s.follows) + "</ul>",
-        "<p><b>Simplifies:</b></p><ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in s.simplifies) + "</ul>",
+        "<p><b>Simplifies:</b></p><ul>"
+        + "".join(f"<li>{html.escape(x)}</li>" for x in s.simplifies)
+        + "</ul>",
     ]
-    body = [f'<img alt="{f.__doc__.splitlines()[0]}" src="data:image/png;base64,{_png(f(report))}">' for f in FIGURES]
+    body = [
+        f'<img alt="{f.__doc__.splitlines()[0]}" src="data:image/png;base64,{_png(f(report))}">'
+        for f in FIGURES
+    ]
     tables = [f"<h2>{html.escape(name)}</h2>" + t.to_html(index=False, float_format=lambda v: f"{v:,.4g}")
               for name, t in _tables(report).items()]  # fmt: skip
     notes = "".join(f"<li>{html.escape(n)}</li>" for n in report.notes)
@@ -156,7 +165,9 @@ def write(report: VerificationReport, out_dir: str | Path) -> list[Path]:
     )
     with PdfPages(paths[1]) as pdf:
         fig = plt.figure(figsize=(8.27, 11.69))
-        text = [report.title, "", f"Scheme: {s.name}", s.version, ""] + [f"{k}: {v}" for k, v in report.methods.items()]
+        text = [report.title, "", f"Scheme: {s.name}", s.version, ""] + [
+            f"{k}: {v}" for k, v in report.methods.items()
+        ]
         text += [""] + [f"- {n}" for n in report.notes]
         fig.text(0.06, 0.96, "\n".join(text), va="top", fontsize=9, wrap=True)
         pdf.savefig(fig)
@@ -175,5 +186,7 @@ def write(report: VerificationReport, out_dir: str | Path) -> list[Path]:
             t.set_fontsize(6)
             pdf.savefig(fig)
             plt.close(fig)
-    paths[2].write_text(json.dumps(report.document(), indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    paths[2].write_text(
+        json.dumps(report.document(), indent=2, ensure_ascii=False, default=str), encoding="utf-8"
+    )
     return paths

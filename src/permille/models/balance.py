@@ -37,6 +37,8 @@ class Management:
     lignin: float = 0.073
     nitrogen: float = 0.0083
     plant_cover: tuple[int, ...] = (1,) * 12
+    drained: tier1.DrainedLandUse | None = None  # organic soils: land use if drained, None if not (rewetted)
+    organic_subcategory: tier1.OrganicSubcategory = tier1.OrganicSubcategory.ANY
 
     def dpm_rpm(self) -> float:
         """RothC's DPM/RPM ratio for the land use (RothC description 1.3; GSOCseq Table 6.1)."""
@@ -64,7 +66,13 @@ class Climate:
 
 @dataclass(frozen=True)
 class Area:
-    """A homogeneous area of the project with its two management histories."""
+    """A homogeneous area of the project with its two management histories.
+
+    An organic soil (``organic_soc_t_c_ha`` given) loses carbon while drained at the IPCC Wetlands
+    Supplement rates (CO2 on-site + DOC, Tier 1) and none when undrained or rewetted (the Supplement's
+    small rewetted-soil factors are not tabulated yet); Tier 2 and RothC model mineral soils only, so
+    their columns carry the same Tier 1 estimate for such an area.
+    """
 
     name: str
     area_ha: float
@@ -77,6 +85,7 @@ class Area:
     project: Sequence[Management]
     area_uncertainty_pct: float = 0.0  # ± % (95 %) of the area
     input_uncertainty_pct: float = 0.0  # ± % (95 %) of the carbon inputs
+    organic_soc_t_c_ha: float | None = None  # organic soil: SOC at the start of the project, t C/ha
 
     def history(self, scenario: str) -> Sequence[Management]:
         return self.baseline if scenario == "without" else self.project
@@ -220,9 +229,9 @@ def simulate(project: Project, *, draws: int = 1000, seed: int = 0) -> ProjectRe
         raise ValueError("; ".join(problems))
     rng = np.random.default_rng(seed)
     result = ProjectResult(project, max(draws, 1))
+    start = min(m[0].start_year for a in project.areas for m in (a.baseline, a.project))
+    years = np.arange(start, project.last_year + 1)  # one calendar for all areas
     for area in project.areas:
-        start = min(area.baseline[0].start_year, area.project[0].start_year)
-        years = np.arange(start, project.last_year + 1)
         coefficients = tier1.Draws(rng, draws)
         params = tier2.Tier2Parameters.default()
         if draws:
@@ -231,12 +240,33 @@ def simulate(project: Project, *, draws: int = 1000, seed: int = 0) -> ProjectRe
         stocks = {m: {} for m in MODELS}
         for scenario in SCENARIOS:
             history = area.history(scenario)
+            if area.organic_soc_t_c_ha is not None:
+                organic = _organic(area, history, years, project.first_year, coefficients)
+                for model in MODELS:
+                    stocks[model][scenario] = organic
+                continue
             stocks["IPCC Tier 1"][scenario] = _tier1(area, history, years, project.guidelines, coefficients)
             stocks["IPCC Tier 2"][scenario] = _tier2(area, history, years, inputs, params)
             stocks["RothC"][scenario] = _rothc(area, history, years, inputs)
         area_ha = area.area_ha * _multiplier(rng, area.area_uncertainty_pct, draws)
         result.areas.append(AreaResult(area, years, stocks, area_ha))
     return result
+
+
+def _organic(area, history, years, first_year, coefficients) -> np.ndarray:
+    """SOC of an organic soil on 31 December, (years, draws): the stock given for the start of the
+    project (31 December before ``first_year``) less the yearly CO2-C losses (on-site and DOC) of the
+    years it is drained since then (more before it)."""
+    losses = []
+    for m in history:
+        if m.drained is None:
+            losses.append(0.0)
+        else:
+            on_site, doc = tier1.drained_organic_ef(m.drained, area.zone, m.organic_subcategory)
+            losses.append(coefficients(on_site) + coefficients(doc))
+    per_year = [losses[i] for i in _active(history, years)]
+    loss = np.cumsum(np.broadcast_arrays(*per_year), axis=0)
+    return area.organic_soc_t_c_ha - (loss - loss[_index(years, first_year - 1)])
 
 
 def _tier1(area, history, years, guidelines, coefficients) -> np.ndarray:

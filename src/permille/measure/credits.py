@@ -7,8 +7,7 @@ Amounts are t CO2e over the stratum's area (1 t C = 44/12 t CO2e); stocks t C/ha
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
-from scipy import stats
-
+from . import sampling
 from .schemes import SchemeProfile, UncertaintyRule
 
 CO2_PER_C = 44.0 / 12.0
@@ -70,21 +69,23 @@ class CreditLine:
 
 def conservative_change(estimate: ChangeEstimate, scheme: SchemeProfile) -> tuple[float, float, str]:
     """The change kept by the scheme's uncertainty rule (t C/ha, never below 0), the t quantile used, and
-    the rule as text. ``poe``: mean − t(p, df) × se; ``ci90_halfwidth``: mean × (1 − min(1, h/mean)) with
-    h = t(0.95, df) × se, the 90 % two-sided half-width; ``none``: the mean."""
+    the rule as text. ``poe``: the lower bound at the scheme's probability of exceedance; ``ci90_halfwidth``:
+    mean × (1 − min(1, h)) with h the 90 % half-width as a fraction of the mean; ``none``: the mean."""
     u = scheme.uncertainty
+    mean = estimate.mean_t_c_ha
+    stats = sampling.Estimate(mean, estimate.se_t_c_ha**2, estimate.se_t_c_ha, estimate.df)
     if u.rule is UncertaintyRule.POE:
-        q = float(stats.t.ppf(u.probability, estimate.df))
-        kept = estimate.mean_t_c_ha - q * estimate.se_t_c_ha
-        text = f"poe {u.probability:g}"
+        bound = sampling.lower_bound(stats, u.probability)
+        kept, q, text = bound.value, bound.quantile, f"poe {u.probability:.3g}"
     elif u.rule is UncertaintyRule.CI90_HALFWIDTH:
-        q = float(stats.t.ppf(0.95, estimate.df))
-        mean = estimate.mean_t_c_ha
-        fraction = min(1.0, q * estimate.se_t_c_ha / mean) if mean > 0 else 1.0
-        kept = mean * (1.0 - fraction)
+        if mean > 0:
+            h = sampling.ci_half_width_pct(stats, 0.90)
+            kept, q = mean * (1.0 - min(1.0, h.value / 100.0)), h.quantile
+        else:
+            kept, q = 0.0, float("nan")
         text = "ci90 half-width"
     else:
-        q, kept, text = 0.0, estimate.mean_t_c_ha, "none"
+        kept, q, text = mean, 0.0, "none"
     return max(kept, 0.0), q, text
 
 

@@ -46,13 +46,17 @@ def test_credit_chain_by_hand_with_the_poe_rule(scheme, bound_key):
     assert line.buffer_t_co2e == pytest.approx(buffer, rel=1e-12)
     assert line.issuable_t_co2e == pytest.approx(after - leak - buffer, rel=1e-12)
     if scheme == "vm0042":  # the VM0042 deduction fraction of the worked example
-        assert 1 - line.conservative_t_c_ha / line.mean_t_c_ha == pytest.approx(expected["vm0042_UNC_fraction"])
+        assert 1 - line.conservative_t_c_ha / line.mean_t_c_ha == pytest.approx(
+            expected["vm0042_UNC_fraction"]
+        )
 
 
 def test_credit_chain_with_the_ci90_rule_and_leakage():
     expected, estimate = _example()
     (line,) = credits.credit_chain([estimate], schemes.profile("label-bas-carbone"))
-    assert 1 - line.conservative_t_c_ha / 0.85 == pytest.approx(expected["ci90_halfwidth_pct"] / 100, rel=1e-9)
+    assert 1 - line.conservative_t_c_ha / 0.85 == pytest.approx(
+        expected["ci90_halfwidth_pct"] / 100, rel=1e-9
+    )
     (line,) = credits.credit_chain([estimate], schemes.profile("4p1000"))
     assert line.leakage_t_co2e == pytest.approx(0.05 * line.after_uncertainty_t_co2e)
     assert line.buffer_t_co2e == pytest.approx(0.20 * line.after_leakage_t_co2e)

@@ -256,7 +256,9 @@ def ipcc_factors(
 
 @app.command()
 def validate(
-    pairs: Annotated[Path, typer.Argument(help="CSV with columns 'predicted' and 'observed' (same units, e.g. t C/ha).")],
+    pairs: Annotated[
+        Path, typer.Argument(help="CSV with columns 'predicted' and 'observed' (same units, e.g. t C/ha).")
+    ],
     alpha: Annotated[float, typer.Option(help="Level of the bias test (VMD0053 uses 0.10).")] = 0.10,
 ) -> None:
     """Validate model predictions against measurements: bias with interval, RMSE, modelling efficiency, r,

@@ -12,14 +12,11 @@ from permille.measure.stocks import (
     fine_earth_bulk_density,
     fixed_depth_stock,
     g_cm2_to_t_ha,
-    g_per_kg_to_pct,
     harmonise,
     layer_problems,
     layer_stocks,
     mass_per_area,
-    pct_to_g_per_kg,
     soc_from_som,
-    t_ha_to_g_cm2,
     validate_layers,
 )
 
@@ -78,10 +75,7 @@ def test_soc_from_som_reproduces_the_von_haden_examples():
 
 
 def test_unit_conversions():
-    assert g_per_kg_to_pct(15.0) == pytest.approx(1.5)
-    assert pct_to_g_per_kg(g_per_kg_to_pct([3.0, 27.5])) == pytest.approx([3.0, 27.5])
     assert g_cm2_to_t_ha(1.0) == pytest.approx(100.0)
-    assert t_ha_to_g_cm2(70.2) == pytest.approx(0.702)
     # the stock formula's unit factor: % × g cm⁻³ × cm = 0.01 g cm⁻²
     assert g_cm2_to_t_ha(2.0 / 100 * 1.3 * 30) == pytest.approx(fixed_depth_stock(2.0, 1.3, 30.0)[0])
 

@@ -30,7 +30,9 @@ class _Strict(BaseModel):
 
 class Uncertainty(_Strict):
     rule: UncertaintyRule
-    probability: float | None = Field(None, gt=0.5, lt=1.0, description="probability of exceedance (poe rule)")
+    probability: float | None = Field(
+        None, gt=0.5, lt=1.0, description="probability of exceedance (poe rule)"
+    )
 
     @model_validator(mode="after")
     def _probability_for_poe(self):
@@ -74,7 +76,9 @@ def load_profile(path: str | Path) -> SchemeProfile:
     try:
         return SchemeProfile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     except ValidationError as e:
-        problems = "\n".join(f"  - {'.'.join(map(str, err['loc'])) or 'file'}: {err['msg']}" for err in e.errors())
+        problems = "\n".join(
+            f"  - {'.'.join(map(str, err['loc'])) or 'file'}: {err['msg']}" for err in e.errors()
+        )
         raise ValueError(f"{path}: scheme profile has {e.error_count()} problem(s):\n{problems}") from None
 
 
@@ -92,4 +96,6 @@ def profile(name: str) -> SchemeProfile:
         return profiles[name]
     if Path(name).is_file():
         return load_profile(name)
-    raise ValueError(f"unknown scheme {name!r}; shipped profiles: {', '.join(profiles)} (or give a YAML file)")
+    raise ValueError(
+        f"unknown scheme {name!r}; shipped profiles: {', '.join(profiles)} (or give a YAML file)"
+    )

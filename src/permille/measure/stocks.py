@@ -13,6 +13,8 @@ GlobalSoilMap specifications (Arrouays et al. 2014, Adv. Agron., doi:10.1016/B97
 
 import numpy as np
 
+from .units import StockUnit, to_canonical
+
 VAN_BEMMELEN = 0.58
 """SOC / SOM mass ratio of the van Bemmelen factor (SOM = 1.724 × SOC); Pribyl (2010, Geoderma,
 doi:10.1016/j.geoderma.2010.02.003) argues that 0.5 is closer to most soils."""
@@ -26,7 +28,6 @@ TOPSOIL_0_30 = ((0.0, 30.0),)
 GLOBALSOILMAP_INTERVALS = ((0.0, 5.0), (5.0, 15.0), (15.0, 30.0), (30.0, 60.0), (60.0, 100.0), (100.0, 200.0))
 """The six GlobalSoilMap depth intervals, cm."""
 
-G_CM2_PER_T_HA = 0.01
 """1 t/ha = 10⁶ g / 10⁸ cm² = 0.01 g cm⁻²."""
 
 
@@ -180,24 +181,9 @@ def soc_from_som(som_pct, factor: float = VAN_BEMMELEN) -> np.ndarray:
     return np.asarray(som_pct, dtype=float) * factor
 
 
-def g_per_kg_to_pct(content_g_kg) -> np.ndarray:
-    """Content in g/kg to % (g per 100 g): divide by 10."""
-    return np.asarray(content_g_kg, dtype=float) / 10.0
-
-
-def pct_to_g_per_kg(content_pct) -> np.ndarray:
-    """Content in % (g per 100 g) to g/kg: multiply by 10."""
-    return np.asarray(content_pct, dtype=float) * 10.0
-
-
 def g_cm2_to_t_ha(stock_g_cm2) -> np.ndarray:
-    """Stock in g cm⁻² to t/ha (= Mg/ha): 1 g cm⁻² = 100 t/ha."""
-    return np.asarray(stock_g_cm2, dtype=float) / G_CM2_PER_T_HA
-
-
-def t_ha_to_g_cm2(stock_t_ha) -> np.ndarray:
-    """Stock in t/ha (= Mg/ha) to g cm⁻²: 1 t/ha = 0.01 g cm⁻²."""
-    return np.asarray(stock_t_ha, dtype=float) * G_CM2_PER_T_HA
+    """Stock in g cm⁻² to t/ha (= Mg/ha): 1 g cm⁻² = 100 t/ha (see :mod:`permille.measure.units`)."""
+    return to_canonical(np.asarray(stock_g_cm2, dtype=float), StockUnit.G_PER_CM2)
 
 
 def _spans(upper: np.ndarray, lower: np.ndarray) -> str:

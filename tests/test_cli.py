@@ -1,6 +1,9 @@
 """The command line, run as a user would."""
 
+import json
+
 import pandas as pd
+import pytest
 from conftest import shared_path
 from typer.testing import CliRunner
 
@@ -72,3 +75,51 @@ def test_validate_reports_the_statistics_and_the_bias_test(tmp_path):
     pairs.write_text("pred,observed\n1,2\n")
     result = runner.invoke(app, ["validate", str(pairs)])
     assert result.exit_code == 2 and "missing column(s) predicted" in result.output
+
+
+def test_cumbria_hedgerows_end_to_end(tmp_path):
+    """import → stocks → ESM → hedgerow vs control difference with interval → credits → report."""
+    from conftest import REPO
+
+    cores = REPO / "src" / "permille" / "data" / "mrv" / "Cumbria_Hedgerows.csv"
+    args = [
+        "measure",
+        "compare",
+        str(cores),
+        "--treatment",
+        "hedge",
+        "--control",
+        "control",
+        "--area-ha",
+        "2.5",
+    ]
+    result = runner.invoke(app, [*args, "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "hedge − control, 0–50 cm, ESM" in result.output and "left out" in result.output
+    doc = json.loads((tmp_path / "report.json").read_text())
+    esm = [c for c in doc["changes"] if c["method"] == "ESM" and c["depth_cm"] == 50.0][0]
+    assert 0 < esm["low_t_c_ha"] < esm["mean_t_c_ha"] < esm["high_t_c_ha"]  # hedgerows store more carbon
+    (line,) = doc["credits"]
+    assert line["gross_t_co2e"] == pytest.approx(esm["mean_t_c_ha"] * 2.5 * 44 / 12)
+    assert 0 < line["issuable_t_co2e"] < line["after_leakage_t_co2e"] < line["gross_t_co2e"]
+    assert (tmp_path / "report.pdf").read_bytes()[:5] == b"%PDF-"
+    html = (tmp_path / "report.html").read_text()
+    assert html.count("data:image/png;base64,") == 3 and "Credit chain" in html
+
+
+def test_bad_soil_file_is_rejected_and_nothing_is_written(tmp_path):
+    bad = tmp_path / "cores.csv"
+    bad.write_text(
+        "system,field,core,depth_at_top_cm,depth_at_bottom_cm,soc_perc,som_perc,fine_mass_g,total_volume_cm3\n"
+        "S,control,C1,0,10,2.0,4.0,120,100\n"
+        "S,control,C1,5,20,abc,3.0,130,100\n"
+        "S,hedge,H1,0,10,150,4.0,120,100\n"
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["measure", "compare", str(bad), "--treatment", "hedge", "--control", "control", "-o", str(out)]
+    )
+    assert result.exit_code == 2
+    for expected in ("row 3", "soc_perc", "abc", "row 4", "150"):
+        assert expected in result.output, result.output
+    assert not out.exists()

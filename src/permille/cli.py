@@ -23,6 +23,11 @@ rothc_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(rothc_app, name="rothc")
+measure_app = typer.Typer(
+    help="Field measurements to verified numbers: import, stocks, ESM, comparisons, credits, reports.",
+    no_args_is_help=True,
+)
+app.add_typer(measure_app, name="measure")
 ipcc_app = typer.Typer(
     help="IPCC soil carbon coefficients (2006 Guidelines, 2019 Refinement).", no_args_is_help=True
 )
@@ -252,6 +257,92 @@ def ipcc_factors(
             "yes" if f.verified else f"[red]no[/] {f.note[:60]}",
         )  # fmt: skip
     console.print(table)
+
+
+@measure_app.command("compare")
+def measure_compare(
+    soil_file: Annotated[
+        Path, typer.Argument(help="Soil cores: CSV, Excel (.xlsx) or JSON, one row per layer.")
+    ],
+    treatment: Annotated[
+        str, typer.Option(help="Value of the group column for the project / treatment cores.")
+    ],
+    control: Annotated[str, typer.Option(help="Value of the group column for the control / baseline cores.")],
+    mapping: Annotated[
+        str, typer.Option(help="Column mapping: a YAML file, or 'cumbria' for the bundled hedgerow layout.")
+    ] = "cumbria",
+    depth: Annotated[
+        list[float] | None,
+        typer.Option(help="Cumulative depth to report, cm; repeat for several [default: 30, 50]."),
+    ] = None,
+    esm_method: Annotated[
+        str, typer.Option(help="natural_spline (VM0042), fmm_hyman or linear.")
+    ] = "natural_spline",
+    scheme: Annotated[
+        str, typer.Option(help="Scheme profile for the credit chain (id or YAML file).")
+    ] = "4p1000",
+    area_ha: Annotated[
+        float | None, typer.Option(help="Area of the treatment, ha: turns the ESM difference into credits.")
+    ] = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for report.html, report.pdf, report.json.")
+    ] = Path("results"),
+) -> None:
+    """Compare two groups of cores (e.g. hedgerow vs control): import → stocks → equivalent soil mass →
+    difference with interval → credits under a scheme → a verification report."""
+    from .io import soil_import, verification_report
+    from .measure import credits, esm, schemes
+    from .measure.comparison import compare
+
+    try:
+        columns = soil_import.CUMBRIA_HEDGEROWS if mapping == "cumbria" else soil_import.load_mapping(mapping)
+        frame = soil_import.read_soil(soil_file, columns).to_frame()
+        profile = schemes.profile(scheme)
+        result = compare(
+            frame,
+            treatment=treatment,
+            control=control,
+            depths_cm=depth or (30.0, 50.0),
+            method=esm.Interpolation(esm_method),
+        )
+    except (ValueError, OSError) as e:
+        _fail(e)
+    table = Table(title=f"{treatment} − {control} ({result.confidence:.0%} intervals)", title_justify="left")
+    for header in ("comparison", "mean t C/ha", "se", "df", "interval"):
+        table.add_column(header, justify="left" if header == "comparison" else "right")
+    for d in result.differences.itertuples():
+        table.add_row(
+            d.label,
+            f"{d.mean_t_c_ha:.2f}",
+            f"{d.se_t_c_ha:.2f}",
+            f"{d.df:.1f}",
+            f"[{d.low_t_c_ha:.2f}, {d.high_t_c_ha:.2f}]",
+        )
+    console.print(table)
+    for note in result.dropped:
+        console.print(f"[yellow]left out[/] {note}")
+    lines = []
+    if area_ha is not None:
+        deepest = result.differences[result.differences.method == "ESM"].iloc[-1]
+        estimate = credits.ChangeEstimate(
+            treatment, f"{control} → {treatment}", area_ha, deepest.mean_t_c_ha, deepest.se_t_c_ha, deepest.df
+        )
+        lines = credits.credit_chain([estimate], profile)
+        console.print(
+            f"credits under {profile.id} for {area_ha:g} ha (ESM, 0–{deepest.depth_cm:g} cm): "
+            f"gross {lines[0].gross_t_co2e:,.1f} → issuable [bold]{lines[0].issuable_t_co2e:,.1f} t CO2e[/]"
+        )
+    report = verification_report.VerificationReport(
+        title=f"{soil_file.name}: {treatment} vs {control}",
+        scheme=profile,
+        stocks=result.layers,
+        changes=result.differences,
+        credits=lines,
+        methods=result.methods,
+        notes=[f"left out: {n}" for n in result.dropped],
+    )
+    for path in verification_report.write(report, out):
+        console.print(f"wrote {path}")
 
 
 @app.command()

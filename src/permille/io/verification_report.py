@@ -113,6 +113,11 @@ def waterfall_figure(report: VerificationReport):
 FIGURES = (stock_figure, change_figure, waterfall_figure)
 
 
+def _figures(report: VerificationReport):
+    """The figures that apply: the waterfall only when there are credits."""
+    return [f for f in FIGURES if f is not waterfall_figure or report.credits]
+
+
 def _png(fig) -> str:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=100)
@@ -125,8 +130,10 @@ def _tables(report: VerificationReport) -> dict[str, pd.DataFrame]:
         "Methods": pd.DataFrame(list(report.methods.items()), columns=["step", "method"]),
         "Stock by depth (t C/ha)": report.stocks,
         "Changes (t C/ha)": report.changes,
-        "Credit chain (t CO2e)": pd.DataFrame([c.as_dict() for c in report.credits]),
     }
+    if report.credits:
+        chain = pd.DataFrame([c.as_dict() for c in report.credits]).set_index("stratum").T
+        tables["Credit chain (t CO2e; one column per stratum)"] = chain.reset_index(names="step")
     if report.validation:
         tables["Model validation"] = pd.DataFrame([report.validation.as_dict()])
     return tables
@@ -172,7 +179,7 @@ def write(report: VerificationReport, out_dir: str | Path) -> list[Path]:
         fig.text(0.06, 0.96, "\n".join(text), va="top", fontsize=9, wrap=True)
         pdf.savefig(fig)
         plt.close(fig)
-        for make in FIGURES:
+        for make in _figures(report):
             fig = make(report)
             pdf.savefig(fig)
             plt.close(fig)

@@ -345,6 +345,61 @@ def measure_compare(
         console.print(f"wrote {path}")
 
 
+@measure_app.command("credits")
+def measure_credits(
+    changes: Annotated[
+        Path,
+        typer.Argument(help="CSV: period, stratum, area_ha, change_t_c_ha — one row per sampling point."),
+    ],
+    scheme: Annotated[str, typer.Option(help="Scheme profile (id or YAML file).")] = "vm0042",
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for report.html, report.pdf, report.json.")
+    ] = Path("results"),
+) -> None:
+    """Measure and re-measure: paired SOC changes by stratum → stratified estimate → the scheme's credit
+    chain (uncertainty deduction, leakage, buffer) → a verification report."""
+    import pandas as pd
+
+    from .io import verification_report
+    from .measure import remeasurement, schemes
+
+    try:
+        profile = schemes.profile(scheme)
+        result = remeasurement.credit(pd.read_csv(changes), profile)
+    except (ValueError, OSError) as e:
+        _fail(e)
+    table = Table(title=f"Credits under {profile.name}", title_justify="left")
+    for header in ("period", "stratum", "ha", "Δ t C/ha", "kept t C/ha", "gross", "− uncertainty", "− leakage",
+                   "− buffer", "issuable t CO2e"):  # fmt: skip
+        table.add_column(header, justify="left" if header in ("period", "stratum") else "right")
+    for c in result.lines:
+        table.add_row(
+            c.period, c.stratum, f"{c.area_ha:,.0f}", f"{c.mean_t_c_ha:.3f} ± {c.se_t_c_ha:.3f}",
+            f"{c.conservative_t_c_ha:.3f}", f"{c.gross_t_co2e:,.1f}", f"{c.uncertainty_deduction_t_co2e:,.1f}",
+            f"{c.leakage_t_co2e:,.1f}", f"{c.buffer_t_co2e:,.1f}", f"{c.issuable_t_co2e:,.1f}",
+            style="bold" if c.stratum == remeasurement.PROJECT else None,
+        )  # fmt: skip
+    console.print(table)
+    for note in result.notes:
+        console.print(f"[yellow]note[/] {note}")
+    project = [c for c in result.lines if c.stratum == remeasurement.PROJECT]
+    report = verification_report.VerificationReport(
+        title=f"{changes.name}: measure and re-measure",
+        scheme=profile,
+        stocks=None,
+        changes=result.estimates,
+        credits=project,
+        stratum_credits=[c for c in result.lines if c.stratum != remeasurement.PROJECT],
+        methods={
+            "estimator": "stratified (STSI) mean, variance without finite-population correction, Satterthwaite df",
+            "uncertainty": f"{profile.uncertainty.rule.value} {profile.uncertainty.probability or ''}".strip(),
+        },
+        notes=result.notes,
+    )
+    for path in verification_report.write(report, out):
+        console.print(f"wrote {path}")
+
+
 @app.command()
 def validate(
     pairs: Annotated[

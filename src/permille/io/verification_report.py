@@ -22,19 +22,22 @@ from ..measure.validation import Validation  # noqa: E402
 
 @dataclass
 class VerificationReport:
-    """What a report shows. ``stocks``: one row per group and layer with columns group, upper_cm,
-    lower_cm, mean_t_c_ha, low_t_c_ha, high_t_c_ha (an interval, e.g. 90 %); ``changes``: one row per
-    comparison with label, mean_t_c_ha, low_t_c_ha, high_t_c_ha and any other columns; ``methods``: how the
-    numbers were made (ESM interpolator, reference mass rule, conversion factors…)."""
+    """What a report shows. ``stocks`` (optional): one row per group and layer with columns group,
+    upper_cm, lower_cm, mean_t_c_ha, low_t_c_ha, high_t_c_ha (an interval, e.g. 90 %); ``changes``: one
+    row per estimate with label, mean_t_c_ha, low_t_c_ha, high_t_c_ha and any other columns; ``credits``:
+    the credit lines the scheme issues (summed in the waterfall); ``stratum_credits``: lines shown for
+    transparency only (e.g. each stratum of a stratified estimate); ``methods``: how the numbers were made
+    (ESM interpolator, reference mass rule, conversion factors…)."""
 
     title: str
     scheme: SchemeProfile
-    stocks: pd.DataFrame
+    stocks: pd.DataFrame | None
     changes: pd.DataFrame
     credits: list[CreditLine]
     methods: dict[str, str]
     validation: Validation | None = None
     notes: list[str] = field(default_factory=list)
+    stratum_credits: list[CreditLine] = field(default_factory=list)  # shown, not summed
 
     def document(self) -> dict:
         """Every number of the report, JSON-ready."""
@@ -42,9 +45,10 @@ class VerificationReport:
             "title": self.title,
             "scheme": self.scheme.model_dump(),
             "methods": self.methods,
-            "stocks": self.stocks.to_dict(orient="records"),
+            "stocks": None if self.stocks is None else self.stocks.to_dict(orient="records"),
             "changes": self.changes.to_dict(orient="records"),
             "credits": [c.as_dict() for c in self.credits],
+            "stratum_credits": [c.as_dict() for c in self.stratum_credits],
             "validation": self.validation.as_dict() if self.validation else None,
             "notes": self.notes,
         }
@@ -114,8 +118,9 @@ FIGURES = (stock_figure, change_figure, waterfall_figure)
 
 
 def _figures(report: VerificationReport):
-    """The figures that apply: the waterfall only when there are credits."""
-    return [f for f in FIGURES if f is not waterfall_figure or report.credits]
+    """The figures that apply: stocks only when given, the waterfall only when there are credits."""
+    skip = {stock_figure: report.stocks is None, waterfall_figure: not report.credits}
+    return [f for f in FIGURES if not skip.get(f, False)]
 
 
 def _png(fig) -> str:
@@ -131,9 +136,15 @@ def _tables(report: VerificationReport) -> dict[str, pd.DataFrame]:
         "Stock by depth (t C/ha)": report.stocks,
         "Changes (t C/ha)": report.changes,
     }
-    if report.credits:
-        chain = pd.DataFrame([c.as_dict() for c in report.credits]).set_index("stratum").T
-        tables["Credit chain (t CO2e; one column per stratum)"] = chain.reset_index(names="step")
+    for name, lines in (
+        ("Credit chain", report.credits),
+        ("Credit chain of each stratum (not summed)", report.stratum_credits),
+    ):
+        if lines:
+            chain = pd.DataFrame([c.as_dict() for c in lines])
+            chain.index = chain.period + ": " + chain.stratum
+            tables[f"{name} (t CO2e)"] = chain.drop(columns=["period", "stratum"]).T.reset_index(names="step")
+    tables = {k: v for k, v in tables.items() if v is not None}
     if report.validation:
         tables["Model validation"] = pd.DataFrame([report.validation.as_dict()])
     return tables
@@ -157,7 +168,7 @@ def write(report: VerificationReport, out_dir: str | Path) -> list[Path]:
     ]
     body = [
         f'<img alt="{f.__doc__.splitlines()[0]}" src="data:image/png;base64,{_png(f(report))}">'
-        for f in FIGURES
+        for f in _figures(report)
     ]
     tables = [f"<h2>{html.escape(name)}</h2>" + t.to_html(index=False, float_format=lambda v: f"{v:,.4g}")
               for name, t in _tables(report).items()]  # fmt: skip

@@ -1,6 +1,5 @@
 """Raster I/O of permille.grid: GeoTIFF/COG, NetCDF and Zarr round-trips with CF metadata, and alignment."""
 
-
 import numpy as np
 import pytest
 import rasterio

@@ -59,7 +59,15 @@ def _site_reference(ds: xr.Dataset, iy: int, ix: int) -> dict[str, float]:
     if "warmup_temperature" in ds:
         n = ds.sizes["time"] // 12
         series = [px[f"warmup_{v}"].values for v in ("temperature", "precipitation", "pet")]
-        state = rothc.run(soil, forcing(*series, np.tile(cover, n), np.tile(monthly, n)), state).final
+
+        def miami(t, p):  # Lieth (1975): g DM/m²/yr from annual mean temperature and annual precipitation
+            return min(3000 / (1 + np.exp(1.315 - 0.119 * t)), 3000 * (1 - np.exp(-0.000664 * p)))
+
+        reference = miami(climate[0].mean(), climate[1].sum())
+        scale = [miami(series[0][12 * y : 12 * y + 12].mean(), series[1][12 * y : 12 * y + 12].sum()) / reference
+                 for y in range(n)]  # fmt: skip
+        warm_input = np.concatenate([monthly * r for r in scale])
+        state = rothc.run(soil, forcing(*series, np.tile(cover, n), warm_input), state).final
     soc_t0 = state.soc[0]
 
     def forward(scale):
@@ -256,3 +264,13 @@ def test_pixel_problems_of_compute_pixels():
         [50.0], [20.0], np.full((12, 1), -6.0), ones[:, :1], ones[:, :1], [1]
     )
     assert np.isnan(frozen_elsewhere["soc_bau"]).all()
+
+
+def test_miami_npp_by_hand():
+    # T = 10 °C, P = 800 mm: temperature limit 3000/(1 + e^0.125) = 1406.4, water limit 3000(1 − e^−0.5312) = 1236.3
+    assert pipeline.npp_miami(10.0, 800.0) == pytest.approx(3000 * (1 - np.exp(-0.000664 * 800)))
+    assert pipeline.npp_miami(10.0, 3000.0) == pytest.approx(3000 / (1 + np.exp(1.315 - 1.19)))
+    wet = np.tile(np.full(12, 100.0), 2)[:, None]
+    ratio = pipeline.npp_ratio(np.full((24, 1), 10.0), wet * np.r_[np.ones(12), 0.5 * np.ones(12)][:, None],
+                               np.full((12, 1), 10.0), np.full((12, 1), 100.0))  # fmt: skip
+    assert ratio[0, 0] == pytest.approx(1.0) and ratio[1, 0] < 1.0

@@ -229,3 +229,28 @@ def test_records_are_json_ready(zones):
     assert records[1]["total_mt_c"] is None
     assert records[0]["n_valid"] == 5
     json.dumps(records, allow_nan=False)
+
+
+def test_bundled_countries_and_the_initiatives_five_regions():
+    from permille.grid.zonal import builtin_zones
+
+    countries, name = builtin_zones("countries")
+    props = {f["properties"]["name"]: f["properties"] for f in countries["features"]}
+    assert name == "name" and props["France"]["region"] == "Europe" and props["Kenya"]["region"] == "Africa"
+    assert props["Brazil"]["region"] == "Latin America and the Caribbean"
+    assert props["Australia"]["region"] == props["Canada"]["region"] == "North America and Oceania"
+    regions, name = builtin_zones("regions")
+    assert name == "region" and {f["properties"]["region"] for f in regions["features"]} == {
+        "Africa", "Asia", "Europe", "Latin America and the Caribbean", "North America and Oceania"
+    }  # fmt: skip
+    lon = np.arange(-179.5, 180, 1.0)
+    lat = np.arange(89.5, -90, -1.0)
+    globe = xr.DataArray(np.ones((lat.size, lon.size)), coords={"y": lat, "x": lon}, dims=("y", "x"))
+    globe = globe.rio.write_crs("EPSG:4326")
+    ids = rasterize_zones(regions, globe, name_property="region")
+    table = zonal_stats(globe, ids)
+    africa_mha = table.loc["Africa", "area_ha"] / 1e6
+    assert 2800 < africa_mha < 3200  # Africa is about 30 million km²
+    assert (table.area_ha > 0).all()
+    with pytest.raises(ValueError, match="unknown zones 'continents'"):
+        builtin_zones("continents")

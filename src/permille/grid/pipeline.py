@@ -86,7 +86,7 @@ METHOD = (
     "GSOCseq phases (FAO 2020 technical manual): T0 anchoring by the analytical RothC equilibrium "
     "(annual plant input whose equilibrium under the climatology equals soc_t0; IOM by Falloon et al. "
     "1998; DPM/RPM by land cover, Table 6.1; input spread evenly over covered months); optional warm-up "
-    "with that input over a year-to-year series; forward run on the repeated climatology, BAU and SSM "
+    "over a year-to-year series with that input scaled each year by the MIAMI NPP ratio; forward run on the repeated climatology, BAU and SSM "
     "(input x (1 + f)). SSM = BAU + f x response run (RothC is affine in pools and inputs for a given "
     "climate): exact to rounding. Evaporation = PET / 0.75 (open pan). Exact monthly exponential step."
 )
@@ -366,6 +366,25 @@ def _forward(px: _Pixels, monthly_input, dpm_rpm, start: rothc.State, years: int
     return state.soc[:n], state.active[n:]
 
 
+def npp_miami(temperature_c, precipitation_mm):
+    """Net primary production, g DM m⁻² yr⁻¹, of the MIAMI model (Lieth 1975, as the GSOCseq manual uses
+    it): min(3000 / (1 + exp(1.315 − 0.119 T)), 3000 (1 − exp(−0.000664 P))) for the annual mean
+    temperature T (°C) and annual precipitation P (mm)."""
+    t, p = np.asarray(temperature_c, dtype=float), np.asarray(precipitation_mm, dtype=float)
+    return np.minimum(3000.0 / (1.0 + np.exp(1.315 - 0.119 * t)), 3000.0 * (1.0 - np.exp(-0.000664 * p)))
+
+
+def npp_ratio(warmup_temperature, warmup_precipitation, temperature, precipitation) -> np.ndarray:
+    """(years, P) NPP of each warm-up year relative to the climatology's (MIAMI): the warm-up input of
+    a year is the anchored input × this ratio, as GSOCseq scales inputs with NPP. Monthly arrays (12·Y, P)
+    and (12, P)."""
+    years = len(warmup_temperature) // 12
+    t = np.asarray(warmup_temperature, dtype=float).reshape(years, 12, -1).mean(axis=1)
+    p = np.asarray(warmup_precipitation, dtype=float).reshape(years, 12, -1).sum(axis=1)
+    reference = npp_miami(np.mean(temperature, axis=0), np.sum(precipitation, axis=0))
+    return npp_miami(t, p) / reference
+
+
 def _simulate_modelled(px: _Pixels, years, increases, depth_cm) -> dict[str, np.ndarray]:
     """The three phases for pixels that are all modelled; outputs in :func:`output_spec` order."""
     dpm_rpm = np.select([px.land_cover == c for c in DPM_RPM], list(DPM_RPM.values()))
@@ -376,8 +395,10 @@ def _simulate_modelled(px: _Pixels, years, increases, depth_cm) -> dict[str, np.
     monthly = annual * pattern
     if px.warmup is not None:
         repeat = len(px.warmup[0]) // 12
-        tiled = (np.tile(a, (repeat, 1)) for a in (px.plant_cover, monthly))
-        state = rothc.run(soil, _forcing(*px.warmup, *tiled, dpm_rpm), state, output="final").final
+        ratio = npp_ratio(px.warmup[0], px.warmup[1], px.temperature, px.precipitation)  # (years, P)
+        warm_input = np.tile(monthly, (repeat, 1)) * np.repeat(ratio, 12, axis=0)
+        cover = np.tile(px.plant_cover, (repeat, 1))
+        state = rothc.run(soil, _forcing(*px.warmup, cover, warm_input, dpm_rpm), state, output="final").final
     soc_t0 = state.soc
     bau, response = _forward(px, monthly, dpm_rpm, state, years, depth_cm)
     diff = {_label(f): f * response for f in increases}

@@ -15,7 +15,10 @@ cells, SD(total) = Σ sd·area (the upper bound for positively correlated errors
 autocorrelated, so the truth lies between the two). 95 % intervals are normal: estimate ± 1.96 SD.
 """
 
+import json
 from collections.abc import Mapping
+from functools import cache
+from importlib.resources import files
 from typing import Literal
 
 import dask
@@ -99,6 +102,25 @@ def cell_area_ha(da_or_coords: xr.DataArray | xr.Dataset) -> xr.DataArray:
         attrs={"units": "ha", "long_name": "cell area"},
     )
     return area.rio.write_crs(da_or_coords.rio.crs)
+
+
+#: Natural Earth 1:50m countries with their ISO codes and the Initiative's region (see PROVENANCE.md).
+BOUNDARIES = files("permille") / "data" / "boundaries" / "countries_50m.geojson"
+BUILTIN_ZONES = {"countries": "name", "regions": "region"}
+
+
+@cache
+def _boundaries() -> dict:
+    return json.loads(BOUNDARIES.read_text(encoding="utf-8"))
+
+
+def builtin_zones(kind: str) -> tuple[dict, str]:
+    """The bundled zones as (GeoJSON FeatureCollection in EPSG:4326, name property) for
+    :func:`rasterize_zones`: ``"countries"`` (238 countries and territories) or ``"regions"`` (the
+    Initiative's five regions, each the union of its countries)."""
+    if kind not in BUILTIN_ZONES:
+        raise ValueError(f"unknown zones {kind!r}; bundled: {', '.join(BUILTIN_ZONES)} (or a GeoJSON file)")
+    return _boundaries(), BUILTIN_ZONES[kind]
 
 
 def rasterize_zones(
@@ -262,7 +284,9 @@ def _named_geometries(zones: Mapping, name_property: str) -> dict[str, BaseGeome
         if name is None:
             raise ValueError(f"GeoJSON feature {index} has no {name_property!r} property")
         parts.setdefault(str(name), []).append(shape(feature["geometry"]))
-    return {name: shapely.union_all(geoms) for name, geoms in parts.items()}
+    # collect the parts without a topological union: rasterizing needs none, and it would fail on the
+    # slightly invalid rings that coordinate rounding leaves in published boundaries
+    return {name: shapely.MultiPolygon(list(shapely.get_parts(geoms))) for name, geoms in parts.items()}
 
 
 def _reproject(geometry: BaseGeometry, source_crs, target_crs) -> BaseGeometry:

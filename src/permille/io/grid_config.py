@@ -14,7 +14,8 @@ Example::
     years: 20
     increases: [0.05, 0.10, 0.20]
     members: 0                    # uncertainty members (0 = none)
-    zones: regions.geojson        # optional polygons for zonal statistics (property "name")
+    zones: countries              # zonal statistics: countries, regions (the Initiative's five), or a
+                                  # GeoJSON file of polygons with a "name" property
     output: results/grid          # folder: NetCDF, Zarr, COGs and zonal tables
 """
 
@@ -36,7 +37,7 @@ class GridConfig(BaseModel):
     increases: list[float] = list(SSM_INCREASES)
     members: int = Field(0, ge=0, le=1000)
     seed: int = 0
-    zones: Path | None = None
+    zones: str | None = None
     output: Path = Path("results/grid")
 
 
@@ -62,7 +63,9 @@ def read_config(path: str | Path) -> GridConfig:
     return config.model_copy(
         update={
             "inputs": {k: resolve(v) or v for k, v in config.inputs.items()},
-            "zones": resolve(config.zones) or config.zones,
+            "zones": config.zones
+            if config.zones in (None, "countries", "regions")
+            else str(base / config.zones),
             "output": resolve(config.output) or config.output,
         }
     )

@@ -64,9 +64,6 @@ class Draws:
             self._drawn[c.name] = c.sample(self.rng, self.n)
         return self._drawn[c.name]
 
-    def coefficients(self) -> list[str]:
-        return sorted(self._drawn)
-
 
 def check_history(history: Sequence[Period], label: str = "history") -> list[str]:
     """Problems with a management history: empty, or start years not strictly increasing."""

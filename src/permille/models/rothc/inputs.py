@@ -89,11 +89,10 @@ def _length(value, axis: int) -> int | None:
     return a.shape[axis] if a.ndim > axis else None
 
 
-def prepare(soil: Soil, forcing: Forcing, *, n_months: int | None = None, first_month: int = 0) -> Prepared:
+def prepare(soil: Soil, forcing: Forcing, *, n_months: int | None = None) -> Prepared:
     """Check ``soil`` and ``forcing`` (every problem reported at once) and shape them for the kernels.
 
-    ``n_months`` fixes the number of months (12 for a climatology); ``first_month`` offsets the month
-    numbers in messages.
+    ``n_months`` fixes the number of months (12 for a climatology).
     """
     check = Checker(soil.site_ids)
     fields = {
@@ -145,7 +144,7 @@ def prepare(soil: Soil, forcing: Forcing, *, n_months: int | None = None, first_
         a = check.monthly(name, value, n_months, n_sites)
         if a is None:
             continue
-        where = check.month_site(a, first_month)
+        where = check.month_site(a)
         check.finite_range(name, a, **rules[name], where=where)
         if name == "plant_cover":
             partial = np.isfinite(a) & (a != 0.0) & (a != 1.0)

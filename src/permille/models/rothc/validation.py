@@ -94,12 +94,12 @@ class Checker:
         )
         return None
 
-    def month_site(self, a: np.ndarray, first_month: int = 0):
+    def month_site(self, a: np.ndarray):
         """``where`` for a 2-D forcing: names the month (1-based) and, if per site, the site."""
 
         def where(i):
             t, n = i
-            month = f"month {first_month + t + 1}"
+            month = f"month {t + 1}"
             return month if a.shape[1] == 1 else f"{month}, {self.site(n)}"
 
         return where

@@ -1,0 +1,1 @@
+"""The HTTP API of the platform (FastAPI); see docs/platform.md."""

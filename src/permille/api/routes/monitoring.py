@@ -1,0 +1,5 @@
+"""monitoring routes (being written; see docs/platform.md)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

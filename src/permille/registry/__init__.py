@@ -1,0 +1,1 @@
+"""The Initiative's records and KPIs, stored with SQLAlchemy; see docs/platform.md."""

@@ -268,6 +268,8 @@ TABLE_MAPPING = {
 
 def test_csv_excel_and_json_give_the_same_frame_in_canonical_units(tmp_path):
     TABLE.to_csv(tmp_path / "soil.csv", index=False)
+    TABLE.to_csv(tmp_path / "soil_fr.csv", index=False, sep=";", decimal=",")
+    assert "14,5" in (tmp_path / "soil_fr.csv").read_text()
     TABLE.assign(sampled=pd.to_datetime(TABLE["sampled"])).to_excel(tmp_path / "soil.xlsx", index=False)
     (tmp_path / "soil.json").write_text(TABLE.to_json(orient="records"))
     (tmp_path / "mapping.yaml").write_text(yaml.safe_dump(TABLE_MAPPING))
@@ -275,7 +277,7 @@ def test_csv_excel_and_json_give_the_same_frame_in_canonical_units(tmp_path):
 
     frames = [
         read_soil(tmp_path / name, tmp_path / "mapping.yaml").to_frame()
-        for name in ("soil.csv", "soil.xlsx", "soil.json")
+        for name in ("soil.csv", "soil_fr.csv", "soil.xlsx", "soil.json")
     ]
     for frame in frames[1:]:
         pd.testing.assert_frame_equal(frame, frames[0])
@@ -311,6 +313,8 @@ def test_results_keep_the_measured_unit_and_method():
 
 def test_a_valid_file_is_exported_normalised(tmp_path):
     TABLE.to_csv(tmp_path / "soil.csv", index=False)
+    TABLE.to_csv(tmp_path / "soil_fr.csv", index=False, sep=";", decimal=",")
+    assert "14,5" in (tmp_path / "soil_fr.csv").read_text()
     data = read_soil(tmp_path / "soil.csv", TABLE_MAPPING, require=("bd",), export=tmp_path / "out.csv")
     written = pd.read_csv(tmp_path / "out.csv")
     assert list(written.columns) == list(FRAME_COLUMNS)

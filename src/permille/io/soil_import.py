@@ -28,6 +28,7 @@ import datetime
 import json
 import math
 import numbers
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +61,7 @@ _DEPTHS = ("upper", "lower")
 _FIELDS = (*_TEXT, "date", "lon", "lat", "composite", *_DEPTHS, *_PROPERTIES)
 _MISSING = {"", "na", "n/a", "nan", "null"}
 _SUFFIXES = (".csv", ".xlsx", ".xlsm", ".json")
+_DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d*,\d+(?:[eE][-+]?\d+)?\s*$")
 
 
 class Problem(NamedTuple):
@@ -402,8 +404,20 @@ def import_table(
         raise SoilImportError(source, problems) from None
 
 
+def _csv_separator(path: Path) -> str:
+    """``;`` when the header line has more semicolons than commas (the spreadsheet export of locales with a
+    decimal comma), else ``,``."""
+    with path.open(encoding="utf-8-sig") as f:
+        header = f.readline()
+    return ";" if header.count(";") > header.count(",") else ","
+
+
 def read_table(path: str | Path, sheet: int | str = 0) -> pd.DataFrame:
-    """The cells of a CSV, Excel (.xlsx, ``sheet``) or JSON (list of records) file, unconverted."""
+    """The cells of a CSV, Excel (.xlsx, ``sheet``) or JSON (list of records) file, unconverted.
+
+    A CSV separated by semicolons is read as the export of a locale with a decimal comma: cells like
+    ``1,25`` become ``1.25``.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in _SUFFIXES:
@@ -411,9 +425,19 @@ def read_table(path: str | Path, sheet: int | str = 0) -> pd.DataFrame:
         raise SoilImportError(str(path), [Problem(None, None, message)])
     try:
         if suffix == ".csv":
+            separator = _csv_separator(path)
             frame = pd.read_csv(
-                path, dtype=object, keep_default_na=False, skip_blank_lines=False, encoding="utf-8-sig"
+                path,
+                sep=separator,
+                dtype=object,
+                keep_default_na=False,
+                skip_blank_lines=False,
+                encoding="utf-8-sig",
             )
+            if separator == ";":
+                frame = frame.map(
+                    lambda c: c.replace(",", ".") if isinstance(c, str) and _DECIMAL_COMMA.match(c) else c
+                )
         elif suffix == ".json":
             records = json.loads(path.read_text(encoding="utf-8"))
         else:

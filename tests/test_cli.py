@@ -107,6 +107,29 @@ def test_cumbria_hedgerows_end_to_end(tmp_path):
     assert html.count("data:image/png;base64,") == 3 and "Credit chain" in html
 
 
+def test_compare_reference_mass_and_extrapolation_options_reach_the_comparison(tmp_path):
+    from conftest import REPO
+
+    from permille.io.soil_import import CUMBRIA_HEDGEROWS, read_soil
+    from permille.measure.comparison import compare
+    from permille.measure.esm import ReferenceMass
+
+    cores = REPO / "src" / "permille" / "data" / "mrv" / "Cumbria_Hedgerows.csv"
+    args = ["measure", "compare", str(cores), "--treatment", "hedge", "--control", "control"]
+    result = runner.invoke(app, [*args, "--reference-mass", "mean", "--extrapolate", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    changes = json.loads((tmp_path / "report.json").read_text())["changes"]
+    cli = [c["mean_t_c_ha"] for c in changes if c["method"] == "ESM"]
+    frame = read_soil(cores, CUMBRIA_HEDGEROWS).to_frame()
+    kwargs = {"treatment": "hedge", "control": "control", "depths_cm": (30.0, 50.0)}
+    mean = compare(frame, **kwargs, reference=ReferenceMass.MEAN, extrapolate=True).differences
+    minimum = compare(frame, **kwargs).differences
+    assert cli == pytest.approx(mean[mean.method == "ESM"].mean_t_c_ha.tolist(), rel=1e-12)
+    assert cli != pytest.approx(minimum[minimum.method == "ESM"].mean_t_c_ha.tolist(), rel=1e-6)
+    bad = runner.invoke(app, [*args, "--reference-mass", "median", "-o", str(tmp_path)])
+    assert bad.exit_code == 2 and "median" in bad.output
+
+
 def test_bad_soil_file_is_rejected_and_nothing_is_written(tmp_path):
     bad = tmp_path / "cores.csv"
     bad.write_text(

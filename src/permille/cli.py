@@ -283,6 +283,17 @@ def measure_compare(
     esm_method: Annotated[
         str, typer.Option(help="natural_spline (VM0042), fmm_hyman or linear.")
     ] = "natural_spline",
+    reference_mass: Annotated[
+        str,
+        typer.Option(
+            help="ESM reference mass over the compared cores at each depth: minimum (no core extrapolated; "
+            "Wendt & Hauser 2013), mean (von Haden et al. 2020, with --extrapolate) or maximum."
+        ),
+    ] = "minimum",
+    extrapolate: Annotated[
+        bool,
+        typer.Option(help="Extrapolate cores that end above the reference mass (flagged in the report)."),
+    ] = False,
     scheme: Annotated[
         str, typer.Option(help="Scheme profile for the credit chain (id or YAML file).")
     ] = "4p1000",
@@ -309,6 +320,8 @@ def measure_compare(
             control=control,
             depths_cm=depth or (30.0, 50.0),
             method=esm.Interpolation(esm_method),
+            reference=esm.ReferenceMass(reference_mass),
+            extrapolate=extrapolate,
         )
     except (ValueError, OSError) as e:
         _fail(e)

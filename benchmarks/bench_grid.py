@@ -2,10 +2,15 @@
 chunked with Dask on this machine, against a per-pixel loop of the same pipeline in the same process, with
 the peak memory, and the time a global 1 km run would take at this speed.
 
+Pixel-months count model months simulated per modelled pixel (forward BAU and the scenario response,
+12 × years each, per member), however the pipeline computes them (the forward runs apply one annual map
+per year). The load average is printed: on a shared machine it slows every figure.
+
     uv run python benchmarks/bench_grid.py [--size 1000] [--chunks 250] [--members 0]
 """
 
 import argparse
+import os
 import resource
 import time
 
@@ -25,6 +30,7 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=0, help="uncertainty members")
     parser.add_argument("--loop", type=int, default=20, help="pixels run one by one for the baseline")
     args = parser.parse_args()
+    load = os.getloadavg()[0]
 
     small = synthetic_grid(8, 8)
     pipeline.run(small, years=2)  # compile / load the kernels
@@ -47,7 +53,7 @@ def main() -> None:
 
     assert np.isfinite(result["diff_ssm_20"].values[np.isin(grid.land_cover.values, (2, 3, 4))]).all()
     print(f"grid {args.size} × {args.size} ({modelled:,} modelled pixels), chunks {args.chunks}, {args.years} years, "
-          f"members {args.members}")  # fmt: skip
+          f"members {args.members}; {os.cpu_count()} CPUs, load average {load:.1f} at the start")  # fmt: skip
     print(f"  pipeline (Dask, local threads): {seconds:7.2f} s  {rate:>10,.0f} pixels/s  "
           f"{rate * months:>14,.0f} pixel-months/s  peak memory {peak_gib:.2f} GiB")  # fmt: skip
     print(f"  per-pixel loop ({len(ids)} pixels):  {loop_rate:>10,.1f} pixels/s  → ×{rate / loop_rate:,.0f}")

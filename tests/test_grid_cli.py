@@ -61,3 +61,45 @@ def test_misaligned_inputs_are_refused_clearly(tmp_path):
     result = runner.invoke(app, ["grid", "run", str(tmp_path / "grid.yaml")])
     assert result.exit_code == 2 and "clay" in result.output and "shape" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_configured_run_with_warmup_npp_carbon_input_and_depth(tmp_path):
+    """Every optional input from GeoTIFFs (bands: 12 months, 12·Y warm-up months, Y NPP years) and NetCDF,
+    read by the loader onto the pipeline's dims, gives the pipeline's result on the same data."""
+    grid = synthetic_grid(6, 8, seed=2, warmup_years=2)
+    rng = np.random.default_rng(2)
+    grid["npp"] = (("year", "y", "x"), rng.uniform(2.0, 8.0, (2, 6, 8)))
+    grid["carbon_input"] = (("y", "x"), rng.uniform(1.0, 4.0, (6, 8)))
+    grid = grid.astype("float32").astype("float64")
+    paths = {}
+    for name in [*pipeline.GRID_VARIABLES, *pipeline.OPTIONAL_VARIABLES]:
+        layer = grid[name].transpose(..., "y", "x").rio.write_crs(grid.rio.crs)
+        paths[name] = grid_io.write_cog(layer, tmp_path / f"{name}.tif", units="-", long_name=name)
+    nc = grid[["carbon_input"]].assign_coords(spatial_ref=grid.spatial_ref)
+    nc["carbon_input"].attrs = {"units": "t C ha-1 yr-1", "long_name": "BAU carbon input"}
+    paths["carbon_input"] = grid_io.write_netcdf(nc, tmp_path / "carbon_input.nc")
+    loaded = grid_io.open_inputs(paths)
+    assert loaded["warmup_pet"].dims == ("time", "y", "x") and loaded.sizes["time"] == 24
+    assert loaded["npp"].dims == ("year", "y", "x") and loaded["plant_cover"].dims == ("month", "y", "x")
+
+    config = {"inputs": {k: p.name for k, p in paths.items()}, "years": 4, "depth_cm": 25, "output": "out"}
+    (tmp_path / "grid.yaml").write_text(yaml.safe_dump(config))
+    result = runner.invoke(app, ["grid", "run", str(tmp_path / "grid.yaml")])
+    assert result.exit_code == 0, result.output
+    got = xr.open_dataset(tmp_path / "out" / "potential.nc", engine="h5netcdf")
+    expected = pipeline.run(grid, years=4, depth_cm=25.0)
+    assert got.attrs["depth_cm"] == 25.0 and "carbon_input layer" in got.attrs["bau_input"]
+    assert got.attrs["warmup_input_scaling"] == "npp layer relative to its warm-up mean"
+    for name in ("soc_t0", "input_t0", "soc_bau", "diff_ssm_10"):
+        np.testing.assert_allclose(got[name], expected[name], rtol=1e-9, equal_nan=True)
+    np.testing.assert_allclose(got["input_t0"], grid["carbon_input"].where(got["soc_bau"].notnull()))
+
+
+def test_configuration_problems_are_all_reported(tmp_path):
+    config = {"inputs": {"soc_t0": "soc.tif", "ndvi": "ndvi.tif"}, "depth_cm": 0, "years": 0}
+    (tmp_path / "grid.yaml").write_text(yaml.safe_dump(config))
+    result = runner.invoke(app, ["grid", "run", str(tmp_path / "grid.yaml")])
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())
+    for problem in ("years:", "depth_cm:", "inputs: lacks clay, land_cover", "unknown variable(s) ndvi"):
+        assert problem in text, problem

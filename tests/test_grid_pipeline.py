@@ -16,8 +16,10 @@ YEARS = 20
 INCREASES = (0.05, 0.10, 0.20)
 #: FAO GSOCseq technical manual (2020) Table 6.1, stated here independently of the code under test.
 DPM_RPM = {2: 1.44, 3: 0.67, 4: 0.25}
-#: The documented default: cropland covered March–October, other classes all year.
+#: The documented default: cropland covered March–October, other classes all year; south of the equator
+#: cropland is covered September–April.
 CROPLAND_COVER = np.array([0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0], dtype=float)
+CROPLAND_COVER_SOUTH = np.array([1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1], dtype=float)
 
 
 @pytest.fixture(scope="module")
@@ -32,17 +34,46 @@ def grid_warmup():
     return synthetic_grid(12, 15, seed=4, warmup_years=3)
 
 
-def _site_reference(ds: xr.Dataset, iy: int, ix: int) -> dict[str, float]:
+@pytest.fixture(scope="module")
+def grid_south():
+    """12 × 15 pixels from 25° N to 25° S, default plant cover."""
+    ds = synthetic_grid(12, 15, seed=5).drop_vars("plant_cover")
+    ds = ds.assign_coords(y=ds.y - 25.0)
+    assert (ds.y < 0).sum() == 6 and ((ds.land_cover == 2) & (ds.y < 0)).sum() > 0
+    return ds
+
+
+@pytest.fixture(scope="module")
+def grid_given_inputs():
+    """The warm-up grid with a yearly NPP layer (t C/ha/yr) and a BAU carbon input (t C/ha/yr)."""
+    ds = synthetic_grid(12, 15, seed=6, warmup_years=3)
+    rng = np.random.default_rng(6)
+    npp = rng.uniform(2.0, 9.0, (3, 12, 15))
+    return ds.assign(
+        npp=(("year", "y", "x"), npp, {"units": "t C ha-1 yr-1"}),
+        carbon_input=(("y", "x"), rng.uniform(0.5, 6.0, (12, 15)), {"units": "t C ha-1 yr-1"}),
+    )
+
+
+@pytest.fixture(scope="module")
+def grid_npp_layer(grid_warmup):
+    """The warm-up grid with one NPP layer for every warm-up year (the input is then held constant)."""
+    return grid_warmup.assign(npp=(("y", "x"), np.full((12, 15), 4.0)))
+
+
+def _site_reference(ds: xr.Dataset, iy: int, ix: int, depth_cm: float = 30.0) -> dict[str, float]:
     """Every output of one pixel from the site engine: inputs_for_stock, then one explicit month-by-month
-    run per scenario (no linearity shortcut)."""
+    run per scenario (no linearity shortcut, no annual map)."""
     px = ds.isel(y=iy, x=ix)
     land_cover = int(px.land_cover)
     if "plant_cover" in ds:
         cover = px.plant_cover.values
+    elif land_cover == 2:
+        cover = CROPLAND_COVER if float(px.y) >= 0 else CROPLAND_COVER_SOUTH
     else:
-        cover = CROPLAND_COVER if land_cover == 2 else np.ones(12)
+        cover = np.ones(12)
     pattern = cover / cover.sum() if cover.any() else np.full(12, 1 / 12)  # documented: all 12 if none
-    soil = rothc.Soil(clay=[float(px.clay)], depth=30.0)
+    soil = rothc.Soil(clay=[float(px.clay)], depth=depth_cm)
 
     def forcing(temperature, rain, pet, plant_cover, plant_input):
         def column(a):
@@ -66,16 +97,20 @@ def _site_reference(ds: xr.Dataset, iy: int, ix: int) -> dict[str, float]:
         reference = miami(climate[0].mean(), climate[1].sum())
         scale = [miami(series[0][12 * y : 12 * y + 12].mean(), series[1][12 * y : 12 * y + 12].sum()) / reference
                  for y in range(n)]  # fmt: skip
+        if "npp" in ds:  # the given NPP relative to its warm-up mean
+            npp = np.broadcast_to(px.npp.values, (n,)) if px.npp.ndim == 0 else px.npp.values
+            scale = npp / npp.mean()
         warm_input = np.concatenate([monthly * r for r in scale])
         state = rothc.run(soil, forcing(*series, np.tile(cover, n), warm_input), state).final
     soc_t0 = state.soc[0]
+    bau_input = float(px.carbon_input) if "carbon_input" in ds else annual[0]
 
     def forward(scale):
-        repeated = [np.tile(a, YEARS) for a in (*climate, cover, monthly * scale)]
+        repeated = [np.tile(a, YEARS) for a in (*climate, cover, bau_input * pattern * scale)]
         return rothc.run(soil, forcing(*repeated), state, output="monthly").soc[-1, 0]
 
     bau = forward(1.0)
-    out = {"soc_t0": soc_t0, "input_t0": annual[0], "soc_bau": bau, "rate_bau": (bau - soc_t0) / YEARS}
+    out = {"soc_t0": soc_t0, "input_t0": bau_input, "soc_bau": bau, "rate_bau": (bau - soc_t0) / YEARS}
     for f in INCREASES:
         ssm, x = forward(1.0 + f), f"{100 * f:g}"
         out |= {f"soc_ssm_{x}": ssm, f"diff_ssm_{x}": ssm - bau, f"rate_ssm_{x}": (ssm - soc_t0) / YEARS}
@@ -91,18 +126,25 @@ def _sample(ds: xr.Dataset, per_class: int = 4) -> list[tuple[int, int]]:
         np.nanargmax(np.where(land_cover >= 2, ds.temperature.max("month"), np.nan)), land_cover.shape
     )
     picks = [tuple(int(i) for i in warmest)]
+    south = np.argwhere((land_cover == 2) & (ds.y.values < 0)[:, None])
+    picks += [tuple(int(i) for i in p) for p in south[:2]]  # southern crop calendar, where there is one
     for c in DPM_RPM:
         where = np.argwhere(land_cover == c)
         picks += [tuple(int(i) for i in p) for p in where[rng.choice(len(where), per_class, replace=False)]]
     return picks
 
 
-@pytest.mark.parametrize("name", ["grid", "grid_warmup"])
-def test_every_output_equals_the_site_engine_run_scenario_by_scenario(name, request):
+@pytest.mark.parametrize(
+    ("name", "depth_cm"),
+    [("grid", 30.0), ("grid_warmup", 30.0), ("grid_south", 30.0), ("grid_given_inputs", 30.0),
+     ("grid_npp_layer", 30.0), ("grid_warmup", 20.0)],
+)  # fmt: skip
+def test_every_output_equals_the_site_engine_run_scenario_by_scenario(name, depth_cm, request):
     ds = request.getfixturevalue(name)
-    out = pipeline.run(ds, years=YEARS, increases=INCREASES)
+    out = pipeline.run(ds, years=YEARS, increases=INCREASES, depth_cm=depth_cm)
+    assert out.attrs["depth_cm"] == depth_cm
     for iy, ix in _sample(ds):
-        expected = _site_reference(ds, iy, ix)
+        expected = _site_reference(ds, iy, ix, depth_cm)
         assert set(expected) == set(out.data_vars)
         stock = expected["soc_t0"]
         for key, want in expected.items():
@@ -274,3 +316,80 @@ def test_miami_npp_by_hand():
     ratio = pipeline.npp_ratio(np.full((24, 1), 10.0), wet * np.r_[np.ones(12), 0.5 * np.ones(12)][:, None],
                                np.full((12, 1), 10.0), np.full((12, 1), 100.0))  # fmt: skip
     assert ratio[0, 0] == pytest.approx(1.0) and ratio[1, 0] < 1.0
+
+
+def test_ssm_increase_uncertainty_is_15_percent_of_the_increase(grid, monkeypatch):
+    """Table 12.1's last row alone: the SSM input increase scaled by a factor uniform on 1 ± 15 %."""
+    for name in ("temperature", "precipitation", "clay", "soc_t0"):
+        monkeypatch.setitem(pipeline.UNCERTAINTY, name, 0.0)
+    args = _flat(grid)
+    exact = pipeline.compute_pixels(**args)
+    u = pipeline.compute_uncertainty(**args, members=400, seed=3)
+    modelled = np.isfinite(exact["soc_bau"])
+    np.testing.assert_allclose(u["soc_bau_mean"][modelled], exact["soc_bau"][modelled], rtol=1e-12)
+    assert (u["soc_bau_sd"][modelled] < 1e-9 * exact["soc_bau"][modelled]).all()
+    for x in ("5", "10", "20"):
+        diff, mean, sd = exact[f"diff_ssm_{x}"][modelled], u[f"diff_ssm_{x}_mean"], u[f"diff_ssm_{x}_sd"]
+        # mean factor 1 ± 0.15/√3/√400 (3 SE: 2.6 %); SD of a uniform on ± 15 %: 0.15/√3 = 8.66 %
+        np.testing.assert_allclose(mean[modelled], diff, rtol=0.026)
+        relative = sd[modelled] / diff
+        assert np.all((relative > 0.075) & (relative < 0.098)), (relative.min(), relative.max())
+        assert 0.084 < np.median(relative) < 0.089
+
+
+def test_given_inputs_and_depth_are_checked(grid, grid_warmup):
+    bad = grid_warmup.assign(
+        npp=(("year", "y", "x"), np.full((3, 12, 15), -1.0)),
+        carbon_input=(("y", "x"), np.full((12, 15), 2000.0)),  # kg C/ha/yr
+    )
+    with pytest.raises(pipeline.GridInputError) as error:
+        pipeline.run(bad, depth_cm=0.0)
+    problems = error.value.problems
+    assert problems[0] == "depth_cm: 0.0 is not a depth in (0, 100] cm"
+    assert (
+        problems[1].startswith("npp: ")
+        and "outside (0, 50] t C/ha/yr (kg or g/m²?) (-1), first at warm-up year 1" in problems[1]
+    )
+    assert problems[2].startswith("carbon_input: ") and "(2000)" in problems[2]
+    assert len(problems) == 3, problems
+    with pytest.raises(pipeline.GridInputError) as error:
+        pipeline.run(grid.assign(npp=grid.soc_t0 / 10), depth_cm="30")
+    assert error.value.problems == [
+        "npp: scales the warm-up inputs, but no warm-up series is given",
+        "depth_cm: '30' is not a depth in (0, 100] cm",
+    ]
+    two_years = grid_warmup.assign(npp=(("year", "y", "x"), np.ones((2, 12, 15))))
+    with pytest.raises(pipeline.GridInputError, match="npp: 2 years, the warm-up has 3"):
+        pipeline.run(two_years)
+    with pytest.raises(pipeline.GridInputError, match="npp: has dims"):
+        pipeline.run(grid_warmup.assign(npp=grid_warmup.warmup_pet))
+
+
+def test_default_plant_cover_needs_a_latitude(grid):
+    no_crs = grid.drop_vars("spatial_ref").copy(deep=True)
+    no_crs["y"].attrs = {}
+    with pytest.raises(
+        pipeline.GridInputError, match="plant_cover: not given, and the default crop calendar"
+    ):
+        pipeline.run(no_crs)
+    no_crs["y"].attrs = {"units": "degrees_north"}
+    xr.testing.assert_equal(pipeline.run(no_crs), pipeline.run(grid).drop_vars("spatial_ref"))
+
+
+def test_latitude_of_a_projected_grid(grid_south):
+    ds = xr.Dataset(coords={"y": [5_000_000.0, -5_000_000.0], "x": [0.0, 1000.0]}).rio.write_crs("EPSG:3857")
+    latitude = pipeline.pixel_latitude(ds)
+    assert latitude.dims == ("y", "x")
+    spherical = np.degrees(2.0 * np.arctan(np.exp(ds.y.values / 6_378_137.0)) - np.pi / 2)  # Web Mercator
+    np.testing.assert_allclose(latitude.values, np.repeat(spherical[:, None], 2, axis=1), rtol=1e-9)
+    assert latitude.values[0, 0] > 40.0 and latitude.values[1, 0] < -40.0
+    # the southern grid in Web Mercator metres: same crop calendars, so the same maps, with or without Dask
+    mercator_y = 6_378_137.0 * np.log(np.tan(np.pi / 4 + np.radians(grid_south.y.values) / 2))
+    metres = grid_south.assign_coords(y=mercator_y, x=grid_south.x.values * 111_319.49).rio.write_crs(
+        "EPSG:3857"
+    )
+    eager = pipeline.run(metres, years=5)
+    lazy = pipeline.run(metres.chunk({"y": 5, "x": 4}), years=5).compute()
+    xr.testing.assert_identical(eager, lazy)
+    geographic = pipeline.run(grid_south, years=5)
+    np.testing.assert_allclose(eager.soc_bau.values, geographic.soc_bau.values, rtol=1e-12)

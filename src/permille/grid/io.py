@@ -15,6 +15,7 @@ the file. Writers produce files other tools read without help:
 Writing NetCDF needs ``h5py``, which h5netcdf ≥ 1.8 only installs with its ``h5py`` extra.
 """
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -147,6 +148,40 @@ def align(layers: dict[str, xr.DataArray], *, resampling: str | None = None) -> 
             }
         )
     return xr.Dataset(aligned).rio.write_crs(reference.rio.crs)
+
+
+def open_inputs(
+    paths: Mapping[str, str | Path], *, chunks: int | None = None, resampling: str | None = None
+) -> xr.Dataset:
+    """The input dataset of :func:`permille.grid.pipeline.run` from one file per variable, on one grid.
+
+    ``paths`` maps a variable name (``pipeline.GRID_VARIABLES`` and ``pipeline.OPTIONAL_VARIABLES``; the
+    first one sets the grid) to a GeoTIFF/COG (:func:`open_layer`) or a NetCDF/Zarr dataset holding a
+    variable of that name (:func:`open_dataset`). The bands of a GeoTIFF become the variable's leading
+    dimension: ``month`` (12 bands) for the climatology and ``plant_cover``, ``time`` (12·Y bands, from
+    January) for ``warmup_*``, ``year`` (one band per warm-up year, or a single band) for ``npp``.
+    ``chunks``: pixels per chunk side (lazy Dask arrays). ``resampling`` as :func:`align`.
+    """
+    from .pipeline import GRID_VARIABLES, OPTIONAL_VARIABLES
+
+    known = GRID_VARIABLES | OPTIONAL_VARIABLES
+    unknown = sorted(set(paths) - set(known))
+    if unknown:
+        raise ValueError(
+            f"unknown input variable(s) {', '.join(unknown)}; expected some of {', '.join(known)}"
+        )
+    layers = {}
+    for name, path in paths.items():
+        path = Path(path)
+        if path.suffix.lower() in _ENGINES:
+            layer = open_dataset(path, chunks=None if chunks is None else {"y": chunks, "x": chunks})[name]
+        else:
+            layer = open_layer(path, chunks=None if chunks is None else {"y": chunks, "x": chunks})
+            leading = [d for d in layer.dims if d in ("band", "month")]
+            if leading and len(known[name]) == 3:
+                layer = layer.rename({leading[0]: known[name][0]})
+        layers[name] = layer.rename(name)
+    return align(layers, resampling=resampling)
 
 
 def write_cog(

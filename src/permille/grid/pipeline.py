@@ -10,13 +10,17 @@ Potential Map — GSOCseq v1.1, technical manual", Table 5.1):
    (:func:`permille.models.rothc.inputs_for_stock`). IOM from Falloon et al. (1998); DPM/RPM ratio from the
    land-cover class; the input spread evenly over the months with plant cover.
 2. Warm-up (phase 2, optional): a year-to-year monthly climate series run from that equilibrium with the
-   same input (the manual scales the input year by year with NPP; here it is held constant).
+   anchored input scaled year by year with NPP (the manual's equation 7): by the MIAMI NPP of each year's
+   climate relative to the climatology's, or by a given ``npp`` layer relative to its warm-up mean.
 3. Forward (phase 3): ``years`` years on the repeated climatology under business as usual (BAU: the anchored
-   input) and under sustainable soil management (SSM: input × (1 + f) for every increase f).
+   input, or a given ``carbon_input``, in which case T0 anchoring only sets the initial pools) and under
+   sustainable soil management (SSM: BAU input × (1 + f) for every increase f).
 
 For a given climate RothC is affine in (initial pools, inputs) and its moisture deficit does not depend on
 carbon, so an SSM run equals BAU + f × R, where R is ONE response run from empty pools (and the BAU
 deficit) with the BAU input: two runs whatever the number of scenarios, equal to separate runs to rounding.
+On the repeated climatology each year of a run is one affine map of the pools
+(:func:`permille.models.rothc.run_years`), so the forward cost hardly depends on ``years``.
 
 Model: Coleman, K. & Jenkinson, D. S. (1996), RothC-26.3, doi:10.1007/978-3-642-61094-3_17. Stocks in
 t C/ha over ``depth_cm`` (0–30 cm in GSOCseq), inputs and rates in t C/ha/yr.
@@ -47,16 +51,24 @@ SSM_INCREASES = (0.05, 0.10, 0.20)
 
 #: Topsoil depth of the GSOCseq stocks, cm (FAO GSOCseq technical manual (2020) Table 6.2: SOC 0–30 cm).
 DEPTH_CM = 30.0
+#: Deepest layer accepted, cm: RothC is a topsoil model (its reference depth is 23 cm).
+MAX_DEPTH_CM = 100.0
 
-#: Default plant cover of cropland, January … December: covered March–October, bare November–February
-#: (a northern-hemisphere temperate crop calendar; give ``plant_cover`` elsewhere, e.g. from NDVI as the
-#: manual's section 3.3.4 describes). Grassland and tree cover are covered all year.
+#: Default plant cover of cropland in the northern hemisphere, January … December: covered March–October,
+#: bare November–February (a temperate crop calendar; give ``plant_cover`` where it does not fit, e.g. from
+#: NDVI as the manual's section 3.3.4 describes). Grassland and tree cover are covered all year.
 CROPLAND_COVER = np.array([0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0], dtype=float)
 
-#: Relative input uncertainties, half-widths of uniform ranges 1 ± r around the given value: FAO GSOCseq
-#: technical manual (2020) Table 12.1 (temperature ± 2 %, precipitation ± 5 %, clay ± 10 %, SOC ± 20 %).
-#: The table's last row, ± 15 % on the SSM input increase, is not drawn: the SSM scenarios stay as given.
-UNCERTAINTY = {"temperature": 0.02, "precipitation": 0.05, "clay": 0.10, "soc_t0": 0.20}
+#: The same calendar shifted by 6 months for pixels south of the equator: covered September–April.
+CROPLAND_COVER_SOUTH = np.roll(CROPLAND_COVER, 6)
+
+#: Relative uncertainties, half-widths of uniform ranges 1 ± r around the given value: FAO GSOCseq
+#: technical manual (2020) Table 12.1: temperature ± 2 %, precipitation ± 5 %, clay ± 10 %, SOC ± 20 %, and
+#: the SSM carbon-input increase ± 15 % (of the increase: +10 % becomes +8.5 … +11.5 % of the BAU input).
+UNCERTAINTY = {"temperature": 0.02, "precipitation": 0.05, "clay": 0.10, "soc_t0": 0.20, "ssm_increase": 0.15}
+
+#: Largest plausible annual carbon input or NPP, t C/ha/yr (above it the data are probably in kg or g/m²).
+MAX_ANNUAL_CARBON = 50.0
 
 #: Keys of the ``warmup`` series.
 WARMUP_FIELDS = ("temperature", "precipitation", "pet")
@@ -80,15 +92,26 @@ _RULES: dict[str, tuple[Callable[[Any], Any], str]] = {
         f"outside [0, {MAX_MONTHLY_WATER * PAN_COEFFICIENT:g}] mm/month",
     ),
     "plant_cover": (lambda v: (v != 0.0) & (v != 1.0), "neither 0 (bare) nor 1 (covered)"),
+    "npp": (
+        lambda v: (v <= 0.0) | (v > MAX_ANNUAL_CARBON),
+        f"outside (0, {MAX_ANNUAL_CARBON:g}] t C/ha/yr (kg or g/m²?)",
+    ),
+    "carbon_input": (
+        lambda v: (v < 0.0) | (v > MAX_ANNUAL_CARBON),
+        f"outside [0, {MAX_ANNUAL_CARBON:g}] t C/ha/yr (kg or g/m²?)",
+    ),
 }
 
 METHOD = (
     "GSOCseq phases (FAO 2020 technical manual): T0 anchoring by the analytical RothC equilibrium "
     "(annual plant input whose equilibrium under the climatology equals soc_t0; IOM by Falloon et al. "
     "1998; DPM/RPM by land cover, Table 6.1; input spread evenly over covered months); optional warm-up "
-    "over a year-to-year series with that input scaled each year by the MIAMI NPP ratio; forward run on the repeated climatology, BAU and SSM "
-    "(input x (1 + f)). SSM = BAU + f x response run (RothC is affine in pools and inputs for a given "
-    "climate): exact to rounding. Evaporation = PET / 0.75 (open pan). Exact monthly exponential step."
+    "over a year-to-year series with that input scaled each year by NPP (MIAMI ratio to the climatology, "
+    "or a given npp layer relative to its warm-up mean); forward run on the repeated climatology, BAU (the "
+    "anchored input, or a given carbon_input: then anchoring sets the initial pools only) and SSM "
+    "(BAU input x (1 + f)). SSM = BAU + f x response run (RothC is affine in pools and inputs for a given "
+    "climate): exact to rounding; each forward year is one annual affine map of the pools. Evaporation = "
+    "PET / 0.75 (open pan). Exact monthly exponential step."
 )
 
 
@@ -122,7 +145,11 @@ def output_spec(years: int, increases: Sequence[float] = SSM_INCREASES) -> dict[
 
     spec = {
         "soc_t0": ("SOC stock at the start of the forward run (t0)", _STOCK),
-        "input_t0": ("Annual plant carbon input sustaining the anchored stock (BAU input)", _RATE),
+        "input_t0": (
+            "Annual plant carbon input of the BAU run: the input sustaining the anchored stock, or the "
+            "given carbon_input",
+            _RATE,
+        ),
         "soc_bau": (f"SOC stock after {years} years, business as usual (BAU)", _STOCK),
     }
     spec |= {f"soc_ssm_{_label(f)}": (f"SOC stock after {years} years, {ssm(f)}", _STOCK) for f in increases}
@@ -159,7 +186,9 @@ def uncertainty_spec(
 @dataclass(frozen=True)
 class _Pixels:
     """Inputs of P pixels: (P,) stock (t C/ha), clay (%), land-cover class; (12, P) climatology (°C, mm,
-    mm PET) and plant cover (0/1); warm-up (temperature, precipitation, PET), each (12·Y, P), or None."""
+    mm PET) and plant cover (0/1); warm-up (temperature, precipitation, PET), each (12·Y, P), or None;
+    ``npp`` (Y or 1, P) t C/ha/yr or None (MIAMI); ``carbon_input`` (P,) BAU input, t C/ha/yr, or None
+    (the anchored input); ``ssm_scale`` (P,) factor on every SSM increase (uncertainty members) or None."""
 
     soc: np.ndarray
     clay: np.ndarray
@@ -169,22 +198,34 @@ class _Pixels:
     pet: np.ndarray
     plant_cover: np.ndarray
     warmup: tuple[np.ndarray, np.ndarray, np.ndarray] | None
+    npp: np.ndarray | None = None
+    carbon_input: np.ndarray | None = None
+    ssm_scale: np.ndarray | None = None
 
     def modelled(self) -> np.ndarray:
         """(P,) True where the pixel is simulated: land cover 2–4, every input finite, and a warmest month of
         at least −5 °C (below it nothing decomposes and no equilibrium exists)."""
         ok = _modelled_class(self.land_cover) & np.isfinite(self.soc) & np.isfinite(self.clay)
+        if self.carbon_input is not None:
+            ok &= np.isfinite(self.carbon_input)
         monthly = (self.temperature, self.precipitation, self.pet, self.plant_cover, *(self.warmup or ()))
-        for a in monthly:
+        for a in (*monthly, *(() if self.npp is None else (self.npp,))):
             ok &= np.isfinite(a).all(axis=0)
         return ok & (self.temperature.max(axis=0, initial=-np.inf) >= TEMP_MIN)
 
     def take(self, mask: np.ndarray) -> "_Pixels":
-        warmup = None if self.warmup is None else tuple(a[:, mask] for a in self.warmup)
+        """The pixels where ``mask`` (P,) is True; C-contiguous (``compress``, unlike ``a[:, mask]``)."""
+
+        def pick(a):
+            return None if a is None else a.compress(mask, axis=-1)
+
         return _Pixels(
-            *(a[mask] for a in (self.soc, self.clay, self.land_cover)),
-            *(a[:, mask] for a in (self.temperature, self.precipitation, self.pet, self.plant_cover)),
-            warmup,
+            *(pick(a) for a in (self.soc, self.clay, self.land_cover)),
+            *(pick(a) for a in (self.temperature, self.precipitation, self.pet, self.plant_cover)),
+            None if self.warmup is None else tuple(pick(a) for a in self.warmup),
+            pick(self.npp),
+            pick(self.carbon_input),
+            pick(self.ssm_scale),
         )
 
 
@@ -193,34 +234,40 @@ def _modelled_class(land_cover):
     return functools.reduce(operator.or_, (land_cover == c for c in DPM_RPM))
 
 
-def _default_plant_cover(land_cover: np.ndarray) -> np.ndarray:
-    """(12, P): cropland covered March–October, every other class all year (:data:`CROPLAND_COVER`)."""
+def _default_plant_cover(land_cover: np.ndarray, latitude: np.ndarray | None) -> np.ndarray:
+    """(12, P): cropland covered March–October (:data:`CROPLAND_COVER`), or September–April south of the
+    equator (latitude < 0° N, :data:`CROPLAND_COVER_SOUTH`); every other class all year."""
     cover = np.ones((12, len(land_cover)))
     cover[:, land_cover == 2] = CROPLAND_COVER[:, None]
+    if latitude is not None:
+        cover[:, (land_cover == 2) & (latitude < 0.0)] = CROPLAND_COVER_SOUTH[:, None]
     return cover
 
 
 def _as_pixels(
-    soc_t0, clay, temperature, precipitation, pet, land_cover, plant_cover, warmup
-) -> tuple[_Pixels | None, dict[str, np.ndarray], list[str]]:
+    soc_t0, clay, temperature, precipitation, pet, land_cover, plant_cover, warmup,
+    npp=None, carbon_input=None, latitude=None,
+) -> tuple[_Pixels | None, dict[str, np.ndarray], list[str]]:  # fmt: skip
     """Float arrays of the right shapes, the fields as given (for the value checks), and shape problems."""
     soc = np.asarray(soc_t0, dtype=float)
     n = len(soc) if soc.ndim == 1 else -1
     problems = [] if soc.ndim == 1 else [f"soc_t0: has shape {soc.shape}, expected (P,) pixels"]
     fields = {"soc_t0": soc}
 
-    def field(name, value, months=12):
+    def field(name, value, months=12, check=True):
         a = np.asarray(value, dtype=float)
         expected = (n,) if months is None else (months, n)
         if n >= 0 and a.shape != expected:
             problems.append(f"{name}: has shape {a.shape}, expected {expected}")
-        fields[name] = a
+        if check:
+            fields[name] = a
         return a
 
     clay, land_cover = field("clay", clay, None), field("land_cover", land_cover, None)
     climate = [field(k, v) for k, v in zip(WARMUP_FIELDS, (temperature, precipitation, pet), strict=True)]
     cover = None if plant_cover is None else field("plant_cover", plant_cover)
-    series = None
+    lat = None if latitude is None else field("latitude", latitude, None, check=False)
+    series, years = None, 0
     if warmup is not None:
         if not isinstance(warmup, Mapping) or set(warmup) != set(WARMUP_FIELDS):
             given = sorted(warmup) if isinstance(warmup, Mapping) else type(warmup).__name__
@@ -229,11 +276,20 @@ def _as_pixels(
             months = np.shape(warmup["temperature"])[0] if np.ndim(warmup["temperature"]) else 0
             if months < 12 or months % 12:
                 problems.append(f"warmup: {months} months, expected a positive multiple of 12 (Jan … Dec)")
+            years = months // 12
             series = tuple(field(f"warmup_{k}", warmup[k], months) for k in WARMUP_FIELDS)
+    if npp is not None:
+        if warmup is None:
+            problems.append("npp: scales the warm-up inputs, but no warm-up series is given")
+        npp = field("npp", npp, years if np.ndim(npp) == 2 else None)
+    if carbon_input is not None:
+        carbon_input = field("carbon_input", carbon_input, None)
     if problems:
         return None, fields, problems
-    cover = _default_plant_cover(land_cover) if cover is None else cover
-    return _Pixels(soc, clay, land_cover, *climate, cover, series), fields, []
+    cover = _default_plant_cover(land_cover, lat) if cover is None else cover
+    npp = None if npp is None else np.atleast_2d(npp)
+    pixels = _Pixels(soc, clay, land_cover, *climate, cover, series, npp, carbon_input)
+    return pixels, fields, []
 
 
 def _fractions(increases) -> tuple[float, ...]:
@@ -254,8 +310,9 @@ def _parameter_problems(years, increases, depth_cm) -> list[str]:
     labels = [_label(f) for f in increases]
     if len(set(labels)) < len(labels):
         problems.append(f"increases: {list(increases)} give duplicate scenario names {labels}")
-    if not np.isfinite(depth_cm) or depth_cm <= 0:
-        problems.append(f"depth_cm: {depth_cm!r} is not a positive depth in cm")
+    number = isinstance(depth_cm, int | float | np.integer | np.floating) and not isinstance(depth_cm, bool)
+    if not number or not 0.0 < depth_cm <= MAX_DEPTH_CM:
+        problems.append(f"depth_cm: {depth_cm!r} is not a depth in (0, {MAX_DEPTH_CM:g}] cm")
     return problems
 
 
@@ -303,23 +360,29 @@ def _value_problems(fields: Mapping[str, Any], where: Callable[[tuple[int, ...]]
         if not count:
             continue
         index = np.unravel_index(int(first), values.shape)
-        month = "" if len(index) == spatial else f"{'warm-up ' * ('warmup' in name)}month {index[0] + 1}, "
+        if len(index) == spatial:
+            step = ""
+        elif name == "npp":
+            step = f"warm-up year {index[0] + 1}, "
+        else:
+            step = f"{'warm-up ' * ('warmup' in name)}month {index[0] + 1}, "
         span = f"{lo:g}" if lo == hi else f"{lo:g} to {hi:g}"
-        problems.append(
-            f"{name}: {count} value(s) {text} ({span}), first at {month}{where(index[-spatial:])}"
-        )
+        problems.append(f"{name}: {count} value(s) {text} ({span}), first at {step}{where(index[-spatial:])}")
     return problems
 
 
 def _checked(
-    soc_t0, clay, temperature, precipitation, pet, land_cover, plant_cover, warmup, extra
-) -> _Pixels:
+    soc_t0, clay, temperature, precipitation, pet, land_cover, plant_cover, warmup, npp, carbon_input,
+    latitude, extra,
+) -> _Pixels:  # fmt: skip
     """The inputs as :class:`_Pixels`, after every check (``extra``: parameter problems found by the caller)."""
     pixels, fields, problems = _as_pixels(
-        soc_t0, clay, temperature, precipitation, pet, land_cover, plant_cover, warmup
-    )
-    _raise_if(problems + extra)
-    _raise_if(_value_problems(fields, lambda i: f"pixel {i[0]}"))
+        soc_t0, clay, temperature, precipitation, pet, land_cover, plant_cover, warmup, npp, carbon_input,
+        latitude,
+    )  # fmt: skip
+    if problems:  # values are checked once the shapes are right
+        _raise_if(problems + extra)
+    _raise_if(extra + _value_problems(fields, lambda i: f"pixel {i[0]}"))
     return pixels
 
 
@@ -334,7 +397,7 @@ def _forcing(temperature, precipitation, pet, cover, plant_input, dpm_rpm) -> ro
         evaporation=pet / PAN_COEFFICIENT,
         plant_cover=cover,
         plant_input=plant_input,
-        dpm_rpm=np.broadcast_to(dpm_rpm, temperature.shape),
+        dpm_rpm=np.reshape(dpm_rpm, (1, -1)),
     )
 
 
@@ -348,7 +411,8 @@ def _forward(px: _Pixels, monthly_input, dpm_rpm, start: rothc.State, years: int
     """Total SOC after ``years`` of BAU from ``start`` (P,), and the active carbon of the response run: same
     climate and input from empty pools and ``start``'s deficit (P,); t C/ha.
 
-    Both run as one engine call of 2P sites per year (12-month forcing, so memory stays (12, 2P)).
+    Both run as one engine call of 2P sites (12-month forcing, memory (12, 2P)), each year one annual
+    affine map of the pools (:func:`permille.models.rothc.run_years`).
     """
     n = len(px.soc)
 
@@ -361,8 +425,7 @@ def _forward(px: _Pixels, monthly_input, dpm_rpm, start: rothc.State, years: int
     empty = np.zeros_like(start.pools)
     iom = np.concatenate([start.iom, np.zeros(n)])
     state = rothc.State(np.concatenate([start.pools, empty], axis=1), iom, twice(start.smd))
-    for _ in range(years):
-        state = rothc.run(soil, forcing, state, output="final").final
+    state = rothc.run_years(soil, forcing, state, years=years)
     return state.soc[:n], state.active[n:]
 
 
@@ -379,10 +442,29 @@ def npp_ratio(warmup_temperature, warmup_precipitation, temperature, precipitati
     a year is the anchored input × this ratio, as GSOCseq scales inputs with NPP. Monthly arrays (12·Y, P)
     and (12, P)."""
     years = len(warmup_temperature) // 12
-    t = np.asarray(warmup_temperature, dtype=float).reshape(years, 12, -1).mean(axis=1)
-    p = np.asarray(warmup_precipitation, dtype=float).reshape(years, 12, -1).sum(axis=1)
-    reference = npp_miami(np.mean(temperature, axis=0), np.sum(precipitation, axis=0))
+
+    def by_month(a):  # (12, years, P)
+        return np.asarray(a, dtype=float).reshape(years, 12, -1).swapaxes(0, 1)
+
+    t, p = _rows_sum(by_month(warmup_temperature)) / 12.0, _rows_sum(by_month(warmup_precipitation))
+    reference = npp_miami(_rows_sum(np.asarray(temperature, dtype=float)) / 12.0, _rows_sum(precipitation))
     return npp_miami(t, p) / reference
+
+
+def _rows_sum(a) -> np.ndarray:
+    """Sum over the leading axis, row after row: the same rounding for a pixel whatever the number of pixels
+    beside it (numpy's pairwise summation applies along a contiguous axis, e.g. for a single pixel), so
+    that results do not depend on how a grid is chunked."""
+    return functools.reduce(operator.add, np.asarray(a, dtype=float))
+
+
+def _warmup_ratio(px: _Pixels) -> np.ndarray:
+    """(years, P) factor on the anchored input in each warm-up year: the MIAMI :func:`npp_ratio`, or a
+    given ``npp`` relative to its mean over the warm-up (1 every year for a single layer)."""
+    if px.npp is None:
+        return npp_ratio(px.warmup[0], px.warmup[1], px.temperature, px.precipitation)
+    npp = np.broadcast_to(px.npp, (len(px.warmup[0]) // 12, len(px.soc)))
+    return npp / (_rows_sum(npp) / len(npp))
 
 
 def _simulate_modelled(px: _Pixels, years, increases, depth_cm) -> dict[str, np.ndarray]:
@@ -391,16 +473,17 @@ def _simulate_modelled(px: _Pixels, years, increases, depth_cm) -> dict[str, np.
     soil = rothc.Soil(clay=px.clay, depth=depth_cm)
     pattern = _input_pattern(px.plant_cover)
     climate = _forcing(px.temperature, px.precipitation, px.pet, px.plant_cover, pattern, dpm_rpm)
-    annual, state = rothc.inputs_for_stock(soil, climate, px.soc)
-    monthly = annual * pattern
+    anchored, state = rothc.inputs_for_stock(soil, climate, px.soc)
     if px.warmup is not None:
         repeat = len(px.warmup[0]) // 12
-        ratio = npp_ratio(px.warmup[0], px.warmup[1], px.temperature, px.precipitation)  # (years, P)
-        warm_input = np.tile(monthly, (repeat, 1)) * np.repeat(ratio, 12, axis=0)
+        warm_input = (_warmup_ratio(px)[:, None, :] * (anchored * pattern)).reshape(12 * repeat, -1)
         cover = np.tile(px.plant_cover, (repeat, 1))
         state = rothc.run(soil, _forcing(*px.warmup, cover, warm_input, dpm_rpm), state, output="final").final
     soc_t0 = state.soc
-    bau, response = _forward(px, monthly, dpm_rpm, state, years, depth_cm)
+    annual = anchored if px.carbon_input is None else px.carbon_input
+    bau, response = _forward(px, annual * pattern, dpm_rpm, state, years, depth_cm)
+    if px.ssm_scale is not None:
+        response = response * px.ssm_scale
     diff = {_label(f): f * response for f in increases}
     ssm = {k: bau + d for k, d in diff.items()}
     out = {"soc_t0": soc_t0, "input_t0": annual, "soc_bau": bau}
@@ -432,6 +515,9 @@ def compute_pixels(
     *,
     plant_cover=None,
     warmup: Mapping[str, Any] | None = None,
+    npp=None,
+    carbon_input=None,
+    latitude=None,
     years: int = 20,
     increases: Sequence[float] = SSM_INCREASES,
     depth_cm: float = DEPTH_CM,
@@ -442,20 +528,25 @@ def compute_pixels(
     ``temperature`` (12, P) monthly mean air temperature, °C; ``precipitation`` (12, P) mm/month; ``pet``
     (12, P) potential evapotranspiration, mm/month (RothC gets PET / 0.75 as open-pan evaporation);
     ``land_cover`` (P,) FAO aggregated class (2 cropland, 3 grassland, 4 tree covered; any other class, or
-    NaN, gives NaN); ``plant_cover`` (12, P) 1 covered / 0 bare, default :data:`CROPLAND_COVER` for
-    cropland and covered all year otherwise; ``warmup``: optional year-to-year series, a mapping of
-    ``temperature``, ``precipitation`` and ``pet`` each (12·Y, P) starting in January; ``increases``:
+    NaN, gives NaN); ``plant_cover`` (12, P) 1 covered / 0 bare, default covered all year except cropland:
+    :data:`CROPLAND_COVER`, or :data:`CROPLAND_COVER_SOUTH` where ``latitude`` (P,) °N is negative (without
+    ``latitude`` every pixel gets the northern calendar); ``warmup``: optional year-to-year series, a mapping
+    of ``temperature``, ``precipitation`` and ``pet`` each (12·Y, P) starting in January; ``npp``: optional
+    net primary production, t C/ha/yr, (Y, P) one per warm-up year or (P,) one for all, scaling the warm-up
+    input by its ratio to its warm-up mean instead of the MIAMI ratio (:func:`npp_ratio`); ``carbon_input``:
+    optional (P,) annual plant carbon input of the BAU forward run, t C/ha/yr, instead of the anchored one
+    (T0 anchoring then only sets the initial pools; the warm-up keeps the anchored input); ``increases``:
     SSM input increases (0.05 = +5 %). A pixel with any NaN input is not modelled (NaN outputs).
 
     Returns (P,) arrays, named as in :func:`output_spec`: ``soc_t0`` (stock at the start of the forward
-    run: the given stock, or the warm-up's end), ``input_t0`` (t C/ha/yr), ``soc_bau``, ``soc_ssm_{x}``,
-    ``diff_ssm_{x}`` = SSM − BAU, ``rel_diff_ssm_{x}`` = 100 × (SSM − BAU) / BAU (%), ``rate_bau`` and
-    ``rate_ssm_{x}`` = (final − soc_t0) / years (t C/ha/yr); x is the increase in percent (5, 10, 20).
-    Raises :class:`GridInputError` listing every problem.
+    run: the given stock, or the warm-up's end), ``input_t0`` (BAU input, t C/ha/yr), ``soc_bau``,
+    ``soc_ssm_{x}``, ``diff_ssm_{x}`` = SSM − BAU, ``rel_diff_ssm_{x}`` = 100 × (SSM − BAU) / BAU (%),
+    ``rate_bau`` and ``rate_ssm_{x}`` = (final − soc_t0) / years (t C/ha/yr); x is the increase in percent
+    (5, 10, 20). Raises :class:`GridInputError` listing every problem.
     """
     pixels = _checked(
-        soc_t0, clay, temperature, precipitation, pet, land_cover, plant_cover, warmup,
-        _parameter_problems(years, increases, depth_cm),
+        soc_t0, clay, temperature, precipitation, pet, land_cover, plant_cover, warmup, npp, carbon_input,
+        latitude, _parameter_problems(years, increases, depth_cm),
     )  # fmt: skip
     return _simulate(pixels, years, _fractions(increases), depth_cm)
 
@@ -486,9 +577,10 @@ def _uniform(seed: int, stream: int, members: int, pixel_ids: np.ndarray) -> np.
 
 
 def _perturbed(px: _Pixels, members: int, seed: int, pixel_ids: np.ndarray) -> _Pixels:
-    """members × P pseudo-pixels (member-major) whose temperature, precipitation, clay and SOC are scaled by
-    independent factors uniform on 1 ± r (r from :data:`UNCERTAINTY`), one per member, pixel and variable,
-    applied to every month of the climatology and of the warm-up. Clay is capped at 100 %."""
+    """members × P pseudo-pixels (member-major) whose temperature, precipitation, clay, SOC and SSM input
+    increases are scaled by independent factors uniform on 1 ± r (r from :data:`UNCERTAINTY`), one per
+    member, pixel and variable, applied to every month of the climatology and of the warm-up and to every
+    SSM scenario. Clay is capped at 100 %."""
     factor = {
         name: 1.0 + r * (2.0 * _uniform(seed, stream, members, pixel_ids).reshape(-1) - 1.0)
         for stream, (name, r) in enumerate(UNCERTAINTY.items())
@@ -510,6 +602,9 @@ def _perturbed(px: _Pixels, members: int, seed: int, pixel_ids: np.ndarray) -> _
         pet=tile(px.pet),
         plant_cover=tile(px.plant_cover),
         warmup=warmup,
+        npp=None if px.npp is None else tile(px.npp),
+        carbon_input=None if px.carbon_input is None else tile(px.carbon_input),
+        ssm_scale=factor["ssm_increase"],
     )
 
 
@@ -523,6 +618,9 @@ def compute_uncertainty(
     *,
     plant_cover=None,
     warmup: Mapping[str, Any] | None = None,
+    npp=None,
+    carbon_input=None,
+    latitude=None,
     years: int = 20,
     increases: Sequence[float] = SSM_INCREASES,
     depth_cm: float = DEPTH_CM,
@@ -533,9 +631,10 @@ def compute_uncertainty(
     """Monte Carlo propagation of the input uncertainties of FAO GSOCseq technical manual (2020) Table 12.1.
 
     Same inputs as :func:`compute_pixels`. Each of ``members`` members scales temperature (± 2 %),
-    precipitation (± 5 %), clay (± 10 %) and SOC (± 20 %) by factors drawn uniformly within those ranges,
-    independently per pixel and member (PET, plant cover and land cover are not perturbed), and runs every
-    pixel × member at once. Differences and rates are computed within each member before the statistics,
+    precipitation (± 5 %), clay (± 10 %), SOC (± 20 %) and the SSM input increase (± 15 % of the increase,
+    one factor for every scenario of a member) by factors drawn uniformly within those ranges,
+    independently per pixel and member (PET, plant cover, land cover, ``npp`` and ``carbon_input`` are not
+    perturbed), and runs every pixel × member at once. Differences and rates are computed within each member before the statistics,
     so their spread is that of the difference, not of two independent stocks. Draws depend only on
     ``seed`` and ``pixel_ids`` ((P,) non-negative integers keying each pixel, default 0 … P−1).
 
@@ -543,25 +642,34 @@ def compute_uncertainty(
     :func:`compute_pixels`, in the order of :func:`uncertainty_spec`. Memory scales with members × P.
     """
     pixels = _checked(
-        soc_t0, clay, temperature, precipitation, pet, land_cover, plant_cover, warmup,
+        soc_t0, clay, temperature, precipitation, pet, land_cover, plant_cover, warmup, npp, carbon_input,
+        latitude,
         _parameter_problems(years, increases, depth_cm) + _member_problems(members, seed, allow_zero=False),
     )  # fmt: skip
     n = len(pixels.soc)
     ids = np.arange(n) if pixel_ids is None else np.asarray(pixel_ids)
     if ids.shape != (n,) or not np.issubdtype(ids.dtype, np.integer) or (ids < 0).any():
         _raise_if([f"pixel_ids: expected ({n},) non-negative integers, got {ids.dtype} {ids.shape}"])
-    runs = _simulate(_perturbed(pixels, members, seed, ids), years, _fractions(increases), depth_cm)
+    return _uncertainty(pixels, members, seed, ids, years, _fractions(increases), depth_cm)
+
+
+def _uncertainty(px: _Pixels, members, seed, ids, years, increases, depth_cm) -> dict[str, np.ndarray]:
+    """:func:`compute_uncertainty` of checked pixels."""
+    n = len(px.soc)
+    runs = _simulate(_perturbed(px, members, seed, ids), years, increases, depth_cm)
     out = {}
     for name, values in runs.items():
         values = values.reshape(members, n)
-        out[f"{name}_mean"] = values.mean(axis=0)
-        out[f"{name}_sd"] = values.std(axis=0, ddof=1)
+        mean = _rows_sum(values) / members
+        out[f"{name}_mean"] = mean
+        out[f"{name}_sd"] = np.sqrt(_rows_sum((values - mean) ** 2) / (members - 1))
     return out
 
 
 # --- xarray + Dask -------------------------------------------------------------------------------------
 
-#: Dataset variables of :func:`run` and their dims; the optional ones follow.
+#: Dataset variables of :func:`run` and their dims; the optional ones follow (``npp`` may also be
+#: ("y", "x"), one layer for every warm-up year).
 GRID_VARIABLES = {
     "soc_t0": ("y", "x"),
     "clay": ("y", "x"),
@@ -570,18 +678,28 @@ GRID_VARIABLES = {
     "precipitation": ("month", "y", "x"),
     "pet": ("month", "y", "x"),
 }
-OPTIONAL_VARIABLES = {"plant_cover": ("month", "y", "x")} | {
-    f"warmup_{k}": ("time", "y", "x") for k in WARMUP_FIELDS
-}
+OPTIONAL_VARIABLES = (
+    {"plant_cover": ("month", "y", "x")}
+    | {f"warmup_{k}": ("time", "y", "x") for k in WARMUP_FIELDS}
+    | {"npp": ("year", "y", "x"), "carbon_input": ("y", "x")}
+)
+
+
+def _dims(ds: xr.Dataset, name: str) -> tuple[str, ...]:
+    """The dims variable ``name`` of a :func:`run` dataset must have (in kernel order)."""
+    if name == "npp" and "year" not in ds[name].dims:
+        return ("y", "x")
+    return (GRID_VARIABLES | OPTIONAL_VARIABLES)[name]
 
 
 def _dataset_problems(ds: xr.Dataset) -> list[str]:
     """Missing variables, wrong dims or sizes of a :func:`run` dataset."""
     missing = [name for name in GRID_VARIABLES if name not in ds.data_vars]
     problems = [f"missing variable(s): {', '.join(missing)}"] if missing else []
-    for name, dims in (GRID_VARIABLES | OPTIONAL_VARIABLES).items():
-        if name in ds.data_vars and sorted(ds[name].dims) != sorted(dims):
-            problems.append(f"{name}: has dims {ds[name].dims}, expected {dims}")
+    for name in GRID_VARIABLES | OPTIONAL_VARIABLES:
+        if name in ds.data_vars and sorted(ds[name].dims) != sorted(_dims(ds, name)):
+            expected = "('year', 'y', 'x') or ('y', 'x')" if name == "npp" else _dims(ds, name)
+            problems.append(f"{name}: has dims {ds[name].dims}, expected {expected}")
     if "month" in ds.dims and ds.sizes["month"] != 12:
         problems.append(f"month: {ds.sizes['month']} entries, expected 12 (January … December)")
     elif "month" in ds.coords and not np.array_equal(ds["month"].values, np.arange(1, 13)):
@@ -594,7 +712,39 @@ def _dataset_problems(ds: xr.Dataset) -> list[str]:
         )
     if given and (ds.sizes.get("time", 0) < 12 or ds.sizes["time"] % 12):
         problems.append(f"time: the warm-up has {ds.sizes.get('time', 0)} months, expected a multiple of 12")
+    if "npp" in ds.data_vars:
+        if not given:
+            problems.append("npp: scales the warm-up inputs, but no warm-up series is given")
+        elif "year" in ds["npp"].dims and ds.sizes["year"] * 12 != ds.sizes.get("time", 0):
+            problems.append(
+                f"npp: {ds.sizes['year']} years, the warm-up has {ds.sizes.get('time', 0) / 12:g} "
+                "(give one layer per warm-up year, or a single layer)"
+            )
     return problems
+
+
+def pixel_latitude(dataset: xr.Dataset) -> xr.DataArray | None:
+    """Latitude of the cell centres, °N: ``y`` (y,) on a geographic CRS (or, without a CRS, a ``y`` in
+    degrees_north); on a projected CRS the cell centres transformed to EPSG:4326, (y, x), lazy and chunked
+    as ``soc_t0`` when that is Dask-backed. None when unknown."""
+    crs = dataset.rio.crs
+    y, x = dataset["y"].reset_coords(drop=True), dataset["x"].reset_coords(drop=True)
+    if crs is None:
+        units = y.attrs.get("units") in ("degrees_north", "degree_north", "degree_N", "degrees_N")
+        return y.astype(float) if units or y.attrs.get("standard_name") == "latitude" else None
+    if crs.is_geographic:
+        return y.astype(float)
+    from pyproj import Transformer
+
+    transformer = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    yy, xx = xr.broadcast(y.astype(float), x.astype(float))
+    chunks = dataset["soc_t0"].chunksizes if "soc_t0" in dataset.data_vars else {}
+    if chunks:
+        yy, xx = yy.chunk(chunks), xx.chunk(chunks)
+    return xr.apply_ufunc(
+        lambda east, north: transformer.transform(east, north)[1], xx, yy, dask="parallelized",
+        output_dtypes=[float],
+    )  # fmt: skip
 
 
 def _namer(ds: xr.Dataset) -> Callable[[tuple[int, ...]], str]:
@@ -609,21 +759,29 @@ def _namer(ds: xr.Dataset) -> Callable[[tuple[int, ...]], str]:
     return lambda index: ", ".join(coordinate(d, i) for d, i in zip(("y", "x"), index, strict=True))
 
 
-def _block(*arrays, names, n_x, years, increases, members, seed):
+def _block(*arrays, names, n_x, years, increases, depth_cm, members, seed):
     """apply_ufunc kernel: a (y, x) block of every input (monthly ones with the month last) → (y, x, K)."""
     *fields, iy, ix = arrays
     shape = fields[0].shape[:2]
     n = shape[0] * shape[1]
-    flat = {
-        name: a.reshape(n) if a.ndim == 2 else np.moveaxis(a, -1, 0).reshape(a.shape[-1], n)
+    fields = [
+        np.broadcast_to(a, shape) if name == "latitude" else a for name, a in zip(names, fields, strict=True)
+    ]
+    flat = {  # C-contiguous (months, pixels): the layout every later step and the engine want
+        name: a.reshape(n)
+        if a.ndim == 2
+        else np.ascontiguousarray(np.moveaxis(a, -1, 0)).reshape(a.shape[-1], n)
         for name, a in zip(names, fields, strict=True)
     }
     warmup = {k: flat.pop(f"warmup_{k}") for k in WARMUP_FIELDS} if "warmup_pet" in flat else None
-    options = dict(plant_cover=flat.pop("plant_cover", None), warmup=warmup, years=years, increases=increases)
-    out = compute_pixels(**flat, **options)
+    # shapes are right by construction and run() checked the values of the whole grid: no second check
+    cover = flat.pop("plant_cover", None)
+    pixels, _, problems = _as_pixels(**flat, plant_cover=cover, warmup=warmup)
+    _raise_if(problems)
+    out = _simulate(pixels, years, increases, depth_cm)
     if members:
         ids = np.broadcast_to(iy * n_x + ix, shape).reshape(n)
-        out |= compute_uncertainty(**flat, **options, members=members, seed=seed, pixel_ids=ids)
+        out |= _uncertainty(pixels, members, seed, ids, years, increases, depth_cm)
     return np.stack(list(out.values()), axis=-1).reshape(*shape, len(out))
 
 
@@ -634,44 +792,60 @@ def run(
     increases: Sequence[float] = SSM_INCREASES,
     members: int = 0,
     seed: int = 0,
+    depth_cm: float = DEPTH_CM,
 ) -> xr.Dataset:
     """Sequestration-potential maps of a grid: :func:`compute_pixels` (and, with ``members`` ≥ 2,
     :func:`compute_uncertainty`) applied block by block over (y, x).
 
-    ``dataset``: ``soc_t0``, ``clay``, ``land_cover`` (y, x); ``temperature``, ``precipitation``, ``pet``
-    (month, y, x) with months January … December; optional ``plant_cover`` (month, y, x) and a warm-up series
-    ``warmup_temperature``, ``warmup_precipitation``, ``warmup_pet`` (time, y, x), 12·Y months from January.
-    Units as :func:`compute_pixels`. numpy-backed variables are computed now; Dask-backed ones give a lazy
-    result computed chunk by chunk (memory ∝ chunk size × (months + outputs), × members with
-    uncertainty; the month and time dims are merged into one chunk). The value checks are one pass of
-    reductions over the inputs, computed before the lazy result is built.
+    ``dataset``: ``soc_t0`` (t C/ha over ``depth_cm``, default 0–30 cm), ``clay``, ``land_cover`` (y, x);
+    ``temperature``, ``precipitation``, ``pet`` (month, y, x) with months January … December; optional
+    ``plant_cover`` (month, y, x) (default: :func:`compute_pixels`'s, the crop calendar shifted by 6 months
+    south of the equator, latitude from :func:`pixel_latitude`), a warm-up series ``warmup_temperature``,
+    ``warmup_precipitation``, ``warmup_pet`` (time, y, x), 12·Y months from January, ``npp`` (year, y, x)
+    with Y layers or (y, x), t C/ha/yr, scaling the warm-up input instead of MIAMI, and ``carbon_input``
+    (y, x), t C/ha/yr, the BAU input of the forward run instead of the anchored one. Units as
+    :func:`compute_pixels`. numpy-backed variables are computed now; Dask-backed ones give a lazy result
+    computed chunk by chunk (memory ∝ chunk size × (months + outputs), × members with uncertainty; the
+    month, time and year dims are merged into one chunk). The value checks are one pass of reductions
+    over the inputs, computed before the lazy result is built.
 
     Returns a dataset of (y, x) variables named as :func:`output_spec` (and :func:`uncertainty_spec`), each
     with ``units`` and ``long_name``, NaN where a pixel is not modelled, with provenance attributes.
     Raises :class:`GridInputError` listing every problem (variables, dims, parameters, values).
     """
-    _raise_if(
-        _dataset_problems(dataset)
-        + _parameter_problems(years, increases, DEPTH_CM)
-        + _member_problems(members, seed, allow_zero=True)
-    )
+    problems = _dataset_problems(dataset)
+    parameters = _parameter_problems(years, increases, depth_cm)
+    parameters += _member_problems(members, seed, allow_zero=True)
+    latitude = None
+    if "plant_cover" not in dataset.data_vars and "y" in dataset.dims:
+        latitude = pixel_latitude(dataset)
+        if latitude is None:
+            problems.append(
+                "plant_cover: not given, and the default crop calendar needs each pixel's latitude: give the "
+                "dataset a CRS (rio.write_crs) or y in degrees_north, or give plant_cover"
+            )
+    if problems:  # values are checked once the variables are right
+        _raise_if(problems + parameters)
     names = [n for n in GRID_VARIABLES | OPTIONAL_VARIABLES if n in dataset.data_vars]
-    dims = GRID_VARIABLES | OPTIONAL_VARIABLES
-    fields = {name: dataset[name].transpose(*dims[name]) for name in names}
-    _raise_if(_value_problems({name: a.data for name, a in fields.items()}, _namer(dataset)))
+    fields = {name: dataset[name].transpose(*_dims(dataset, name)) for name in names}
+    _raise_if(parameters + _value_problems({name: a.data for name, a in fields.items()}, _namer(dataset)))
+    if latitude is not None:
+        fields["latitude"] = latitude
+        names.append("latitude")
 
     increases = _fractions(increases)
     spec = output_spec(years, increases) | (uncertainty_spec(years, increases, members) if members else {})
     n_y, n_x = dataset.sizes["y"], dataset.sizes["x"]
     kernel = functools.partial(
-        _block, names=names, n_x=n_x, years=years, increases=increases, members=members, seed=seed
-    )
+        _block, names=names, n_x=n_x, years=years, increases=increases, depth_cm=float(depth_cm),
+        members=members, seed=seed,
+    )  # fmt: skip
     result = xr.apply_ufunc(
         kernel,
         *fields.values(),
         xr.DataArray(np.arange(n_y), dims="y"),
         xr.DataArray(np.arange(n_x), dims="x"),
-        input_core_dims=[[d for d in dims[n] if d not in ("y", "x")] for n in names] + [[], []],
+        input_core_dims=[[d for d in a.dims if d not in ("y", "x")] for a in fields.values()] + [[], []],
         output_core_dims=[["output"]],
         dask="parallelized",
         output_dtypes=[float],
@@ -680,11 +854,12 @@ def run(
     out = result.assign_coords(output=list(spec)).to_dataset(dim="output")
     for name, (long_name, units) in spec.items():
         out[name].attrs = {"long_name": long_name, "units": units}
-    out.attrs = _provenance(dataset, years, increases, members, seed)
+    out.attrs = _provenance(dataset, years, increases, members, seed, depth_cm)
     return out
 
 
-def _provenance(dataset: xr.Dataset, years, increases, members, seed) -> dict[str, Any]:
+def _provenance(dataset: xr.Dataset, years, increases, members, seed, depth_cm) -> dict[str, Any]:
+    given = dataset.data_vars
     attrs = {
         "title": "Soil organic carbon sequestration potential (GSOCseq method)",
         "model": "RothC-26.3",
@@ -694,18 +869,31 @@ def _provenance(dataset: xr.Dataset, years, increases, members, seed) -> dict[st
         "method": METHOD,
         "software": f"permille {__version__}",
         "permille_version": __version__,
-        "depth_cm": DEPTH_CM,
+        "depth_cm": float(depth_cm),
         "forward_years": years,
         "ssm_input_increases": list(increases),
-        "warmup_years": dataset.sizes["time"] // 12 if "warmup_temperature" in dataset.data_vars else 0,
+        "warmup_years": dataset.sizes["time"] // 12 if "warmup_temperature" in given else 0,
+        "bau_input": "carbon_input layer (T0 anchoring sets the initial pools only)"
+        if "carbon_input" in given
+        else "anchored: the input whose RothC equilibrium equals soc_t0",
+        "plant_cover": "plant_cover layer"
+        if "plant_cover" in given
+        else "default: cropland covered March-October north of the equator, September-April south of it; "
+        "other classes all year",
         "uncertainty_members": members,
     }
+    if "warmup_temperature" in given:
+        attrs["warmup_input_scaling"] = (
+            "npp layer relative to its warm-up mean"
+            if "npp" in given
+            else "MIAMI NPP (Lieth 1975) of each warm-up year relative to the climatology's"
+        )
     if members:
         attrs["uncertainty_seed"] = seed
         attrs["uncertainty_method"] = (
-            "Monte Carlo, FAO GSOCseq manual Table 12.1: temperature, precipitation, clay and SOC scaled by "
-            "factors uniform on 1 ± 2, 5, 10, 20 %, independent per pixel and member; differences and "
-            "rates within each member; SD with ddof = 1"
+            "Monte Carlo, FAO GSOCseq manual Table 12.1: temperature, precipitation, clay, SOC and the SSM "
+            "input increase scaled by factors uniform on 1 ± 2, 5, 10, 20, 15 %, independent per pixel and "
+            "member; differences and rates within each member; SD with ddof = 1"
         )
     if "title" in dataset.attrs:
         attrs["source_title"] = dataset.attrs["title"]
@@ -716,6 +904,7 @@ def _provenance(dataset: xr.Dataset, years, increases, members, seed) -> dict[st
 
 __all__ = [
     "CROPLAND_COVER",
+    "CROPLAND_COVER_SOUTH",
     "DEPTH_CM",
     "DPM_RPM",
     "GRID_VARIABLES",
@@ -726,6 +915,7 @@ __all__ = [
     "compute_pixels",
     "compute_uncertainty",
     "output_spec",
+    "pixel_latitude",
     "run",
     "uncertainty_spec",
 ]

@@ -18,7 +18,7 @@ RothC_R, RothC_Py), whose example outputs the tests reproduce to 1e-9 t C/ha.
 
 from .constants import POOLS, RATE_CONSTANTS
 from .inputs import Forcing, Soil
-from .model import equilibrium, inputs_for_stock, run, spin_up
+from .model import equilibrium, inputs_for_stock, run, run_years, spin_up
 from .soil import co2_ratio, iom_falloon, moisture_thresholds, partition
 from .state import Result, State, delta14c, radiocarbon_age
 from .validation import RothCInputError
@@ -40,5 +40,6 @@ __all__ = [
     "partition",
     "radiocarbon_age",
     "run",
+    "run_years",
     "spin_up",
 ]

@@ -38,8 +38,8 @@ class Soil:
 
 @dataclass(frozen=True)
 class Forcing:
-    """Monthly forcing of N sites; each field a scalar, an array (months,) shared by all sites, or
-    (months, N).
+    """Monthly forcing of N sites; each field a scalar, an array (months,) shared by all sites,
+    (months, N), or (1, N) constant in time.
 
     temperature: mean air temperature, °C. rain: rainfall, mm/month. evaporation: open-pan evaporation,
     mm/month (RothC uses rain − 0.75 × pan; give PET / 0.75 if you have PET). plant_cover: 1 if the soil
@@ -79,9 +79,11 @@ class Prepared:
     def cumulative_input(self, rows: np.ndarray) -> np.ndarray:
         """Plant + manure carbon added from the first month up to each month in ``rows``, t C/ha, (R, N)."""
         monthly = np.broadcast_to(self.carbon_input, (self.n_months, self.carbon_input.shape[1]))
-        return np.ascontiguousarray(
-            np.broadcast_to(np.cumsum(monthly, axis=0)[rows], (len(rows), self.n_sites))
-        )
+        if len(rows) == 0:
+            return np.zeros((0, self.n_sites))
+        ends = np.asarray(rows) + 1  # sums between recorded months, then their running total
+        between = np.add.reduceat(monthly[: ends[-1]], np.r_[0, ends[:-1]], axis=0)
+        return np.ascontiguousarray(np.broadcast_to(np.cumsum(between, axis=0), (len(rows), self.n_sites)))
 
 
 def _length(value, axis: int) -> int | None:

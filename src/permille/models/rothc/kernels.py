@@ -412,3 +412,60 @@ def equilibrium(
             if with_c14:
                 _solve_annual_map(a14, c14_plant[n], 4)
                 _solve_annual_map(a14, c14_fym[n], 5)
+
+
+@njit(types.void(*_INPUTS, _F2, _F1, types.int64, types.int64), parallel=True, **_OPTS)
+def repeat_year(
+    temp, rain, evap, pc, plant, dpm_frac, rpm_frac, fym, modern,
+    f_bio, f_hum, smd_max, smd_1bar, smd_bare, rm_min,
+    pools, smd, years, chunk,
+):  # fmt: skip
+    """Run a 12-month forcing ``years`` times over, in place: ``pools`` (4, N) and ``smd`` (N,).
+
+    The deficit does not depend on carbon; given a year's deficits (set by the deficit on 1 January) the
+    pools evolve by an affine map x → A x + b, built month by month as in :func:`equilibrium` and applied
+    once a year. The map is rebuilt only when the deficit on 1 January changes: on a periodic deficit cycle
+    it is built once. Radiocarbon is not tracked (``modern`` is unused).
+    """
+    n_sites = smd.shape[0]
+    for c in prange((n_sites + chunk - 1) // chunk):
+        a = np.empty((5, 4))  # rows: images of the unit pools (columns of A), then b
+        rates = np.empty(12)
+        for n in range(c * chunk, min((c + 1) * chunk, n_sites)):
+            s = smd[n]
+            built_from = np.nan  # deficit on 1 January of the year ``a`` was built for (NaN: none yet)
+            built_to = 0.0  # and on 31 December
+            for _ in range(years):
+                if s == built_from:
+                    s = built_to
+                else:
+                    built_from = s
+                    for t in range(12):
+                        p = _at(pc, t, n)
+                        s, rm_m = moisture_step(
+                            s,
+                            _at(rain, t, n),
+                            _at(evap, t, n),
+                            p,
+                            smd_max[n],
+                            smd_1bar[n],
+                            smd_bare[n],
+                            rm_min[n],
+                        )
+                        rm_c = RM_PC_COVERED if p > 0.5 else RM_PC_BARE
+                        rates[t] = rm_temperature(_at(temp, t, n)) * rm_m * rm_c
+                    built_to = s
+                    a[:, :] = 0.0
+                    for i in range(4):
+                        a[i, i] = 1.0
+                    for t in range(12):
+                        e_d, e_r, e_b, e_h = retention(rates[t])
+                        _decay_columns(a, e_d, e_r, e_b, e_h, f_bio[n], f_hum[n], False)
+                        p_in, m = _at(plant, t, n), _at(fym, t, n)
+                        a[4, 0] += p_in * _at(dpm_frac, t, n) + FYM_DPM * m
+                        a[4, 1] += p_in * _at(rpm_frac, t, n) + FYM_RPM * m
+                        a[4, 3] += FYM_HUM * m
+                d, r, b, h = pools[0, n], pools[1, n], pools[2, n], pools[3, n]
+                for i in range(4):
+                    pools[i, n] = a[4, i] + d * a[0, i] + r * a[1, i] + b * a[2, i] + h * a[3, i]
+            smd[n] = s

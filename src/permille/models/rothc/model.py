@@ -52,6 +52,27 @@ def run(soil: Soil, forcing: Forcing, initial: State | None = None, *, output: s
     )
 
 
+def run_years(soil: Soil, climate: Forcing, initial: State | None = None, *, years: int) -> State:
+    """The state on 31 December after ``years`` repetitions of the 12-month ``climate`` from ``initial``.
+
+    Equals :func:`run` on the climate tiled ``years`` times, to rounding, for the cost of about one year:
+    the deficit does not depend on carbon, and given a year's deficits the four pools evolve by an affine
+    map x → A x + b (as in :func:`equilibrium`), applied once a year and rebuilt only when the deficit on
+    1 January changes (once on a periodic deficit cycle, such as an equilibrium state's). The inputs are
+    checked once. Radiocarbon is not tracked (use :func:`run`). Pools t C/ha, deficit mm.
+    """
+    prep = prepare(soil, climate, n_months=12)
+    if isinstance(years, bool) or not isinstance(years, int | np.integer) or years < 0:
+        prep.checker.add(f"years: {years!r} is not a whole number ≥ 0")
+    if prep.with_c14:
+        prep.checker.add("modern_percent: run_years does not track radiocarbon; use run()")
+    prep.checker.raise_if_any()
+    state = _initial_state(prep, soil, initial)
+    pools, smd = np.array(state.pools, dtype=float, order="C"), np.array(state.smd, dtype=float, order="C")
+    kernels.repeat_year(*prep.forcing, *prep.soil, pools, smd, int(years), CHUNK)
+    return State(pools, state.iom, smd)
+
+
 def equilibrium(soil: Soil, climate: Forcing, *, max_years: int = 10_000) -> State:
     """The exact periodic steady state on 31 December of a repeated 12-month ``climate`` (and inputs).
 
@@ -84,7 +105,7 @@ def inputs_for_stock(
     soc = check.sites("soc", soc, prep.n_sites)
     check.finite_range("soc", soc, 0.0, lo_open=True, unit="t C/ha")
     check.raise_if_any()
-    pattern = np.broadcast_to(prep.forcing[4], (12, prep.n_sites)).sum(axis=0)  # t C/ha/yr
+    pattern = sum(np.broadcast_to(prep.forcing[4], (12, prep.n_sites)))  # t C/ha/yr; month after month
     for n in np.flatnonzero(pattern <= 0):
         check.add(f"plant_input: {check.site(n)}: the monthly pattern sums to 0; give its shape (any scale)")
     check.raise_if_any()

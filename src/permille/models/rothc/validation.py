@@ -80,17 +80,19 @@ class Checker:
         return np.ascontiguousarray(a)
 
     def monthly(self, name: str, value, n_months: int, n_sites: int) -> np.ndarray | None:
-        """A forcing as a 2-D array (months or 1, sites or 1), not yet broadcast; None if misshapen."""
+        """A forcing as a 2-D array (months or 1, sites or 1), not yet broadcast; None if misshapen.
+
+        (1, N) is one value per site for every month."""
         a = np.asarray(value, dtype=float)
         if a.ndim == 0:
             return a.reshape(1, 1)
         if a.ndim == 1 and len(a) == n_months:
             return a[:, None]
-        if a.ndim == 2 and a.shape[0] == n_months and a.shape[1] in (1, n_sites):
+        if a.ndim == 2 and a.shape[0] in (1, n_months) and a.shape[1] in (1, n_sites):
             return a
         self.add(
             f"{name}: has shape {a.shape}, expected a scalar, ({n_months},) months, "
-            f"or ({n_months}, {n_sites}) months × sites"
+            f"({n_months}, {n_sites}) months × sites or (1, {n_sites}) sites"
         )
         return None
 

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import REPO  # noqa: I001
+from tests.conftest import REPO  # noqa: I001
 from typer.testing import CliRunner
 
 from permille.cli import app

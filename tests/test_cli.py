@@ -4,7 +4,7 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import shared_path
+from tests.conftest import shared_path
 from typer.testing import CliRunner
 
 from permille.cli import app
@@ -79,7 +79,7 @@ def test_validate_reports_the_statistics_and_the_bias_test(tmp_path):
 
 def test_cumbria_hedgerows_end_to_end(tmp_path):
     """import → stocks → ESM → hedgerow vs control difference with interval → credits → report."""
-    from conftest import REPO
+    from tests.conftest import REPO
 
     cores = REPO / "src" / "permille" / "data" / "mrv" / "Cumbria_Hedgerows.csv"
     args = [
@@ -108,7 +108,7 @@ def test_cumbria_hedgerows_end_to_end(tmp_path):
 
 
 def test_compare_reference_mass_and_extrapolation_options_reach_the_comparison(tmp_path):
-    from conftest import REPO
+    from tests.conftest import REPO
 
     from permille.io.soil_import import CUMBRIA_HEDGEROWS, read_soil
     from permille.measure.comparison import compare

@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import shared_path
+from tests.conftest import shared_path
 from scipy import stats
 
 from permille.measure import credits, schemes

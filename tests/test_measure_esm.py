@@ -4,7 +4,7 @@ doi:10.1111/gcb.15124), and the interpolation methods' properties."""
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import shared_path
+from tests.conftest import shared_path
 
 from permille.measure.esm import (
     LAYOUT,

@@ -4,7 +4,7 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import REPO, shared_path
+from tests.conftest import REPO, shared_path
 from typer.testing import CliRunner
 
 from permille.cli import app

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import shared_path
+from tests.conftest import shared_path
 
 from permille.measure.stocks import (
     GLOBALSOILMAP_INTERVALS,

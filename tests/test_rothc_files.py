@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from conftest import shared_path
+from tests.conftest import shared_path
 
 from permille.io import rothc_files
 

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import shared_path
+from tests.conftest import shared_path
 
 from permille.models import rothc
 from permille.models.rothc import kernels, plain

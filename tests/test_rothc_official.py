@@ -5,7 +5,7 @@ import tomllib
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import REFERENCE, shared_path
+from tests.conftest import REFERENCE, shared_path
 
 from permille.io import rothc_files
 from permille.models import rothc

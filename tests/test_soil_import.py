@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import shared_path
+from tests.conftest import shared_path
 from pydantic import ValidationError
 
 import permille.measure.units

@@ -424,7 +424,9 @@ Scheduler = Annotated[
 ]
 
 
-def _grid_compute(dataset, *, years, increases, members, seed, out: Path, scheduler, zones=None):
+def _grid_compute(
+    dataset, *, years, increases, members, seed, out: Path, scheduler, zones=None, depth_cm=None
+):
     """Run the pipeline lazily, compute it with a progress bar, write NetCDF, Zarr, COGs and zonal tables."""
     import pandas as pd
     from dask.diagnostics import ProgressBar
@@ -432,7 +434,8 @@ def _grid_compute(dataset, *, years, increases, members, seed, out: Path, schedu
     from .grid import io as grid_io
     from .grid import pipeline, zonal
 
-    lazy = pipeline.run(dataset, years=years, increases=increases, members=members, seed=seed)
+    depth = pipeline.DEPTH_CM if depth_cm is None else depth_cm
+    lazy = pipeline.run(dataset, years=years, increases=increases, members=members, seed=seed, depth_cm=depth)
     console.print(
         f"grid {dataset.sizes['y']} × {dataset.sizes['x']}, {len(lazy.data_vars)} output layers, "
         f"{years} years, increases {', '.join(f'{f:.0%}' for f in increases)}, {members} uncertainty members"
@@ -528,24 +531,44 @@ def grid_run(
 
     try:
         cfg = read_config(config)
-        chunks = {"y": cfg.chunks, "x": cfg.chunks}
-        layers = {}
-        for name, path in cfg.inputs.items():
-            if path.suffix in (".nc", ".zarr"):
-                layers[name] = grid_io.open_dataset(path, chunks=chunks)[name]
-            else:
-                layers[name] = grid_io.open_layer(path, chunks=chunks)
-        dataset = grid_io.align(layers, resampling=cfg.resampling)
+        dataset = grid_io.open_inputs(cfg.inputs, chunks=cfg.chunks, resampling=cfg.resampling)
         if cfg.zones in zonal.BUILTIN_ZONES:
             zones = zonal.builtin_zones(cfg.zones)
         else:
             zones = (json.loads(Path(cfg.zones).read_text()), "name") if cfg.zones else None
         _grid_compute(
             dataset, years=cfg.years, increases=cfg.increases, members=cfg.members, seed=cfg.seed,
-            out=cfg.output, scheduler=scheduler, zones=zones,
+            out=cfg.output, scheduler=scheduler, zones=zones, depth_cm=cfg.depth_cm,
         )  # fmt: skip
     except (ValueError, OSError, KeyError) as e:
         _fail(e)
+
+
+@grid_app.command("atlas")
+def grid_atlas(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("results/atlas"),
+    resolution: Annotated[float, typer.Option(help="Cell size of the global synthetic grid, degrees.")] = 0.5,
+    years: Annotated[int, typer.Option(help="Years of the forward run.")] = 20,
+    members: Annotated[int, typer.Option(help="Uncertainty members (≥ 2).")] = 12,
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic grid and of the draws.")] = 0,
+    warmup_years: Annotated[int, typer.Option(help="Years of year-to-year climate before the start.")] = 10,
+    start_year: Annotated[int, typer.Option(help="Calendar year of the start of the forward run.")] = 2020,
+) -> None:
+    """The monitoring tables of the dashboard: the pipeline on a global SYNTHETIC grid, zonal statistics by
+    country, region and the world, with yearly trajectories (writes zone_statistics.csv and .json; the
+    defaults regenerate the bundled permille/data/monitoring tables)."""
+    from .grid import atlas
+
+    params = atlas.AtlasParameters(
+        resolution_deg=resolution, years=years, members=members, seed=seed, warmup_years=warmup_years,
+        start_year=start_year,
+    )  # fmt: skip
+    try:
+        table, metadata = atlas.atlas_table(params)
+    except ValueError as e:
+        _fail(e)
+    for path in atlas.write_atlas(table, metadata, out):
+        console.print(f"wrote {path}")
 
 
 @app.command()
@@ -584,6 +607,29 @@ def demo(
     """Run the bundled official RothC example (Rothamsted Hoosfield, 1939–2007) and write tables and a plot."""
     with as_file(EXAMPLE) as path:
         _run_file(path, out, "official", plot=True)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0: every interface).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+) -> None:
+    """Serve the platform (API under /api, web pages at /) on the registry database: PERMILLE_DATABASE_URL,
+    else the SQLite file $PERMILLE_HOME/permille.db (~/.permille), created, migrated and seeded on first run."""
+    import uvicorn
+
+    from .api.app import create_app
+    from .registry.db import database_url, make_engine
+    from .registry.seed import DEMO_ACCOUNTS
+
+    engine = make_engine(database_url())
+    console.print(f"registry: {engine.url.render_as_string(hide_password=True)}", highlight=False)
+    application = create_app(engine)
+    address = f"http://{host}:{port}"
+    console.print(f"serving the platform at {address}/ (API: {address}/docs)", highlight=False)
+    for email, role, password in DEMO_ACCOUNTS:
+        console.print(f"demo account ({role}): {email} / {password}", highlight=False)
+    uvicorn.run(application, host=host, port=port, log_level="info")
 
 
 if __name__ == "__main__":

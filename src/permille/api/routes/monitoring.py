@@ -1,5 +1,601 @@
-"""monitoring routes (being written; see docs/platform.md)."""
+"""Monitoring: global → region → country → site.
 
-from fastapi import APIRouter
+Zone layers (SOC stock at T0, stocks after the forward run under business as usual and the SSM scenarios,
+differences, rates, yearly fans) come precomputed from ``zone_statistic`` (:mod:`permille.registry.zones`,
+SYNTHETIC demonstration data, flagged in every answer). Measured stocks come live from the registry's
+observations — every request recomputes them, so a new observation shows at once: SOC (or SOM × 0.58)
+× bulk density × thickness × (1 − coarse fraction) per layer (:func:`permille.measure.stocks.fixed_depth_stock`),
+harmonised to 0–30 cm (:func:`permille.measure.stocks.harmonise`). Units: t C/ha (0–30 cm), t C/ha/yr,
+Mt C; intervals are 95 %.
+"""
 
-router = APIRouter()
+import csv
+import datetime
+import io
+import json
+import math
+from collections import defaultdict
+from functools import cache
+from importlib.resources import files
+from typing import Literal
+
+import numpy as np
+import shapely
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+from scipy import stats
+from shapely.geometry import mapping, shape
+from sqlalchemy import select
+
+from ...grid import pipeline
+from ...grid.atlas import AtlasParameters, global_synthetic_grid
+from ...measure import stocks as measure_stocks
+from ...measure.soildata import Property
+from ...models import rothc
+from ...models.rothc.constants import PAN_COEFFICIENT
+from ...registry import zones
+from ...registry.orm import Layer, Observation, Project, Site
+from ...registry.permissions import read_filter
+from ..deps import SessionDep, UserDep
+from ..errors import ApiError
+
+router = APIRouter(prefix="/monitoring", tags=["monitoring"])
+
+TOPSOIL = (0.0, 30.0)
+"""Depth of the monitored stock, cm (GSOCseq and the dashboard: topsoil 0–30 cm)."""
+SITE_RADIUS_KM = 25.0
+"""Projects within this distance of a site make its practices timeline, km."""
+NOWCAST_MEMBERS = 200
+"""Monte Carlo members of a site nowcast."""
+LAND_USE_CLASS = {"cropland": 2, "grassland": 3, "forest": 4}
+"""Site land use → FAO land-cover class of the grid pipeline (DPM/RPM ratio; others as cropland)."""
+SOURCES = [
+    "SOC stock and potential: permille.grid.atlas on a SYNTHETIC global grid (GSOCseq method, FAO 2020 "
+    "technical manual; RothC-26.3, Coleman & Jenkinson 1996) — demonstration data, not an estimate",
+    "Boundaries: Natural Earth 1:50m admin-0 countries (public domain)",
+    "Measured stocks: observations in this registry (SOC, bulk density, coarse fraction by layer)",
+]
+Format = Literal["json", "csv"]
+
+
+# --- helpers ----------------------------------------------------------------------------------------------
+
+
+def _csv(rows: list[dict], filename: str) -> Response:
+    buffer = io.StringIO()
+    fields = list(dict.fromkeys(key for row in rows for key in row))
+    writer = csv.DictWriter(buffer, fieldnames=fields)
+    writer.writeheader()
+    writer.writerows(rows)
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+def _stat(row: zones.ZoneStatistic) -> dict:
+    return {
+        "zone": row.zone, "name": row.name, "region": row.region, "layer": row.layer,
+        "scenario": row.scenario, "year": row.year, "mean": row.mean, "sd_mean": row.sd_mean,
+        "mean_low": row.mean_low, "mean_high": row.mean_high, "mean_units": row.mean_units,
+        "total": row.total, "sd_total": row.sd_total, "total_low": row.total_low,
+        "total_high": row.total_high, "total_units": row.total_units, "area_ha": row.area_ha,
+        "zone_area_ha": row.zone_area_ha, "covered_fraction": row.covered_fraction,
+    }  # fmt: skip
+
+
+def _metadata() -> dict:
+    meta = zones.bundled_metadata()
+    return {"synthetic": meta["synthetic"], "caveat": meta["caveat"], "uncertainty": meta["uncertainty"]}
+
+
+def _zone_summary(session, level: str, zone: str) -> dict:
+    """Stock at T0, and per scenario the final stock, difference, rate and yearly fan, of one zone."""
+    rows = zones.statistics(session, level=level, zone=zone)
+    if not rows:
+        raise ApiError(404, f"no {level} {zone!r} in the monitoring tables")
+    first, last = zones.start_year(session), zones.final_year(session)
+    by_layer = defaultdict(dict)
+    for row in rows:
+        by_layer[row.layer][row.year] = row
+    t0 = by_layer["soc_t0"][first]
+    scenarios = {}
+    stocks = [layer for layer in by_layer if layer.startswith("soc_") and layer != "soc_t0"]
+    for layer in sorted(stocks, key=_increase):
+        years, key = by_layer[layer], layer.removeprefix("soc_")
+        fan = [{"year": first, "mean": t0.mean, "low": t0.mean_low, "high": t0.mean_high}]
+        fan += [
+            {"year": y, "mean": r.mean, "low": r.mean_low, "high": r.mean_high}
+            for y, r in sorted(years.items())
+        ]
+        scenarios[key] = {
+            "label": _scenario_label(key),
+            "final": _stat(years[last]),
+            "difference": _stat(by_layer[f"diff_{key}"][last]) if key != "bau" else None,
+            "rate": _stat(by_layer[f"rate_{key}"][last]),
+            "fan": fan,
+        }
+    return {
+        "level": level, "zone": zone, "name": t0.name, "region": t0.region, "start_year": first,
+        "final_year": last, "depth_cm": list(TOPSOIL), "stock_t0": _stat(t0), "scenarios": scenarios,
+        **_metadata(),
+    }  # fmt: skip
+
+
+def _increase(layer: str) -> float:
+    """The input increase of a scenario layer in %: soc_bau → 0, soc_ssm_12p5 → 12.5."""
+    label = layer.rsplit("_", 1)[-1]
+    return 0.0 if label == "bau" else float(label.replace("p", ".").replace("m", "-"))
+
+
+def _scenario_label(key: str) -> str:
+    return "business as usual" if key == "bau" else f"{_increase(key):+g} % carbon input"
+
+
+# --- measured stocks from observations --------------------------------------------------------------------
+
+
+def _canonical(obs: Observation) -> tuple[float, float]:
+    """Value and uncertainty of an observation in its property's canonical unit (%, g/cm3, fraction)."""
+    factor = Property(obs.property).unit_type.parse(obs.unit).factor
+    return obs.value * factor, (obs.uncertainty or 0.0) * factor
+
+
+def _profile_stock(layers: dict[tuple[float, float], dict[str, tuple[float, float]]]) -> dict | None:
+    """0–30 cm stock (t C/ha) and its SD of one site on one date, from its layers' canonical values; None
+    when SOC or bulk density is missing or the layers do not cover 0–30 cm."""
+    usable = []
+    for (upper, lower), props in sorted(layers.items()):
+        soc = props.get("soc") or (
+            (
+                measure_stocks.soc_from_som(props["som"][0]).item(),
+                measure_stocks.soc_from_som(props["som"][1]).item(),
+            )
+            if "som" in props
+            else None
+        )
+        if soc is None or "bulk_density" not in props:
+            continue
+        bd = props["bulk_density"]
+        coarse = props.get("coarse_fraction", (0.0, 0.0))[0]
+        stock = measure_stocks.fixed_depth_stock(soc[0], bd[0], lower - upper, coarse).item()
+        relative = math.hypot(soc[1] / soc[0] if soc[0] else 0.0, bd[1] / bd[0])
+        usable.append((upper, lower, stock, stock * relative))
+    if not usable:
+        return None
+    upper, lower, stock, sd = (np.array(column) for column in zip(*usable, strict=True))
+    try:
+        total = measure_stocks.harmonise(upper, lower, stock, [TOPSOIL]).item()
+        sd_total = measure_stocks.harmonise(upper, lower, sd, [TOPSOIL]).item()  # layers fully correlated
+    except ValueError:
+        return None
+    return {"stock_t_c_ha": total, "sd_t_c_ha": sd_total}
+
+
+def _observations(session, user, **where) -> list[Observation]:
+    query = (
+        select(Observation)
+        .join(Layer, Observation.layer_id == Layer.id)
+        .join(Site, Layer.site_id == Site.id)
+        .where(read_filter(user, Observation), read_filter(user, Site))
+    )
+    for column, value in where.items():
+        query = query.where(getattr(Site, column) == value)
+    return list(session.scalars(query))
+
+
+def _site_stocks(observations: list[Observation]) -> dict[int, list[dict]]:
+    """site id → measured 0–30 cm stocks by date (oldest first)."""
+    grouped = defaultdict(lambda: defaultdict(dict))
+    for obs in observations:
+        if obs.property in ("soc", "som", "bulk_density", "coarse_fraction"):
+            key = (obs.site_id, obs.date)
+            grouped[key][(obs.upper_cm, obs.lower_cm)][obs.property] = _canonical(obs)
+    out = defaultdict(list)
+    for (site_id, date), layers in sorted(grouped.items(), key=lambda item: (item[0][0], str(item[0][1]))):
+        stock = _profile_stock(layers)
+        if stock is not None:
+            out[site_id].append({"date": date.isoformat() if date else None, **stock})
+    return out
+
+
+def _over_time(site_stocks: dict[int, list[dict]]) -> list[dict]:
+    """Mean measured stock over the sites by year (each site's latest value of the year), with the 95 %
+    interval of the mean (Student t over sites; one site: its own measurement SD)."""
+    by_year = defaultdict(dict)
+    for site_id, series in site_stocks.items():
+        for item in series:
+            if item["date"]:
+                by_year[int(item["date"][:4])][site_id] = item
+    rows = []
+    for year, items in sorted(by_year.items()):
+        values = np.array([i["stock_t_c_ha"] for i in items.values()])
+        n, mean = len(values), float(values.mean())
+        if n > 1:
+            half = float(stats.t.ppf(0.975, n - 1) * values.std(ddof=1) / math.sqrt(n))
+        else:
+            half = 1.959963984540054 * next(iter(items.values()))["sd_t_c_ha"]
+        rows.append(
+            {
+                "year": year,
+                "n_sites": n,
+                "mean_t_c_ha": mean,
+                "low_t_c_ha": mean - half,
+                "high_t_c_ha": mean + half,
+            }
+        )
+    return rows
+
+
+# --- sentences --------------------------------------------------------------------------------------------
+
+
+def _number(value: float, lang: str, digits: int = 1) -> str:
+    """``value`` with ``digits`` decimals, grouped as the language writes numbers (1,234.5 / 1 234,5 /
+    1.234,5)."""
+    text = f"{value:,.{digits}f}"
+    if lang == "en":
+        return text
+    group = "\u202f" if lang == "fr" else "."
+    return text.replace(",", "\0").replace(".", ",").replace("\0", group)
+
+
+NO_CELL = {
+    "en": "In {name}, no cell of the model grid lies in the country: no modelled stock.",
+    "fr": "En {name}, aucune cellule de la grille du modèle ne tombe dans le pays : pas de stock modélisé.",
+    "es": "En {name}, ninguna celda de la cuadrícula del modelo cae en el país: no hay stock modelado.",
+}
+
+
+def _modelled_sentences(summary: dict, lang: str) -> list[str]:
+    """The stock and the highest-input gain of a zone, in ``lang``."""
+    t0, name, last = summary["stock_t0"], summary["name"], summary["final_year"]
+    if t0["mean"] is None:
+        return [NO_CELL[lang].format(name=name)]
+    best_key = max(
+        (k for k in summary["scenarios"] if k != "bau"),
+        key=_increase,
+    )
+    best = summary["scenarios"][best_key]["difference"]
+    pct = f"{_increase(best_key):g}"
+
+    def n(v, d=1):
+        return _number(v, lang, d)
+
+    mean, stock_total = n(t0["mean"]), n(t0["total"], 0)
+    interval = f"{n(t0['mean_low'])}–{n(t0['mean_high'])}"
+    gain = f"{n(best['mean'], 2)} t C/ha ({n(best['mean_low'], 2)}–{n(best['mean_high'], 2)})"
+    total = f"{n(best['total'], 1)} Mt C"
+    return {
+        "en": [
+            f"In {name}, the topsoil (0–30 cm) holds {mean} t C/ha on average (95 % interval {interval}), "
+            f"{stock_total} Mt C in all.",
+            f"Under +{pct} % carbon inputs it could gain {gain} more than business as usual by {last}, {total} in all.",
+        ],
+        "fr": [
+            f"En {name}, l’horizon de surface (0–30 cm) contient en moyenne {mean} t C/ha "
+            f"(intervalle à 95 % {interval}), soit {stock_total} Mt C au total.",
+            f"Avec +{pct} % d’apports de carbone, il pourrait gagner {gain} de plus que le scénario tendanciel "
+            f"d’ici {last}, soit {total} au total.",
+        ],
+        "es": [
+            f"En {name}, el suelo superficial (0–30 cm) contiene en promedio {mean} t C/ha "
+            f"(intervalo del 95 % {interval}), {stock_total} Mt C en total.",
+            f"Con +{pct} % de aportes de carbono podría ganar {gain} más que en el escenario tendencial "
+            f"para {last}, {total} en total.",
+        ],
+    }[lang]
+
+
+def _sentences(summary: dict, observed: list[dict]) -> dict[str, list[str]]:
+    """Auto-written sentences in en, fr and es from a zone summary and its measured stocks over time."""
+    out = {}
+    for lang in ("en", "fr", "es"):
+
+        def n(v, d=1, lang=lang):
+            return _number(v, lang, d)
+
+        text = _modelled_sentences(summary, lang)
+        if observed:
+            latest = observed[-1]
+            text.append(
+                {
+                    "en": f"Measured: {latest['n_sites']} site(s) in {latest['year']}, mean {n(latest['mean_t_c_ha'])} t C/ha (0–30 cm).",
+                    "fr": f"Mesuré : {latest['n_sites']} site(s) en {latest['year']}, moyenne {n(latest['mean_t_c_ha'])} t C/ha (0–30 cm).",
+                    "es": f"Medido: {latest['n_sites']} sitio(s) en {latest['year']}, media {n(latest['mean_t_c_ha'])} t C/ha (0–30 cm).",
+                }[lang]
+            )
+        if summary["synthetic"]:
+            text.append(
+                {
+                    "en": "These modelled figures come from SYNTHETIC demonstration data.",
+                    "fr": "Ces chiffres modélisés proviennent de données de démonstration SYNTHÉTIQUES.",
+                    "es": "Estas cifras modeladas provienen de datos de demostración SINTÉTICOS.",
+                }[lang]
+            )
+        out[lang] = text
+    return out
+
+
+# --- site nowcast -----------------------------------------------------------------------------------------
+
+
+@cache
+def _climate_grid():
+    """The (SYNTHETIC) climate of the atlas grid, for sites without their own: (lat, lon, land cells
+    (K, 2) indices, temperature, precipitation, PET (12, ny, nx), clay (ny, nx))."""
+    params = AtlasParameters()
+    ds = global_synthetic_grid(params.resolution_deg, seed=params.seed, warmup_years=0)
+    land = np.argwhere(np.isfinite(ds["clay"].values))
+    values = (ds[k].values for k in ("temperature", "precipitation", "pet", "clay"))
+    return ds["y"].values, ds["x"].values, land, *values
+
+
+def _site_climate(lat: float, lon: float) -> dict:
+    """Monthly temperature (°C), precipitation and PET (mm) and clay (%) of the nearest land cell."""
+    lats, lons, land, temperature, precipitation, pet, clay = _climate_grid()
+    distance = (lats[land[:, 0]] - lat) ** 2 + ((lons[land[:, 1]] - lon + 180.0) % 360.0 - 180.0) ** 2
+    i, j = land[np.argmin(distance)]
+    return {
+        "temperature": temperature[:, i, j], "precipitation": precipitation[:, i, j], "pet": pet[:, i, j],
+        "clay": float(clay[i, j]), "cell": [float(lats[i]), float(lons[j])],
+    }  # fmt: skip
+
+
+def _nowcast(site: Site, measured: list[dict], clay_obs: list[float], today: datetime.date) -> dict | None:
+    """RothC (BAU, repeated climatology) from the first measured 0–30 cm stock, anchored at equilibrium
+    (:func:`permille.models.rothc.inputs_for_stock`), to today's month; Monte Carlo band over the input
+    ranges of the grid pipeline (:data:`permille.grid.pipeline.UNCERTAINTY`, FAO GSOCseq Table 12.1)."""
+    dated = [m for m in measured if m["date"]]
+    if not dated:
+        return None
+    start = datetime.date.fromisoformat(dated[0]["date"])
+    months = max(12, (today.year - start.year) * 12 + today.month - start.month + 1)
+    climate = _site_climate(site.lat, site.lon)
+    clay = float(np.mean(clay_obs)) if clay_obs else climate["clay"]
+    rng = np.random.default_rng(site.id)
+    m = NOWCAST_MEMBERS
+    factor = {
+        k: np.concatenate([[1.0], 1.0 + r * rng.uniform(-1.0, 1.0, m)])
+        for k, r in pipeline.UNCERTAINTY.items()
+    }
+    land_class = LAND_USE_CLASS.get(site.land_use, 2)
+    cover = pipeline.CROPLAND_COVER if land_class == 2 else np.ones(12)
+    pattern = cover / cover.sum()
+    soil = rothc.Soil(clay=np.minimum(clay * factor["clay"], 100.0), depth=TOPSOIL[1])
+    forcing = rothc.Forcing(
+        temperature=climate["temperature"][:, None] * factor["temperature"],
+        rain=climate["precipitation"][:, None] * factor["precipitation"],
+        evaporation=np.broadcast_to(climate["pet"][:, None] / PAN_COEFFICIENT, (12, m + 1)),
+        plant_cover=np.broadcast_to(cover[:, None], (12, m + 1)),
+        plant_input=np.broadcast_to(pattern[:, None], (12, m + 1)),
+        dpm_rpm=np.full((12, m + 1), pipeline.DPM_RPM[land_class]),
+    )
+    annual, state = rothc.inputs_for_stock(soil, forcing, dated[0]["stock_t_c_ha"] * factor["soc_t0"])
+    repeat = -(-months // 12)
+    series = rothc.Forcing(
+        temperature=np.tile(forcing.temperature, (repeat, 1)),
+        rain=np.tile(forcing.rain, (repeat, 1)),
+        evaporation=np.tile(forcing.evaporation, (repeat, 1)),
+        plant_cover=np.tile(forcing.plant_cover, (repeat, 1)),
+        plant_input=np.tile(pattern[:, None] * annual, (repeat, 1)),
+        dpm_rpm=np.tile(forcing.dpm_rpm, (repeat, 1)),
+    )
+    soc = rothc.run(soil, series, state, output="monthly").soc[:months]  # (months, members + 1)
+    low, high = np.percentile(soc[:, 1:], [2.5, 97.5], axis=1)
+    points = []
+    for k in range(0, months, 3):
+        year, month = divmod(start.month - 1 + k, 12)
+        points.append({
+            "date": datetime.date(start.year + year, month + 1, 1).isoformat(),
+            "soc_t_c_ha": float(soc[k, 0]), "low_t_c_ha": float(low[k]), "high_t_c_ha": float(high[k]),
+        })  # fmt: skip
+    return {
+        "model": "RothC-26.3, business as usual on the repeated climatology, anchored at equilibrium to the "
+        "first measured 0–30 cm stock",
+        "climate": "SYNTHETIC atlas grid cell nearest to the site", "climate_cell": climate["cell"],
+        "clay_pct": clay, "clay_source": "observations" if clay_obs else "SYNTHETIC atlas grid",
+        "members": m, "interval": "2.5–97.5 percentiles of the Monte Carlo members (FAO GSOCseq Table 12.1 ranges)",
+        "points": points,
+    }  # fmt: skip
+
+
+def _distance_km(lat1, lon1, lat2, lon2) -> float:
+    """Great-circle distance on the authalic sphere, km."""
+    p1, p2, dl = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
+    c = math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(dl)
+    return 6371.007 * math.acos(max(-1.0, min(1.0, c)))
+
+
+# --- endpoints --------------------------------------------------------------------------------------------
+
+
+@router.get("/zones")
+def zone_layer(
+    session: SessionDep,
+    level: Literal["global", "region", "country"] = "country",
+    layer: str = "soc_t0",
+    year: int | None = Query(None, description="default: the start year for soc_t0, else the last year"),
+    format: Format = "json",
+):
+    """One layer for every zone of a level (the map): mean with SD and 95 % interval, total, with units."""
+    if year is None:
+        year = zones.start_year(session) if layer == "soc_t0" else zones.final_year(session)
+    rows = zones.statistics(session, level=level, layer=layer, year=year)
+    if not rows:
+        known = sorted({r.layer for r in zones.statistics(session, level="global")})
+        raise ApiError(404, f"no layer {layer!r} in {year}", details=[f"layers: {', '.join(known)}"])
+    items = [_stat(r) for r in rows]
+    if format == "csv":
+        return _csv(items, f"monitoring_{level}_{layer}_{year}.csv")
+    units = {"mean": rows[0].mean_units, "total": rows[0].total_units}
+    return {"level": level, "layer": layer, "year": year, "units": units, "items": items, **_metadata()}
+
+
+@router.get("/global")
+def global_summary(session: SessionDep, format: Format = "json"):
+    """The world and its five regions."""
+    summary = _zone_summary(session, "global", "WLD")
+    regions = [_stat(r) for r in zones.statistics(session, level="region", layer="soc_t0")]
+    if format == "csv":
+        return _csv([_stat(r) for r in zones.statistics(session, level="global")], "monitoring_world.csv")
+    return summary | {"regions": regions}
+
+
+@router.get("/regions/{name}")
+def region(name: str, session: SessionDep, format: Format = "json"):
+    """One of the Initiative's five regions: its fans, and its countries' T0 stock and potential."""
+    summary = _zone_summary(session, "region", name)
+    if format == "csv":
+        return _csv(
+            [_stat(r) for r in zones.statistics(session, level="region", zone=name)], f"monitoring_{name}.csv"
+        )
+    countries = [
+        _stat(r) for r in zones.statistics(session, level="country", layer="soc_t0") if r.region == name
+    ]
+    return summary | {"countries": countries}
+
+
+@router.get("/countries/{iso3}")
+def country(
+    iso3: str,
+    session: SessionDep,
+    user: UserDep,
+    format: Format = "json",
+    table: Literal["statistics", "observations", "sites"] = "statistics",
+):
+    """A country: stock and potential under each scenario (fans), measured stocks over time (live from the
+    observations), its sites, caveats, sources and sentences in en/fr/es. ``format=csv`` exports ``table``."""
+    iso3 = iso3.upper()
+    summary = _zone_summary(session, "country", iso3)
+    observations = _observations(session, user, country_iso3=iso3)
+    measured = _site_stocks(observations)
+    observed = _over_time(measured)
+    site_rows = session.scalars(
+        select(Site).where(Site.country_iso3 == iso3, read_filter(user, Site)).order_by(Site.name)
+    )
+    counts = defaultdict(int)
+    for obs in observations:
+        counts[obs.site_id] += 1
+    sites = [
+        {
+            "id": s.id, "name": s.name, "lat": s.lat, "lon": s.lon, "land_use": s.land_use,
+            "n_observations": counts[s.id],
+            "latest_stock_t_c_ha": measured[s.id][-1]["stock_t_c_ha"] if measured.get(s.id) else None,
+        }
+        for s in site_rows
+    ]  # fmt: skip
+    if format == "csv":
+        rows = {
+            "statistics": [_stat(r) for r in zones.statistics(session, level="country", zone=iso3)],
+            "observations": observed,
+            "sites": sites,
+        }[table]
+        return _csv(rows, f"monitoring_{iso3}_{table}.csv")
+    stock = summary["stock_t0"]
+    caveats = [
+        summary["caveat"],
+        f"The modelled layers cover {100 * (stock['covered_fraction'] or 0):.0f} % of the country's land cells "
+        f"({zones.bundled_metadata()['parameters']['resolution_deg']:g}° grid; cropland, grassland and tree "
+        "cover only).",
+        "Measured stocks need SOC (or SOM) and bulk density over 0–30 cm; other observations are not counted.",
+        summary["uncertainty"],
+    ]
+    return summary | {
+        "observed": observed,
+        "sites": sites,
+        "caveats": caveats,
+        "sources": SOURCES,
+        "sentences": _sentences(summary, observed),
+    }
+
+
+@router.get("/sites/{site_id}")
+def site(site_id: int, session: SessionDep, user: UserDep, format: Format = "json"):
+    """A site: observations by depth and date, measured 0–30 cm stocks, a RothC nowcast with its
+    uncertainty band, and the practices timeline of projects within :data:`SITE_RADIUS_KM`."""
+    record = session.scalar(select(Site).where(Site.id == site_id, read_filter(user, Site)))
+    if record is None:
+        raise ApiError(404, f"no site {site_id}")
+    observations = sorted(
+        _observations(session, user, id=site_id), key=lambda o: (str(o.date), o.upper_cm, o.property)
+    )
+    by_depth = [
+        {
+            "id": o.id, "date": o.date.isoformat() if o.date else None, "upper_cm": o.upper_cm,
+            "lower_cm": o.lower_cm, "property": o.property, "value": o.value, "unit": o.unit,
+            "uncertainty": o.uncertainty, "method": o.method,
+        }
+        for o in observations
+    ]  # fmt: skip
+    if format == "csv":
+        return _csv(by_depth, f"site_{site_id}_observations.csv")
+    measured = _site_stocks(observations).get(site_id, [])
+    clay = [_canonical(o)[0] for o in observations if o.property == "clay"]
+    projects = session.scalars(
+        select(Project).where(Project.country_iso3 == record.country_iso3, read_filter(user, Project))
+    )
+    timeline = sorted(
+        (
+            {
+                "project_id": p.id, "name": p.name, "start_year": p.start_year, "stage": p.stage,
+                "practices": p.practices, "distance_km": round(_distance_km(record.lat, record.lon, p.lat, p.lon), 1),
+            }
+            for p in projects
+            if _distance_km(record.lat, record.lon, p.lat, p.lon) <= SITE_RADIUS_KM
+        ),
+        key=lambda item: (item["start_year"] or 0, item["name"]),
+    )  # fmt: skip
+    return {
+        "id": record.id, "name": record.name, "country_iso3": record.country_iso3, "lat": record.lat,
+        "lon": record.lon, "land_use": record.land_use, "description": record.description,
+        "observations": by_depth, "measured": measured,
+        "nowcast": _nowcast(record, measured, clay, datetime.date.today()),
+        "practices": timeline, "depth_cm": list(TOPSOIL),
+    }  # fmt: skip
+
+
+def _unwrapped(geometry):
+    """Polygons whose rings jump across the antimeridian (Russia, Fiji, …) with their western longitudes
+    moved east by 360°, so that a web map draws them without a band across the world."""
+
+    def shift(xy):
+        return np.where(xy[:, :1] < 0, xy + [360.0, 0.0], xy)
+
+    parts = []
+    for polygon in shapely.get_parts(geometry):
+        lon = np.asarray(polygon.exterior.coords)[:, 0]
+        parts.append(
+            shapely.transform(polygon, shift) if np.abs(np.diff(lon)).max(initial=0) > 180 else polygon
+        )
+    return shapely.MultiPolygon(parts)
+
+
+@cache
+def _boundaries() -> str:
+    """The bundled countries simplified to 0.02° (about 2 km), coordinates to 0.01°, as GeoJSON text."""
+    source = json.loads((files("permille") / "data" / "boundaries" / "countries_50m.geojson").read_text())
+    features = []
+    for feature in source["features"]:
+        geometry = shapely.transform(
+            _unwrapped(shape(feature["geometry"]).simplify(0.02)), lambda xy: np.round(xy, 2)
+        )
+        if not geometry.is_empty:
+            properties = {k: feature["properties"][k] for k in ("name", "iso3", "region")}
+            features.append({"type": "Feature", "properties": properties, "geometry": mapping(geometry)})
+    return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
+
+
+@router.get("/boundaries.geojson")
+def boundaries():
+    """Country boundaries (Natural Earth 1:50m, simplified) with ``name``, ``iso3`` and ``region``."""
+    return Response(_boundaries(), media_type="application/geo+json")
+
+
+@router.get("/zones.geojson")
+def zone_layer_geojson(session: SessionDep, layer: str = "soc_t0", year: int | None = None):
+    """The country map of one layer as GeoJSON: the boundaries with the layer's statistics as properties."""
+    values = {item["zone"]: item for item in zone_layer(session, "country", layer, year)["items"]}
+    collection = json.loads(_boundaries())
+    for feature in collection["features"]:
+        feature["properties"] |= values.get(feature["properties"]["iso3"], {})
+    headers = {"Content-Disposition": f'attachment; filename="monitoring_{layer}.geojson"'}
+    return Response(json.dumps(collection), media_type="application/geo+json", headers=headers)

@@ -1,0 +1,94 @@
+"""The platform's web application: the API under ``/api`` and the web pages at ``/``."""
+
+from contextlib import asynccontextmanager
+from importlib.resources import files
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+from starlette.exceptions import HTTPException
+
+from .. import __version__
+from ..registry import events, zones
+from ..registry import seed as seed_module
+from ..registry.db import make_engine, migrate, session_factory
+from . import errors
+from .routes import auth, kpis, monitoring, observations, records, toolkit
+from .routes.events import Broker
+from .routes.events import router as events_router
+
+MAX_UPLOAD_BYTES = 10 * 2**20
+"""Largest accepted upload (bytes); a bigger one is refused with 413."""
+
+
+class BodySizeLimit:
+    """Refuse request bodies over ``limit`` bytes with 413: at once by Content-Length, else while reading."""
+
+    def __init__(self, app, limit: int):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length", b"").decode("latin-1")
+        if length.isdigit() and int(length) > self.limit:
+            response = errors.error_response(413, self._message())
+            return await response(scope, receive, send)
+        received = 0
+
+        async def limited_receive():
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    raise HTTPException(413, self._message())
+            return message
+
+        return await self.app(scope, limited_receive, send)
+
+    def _message(self) -> str:
+        return f"the request body is larger than the limit of {self.limit} bytes"
+
+
+def create_app(
+    engine: Engine | None = None, *, seed: bool = True, max_upload_bytes: int = MAX_UPLOAD_BYTES
+) -> FastAPI:
+    """The app on ``engine`` (default: :func:`~permille.registry.db.database_url`), migrated to the newest
+    revision and, with ``seed``, holding the seed catalogues, demo records and zone statistics."""
+    engine = engine or make_engine()
+    migrate(engine)
+    sessions = session_factory(engine)
+    if seed:
+        with sessions() as session:
+            seed_module.seed(session)
+            zones.load_bundled(session)
+            session.commit()
+    broker = Broker()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        unsubscribe = events.subscribe(broker.publish)
+        try:
+            yield
+        finally:
+            unsubscribe()
+            broker.close()
+
+    app = FastAPI(
+        title="permille platform",
+        version=__version__,
+        description="Records, KPIs, observations and calculators of the «4 per 1000» Initiative.",
+        lifespan=lifespan,
+    )
+    app.state.engine, app.state.sessions, app.state.broker = engine, sessions, broker
+    app.state.max_upload_bytes = max_upload_bytes
+    errors.install(app)
+    app.add_middleware(BodySizeLimit, limit=max_upload_bytes)
+    for router in (auth.router, observations.router, kpis.router, monitoring.router, toolkit.router):
+        app.include_router(router, prefix="/api")
+    app.include_router(events_router, prefix="/api")
+    app.include_router(records.router, prefix="/api")
+    app.mount("/", StaticFiles(directory=str(files("permille.web") / "static"), html=True), name="web")
+    return app

@@ -1,0 +1,55 @@
+"""Request dependencies: a database session, the signed-in user (optional) and role requirements."""
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from ..registry.orm import User
+from ..registry.permissions import Role
+from .errors import ApiError
+from .security import user_for_token
+
+bearer = HTTPBearer(auto_error=False, description="a token from POST /api/auth/token")
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """A session on the app's database, closed after the request."""
+    with request.app.state.sessions() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def current_user(
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> User | None:
+    """The user of the Bearer token, None without one; an unknown or expired token is refused (401)."""
+    if credentials is None:
+        return None
+    user = user_for_token(session, credentials.credentials)
+    if user is None:
+        raise ApiError(401, "the token is unknown or has expired; sign in again", code="invalid_token")
+    return user
+
+
+UserDep = Annotated[User | None, Depends(current_user)]
+
+
+def require(*roles: Role | str):
+    """A dependency giving the signed-in user if their role is one of ``roles`` (401 anonymous, 403 else)."""
+    allowed = {Role(r) for r in roles}
+
+    def dependency(user: UserDep) -> User:
+        if user is None:
+            raise ApiError(401, "sign in first")
+        if Role(user.role) not in allowed:
+            names = ", ".join(sorted(r.value for r in allowed))
+            raise ApiError(403, f"this needs the role {names}; you are {user.role}")
+        return user
+
+    return dependency

@@ -1,0 +1,110 @@
+"""One error body for every 4xx and 5xx: ``{"error": {"code", "message", "details": [...]}}``."""
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException
+
+from ..registry import service
+
+_log = logging.getLogger(__name__)
+
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    500: "internal_error",
+}
+
+_REGISTRY_STATUS: dict[type[service.RegistryError], int] = {
+    service.NotFound: 404,
+    service.Unauthenticated: 401,
+    service.Forbidden: 403,
+    service.Conflict: 409,
+    service.Invalid: 422,
+}
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    details: list
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+ERROR_RESPONSES: dict[int | str, dict] = {
+    status: {"model": ErrorBody, "description": CODES[status]} for status in (401, 403, 404, 409, 413, 422)
+}
+"""The error answers a router documents in the OpenAPI schema."""
+
+
+class ApiError(Exception):
+    """An error answered with ``status`` and the common body."""
+
+    def __init__(self, status: int, message: str, details: list | None = None, code: str | None = None):
+        super().__init__(message)
+        self.status, self.message, self.details = status, message, details or []
+        self.code = code or CODES.get(status, "error")
+
+
+def error_response(
+    status: int, message: str, details: list | None = None, code: str | None = None, headers=None
+) -> JSONResponse:
+    body = {
+        "error": {"code": code or CODES.get(status, "error"), "message": message, "details": details or []}
+    }
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _validation_details(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "loc": [str(part) for part in e.get("loc", ())],
+            "message": e.get("msg", ""),
+            "type": e.get("type", ""),
+        }
+        for e in errors
+    ]
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that give every error the common body."""
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_request: Request, exc: ApiError):
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return error_response(exc.status, exc.message, exc.details, exc.code, headers)
+
+    @app.exception_handler(service.RegistryError)
+    async def _registry_error(_request: Request, exc: service.RegistryError):
+        status = next(s for cls, s in _REGISTRY_STATUS.items() if isinstance(exc, cls))
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return error_response(status, str(exc), exc.details, headers=headers)
+
+    @app.exception_handler(HTTPException)
+    async def _http_error(_request: Request, exc: HTTPException):
+        message = exc.detail if isinstance(exc.detail, str) else CODES.get(exc.status_code, "error")
+        return error_response(exc.status_code, message, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_request(_request: Request, exc: RequestValidationError):
+        details = _validation_details(exc.errors())
+        return error_response(422, f"the request is not valid: {len(details)} problem(s)", details)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, exc: Exception):
+        _log.exception("unexpected error", exc_info=exc)
+        return error_response(500, "internal error; the request was not completed")

@@ -1,0 +1,57 @@
+"""``POST /api/observations/ingest``: a CSV of soil observations stored all-or-nothing in one
+transaction, or a 422 listing every bad row. One result per line, columns (header on line 1):
+``site_id, upper_cm, lower_cm, property, value, unit`` and optionally ``uncertainty, date, method``;
+properties, units and plausible ranges are those of :mod:`permille.measure.soildata`. Uploads beyond
+the app's ``max_upload_bytes`` are refused with 413. Single observations: the ``observations`` record
+routes (``POST /api/observations``, ``GET /api/observations?site_id=&country_iso3=&property=``).
+"""
+
+import csv
+import io
+
+from fastapi import APIRouter, UploadFile
+from pydantic import BaseModel
+
+from ...registry import service
+from ...registry.kinds import KINDS
+from ..deps import SessionDep, UserDep
+from ..errors import ERROR_RESPONSES, ApiError
+
+router = APIRouter(tags=["observations"], responses=ERROR_RESPONSES)
+_FIELDS = KINDS["observations"].base.model_fields
+REQUIRED = tuple(name for name, info in _FIELDS.items() if info.is_required())
+
+
+class IngestReport(BaseModel):
+    stored: int
+    ids: list[int]
+
+
+@router.post("/observations/ingest", response_model=IngestReport, status_code=201)
+def ingest(file: UploadFile, session: SessionDep, user: UserDep) -> IngestReport:
+    """Store every observation of the CSV ``file`` (UTF-8) or none of them."""
+    raw = file.file.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ApiError(422, f"the file is not UTF-8 text (byte {e.start})") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [c.strip() for c in reader.fieldnames or []]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        details = [{"row": 1, "column": c, "message": "column missing"} for c in missing]
+        raise ApiError(
+            422, f"{len(missing)} required column(s) missing; header: {', '.join(header)}", details
+        )
+    reader.fieldnames = header
+    rows, numbers, problems = [], [], []
+    for line in reader:
+        numbers.append(reader.line_num)
+        if None in line:  # more cells than the header has columns
+            problems.append({"row": reader.line_num, "column": None, "message": "more cells than columns"})
+            line.pop(None)
+        rows.append({c: (v.strip() if isinstance(v, str) else v) for c, v in line.items()})
+    if problems:
+        raise ApiError(422, f"{len(problems)} malformed row(s); nothing was stored", problems)
+    ids = service.ingest_observations(session, rows, user, row_numbers=numbers)
+    return IngestReport(stored=len(ids), ids=ids)

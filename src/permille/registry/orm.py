@@ -1,0 +1,428 @@
+"""The registry's tables (SQLAlchemy 2 declarative). Migration ``0001_core`` creates them.
+
+Every record (:class:`Record`) has ``id``, ``created_at`` and ``updated_at`` (UTC), ``version``
+(optimistic locking: an update of a stale row fails), ``organisation_id`` (the owner, nullable) and
+``published``. Spatial records carry ``lon``/``lat`` in WGS 84 degrees; on PostgreSQL the migration adds
+a generated PostGIS point ``geom`` (SRID 4326) with a GiST index. Amounts and quantities name their unit.
+"""
+
+import builtins
+import datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC timestamp on every backend (SQLite stores it naive, in UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime; give a timezone-aware (UTC) timestamp")
+        return value.astimezone(datetime.UTC)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=datetime.UTC) if value.tzinfo is None else value.astimezone(datetime.UTC)
+
+
+def utcnow() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime.datetime: UTCDateTime, dict: JSON, list: JSON}
+
+
+class Record:
+    """Columns shared by every record kind."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    published: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+
+    @declared_attr
+    def organisation_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("organisation.id"), index=True)
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.version}
+
+
+class Spatial:
+    """A point in WGS 84: ``lon`` in [-180, 180], ``lat`` in [-90, 90] degrees."""
+
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+
+    @declared_attr.directive
+    def __table_args__(cls):
+        return (
+            CheckConstraint("lon >= -180 AND lon <= 180", name="lon_range"),
+            CheckConstraint("lat >= -90 AND lat <= 90", name="lat_range"),
+        )
+
+
+class Organisation(Record, Base):
+    """A member or partner of the Initiative."""
+
+    __tablename__ = "organisation"
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    membership: Mapped[str] = mapped_column(String(20))  # member, partner
+    org_type: Mapped[str] = mapped_column(String(40))
+    country_iso3: Mapped[str | None] = mapped_column(String(3), index=True)
+    region: Mapped[str | None] = mapped_column(String(60))
+    website: Mapped[str] = mapped_column(String(500), default="")
+
+
+class User(Record, Base):
+    """A person who signs in; ``role`` decides what they may do (see permissions.py)."""
+
+    __tablename__ = "app_user"
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ApiToken(Base):
+    """A bearer token, stored only as its SHA-256 hex digest, valid until ``expires_at``."""
+
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime.datetime]
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class AuditLog(Base):
+    """One row per write, never changed or deleted (database triggers refuse UPDATE and DELETE)."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime.datetime] = mapped_column(default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    actor: Mapped[str] = mapped_column(String(320))  # the user's e-mail, or "system"
+    kind: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(20))  # create, update, publish
+    before: Mapped[dict | None]
+    after: Mapped[dict | None]
+
+    __table_args__ = (Index("ix_audit_log_kind_record", "kind", "record_id"),)
+
+
+class RecordVersion(Base):
+    """A snapshot of each version of a versioned record (assessments, observations); append-only."""
+
+    __tablename__ = "record_version"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    data: Mapped[dict]
+
+    __table_args__ = (UniqueConstraint("kind", "record_id", "version"),)
+
+
+class Project(Spatial, Record, Base):
+    """A «4 per 1000» project; ``expected_impact`` is computed from ``balance_input`` by the models."""
+
+    __tablename__ = "project"
+    name: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    country_iso3: Mapped[str] = mapped_column(String(3), index=True)
+    area_ha: Mapped[float] = mapped_column(Float)
+    practices: Mapped[list] = mapped_column(default=list)
+    stage: Mapped[str] = mapped_column(String(20), index=True)
+    start_year: Mapped[int | None]
+    balance_input: Mapped[dict | None]
+    expected_impact: Mapped[dict | None]
+
+
+class Assessment(Record, Base):
+    """The scientific and technical committee's formative assessment of a project (versioned)."""
+
+    __tablename__ = "assessment"
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    assessed_on: Mapped[datetime.date] = mapped_column(Date)
+    scores: Mapped[dict]  # criterion → {"score": 0–5, "comment": str}
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+
+class Practice(Record, Base):
+    """A good SOC-management practice with its context, evidence and measured effect (objective B2)."""
+
+    __tablename__ = "practice"
+    name: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(60), default="")
+    climate_zone: Mapped[str] = mapped_column(String(100), default="")
+    land_use: Mapped[str] = mapped_column(String(60), default="")
+    soil: Mapped[str] = mapped_column(String(200), default="")
+    region: Mapped[str | None] = mapped_column(String(60))
+    country_iso3: Mapped[str | None] = mapped_column(String(3), index=True)
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    evidence_level: Mapped[str] = mapped_column(String(30))
+    effect_t_c_ha_yr: Mapped[float | None]
+    effect_uncertainty_t_c_ha_yr: Mapped[float | None]
+    depth_cm: Mapped[float | None]
+    references: Mapped[list] = mapped_column(default=list)
+    languages: Mapped[list] = mapped_column(default=list)
+
+
+class MonitoringTool(Record, Base):
+    """A SOC monitoring tool or method (objective E1)."""
+
+    __tablename__ = "monitoring_tool"
+    name: Mapped[str] = mapped_column(String(300))
+    category: Mapped[str] = mapped_column(String(40), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    scale: Mapped[str] = mapped_column(String(40))
+    accuracy: Mapped[str] = mapped_column(String(300), default="")
+    cost: Mapped[str] = mapped_column(String(20))
+    mrv_suitability: Mapped[str] = mapped_column(String(20))
+    url: Mapped[str] = mapped_column(String(500), default="")
+    references: Mapped[list] = mapped_column(default=list)
+
+
+class NdcEntry(Record, Base):
+    """Whether and how a country's NDC (one version) refers to SOC, soil health, peatlands/wetlands (A1)."""
+
+    __tablename__ = "ndc_entry"
+    country_iso3: Mapped[str] = mapped_column(String(3), index=True)
+    ndc_version: Mapped[str] = mapped_column(String(40))
+    year: Mapped[int]
+    refers_soc: Mapped[bool] = mapped_column(Boolean)
+    refers_soil_health: Mapped[bool] = mapped_column(Boolean)
+    refers_peatlands_wetlands: Mapped[bool] = mapped_column(Boolean)
+    how: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(500), default="")
+
+
+class Strategy(Record, Base):
+    """A national strategy or investment plan including soil carbon (B1)."""
+
+    __tablename__ = "strategy"
+    title: Mapped[str] = mapped_column(String(300))
+    strategy_type: Mapped[str] = mapped_column(String(40))
+    country_iso3: Mapped[str] = mapped_column(String(3), index=True)
+    year: Mapped[int]
+    status: Mapped[str] = mapped_column(String(20))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(String(500), default="")
+
+
+class SchemeReview(Record, Base):
+    """A review of a compensation (carbon credit) scheme (A5)."""
+
+    __tablename__ = "scheme_review"
+    name: Mapped[str] = mapped_column(String(300))
+    scheme_type: Mapped[str] = mapped_column(String(40))
+    country_iso3: Mapped[str | None] = mapped_column(String(3), index=True)
+    year: Mapped[int]
+    methodology: Mapped[str] = mapped_column(Text, default="")
+    findings: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(String(500), default="")
+
+
+class Study(Record, Base):
+    """A study or review (A3)."""
+
+    __tablename__ = "study"
+    title: Mapped[str] = mapped_column(String(500))
+    authors: Mapped[str] = mapped_column(String(1000), default="")
+    year: Mapped[int]
+    study_type: Mapped[str] = mapped_column(String(30))
+    country_iso3: Mapped[str | None] = mapped_column(String(3), index=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(String(500), default="")
+
+
+class Meeting(Record, Base):
+    """A meeting, its notes, or a regional event (A4, D2)."""
+
+    __tablename__ = "meeting"
+    title: Mapped[str] = mapped_column(String(300))
+    meeting_type: Mapped[str] = mapped_column(String(30))
+    date: Mapped[datetime.date] = mapped_column(Date, index=True)
+    region: Mapped[str | None] = mapped_column(String(60))
+    country_iso3: Mapped[str | None] = mapped_column(String(3), index=True)
+    location: Mapped[str] = mapped_column(String(300), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class Network(Record, Base):
+    """A network or partnership (D3, D4)."""
+
+    __tablename__ = "network"
+    name: Mapped[str] = mapped_column(String(300))
+    network_type: Mapped[str] = mapped_column(String(30))
+    scope: Mapped[str] = mapped_column(String(30))
+    description: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(String(500), default="")
+
+
+class Contact(Record, Base):
+    """An outreach contact (C2, C3); restricted: never public."""
+
+    __tablename__ = "contact"
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320), default="")
+    affiliation: Mapped[str] = mapped_column(String(300), default="")
+    audience: Mapped[str] = mapped_column(String(30))
+    country_iso3: Mapped[str | None] = mapped_column(String(3), index=True)
+    language: Mapped[str] = mapped_column(String(8), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class Branding(Record, Base):
+    """A branding mechanism (label, certification…) (C4)."""
+
+    __tablename__ = "branding"
+    name: Mapped[str] = mapped_column(String(300))
+    branding_type: Mapped[str] = mapped_column(String(30))
+    country_iso3: Mapped[str | None] = mapped_column(String(3), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(String(500), default="")
+
+
+class HelpdeskRequest(Record, Base):
+    """A helpdesk request and its answer, by region (B3); restricted."""
+
+    __tablename__ = "helpdesk_request"
+    subject: Mapped[str] = mapped_column(String(300))
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    region: Mapped[str | None] = mapped_column(String(60))
+    country_iso3: Mapped[str | None] = mapped_column(String(3), index=True)
+
+
+class Municipality(Spatial, Record, Base):
+    """A municipality of the twin-region programme (F1); ``twin_id`` names its twin."""
+
+    __tablename__ = "municipality"
+    name: Mapped[str] = mapped_column(String(300))
+    country_iso3: Mapped[str] = mapped_column(String(3), index=True)
+    region: Mapped[str | None] = mapped_column(String(60))
+    twin_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"))
+    population: Mapped[int | None]
+
+
+class BudgetLine(Record, Base):
+    """A budget line (F2); restricted."""
+
+    __tablename__ = "budget_line"
+    objective: Mapped[str] = mapped_column(String(10), index=True)
+    label: Mapped[str] = mapped_column(String(300))
+    year: Mapped[int]
+    amount: Mapped[float]
+    currency: Mapped[str] = mapped_column(String(3))
+    funder: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[str] = mapped_column(String(20))
+
+
+class ToolkitUsage(Record, Base):
+    """One use of a toolkit calculator, by country (B4)."""
+
+    __tablename__ = "toolkit_usage"
+    tool: Mapped[str] = mapped_column(String(60), index=True)
+    country_iso3: Mapped[str | None] = mapped_column(String(3), index=True)
+    at: Mapped[datetime.datetime] = mapped_column(default=utcnow, index=True)
+
+
+class Site(Spatial, Record, Base):
+    """A place where soil is observed."""
+
+    __tablename__ = "site"
+    name: Mapped[str] = mapped_column(String(300))
+    country_iso3: Mapped[str] = mapped_column(String(3), index=True)
+    land_use: Mapped[str] = mapped_column(String(30))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class Layer(Base):
+    """A depth interval of a site, ``upper_cm`` < ``lower_cm`` (cm below the surface)."""
+
+    __tablename__ = "layer"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id"), index=True)
+    upper_cm: Mapped[float]
+    lower_cm: Mapped[float]
+    site: Mapped[Site] = relationship(lazy="joined")
+
+    __table_args__ = (
+        UniqueConstraint("site_id", "upper_cm", "lower_cm"),
+        CheckConstraint("upper_cm >= 0 AND upper_cm < lower_cm", name="depth_order"),
+    )
+
+
+class Observation(Record, Base):
+    """One measured result of a layer: ``property`` (permille.measure.soildata.Property) in ``unit``,
+    ``uncertainty`` (±, same unit), sampled on ``date``; versioned."""
+
+    __tablename__ = "observation"
+    layer_id: Mapped[int] = mapped_column(ForeignKey("layer.id"), index=True)
+    property: Mapped[str] = mapped_column(String(30), index=True)
+    value: Mapped[float]
+    unit: Mapped[str] = mapped_column(String(20))
+    uncertainty: Mapped[float | None]
+    date: Mapped[datetime.date | None] = mapped_column(Date)
+    method: Mapped[str] = mapped_column(String(200), default="")
+    layer: Mapped[Layer] = relationship(lazy="joined")
+
+    # the column "property" shadows the builtin in this class body
+    @builtins.property
+    def site_id(self) -> int:
+        return self.layer.site_id
+
+    @builtins.property
+    def upper_cm(self) -> float:
+        return self.layer.upper_cm
+
+    @builtins.property
+    def lower_cm(self) -> float:
+        return self.layer.lower_cm
+
+    @builtins.property
+    def country_iso3(self) -> str:
+        return self.layer.site.country_iso3

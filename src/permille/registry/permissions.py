@@ -1,0 +1,76 @@
+"""Who may do what: :func:`allowed` answers for one user, action, kind and record; :func:`read_filter` is
+the same read rule as a SQL condition for lists.
+
+- public (anonymous): reads published records of public kinds; no writes.
+- member, partner: read published records of public kinds and their organisation's records (of every
+  kind they can see); create and update records owned by their organisation, except organisations,
+  users, assessments, KPI values and budget lines; never publish.
+- stc (scientific and technical committee): reads everything; creates and updates assessments.
+- secretariat: everything (organisations, users, KPI values, budget lines, publishing, administration).
+"""
+
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import false, or_, true
+
+ACTIONS = ("read", "create", "update", "publish", "admin")
+SECRETARIAT_ONLY = frozenset({"organisations", "users", "kpi-values", "budget-lines"})
+"""Kinds only the Secretariat writes (assessments: the STC and the Secretariat)."""
+
+
+class Role(StrEnum):
+    PUBLIC = "public"
+    MEMBER = "member"
+    PARTNER = "partner"
+    STC = "stc"
+    SECRETARIAT = "secretariat"
+
+
+def role_of(user: Any) -> Role:
+    """The role of a user (None: the public)."""
+    return Role.PUBLIC if user is None else Role(user.role)
+
+
+def allowed(user: Any, action: str, kind: str, record: Any = None, *, public_kind: bool = True) -> bool:
+    """Whether ``user`` (None: anonymous) may ``action`` on ``kind`` (URL name) — on ``record`` if given
+    (for ``create``: the record about to be written, with its ``organisation_id``).
+
+    ``public_kind``: False for restricted kinds (users, contacts, helpdesk requests, budget lines, the
+    audit log), which the public never reads.
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}; one of {', '.join(ACTIONS)}")
+    role = role_of(user)
+    if role is Role.SECRETARIAT:
+        return True
+    if action == "read":
+        if role is Role.STC:
+            return True
+        if record is None:  # may the user list the kind at all (each record is then filtered)?
+            return public_kind or role is not Role.PUBLIC
+        if public_kind and record.published:
+            return True
+        return role is not Role.PUBLIC and _own(user, record)
+    if role is Role.STC:
+        return action in ("create", "update") and kind == "assessments"
+    if role in (Role.MEMBER, Role.PARTNER) and action in ("create", "update"):
+        if kind in SECRETARIAT_ONLY or kind == "assessments":
+            return False
+        return record is None or _own(user, record)
+    return False
+
+
+def _own(user: Any, record: Any) -> bool:
+    return user.organisation_id is not None and record.organisation_id == user.organisation_id
+
+
+def read_filter(user: Any, model: Any, *, public_kind: bool = True):
+    """A SQL condition on ``model`` selecting the records ``user`` may read (same rule as :func:`allowed`)."""
+    role = role_of(user)
+    if role in (Role.SECRETARIAT, Role.STC):
+        return true()
+    visible = [model.published.is_(True)] if public_kind else []
+    if role is not Role.PUBLIC and user.organisation_id is not None:
+        visible.append(model.organisation_id == user.organisation_id)
+    return or_(*visible) if visible else false()

@@ -1,0 +1,526 @@
+"""Reading and writing records with permissions, validation, the audit log and versions.
+
+Each write is one transaction (on SQLite it takes the write lock at BEGIN, see ``db.IMMEDIATE``): the
+record, its :class:`~.orm.AuditLog` row (who, when, kind, id, action, before, after) and, for versioned
+kinds, its :class:`~.orm.RecordVersion` snapshot are committed together; then :mod:`.events` is told.
+An update names the version it changes; a stale version is a :class:`Conflict`, so nothing is silently
+overwritten. ``user`` is an :class:`~.orm.User`, None (the public) or :data:`SYSTEM` (seeding).
+"""
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import String, cast, func, insert, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from . import events, orm
+from .db import IMMEDIATE
+from .kinds import KINDS, RecordKind
+from .permissions import allowed, read_filter
+
+
+class RegistryError(Exception):
+    """A request the registry refuses; ``details`` lists every problem."""
+
+    def __init__(self, message: str, details: Sequence[Any] = ()):
+        super().__init__(message)
+        self.details = list(details)
+
+
+class NotFound(RegistryError):
+    pass
+
+
+class Unauthenticated(RegistryError):
+    pass
+
+
+class Forbidden(RegistryError):
+    pass
+
+
+class Conflict(RegistryError):
+    pass
+
+
+class Invalid(RegistryError):
+    pass
+
+
+@dataclass(frozen=True)
+class _System:
+    """The platform itself (seed, migrations of data): every permission, logged as "system"."""
+
+    id: None = None
+    email: str = "system"
+    role: str = "secretariat"
+    organisation_id: None = None
+
+
+SYSTEM = _System()
+
+MAX_PAGE_SIZE = 500
+
+
+def kind_of(name: str) -> RecordKind:
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise NotFound(f"no record kind {name!r}; kinds: {', '.join(KINDS)}") from None
+
+
+def public_dict(kind: RecordKind, record: Any) -> dict:
+    """What the API shows of a record (JSON types)."""
+    return kind.public.model_validate(record).model_dump(mode="json")
+
+
+def _refuse(user: Any, message: str) -> RegistryError:
+    return Unauthenticated("sign in first: " + message) if user is None else Forbidden(message)
+
+
+def _details(error: ValidationError) -> list[dict]:
+    return [
+        {
+            "loc": [str(p) for p in e["loc"]],
+            "message": e["msg"].removeprefix("Value error, "),
+            "type": e["type"],
+        }
+        for e in error.errors()
+    ]
+
+
+def _validate(model: type[BaseModel], payload: Any) -> BaseModel:
+    if isinstance(payload, model):
+        return payload
+    data = payload.model_dump(exclude_unset=True) if isinstance(payload, BaseModel) else payload
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        details = _details(e)
+        listed = "; ".join(f"{'.'.join(d['loc']) or 'record'}: {d['message']}" for d in details)
+        raise Invalid(f"{len(details)} problem(s) in the {model.__name__}: {listed}", details) from None
+
+
+# --- reading ------------------------------------------------------------------------------------------------
+
+
+def get(session: Session, kind: str, record_id: int, user: Any) -> Any:
+    """The record, if ``user`` may read it (else :class:`NotFound`, as for a missing one)."""
+    k = kind_of(kind)
+    if not allowed(user, "read", k.name, public_kind=not k.restricted):
+        raise _refuse(user, f"{k.name} are not public")
+    record = session.get(k.model, record_id)
+    if record is None or not allowed(user, "read", k.name, record, public_kind=not k.restricted):
+        raise NotFound(f"no {k.name} record {record_id}")
+    return record
+
+
+def query(
+    kind: str, user: Any, *, q: str | None = None, sort: str | None = None, filters: dict | None = None
+):
+    """The SELECT of the records of ``kind`` that ``user`` may read, searched, filtered and sorted.
+
+    ``q``: words that must each appear (case ignored) in one of the kind's search fields; ``filters``:
+    equality on the kind's filter fields; ``sort``: a sort field, ``-`` first for descending.
+    """
+    k = kind_of(kind)
+    if not allowed(user, "read", k.name, public_kind=not k.restricted):
+        raise _refuse(user, f"{k.name} are not public")
+    statement = select(k.model)
+    for relationship in k.joins:
+        statement = statement.join(relationship)
+    statement = statement.where(read_filter(user, k.model, public_kind=not k.restricted))
+    for name, value in (filters or {}).items():
+        if value is None:
+            continue
+        if name not in k.filters:
+            raise Invalid(f"cannot filter {k.name} by {name!r}; filters: {', '.join(k.filters)}")
+        statement = statement.where(k.filters[name] == value)
+    for word in (q or "").split():
+        pattern = f"%{word.lower()}%"
+        statement = statement.where(
+            or_(*(func.lower(cast(column, String)).like(pattern) for column in k.search_columns))
+            if k.search
+            else func.lower(cast(k.model.id, String)).like(pattern)
+        )
+    descending = bool(sort) and sort.startswith("-")
+    field = (sort or "id").lstrip("-")
+    if field not in k.sort:
+        raise Invalid(f"cannot sort {k.name} by {field!r}; sort fields: {', '.join(k.sort)}")
+    column = getattr(k.model, field)
+    return statement.order_by(column.desc() if descending else column.asc(), k.model.id.asc())
+
+
+def list_records(
+    session: Session,
+    kind: str,
+    user: Any,
+    *,
+    page: int = 1,
+    page_size: int = 50,
+    q: str | None = None,
+    sort: str | None = None,
+    filters: dict | None = None,
+) -> tuple[list, int]:
+    """One page of the readable records (``page`` from 1) and the number of all that match."""
+    if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise Invalid(f"page ≥ 1 and 1 ≤ page_size ≤ {MAX_PAGE_SIZE}")
+    statement = query(kind, user, q=q, sort=sort, filters=filters)
+    total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+    items = session.scalars(statement.limit(page_size).offset((page - 1) * page_size)).all()
+    return list(items), total
+
+
+def export(session: Session, kind: str, user: Any, **options) -> Iterator[dict]:
+    """Every readable record matching ``options`` (as for :func:`query`), as shown by the API."""
+    k = kind_of(kind)
+    for record in session.scalars(query(kind, user, **options).execution_options(yield_per=500)):
+        yield public_dict(k, record)
+
+
+def history(session: Session, kind: str, record_id: int, user: Any) -> list[dict]:
+    """Every write of a readable record, oldest first: when, who (signed-in readers only), action, the
+    version it produced, before and after."""
+    k = kind_of(kind)
+    get(session, kind, record_id, user)
+    rows = session.scalars(
+        select(orm.AuditLog)
+        .where(orm.AuditLog.kind == k.name, orm.AuditLog.record_id == record_id)
+        .order_by(orm.AuditLog.id)
+    )
+    return [
+        {
+            "at": row.at.isoformat(),
+            "actor": row.actor if user is not None else None,
+            "action": row.action,
+            "version": (row.after or {}).get("version"),
+            "before": row.before,
+            "after": row.after,
+        }
+        for row in rows
+    ]
+
+
+# --- writing ------------------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _transaction(session: Session, changes: list[dict]) -> Iterator[None]:
+    """One write transaction (write lock at BEGIN on SQLite); ``changes`` are published after commit."""
+    if session.in_transaction():
+        session.commit()  # end a read (the token lookup) so this write starts with the write lock
+    session.connection(execution_options=IMMEDIATE)
+    try:
+        yield
+        session.commit()
+    except StaleDataError:
+        session.rollback()
+        raise Conflict("the record was changed meanwhile; fetch it again and reapply your change") from None
+    except IntegrityError as e:
+        session.rollback()
+        raise Conflict(
+            "the change conflicts with stored records (a unique value taken?)", [str(e.orig)]
+        ) from None
+    except BaseException:
+        session.rollback()
+        raise
+    for change in changes:
+        events.publish(change)
+
+
+def _audit(session: Session, user: Any, kind: str, record_id: int, action: str, before, after) -> None:
+    session.add(
+        orm.AuditLog(
+            at=orm.utcnow(),
+            user_id=user.id if user is not None else None,
+            actor=user.email if user is not None else "anonymous",
+            kind=kind,
+            record_id=record_id,
+            action=action,
+            before=before,
+            after=after,
+        )
+    )
+
+
+def _snapshot(session: Session, user: Any, k: RecordKind, record_id: int, after: dict) -> None:
+    if k.versioned:
+        session.add(
+            orm.RecordVersion(
+                kind=k.name,
+                record_id=record_id,
+                version=after["version"],
+                at=orm.utcnow(),
+                user_id=user.id if user is not None else None,
+                data=after,
+            )
+        )
+
+
+def _missing_references(session: Session, k: RecordKind, values: dict) -> list[dict]:
+    """A problem for each foreign key of ``values`` naming a record that does not exist."""
+    problems = []
+    for column in k.model.__table__.columns:
+        for fk in column.foreign_keys:
+            name = "site_id" if column.name == "layer_id" else column.name
+            value = values.get(name)
+            target = orm.Site if column.name == "layer_id" else _model_of_table(fk.column.table.name)
+            if value is not None and session.get(target, value) is None:
+                problems.append(
+                    {"loc": [name], "message": f"no {target.__tablename__} {value}", "type": "reference"}
+                )
+    return problems
+
+
+def _model_of_table(table: str) -> type:
+    return next(m.class_ for m in orm.Base.registry.mappers if m.local_table.name == table)
+
+
+def _change(k: RecordKind, action: str, record: Any) -> dict:
+    return {
+        "kind": k.name,
+        "action": action,
+        "id": record.id,
+        "country_iso3": getattr(record, "country_iso3", None),
+    }
+
+
+def create(session: Session, kind: str, payload: Any, user: Any) -> Any:
+    """A new record of ``kind`` from ``payload`` (dict or the kind's Create model), owned by the writer's
+    organisation unless it names one; refused (:class:`Forbidden`) where the role may not."""
+    k = kind_of(kind)
+    data = _validate(k.create, payload).model_dump()
+    if data.get("organisation_id") is None and user is not None:
+        data["organisation_id"] = user.organisation_id
+    draft = SimpleNamespace(organisation_id=data["organisation_id"], published=data["published"])
+    if not allowed(user, "create", k.name, draft, public_kind=not k.restricted):
+        raise _refuse(user, f"your role may not create {k.name} for organisation {draft.organisation_id}")
+    if data["published"] and not allowed(user, "publish", k.name, draft):
+        raise _refuse(user, "only the Secretariat publishes records")
+    changes: list[dict] = []
+    with _transaction(session, changes):
+        problems = _missing_references(session, k, data)
+        if problems:
+            raise Invalid(f"{len(problems)} reference(s) to missing records", problems)
+        values = _prepared(session, k, data, None)
+        record = k.model(**values)
+        session.add(record)
+        session.flush()
+        after = public_dict(k, record)
+        _audit(session, user, k.name, record.id, "create", None, after)
+        _snapshot(session, user, k, record.id, after)
+        changes.append(_change(k, "create", record))
+    return record
+
+
+def _prepared(session: Session, k: RecordKind, data: dict, record: Any) -> dict:
+    values = dict(data)
+    if k.prepare is not None:
+        try:
+            values = k.prepare(session, values, record)
+        except ValueError as e:  # e.g. a project document the models refuse
+            raise Invalid(str(e).split("\n", 1)[0], str(e).splitlines()[1:] or [str(e)]) from None
+    return values
+
+
+def update(session: Session, kind: str, record_id: int, payload: Any, user: Any) -> Any:
+    """Change the fields given in ``payload``; ``version`` (required for versioned kinds) must be the
+    stored one, else :class:`Conflict`. Publishing (changing ``published``) needs the Secretariat."""
+    k = kind_of(kind)
+    patch = _validate(k.update, payload).model_dump(exclude_unset=True)
+    version = patch.pop("version", None)
+    changes: list[dict] = []
+    with _transaction(session, changes):
+        record = get(session, kind, record_id, user)
+        if not allowed(user, "update", k.name, record, public_kind=not k.restricted):
+            raise _refuse(
+                user, f"your role may not change this {k.name} record (organisation {record.organisation_id})"
+            )
+        if version is not None and version != record.version:
+            raise Conflict(
+                f"version {version} is stale: the record is at version {record.version}",
+                [{"loc": ["version"], "message": f"current version is {record.version}", "type": "stale"}],
+            )
+        before = public_dict(k, record)
+        merged, problems = _merge(k, before, patch)
+        draft = SimpleNamespace(organisation_id=merged["organisation_id"], published=merged["published"])
+        if not allowed(user, "update", k.name, draft, public_kind=not k.restricted):
+            raise _refuse(user, f"you may not give this record to organisation {draft.organisation_id}")
+        publishing = merged["published"] != record.published
+        if publishing and not allowed(user, "publish", k.name, record):
+            raise _refuse(user, "only the Secretariat publishes or withdraws records")
+        problems += _missing_references(session, k, merged)
+        if problems:
+            raise Invalid(f"{len(problems)} problem(s) in the update of {k.name} {record_id}", problems)
+        for name, value in _prepared(session, k, merged, record).items():
+            setattr(record, name, value)
+        session.flush()
+        after = public_dict(k, record)
+        action = "publish" if publishing else "update"
+        _audit(session, user, k.name, record.id, action, before, after)
+        _snapshot(session, user, k, record.id, after)
+        changes.append(_change(k, action, record))
+    return record
+
+
+def _merge(k: RecordKind, before: dict, patch: dict) -> tuple[dict, list[dict]]:
+    """The record's writable values with ``patch`` applied and checked as a whole; problems found."""
+    base_fields = set(k.base.model_fields)
+    current = {name: before[name] for name in base_fields if name in before}
+    problems = []
+    try:
+        merged = k.base.model_validate(
+            current | {n: v for n, v in patch.items() if n in base_fields}
+        ).model_dump()
+    except ValidationError as e:
+        merged, problems = {}, _details(e)
+    merged["organisation_id"] = patch.get("organisation_id", before["organisation_id"])
+    merged["published"] = before["published"] if patch.get("published") is None else patch["published"]
+    for name in set(patch) - base_fields - {"organisation_id", "published"}:  # write-only (a password)
+        if patch[name] is None:
+            problems.append({"loc": [name], "message": "may be left out but not null", "type": "null"})
+        else:
+            merged[name] = patch[name]
+    return merged, problems
+
+
+# --- observations in bulk -----------------------------------------------------------------------------------
+
+
+def ingest_observations(
+    session: Session, rows: Sequence[dict], user: Any, *, row_numbers: Sequence[int] | None = None
+) -> list[int]:
+    """Store every row (fields of an observation) or none: one transaction, and an :class:`Invalid`
+    listing each bad row as ``{"row", "column", "message"}``. Rows are reported by ``row_numbers`` (the
+    file's line numbers; default 2, 3…, as a spreadsheet numbers the lines under a header). Returns
+    the new ids."""
+    k = KINDS["observations"]
+    if not allowed(user, "create", k.name):
+        raise _refuse(user, "your role may not add observations")
+    organisation_id = user.organisation_id if user is not None else None
+    problems: list[dict] = []
+    valid: list[tuple[int, dict]] = []
+    numbers = row_numbers if row_numbers is not None else range(2, len(rows) + 2)
+    for n, row in zip(numbers, rows, strict=True):
+        unknown = set(row) - set(k.base.model_fields)
+        problems += [{"row": n, "column": c, "message": "unknown column"} for c in sorted(unknown)]
+        cells = {
+            c: v for c, v in row.items() if c not in unknown and not (isinstance(v, str) and not v.strip())
+        }
+        try:
+            valid.append((n, k.base.model_validate(cells).model_dump()))
+        except ValidationError as e:
+            for err in e.errors():
+                column = str(err["loc"][0]) if err["loc"] else None
+                problems.append(
+                    {"row": n, "column": column, "message": err["msg"].removeprefix("Value error, ")}
+                )
+    if not rows:
+        problems.append({"row": None, "column": None, "message": "no data rows"})
+    changes: list[dict] = []
+    with _transaction(session, changes):
+        site_ids = {v["site_id"] for _, v in valid}
+        sites = {s.id: s for s in session.scalars(select(orm.Site).where(orm.Site.id.in_(site_ids)))}
+        for n, v in valid:
+            site = sites.get(v["site_id"])
+            if site is None or not allowed(user, "read", "sites", site):
+                problems.append({"row": n, "column": "site_id", "message": f"no site {v['site_id']}"})
+        if problems:
+            problems.sort(key=lambda p: (p["row"] is not None, p["row"] or 0))
+            raise Invalid(f"{len(problems)} problem(s) in {len(rows)} row(s); nothing was stored", problems)
+        layers = _layers(session, [(v["site_id"], v["upper_cm"], v["lower_cm"]) for _, v in valid])
+        now = orm.utcnow()
+        stored = [
+            {
+                "layer_id": layers[(v["site_id"], v["upper_cm"], v["lower_cm"])],
+                "property": str(v["property"]),
+                **{f: v[f] for f in ("value", "unit", "uncertainty", "date", "method")},
+                "organisation_id": organisation_id,
+                "published": False,
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for _, v in valid
+        ]
+        ids = list(
+            session.scalars(
+                insert(orm.Observation).returning(orm.Observation.id, sort_by_parameter_order=True), stored
+            )
+        )
+        afters = [
+            {
+                "id": i,
+                **{
+                    f: v[f]
+                    for f in ("site_id", "upper_cm", "lower_cm", "value", "unit", "uncertainty", "method")
+                },
+                "property": str(v["property"]),
+                "date": v["date"].isoformat() if v["date"] else None,
+                "country_iso3": sites[v["site_id"]].country_iso3,
+                "organisation_id": organisation_id,
+                "published": False,
+                "version": 1,
+                "created_at": now.isoformat(),
+                "updated_at": now.isoformat(),
+            }
+            for i, (_, v) in zip(ids, valid, strict=True)
+        ]
+        actor = {"user_id": user.id if user else None, "actor": user.email if user else "anonymous"}
+        session.execute(
+            insert(orm.AuditLog),
+            [
+                {
+                    "at": now,
+                    **actor,
+                    "kind": k.name,
+                    "record_id": a["id"],
+                    "action": "create",
+                    "before": None,
+                    "after": a,
+                }
+                for a in afters
+            ],
+        )
+        session.execute(
+            insert(orm.RecordVersion),
+            [
+                {
+                    "kind": k.name,
+                    "record_id": a["id"],
+                    "version": 1,
+                    "at": now,
+                    "user_id": actor["user_id"],
+                    "data": a,
+                }
+                for a in afters
+            ],
+        )
+        for country in sorted({a["country_iso3"] for a in afters}):
+            changes.append({"kind": k.name, "action": "ingest", "id": None, "country_iso3": country})
+    return ids
+
+
+def _layers(session: Session, keys: list[tuple[int, float, float]]) -> dict[tuple, int]:
+    """Layer ids by (site_id, upper_cm, lower_cm), inserting the missing layers."""
+    wanted = set(keys)
+    found = {
+        (layer.site_id, layer.upper_cm, layer.lower_cm): layer.id
+        for layer in session.scalars(
+            select(orm.Layer).where(orm.Layer.site_id.in_({key[0] for key in wanted}))
+        )
+    }
+    missing = sorted(wanted - set(found))
+    if missing:
+        new = session.scalars(
+            insert(orm.Layer).returning(orm.Layer.id, sort_by_parameter_order=True),
+            [{"site_id": s, "upper_cm": u, "lower_cm": lo} for s, u, lo in missing],
+        )
+        found |= dict(zip(missing, new, strict=True))
+    return found

@@ -1,0 +1,414 @@
+/*
+ * The web shell of permille: header and navigation, language switch, optional sign-in, hash router.
+ *
+ * URLs are "#/<page>?<param>=<value>&…"; the params ARE the permalink: loading the URL restores the view.
+ * Pages are ES modules loaded lazily from js/pages/<page>.js (monitoring is the default page) that export
+ *
+ *     export function render(root, params, ctx) { …; return () => { /* optional cleanup on leave *\/ }; }
+ *
+ * render may be async (return a Promise of the cleanup). params are strings (URL query values).
+ * Leaflet (window.L) and Chart.js (window.Chart) are loaded globally by index.html (vendored, offline).
+ * The page re-renders (cleanup, then render) when the hash changes, the language changes or the user
+ * signs in or out. ctx is:
+ *
+ *   api(path, {method, body, form})  fetch /api<path> (a path starting /api/ is kept) with the sign-in
+ *                                    token → parsed JSON (text when the answer is not JSON); throws an Error
+ *                                    whose message is the API's error message (.status, .code, .details).
+ *                                    body → JSON; form (FormData or object) → multipart. POST when a body
+ *                                    or form is given, else GET, unless method says otherwise.
+ *   t(key, vars)                     message in the current language ("{name}" ← vars.name); falls back
+ *                                    to English, then to the key. Shared keys: common.* (see SHELL_MESSAGES).
+ *   i18n.add({en: {…}, fr: {…}, es: {…}})   register a page's messages (call it first in render;
+ *                                    adding the same messages again is harmless).
+ *   lang                             "en" | "fr" | "es".
+ *   fmt.number(x, digits)            Intl number for the language: fr 1234.5 → "1 234,5"; "–" when missing.
+ *   fmt.percent(fraction, digits=1)  0.125 → "12.5%" (the argument is a fraction, Intl convention).
+ *   fmt.date(value, options)         ISO date string or Date → date in the language.
+ *   fmt.range(lo, hi, digits)        uncertainty interval "10.1–14.5".
+ *   navigate(page, params)           go to another page (a new history entry).
+ *   setParams(params)                merge params into the permalink without re-rendering (null, undefined
+ *                                    or "" remove a param); call it whenever the view changes.
+ *   params()                         the current params (after setParams).
+ *   onChange(callback)               callback({kind, action, id, country_iso3}) on each server-sent change
+ *                                    event (GET /api/events); unsubscribed automatically on leave.
+ *   exportLinks(container, {csv: url, geojson: url, …})   (re)fill container with download buttons for
+ *                                    what the view shows (the URLs carry the view's filters); the files are
+ *                                    fetched with the sign-in token. Call again when the filters change.
+ *   download(filename, text, mime)   save text produced in the browser as a file.
+ *   el(tag, attrs, ...children)      element builder (see dom.js).
+ *   user                             the signed-in user (GET /api/me) or null.
+ *   alive()                          false once the user has left the page (ignore late answers).
+ *
+ * Once render has returned (its Promise resolved), the page root carries data-state="ready" ("error" when
+ * it threw): browser tests wait for main .page[data-state="ready"].
+ * CSS classes for pages are listed at the top of css/app.css.
+ */
+import { api, apiUrl, downloadUrl, saveBlob, setToken, token } from "./api.js";
+import { el } from "./dom.js";
+import { subscribe } from "./events.js";
+import * as i18n from "./i18n.js";
+
+const DEFAULT_PAGE = "monitoring";
+const PAGE_NAME = /^[a-z][a-z0-9-]*$/;
+
+const SHELL_MESSAGES = {
+  en: {
+    "shell.brand": "4 per 1000",
+    "shell.skip": "Skip to content",
+    "shell.nav": "Main",
+    "shell.language": "Language",
+    "shell.footer": "Soil organic carbon monitoring, progress and toolkit of the 4 per 1000 Initiative.",
+    "shell.notFound": "There is no page named “{page}”.",
+    "shell.loadFailed": "This page could not be loaded: {message}",
+    "nav.monitoring": "Monitoring",
+    "nav.progress": "Progress",
+    "nav.toolkit": "Toolkit",
+    "nav.registries": "Registries",
+    "auth.signIn": "Sign in",
+    "auth.signOut": "Sign out",
+    "auth.title": "Sign in",
+    "auth.optional": "Signing in is optional: public records are open to everyone.",
+    "auth.email": "E-mail",
+    "auth.password": "Password",
+    "auth.submit": "Sign in",
+    "auth.cancel": "Cancel",
+    "auth.signedIn": "Signed in as {name} ({role})",
+    "auth.signedOut": "Signed out",
+    "common.loading": "Loading…",
+    "common.error": "Error: {message}",
+    "common.noData": "No data",
+    "common.download": "Download {format}",
+    "common.downloadFailed": "The download failed: {message}",
+    "common.updated": "Updated with new data",
+    "common.source": "Source",
+    "common.uncertainty": "Uncertainty",
+  },
+  fr: {
+    "shell.brand": "4 pour 1000",
+    "shell.skip": "Aller au contenu",
+    "shell.nav": "Principale",
+    "shell.language": "Langue",
+    "shell.footer": "Suivi du carbone organique des sols, progrès et boîte à outils de l’Initiative 4 pour 1000.",
+    "shell.notFound": "Il n’y a pas de page nommée « {page} ».",
+    "shell.loadFailed": "Cette page n’a pas pu être chargée : {message}",
+    "nav.monitoring": "Suivi",
+    "nav.progress": "Progrès",
+    "nav.toolkit": "Boîte à outils",
+    "nav.registries": "Registres",
+    "auth.signIn": "Se connecter",
+    "auth.signOut": "Se déconnecter",
+    "auth.title": "Connexion",
+    "auth.optional": "La connexion est facultative : les données publiques sont ouvertes à tous.",
+    "auth.email": "Courriel",
+    "auth.password": "Mot de passe",
+    "auth.submit": "Se connecter",
+    "auth.cancel": "Annuler",
+    "auth.signedIn": "Connecté en tant que {name} ({role})",
+    "auth.signedOut": "Déconnecté",
+    "common.loading": "Chargement…",
+    "common.error": "Erreur : {message}",
+    "common.noData": "Aucune donnée",
+    "common.download": "Télécharger {format}",
+    "common.downloadFailed": "Le téléchargement a échoué : {message}",
+    "common.updated": "Mis à jour avec de nouvelles données",
+    "common.source": "Source",
+    "common.uncertainty": "Incertitude",
+  },
+  es: {
+    "shell.brand": "4 por 1000",
+    "shell.skip": "Ir al contenido",
+    "shell.nav": "Principal",
+    "shell.language": "Idioma",
+    "shell.footer": "Seguimiento del carbono orgánico del suelo, progreso y caja de herramientas de la Iniciativa 4 por 1000.",
+    "shell.notFound": "No existe ninguna página llamada «{page}».",
+    "shell.loadFailed": "No se pudo cargar esta página: {message}",
+    "nav.monitoring": "Seguimiento",
+    "nav.progress": "Progreso",
+    "nav.toolkit": "Herramientas",
+    "nav.registries": "Registros",
+    "auth.signIn": "Iniciar sesión",
+    "auth.signOut": "Cerrar sesión",
+    "auth.title": "Iniciar sesión",
+    "auth.optional": "Iniciar sesión es opcional: los registros públicos están abiertos a todos.",
+    "auth.email": "Correo electrónico",
+    "auth.password": "Contraseña",
+    "auth.submit": "Iniciar sesión",
+    "auth.cancel": "Cancelar",
+    "auth.signedIn": "Sesión iniciada como {name} ({role})",
+    "auth.signedOut": "Sesión cerrada",
+    "common.loading": "Cargando…",
+    "common.error": "Error: {message}",
+    "common.noData": "Sin datos",
+    "common.download": "Descargar {format}",
+    "common.downloadFailed": "La descarga falló: {message}",
+    "common.updated": "Actualizado con nuevos datos",
+    "common.source": "Fuente",
+    "common.uncertainty": "Incertidumbre",
+  },
+};
+i18n.add(SHELL_MESSAGES);
+
+const main = document.getElementById("main");
+const liveStatus = document.getElementById("live-status");
+let user = null;
+let current = null; // {page, params, cleanup, active, unsubscribers}
+let generation = 0;
+
+// ---------------------------------------------------------------- routing
+
+function parseHash() {
+  const hash = location.hash.startsWith("#/") ? location.hash.slice(2) : "";
+  const [path, query = ""] = hash.split("?");
+  const params = Object.fromEntries(new URLSearchParams(query));
+  return { page: path || DEFAULT_PAGE, params };
+}
+
+function hashOf(page, params) {
+  const entries = Object.entries(params).filter(([, v]) => v !== null && v !== undefined && v !== "");
+  const query = new URLSearchParams(entries.map(([k, v]) => [k, String(v)])).toString();
+  return `#/${page}${query ? `?${query}` : ""}`;
+}
+
+function navigate(page, params = {}) {
+  const hash = hashOf(page, params);
+  if (hash === location.hash) route();
+  else location.hash = hash;
+}
+
+function setParams(params) {
+  if (!current) return;
+  const merged = { ...current.params, ...params };
+  for (const [key, value] of Object.entries(merged)) {
+    if (value === null || value === undefined || value === "") delete merged[key];
+    else merged[key] = String(value);
+  }
+  current.params = merged;
+  history.replaceState(null, "", hashOf(current.page, merged));
+}
+
+function leave() {
+  if (!current) return;
+  current.active = false;
+  for (const unsubscribe of current.unsubscribers) unsubscribe();
+  if (typeof current.cleanup === "function") {
+    try {
+      current.cleanup();
+    } catch (error) {
+      console.error(error);
+    }
+  }
+  current = null;
+}
+
+function markNav(page) {
+  for (const link of document.querySelectorAll(".site-nav a[data-page]")) {
+    if (link.dataset.page === page) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+  setTitle();
+}
+
+async function route({ focus = false } = {}) {
+  const { page, params } = parseHash();
+  leave();
+  const mine = ++generation;
+  const state = { page, params, cleanup: null, active: true, unsubscribers: [] };
+  current = state;
+  markNav(page);
+  main.replaceChildren();
+  const root = el("div", { class: "page", "data-page": page });
+  main.append(root);
+  if (focus) main.focus({ preventScroll: true });
+  if (!PAGE_NAME.test(page)) {
+    root.append(el("p", { class: "error" }, i18n.t("shell.notFound", { page })));
+    return;
+  }
+  root.append(el("p", { class: "muted loading" }, i18n.t("common.loading")));
+  let module;
+  try {
+    module = await import(`./pages/${page}.js`);
+  } catch (error) {
+    if (mine !== generation) return;
+    root.replaceChildren(el("p", { class: "error" }, i18n.t("shell.loadFailed", { message: error.message })));
+    root.dataset.state = "error";
+    throw error;
+  }
+  if (mine !== generation) return;
+  root.replaceChildren();
+  let cleanup;
+  try {
+    cleanup = await module.render(root, { ...params }, makeContext(state));
+  } catch (error) {
+    root.dataset.state = "error";
+    throw error;
+  }
+  if (state.active) {
+    state.cleanup = cleanup;
+    root.dataset.state = "ready";
+  } else if (typeof cleanup === "function") cleanup();
+}
+
+// ---------------------------------------------------------------- page context
+
+function exportLinks(container, urls) {
+  const buttons = Object.entries(urls)
+    .filter(([, url]) => url)
+    .map(([format, url]) => {
+      const label = format === "geojson" ? "GeoJSON" : format.toUpperCase();
+      return el(
+        "button",
+        {
+          type: "button",
+          class: "btn btn-secondary export",
+          "data-format": format,
+          "data-url": apiUrl(url),
+          onclick: async () => {
+            try {
+              await downloadUrl(url);
+            } catch (error) {
+              announce(i18n.t("common.downloadFailed", { message: error.message }));
+            }
+          },
+        },
+        i18n.t("common.download", { format: label }),
+      );
+    });
+  container.replaceChildren(...buttons);
+  container.classList.add("export-links");
+  return container;
+}
+
+function download(filename, text, mime = "text/plain") {
+  saveBlob(filename, new Blob([text], { type: `${mime};charset=utf-8` }));
+}
+
+function makeContext(state) {
+  return {
+    api,
+    t: i18n.t,
+    i18n: { add: i18n.add },
+    lang: i18n.language(),
+    fmt: i18n.fmt,
+    navigate,
+    setParams,
+    params: () => ({ ...state.params }),
+    onChange(callback) {
+      const unsubscribe = subscribe((change) => {
+        if (state.active) callback(change);
+      });
+      state.unsubscribers.push(unsubscribe);
+      return unsubscribe;
+    },
+    exportLinks,
+    download,
+    el,
+    user,
+    alive: () => state.active,
+  };
+}
+
+function announce(message) {
+  liveStatus.textContent = message;
+}
+
+// ---------------------------------------------------------------- language
+
+function applyStaticMessages() {
+  for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = i18n.t(node.dataset.i18n);
+  for (const node of document.querySelectorAll("[data-i18n-aria-label]")) {
+    node.setAttribute("aria-label", i18n.t(node.dataset.i18nAriaLabel));
+  }
+  setTitle();
+}
+
+function setTitle() {
+  const section = document.querySelector(".site-nav [aria-current]")?.textContent;
+  document.title = section ? `${section} — ${i18n.t("shell.brand")}` : i18n.t("shell.brand");
+}
+
+const languageSelect = document.getElementById("lang-select");
+languageSelect.addEventListener("change", () => {
+  i18n.setLanguage(languageSelect.value);
+  applyStaticMessages();
+  route();
+});
+
+// ---------------------------------------------------------------- sign-in
+
+const dialog = document.getElementById("signin-dialog");
+const form = document.getElementById("signin-form");
+const signinError = document.getElementById("signin-error");
+const signinButton = document.getElementById("signin-button");
+const signoutButton = document.getElementById("signout-button");
+const userName = document.getElementById("user-name");
+
+function showUser() {
+  signinButton.hidden = Boolean(user);
+  signoutButton.hidden = !user;
+  userName.hidden = !user;
+  userName.textContent = user ? user.name || user.email : "";
+}
+
+async function loadUser() {
+  if (!token()) {
+    user = null;
+    return;
+  }
+  try {
+    user = await api("/me");
+  } catch {
+    setToken(null); // expired or revoked
+    user = null;
+  }
+}
+
+signinButton.addEventListener("click", () => {
+  signinError.hidden = true;
+  dialog.showModal();
+});
+document.getElementById("signin-cancel").addEventListener("click", () => dialog.close());
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const data = new FormData(form);
+  try {
+    const answer = await api("/auth/token", { body: { email: data.get("email"), password: data.get("password") } });
+    setToken(answer.access_token);
+    await loadUser();
+    form.reset();
+    dialog.close();
+    showUser();
+    if (user) announce(i18n.t("auth.signedIn", { name: user.name || user.email, role: user.role }));
+    route();
+  } catch (error) {
+    signinError.textContent = error.message;
+    signinError.hidden = false;
+  }
+});
+signoutButton.addEventListener("click", () => {
+  setToken(null);
+  user = null;
+  showUser();
+  announce(i18n.t("auth.signedOut"));
+  route();
+});
+
+// ---------------------------------------------------------------- start
+
+document.querySelector(".skip-link").addEventListener("click", (event) => {
+  event.preventDefault(); // the hash belongs to the router
+  main.focus();
+});
+window.addEventListener("hashchange", () => {
+  if (location.hash === "" || location.hash.startsWith("#/")) route({ focus: true });
+});
+
+async function start() {
+  i18n.setLanguage(i18n.language());
+  languageSelect.value = i18n.language();
+  applyStaticMessages();
+  await loadUser();
+  showUser();
+  await route();
+}
+
+start();

@@ -1,0 +1,272 @@
+// Monitoring page: a map of SOC stock or sequestration potential by country (Leaflet, the bundled country
+// polygons on a plain background — no tiles from the internet), an uncertainty toggle, a legend with units,
+// a region selector (global → region) and a click on a country → its page. Permalink:
+// #/monitoring?layer=diff_ssm_20&show=uncertainty&region=Europe. Re-fetches on change events.
+
+const MESSAGES = {
+  en: {
+    "mon.title": "Soil organic carbon monitoring",
+    "mon.intro": "Topsoil (0–30 cm) organic carbon stock and its sequestration potential by country, with the Initiative's regions. Click a country for its page.",
+    "mon.synthetic": "Modelled layers: SYNTHETIC demonstration data (the pipeline run on a synthetic global grid), not estimates for any country.",
+    "mon.layer": "Map layer",
+    "mon.layer.soc_t0": "SOC stock",
+    "mon.layer.diff_ssm_20": "Potential: +20 % inputs vs business as usual,",
+    "mon.layer.diff_ssm_10": "Potential: +10 % inputs vs business as usual,",
+    "mon.layer.rate_ssm_20": "Sequestration rate, +20 % inputs",
+    "mon.layer.rate_bau": "Stock change rate, business as usual",
+    "mon.show": "Show",
+    "mon.show.mean": "Mean",
+    "mon.show.uncertainty": "Uncertainty (SD of the mean)",
+    "mon.region": "Region",
+    "mon.world": "World",
+    "mon.noValue": "no modelled cell",
+    "mon.mean": "Mean",
+    "mon.interval": "95 % interval",
+    "mon.total": "Total",
+    "mon.area": "Modelled area",
+    "mon.country": "Country",
+    "mon.countries": "Countries",
+    "mon.summary": "{name}, {year}: {mean} {unit} (95 % interval {range}); total {total} {totalUnit}",
+    "mon.legend": "{layer}",
+    "mon.mapLabel": "Map of {layer} by country",
+  },
+  fr: {
+    "mon.title": "Suivi du carbone organique des sols",
+    "mon.intro": "Stock de carbone organique de l’horizon de surface (0–30 cm) et potentiel de séquestration par pays, avec les régions de l’Initiative. Cliquez sur un pays pour sa page.",
+    "mon.synthetic": "Couches modélisées : données de démonstration SYNTHÉTIQUES (la chaîne appliquée à une grille mondiale synthétique), pas des estimations pour un pays.",
+    "mon.layer": "Couche",
+    "mon.layer.soc_t0": "Stock de COS",
+    "mon.layer.diff_ssm_20": "Potentiel : +20 % d’apports vs tendanciel,",
+    "mon.layer.diff_ssm_10": "Potentiel : +10 % d’apports vs tendanciel,",
+    "mon.layer.rate_ssm_20": "Taux de séquestration, +20 % d’apports",
+    "mon.layer.rate_bau": "Taux de variation du stock, tendanciel",
+    "mon.show": "Afficher",
+    "mon.show.mean": "Moyenne",
+    "mon.show.uncertainty": "Incertitude (écart type de la moyenne)",
+    "mon.region": "Région",
+    "mon.world": "Monde",
+    "mon.noValue": "aucune cellule modélisée",
+    "mon.mean": "Moyenne",
+    "mon.interval": "Intervalle à 95 %",
+    "mon.total": "Total",
+    "mon.area": "Surface modélisée",
+    "mon.country": "Pays",
+    "mon.countries": "Pays",
+    "mon.summary": "{name}, {year} : {mean} {unit} (intervalle à 95 % {range}) ; total {total} {totalUnit}",
+    "mon.legend": "{layer}",
+    "mon.mapLabel": "Carte de {layer} par pays",
+  },
+  es: {
+    "mon.title": "Seguimiento del carbono orgánico del suelo",
+    "mon.intro": "Stock de carbono orgánico del suelo superficial (0–30 cm) y potencial de secuestro por país, con las regiones de la Iniciativa. Haga clic en un país para ver su página.",
+    "mon.synthetic": "Capas modeladas: datos de demostración SINTÉTICOS (la cadena aplicada a una cuadrícula mundial sintética), no estimaciones para ningún país.",
+    "mon.layer": "Capa",
+    "mon.layer.soc_t0": "Stock de COS",
+    "mon.layer.diff_ssm_20": "Potencial: +20 % de aportes vs tendencial,",
+    "mon.layer.diff_ssm_10": "Potencial: +10 % de aportes vs tendencial,",
+    "mon.layer.rate_ssm_20": "Tasa de secuestro, +20 % de aportes",
+    "mon.layer.rate_bau": "Tasa de cambio del stock, tendencial",
+    "mon.show": "Mostrar",
+    "mon.show.mean": "Media",
+    "mon.show.uncertainty": "Incertidumbre (DE de la media)",
+    "mon.region": "Región",
+    "mon.world": "Mundo",
+    "mon.noValue": "ninguna celda modelada",
+    "mon.mean": "Media",
+    "mon.interval": "Intervalo del 95 %",
+    "mon.total": "Total",
+    "mon.area": "Superficie modelada",
+    "mon.country": "País",
+    "mon.countries": "Países",
+    "mon.summary": "{name}, {year}: {mean} {unit} (intervalo del 95 % {range}); total {total} {totalUnit}",
+    "mon.legend": "{layer}",
+    "mon.mapLabel": "Mapa de {layer} por país",
+  },
+};
+
+const LAYERS = ["soc_t0", "diff_ssm_20", "diff_ssm_10", "rate_ssm_20", "rate_bau"];
+const REGIONS = ["Africa", "Asia", "Europe", "Latin America and the Caribbean", "North America and Oceania"];
+const COLOURS = ["#f6eedf", "#e6d3a8", "#cfae6e", "#a98545", "#7a5a2a", "#4f3a1a", "#2b1f0e"];
+const UNCERTAINTY_COLOURS = ["#f2f0f7", "#dadaeb", "#bcbddc", "#9e9ac8", "#807dba", "#6a51a3", "#4a1486"];
+const NO_VALUE = "#d9d9d9";
+
+let boundaries = null; // the GeoJSON, fetched once per session
+
+function breaks(values, n) {
+  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (!sorted.length) return [];
+  return Array.from({ length: n - 1 }, (_, i) => sorted[Math.floor(((i + 1) * sorted.length) / n)]);
+}
+
+// "t C ha-1 yr-1" → "t C/ha/yr"
+function pretty(unit) {
+  return unit.replace(" ha-1", "/ha").replace(" yr-1", "/yr");
+}
+
+function binOf(value, edges) {
+  let i = 0;
+  while (i < edges.length && value >= edges[i]) i += 1;
+  return i;
+}
+
+export async function render(root, params, ctx) {
+  ctx.i18n.add(MESSAGES);
+  const { t, el, fmt } = ctx;
+  const layer = LAYERS.includes(params.layer) ? params.layer : "soc_t0";
+  const show = params.show === "uncertainty" ? "uncertainty" : "mean";
+  const region = REGIONS.includes(params.region) ? params.region : "";
+
+  const layerSelect = el("select", { id: "mon-layer" });
+  const showSelect = el("select", { id: "mon-show" });
+  const regionSelect = el("select", { id: "mon-region" });
+  const exportsBox = el("div", { class: "export-links" });
+  const summary = el("p", { id: "mon-summary", class: "card" });
+  const mapBox = el("div", { id: "mon-map", class: "map", role: "region", style: "background:#eaf1f6" });
+  const countryList = el("div", { class: "table-wrap" });
+  root.append(
+    el("div", { class: "page-header" }, el("h1", {}, t("mon.title")), exportsBox),
+    el("p", { class: "muted" }, t("mon.intro")),
+    el("p", { class: "notice", id: "mon-synthetic" }, t("mon.synthetic")),
+    el(
+      "div",
+      { class: "toolbar" },
+      el("label", { class: "field" }, t("mon.layer"), layerSelect),
+      el("label", { class: "field" }, t("mon.show"), showSelect),
+      el("label", { class: "field" }, t("mon.region"), regionSelect),
+    ),
+    summary,
+    mapBox,
+    el("h2", {}, t("mon.countries")),
+    countryList,
+  );
+
+  if (!boundaries) boundaries = await ctx.api("/monitoring/boundaries.geojson");
+  if (typeof boundaries === "string") boundaries = JSON.parse(boundaries);
+  const map = L.map(mapBox, { worldCopyJump: true, minZoom: 1, maxZoom: 7, zoomSnap: 0.5 }).setView([20, 10], 1.5);
+  map.attributionControl.addAttribution("Natural Earth (public domain)");
+  let shapes = null;
+  let legend = null;
+
+  async function load() {
+    const [countries, regions, world] = await Promise.all([
+      ctx.api(`/monitoring/zones?level=country&layer=${layer}`),
+      ctx.api(`/monitoring/zones?level=region&layer=${layer}`),
+      ctx.api(`/monitoring/zones?level=global&layer=${layer}`),
+    ]);
+    if (!ctx.alive()) return;
+    const year = countries.year;
+    const label = t(`mon.layer.${layer}`);
+    const unit = pretty(countries.units.mean);
+    const totalUnit = pretty(countries.units.total);
+    for (const [select, options, value] of [
+      [layerSelect, LAYERS.map((k) => [k, t(`mon.layer.${k}`)]), layer],
+      [showSelect, ["mean", "uncertainty"].map((k) => [k, t(`mon.show.${k}`)]), show],
+      [regionSelect, [["", t("mon.world")], ...REGIONS.map((r) => [r, r])], region],
+    ]) {
+      select.replaceChildren(...options.map(([v, text]) => el("option", { value: v, selected: v === value }, text)));
+    }
+    mapBox.setAttribute("aria-label", t("mon.mapLabel", { layer: label }));
+
+    const byIso = Object.fromEntries(countries.items.map((item) => [item.zone, item]));
+    const key = show === "uncertainty" ? "sd_mean" : "mean";
+    const edges = breaks(countries.items.map((item) => item[key]), COLOURS.length);
+    const palette = show === "uncertainty" ? UNCERTAINTY_COLOURS : COLOURS;
+    const colourOf = (item) => (item && Number.isFinite(item[key]) ? palette[binOf(item[key], edges)] : NO_VALUE);
+    const describe = (item, name) =>
+      item && item.mean !== null
+        ? `${name}: ${fmt.number(item.mean, 2)} ± ${fmt.number(item.sd_mean, 2)} ${unit} (${t("mon.interval")} ${fmt.range(item.mean_low, item.mean_high, 2)})`
+        : `${name}: ${t("mon.noValue")}`;
+
+    if (shapes) shapes.remove();
+    shapes = L.geoJSON(boundaries, {
+      style: (feature) => {
+        const iso3 = feature.properties.iso3;
+        const dim = region && feature.properties.region !== region;
+        return {
+          className: `country country-${iso3 || "none"}`,
+          color: "#6b6b6b",
+          weight: 0.5,
+          fillColor: colourOf(byIso[iso3]),
+          fillOpacity: dim ? 0.25 : 0.9,
+        };
+      },
+      onEachFeature: (feature, path) => {
+        const iso3 = feature.properties.iso3;
+        path.bindTooltip(describe(byIso[iso3], feature.properties.name), { sticky: true });
+        if (iso3 && byIso[iso3]) path.on("click", () => ctx.navigate("country", { iso3 }));
+      },
+    }).addTo(map);
+    if (region) {
+      const bounds = L.geoJSON({ ...boundaries, features: boundaries.features.filter((f) => f.properties.region === region) }).getBounds();
+      if (bounds.isValid()) map.fitBounds(bounds, { maxZoom: 4 });
+    }
+
+    if (legend) legend.remove();
+    legend = L.control({ position: "bottomleft" });
+    legend.onAdd = () => {
+      const ranges = palette.map((colour, i) => {
+        const lo = i === 0 ? null : edges[i - 1];
+        const hi = i === edges.length ? null : edges[i];
+        const text = lo === null ? `< ${fmt.number(hi, 2)}` : hi === null ? `≥ ${fmt.number(lo, 2)}` : fmt.range(lo, hi, 2);
+        return el("div", {}, el("span", { style: `display:inline-block;width:1em;height:1em;background:${colour};margin-right:.4em;vertical-align:middle` }), text);
+      });
+      return el(
+        "div",
+        { class: "legend", id: "mon-legend" },
+        el("strong", {}, `${label} — ${t(`mon.show.${show}`)}`),
+        el("div", { class: "muted" }, unit),
+        ranges,
+        el("div", {}, el("span", { style: `display:inline-block;width:1em;height:1em;background:${NO_VALUE};margin-right:.4em` }), t("mon.noValue")),
+      );
+    };
+    legend.addTo(map);
+
+    const zone = region ? regions.items.find((r) => r.zone === region) : world.items[0];
+    summary.textContent = t("mon.summary", {
+      name: region || t("mon.world"),
+      year: String(year),
+      mean: fmt.number(zone.mean, 2),
+      unit,
+      range: fmt.range(zone.mean_low, zone.mean_high, 2),
+      total: fmt.number(zone.total, 0),
+      totalUnit,
+    });
+
+    const rows = countries.items
+      .filter((item) => (!region || item.region === region) && item.mean !== null)
+      .sort((a, b) => a.name.localeCompare(b.name));
+    countryList.replaceChildren(
+      el(
+        "table",
+        { class: "data", id: "mon-countries" },
+        el("thead", {}, el("tr", {}, [t("mon.country"), t("mon.region"), `${t("mon.mean")} (${unit})`, t("mon.interval"), `${t("mon.total")} (${totalUnit})`].map((h) => el("th", {}, h)))),
+        el(
+          "tbody",
+          {},
+          rows.map((item) =>
+            el(
+              "tr",
+              { "data-iso3": item.zone },
+              el("td", {}, el("a", { href: `#/country?iso3=${item.zone}` }, item.name)),
+              el("td", {}, item.region),
+              el("td", { class: "num" }, fmt.number(item.mean, 2)),
+              el("td", { class: "num" }, fmt.range(item.mean_low, item.mean_high, 2)),
+              el("td", { class: "num" }, fmt.number(item.total, 1)),
+            ),
+          ),
+        ),
+      ),
+    );
+    ctx.exportLinks(exportsBox, {
+      csv: `/monitoring/zones?level=country&layer=${layer}&format=csv`,
+      geojson: `/monitoring/zones.geojson?layer=${layer}`,
+    });
+  }
+
+  layerSelect.addEventListener("change", () => ctx.navigate("monitoring", { ...ctx.params(), layer: layerSelect.value }));
+  showSelect.addEventListener("change", () => ctx.navigate("monitoring", { ...ctx.params(), show: showSelect.value }));
+  regionSelect.addEventListener("change", () => ctx.navigate("monitoring", { ...ctx.params(), region: regionSelect.value }));
+  await load();
+  ctx.onChange(() => load());
+  return () => map.remove();
+}

@@ -1,0 +1,719 @@
+// Registries page: practices, monitoring tools, projects (with their STC assessments and expected impact
+// with its uncertainty) and the NDC tracker. One tab per registry; search (server-side q), field filters,
+// sortable columns, pagination and a detail view, all in the permalink
+// (#/registries?tab=projects&q=…&stage=…&sort=-area_ha&page=2&id=7); CSV/GeoJSON export of the filtered
+// list; reloads on change events of the registry shown.
+
+const PAGE_SIZE = 20;
+const OPTIONS_PAGE_SIZE = 100; // records read per request to list the values a filter offers
+const OPTIONS_MAX_PAGES = 10;
+const SEARCH_DELAY_MS = 300;
+
+const MESSAGES = {
+  en: {
+    "reg.title": "Registries",
+    "reg.intro": "Good practices, monitoring tools, projects with their assessments, and how national climate plans (NDCs) treat soils.",
+    "reg.tabs": "Registries",
+    "reg.tab.practices": "Practices",
+    "reg.tab.tools": "Monitoring tools",
+    "reg.tab.projects": "Projects",
+    "reg.tab.ndc": "NDC tracker",
+    "reg.search": "Search",
+    "reg.searchPlaceholder": "Words in any text field",
+    "reg.any": "Any",
+    "reg.clear": "Clear filters",
+    "reg.total": "{total} records",
+    "reg.none": "No record matches.",
+    "reg.page": "Page {page} of {pages}",
+    "reg.previous": "Previous",
+    "reg.next": "Next",
+    "reg.pagination": "Pages",
+    "reg.sortBy": "Sort by {column}",
+    "reg.back": "Back to the list",
+    "reg.details": "Details",
+    "reg.yes": "Yes",
+    "reg.no": "No",
+    "reg.notReported": "uncertainty not reported",
+    "reg.impact": "Expected SOC impact",
+    "reg.impactNone": "Not computed: the project has no balance input.",
+    "reg.impactModel": "Headline model: {model}, {draws} Monte Carlo draws, period {first}–{last}; {interval}.",
+    "reg.model": "Model",
+    "reg.unit": "Unit",
+    "reg.mean": "Mean",
+    "reg.interval95": "95 % interval",
+    "reg.assessments": "STC assessments",
+    "reg.assessmentsNone": "No assessment yet.",
+    "reg.criterion": "Criterion",
+    "reg.score": "Score (0–5)",
+    "reg.comment": "Comment",
+    "reg.demo": "demo",
+    "f.name": "Name",
+    "f.category": "Category",
+    "f.land_use": "Land use",
+    "f.climate_zone": "Climate zone",
+    "f.soil": "Soil",
+    "f.region": "Region",
+    "f.country_iso3": "Country",
+    "f.evidence_level": "Evidence",
+    "f.evidence": "Evidence",
+    "f.effect": "Effect (t C/ha/yr)",
+    "f.depth_cm": "Depth (cm)",
+    "f.description": "Description",
+    "f.references": "References",
+    "f.scale": "Scale",
+    "f.accuracy": "Accuracy",
+    "f.cost": "Cost",
+    "f.mrv_suitability": "MRV suitability",
+    "f.url": "Web site",
+    "f.area_ha": "Area (ha)",
+    "f.stage": "Stage",
+    "f.start_year": "Start year",
+    "f.practices": "Practices",
+    "f.expected_impact": "Expected impact (t CO2e/yr, 95 % interval)",
+    "f.ndc_version": "NDC",
+    "f.year": "Year",
+    "f.refers_soc": "Soil organic carbon",
+    "f.refers_soil_health": "Soil health",
+    "f.refers_peatlands_wetlands": "Peatlands, wetlands",
+    "f.how": "How",
+    "f.source": "Source",
+    "f.published": "Published",
+    "f.updated_at": "Updated",
+    "f.lon": "Longitude (°)",
+    "f.lat": "Latitude (°)",
+  },
+  fr: {
+    "reg.title": "Registres",
+    "reg.intro": "Bonnes pratiques, outils de suivi, projets et leurs évaluations, et place des sols dans les plans climat nationaux (CDN).",
+    "reg.tabs": "Registres",
+    "reg.tab.practices": "Pratiques",
+    "reg.tab.tools": "Outils de suivi",
+    "reg.tab.projects": "Projets",
+    "reg.tab.ndc": "Suivi des CDN",
+    "reg.search": "Rechercher",
+    "reg.searchPlaceholder": "Mots de n’importe quel champ",
+    "reg.any": "Tous",
+    "reg.clear": "Effacer les filtres",
+    "reg.total": "{total} fiches",
+    "reg.none": "Aucune fiche ne correspond.",
+    "reg.page": "Page {page} sur {pages}",
+    "reg.previous": "Précédente",
+    "reg.next": "Suivante",
+    "reg.pagination": "Pages",
+    "reg.sortBy": "Trier par {column}",
+    "reg.back": "Retour à la liste",
+    "reg.details": "Détails",
+    "reg.yes": "Oui",
+    "reg.no": "Non",
+    "reg.notReported": "incertitude non publiée",
+    "reg.impact": "Impact attendu sur le COS",
+    "reg.impactNone": "Non calculé : le projet n’a pas de données de bilan.",
+    "reg.impactModel": "Modèle principal : {model}, {draws} tirages Monte-Carlo, période {first}–{last} ; {interval}.",
+    "reg.model": "Modèle",
+    "reg.unit": "Unité",
+    "reg.mean": "Moyenne",
+    "reg.interval95": "Intervalle à 95 %",
+    "reg.assessments": "Évaluations du CST",
+    "reg.assessmentsNone": "Pas encore d’évaluation.",
+    "reg.criterion": "Critère",
+    "reg.score": "Note (0–5)",
+    "reg.comment": "Commentaire",
+    "reg.demo": "démo",
+    "f.name": "Nom",
+    "f.category": "Catégorie",
+    "f.land_use": "Usage des terres",
+    "f.climate_zone": "Zone climatique",
+    "f.soil": "Sol",
+    "f.region": "Région",
+    "f.country_iso3": "Pays",
+    "f.evidence_level": "Niveau de preuve",
+    "f.evidence": "Preuves",
+    "f.effect": "Effet (t C/ha/an)",
+    "f.depth_cm": "Profondeur (cm)",
+    "f.description": "Description",
+    "f.references": "Références",
+    "f.scale": "Échelle",
+    "f.accuracy": "Précision",
+    "f.cost": "Coût",
+    "f.mrv_suitability": "Adéquation MNV",
+    "f.url": "Site web",
+    "f.area_ha": "Surface (ha)",
+    "f.stage": "Étape",
+    "f.start_year": "Année de début",
+    "f.practices": "Pratiques",
+    "f.expected_impact": "Impact attendu (t CO2e/an, intervalle à 95 %)",
+    "f.ndc_version": "CDN",
+    "f.year": "Année",
+    "f.refers_soc": "Carbone organique du sol",
+    "f.refers_soil_health": "Santé des sols",
+    "f.refers_peatlands_wetlands": "Tourbières, zones humides",
+    "f.how": "Comment",
+    "f.source": "Source",
+    "f.published": "Publié",
+    "f.updated_at": "Mis à jour",
+    "f.lon": "Longitude (°)",
+    "f.lat": "Latitude (°)",
+  },
+  es: {
+    "reg.title": "Registros",
+    "reg.intro": "Buenas prácticas, herramientas de seguimiento, proyectos con sus evaluaciones y el lugar de los suelos en los planes climáticos nacionales (NDC).",
+    "reg.tabs": "Registros",
+    "reg.tab.practices": "Prácticas",
+    "reg.tab.tools": "Herramientas de seguimiento",
+    "reg.tab.projects": "Proyectos",
+    "reg.tab.ndc": "Seguimiento de las NDC",
+    "reg.search": "Buscar",
+    "reg.searchPlaceholder": "Palabras de cualquier campo",
+    "reg.any": "Todos",
+    "reg.clear": "Borrar filtros",
+    "reg.total": "{total} registros",
+    "reg.none": "Ningún registro coincide.",
+    "reg.page": "Página {page} de {pages}",
+    "reg.previous": "Anterior",
+    "reg.next": "Siguiente",
+    "reg.pagination": "Páginas",
+    "reg.sortBy": "Ordenar por {column}",
+    "reg.back": "Volver a la lista",
+    "reg.details": "Detalles",
+    "reg.yes": "Sí",
+    "reg.no": "No",
+    "reg.notReported": "incertidumbre no publicada",
+    "reg.impact": "Impacto esperado en el COS",
+    "reg.impactNone": "No calculado: el proyecto no tiene datos de balance.",
+    "reg.impactModel": "Modelo principal: {model}, {draws} simulaciones Monte Carlo, período {first}–{last}; {interval}.",
+    "reg.model": "Modelo",
+    "reg.unit": "Unidad",
+    "reg.mean": "Media",
+    "reg.interval95": "Intervalo del 95 %",
+    "reg.assessments": "Evaluaciones del CCT",
+    "reg.assessmentsNone": "Aún sin evaluación.",
+    "reg.criterion": "Criterio",
+    "reg.score": "Nota (0–5)",
+    "reg.comment": "Comentario",
+    "reg.demo": "demo",
+    "f.name": "Nombre",
+    "f.category": "Categoría",
+    "f.land_use": "Uso del suelo",
+    "f.climate_zone": "Zona climática",
+    "f.soil": "Suelo",
+    "f.region": "Región",
+    "f.country_iso3": "País",
+    "f.evidence_level": "Nivel de evidencia",
+    "f.evidence": "Evidencia",
+    "f.effect": "Efecto (t C/ha/año)",
+    "f.depth_cm": "Profundidad (cm)",
+    "f.description": "Descripción",
+    "f.references": "Referencias",
+    "f.scale": "Escala",
+    "f.accuracy": "Precisión",
+    "f.cost": "Costo",
+    "f.mrv_suitability": "Idoneidad MRV",
+    "f.url": "Sitio web",
+    "f.area_ha": "Superficie (ha)",
+    "f.stage": "Etapa",
+    "f.start_year": "Año de inicio",
+    "f.practices": "Prácticas",
+    "f.expected_impact": "Impacto esperado (t CO2e/año, intervalo del 95 %)",
+    "f.ndc_version": "NDC",
+    "f.year": "Año",
+    "f.refers_soc": "Carbono orgánico del suelo",
+    "f.refers_soil_health": "Salud del suelo",
+    "f.refers_peatlands_wetlands": "Turberas, humedales",
+    "f.how": "Cómo",
+    "f.source": "Fuente",
+    "f.published": "Publicado",
+    "f.updated_at": "Actualizado",
+    "f.lon": "Longitud (°)",
+    "f.lat": "Latitud (°)",
+  },
+};
+
+// A column: the field it shows (and sorts on, when sort is true: the sort fields of registry/kinds.py),
+// how its cell is written.
+const TABS = [
+  {
+    key: "practices",
+    kind: "practices",
+    spatial: false,
+    filters: ["category", "land_use", "evidence_level", "country_iso3"],
+    columns: [
+      { field: "name", sort: true },
+      { field: "category" },
+      { field: "land_use" },
+      { field: "effect_t_c_ha_yr", label: "f.effect", sort: true, num: true, cell: practiceEffect },
+      { field: "evidence_level" },
+      { field: "country_iso3" },
+    ],
+    details: ["description", "category", "land_use", "climate_zone", "soil", "region", "country_iso3", "evidence_level", "evidence", "depth_cm", "references"],
+  },
+  {
+    key: "tools",
+    kind: "monitoring-tools",
+    spatial: false,
+    filters: ["category", "scale", "cost", "mrv_suitability"],
+    columns: [
+      { field: "name", sort: true },
+      { field: "category", sort: true },
+      { field: "scale" },
+      { field: "cost" },
+      { field: "mrv_suitability" },
+      { field: "accuracy" },
+    ],
+    details: ["description", "category", "scale", "accuracy", "cost", "mrv_suitability", "url", "references"],
+  },
+  {
+    key: "projects",
+    kind: "projects",
+    spatial: true,
+    related: ["assessments"],
+    filters: ["country_iso3", "stage"],
+    columns: [
+      { field: "name", sort: true },
+      { field: "country_iso3", sort: true },
+      { field: "stage", sort: true },
+      { field: "area_ha", sort: true, num: true, cell: (item, ctx) => ctx.fmt.number(item.area_ha, 0) },
+      { field: "start_year", sort: true, num: true, cell: (item) => item.start_year ?? "–" },
+      { field: "expected_impact", num: true, cell: impactCell },
+    ],
+    details: ["description", "country_iso3", "stage", "area_ha", "start_year", "practices", "lon", "lat"],
+  },
+  {
+    key: "ndc",
+    kind: "ndcs",
+    spatial: false,
+    filters: ["country_iso3", "refers_soc", "refers_soil_health", "refers_peatlands_wetlands"],
+    columns: [
+      { field: "country_iso3", sort: true },
+      { field: "ndc_version" },
+      { field: "year", sort: true, num: true, cell: (item) => item.year },
+      { field: "refers_soc", cell: yesNo("refers_soc") },
+      { field: "refers_soil_health", cell: yesNo("refers_soil_health") },
+      { field: "refers_peatlands_wetlands", cell: yesNo("refers_peatlands_wetlands") },
+      { field: "how", cell: (item) => shorten(item.how, 140) },
+    ],
+    details: ["country_iso3", "ndc_version", "year", "refers_soc", "refers_soil_health", "refers_peatlands_wetlands", "how", "source"],
+    title: (item) => `${item.country_iso3} — ${item.ndc_version} (${item.year})`,
+  },
+];
+
+function labelOf(ctx, column) {
+  return ctx.t(column.label || `f.${column.field}`);
+}
+
+function shorten(text, length) {
+  if (!text) return "";
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+}
+
+function yesNo(field) {
+  return (item, ctx) => (item[field] ? ctx.t("reg.yes") : ctx.t("reg.no"));
+}
+
+function practiceEffect(item, ctx) {
+  if (item.effect_t_c_ha_yr === null || item.effect_t_c_ha_yr === undefined) return "–";
+  const value = ctx.fmt.number(item.effect_t_c_ha_yr, 2);
+  const uncertainty = item.effect_uncertainty_t_c_ha_yr;
+  if (uncertainty === null || uncertainty === undefined) return `${value} (${ctx.t("reg.notReported")})`;
+  return `${value} ± ${ctx.fmt.number(uncertainty, 2)}`;
+}
+
+function estimateText(estimate, ctx, digits) {
+  return `${ctx.fmt.number(estimate.mean, digits)} (${ctx.fmt.range(estimate.low95, estimate.high95, digits)})`;
+}
+
+function impactCell(item, ctx) {
+  const impact = item.expected_impact;
+  if (!impact || !impact.t_co2e_per_yr) return "–";
+  return estimateText(impact.t_co2e_per_yr, ctx, 0);
+}
+
+function filterValue(value) {
+  return typeof value === "boolean" ? String(value) : value;
+}
+
+export async function render(root, params, ctx) {
+  ctx.i18n.add(MESSAGES);
+  const { el, t } = ctx;
+  const tab = TABS.find((candidate) => candidate.key === params.tab) || TABS[0];
+  const state = {
+    q: params.q || "",
+    page: Math.max(1, Number.parseInt(params.page, 10) || 1),
+    sort: params.sort || "",
+    id: params.id || "",
+    filters: Object.fromEntries(tab.filters.filter((f) => params[f]).map((f) => [f, params[f]])),
+  };
+  let listRequest = 0;
+  let detailRequest = 0;
+  let searchTimer = null;
+
+  // ---- skeleton
+  const tabButtons = TABS.map((candidate) =>
+    el(
+      "button",
+      {
+        type: "button",
+        role: "tab",
+        id: `reg-tab-${candidate.key}`,
+        "aria-selected": candidate === tab ? "true" : "false",
+        "aria-controls": "reg-panel",
+        tabindex: candidate === tab ? "0" : "-1",
+        onclick: () => ctx.navigate("registries", { tab: candidate.key }),
+      },
+      t(`reg.tab.${candidate.key}`),
+    ),
+  );
+  const tabList = el("div", { class: "tabs", role: "tablist", "aria-label": t("reg.tabs") }, tabButtons);
+  tabList.addEventListener("keydown", (event) => {
+    const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+    if (!step) return;
+    const index = (tabButtons.indexOf(document.activeElement) + step + TABS.length) % TABS.length;
+    tabButtons[index].focus();
+  });
+
+  const search = el("input", {
+    id: "reg-search",
+    type: "search",
+    value: state.q,
+    placeholder: t("reg.searchPlaceholder"),
+    autocomplete: "off",
+  });
+  search.addEventListener("input", () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => update({ q: search.value.trim(), page: 1 }), SEARCH_DELAY_MS);
+  });
+  search.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter") return;
+    clearTimeout(searchTimer);
+    update({ q: search.value.trim(), page: 1 });
+  });
+
+  const filterSelects = Object.fromEntries(
+    tab.filters.map((field) => {
+      const select = el(
+        "select",
+        { id: `reg-filter-${field}`, name: field, onchange: () => update({ filters: { ...state.filters, [field]: select.value }, page: 1 }) },
+        el("option", { value: "" }, t("reg.any")),
+      );
+      if (state.filters[field]) select.append(el("option", { value: state.filters[field], selected: true }, state.filters[field]));
+      return [field, select];
+    }),
+  );
+  const clearButton = el(
+    "button",
+    {
+      type: "button",
+      class: "btn btn-secondary",
+      onclick: () => {
+        search.value = "";
+        for (const select of Object.values(filterSelects)) select.value = "";
+        update({ q: "", filters: {}, page: 1 });
+      },
+    },
+    t("reg.clear"),
+  );
+  const exportBox = el("div", { class: "export-links" });
+  const summary = el("p", { class: "muted", role: "status", "aria-live": "polite" });
+  const tableBox = el("div", { class: "table-wrap", id: "reg-list" });
+  const pager = el("nav", { class: "pagination", "aria-label": t("reg.pagination") });
+  const message = el("p", { class: "error", role: "alert", hidden: true });
+  const listView = el(
+    "div",
+    { class: "stack" },
+    el(
+      "div",
+      { class: "toolbar" },
+      el("div", { class: "field" }, el("label", { for: "reg-search" }, t("reg.search")), search),
+      tab.filters.map((field) =>
+        el("div", { class: "field" }, el("label", { for: `reg-filter-${field}` }, t(`f.${field}`)), filterSelects[field]),
+      ),
+      clearButton,
+    ),
+    el("div", { class: "page-header" }, summary, exportBox),
+    tableBox,
+    pager,
+  );
+  const detailView = el("section", { class: "stack", "aria-labelledby": "reg-detail-title", hidden: true });
+  root.append(
+    el("div", { class: "page-header" }, el("h1", {}, t("reg.title"))),
+    el("p", { class: "muted" }, t("reg.intro")),
+    tabList,
+    el("div", { id: "reg-panel", role: "tabpanel", "aria-labelledby": `reg-tab-${tab.key}` }, message, listView, detailView),
+  );
+
+  // ---- state ↔ permalink
+  function query({ paged }) {
+    const search = new URLSearchParams();
+    if (state.q) search.set("q", state.q);
+    for (const [field, value] of Object.entries(state.filters)) if (value) search.set(field, value);
+    if (state.sort) search.set("sort", state.sort);
+    if (paged) {
+      search.set("page", String(state.page));
+      search.set("page_size", String(PAGE_SIZE));
+    }
+    return search.toString();
+  }
+
+  function update(change) {
+    Object.assign(state, change);
+    const cleared = Object.fromEntries(tab.filters.map((field) => [field, state.filters[field] || null]));
+    ctx.setParams({ tab: tab.key, q: state.q, sort: state.sort, page: state.page > 1 ? state.page : null, id: state.id, ...cleared });
+    if ("id" in change) showView();
+    else loadList();
+  }
+
+  function showError(error) {
+    message.textContent = t("common.error", { message: error.message });
+    message.hidden = false;
+  }
+
+  // ---- list
+  async function loadList() {
+    const mine = ++listRequest;
+    const exportQuery = query({ paged: false });
+    const suffix = exportQuery ? `?${exportQuery}` : "";
+    ctx.exportLinks(exportBox, {
+      csv: `/api/${tab.kind}/export.csv${suffix}`,
+      geojson: tab.spatial ? `/api/${tab.kind}/export.geojson${suffix}` : null,
+    });
+    let answer;
+    try {
+      answer = await ctx.api(`/${tab.kind}?${query({ paged: true })}`);
+    } catch (error) {
+      if (mine === listRequest && ctx.alive()) showError(error);
+      return;
+    }
+    if (mine !== listRequest || !ctx.alive()) return;
+    message.hidden = true;
+    const pages = Math.max(1, Math.ceil(answer.total / PAGE_SIZE));
+    summary.textContent = t("reg.total", { total: answer.total });
+    tableBox.replaceChildren(answer.items.length ? table(answer.items) : el("p", { class: "muted" }, t("reg.none")));
+    pager.replaceChildren(
+      el("button", { type: "button", class: "btn btn-secondary", disabled: state.page <= 1, onclick: () => update({ page: state.page - 1 }) }, t("reg.previous")),
+      el("span", {}, t("reg.page", { page: state.page, pages })),
+      el("button", { type: "button", class: "btn btn-secondary", disabled: state.page >= pages, onclick: () => update({ page: state.page + 1 }) }, t("reg.next")),
+    );
+  }
+
+  function sortState(field) {
+    if (state.sort === field) return "ascending";
+    if (state.sort === `-${field}`) return "descending";
+    return "none";
+  }
+
+  function table(items) {
+    const head = tab.columns.map((column) => {
+      const label = labelOf(ctx, column);
+      if (!column.sort) return el("th", { scope: "col", class: column.num ? "num" : "" }, label);
+      const order = sortState(column.field);
+      const next = order === "ascending" ? `-${column.field}` : column.field;
+      return el(
+        "th",
+        { scope: "col", "aria-sort": order, class: column.num ? "num" : "" },
+        el(
+          "button",
+          { type: "button", class: "sort", title: t("reg.sortBy", { column: label }), onclick: () => update({ sort: next, page: 1 }) },
+          label,
+          el("span", { class: "sort-arrow", "aria-hidden": "true" }, { ascending: " ▲", descending: " ▼" }[order] || ""),
+        ),
+      );
+    });
+    const rows = items.map((item) =>
+      el(
+        "tr",
+        { "data-id": item.id },
+        tab.columns.map((column, index) => {
+          const text = column.cell ? column.cell(item, ctx) : (item[column.field] ?? "");
+          const content =
+            index === 0
+              ? el("a", { href: `#/registries?tab=${tab.key}&id=${item.id}`, onclick: (event) => openDetail(event, item.id) }, text)
+              : text;
+          return el("td", { class: column.num ? "num" : "" }, content);
+        }),
+      ),
+    );
+    return el("table", { class: "data" }, el("thead", {}, el("tr", {}, head)), el("tbody", {}, rows));
+  }
+
+  function openDetail(event, id) {
+    event.preventDefault();
+    update({ id: String(id) });
+  }
+
+  async function loadFilterOptions() {
+    const values = Object.fromEntries(tab.filters.map((field) => [field, new Set()]));
+    for (let page = 1; page <= OPTIONS_MAX_PAGES; page++) {
+      const answer = await ctx.api(`/${tab.kind}?page=${page}&page_size=${OPTIONS_PAGE_SIZE}`);
+      for (const item of answer.items) {
+        for (const field of tab.filters) {
+          if (item[field] !== null && item[field] !== undefined && item[field] !== "") values[field].add(String(filterValue(item[field])));
+        }
+      }
+      if (page * OPTIONS_PAGE_SIZE >= answer.total) break;
+    }
+    if (!ctx.alive()) return;
+    for (const field of tab.filters) {
+      const select = filterSelects[field];
+      const chosen = state.filters[field] || "";
+      const options = [...values[field]].sort((a, b) => a.localeCompare(b, ctx.lang));
+      if (chosen && !options.includes(chosen)) options.push(chosen);
+      select.replaceChildren(
+        el("option", { value: "" }, t("reg.any")),
+        ...options.map((value) => el("option", { value, selected: value === chosen }, booleanLabel(value))),
+      );
+    }
+  }
+
+  function booleanLabel(value) {
+    if (value === "true") return t("reg.yes");
+    if (value === "false") return t("reg.no");
+    return value;
+  }
+
+  // ---- detail
+  function showView() {
+    listView.hidden = Boolean(state.id);
+    detailView.hidden = !state.id;
+    return state.id ? loadDetail() : loadList();
+  }
+
+  function detailValue(item, field) {
+    const value = item[field];
+    if (typeof value === "boolean") return value ? t("reg.yes") : t("reg.no");
+    if (field === "area_ha") return ctx.fmt.number(value, 0);
+    if (field === "lon" || field === "lat") return ctx.fmt.number(value, 4);
+    if (field === "depth_cm") return value === null || value === undefined ? "–" : ctx.fmt.number(value, 0);
+    if (Array.isArray(value)) return el("ul", {}, value.map((entry) => el("li", {}, referenceText(entry))));
+    if (typeof value === "string" && /^https?:\/\//.test(value)) return el("a", { href: value, rel: "noopener" }, value);
+    return value === null || value === undefined || value === "" ? "–" : String(value);
+  }
+
+  function referenceText(entry) {
+    if (typeof entry !== "object" || entry === null) return String(entry);
+    const parts = [entry.authors, entry.year && `(${entry.year})`, entry.title, entry.journal].filter(Boolean).join(" ");
+    return entry.doi ? [parts, " ", el("a", { href: `https://doi.org/${entry.doi}`, rel: "noopener" }, `doi:${entry.doi}`)] : parts;
+  }
+
+  async function loadDetail() {
+    const mine = ++detailRequest;
+    let item;
+    let assessments = null;
+    try {
+      item = await ctx.api(`/${tab.kind}/${encodeURIComponent(state.id)}`);
+      if (tab.key === "projects") assessments = await ctx.api(`/assessments?project_id=${encodeURIComponent(state.id)}&sort=-assessed_on&page_size=50`);
+    } catch (error) {
+      if (mine === detailRequest && ctx.alive()) showError(error);
+      return;
+    }
+    if (mine !== detailRequest || !ctx.alive()) return;
+    message.hidden = true;
+    const title = tab.title ? tab.title(item) : item.name;
+    const fields = [...tab.details];
+    if (tab.key === "practices") fields.splice(1, 0, "effect");
+    detailView.replaceChildren(
+      el("button", { type: "button", class: "btn btn-secondary", onclick: () => update({ id: "" }) }, `← ${t("reg.back")}`),
+      el("h2", { id: "reg-detail-title", tabindex: "-1" }, title),
+      el(
+        "dl",
+        { class: "details" },
+        fields.map((field) => [
+          el("dt", {}, t(`f.${field}`)),
+          el("dd", {}, field === "effect" ? practiceEffect(item, ctx) : detailValue(item, field)),
+        ]),
+      ),
+      ...(tab.key === "projects" ? [impactSection(item.expected_impact), assessmentSection(assessments.items)] : []),
+    );
+    detailView.querySelector("h2").focus({ preventScroll: false });
+  }
+
+  function impactSection(impact) {
+    const heading = el("h3", {}, t("reg.impact"));
+    if (!impact || !impact.t_co2e_per_yr) return el("section", {}, heading, el("p", { class: "muted" }, t("reg.impactNone")));
+    const units = impact.units || { t_co2e_per_yr: "t CO2e/yr", t_c_ha_yr: "t C/ha/yr" };
+    const rows = Object.entries(impact.by_model || { [impact.model]: impact }).flatMap(([model, estimates]) =>
+      [
+        ["t_co2e_per_yr", 0],
+        ["t_c_ha_yr", 3],
+      ].map(([quantity, digits]) =>
+        el(
+          "tr",
+          {},
+          el("td", {}, model),
+          el("td", {}, units[quantity]),
+          el("td", { class: "num" }, ctx.fmt.number(estimates[quantity].mean, digits)),
+          el("td", { class: "num" }, ctx.fmt.range(estimates[quantity].low95, estimates[quantity].high95, digits)),
+        ),
+      ),
+    );
+    return el(
+      "section",
+      {},
+      heading,
+      el("p", {}, `${estimateText(impact.t_co2e_per_yr, ctx, 0)} ${units.t_co2e_per_yr}`),
+      el(
+        "p",
+        { class: "muted small" },
+        t("reg.impactModel", { model: impact.model, draws: impact.n_draws, first: String(impact.period?.[0] ?? "–"), last: String(impact.period?.[1] ?? "–"), interval: impact.interval }),
+      ),
+      el(
+        "div",
+        { class: "table-wrap" },
+        el(
+          "table",
+          { class: "data" },
+          el(
+            "thead",
+            {},
+            el("tr", {}, el("th", { scope: "col" }, t("reg.model")), el("th", { scope: "col" }, t("reg.unit")), el("th", { scope: "col", class: "num" }, t("reg.mean")), el("th", { scope: "col", class: "num" }, t("reg.interval95"))),
+          ),
+          el("tbody", {}, rows),
+        ),
+      ),
+    );
+  }
+
+  function assessmentSection(items) {
+    const heading = el("h3", {}, t("reg.assessments"));
+    if (!items.length) return el("section", {}, heading, el("p", { class: "muted" }, t("reg.assessmentsNone")));
+    return el(
+      "section",
+      { class: "stack" },
+      heading,
+      items.map((assessment) =>
+        el(
+          "article",
+          { class: "card", "data-assessment": assessment.id },
+          el("h4", {}, ctx.fmt.date(assessment.assessed_on)),
+          assessment.summary ? el("p", {}, assessment.summary) : null,
+          el(
+            "div",
+            { class: "table-wrap" },
+            el(
+              "table",
+              { class: "data" },
+              el("thead", {}, el("tr", {}, el("th", { scope: "col" }, t("reg.criterion")), el("th", { scope: "col", class: "num" }, t("reg.score")), el("th", { scope: "col" }, t("reg.comment")))),
+              el(
+                "tbody",
+                {},
+                Object.entries(assessment.scores || {}).map(([criterion, score]) =>
+                  el("tr", {}, el("td", {}, criterion.replaceAll("_", " ")), el("td", { class: "num" }, ctx.fmt.number(score.score, 0)), el("td", {}, score.comment || "")),
+                ),
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
+  // ---- live updates
+  ctx.onChange((change) => {
+    if (change.kind !== tab.kind && !(tab.related || []).includes(change.kind)) return;
+    if (state.id) loadDetail();
+    else loadList();
+    loadFilterOptions().catch((error) => ctx.alive() && showError(error));
+  });
+
+  loadFilterOptions().catch((error) => ctx.alive() && showError(error));
+  await showView();
+  return () => clearTimeout(searchTimer);
+}

@@ -1,0 +1,903 @@
+// Toolkit page (objective B4): the calculators of the package usable without code — RothC scenario for a
+// site, IPCC/RothC project balance, stocks and ESM from a CSV, sampling design, credit estimate. One tab
+// per calculator (#/toolkit?calc=rothc); each has labelled fields with units, "Load example" (GET
+// /api/toolkit/examples/<calc>), Run (POST /api/toolkit/<calc>), the result as a table and a chart with its
+// uncertainty, and downloads (JSON, CSV, PDF where the API writes a report).
+import { apiUrl, saveBlob } from "../api.js";
+
+const MESSAGES = {
+  en: {
+    "tk.title": "Toolkit",
+    "tk.intro": "Soil carbon calculators that need no code. Every result carries its uncertainty; the inputs, methods and sources are in the downloads.",
+    "tk.tabs": "Calculators",
+    "tk.tab.rothc": "RothC scenario",
+    "tk.tab.balance": "Project balance",
+    "tk.tab.stocks": "Stocks and ESM",
+    "tk.tab.sampling": "Sampling design",
+    "tk.tab.credits": "Credit estimate",
+    "tk.about.rothc": "RothC-26.3 for one site: the pools that match today's stock, then the baseline and a change of the plant input, year by year, with a Monte Carlo band over inputs, clay and climate, against the 4 per 1000 aspiration.",
+    "tk.about.balance": "A project's soil carbon balance, with minus without, by IPCC Tier 1, Tier 2 and RothC side by side, with Monte Carlo uncertainty. The document has the schema of project files (examples/project.yaml), written as JSON.",
+    "tk.about.stocks": "Upload soil cores (CSV, one row per layer): every bad row is reported; stocks to fixed depths and by equivalent soil mass for each profile, and each group's mean with its 90 % interval.",
+    "tk.about.sampling": "How many points detect a given change (paired t test), and how to share them among strata (Neyman and proportional allocation).",
+    "tk.about.credits": "The credit chain of a scheme profile — uncertainty deduction, leakage, buffer — from SOC change estimates.",
+    "tk.example": "Load example",
+    "tk.run": "Run",
+    "tk.running": "Computing…",
+    "tk.done": "Done.",
+    "tk.invalid": "The input is not valid:",
+    "tk.results": "Results",
+    "tk.optional": "optional",
+    "tk.country": "Country (ISO 3 code, optional, counts toolkit use by country)",
+    "tk.downloads": "Downloads",
+    "tk.quantity": "Quantity",
+    "tk.central": "Central",
+    "tk.mean": "Mean",
+    "tk.sd": "SD",
+    "tk.interval95": "95 % interval",
+    "tk.interval90": "90 % interval",
+    "tk.year": "Year",
+    "tk.draws": "{n} Monte Carlo draws, seed {seed}; bands and intervals 95 %.",
+    "f.clay_pct": "Clay (%)",
+    "f.depth_cm": "Depth modelled (cm)",
+    "f.soc_t_c_ha": "SOC stock now (t C/ha)",
+    "f.climate_preset": "Climate",
+    "f.preset.custom": "Monthly values below",
+    "f.preset.rothamsted": "Rothamsted, UK (1939–2007 means)",
+    "f.temperature_c": "Mean temperature, Jan–Dec (°C, 12 values)",
+    "f.precipitation_mm": "Precipitation, Jan–Dec (mm/month, 12 values)",
+    "f.pet_mm": "Potential evapotranspiration, Jan–Dec (mm/month, 12 values)",
+    "f.baseline_input_t_c_ha_yr": "Baseline plant input (t C/ha/yr; empty: the input that sustains today's stock)",
+    "f.input_change_pct": "Scenario input change (%)",
+    "f.start_year": "Year of the stock",
+    "f.years": "Years simulated",
+    "f.draws": "Monte Carlo draws",
+    "f.seed": "Random seed",
+    "f.input_uncertainty_pct": "Input uncertainty (± %, 95 %)",
+    "f.clay_uncertainty_pct": "Clay uncertainty (± %, 95 %)",
+    "f.temperature_uncertainty_c": "Temperature uncertainty (± °C, 95 %)",
+    "f.precipitation_uncertainty_pct": "Precipitation uncertainty (± %, 95 %)",
+    "f.document": "Project document (JSON)",
+    "f.file": "Soil cores (CSV file)",
+    "f.mapping": "Column mapping (JSON: field → column and unit)",
+    "f.depths_cm": "Cumulative depths (cm, comma-separated)",
+    "f.method": "ESM interpolation",
+    "f.sd_t_c_ha": "Standard deviation of the change (t C/ha)",
+    "f.mdd_t_c_ha": "Minimum detectable difference (t C/ha)",
+    "f.alpha": "Significance level α",
+    "f.power": "Power",
+    "f.two_sided": "Two-sided test",
+    "f.strata": "Strata, one per line: name, area (ha), SD (t C/ha)",
+    "f.minimum_per_stratum": "Minimum points per stratum",
+    "f.scheme": "Scheme profile",
+    "f.changes": "Change estimates, one per line: stratum, period, area (ha), mean (t C/ha), SE (t C/ha), df",
+    "r.baseline": "Baseline",
+    "r.scenario": "Scenario",
+    "r.target": "4 per 1000 path",
+    "r.stock": "SOC stock (t C/ha)",
+    "r.baseline_input_t_c_ha_yr": "Baseline input (t C/ha/yr)",
+    "r.scenario_input_t_c_ha_yr": "Scenario input (t C/ha/yr)",
+    "r.end_baseline_t_c_ha": "Stock at the end, baseline (t C/ha)",
+    "r.end_scenario_t_c_ha": "Stock at the end, scenario (t C/ha)",
+    "r.difference_t_c_ha_yr": "Scenario − baseline (t C/ha/yr)",
+    "r.difference_t_co2e_ha_yr": "Scenario − baseline (t CO2e/ha/yr)",
+    "r.relative_change_per_yr": "Relative change with the scenario (per year; 4‰ = 0.004)",
+    "r.share_of_4permille": "Share of the 4‰ aspiration reached",
+    "r.relative_difference_per_yr": "Relative change due to the scenario (per year)",
+    "r.difference_share_of_4permille": "Share of the 4‰ aspiration due to the scenario",
+    "r.model": "Model",
+    "r.balance_t_c_ha_yr": "Balance (t C/ha/yr)",
+    "r.balance_t_co2e_ha_yr": "Balance (t CO2e/ha/yr)",
+    "r.total_t_co2e": "Total balance (t CO2e)",
+    "r.balance_share_of_4permille": "Share of 4‰ due to the project",
+    "r.balanceChart": "With − without, SOC (t C/ha)",
+    "r.group": "Group",
+    "r.method": "Method",
+    "r.depth": "Depth (cm)",
+    "r.n": "Profiles",
+    "r.stockMean": "Mean stock (t C/ha)",
+    "r.dropped": "Profiles left out",
+    "r.nPoints": "Points needed: {n} (detects {mdd} t C/ha)",
+    "r.stratum": "Stratum",
+    "r.area": "Area (ha)",
+    "r.neyman": "Neyman",
+    "r.proportional": "Proportional",
+    "r.step": "Step",
+    "r.amount": "t CO2e",
+    "r.gross": "Gross removal",
+    "r.uncertainty": "Uncertainty deduction",
+    "r.leakage": "Leakage",
+    "r.buffer": "Buffer",
+    "r.issuable": "Issuable credits",
+    "r.change": "Change (t C/ha)",
+    "r.se": "Standard error (t C/ha)",
+    "r.unverified": "The values of this profile are not yet verified against the method text.",
+  },
+  fr: {
+    "tk.title": "Boîte à outils",
+    "tk.intro": "Des calculateurs du carbone des sols, sans code. Chaque résultat porte son incertitude ; les entrées, méthodes et sources sont dans les téléchargements.",
+    "tk.tabs": "Calculateurs",
+    "tk.tab.rothc": "Scénario RothC",
+    "tk.tab.balance": "Bilan de projet",
+    "tk.tab.stocks": "Stocks et MSE",
+    "tk.tab.sampling": "Plan d’échantillonnage",
+    "tk.tab.credits": "Estimation de crédits",
+    "tk.about.rothc": "RothC-26.3 pour un site : les compartiments qui correspondent au stock actuel, puis la référence et une variation des apports végétaux, année par année, avec une bande de Monte-Carlo sur les apports, l’argile et le climat, face à l’aspiration 4 pour 1000.",
+    "tk.about.balance": "Le bilan carbone du sol d’un projet, avec moins sans, par GIEC Tier 1, Tier 2 et RothC côte à côte, avec l’incertitude de Monte-Carlo. Le document suit le schéma des fichiers de projet (examples/project.yaml), écrit en JSON.",
+    "tk.about.stocks": "Déposez des carottes de sol (CSV, une ligne par couche) : chaque ligne fautive est signalée ; stocks à profondeur fixe et à masse de sol équivalente par profil, et moyenne de chaque groupe avec son intervalle à 90 %.",
+    "tk.about.sampling": "Combien de points détectent une variation donnée (test t apparié), et comment les répartir entre strates (allocation de Neyman et proportionnelle).",
+    "tk.about.credits": "La chaîne des crédits d’un profil de mécanisme — déduction d’incertitude, fuites, réserve — à partir d’estimations de variation du COS.",
+    "tk.example": "Charger l’exemple",
+    "tk.run": "Calculer",
+    "tk.running": "Calcul…",
+    "tk.done": "Terminé.",
+    "tk.invalid": "L’entrée n’est pas valide :",
+    "tk.results": "Résultats",
+    "tk.optional": "facultatif",
+    "tk.country": "Pays (code ISO 3, facultatif, compte l’usage de la boîte à outils par pays)",
+    "tk.downloads": "Téléchargements",
+    "tk.quantity": "Grandeur",
+    "tk.central": "Central",
+    "tk.mean": "Moyenne",
+    "tk.sd": "Écart type",
+    "tk.interval95": "Intervalle à 95 %",
+    "tk.interval90": "Intervalle à 90 %",
+    "tk.year": "Année",
+    "tk.draws": "{n} tirages de Monte-Carlo, graine {seed} ; bandes et intervalles à 95 %.",
+    "f.clay_pct": "Argile (%)",
+    "f.depth_cm": "Profondeur modélisée (cm)",
+    "f.soc_t_c_ha": "Stock de COS actuel (t C/ha)",
+    "f.climate_preset": "Climat",
+    "f.preset.custom": "Valeurs mensuelles ci-dessous",
+    "f.preset.rothamsted": "Rothamsted, R.-U. (moyennes 1939–2007)",
+    "f.temperature_c": "Température moyenne, janv.–déc. (°C, 12 valeurs)",
+    "f.precipitation_mm": "Précipitations, janv.–déc. (mm/mois, 12 valeurs)",
+    "f.pet_mm": "Évapotranspiration potentielle, janv.–déc. (mm/mois, 12 valeurs)",
+    "f.baseline_input_t_c_ha_yr": "Apport végétal de référence (t C/ha/an ; vide : l’apport qui maintient le stock actuel)",
+    "f.input_change_pct": "Variation de l’apport du scénario (%)",
+    "f.start_year": "Année du stock",
+    "f.years": "Années simulées",
+    "f.draws": "Tirages de Monte-Carlo",
+    "f.seed": "Graine aléatoire",
+    "f.input_uncertainty_pct": "Incertitude des apports (± %, 95 %)",
+    "f.clay_uncertainty_pct": "Incertitude de l’argile (± %, 95 %)",
+    "f.temperature_uncertainty_c": "Incertitude de la température (± °C, 95 %)",
+    "f.precipitation_uncertainty_pct": "Incertitude des précipitations (± %, 95 %)",
+    "f.document": "Document du projet (JSON)",
+    "f.file": "Carottes de sol (fichier CSV)",
+    "f.mapping": "Correspondance des colonnes (JSON : champ → colonne et unité)",
+    "f.depths_cm": "Profondeurs cumulées (cm, séparées par des virgules)",
+    "f.method": "Interpolation MSE",
+    "f.sd_t_c_ha": "Écart type de la variation (t C/ha)",
+    "f.mdd_t_c_ha": "Différence minimale détectable (t C/ha)",
+    "f.alpha": "Seuil de signification α",
+    "f.power": "Puissance",
+    "f.two_sided": "Test bilatéral",
+    "f.strata": "Strates, une par ligne : nom, surface (ha), écart type (t C/ha)",
+    "f.minimum_per_stratum": "Minimum de points par strate",
+    "f.scheme": "Profil de mécanisme",
+    "f.changes": "Estimations de variation, une par ligne : strate, période, surface (ha), moyenne (t C/ha), erreur type (t C/ha), ddl",
+    "r.baseline": "Référence",
+    "r.scenario": "Scénario",
+    "r.target": "Trajectoire 4 pour 1000",
+    "r.stock": "Stock de COS (t C/ha)",
+    "r.baseline_input_t_c_ha_yr": "Apport de référence (t C/ha/an)",
+    "r.scenario_input_t_c_ha_yr": "Apport du scénario (t C/ha/an)",
+    "r.end_baseline_t_c_ha": "Stock final, référence (t C/ha)",
+    "r.end_scenario_t_c_ha": "Stock final, scénario (t C/ha)",
+    "r.difference_t_c_ha_yr": "Scénario − référence (t C/ha/an)",
+    "r.difference_t_co2e_ha_yr": "Scénario − référence (t CO2e/ha/an)",
+    "r.relative_change_per_yr": "Variation relative avec le scénario (par an ; 4‰ = 0,004)",
+    "r.share_of_4permille": "Part de l’aspiration 4‰ atteinte",
+    "r.relative_difference_per_yr": "Variation relative due au scénario (par an)",
+    "r.difference_share_of_4permille": "Part de l’aspiration 4‰ due au scénario",
+    "r.model": "Modèle",
+    "r.balance_t_c_ha_yr": "Bilan (t C/ha/an)",
+    "r.balance_t_co2e_ha_yr": "Bilan (t CO2e/ha/an)",
+    "r.total_t_co2e": "Bilan total (t CO2e)",
+    "r.balance_share_of_4permille": "Part du 4‰ due au projet",
+    "r.balanceChart": "Avec − sans, COS (t C/ha)",
+    "r.group": "Groupe",
+    "r.method": "Méthode",
+    "r.depth": "Profondeur (cm)",
+    "r.n": "Profils",
+    "r.stockMean": "Stock moyen (t C/ha)",
+    "r.dropped": "Profils écartés",
+    "r.nPoints": "Points nécessaires : {n} (détecte {mdd} t C/ha)",
+    "r.stratum": "Strate",
+    "r.area": "Surface (ha)",
+    "r.neyman": "Neyman",
+    "r.proportional": "Proportionnelle",
+    "r.step": "Étape",
+    "r.amount": "t CO2e",
+    "r.gross": "Absorption brute",
+    "r.uncertainty": "Déduction d’incertitude",
+    "r.leakage": "Fuites",
+    "r.buffer": "Réserve",
+    "r.issuable": "Crédits émis",
+    "r.change": "Variation (t C/ha)",
+    "r.se": "Erreur type (t C/ha)",
+    "r.unverified": "Les valeurs de ce profil ne sont pas encore vérifiées sur le texte de la méthode.",
+  },
+  es: {
+    "tk.title": "Herramientas",
+    "tk.intro": "Calculadoras del carbono del suelo sin código. Cada resultado lleva su incertidumbre; las entradas, métodos y fuentes están en las descargas.",
+    "tk.tabs": "Calculadoras",
+    "tk.tab.rothc": "Escenario RothC",
+    "tk.tab.balance": "Balance del proyecto",
+    "tk.tab.stocks": "Existencias y MSE",
+    "tk.tab.sampling": "Diseño de muestreo",
+    "tk.tab.credits": "Estimación de créditos",
+    "tk.about.rothc": "RothC-26.3 para un sitio: los compartimentos que corresponden a la existencia actual, luego la referencia y un cambio del aporte vegetal, año a año, con una banda de Monte Carlo sobre aportes, arcilla y clima, frente a la aspiración 4 por 1000.",
+    "tk.about.balance": "El balance de carbono del suelo de un proyecto, con menos sin, por IPCC Tier 1, Tier 2 y RothC lado a lado, con incertidumbre de Monte Carlo. El documento sigue el esquema de los archivos de proyecto (examples/project.yaml), escrito en JSON.",
+    "tk.about.stocks": "Suba núcleos de suelo (CSV, una fila por capa): se informa cada fila errónea; existencias a profundidad fija y por masa de suelo equivalente por perfil, y la media de cada grupo con su intervalo del 90 %.",
+    "tk.about.sampling": "Cuántos puntos detectan un cambio dado (prueba t pareada) y cómo repartirlos entre estratos (asignación de Neyman y proporcional).",
+    "tk.about.credits": "La cadena de créditos de un perfil de esquema — deducción por incertidumbre, fugas, reserva — a partir de estimaciones de cambio del COS.",
+    "tk.example": "Cargar ejemplo",
+    "tk.run": "Calcular",
+    "tk.running": "Calculando…",
+    "tk.done": "Hecho.",
+    "tk.invalid": "La entrada no es válida:",
+    "tk.results": "Resultados",
+    "tk.optional": "opcional",
+    "tk.country": "País (código ISO 3, opcional, cuenta el uso de las herramientas por país)",
+    "tk.downloads": "Descargas",
+    "tk.quantity": "Magnitud",
+    "tk.central": "Central",
+    "tk.mean": "Media",
+    "tk.sd": "DE",
+    "tk.interval95": "Intervalo del 95 %",
+    "tk.interval90": "Intervalo del 90 %",
+    "tk.year": "Año",
+    "tk.draws": "{n} extracciones de Monte Carlo, semilla {seed}; bandas e intervalos del 95 %.",
+    "f.clay_pct": "Arcilla (%)",
+    "f.depth_cm": "Profundidad modelada (cm)",
+    "f.soc_t_c_ha": "Existencia de COS actual (t C/ha)",
+    "f.climate_preset": "Clima",
+    "f.preset.custom": "Valores mensuales abajo",
+    "f.preset.rothamsted": "Rothamsted, R. U. (medias 1939–2007)",
+    "f.temperature_c": "Temperatura media, ene–dic (°C, 12 valores)",
+    "f.precipitation_mm": "Precipitación, ene–dic (mm/mes, 12 valores)",
+    "f.pet_mm": "Evapotranspiración potencial, ene–dic (mm/mes, 12 valores)",
+    "f.baseline_input_t_c_ha_yr": "Aporte vegetal de referencia (t C/ha/año; vacío: el aporte que mantiene la existencia actual)",
+    "f.input_change_pct": "Cambio del aporte del escenario (%)",
+    "f.start_year": "Año de la existencia",
+    "f.years": "Años simulados",
+    "f.draws": "Extracciones de Monte Carlo",
+    "f.seed": "Semilla aleatoria",
+    "f.input_uncertainty_pct": "Incertidumbre de los aportes (± %, 95 %)",
+    "f.clay_uncertainty_pct": "Incertidumbre de la arcilla (± %, 95 %)",
+    "f.temperature_uncertainty_c": "Incertidumbre de la temperatura (± °C, 95 %)",
+    "f.precipitation_uncertainty_pct": "Incertidumbre de la precipitación (± %, 95 %)",
+    "f.document": "Documento del proyecto (JSON)",
+    "f.file": "Núcleos de suelo (archivo CSV)",
+    "f.mapping": "Correspondencia de columnas (JSON: campo → columna y unidad)",
+    "f.depths_cm": "Profundidades acumuladas (cm, separadas por comas)",
+    "f.method": "Interpolación MSE",
+    "f.sd_t_c_ha": "Desviación estándar del cambio (t C/ha)",
+    "f.mdd_t_c_ha": "Diferencia mínima detectable (t C/ha)",
+    "f.alpha": "Nivel de significación α",
+    "f.power": "Potencia",
+    "f.two_sided": "Prueba bilateral",
+    "f.strata": "Estratos, uno por línea: nombre, superficie (ha), DE (t C/ha)",
+    "f.minimum_per_stratum": "Mínimo de puntos por estrato",
+    "f.scheme": "Perfil de esquema",
+    "f.changes": "Estimaciones de cambio, una por línea: estrato, período, superficie (ha), media (t C/ha), EE (t C/ha), gl",
+    "r.baseline": "Referencia",
+    "r.scenario": "Escenario",
+    "r.target": "Trayectoria 4 por 1000",
+    "r.stock": "Existencia de COS (t C/ha)",
+    "r.baseline_input_t_c_ha_yr": "Aporte de referencia (t C/ha/año)",
+    "r.scenario_input_t_c_ha_yr": "Aporte del escenario (t C/ha/año)",
+    "r.end_baseline_t_c_ha": "Existencia final, referencia (t C/ha)",
+    "r.end_scenario_t_c_ha": "Existencia final, escenario (t C/ha)",
+    "r.difference_t_c_ha_yr": "Escenario − referencia (t C/ha/año)",
+    "r.difference_t_co2e_ha_yr": "Escenario − referencia (t CO2e/ha/año)",
+    "r.relative_change_per_yr": "Cambio relativo con el escenario (por año; 4‰ = 0,004)",
+    "r.share_of_4permille": "Parte de la aspiración 4‰ alcanzada",
+    "r.relative_difference_per_yr": "Cambio relativo debido al escenario (por año)",
+    "r.difference_share_of_4permille": "Parte de la aspiración 4‰ debida al escenario",
+    "r.model": "Modelo",
+    "r.balance_t_c_ha_yr": "Balance (t C/ha/año)",
+    "r.balance_t_co2e_ha_yr": "Balance (t CO2e/ha/año)",
+    "r.total_t_co2e": "Balance total (t CO2e)",
+    "r.balance_share_of_4permille": "Parte del 4‰ debida al proyecto",
+    "r.balanceChart": "Con − sin, COS (t C/ha)",
+    "r.group": "Grupo",
+    "r.method": "Método",
+    "r.depth": "Profundidad (cm)",
+    "r.n": "Perfiles",
+    "r.stockMean": "Existencia media (t C/ha)",
+    "r.dropped": "Perfiles excluidos",
+    "r.nPoints": "Puntos necesarios: {n} (detecta {mdd} t C/ha)",
+    "r.stratum": "Estrato",
+    "r.area": "Superficie (ha)",
+    "r.neyman": "Neyman",
+    "r.proportional": "Proporcional",
+    "r.step": "Paso",
+    "r.amount": "t CO2e",
+    "r.gross": "Remoción bruta",
+    "r.uncertainty": "Deducción por incertidumbre",
+    "r.leakage": "Fugas",
+    "r.buffer": "Reserva",
+    "r.issuable": "Créditos emitibles",
+    "r.change": "Cambio (t C/ha)",
+    "r.se": "Error estándar (t C/ha)",
+    "r.unverified": "Los valores de este perfil aún no se han verificado con el texto del método.",
+  },
+};
+
+const COLORS = { baseline: "#6b6b6b", scenario: "#2f6b3a", target: "#1a5fb4", other: "#9a6700" };
+
+// Field kinds: number (empty → null when optional), text, select, check, list (comma-separated numbers),
+// lines (one record per line, comma-separated), json (a textarea holding JSON), file.
+const CALCULATORS = {
+  rothc: {
+    formats: ["json", "csv"],
+    fields: [
+      ["clay_pct", "number", { step: "any", min: 0, max: 100 }],
+      ["depth_cm", "number", { step: "any", min: 0, max: 100 }],
+      ["soc_t_c_ha", "number", { step: "any", min: 0 }],
+      ["climate_preset", "select", { options: ["custom", "rothamsted"] }],
+      ["temperature_c", "list", { group: "climate" }],
+      ["precipitation_mm", "list", { group: "climate" }],
+      ["pet_mm", "list", { group: "climate" }],
+      ["baseline_input_t_c_ha_yr", "number", { step: "any", min: 0, optional: true }],
+      ["input_change_pct", "number", { step: "any" }],
+      ["start_year", "number", { step: 1 }],
+      ["years", "number", { step: 1, min: 1, max: 100 }],
+      ["draws", "number", { step: 1, min: 0, max: 2000 }],
+      ["seed", "number", { step: 1, min: 0 }],
+      ["input_uncertainty_pct", "number", { step: "any", min: 0 }],
+      ["clay_uncertainty_pct", "number", { step: "any", min: 0 }],
+      ["temperature_uncertainty_c", "number", { step: "any", min: 0 }],
+      ["precipitation_uncertainty_pct", "number", { step: "any", min: 0 }],
+    ],
+  },
+  balance: { formats: ["json", "csv", "pdf"], fields: [["document", "json", { rows: 18 }]] },
+  stocks: {
+    formats: ["json", "csv"],
+    fields: [
+      ["file", "file", { accept: ".csv,text/csv" }],
+      ["mapping", "json", { rows: 6 }],
+      ["depths_cm", "text", {}],
+      ["method", "select", { options: ["natural_spline", "fmm_hyman", "linear"] }],
+    ],
+  },
+  sampling: {
+    formats: ["json", "csv"],
+    fields: [
+      ["sd_t_c_ha", "number", { step: "any", min: 0 }],
+      ["mdd_t_c_ha", "number", { step: "any", min: 0 }],
+      ["alpha", "number", { step: "any", min: 0, max: 0.5 }],
+      ["power", "number", { step: "any", min: 0.5, max: 1 }],
+      ["two_sided", "check", {}],
+      ["strata", "lines", { columns: ["name", "area_ha", "sd_t_c_ha"], numeric: [1, 2], rows: 4 }],
+      ["minimum_per_stratum", "number", { step: 1, min: 2 }],
+    ],
+  },
+  credits: {
+    formats: ["json", "csv", "pdf"],
+    fields: [
+      ["scheme", "select", { options: ["4p1000", "vm0042", "au-soil-carbon", "label-bas-carbone"] }],
+      [
+        "changes",
+        "lines",
+        { columns: ["stratum", "period", "area_ha", "mean_t_c_ha", "se_t_c_ha", "df"], numeric: [2, 3, 4, 5], rows: 4 },
+      ],
+    ],
+  },
+};
+
+export async function render(root, params, ctx) {
+  ctx.i18n.add(MESSAGES);
+  const { t, el, fmt } = ctx;
+  const names = Object.keys(CALCULATORS);
+  const calc = names.includes(params.calc) ? params.calc : names[0];
+  const charts = [];
+
+  const tabs = names.map((name) =>
+    el(
+      "button",
+      {
+        type: "button",
+        role: "tab",
+        id: `tk-tab-${name}`,
+        "data-calc": name,
+        "aria-selected": name === calc ? "true" : "false",
+        "aria-controls": "tk-panel",
+        tabindex: name === calc ? "0" : "-1",
+        onclick: () => ctx.navigate("toolkit", { calc: name }),
+      },
+      t(`tk.tab.${name}`),
+    ),
+  );
+  const tabList = el("div", { class: "tabs", role: "tablist", "aria-label": t("tk.tabs") }, tabs);
+  tabList.addEventListener("keydown", (event) => {
+    const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+    if (!step) return;
+    const index = (tabs.indexOf(document.activeElement) + step + tabs.length) % tabs.length;
+    tabs[index].focus();
+  });
+
+  const spec = CALCULATORS[calc];
+  const controls = {};
+  const form = el("form", { class: "stack", "data-calc": calc, novalidate: true });
+  const grid = el("div", { class: "grid" });
+  for (const [name, kind, options] of spec.fields) {
+    const control = makeControl(ctx, name, kind, options);
+    controls[name] = control;
+    const label = t(`f.${name}`) + (options.optional ? ` (${t("tk.optional")})` : "");
+    const wide = ["json", "lines", "list", "file"].includes(kind);
+    const field =
+      kind === "check"
+        ? el("label", { class: "field", for: control.id }, el("span", {}, control, " ", label))
+        : el("label", { class: "field", for: control.id }, label, control);
+    (wide ? form : grid).append(field);
+  }
+  const country = el("input", { id: "tk-country_iso3", name: "country_iso3", maxlength: 3, pattern: "[A-Z]{3}", autocomplete: "off" });
+  grid.append(el("label", { class: "field", for: country.id }, t("tk.country"), country));
+  form.prepend(grid);
+  if (calc === "rothc") {
+    const toggle = () => {
+      for (const name of ["temperature_c", "precipitation_mm", "pet_mm"]) {
+        controls[name].closest("label").hidden = controls.climate_preset.value !== "custom";
+      }
+    };
+    controls.climate_preset.addEventListener("change", toggle);
+    form.toggleClimate = toggle;
+    toggle();
+  }
+
+  const status = el("p", { class: "muted", role: "status", "aria-live": "polite" });
+  const problems = el("div", { class: "error", role: "alert", hidden: true });
+  const results = el("section", { class: "stack tk-results", "aria-labelledby": "tk-results-title", hidden: true });
+  const exampleButton = el("button", { type: "button", class: "btn btn-secondary", "data-action": "example" }, t("tk.example"));
+  const runButton = el("button", { type: "submit", class: "btn", "data-action": "run" }, t("tk.run"));
+  form.append(el("div", { class: "actions" }, exampleButton, runButton));
+
+  exampleButton.addEventListener("click", async () => {
+    problems.hidden = true;
+    try {
+      const example = await ctx.api(`/toolkit/examples/${calc}`);
+      if (!ctx.alive()) return;
+      fillForm(calc, controls, example);
+      if (form.toggleClimate) form.toggleClimate();
+      status.textContent = "";
+    } catch (error) {
+      showProblems(error);
+    }
+  });
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    problems.hidden = true;
+    results.dataset.state = "running";
+    status.textContent = t("tk.running");
+    runButton.disabled = true;
+    try {
+      const request = readForm(calc, controls, country.value.trim());
+      const result = await send(ctx, calc, request, "json");
+      if (!ctx.alive()) return;
+      showResults(request, result);
+      status.textContent = t("tk.done");
+      results.dataset.state = "done";
+    } catch (error) {
+      if (!ctx.alive()) return;
+      results.dataset.state = "error";
+      status.textContent = "";
+      showProblems(error);
+    } finally {
+      runButton.disabled = false;
+    }
+  });
+
+  function showProblems(error) {
+    const details = (error.details || []).map((d) => {
+      const where = [d.row ? `row ${d.row}` : null, d.column, (d.loc || []).filter((x) => x !== "body").join(".")]
+        .filter(Boolean)
+        .join(", ");
+      return el("li", {}, where ? `${where}: ${d.message}` : d.message);
+    });
+    problems.replaceChildren(el("p", {}, t("tk.invalid"), " ", error.message), details.length ? el("ul", {}, details) : null);
+    problems.hidden = false;
+  }
+
+  function showResults(request, result) {
+    for (const chart of charts.splice(0)) chart.destroy();
+    const body = el("div", { class: "stack" });
+    const chartBox = el("div", { class: "chart" });
+    const canvas = el("canvas", { role: "img", "aria-label": t(`tk.tab.${calc}`) });
+    chartBox.append(canvas);
+    const downloads = el("div", { class: "actions export-links", "aria-label": t("tk.downloads") });
+    for (const format of spec.formats) {
+      downloads.append(
+        el(
+          "button",
+          {
+            type: "button",
+            class: "btn btn-secondary export",
+            "data-format": format,
+            onclick: () => downloadResult(ctx, calc, request, result, format, showProblems),
+          },
+          t("common.download", { format: format.toUpperCase() }),
+        ),
+      );
+    }
+    const view = VIEWS[calc](ctx, result);
+    body.append(view.table, chartBox, ...(view.extra || []));
+    results.replaceChildren(el("h2", { id: "tk-results-title" }, t("tk.results")), downloads, body);
+    results.hidden = false;
+    if (typeof Chart !== "undefined") charts.push(new Chart(canvas, view.chart));
+  }
+
+  root.append(
+    el("div", { class: "page-header" }, el("h1", {}, t("tk.title"))),
+    el("p", { class: "muted" }, t("tk.intro")),
+    tabList,
+    el(
+      "div",
+      { id: "tk-panel", role: "tabpanel", "aria-labelledby": `tk-tab-${calc}`, class: "stack" },
+      el("p", {}, t(`tk.about.${calc}`)),
+      form,
+      status,
+      problems,
+      results,
+    ),
+  );
+  return () => {
+    for (const chart of charts) chart.destroy();
+  };
+}
+
+// ---------------------------------------------------------------- form
+
+function makeControl(ctx, name, kind, options) {
+  const { el, t } = ctx;
+  const id = `tk-${name}`;
+  if (kind === "select") {
+    return el(
+      "select",
+      { id, name },
+      options.options.map((value) => el("option", { value }, name === "climate_preset" ? t(`f.preset.${value}`) : value)),
+    );
+  }
+  if (kind === "check") return el("input", { id, name, type: "checkbox" });
+  if (kind === "file") return el("input", { id, name, type: "file", accept: options.accept });
+  if (kind === "json" || kind === "lines") {
+    return el("textarea", { id, name, rows: options.rows || 4, spellcheck: "false", class: "tk-code" });
+  }
+  if (kind === "number") {
+    return el("input", { id, name, type: "number", inputmode: "decimal", step: options.step, min: options.min, max: options.max });
+  }
+  return el("input", { id, name, type: "text", autocomplete: "off" });
+}
+
+function specOf(calc, name) {
+  return CALCULATORS[calc].fields.find(([field]) => field === name);
+}
+
+function fillForm(calc, controls, example) {
+  if (calc === "balance") {
+    controls.document.value = JSON.stringify(example, null, 2);
+    return;
+  }
+  if (calc === "stocks") {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([example.csv], example.filename, { type: "text/csv" }));
+    controls.file.files = transfer.files;
+    controls.mapping.value = JSON.stringify(example.mapping, null, 2);
+    controls.depths_cm.value = example.depths_cm;
+    controls.method.value = example.method;
+    return;
+  }
+  const values = { ...example };
+  if (calc === "rothc") {
+    Object.assign(values, example.climate || {});
+    values.climate_preset = example.climate_preset || "custom";
+  }
+  for (const [name, control] of Object.entries(controls)) {
+    const [, kind, options] = specOf(calc, name);
+    const value = values[name];
+    if (kind === "check") control.checked = Boolean(value);
+    else if (kind === "list") control.value = (value || []).join(", ");
+    else if (kind === "lines") control.value = (value || []).map((row) => options.columns.map((c) => row[c]).join(", ")).join("\n");
+    else control.value = value === null || value === undefined ? "" : String(value);
+  }
+}
+
+class InputError extends Error {
+  constructor(details) {
+    super(`${details.length} problem(s)`);
+    this.details = details;
+  }
+}
+
+// The request of a calculator from its form: {body} (JSON) or {form} (multipart for the stocks upload).
+function readForm(calc, controls, country) {
+  const problems = [];
+  const body = {};
+  for (const [name, control] of Object.entries(controls)) {
+    const [, kind, options] = specOf(calc, name);
+    const raw = control.value.trim();
+    if (kind === "check") body[name] = control.checked;
+    else if (kind === "number") {
+      if (raw === "") {
+        if (!options.optional) problems.push({ loc: [name], message: "required" });
+        body[name] = null;
+      } else body[name] = Number(raw);
+    } else if (kind === "list") body[name] = raw === "" ? [] : raw.split(/[,;\s]+/).filter(Boolean).map(Number);
+    else if (kind === "lines") {
+      body[name] = raw
+        .split("\n")
+        .filter((line) => line.trim())
+        .map((line, i) => {
+          const cells = line.split(",").map((c) => c.trim());
+          if (cells.length !== options.columns.length) {
+            problems.push({ loc: [name, i + 1], message: `expected ${options.columns.length} values: ${options.columns.join(", ")}` });
+          }
+          return Object.fromEntries(options.columns.map((c, j) => [c, options.numeric.includes(j) ? Number(cells[j]) : cells[j]]));
+        });
+    } else if (kind === "json") {
+      if (raw === "" && calc === "stocks") continue;
+      try {
+        body[name] = JSON.parse(raw);
+      } catch (error) {
+        problems.push({ loc: [name], message: `not valid JSON: ${error.message}` });
+      }
+    } else if (kind === "file") {
+      if (!control.files.length) problems.push({ loc: [name], message: "choose a CSV file" });
+      body[name] = control.files[0];
+    } else body[name] = raw;
+  }
+  if (problems.length) throw new InputError(problems);
+  const countryIso3 = country || null;
+  if (calc === "balance") return { body: { ...body.document, ...(countryIso3 ? { country_iso3: countryIso3 } : {}) } };
+  if (calc === "stocks") {
+    const form = new FormData();
+    form.append("file", body.file);
+    if (body.mapping !== undefined) form.append("mapping", JSON.stringify(body.mapping));
+    form.append("depths_cm", body.depths_cm);
+    form.append("method", body.method);
+    if (countryIso3) form.append("country_iso3", countryIso3);
+    return { form };
+  }
+  if (calc === "rothc") {
+    const custom = body.climate_preset === "custom";
+    body.climate = custom ? { temperature_c: body.temperature_c, precipitation_mm: body.precipitation_mm, pet_mm: body.pet_mm } : null;
+    body.climate_preset = custom ? null : body.climate_preset;
+    for (const name of ["temperature_c", "precipitation_mm", "pet_mm"]) delete body[name];
+  }
+  return { body: { ...body, country_iso3: countryIso3 } };
+}
+
+function send(ctx, calc, request, format) {
+  const query = format === "json" ? "" : `?format=${format}`;
+  return ctx.api(`/toolkit/${calc}${query}`, request);
+}
+
+async function downloadResult(ctx, calc, request, result, format, onError) {
+  const name = `toolkit-${calc}`;
+  if (format === "json") {
+    ctx.download(`${name}.json`, JSON.stringify(result, null, 2), "application/json");
+    return;
+  }
+  try {
+    // binary answers (PDF) must not go through text: fetch the blob directly
+    const init = { method: "POST" };
+    if (request.form) init.body = request.form;
+    else {
+      init.headers = { "Content-Type": "application/json" };
+      init.body = JSON.stringify(request.body);
+    }
+    const response = await fetch(apiUrl(`/toolkit/${calc}?format=${format}`), init);
+    if (!response.ok) {
+      const error = new Error(`${response.status}`);
+      try {
+        Object.assign(error, (await response.json()).error || {});
+      } catch {
+        // not a JSON error body
+      }
+      throw error;
+    }
+    saveBlob(`${name}.${format}`, await response.blob());
+  } catch (error) {
+    onError(error);
+  }
+}
+
+// ---------------------------------------------------------------- results
+
+const NUMBER = /^[-−+]?[\d.,\s\u202f%–]+$/; // formatted numbers and intervals are right-aligned
+
+function table(ctx, headers, rows) {
+  const { el } = ctx;
+  return el(
+    "div",
+    { class: "table-wrap" },
+    el(
+      "table",
+      { class: "data" },
+      el("thead", {}, el("tr", {}, headers.map((h) => el("th", { scope: "col" }, h)))),
+      el(
+        "tbody",
+        {},
+        rows.map((row) =>
+          el(
+            "tr",
+            {},
+            row.map((cell, i) =>
+              i === 0 ? el("th", { scope: "row" }, cell) : el("td", { class: NUMBER.test(cell) ? "num" : null }, cell),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+function band(label, values, color) {
+  // a 95 % band: the low edge, then the high edge filled down to it
+  return [
+    { label: `${label} 2.5 %`, data: values.low95, borderColor: "transparent", pointRadius: 0, fill: false },
+    { label: `${label} 97.5 %`, data: values.high95, borderColor: "transparent", backgroundColor: `${color}33`, pointRadius: 0, fill: "-1" },
+  ];
+}
+
+function lineChart(ctx, labels, datasets, yTitle, xTitle) {
+  return {
+    type: "line",
+    data: { labels, datasets },
+    options: {
+      maintainAspectRatio: false,
+      animation: false,
+      interaction: { mode: "index", intersect: false },
+      plugins: { legend: { labels: { filter: (item) => !/ (2\.5|97\.5) %$/.test(item.text) } } },
+      scales: {
+        x: { title: { display: true, text: xTitle } },
+        y: { title: { display: true, text: yTitle }, ticks: { callback: (v) => ctx.fmt.number(v) } },
+      },
+    },
+  };
+}
+
+// Relative changes and shares of the 4‰ aspiration are fractions: shown as percentages.
+function value(ctx, key, x) {
+  if (key.includes("share")) return ctx.fmt.percent(x, 1);
+  if (key.includes("relative")) return ctx.fmt.percent(x, 2);
+  if (key.startsWith("total")) return ctx.fmt.number(x, 0);
+  return ctx.fmt.number(x, 3);
+}
+
+function interval(ctx, key, low, high) {
+  return `${value(ctx, key, low)} – ${value(ctx, key, high)}`;
+}
+
+const VIEWS = {
+  rothc(ctx, r) {
+    const { t, el } = ctx;
+    const s = r.stocks_t_c_ha;
+    const rows = Object.entries(r.summary).map(([key, e]) => [
+      t(`r.${key}`),
+      value(ctx, key, e.central),
+      value(ctx, key, e.mean),
+      value(ctx, key, e.sd),
+      interval(ctx, key, e.low95, e.high95),
+    ]);
+    const datasets = [
+      ...band(t("r.baseline"), s.baseline, COLORS.baseline),
+      { label: t("r.baseline"), data: s.baseline.central, borderColor: COLORS.baseline, pointRadius: 0 },
+      ...band(t("r.scenario"), s.scenario, COLORS.scenario),
+      { label: t("r.scenario"), data: s.scenario.central, borderColor: COLORS.scenario, pointRadius: 0 },
+      { label: t("r.target"), data: s.four_per_mille_target.central, borderColor: COLORS.target, borderDash: [6, 4], pointRadius: 0 },
+    ];
+    return {
+      table: table(ctx, [t("tk.quantity"), t("tk.central"), t("tk.mean"), t("tk.sd"), t("tk.interval95")], rows),
+      chart: lineChart(ctx, r.years, datasets, t("r.stock"), t("tk.year")),
+      extra: [el("p", { class: "muted small" }, t("tk.draws", { n: r.n_draws, seed: r.seed }))],
+    };
+  },
+  balance(ctx, r) {
+    const { t, el } = ctx;
+    const keys = ["balance_t_c_ha_yr", "balance_t_co2e_ha_yr", "total_t_co2e", "balance_share_of_4permille"];
+    const rows = [];
+    for (const [model, estimates] of Object.entries(r.estimates)) {
+      for (const key of keys) {
+        const e = estimates[key];
+        rows.push([`${model} — ${t(`r.${key}`)}`, value(ctx, key, e.mean), value(ctx, key, e.sd), interval(ctx, key, e.low, e.high)]);
+      }
+    }
+    const balanceRows = r.yearly.filter((row) => row.scenario === "balance" && row.year >= r.period[0] - 1);
+    const years = [...new Set(balanceRows.map((row) => row.year))];
+    const colors = [COLORS.scenario, COLORS.target, COLORS.other];
+    const datasets = Object.keys(r.estimates).flatMap((model, i) => {
+      const rowsOf = balanceRows.filter((row) => row.model === model);
+      const values = { low95: rowsOf.map((x) => x.stock_t_c_ha_low95), high95: rowsOf.map((x) => x.stock_t_c_ha_high95) };
+      return [...band(model, values, colors[i]), { label: model, data: rowsOf.map((x) => x.stock_t_c_ha_mean), borderColor: colors[i], pointRadius: 0 }];
+    });
+    return {
+      table: table(ctx, [t("tk.quantity"), t("tk.mean"), t("tk.sd"), t("tk.interval95")], rows),
+      chart: lineChart(ctx, years, datasets, t("r.balanceChart"), t("tk.year")),
+      extra: [el("p", { class: "muted small" }, t("tk.draws", { n: r.n_draws, seed: r.seed }))],
+    };
+  },
+  stocks(ctx, r) {
+    const { t, fmt, el } = ctx;
+    const rows = r.groups.map((g) => [g.group || "—", g.method, fmt.number(g.depth_cm), fmt.number(g.n), fmt.number(g.mean_t_c_ha, 2), interval(ctx, "", g.low_t_c_ha, g.high_t_c_ha)]);
+    const labels = r.groups.map((g) => `${g.group} · ${g.method} · 0–${fmt.number(g.depth_cm)} cm`);
+    const chart = {
+      type: "bar",
+      data: {
+        labels,
+        datasets: [
+          { label: t("r.stockMean"), data: r.groups.map((g) => g.mean_t_c_ha), backgroundColor: `${COLORS.scenario}99` },
+          { label: t("tk.interval90"), data: r.groups.map((g) => [g.low_t_c_ha, g.high_t_c_ha]), backgroundColor: `${COLORS.other}66` },
+        ],
+      },
+      options: { maintainAspectRatio: false, animation: false, scales: { y: { title: { display: true, text: t("r.stock") } } } },
+    };
+    const extra = r.dropped.length ? [el("p", { class: "notice" }, `${t("r.dropped")}: ${r.dropped.join("; ")}`)] : [];
+    return {
+      table: table(ctx, [t("r.group"), t("r.method"), t("r.depth"), t("r.n"), t("r.stockMean"), t("tk.interval90")], rows),
+      chart,
+      extra,
+    };
+  },
+  sampling(ctx, r) {
+    const { t, fmt, el } = ctx;
+    const rows = r.strata.map((s) => [s.stratum, fmt.number(s.area_ha), fmt.number(s.sd_t_c_ha, 2), fmt.number(s.neyman), fmt.number(s.proportional)]);
+    const chart = {
+      type: "bar",
+      data: {
+        labels: r.strata.map((s) => s.stratum),
+        datasets: [
+          { label: t("r.neyman"), data: r.strata.map((s) => s.neyman), backgroundColor: COLORS.scenario },
+          { label: t("r.proportional"), data: r.strata.map((s) => s.proportional), backgroundColor: COLORS.baseline },
+        ],
+      },
+      options: { maintainAspectRatio: false, animation: false },
+    };
+    return {
+      table: el(
+        "div",
+        {},
+        el("p", { class: "tk-headline" }, t("r.nPoints", { n: r.n, mdd: fmt.number(r.mdd_at_n_t_c_ha, 3) }), " — ", r.test),
+        table(ctx, [t("r.stratum"), t("r.area"), t("f.sd_t_c_ha"), t("r.neyman"), t("r.proportional")], rows),
+      ),
+      chart,
+    };
+  },
+  credits(ctx, r) {
+    const { t, fmt, el } = ctx;
+    const steps = [
+      ["gross", r.totals.gross_t_co2e],
+      ["uncertainty", -r.totals.uncertainty_deduction_t_co2e],
+      ["leakage", -r.totals.leakage_t_co2e],
+      ["buffer", -r.totals.buffer_t_co2e],
+    ];
+    let level = 0;
+    const bars = steps.map(([, value]) => {
+      const bar = [level, level + value];
+      level += value;
+      return bar;
+    });
+    bars.push([0, r.totals.issuable_t_co2e]);
+    const labels = [...steps.map(([key]) => t(`r.${key}`)), t("r.issuable")];
+    const changeRows = r.changes.map((c) => [c.label, fmt.number(c.mean_t_c_ha, 3), fmt.number(c.se_t_c_ha, 3), interval(ctx, "", c.low_t_c_ha, c.high_t_c_ha)]);
+    const totalRows = labels.map((label, i) => [label, fmt.number(i < steps.length ? steps[i][1] : r.totals.issuable_t_co2e, 1)]);
+    return {
+      table: el(
+        "div",
+        {},
+        el("p", {}, `${r.scheme.name} — ${r.scheme.version}`),
+        r.scheme.verified ? null : el("p", { class: "notice" }, t("r.unverified")),
+        table(ctx, [t("r.stratum"), t("r.change"), t("r.se"), t("tk.interval90")], changeRows),
+        table(ctx, [t("r.step"), t("r.amount")], totalRows),
+      ),
+      chart: {
+        type: "bar",
+        data: { labels, datasets: [{ label: t("r.amount"), data: bars, backgroundColor: [COLORS.scenario, "#b3261e", "#b3261e", "#b3261e", COLORS.target] }] },
+        options: { maintainAspectRatio: false, animation: false, plugins: { legend: { display: false } } },
+      },
+    };
+  },
+};

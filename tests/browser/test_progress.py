@@ -1,0 +1,104 @@
+"""The Progress page in Chromium: 24 objective cards with status labels, the goal filter in the permalink,
+the language switch (labels and number format), the CSV export, and a live update when a record arrives."""
+
+PROGRESS = "main .page[data-page='progress'][data-state='ready']"
+
+
+def open_progress(page, server, query: str = ""):
+    page.goto(f"{server.url}/#/progress{query}")
+    page.wait_for_selector(PROGRESS)
+
+
+def current_text(page, indicator: str) -> str:
+    return page.inner_text(f"[data-indicator='{indicator}'] .kpi-current .num").strip()
+
+
+def api_current(page, server, indicator: str) -> float:
+    report = page.request.get(f"{server.url}/api/kpis").json()
+    return next(i for o in report["objectives"] for i in o["indicators"] if i["name"] == indicator)["current"]
+
+
+def intl(page, lang: str, value: float, digits: int = 0) -> str:
+    options = f"{{minimumFractionDigits: {digits}, maximumFractionDigits: {digits}}}"
+    return page.evaluate(f"new Intl.NumberFormat('{lang}', {options}).format({value})")
+
+
+def test_every_objective_has_a_card_with_status_labels(page, server, screenshot):
+    open_progress(page, server)
+    cards = page.locator(".kpi-card")
+    assert cards.count() == 24
+    assert page.locator(".kpi-card[data-objective='A1'] .kpi-title").inner_text().startswith("A1")
+    statuses = page.locator(".kpi-status")
+    assert statuses.count() == 2 * 30  # 2030 and 2050 for each of the 30 indicators
+    for badge in statuses.all()[:10]:  # a colour class AND a text label
+        assert "status-" in badge.get_attribute("class")
+        assert badge.locator("strong").inner_text().strip() in {
+            "achieved",
+            "on track",
+            "behind",
+            "no data",
+            "no target",
+        }
+    assert page.locator(".sparkline").count() == 30
+    screenshot(page, "progress")
+
+
+def test_goal_filter_is_in_the_permalink(page, server):
+    open_progress(page, server)
+    page.select_option("#progress-goal", "B")
+    assert page.locator(".kpi-card").count() == 4
+    assert all(
+        g == "B" for g in page.locator(".kpi-card").evaluate_all("cards => cards.map(c => c.dataset.goal)")
+    )
+    assert "goal=B" in page.url
+    open_progress(page, server, "?goal=E")
+    assert page.locator(".kpi-card").count() == 3
+    assert page.input_value("#progress-goal") == "E"
+
+
+def test_language_switch_changes_labels_and_number_format(page, server):
+    open_progress(page, server)
+    budget = api_current(page, server, "annual_budget_eur")
+    assert budget is not None and budget >= 1000  # the demo budget lines of this year
+    assert current_text(page, "annual_budget_eur") == intl(page, "en", budget)
+    assert page.inner_text("main h1") == "Progress of the Initiative"
+    for lang, title, baseline in (
+        ("fr", "Progrès de l’Initiative", "Référence"),
+        ("es", "Progreso de la Iniciativa", "Línea de base"),
+    ):
+        page.select_option("#lang-select", lang)
+        page.wait_for_selector(PROGRESS)
+        assert page.inner_text("main h1") == title
+        assert baseline in page.inner_text(".kpi-card[data-objective='A2']")
+        assert current_text(page, "annual_budget_eur") == intl(page, lang, budget)
+    assert intl(page, "fr", budget) != intl(page, "en", budget)  # the format did change
+    page.select_option("#lang-select", "en")
+    page.wait_for_selector(PROGRESS)
+
+
+def test_csv_export(page, server):
+    open_progress(page, server)
+    with page.expect_download() as download:
+        page.click(".export[data-format='csv']")
+    path = download.value.path()
+    lines = open(path, encoding="utf-8").read().strip().splitlines()
+    assert lines[0].startswith("objective,goal,indicator,unit")
+    assert len(lines) == 1 + 30
+
+
+def test_the_open_page_updates_when_a_project_arrives(page, server):
+    open_progress(page, server, "?goal=A")
+    before = api_current(page, server, "projects_selected_and_implemented")
+    assert current_text(page, "projects_selected_and_implemented") == intl(page, "en", before)
+    admin = server.account("secretariat")
+    project = {"name": "Browser test: a selected project", "country_iso3": "KEN", "lon": 37.0, "lat": 0.0,
+               "area_ha": 10.0, "stage": "selected"}  # fmt: skip
+    answer = page.request.post(f"{server.url}/api/projects", data=project, headers=admin.headers)
+    assert answer.status == 201, answer.text()
+    expected = intl(page, "en", before + 1)
+    page.wait_for_function(
+        "([selector, text]) => document.querySelector(selector)?.textContent.trim() === text",
+        arg=["[data-indicator='projects_selected_and_implemented'] .kpi-current .num", expected],
+        timeout=5000,
+    )
+    assert page.url.endswith("#/progress?goal=A")  # no reload, no navigation

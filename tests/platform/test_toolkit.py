@@ -1,0 +1,343 @@
+"""The toolkit's calculators through the API: each endpoint's numbers equal a direct call of the library,
+invalid input is refused with every problem listed, CSV and PDF answers, usage recorded by country, and
+the expected impact of a project (registry.impact)."""
+
+import io
+import json
+from importlib.resources import files
+
+import numpy as np
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from permille.api.app import create_app
+from permille.api.toolkit_examples import balance as balance_example
+from permille.io import soil_import
+from permille.io.project_file import parse_project
+from permille.measure import credits, sampling, schemes
+from permille.measure.comparison import compare
+from permille.models import balance, rothc
+from permille.models.rothc.constants import PAN_COEFFICIENT
+from permille.registry.db import make_engine
+from permille.registry.impact import IMPACT_DRAWS, expected_impact
+from permille.registry.orm import ToolkitUsage
+
+CALCULATORS = ("rothc", "balance", "stocks", "sampling", "credits")
+CUMBRIA = files("permille") / "data" / "mrv" / "Cumbria_Hedgerows.csv"
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory):
+    """One app over an empty SQLite file for the calculations (the database plays no part in them)."""
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('toolkit') / 'toolkit.db'}")
+    with TestClient(create_app(engine, seed=False)) as client:
+        yield client
+    engine.dispose()
+
+
+def example(api, calculator: str) -> dict:
+    answer = api.get(f"/api/toolkit/examples/{calculator}")
+    assert answer.status_code == 200
+    return answer.json()
+
+
+def post_stocks(client, content: bytes, **form):
+    return client.post(
+        "/api/toolkit/stocks" + form.pop("query", ""),
+        files={"file": ("cores.csv", content, "text/csv")},
+        data={"mapping": json.dumps(soil_import.CUMBRIA_HEDGEROWS), **form},
+    )
+
+
+def problems(answer) -> list[dict]:
+    assert answer.status_code == 422, answer.text
+    body = answer.json()["error"]
+    assert body["message"]
+    return body["details"]
+
+
+# --- numbers equal the library --------------------------------------------------------------------------
+
+
+def test_rothc_central_run_equals_a_direct_rothc_run(api):
+    body = example(api, "rothc") | {"draws": 0, "years": 15, "input_change_pct": 25}
+    result = api.post("/api/toolkit/rothc", json=body).json()
+
+    climate = body["climate"]
+    soil = rothc.Soil(clay=body["clay_pct"], depth=body["depth_cm"])
+
+    def forcing(annual: float, years: int) -> rothc.Forcing:
+        return rothc.Forcing(
+            temperature=np.tile(climate["temperature_c"], years),
+            rain=np.tile(climate["precipitation_mm"], years),
+            evaporation=np.tile(np.asarray(climate["pet_mm"]) / PAN_COEFFICIENT, years),
+            plant_input=np.full(12 * years, annual / 12),
+        )
+
+    annual, start = rothc.inputs_for_stock(soil, forcing(1.0, 1), body["soc_t_c_ha"])
+    scenario = rothc.run(soil, forcing(1.25 * annual[0], 15), start, output="yearly").soc[:, 0]
+    stocks = result["stocks_t_c_ha"]
+    assert result["years"] == list(range(2025, 2041))
+    np.testing.assert_allclose(stocks["scenario"]["central"][1:], scenario, rtol=1e-12)
+    np.testing.assert_allclose(stocks["baseline"]["central"], body["soc_t_c_ha"], rtol=1e-9)  # sustained
+    assert result["summary"]["baseline_input_t_c_ha_yr"]["central"] == pytest.approx(annual[0], rel=1e-12)
+    relative = (scenario[-1] - body["soc_t_c_ha"]) / body["soc_t_c_ha"] / 15
+    assert result["summary"]["share_of_4permille"]["central"] == pytest.approx(relative / 0.004, rel=1e-9)
+
+
+def test_rothc_band_is_seeded_and_holds_the_central_run(api):
+    body = example(api, "rothc") | {"draws": 100, "years": 10}
+    first, again = (api.post("/api/toolkit/rothc", json=body).json() for _ in range(2))
+    assert first == again
+    s = first["stocks_t_c_ha"]["scenario"]
+    low, central, high = (np.array(s[k][1:]) for k in ("low95", "central", "high95"))
+    assert (low < central).all() and (central < high).all()
+    other = api.post("/api/toolkit/rothc", json=body | {"seed": body["seed"] + 1}).json()
+    assert other["stocks_t_c_ha"]["scenario"]["low95"] != s["low95"]
+
+
+def test_rothc_given_baseline_input_starts_from_the_stock_and_drifts(api):
+    body = example(api, "rothc") | {"draws": 0, "years": 5, "baseline_input_t_c_ha_yr": 0.5}
+    baseline = api.post("/api/toolkit/rothc", json=body).json()["stocks_t_c_ha"]["baseline"]["central"]
+    assert baseline[0] == pytest.approx(body["soc_t_c_ha"])
+    assert np.all(np.diff(baseline) < 0)  # far less input than the stock needs: it declines
+
+
+def test_balance_equals_the_project_balance(api):
+    body = example(api, "balance")
+    body["monte_carlo"] = {"draws": 200, "seed": 7}
+    result = api.post("/api/toolkit/balance", json=body).json()
+    direct = balance.simulate(parse_project(body).to_model(), draws=200, seed=7).summary()
+    for model in balance.MODELS:
+        for quantity, estimate in direct[model].items():
+            got = result["estimates"][model][quantity]
+            assert got["mean"] == pytest.approx(estimate.mean, rel=1e-12)
+            assert got["low"] == pytest.approx(estimate.low, rel=1e-12)
+            assert got["high"] == pytest.approx(estimate.high, rel=1e-12)
+    assert result["n_draws"] == 200
+
+
+def test_stocks_equal_the_group_comparison(api):
+    result = post_stocks(api, CUMBRIA.read_bytes(), depths_cm="30,50").json()
+    frame = soil_import.read_soil(CUMBRIA, soil_import.CUMBRIA_HEDGEROWS).to_frame()
+    direct = compare(frame, treatment="hedge", control="control", depths_cm=(30, 50)).cumulative
+    groups = pd.DataFrame(result["groups"])
+    assert len(groups) == len(direct) == 8
+    merged = direct.merge(groups, on=["group", "method", "depth_cm"], suffixes=("", "_api"))
+    assert len(merged) == 8
+    for column in ("mean_t_c_ha", "se_t_c_ha", "low_t_c_ha", "high_t_c_ha"):
+        np.testing.assert_allclose(merged[f"{column}_api"], merged[column], rtol=1e-12)
+    assert (merged.n_api == merged.n).all()
+    assert result["dropped"] == ["control/GF3: missing bd", "hedge/W13: missing soc, bd, som"]
+    n_profiles = int(groups[(groups.method == "ESM") & (groups.depth_cm == 30)].n.sum())
+    assert n_profiles == 28 and len(result["profiles"]) == 2 * 2 * n_profiles  # 2 methods × 2 depths
+
+
+def test_sampling_equals_the_design_functions(api):
+    body = example(api, "sampling")
+    result = api.post("/api/toolkit/sampling", json=body).json()
+    n = sampling.n_for_mdd(body["mdd_t_c_ha"], body["sd_t_c_ha"], body["alpha"], body["power"])
+    assert result["n"] == n
+    areas = {s["name"]: s["area_ha"] for s in body["strata"]}
+    neyman = sampling.integer_allocation(
+        n, sampling.neyman_allocation(n, areas, {s["name"]: s["sd_t_c_ha"] for s in body["strata"]})
+    )
+    assert {s["stratum"]: s["neyman"] for s in result["strata"]} == neyman
+    assert sum(s["proportional"] for s in result["strata"]) == n
+    assert result["mdd_at_n_t_c_ha"] <= body["mdd_t_c_ha"]
+
+
+def test_credits_equal_the_credit_chain(api):
+    body = example(api, "credits")
+    result = api.post("/api/toolkit/credits", json=body).json()
+    lines = credits.credit_chain(
+        [credits.ChangeEstimate(**c) for c in body["changes"]], schemes.profile(body["scheme"])
+    )
+    assert result["lines"] == [json.loads(json.dumps(line.as_dict())) for line in lines]
+    assert result["totals"]["issuable_t_co2e"] == pytest.approx(sum(c.issuable_t_co2e for c in lines))
+
+
+def test_a_change_that_earns_nothing_answers_null_where_no_number_applies(api):
+    change = {
+        "stratum": "A",
+        "period": "2021–2026",
+        "area_ha": 10,
+        "mean_t_c_ha": -1,
+        "se_t_c_ha": 0.2,
+        "df": 4,
+    }
+    answer = api.post("/api/toolkit/credits", json={"scheme": "label-bas-carbone", "changes": [change]})
+    assert answer.status_code == 200
+    line = answer.json()["lines"][0]
+    assert (
+        line["quantile"] is None and line["issuable_t_co2e"] == 0
+    )  # the half-width rule has no quantile here
+
+
+def test_rothc_draws_stay_within_the_engine_ranges(api):
+    body = example(api, "rothc") | {"draws": 100, "years": 2, "temperature_uncertainty_c": 10}
+    body["climate"]["temperature_c"] = [59.0] * 12
+    body["climate"]["precipitation_mm"] = [9_900.0] * 12
+    result = api.post("/api/toolkit/rothc", json=body)
+    assert result.status_code == 200, result.text
+
+
+# --- invalid input ---------------------------------------------------------------------------------------
+
+
+def test_rothc_lists_every_problem(api):
+    body = example(api, "rothc") | {"clay_pct": 120, "depth_cm": -5, "years": 0, "input_change_pct": None}
+    body["climate"]["temperature_c"] = body["climate"]["temperature_c"][:11]
+    content = json.dumps(body).replace('"soc_t_c_ha": 45.0', '"soc_t_c_ha": NaN')
+    details = problems(
+        api.post("/api/toolkit/rothc", content=content, headers={"Content-Type": "application/json"})
+    )
+    where = {".".join(d["loc"][1:]) for d in details}
+    assert {
+        "clay_pct",
+        "depth_cm",
+        "years",
+        "input_change_pct",
+        "soc_t_c_ha",
+        "climate.temperature_c",
+    } <= where
+
+
+def test_rothc_needs_one_climate(api):
+    body = example(api, "rothc") | {"climate_preset": "rothamsted"}
+    assert "not both" in problems(api.post("/api/toolkit/rothc", json=body))[0]["message"]
+    ok = api.post("/api/toolkit/rothc", json=body | {"climate": None, "draws": 0})
+    assert ok.status_code == 200
+
+
+def test_a_refusal_of_the_library_is_a_422(api):
+    body = example(api, "sampling")
+    for stratum in body["strata"]:
+        stratum["sd_t_c_ha"] = 0.0
+    details = problems(api.post("/api/toolkit/sampling", json=body))
+    assert any("Neyman allocation is undefined" in d["message"] for d in details)
+
+
+def test_balance_lists_every_problem(api):
+    body = example(api, "balance")
+    body["areas"][0]["clay_pct"] = 150
+    body["areas"][1]["area_ha"] = -3
+    body["monte_carlo"]["draws"] = 10_000  # a file may ask for it, a request may not
+    details = problems(api.post("/api/toolkit/balance", json=body))
+    where = [".".join(d["loc"]) for d in details]
+    assert any(w.endswith("areas.0.clay_pct") for w in where)
+    assert any(w.endswith("areas.1.area_ha") for w in where)
+    assert any(w.endswith("monte_carlo") for w in where)
+
+
+def test_stocks_report_every_bad_row_and_import_nothing(api):
+    table = pd.read_csv(CUMBRIA, dtype=str)
+    table.loc[0, "soc_perc"] = "abc"  # file row 2: text in a number column
+    table.loc[4, "soc_perc"] = "250"  # row 6: SOC above 100 %
+    table.loc[8, "depth_at_top_cm"] = "-10"  # row 10: a negative depth
+    details = problems(post_stocks(api, table.to_csv(index=False).encode(), depths_cm="30"))
+    assert {(d["row"], d["column"]) for d in details} >= {
+        (2, "soc_perc"),
+        (6, "soc_perc"),
+        (10, "depth_at_top_cm"),
+    }
+    assert all(d["message"] for d in details)
+
+
+def test_stocks_form_fields_are_checked(api):
+    details = problems(post_stocks(api, CUMBRIA.read_bytes(), depths_cm="50,30", method="cubic"))
+    assert {d["loc"][0] for d in details} == {"depths_cm", "method"}
+
+
+def test_sampling_and_credits_refuse_bad_numbers(api):
+    details = problems(
+        api.post("/api/toolkit/sampling", json={"sd_t_c_ha": -1, "mdd_t_c_ha": 0, "power": 0.3})
+    )
+    assert {d["loc"][-1] for d in details} == {"sd_t_c_ha", "mdd_t_c_ha", "power"}
+    out_of_reach = {"sd_t_c_ha": 5.0, "mdd_t_c_ha": 0.01, "alpha": 1e-300}  # z quantile infinite, n > 10⁵
+    details = problems(api.post("/api/toolkit/sampling", json=out_of_reach))
+    assert [d["loc"][-1] for d in details] == ["alpha"]
+    details = problems(api.post("/api/toolkit/sampling", json=out_of_reach | {"alpha": 0.05}))
+    assert "100,000 points" in details[0]["message"]
+    body = example(api, "credits") | {"scheme": "nonsense"}
+    body["changes"][0]["se_t_c_ha"] = -1
+    assert {d["loc"][-1] for d in problems(api.post("/api/toolkit/credits", json=body))} == {
+        "scheme",
+        "se_t_c_ha",
+    }
+
+
+# --- formats ---------------------------------------------------------------------------------------------
+
+
+def test_csv_answers_hold_the_json_numbers(api):
+    body = example(api, "rothc") | {"draws": 50, "years": 5}
+    result = api.post("/api/toolkit/rothc", json=body).json()
+    answer = api.post("/api/toolkit/rothc?format=csv", json=body)
+    assert answer.headers["content-type"].startswith("text/csv")
+    table = pd.read_csv(io.StringIO(answer.text))
+    assert table.year.tolist() == result["years"]
+    np.testing.assert_allclose(table.scenario_high95_t_c_ha, result["stocks_t_c_ha"]["scenario"]["high95"])
+
+    stocks = pd.read_csv(io.StringIO(post_stocks(api, CUMBRIA.read_bytes(), query="?format=csv").text))
+    assert set(stocks.method) == {"fixed depth", "ESM"} and (stocks.soc_t_c_ha > 0).all()
+
+    credits_csv = pd.read_csv(
+        io.StringIO(api.post("/api/toolkit/credits?format=csv", json=example(api, "credits")).text)
+    )
+    assert list(credits_csv.stratum) == ["A", "B", "C"] and "issuable_t_co2e" in credits_csv
+
+
+def test_pdf_reports_where_they_exist(api):
+    for calculator in ("balance", "credits"):
+        body = example(api, calculator)
+        if calculator == "balance":
+            body["monte_carlo"]["draws"] = 50
+        answer = api.post(f"/api/toolkit/{calculator}?format=pdf", json=body)
+        assert answer.status_code == 200
+        assert answer.headers["content-type"] == "application/pdf"
+        assert answer.content.startswith(b"%PDF") and len(answer.content) > 5000
+    refused = api.post("/api/toolkit/sampling?format=pdf", json=example(api, "sampling"))
+    assert refused.status_code == 422
+
+
+def test_every_calculator_has_an_example(api):
+    for calculator in CALCULATORS:
+        assert example(api, calculator)
+    assert api.get("/api/toolkit/examples/nothing").status_code == 422
+
+
+# --- usage and expected impact ---------------------------------------------------------------------------
+
+
+def test_usage_is_recorded_by_country(client, engine):
+    body = example(client, "sampling")
+    assert client.post("/api/toolkit/sampling", json=body | {"country_iso3": "SEN"}).status_code == 200
+    assert client.post("/api/toolkit/sampling", json=body).status_code == 200  # no country: not counted
+    assert post_stocks(client, CUMBRIA.read_bytes(), country_iso3="FRA").status_code == 200
+    assert client.post("/api/toolkit/sampling", json=body | {"country_iso3": "france"}).status_code == 422
+    with Session(engine) as session:
+        rows = sorted((u.tool, u.country_iso3) for u in session.scalars(select(ToolkitUsage)))
+    assert rows == [("sampling", "SEN"), ("stocks", "FRA")]
+
+
+def test_expected_impact_is_the_balance_with_fewer_draws():
+    document = balance_example() | {"monte_carlo": {"draws": 2000, "seed": 42}}
+    impact = expected_impact(document)
+    direct = balance.simulate(parse_project(document).to_model(), draws=IMPACT_DRAWS, seed=42)
+    q = direct.quantities("IPCC Tier 1")
+    years = document["last_year"] - document["first_year"] + 1
+    assert impact["model"] == "IPCC Tier 1" and impact["n_draws"] == IMPACT_DRAWS
+    assert impact["t_co2e_per_yr"]["mean"] == pytest.approx(q["total_t_co2e"].mean() / years, rel=1e-12)
+    assert impact["t_c_ha_yr"]["high95"] == pytest.approx(
+        np.percentile(q["balance_t_c_ha_yr"], 97.5), rel=1e-12
+    )
+    assert set(impact["by_model"]) == set(balance.MODELS)
+    for model in balance.MODELS:
+        e = impact["by_model"][model]["t_c_ha_yr"]
+        assert e["low95"] < e["mean"] < e["high95"] and e["sd"] > 0
+    with pytest.raises(ValueError, match="clay_pct"):
+        expected_impact(document | {"areas": [document["areas"][0] | {"clay_pct": -1}]})

@@ -10,7 +10,7 @@ the registry is migrated and seeded, sites are added, and ``permille serve`` sta
 
 - bulk ingest: ``POST /api/observations/ingest`` of N SOC observations (CSV), timed from this process,
   against a raw DBAPI ``executemany`` of the same rows into a bare table (one transaction each);
-- read load: a second process runs ``--clients`` concurrent HTTP clients (httpx, asyncio, keep-alive)
+- read load: a second process runs ``--clients`` concurrent HTTP clients (asyncio, keep-alive)
   for ``--duration`` seconds each against the static index page (the framework's ceiling) and against
   a mix of read endpoints (record lists with filters and search, a record by id, KPIs, monitoring),
   signed in as the Secretariat (every record visible: the heaviest read path).
@@ -46,30 +46,57 @@ SECRETARIAT = ("demo.secretariat@example.org", "demo-secretariat-password")  # s
 # --- the load generator (runs in its own process) -----------------------------------------------------------
 
 
+async def _get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> int:
+    """One keep-alive HTTP/1.1 GET on an open connection; the status code (the body is read and dropped)."""
+    writer.write(request)
+    await writer.drain()
+    status = int((await reader.readline()).split()[1])
+    length, chunked = 0, False
+    while (line := await reader.readline()) not in (b"\r\n", b""):
+        name, _, value = line.decode("latin-1").partition(":")
+        if name.lower() == "content-length":
+            length = int(value)
+        elif name.lower() == "transfer-encoding" and "chunked" in value.lower():
+            chunked = True
+    if not chunked:
+        await reader.readexactly(length)
+        return status
+    while size := int((await reader.readline()).split(b";")[0], 16):
+        await reader.readexactly(size + 2)
+    await reader.readline()
+    return status
+
+
 async def _load(base: str, paths: list[str], clients: int, seconds: float, token: str | None) -> dict:
-    """``clients`` concurrent clients requesting ``paths`` round-robin for ``seconds``: latencies (s) by
-    path, status codes."""
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    """``clients`` concurrent clients, each on its own keep-alive connection, requesting ``paths``
+    round-robin for ``seconds``: latencies (s) by path, status codes.
+
+    A bare asyncio HTTP/1.1 client: an HTTP library's own cost per request (httpx: milliseconds with a
+    hundred connections) would otherwise be what is measured."""
+    host, port = base.removeprefix("http://").split(":")
+    auth = f"Authorization: Bearer {token}\r\n" if token else ""
+    requests = {p: f"GET {p} HTTP/1.1\r\nHost: {host}\r\n{auth}\r\n".encode() for p in paths}
     latencies: dict[str, list[float]] = {p: [] for p in paths}
     statuses: dict[int, int] = {}
-    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=60) as client:
-        for path in paths:  # warm up: open connections, first-use caches
-            (await client.get(path)).raise_for_status()
-        deadline = time.perf_counter() + seconds
+    connections = [await asyncio.open_connection(host, int(port)) for _ in range(clients)]
+    for path in paths:  # warm up: first-use caches of the server
+        assert await _get(*connections[0], requests[path]) == 200, path
+    deadline = time.perf_counter() + seconds
 
-        async def one(offset: int) -> None:
-            i = offset
-            while (start := time.perf_counter()) < deadline:
-                path = paths[i % len(paths)]
-                response = await client.get(path)
-                latencies[path].append(time.perf_counter() - start)
-                statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
-                i += 1
+    async def client(offset: int, reader, writer) -> None:
+        i = offset
+        while (start := time.perf_counter()) < deadline:
+            path = paths[i % len(paths)]
+            status = await _get(reader, writer, requests[path])
+            latencies[path].append(time.perf_counter() - start)
+            statuses[status] = statuses.get(status, 0) + 1
+            i += 1
 
-        begin = time.perf_counter()
-        await asyncio.gather(*(one(c) for c in range(clients)))
-        elapsed = time.perf_counter() - begin
+    begin = time.perf_counter()
+    await asyncio.gather(*(client(c, *connection) for c, connection in enumerate(connections)))
+    elapsed = time.perf_counter() - begin
+    for _, writer in connections:
+        writer.close()
     return {"elapsed": elapsed, "latencies": latencies, "statuses": statuses}
 
 

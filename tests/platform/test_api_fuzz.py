@@ -57,7 +57,8 @@ def _failures(schema, app, headers: dict, modes: tuple[GenerationMode, ...]) -> 
             except Unsatisfiable:  # no parameter, no body: nothing can be made invalid
                 assert mode is GenerationMode.NEGATIVE, operation.label
             except (Exception, FailureGroup) as e:  # every failing operation is reported, not just the first
-                failures.append(f"--- {operation.label} ({mode.value} data)\n{e}")
+                example = "\n".join(getattr(e, "__notes__", []))  # Hypothesis: the request that failed
+                failures.append(f"--- {operation.label} ({mode.value} data)\n{e}\n{example}")
     return failures
 
 

@@ -1,4 +1,5 @@
-"""Concurrent writers lose nothing, on SQLite (WAL, write lock at BEGIN, busy timeout) and PostgreSQL.
+"""Concurrent writers lose nothing, on SQLite (WAL, write lock at BEGIN, busy timeout) and PostgreSQL;
+concurrent readers of the API are all served.
 
 8 threads × 500 creates through the service layer (each one transaction with its audit-log row): every
 record, every audit entry and every value is there afterwards, and no "database is locked" escapes.
@@ -7,11 +8,14 @@ is refused (conflict) and retried, so every change survives and none is silently
 """
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from itertools import pairwise
 
+from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
+from permille.api.app import create_app
 from permille.registry import orm, service
 from permille.registry.db import session_factory
 
@@ -130,6 +134,33 @@ def test_concurrent_updates_of_one_record_are_never_lost(engine):
         assert all(a.after["description"] == b.before["description"] for a, b in pairwise(updates))
         _assert_consistent(session)
     assert sum(conflicts) > 0, "the threads never collided: the test did not exercise stale versions"
+
+
+READERS = 64  # concurrent API requests: more than the server's worker threads (40) and its connections
+
+
+def test_concurrent_api_readers_are_all_served_promptly(engine, auth):
+    """Sync routes run in a pool of worker threads and each holds a database connection: with more
+    requests in flight than connections, none may wait for the pool's timeout or fail."""
+    headers = auth("secretariat")
+    with TestClient(create_app(engine, seed=False)) as client:
+        client.post("/api/sites", json=_site(0), headers=headers).raise_for_status()
+        start = threading.Barrier(READERS)
+
+        def read(_: int) -> tuple[int, float]:
+            start.wait()
+            began = time.perf_counter()
+            response = client.get("/api/sites?page_size=5", headers=headers)
+            return response.status_code, time.perf_counter() - began
+
+        with ThreadPoolExecutor(READERS) as pool:
+            answers = list(pool.map(read, range(READERS)))
+    assert [status for status, _ in answers] == [200] * READERS
+    assert max(seconds for _, seconds in answers) < 10.0  # the connection pool's timeout is 30 s
+
+
+def _site(i: int) -> dict:
+    return {"name": f"site {i}", "country_iso3": "FRA", "land_use": "cropland", "lon": 2.0, "lat": 46.0}
 
 
 def _assert_consistent(session) -> None:

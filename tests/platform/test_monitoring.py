@@ -124,6 +124,7 @@ def test_posted_observation_changes_the_country_aggregate(seeded_client, auth):
     assert listed["latest_stock_t_c_ha"] == pytest.approx(_stock(2.0, 1.2))
     assert any("Measured" in sentence for sentence in after["sentences"]["en"])
     assert after["sentences"]["fr"][0].startswith("En France") and "t C/ha" in after["sentences"]["es"][0]
+    assert after["sentences"]["es"][0].startswith("En Francia")  # country names in the page's language
 
     detail = seeded_client.get(f"/api/monitoring/sites/{site_id}").json()
     assert [o["property"] for o in detail["observations"]] == ["bulk_density", "soc"]

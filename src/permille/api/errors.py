@@ -46,7 +46,8 @@ class ErrorBody(BaseModel):
 
 
 ERROR_RESPONSES: dict[int | str, dict] = {
-    status: {"model": ErrorBody, "description": CODES[status]} for status in (401, 403, 404, 409, 413, 422)
+    status: {"model": ErrorBody, "description": CODES[status]}
+    for status in (400, 401, 403, 404, 409, 413, 422)
 }
 """The error answers a router documents in the OpenAPI schema."""
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from ..io import soil_import, verification_report
 from ..measure import credits, esm, sampling, schemes
-from ..measure.comparison import _prepare as prepare_cores
+from ..measure.comparison import prepare_cores
 
 SCHEME_IDS = Literal["vm0042", "au-soil-carbon", "label-bas-carbone", "4p1000"]
 CONFIDENCE = 0.90  # intervals of the stocks calculator (the verification report's)

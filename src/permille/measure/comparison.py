@@ -39,7 +39,7 @@ def _interval(estimate: sampling.Estimate, confidence: float) -> tuple[float, fl
     return estimate.mean - q * estimate.se, estimate.mean + q * estimate.se
 
 
-def _prepare(frame: pd.DataFrame, group_column: str, groups: Sequence[str], deepest: float, som_factor):
+def prepare_cores(frame: pd.DataFrame, group_column: str, groups: Sequence[str], deepest: float, som_factor):
     """Per-core sample table for :mod:`esm` (ID = group/profile), and the cores left out with the reason."""
     data = frame[frame[group_column].isin(groups)].copy()
     bd = data["bd_g_cm3"].to_numpy(dtype=float, copy=True)
@@ -113,7 +113,7 @@ def compare(
     if problems:
         raise ValueError("; ".join(problems))
     depths = sorted(float(d) for d in depths_cm)
-    samples, dropped, bd_from_core, use_som = _prepare(
+    samples, dropped, bd_from_core, use_som = prepare_cores(
         frame, group_column, (treatment, control), depths[-1], som_factor
     )
     groups = samples.drop_duplicates("ID").set_index("ID")["group"]

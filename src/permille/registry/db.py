@@ -19,6 +19,10 @@ from sqlalchemy.orm import Session, sessionmaker
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 """How long (ms) a SQLite writer waits for the lock held by another writer before giving up."""
 
+POOL = {"pool_size": 20, "max_overflow": 30}
+"""Connection pool: up to 50 connections, more than the 40 worker threads in which FastAPI runs synchronous
+routes, so that threads waiting for a connection never hold every worker slot (a stall under load)."""
+
 IMMEDIATE = {"sqlite_immediate": True}
 """Execution options of a write transaction: on SQLite it takes the write lock at BEGIN (``BEGIN
 IMMEDIATE``), so concurrent writers queue on the busy timeout instead of failing on lock upgrade."""
@@ -42,10 +46,11 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
     """
     url = make_url(url or database_url())
     if url.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, **kwargs)
+        return create_engine(url, pool_pre_ping=True, **(POOL | kwargs))
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
+    pool = POOL if url.database and url.database != ":memory:" else {}
+    engine = create_engine(url, connect_args={"check_same_thread": False}, **(pool | kwargs))
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection, _record):

@@ -737,7 +737,7 @@ def record_value(
     if problems:
         raise service.Invalid(f"{len(problems)} problem(s) in the KPI value", problems)
     changes: list[dict] = []
-    with service._transaction(session, changes):
+    with service.transaction(session, changes):
         record = KpiValue(
             indicator=indicator,
             value=float(value),
@@ -752,6 +752,6 @@ def record_value(
             "id": record.id, "indicator": indicator, "value": record.value, "date": date.isoformat(),
             "source": record.source, "entered_by": record.entered_by, "version": record.version,
         }  # fmt: skip
-        service._audit(session, user, KPI_KIND, record.id, "create", None, after)
+        service.audit(session, user, KPI_KIND, record.id, "create", None, after)
         changes.append({"kind": KPI_KIND, "action": "create", "id": record.id, "country_iso3": None})
     return record

@@ -32,7 +32,9 @@ Url = Annotated[str, StringConstraints(max_length=500, pattern=r"^(https?://\S+)
 Year = Annotated[int, Field(ge=1900, le=2100)]
 Lon = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False, description="longitude, WGS 84 degrees")]
 Lat = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False, description="latitude, WGS 84 degrees")]
-RecordId = Annotated[int, Field(ge=1, le=2**53, description="id of a record")]
+MAX_INTEGER = 2**31 - 1
+"""The largest value of an INTEGER column on PostgreSQL (ids, versions, integer filters)."""
+RecordId = Annotated[int, Field(ge=1, le=MAX_INTEGER, description="id of a record")]
 Email = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ]
@@ -113,7 +115,7 @@ def record_schemas(
         field = FieldInfo.merge_field_infos(info, default=None, default_factory=None)
         partial[name] = (info.annotation | None, field)
     version_field = Field(
-        ... if versioned else None, ge=1, le=2**53, description="the version this update changes"
+        ... if versioned else None, ge=1, le=MAX_INTEGER, description="the version this update changes"
     )
     partial["version"] = (int if versioned else int | None, version_field)
     update = create_model(f"{stem}Update", __base__=Strict, **partial)

@@ -145,7 +145,7 @@ def ndc_payload(entry: dict, source: str) -> dict:
 
 def _when(value: Any, today: datetime.date) -> Any:
     """A relative date of demo.yaml: ``{years_ago: N}`` → a year; with ``day`` → a date (≤ today)."""
-    if not isinstance(value, dict):
+    if not (isinstance(value, dict) and "years_ago" in value):
         return value
     year = today.year - value["years_ago"]
     if "day" not in value:

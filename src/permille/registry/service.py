@@ -211,7 +211,7 @@ def history(session: Session, kind: str, record_id: int, user: Any) -> list[dict
 
 
 @contextlib.contextmanager
-def _transaction(session: Session, changes: list[dict]) -> Iterator[None]:
+def transaction(session: Session, changes: list[dict]) -> Iterator[None]:
     """One write transaction (write lock at BEGIN on SQLite); ``changes`` are published after commit."""
     if session.in_transaction():
         session.commit()  # end a read (the token lookup) so this write starts with the write lock
@@ -234,7 +234,7 @@ def _transaction(session: Session, changes: list[dict]) -> Iterator[None]:
         events.publish(change)
 
 
-def _audit(session: Session, user: Any, kind: str, record_id: int, action: str, before, after) -> None:
+def audit(session: Session, user: Any, kind: str, record_id: int, action: str, before, after) -> None:
     session.add(
         orm.AuditLog(
             at=orm.utcnow(),
@@ -304,7 +304,7 @@ def create(session: Session, kind: str, payload: Any, user: Any) -> Any:
     if data["published"] and not allowed(user, "publish", k.name, draft):
         raise _refuse(user, "only the Secretariat publishes records")
     changes: list[dict] = []
-    with _transaction(session, changes):
+    with transaction(session, changes):
         problems = _missing_references(session, k, data)
         if problems:
             raise Invalid(f"{len(problems)} reference(s) to missing records", problems)
@@ -313,7 +313,7 @@ def create(session: Session, kind: str, payload: Any, user: Any) -> Any:
         session.add(record)
         session.flush()
         after = public_dict(k, record)
-        _audit(session, user, k.name, record.id, "create", None, after)
+        audit(session, user, k.name, record.id, "create", None, after)
         _snapshot(session, user, k, record.id, after)
         changes.append(_change(k, "create", record))
     return record
@@ -336,7 +336,7 @@ def update(session: Session, kind: str, record_id: int, payload: Any, user: Any)
     patch = _validate(k.update, payload).model_dump(exclude_unset=True)
     version = patch.pop("version", None)
     changes: list[dict] = []
-    with _transaction(session, changes):
+    with transaction(session, changes):
         record = get(session, kind, record_id, user)
         if not allowed(user, "update", k.name, record, public_kind=not k.restricted):
             raise _refuse(
@@ -363,7 +363,7 @@ def update(session: Session, kind: str, record_id: int, payload: Any, user: Any)
         session.flush()
         after = public_dict(k, record)
         action = "publish" if publishing else "update"
-        _audit(session, user, k.name, record.id, action, before, after)
+        audit(session, user, k.name, record.id, action, before, after)
         _snapshot(session, user, k, record.id, after)
         changes.append(_change(k, action, record))
     return record
@@ -394,17 +394,23 @@ def _merge(k: RecordKind, before: dict, patch: dict) -> tuple[dict, list[dict]]:
 
 
 def ingest_observations(
-    session: Session, rows: Sequence[dict], user: Any, *, row_numbers: Sequence[int] | None = None
+    session: Session,
+    rows: Sequence[dict],
+    user: Any,
+    *,
+    row_numbers: Sequence[int] | None = None,
+    file_problems: Sequence[dict] = (),
 ) -> list[int]:
     """Store every row (fields of an observation) or none: one transaction, and an :class:`Invalid`
     listing each bad row as ``{"row", "column", "message"}``. Rows are reported by ``row_numbers`` (the
-    file's line numbers; default 2, 3…, as a spreadsheet numbers the lines under a header). Returns
-    the new ids."""
+    file's line numbers; default 2, 3…, as a spreadsheet numbers the lines under a header);
+    ``file_problems`` (found while reading the file, e.g. a row with too many cells) are reported with
+    the others. Returns the new ids."""
     k = KINDS["observations"]
     if not allowed(user, "create", k.name):
         raise _refuse(user, "your role may not add observations")
     organisation_id = user.organisation_id if user is not None else None
-    problems: list[dict] = []
+    problems: list[dict] = list(file_problems)
     valid: list[tuple[int, dict]] = []
     numbers = row_numbers if row_numbers is not None else range(2, len(rows) + 2)
     for n, row in zip(numbers, rows, strict=True):
@@ -424,7 +430,7 @@ def ingest_observations(
     if not rows:
         problems.append({"row": None, "column": None, "message": "no data rows"})
     changes: list[dict] = []
-    with _transaction(session, changes):
+    with transaction(session, changes):
         site_ids = {v["site_id"] for _, v in valid}
         sites = {s.id: s for s in session.scalars(select(orm.Site).where(orm.Site.id.in_(site_ids)))}
         for n, v in valid:

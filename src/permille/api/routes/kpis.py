@@ -72,7 +72,9 @@ def _current_from(source: dict) -> str:
     return f"registry: {source['note']}, {source['records']} records, {source['period']}"
 
 
-@router.get("/export.csv", summary="One row per indicator (CSV)")
+@router.get(
+    "/export.csv", summary="One row per indicator (CSV)", responses={200: {"content": {"text/csv": {}}}}
+)
 def export_csv(session: SessionDep) -> Response:
     report = kpis.compute(session)
     out = io.StringIO()

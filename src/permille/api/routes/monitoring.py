@@ -17,11 +17,11 @@ import math
 from collections import defaultdict
 from functools import cache
 from importlib.resources import files
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
 import shapely
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 from scipy import stats
 from shapely.geometry import mapping, shape
@@ -34,12 +34,16 @@ from ...measure.soildata import Property
 from ...models import rothc
 from ...models.rothc.constants import PAN_COEFFICIENT
 from ...registry import zones
+from ...registry.kpis import countries
 from ...registry.orm import Layer, Observation, Project, Site
 from ...registry.permissions import read_filter
+from ...registry.schemas import MAX_INTEGER
 from ..deps import SessionDep, UserDep
-from ..errors import ApiError
+from ..errors import ERROR_RESPONSES, ApiError
 
-router = APIRouter(prefix="/monitoring", tags=["monitoring"])
+router = APIRouter(prefix="/monitoring", tags=["monitoring"], responses=ERROR_RESPONSES)
+CSV_OR_JSON = {200: {"content": {"application/json": {}, "text/csv": {}}}}
+GEOJSON = {200: {"content": {"application/geo+json": {}}}}
 
 TOPSOIL = (0.0, 30.0)
 """Depth of the monitored stock, cm (GSOCseq and the dashboard: topsoil 0–30 cm)."""
@@ -247,7 +251,9 @@ NO_CELL = {
 
 def _modelled_sentences(summary: dict, lang: str) -> list[str]:
     """The stock and the highest-input gain of a zone, in ``lang``."""
-    t0, name, last = summary["stock_t0"], summary["name"], summary["final_year"]
+    t0, last = summary["stock_t0"], summary["final_year"]
+    country = countries().get(summary["zone"]) if summary["level"] == "country" else None
+    name = country["name"][lang] if country else summary["name"]
     if t0["mean"] is None:
         return [NO_CELL[lang].format(name=name)]
     best_key = max(
@@ -408,12 +414,14 @@ def _distance_km(lat1, lon1, lat2, lon2) -> float:
 # --- endpoints --------------------------------------------------------------------------------------------
 
 
-@router.get("/zones")
+@router.get("/zones", responses=CSV_OR_JSON)
 def zone_layer(
     session: SessionDep,
     level: Literal["global", "region", "country"] = "country",
     layer: str = "soc_t0",
-    year: int | None = Query(None, description="default: the start year for soc_t0, else the last year"),
+    year: int | None = Query(
+        None, ge=1900, le=2100, description="default: the start year for soc_t0, else the last year"
+    ),
     format: Format = "json",
 ):
     """One layer for every zone of a level (the map): mean with SD and 95 % interval, total, with units."""
@@ -430,7 +438,7 @@ def zone_layer(
     return {"level": level, "layer": layer, "year": year, "units": units, "items": items, **_metadata()}
 
 
-@router.get("/global")
+@router.get("/global", responses=CSV_OR_JSON)
 def global_summary(session: SessionDep, format: Format = "json"):
     """The world and its five regions."""
     summary = _zone_summary(session, "global", "WLD")
@@ -440,7 +448,7 @@ def global_summary(session: SessionDep, format: Format = "json"):
     return summary | {"regions": regions}
 
 
-@router.get("/regions/{name}")
+@router.get("/regions/{name}", responses=CSV_OR_JSON)
 def region(name: str, session: SessionDep, format: Format = "json"):
     """One of the Initiative's five regions: its fans, and its countries' T0 stock and potential."""
     summary = _zone_summary(session, "region", name)
@@ -454,7 +462,7 @@ def region(name: str, session: SessionDep, format: Format = "json"):
     return summary | {"countries": countries}
 
 
-@router.get("/countries/{iso3}")
+@router.get("/countries/{iso3}", responses=CSV_OR_JSON)
 def country(
     iso3: str,
     session: SessionDep,
@@ -508,8 +516,13 @@ def country(
     }
 
 
-@router.get("/sites/{site_id}")
-def site(site_id: int, session: SessionDep, user: UserDep, format: Format = "json"):
+@router.get("/sites/{site_id}", responses=CSV_OR_JSON)
+def site(
+    site_id: Annotated[int, Path(ge=1, le=MAX_INTEGER)],
+    session: SessionDep,
+    user: UserDep,
+    format: Format = "json",
+):
     """A site: observations by depth and date, measured 0–30 cm stocks, a RothC nowcast with its
     uncertainty band, and the practices timeline of projects within :data:`SITE_RADIUS_KM`."""
     record = session.scalar(select(Site).where(Site.id == site_id, read_filter(user, Site)))
@@ -584,14 +597,16 @@ def _boundaries() -> str:
     return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
 
 
-@router.get("/boundaries.geojson")
+@router.get("/boundaries.geojson", responses=GEOJSON)
 def boundaries():
     """Country boundaries (Natural Earth 1:50m, simplified) with ``name``, ``iso3`` and ``region``."""
     return Response(_boundaries(), media_type="application/geo+json")
 
 
-@router.get("/zones.geojson")
-def zone_layer_geojson(session: SessionDep, layer: str = "soc_t0", year: int | None = None):
+@router.get("/zones.geojson", responses=GEOJSON)
+def zone_layer_geojson(
+    session: SessionDep, layer: str = "soc_t0", year: Annotated[int | None, Query(ge=1900, le=2100)] = None
+):
     """The country map of one layer as GeoJSON: the boundaries with the layer's statistics as properties."""
     values = {item["zone"]: item for item in zone_layer(session, "country", layer, year)["items"]}
     collection = json.loads(_boundaries())

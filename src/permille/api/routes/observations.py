@@ -51,7 +51,5 @@ def ingest(file: UploadFile, session: SessionDep, user: UserDep) -> IngestReport
             problems.append({"row": reader.line_num, "column": None, "message": "more cells than columns"})
             line.pop(None)
         rows.append({c: (v.strip() if isinstance(v, str) else v) for c, v in line.items()})
-    if problems:
-        raise ApiError(422, f"{len(problems)} malformed row(s); nothing was stored", problems)
-    ids = service.ingest_observations(session, rows, user, row_numbers=numbers)
+    ids = service.ingest_observations(session, rows, user, row_numbers=numbers, file_problems=problems)
     return IngestReport(stored=len(ids), ids=ids)

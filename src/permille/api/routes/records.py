@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field, create_model
 
 from ...registry import service
 from ...registry.kinds import KINDS, RecordKind
-from ...registry.schemas import Strict
+from ...registry.schemas import MAX_INTEGER, Strict
 from ..deps import SessionDep, UserDep
 from ..errors import ERROR_RESPONSES
 
@@ -45,7 +45,7 @@ def _query_model(k: RecordKind) -> type[BaseModel]:
     }
     for name, column in k.filters.items():
         kind = column.type.python_type
-        bounds = {"ge": -(2**53), "le": 2**53} if kind is int else {}
+        bounds = {"ge": -MAX_INTEGER, "le": MAX_INTEGER} if kind is int else {}
         fields[name] = (kind | None, Field(None, description=f"only records with this {name}", **bounds))
     stem = k.public.__name__.removesuffix("Public")
     return create_model(f"{stem}Query", __base__=Strict, **fields)
@@ -96,7 +96,7 @@ def _add_routes(k: RecordKind) -> None:
         page=(int, ...),
         page_size=(int, ...),
     )
-    Id = Annotated[int, Path(ge=1, le=2**62, description=f"id of the {k.name} record")]
+    Id = Annotated[int, Path(ge=1, le=MAX_INTEGER, description=f"id of the {k.name} record")]
     tags = [k.name]
     base = f"/{k.name}"
 

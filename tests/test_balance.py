@@ -5,7 +5,6 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from tests.conftest import REPO  # noqa: I001
 from typer.testing import CliRunner
 
 from permille.cli import app
@@ -13,6 +12,7 @@ from permille.io.project_file import ProjectFileError, parse_project, read_proje
 from permille.models import balance
 from permille.models.ipcc.categories import CarbonInput, ClimateZone, LandUse, SoilClass, Tillage
 from permille.models.ipcc.tier1 import Practice
+from tests.conftest import REPO  # noqa: I001
 
 CLIMATE = balance.Climate(
     temperature=[6.0, 7.1, 10.0, 12.5, 16.2, 20.1, 22.4, 22.4, 19.0, 15.1, 9.7, 6.6],

@@ -4,10 +4,10 @@ import json
 
 import pandas as pd
 import pytest
-from tests.conftest import shared_path
 from typer.testing import CliRunner
 
 from permille.cli import app
+from tests.conftest import shared_path
 
 runner = CliRunner()
 
@@ -108,11 +108,10 @@ def test_cumbria_hedgerows_end_to_end(tmp_path):
 
 
 def test_compare_reference_mass_and_extrapolation_options_reach_the_comparison(tmp_path):
-    from tests.conftest import REPO
-
     from permille.io.soil_import import CUMBRIA_HEDGEROWS, read_soil
     from permille.measure.comparison import compare
     from permille.measure.esm import ReferenceMass
+    from tests.conftest import REPO
 
     cores = REPO / "src" / "permille" / "data" / "mrv" / "Cumbria_Hedgerows.csv"
     args = ["measure", "compare", str(cores), "--treatment", "hedge", "--control", "control"]

@@ -4,11 +4,11 @@ import json
 
 import numpy as np
 import pytest
-from tests.conftest import shared_path
 from scipy import stats
 
 from permille.measure import credits, schemes
 from permille.measure.validation import validate
+from tests.conftest import shared_path
 
 
 def _example():

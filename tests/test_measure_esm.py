@@ -4,7 +4,6 @@ doi:10.1111/gcb.15124), and the interpolation methods' properties."""
 import numpy as np
 import pandas as pd
 import pytest
-from tests.conftest import shared_path
 
 from permille.measure.esm import (
     LAYOUT,
@@ -19,6 +18,7 @@ from permille.measure.esm import (
     interpolate,
     reference_masses,
 )
+from tests.conftest import shared_path
 
 DESIGNS = ["a_temporal_paired", "b_temporal_random", "c_comparative", "d_protocol"]
 KEYS = ["Type", "ID", "Rep", "Upper_cm", "Lower_cm"]

@@ -4,11 +4,11 @@ import json
 
 import pandas as pd
 import pytest
-from tests.conftest import REPO, shared_path
 from typer.testing import CliRunner
 
 from permille.cli import app
 from permille.measure import remeasurement, schemes
+from tests.conftest import REPO, shared_path
 
 EXAMPLE = REPO / "examples" / "remeasurement.csv"
 

@@ -4,7 +4,6 @@ import json
 
 import numpy as np
 import pytest
-from tests.conftest import shared_path
 from scipy import stats
 
 from permille.measure.sampling import (
@@ -26,6 +25,7 @@ from permille.measure.sampling import (
     t_quantile,
     uncertainty_fraction,
 )
+from tests.conftest import shared_path
 
 REL = 1e-9
 

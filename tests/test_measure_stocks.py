@@ -3,7 +3,6 @@
 import numpy as np
 import pandas as pd
 import pytest
-from tests.conftest import shared_path
 
 from permille.measure.stocks import (
     GLOBALSOILMAP_INTERVALS,
@@ -19,6 +18,7 @@ from permille.measure.stocks import (
     soc_from_som,
     validate_layers,
 )
+from tests.conftest import shared_path
 
 
 def test_fixed_depth_stock_by_hand():

@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
-from tests.conftest import shared_path
 
 from permille.io import rothc_files
+from tests.conftest import shared_path
 
 
 def test_both_layouts_are_read():

@@ -5,11 +5,11 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from tests.conftest import shared_path
 
 from permille.models import rothc
 from permille.models.rothc import kernels, plain
 from permille.models.rothc.constants import C14_DECAY, RATE_CONSTANTS, TEMP_MIN, TSTEP
+from tests.conftest import shared_path
 
 
 def test_polynomial_exp_is_accurate_on_its_domain():

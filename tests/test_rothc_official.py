@@ -5,10 +5,10 @@ import tomllib
 import numpy as np
 import pandas as pd
 import pytest
-from tests.conftest import REFERENCE, shared_path
 
 from permille.io import rothc_files
 from permille.models import rothc
+from tests.conftest import REFERENCE, shared_path
 
 CASES = tomllib.loads((REFERENCE / "rothc_cases.toml").read_text())["case"]
 

@@ -7,7 +7,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from tests.conftest import shared_path
 from pydantic import ValidationError
 
 import permille.measure.units
@@ -24,6 +23,7 @@ from permille.measure.units import (
     convert,
     to_canonical,
 )
+from tests.conftest import shared_path
 
 CUMBRIA = "reference/mrv/esm-cumbria-hedgerows/Cumbria_Hedgerows.csv"
 

@@ -44,6 +44,7 @@ from ..errors import ERROR_RESPONSES, ApiError
 router = APIRouter(prefix="/monitoring", tags=["monitoring"], responses=ERROR_RESPONSES)
 CSV_OR_JSON = {200: {"content": {"application/json": {}, "text/csv": {}}}}
 GEOJSON = {200: {"content": {"application/geo+json": {}}}}
+LayerName = Annotated[str, Query(pattern=r"^[a-z0-9_]{1,60}$", description="a layer of the zone statistics")]
 
 TOPSOIL = (0.0, 30.0)
 """Depth of the monitored stock, cm (GSOCseq and the dashboard: topsoil 0–30 cm)."""
@@ -418,7 +419,7 @@ def _distance_km(lat1, lon1, lat2, lon2) -> float:
 def zone_layer(
     session: SessionDep,
     level: Literal["global", "region", "country"] = "country",
-    layer: str = "soc_t0",
+    layer: LayerName = "soc_t0",
     year: int | None = Query(
         None, ge=1900, le=2100, description="default: the start year for soc_t0, else the last year"
     ),
@@ -605,7 +606,9 @@ def boundaries():
 
 @router.get("/zones.geojson", responses=GEOJSON)
 def zone_layer_geojson(
-    session: SessionDep, layer: str = "soc_t0", year: Annotated[int | None, Query(ge=1900, le=2100)] = None
+    session: SessionDep,
+    layer: LayerName = "soc_t0",
+    year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
 ):
     """The country map of one layer as GeoJSON: the boundaries with the layer's statistics as properties."""
     values = {item["zone"]: item for item in zone_layer(session, "country", layer, year)["items"]}

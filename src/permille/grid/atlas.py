@@ -28,7 +28,7 @@ import xarray as xr
 
 from permille import __version__
 
-from . import pipeline, zonal
+from . import pipeline, synthetic, zonal
 
 #: Where the bundled tables live (package data).
 BUNDLED = files("permille") / "data" / "monitoring"
@@ -176,60 +176,38 @@ def global_synthetic_grid(
     cold = np.clip((20.0 - mean_t) / 30.0, 0.0, 1.0)
     by_class = np.select([land_cover == 4, land_cover == 3], [15.0, 5.0], 0.0)
     soc = np.clip(30.0 + 70.0 * cold + 25.0 * wet + by_class + rng.normal(0, 8, lat2.shape), 15.0, 180.0)
-    growing = (temperature >= 5.0) & (precipitation >= 0.3 * pet)
-    plant_cover = np.where(land_cover == 2, growing, True).astype(float)
-
-    grid, monthly = ("y", "x"), ("month", "y", "x")
-    variables = {
-        "soc_t0": (grid, soc, "SOC stock 0-30 cm", "t C ha-1"),
-        "clay": (grid, clay, "Clay content 0-30 cm", "%"),
-        "land_cover": (grid, land_cover, "FAO aggregated land-cover class (GSOCseq manual Table 6.1)", "1"),
-        "temperature": (monthly, temperature, "Monthly mean air temperature", "degC"),
-        "precipitation": (monthly, precipitation, "Monthly precipitation", "mm"),
-        "pet": (monthly, pet, "Monthly potential evapotranspiration", "mm"),
-        "plant_cover": (monthly, plant_cover, "Plant cover (1 covered, 0 bare)", "1"),
-    }
-    coords = {
-        "y": ("y", lat, {"standard_name": "latitude", "units": "degrees_north"}),
-        "x": ("x", lon, {"standard_name": "longitude", "units": "degrees_east"}),
-        "month": ("month", np.arange(1, 13), {"long_name": "month of the year (1 = January)"}),
-    }
+    warmup = {}
     if warmup_years:
         shape = (warmup_years, 12, ny, nx)
         trend = 0.03 * (np.arange(warmup_years) - warmup_years)[:, None, None, None]
         t = temperature + trend + rng.normal(0.0, 0.5, (warmup_years, 1, 1, 1)) + rng.normal(0.0, 0.6, shape)
         p = precipitation * rng.lognormal(0.0, 0.2, shape)
-        series = {
-            "warmup_temperature": (t, "degC"),
-            "warmup_precipitation": (p, "mm"),
-            "warmup_pet": (_pet(t, annual_p), "mm"),
-        }
-        for name, (values, units) in series.items():
-            long_name = f"{name.removeprefix('warmup_')}, year to year (warm-up)"
-            variables[name] = (
-                ("time", "y", "x"),
-                values.reshape(12 * warmup_years, ny, nx),
-                long_name,
-                units,
+        warmup = {
+            name: values.reshape(12 * warmup_years, ny, nx)
+            for name, values in (
+                ("warmup_temperature", t),
+                ("warmup_precipitation", p),
+                ("warmup_pet", _pet(t, annual_p)),
             )
-        coords["time"] = pd.date_range(
-            f"{start_year - warmup_years}-01-01", periods=12 * warmup_years, freq="MS"
-        )
-
-    ds = xr.Dataset(
-        {
-            name: (dims, np.where(land, values, np.nan), {"long_name": long_name, "units": units})
-            for name, (dims, values, long_name, units) in variables.items()
-        },
-        coords=coords,
-        attrs={
-            "title": "Synthetic global input grid for the GSOCseq sequestration-potential pipeline",
-            "comment": "SYNTHETIC — not real data",
-            "source": f"permille.grid.atlas.global_synthetic_grid({resolution_deg}, seed={seed}, "
-            f"warmup_years={warmup_years}, start_year={start_year})",
-        },
+        }
+    return synthetic.input_dataset(
+        lat,
+        lon,
+        land,
+        dict(
+            soc_t0=soc,
+            clay=clay,
+            land_cover=land_cover,
+            temperature=temperature,
+            precipitation=precipitation,
+            pet=pet,
+        ),
+        warmup,
+        warmup_start_year=start_year - warmup_years,
+        title="Synthetic global input grid for the GSOCseq sequestration-potential pipeline",
+        source=f"permille.grid.atlas.global_synthetic_grid({resolution_deg}, seed={seed}, "
+        f"warmup_years={warmup_years}, start_year={start_year})",
     )
-    return ds.rio.write_crs("EPSG:4326")
 
 
 def grid_digest(dataset: xr.Dataset) -> str:

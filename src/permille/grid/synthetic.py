@@ -62,6 +62,55 @@ def _warmup(rng, temperature, precipitation, dryness, years: int):
     return t, p, _pet(t, dryness)
 
 
+VARIABLES = {
+    "soc_t0": (("y", "x"), "SOC stock 0-30 cm", "t C ha-1"),
+    "clay": (("y", "x"), "Clay content 0-30 cm", "%"),
+    "land_cover": (("y", "x"), "FAO aggregated land-cover class (GSOCseq manual Table 6.1)", "1"),
+    "temperature": (("month", "y", "x"), "Monthly mean air temperature", "degC"),
+    "precipitation": (("month", "y", "x"), "Monthly precipitation", "mm"),
+    "pet": (("month", "y", "x"), "Monthly potential evapotranspiration", "mm"),
+    "plant_cover": (("month", "y", "x"), "Plant cover (1 covered, 0 bare)", "1"),
+}
+"""Dimensions, long name and units of the pipeline's input variables in a synthetic grid."""
+
+
+def input_dataset(
+    lat, lon, land, fields: dict, warmup: dict, *, warmup_start_year: int, title: str, source: str
+):
+    """A SYNTHETIC pipeline input dataset on a geographic grid (EPSG:4326) from its arrays.
+
+    ``fields`` holds the static and monthly variables of :data:`VARIABLES` but ``plant_cover``, derived
+    here (cropland, class 2, covered in months with T ≥ 5 °C and rain ≥ 0.3 PET; other classes all year);
+    ``warmup`` maps ``warmup_temperature|precipitation|pet`` to (12·years, y, x) monthly series starting in
+    January of ``warmup_start_year``. Pixels outside ``land`` are NaN in every variable.
+    """
+    growing = (fields["temperature"] >= 5.0) & (fields["precipitation"] >= 0.3 * fields["pet"])
+    fields = fields | {"plant_cover": np.where(fields["land_cover"] == 2, growing, True).astype(float)}
+    variables = {
+        name: (dims, fields[name], long_name, units) for name, (dims, long_name, units) in VARIABLES.items()
+    }
+    coords = {
+        "y": ("y", lat, {"standard_name": "latitude", "units": "degrees_north"}),
+        "x": ("x", lon, {"standard_name": "longitude", "units": "degrees_east"}),
+        "month": ("month", np.arange(1, 13), {"long_name": "month of the year (1 = January)"}),
+    }
+    for name, values in warmup.items():
+        _, long_name, units = VARIABLES[name.removeprefix("warmup_")]
+        variables[name] = (("time", "y", "x"), values, f"{long_name}, year to year (warm-up)", units)
+    if warmup:
+        months = next(iter(warmup.values())).shape[0]
+        coords["time"] = pd.date_range(f"{warmup_start_year}-01-01", periods=months, freq="MS")
+    ds = xr.Dataset(
+        {
+            name: (dims, np.where(land, values, np.nan), {"long_name": long_name, "units": units})
+            for name, (dims, values, long_name, units) in variables.items()
+        },
+        coords=coords,
+        attrs={"title": title, "comment": "SYNTHETIC — not real data", "source": source},
+    )
+    return ds.rio.write_crs("EPSG:4326")
+
+
 def synthetic_grid(
     ny: int = 36, nx: int = 48, *, seed: int = 0, chunks: dict | None = None, warmup_years: int = 0
 ) -> xr.Dataset:
@@ -89,46 +138,25 @@ def synthetic_grid(
     cold = np.clip((27.0 - temperature.mean(axis=0)) / 20.0, 0.0, 1.0)
     by_class = np.select([land_cover == 4, land_cover == 3], [15.0, 5.0], 0.0)
     soc = np.clip(35.0 + 45.0 * cold + by_class - 20.0 * dryness + rng.normal(0, 8, (ny, nx)), 20.0, 120.0)
-    growing = (temperature >= 5.0) & (precipitation >= 0.3 * pet)
-    plant_cover = np.where(land_cover == 2, growing, True).astype(float)
-
-    grid, monthly = ("y", "x"), ("month", "y", "x")
-    variables = {
-        "soc_t0": (grid, soc, "SOC stock 0-30 cm", "t C ha-1"),
-        "clay": (grid, clay, "Clay content 0-30 cm", "%"),
-        "land_cover": (grid, land_cover, "FAO aggregated land-cover class (GSOCseq manual Table 6.1)", "1"),
-        "temperature": (monthly, temperature, "Monthly mean air temperature", "degC"),
-        "precipitation": (monthly, precipitation, "Monthly precipitation", "mm"),
-        "pet": (monthly, pet, "Monthly potential evapotranspiration", "mm"),
-        "plant_cover": (monthly, plant_cover, "Plant cover (1 covered, 0 bare)", "1"),
-    }
-    coords = {
-        "y": ("y", lat, {"standard_name": "latitude", "units": "degrees_north"}),
-        "x": ("x", lon, {"standard_name": "longitude", "units": "degrees_east"}),
-        "month": ("month", np.arange(1, 13), {"long_name": "month of the year (1 = January)"}),
-    }
+    warmup = {}
     if warmup_years:
-        series = _warmup(rng, temperature, precipitation, dryness, warmup_years)
-        for name, values, (_, _, long_name, units) in zip(
-            ("warmup_temperature", "warmup_precipitation", "warmup_pet"),
-            series,
-            (variables["temperature"], variables["precipitation"], variables["pet"]),
-            strict=True,
-        ):
-            variables[name] = (("time", "y", "x"), values, f"{long_name}, year to year (warm-up)", units)
-        coords["time"] = pd.date_range("2001-01-01", periods=12 * warmup_years, freq="MS")
-
-    ds = xr.Dataset(
-        {
-            name: (dims, np.where(ocean, np.nan, values), {"long_name": long_name, "units": units})
-            for name, (dims, values, long_name, units) in variables.items()
-        },
-        coords=coords,
-        attrs={
-            "title": "Synthetic input grid for the GSOCseq sequestration-potential pipeline",
-            "comment": "SYNTHETIC — not real data",
-            "source": f"permille.grid.synthetic.synthetic_grid(ny={ny}, nx={nx}, seed={seed})",
-        },
+        t, p, e = _warmup(rng, temperature, precipitation, dryness, warmup_years)
+        warmup = {"warmup_temperature": t, "warmup_precipitation": p, "warmup_pet": e}
+    ds = input_dataset(
+        lat,
+        lon,
+        ~ocean,
+        dict(
+            soc_t0=soc,
+            clay=clay,
+            land_cover=land_cover,
+            temperature=temperature,
+            precipitation=precipitation,
+            pet=pet,
+        ),
+        warmup,
+        warmup_start_year=2001,
+        title="Synthetic input grid for the GSOCseq sequestration-potential pipeline",
+        source=f"permille.grid.synthetic.synthetic_grid(ny={ny}, nx={nx}, seed={seed})",
     )
-    ds = ds.rio.write_crs("EPSG:4326")
     return ds.chunk(chunks) if chunks else ds

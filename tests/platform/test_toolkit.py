@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from permille.api.app import create_app
-from permille.api.toolkit_examples import balance as balance_example
+from permille.toolkit.examples import balance as balance_example
 from permille.io import soil_import
 from permille.io.project_file import parse_project
 from permille.measure import credits, sampling, schemes

@@ -1,5 +1,6 @@
 """The platform's web application: the API under ``/api`` and the web pages at ``/``."""
 
+import os
 from contextlib import asynccontextmanager
 from importlib.resources import files
 
@@ -12,6 +13,7 @@ from .. import __version__
 from ..registry import events, zones
 from ..registry import seed as seed_module
 from ..registry.db import make_engine, migrate, session_factory
+from ..toolkit.pool import ComputePool
 from . import errors
 from .routes import auth, kpis, monitoring, observations, records, toolkit
 from .routes.events import Broker
@@ -53,10 +55,17 @@ class BodySizeLimit:
 
 
 def create_app(
-    engine: Engine | None = None, *, seed: bool = True, max_upload_bytes: int = MAX_UPLOAD_BYTES
+    engine: Engine | None = None,
+    *,
+    seed: bool = True,
+    max_upload_bytes: int = MAX_UPLOAD_BYTES,
+    toolkit_workers: int | None = None,
 ) -> FastAPI:
     """The app on ``engine`` (default: :func:`~permille.registry.db.database_url`), migrated to the newest
-    revision and, with ``seed``, holding the seed catalogues, demo records and zone statistics."""
+    revision and, with ``seed``, holding the seed catalogues, demo records and zone statistics.
+    ``toolkit_workers``: processes of the toolkit's pool (default :func:`permille.toolkit.pool.default_size`;
+    0: threads of this process). On PostgreSQL, changes are shared with the other processes serving the
+    same database (:func:`permille.registry.events.bridge`)."""
     engine = engine or make_engine()
     migrate(engine)
     sessions = session_factory(engine)
@@ -70,11 +79,16 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         unsubscribe = events.subscribe(broker.publish)
+        unbridge = events.bridge(engine) if engine.dialect.name == "postgresql" else None
+        _app.state.toolkit = ComputePool(toolkit_workers)
         try:
             yield
         finally:
             unsubscribe()
             broker.close()
+            if unbridge:
+                unbridge()
+            _app.state.toolkit.close()
 
     app = FastAPI(
         title="permille platform",
@@ -92,3 +106,11 @@ def create_app(
     app.include_router(records.router, prefix="/api")
     app.mount("/", StaticFiles(directory=str(files("permille.web") / "static"), html=True), name="web")
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app as ``permille serve --workers N`` starts it in each worker process (uvicorn's import string
+    ``permille.api.app:app_from_env``, a factory): database ``PERMILLE_DATABASE_URL``, toolkit processes
+    ``PERMILLE_TOOLKIT_WORKERS``; seeding only when ``PERMILLE_SEED`` is not ``0`` (``serve`` migrates and
+    seeds once before starting the workers)."""
+    return create_app(seed=os.environ.get("PERMILLE_SEED", "1") != "0")

@@ -362,12 +362,27 @@ class BudgetLine(Record, Base):
 
 
 class ToolkitUsage(Record, Base):
-    """One use of a toolkit calculator, by country (B4)."""
+    """One use of a toolkit calculator, by country (B4). A use through the API names its ``actor``
+    ("user:<id>", or "client:<salted SHA-256 of the client address and the day>", never the address) and
+    its UTC ``day``: one row per tool, country, actor and day (:mod:`permille.registry.usage`)."""
 
     __tablename__ = "toolkit_usage"
     tool: Mapped[str] = mapped_column(String(60), index=True)
     country_iso3: Mapped[str | None] = mapped_column(String(3), index=True)
     at: Mapped[datetime.datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str | None] = mapped_column(String(80))
+    day: Mapped[datetime.date | None] = mapped_column(Date)
+
+    __table_args__ = (Index("uq_toolkit_usage_once", "tool", "country_iso3", "actor", "day", unique=True),)
+
+
+class UsageSalt(Base):
+    """The random salt of one UTC day's client hashes (:mod:`permille.registry.usage`); deleted once the
+    day is over, so that a stored hash can no longer be linked to an address by trying them all."""
+
+    __tablename__ = "usage_salt"
+    day: Mapped[datetime.date] = mapped_column(Date, primary_key=True)
+    salt: Mapped[str] = mapped_column(String(64))
 
 
 class Site(Spatial, Record, Base):

@@ -1,29 +1,26 @@
-"""The online toolkit (objective B4): the calculators of :mod:`permille.models` and :mod:`permille.measure`
-usable without code — RothC scenario, IPCC project balance, stocks and ESM from a CSV, sampling design,
-credit estimate. Each answers JSON, ``?format=csv`` and, where a report exists, ``?format=pdf``; each
-records its use by country (``ToolkitUsage``) when the request names ``country_iso3``.
+"""The online toolkit (objective B4) over HTTP: routing, validation and usage counting; the calculators are
+:mod:`permille.toolkit` and run in the app's worker processes (:class:`permille.toolkit.pool.ComputePool`),
+so that reads never wait behind them. Each answers JSON, ``?format=csv`` and, where a report exists,
+``?format=pdf``; limits per request: :mod:`permille.toolkit.limits` (422 naming the limit). A request
+naming ``country_iso3`` counts as a use of the country (:func:`permille.registry.usage.record_use`: once
+per calculator, user or client, and day).
 """
 
 import json
-import math
-import tempfile
-from dataclasses import asdict
-from pathlib import Path
 from typing import Annotated, Literal
 
-import pandas as pd
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
-from pydantic import Field, ValidationError, field_validator
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 
-from ...io import balance_report, soil_import
-from ...io.project_file import ProjectIn
-from ...models import balance
-from ...registry.orm import ToolkitUsage
-from .. import toolkit_measure, toolkit_rothc
-from ..deps import SessionDep
+from ...registry.usage import record_use
+from ...toolkit import examples
+from ...toolkit.answers import Refused
+from ...toolkit.pool import PoolUnavailable
+from ...toolkit.schemas import BalanceIn, CreditsIn, RothcScenarioIn, SamplingIn, StocksIn
+from ..deps import SessionDep, UserDep
 from ..errors import ERROR_RESPONSES, ApiError
-from ..toolkit_examples import EXAMPLES
 
 router = APIRouter(prefix="/toolkit", tags=["toolkit"], responses=ERROR_RESPONSES)
 TABLE = {200: {"content": {"application/json": {}, "text/csv": {}}}}
@@ -31,83 +28,41 @@ REPORT = {200: {"content": {"application/json": {}, "text/csv": {}, "application
 
 TableFormat = Annotated[Literal["json", "csv"], Query(alias="format", description="json or csv")]
 ReportFormat = Annotated[Literal["json", "csv", "pdf"], Query(alias="format", description="json, csv or pdf")]
-MAX_BALANCE_DRAWS = 5000
 
 
-def _record_use(session, tool: str, country_iso3: str | None) -> None:
-    """One ``ToolkitUsage`` row when the request names its country (B4: toolkit usage by country)."""
-    if country_iso3:
-        session.add(ToolkitUsage(tool=tool, country_iso3=country_iso3))
-        session.commit()
-
-
-def _invalid(error: ValueError) -> ApiError:
-    """A library's refusal (every problem in one message) as a 422 listing each problem."""
-    lines = [line.strip(" -") for line in str(error).splitlines() if line.strip()]
-    head = lines[0] if lines else "invalid input"
-    details = lines[1:] or [part.strip() for part in head.split("; ")]
-    return ApiError(422, head.rstrip(":"), [{"message": d} for d in details], code="invalid_input")
-
-
-def _jsonable(value):
-    """``value`` with every non-finite float (a quantity that has no value, e.g. the t quantile of a rule
-    that does not apply) as ``None``, so that the answer is valid JSON."""
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def _csv(table: pd.DataFrame, name: str) -> Response:
-    return Response(
-        table.to_csv(index=False),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+async def _calculate(request: Request, session, user, calculator: str, country_iso3: str | None, *args):
+    """Run ``calculator`` in the worker pool, count the use, and answer JSON or the file."""
+    try:
+        answer = await request.app.state.toolkit.run(calculator, *args)
+    except Refused as e:
+        raise ApiError(422, e.message, e.details, code=e.code) from None
+    except PoolUnavailable as e:
+        raise ApiError(503, str(e)) from None
+    await run_in_threadpool(
+        record_use,
+        session,
+        calculator,
+        country_iso3,
+        user_id=user.id if user else None,
+        organisation_id=user.organisation_id if user else None,
+        client_address=request.client.host if request.client else None,
     )
-
-
-def _pdf(content: bytes, name: str) -> Response:
+    if answer.data is not None:
+        return answer.data
     return Response(
-        content,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'},
+        answer.content,
+        media_type=answer.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{answer.filename}"'},
     )
-
-
-# --- RothC ----------------------------------------------------------------------------------------------
 
 
 @router.post(
     "/rothc", responses=TABLE, summary="RothC scenario for a site: yearly stocks of baseline and scenario, 4‰"
 )
-def rothc_scenario(body: toolkit_rothc.RothcScenarioIn, session: SessionDep, fmt: TableFormat = "json"):
-    try:
-        result = toolkit_rothc.scenario(body)
-    except ValueError as e:
-        raise _invalid(e) from None
-    _record_use(session, "rothc", body.country_iso3)
-    if fmt == "csv":
-        return _csv(toolkit_rothc.yearly_table(result), "rothc-scenario")
-    return _jsonable(result)
-
-
-# --- IPCC / RothC project balance ----------------------------------------------------------------------
-
-
-class BalanceIn(ProjectIn):
-    """A project document (the schema of project files, ``examples/project.yaml``)."""
-
-    country_iso3: str | None = Field(None, pattern=r"^[A-Z]{3}$")
-
-    @field_validator("monte_carlo")
-    @classmethod
-    def _draws_for_a_request(cls, v):
-        if v.draws > MAX_BALANCE_DRAWS:
-            raise ValueError(f"monte_carlo.draws = {v.draws}: at most {MAX_BALANCE_DRAWS} in the toolkit")
-        return v
+async def rothc_scenario(
+    body: RothcScenarioIn, request: Request, session: SessionDep, user: UserDep, fmt: TableFormat = "json"
+):
+    return await _calculate(request, session, user, "rothc", body.country_iso3, body, fmt)
 
 
 @router.post(
@@ -115,40 +70,14 @@ class BalanceIn(ProjectIn):
     responses=REPORT,
     summary="Project soil carbon balance: IPCC Tier 1, Tier 2 and RothC, Monte Carlo",
 )
-def project_balance(body: BalanceIn, session: SessionDep, fmt: ReportFormat = "json"):
-    try:
-        result = balance.simulate(body.to_model(), draws=body.monte_carlo.draws, seed=body.monte_carlo.seed)
-    except ValueError as e:
-        raise _invalid(e) from None
-    _record_use(session, "balance", body.country_iso3)
-    if fmt == "csv":
-        return _csv(balance_report.yearly_table(result), "balance-yearly")
-    if fmt == "pdf":
-        with tempfile.TemporaryDirectory() as folder:
-            path = balance_report.plot(result, Path(folder) / "balance.pdf")
-            return _pdf(path.read_bytes(), "balance")
-    return _jsonable(
-        {
-            "calculator": "balance",
-            "project": body.name,
-            "period": [body.first_year, body.last_year],
-            "guidelines": f"IPCC {body.guidelines}",
-            "n_draws": result.n_draws,
-            "seed": body.monte_carlo.seed,
-            "interval": "95 % (2.5–97.5 percentiles of the draws)",
-            "quantities": balance_report.QUANTITIES,
-            "estimates": {m: {k: asdict(e) for k, e in q.items()} for m, q in result.summary().items()},
-            "yearly": balance_report.yearly_table(result).to_dict(orient="records"),
-            "areas": [a.area.name for a in result.areas],
-        }
-    )
+async def project_balance(
+    body: BalanceIn, request: Request, session: SessionDep, user: UserDep, fmt: ReportFormat = "json"
+):
+    return await _calculate(request, session, user, "balance", body.country_iso3, body, fmt)
 
 
-# --- stocks and ESM from a CSV ---------------------------------------------------------------------------
-
-
-def _stocks_options(mapping: str | None, depths_cm: str, method: str, country_iso3: str | None):
-    """The form fields as :class:`toolkit_measure.StocksIn` (422 listing every bad field)."""
+def _stocks_options(mapping: str | None, depths_cm: str, method: str, country_iso3: str | None) -> StocksIn:
+    """The form fields as :class:`~permille.toolkit.schemas.StocksIn` (422 listing every bad field)."""
     raw: dict = {"method": method, "country_iso3": country_iso3 or None}
     details = []
     try:
@@ -161,7 +90,7 @@ def _stocks_options(mapping: str | None, depths_cm: str, method: str, country_is
         except json.JSONDecodeError as e:
             details.append({"loc": ["mapping"], "message": f"not valid JSON: {e}"})
     try:
-        options = toolkit_measure.StocksIn.model_validate(raw)
+        options = StocksIn.model_validate(raw)
     except ValidationError as e:
         details += [{"loc": [str(x) for x in err["loc"]], "message": err["msg"]} for err in e.errors()]
     if details:
@@ -175,6 +104,7 @@ def _stocks_options(mapping: str | None, depths_cm: str, method: str, country_is
 async def soil_stocks(
     request: Request,
     session: SessionDep,
+    user: UserDep,
     file: Annotated[UploadFile, File(description="CSV, one row per layer")],
     mapping: Annotated[str | None, Form(description="column mapping, JSON (default: Cumbria layout)")] = None,
     depths_cm: Annotated[str, Form(description="cumulative depths, cm, comma-separated")] = "30",
@@ -187,60 +117,28 @@ async def soil_stocks(
     content = await file.read(limit + 1)
     if len(content) > limit:
         raise ApiError(413, f"the file is larger than {limit:,} bytes")
-    name = Path(file.filename or "upload.csv").name
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / (Path(name).stem + ".csv")
-        path.write_bytes(content)
-        try:
-            table = soil_import.read_table(path)
-            result = toolkit_measure.stocks(table, options, name)
-        except soil_import.SoilImportError as e:
-            details = [{"row": p.row, "column": p.column, "message": p.message} for p in e.problems]
-            raise ApiError(422, f"{name}: {len(details)} problem(s); nothing was imported", details) from None
-        except ValueError as e:
-            raise _invalid(e) from None
-    _record_use(session, "stocks", options.country_iso3)
-    if fmt == "csv":
-        return _csv(pd.DataFrame(result["profiles"]), "stocks")
-    return _jsonable(result)
-
-
-# --- sampling design and credits ------------------------------------------------------------------------
+    name = file.filename or "upload.csv"
+    return await _calculate(
+        request, session, user, "stocks", options.country_iso3, content, name, options, fmt
+    )
 
 
 @router.post(
     "/sampling", responses=TABLE, summary="Sample size for a minimum detectable difference, Neyman allocation"
 )
-def sampling_design(body: toolkit_measure.SamplingIn, session: SessionDep, fmt: TableFormat = "json"):
-    try:
-        result = toolkit_measure.sampling_design(body)
-    except ValueError as e:
-        raise _invalid(e) from None
-    _record_use(session, "sampling", body.country_iso3)
-    if fmt == "csv":
-        rows = result["strata"] or [{"stratum": "all", "n": result["n"]}]
-        table = pd.DataFrame(rows).assign(n_total=result["n"], mdd_at_n_t_c_ha=result["mdd_at_n_t_c_ha"])
-        return _csv(table, "sampling-design")
-    return _jsonable(result)
+async def sampling_design(
+    body: SamplingIn, request: Request, session: SessionDep, user: UserDep, fmt: TableFormat = "json"
+):
+    return await _calculate(request, session, user, "sampling", body.country_iso3, body, fmt)
 
 
 @router.post("/credits", responses=REPORT, summary="Credits under a scheme profile from SOC change estimates")
-def credit_estimate(body: toolkit_measure.CreditsIn, session: SessionDep, fmt: ReportFormat = "json"):
-    try:
-        result, report = toolkit_measure.credit_estimate(body)
-    except ValueError as e:
-        raise _invalid(e) from None
-    _record_use(session, "credits", body.country_iso3)
-    if fmt == "csv":
-        return _csv(pd.DataFrame(result["lines"]), "credits")
-    if fmt == "pdf":
-        return _pdf(toolkit_measure.report_pdf(report), "credits-report")
-    return _jsonable(result)
-
-
-# --- examples -------------------------------------------------------------------------------------------
+async def credit_estimate(
+    body: CreditsIn, request: Request, session: SessionDep, user: UserDep, fmt: ReportFormat = "json"
+):
+    return await _calculate(request, session, user, "credits", body.country_iso3, body, fmt)
 
 
 @router.get("/examples/{calculator}", summary="A filled example input of a calculator")
 def example(calculator: Literal["rothc", "balance", "stocks", "sampling", "credits"]):
-    return EXAMPLES[calculator]()
+    return examples.EXAMPLES[calculator]()

@@ -6,46 +6,18 @@ Stocks t C/ha, depths cm, areas ha, credits t CO2e.
 
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..io import soil_import, verification_report
 from ..measure import credits, esm, sampling, schemes
 from ..measure.comparison import prepare_cores
+from .schemas import CreditsIn, SamplingIn, StocksIn
 
-SCHEME_IDS = Literal["vm0042", "au-soil-carbon", "label-bas-carbone", "4p1000"]
 CONFIDENCE = 0.90  # intervals of the stocks calculator (the verification report's)
-MAX_SD_PER_MDD = 100  # sd / MDD above this needs more than ~10⁵ points: refused
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 # --- stocks -----------------------------------------------------------------------------------------------
-
-
-class StocksIn(_Strict):
-    """Options of the stocks calculator (the CSV comes as an upload beside them)."""
-
-    mapping: dict[str, Any] = Field(
-        default_factory=lambda: dict(soil_import.CUMBRIA_HEDGEROWS),
-        description="column mapping of permille.io.soil_import (field → column, with units)",
-    )
-    depths_cm: list[Annotated[float, Field(gt=0, le=500)]] = Field(
-        default=[30.0], min_length=1, max_length=10
-    )
-    method: esm.Interpolation = esm.Interpolation.NATURAL_SPLINE
-    country_iso3: str | None = Field(None, pattern=r"^[A-Z]{3}$")
-
-    @field_validator("depths_cm")
-    @classmethod
-    def _increasing(cls, v):
-        if any(b <= a for a, b in zip(v, v[1:], strict=False)):
-            raise ValueError(f"depths {v} must be strictly increasing")
-        return v
 
 
 def stocks(table: pd.DataFrame, options: StocksIn, source: str) -> dict:
@@ -64,7 +36,9 @@ def stocks(table: pd.DataFrame, options: StocksIn, source: str) -> dict:
     ]
     reference = esm.reference_masses(cores, options.depths_cm, esm.ReferenceMass.MINIMUM)
     fixed = esm.fixed_depth_table(samples)
-    equivalent = esm.esm_table(samples, options.depths_cm, method=options.method, reference=list(reference))
+    equivalent = esm.esm_table(
+        samples, options.depths_cm, method=esm.Interpolation(options.method), reference=list(reference)
+    )
     group_of = samples.drop_duplicates("ID").set_index("ID")["group"]
     rows = []
     for name, table_ in (("fixed depth", fixed), ("ESM", equivalent)):
@@ -102,7 +76,7 @@ def stocks(table: pd.DataFrame, options: StocksIn, source: str) -> dict:
             "bulk density": "fine-earth mass / core volume where not measured"
             if bd_from_core
             else "as measured",
-            "equivalent soil mass": f"{options.method.value}; reference mass = minimum over all profiles at "
+            "equivalent soil mass": f"{options.method}; reference mass = minimum over all profiles at "
             + ", ".join(
                 f"{d:g} cm ({m:.3f} g/cm²)" for d, m in zip(options.depths_cm, reference, strict=True)
             ),
@@ -111,36 +85,6 @@ def stocks(table: pd.DataFrame, options: StocksIn, source: str) -> dict:
 
 
 # --- sampling design --------------------------------------------------------------------------------------
-
-
-class StratumIn(_Strict):
-    name: str = Field(min_length=1)
-    area_ha: float = Field(gt=0, le=1e10, description="ha (the Earth's land is 1.5e10 ha)")
-    sd_t_c_ha: float = Field(
-        ge=0, le=1000, description="prior standard deviation of the stock (change), t C/ha"
-    )
-
-
-class SamplingIn(_Strict):
-    """Sample size for a minimum detectable difference of a paired t test, and its allocation."""
-
-    sd_t_c_ha: float = Field(gt=0, le=1000, description="standard deviation of the differences, t C/ha")
-    mdd_t_c_ha: float = Field(gt=0, le=1000, description="minimum detectable difference, t C/ha")
-    alpha: float = Field(0.05, ge=1e-4, lt=0.5, description="significance level of the test")
-    power: float = Field(0.90, gt=0.5, le=0.9999)
-    two_sided: bool = True
-    strata: list[StratumIn] = Field(default_factory=list, max_length=100)
-    minimum_per_stratum: int = Field(2, ge=2, le=100)
-    country_iso3: str | None = Field(None, pattern=r"^[A-Z]{3}$")
-
-    @model_validator(mode="after")
-    def _a_design_in_reach(self):
-        if self.sd_t_c_ha > MAX_SD_PER_MDD * self.mdd_t_c_ha:
-            raise ValueError(
-                f"mdd_t_c_ha {self.mdd_t_c_ha:g} is below sd_t_c_ha / {MAX_SD_PER_MDD} "
-                f"({self.sd_t_c_ha / MAX_SD_PER_MDD:g} t C/ha): it would take over 100,000 points"
-            )
-        return self
 
 
 def sampling_design(p: SamplingIn) -> dict:
@@ -177,21 +121,6 @@ def sampling_design(p: SamplingIn) -> dict:
 
 
 # --- credits ----------------------------------------------------------------------------------------------
-
-
-class ChangeIn(_Strict):
-    stratum: str = Field(min_length=1)
-    period: str = Field(min_length=1)
-    area_ha: float = Field(gt=0, le=1e8)
-    mean_t_c_ha: float = Field(ge=-1000, le=1000, description="SOC stock change over the period, t C/ha")
-    se_t_c_ha: float = Field(ge=0, le=1000, description="its standard error, t C/ha")
-    df: float = Field(gt=0, le=1e6, description="degrees of freedom of the estimate")
-
-
-class CreditsIn(_Strict):
-    scheme: SCHEME_IDS
-    changes: list[ChangeIn] = Field(min_length=1, max_length=1000)
-    country_iso3: str | None = Field(None, pattern=r"^[A-Z]{3}$")
 
 
 TOTALS = (

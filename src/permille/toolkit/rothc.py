@@ -8,35 +8,18 @@ Stocks in t C/ha (0–``depth_cm``) on 31 December; inputs t C/ha/yr; climate °
 
 from functools import cache
 from importlib.resources import files
-from typing import Annotated, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..io import rothc_files
 from ..models import rothc
 from ..models.balance import CO2_PER_C, FOUR_PER_MILLE, Estimate
 from ..models.rothc.constants import PAN_COEFFICIENT
 from ..models.rothc.inputs import MAX_MONTHLY_WATER, TEMPERATURE_RANGE
+from .schemas import MonthlyClimate, RothcScenarioIn
 
 Z95 = 1.959964  # a ± x % (95 %) range is x / Z95 % standard deviations
-
-Temperature = Annotated[float, Field(ge=-60, le=60)]
-Millimetres = Annotated[float, Field(ge=0, le=10_000)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-
-
-class MonthlyClimate(_Strict):
-    """Monthly normals, January to December: mean air temperature (°C), precipitation and potential
-    evapotranspiration (mm/month; RothC's open-pan evaporation is PET / 0.75)."""
-
-    temperature_c: list[Temperature] = Field(min_length=12, max_length=12)
-    precipitation_mm: list[Millimetres] = Field(min_length=12, max_length=12)
-    pet_mm: list[Millimetres] = Field(min_length=12, max_length=12)
 
 
 @cache
@@ -53,44 +36,6 @@ def climate_presets() -> dict[str, MonthlyClimate]:
             pet_mm=(means.evap * PAN_COEFFICIENT).round(1).tolist(),
         )
     }
-
-
-class RothcScenarioIn(_Strict):
-    """A RothC scenario for a site (see the module)."""
-
-    clay_pct: float = Field(ge=0, le=100, description="clay content, %")
-    depth_cm: float = Field(30.0, gt=0, le=100, description="depth modelled, cm")
-    soc_t_c_ha: float = Field(gt=0, le=1000, description="SOC stock now (0–depth_cm), t C/ha")
-    climate: MonthlyClimate | None = Field(None, description="monthly normals; or give climate_preset")
-    climate_preset: Literal["rothamsted"] | None = None
-    plant_cover: list[Annotated[int, Field(ge=0, le=1)]] = Field(
-        default=[1] * 12, min_length=12, max_length=12, description="1 = soil covered that month"
-    )
-    dpm_rpm: float = Field(1.44, gt=0, le=10, description="DPM/RPM ratio of the plant input")
-    baseline_input_t_c_ha_yr: float | None = Field(
-        None, ge=0, le=50, description="plant input today, t C/ha/yr; absent: the input sustaining the stock"
-    )
-    input_change_pct: float = Field(20.0, ge=-100, le=500, description="scenario input vs baseline, %")
-    start_year: int = Field(2025, ge=1800, le=2200, description="year of the stock (31 December)")
-    years: int = Field(20, ge=1, le=100)
-    draws: int = Field(200, ge=0, le=2000, description="Monte Carlo draws (0: central values only)")
-    seed: int = Field(0, ge=0)
-    input_uncertainty_pct: float = Field(20.0, ge=0, le=100, description="± % (95 %) of the inputs")
-    clay_uncertainty_pct: float = Field(10.0, ge=0, le=100, description="± % (95 %) of clay")
-    temperature_uncertainty_c: float = Field(1.0, ge=0, le=10, description="± °C (95 %) on every month")
-    precipitation_uncertainty_pct: float = Field(10.0, ge=0, le=100, description="± % (95 %)")
-    country_iso3: str | None = Field(None, pattern=r"^[A-Z]{3}$")
-
-    @model_validator(mode="after")
-    def _one_climate(self):
-        if (self.climate is None) == (self.climate_preset is None):
-            raise ValueError("give either climate (monthly normals) or climate_preset, not both or neither")
-        if sum(self.plant_cover) == 0:
-            raise ValueError("plant_cover: at least one covered month receives the plant input")
-        return self
-
-    def monthly_climate(self) -> MonthlyClimate:
-        return self.climate or climate_presets()[self.climate_preset]
 
 
 def _draws(rng: np.random.Generator, n: int, sd: float, *, multiplicative: bool) -> np.ndarray:

@@ -7,9 +7,6 @@ credits; per-stratum standard deviations, sd = se·√n, t C/ha, as the prior of
 
 from importlib.resources import files
 
-from ..io import soil_import
-from .toolkit_rothc import climate_presets
-
 TOULOUSE = {  # 1991–2020 normals, Toulouse-Blagnac (°C, mm), as examples/project.yaml
     "temperature_c": [6.0, 7.1, 10.0, 12.5, 16.2, 20.1, 22.4, 22.4, 19.0, 15.1, 9.7, 6.6],
     "precipitation_mm": [52, 42, 49, 67, 72, 57, 38, 45, 49, 55, 53, 52],
@@ -18,6 +15,8 @@ TOULOUSE = {  # 1991–2020 normals, Toulouse-Blagnac (°C, mm), as examples/pro
 
 
 def rothc() -> dict:
+    from .rothc import climate_presets  # reads the bundled RothC file
+
     return {
         "clay_pct": 23.4,
         "depth_cm": 30,
@@ -95,6 +94,8 @@ def balance() -> dict:
 
 
 def stocks() -> dict:
+    from ..io import soil_import
+
     path = files("permille") / "data" / "mrv" / "Cumbria_Hedgerows.csv"
     return {
         "filename": "Cumbria_Hedgerows.csv",

@@ -1,0 +1,77 @@
+"""The toolkit's worker processes: calculations run off the request path, so that a Monte Carlo run holds
+neither the server's event loop nor its interpreter lock and reads are served meanwhile.
+
+:class:`ComputePool` wraps a :class:`concurrent.futures.ProcessPoolExecutor` started with the *spawn*
+method (forking a server that runs threads is unsafe); processes start on the first calculation (≈ 3 s to
+import the numerical stack) and stay. ``size`` 0 runs calculations in a thread of this process instead.
+"""
+
+import asyncio
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+ENV = "PERMILLE_TOOLKIT_WORKERS"
+"""Environment variable: number of toolkit worker processes (0: in-process threads)."""
+
+
+def default_size() -> int:
+    """``$PERMILLE_TOOLKIT_WORKERS``, else one process per CPU core but one (at least one)."""
+    value = os.environ.get(ENV)
+    if value is not None and value.strip():
+        size = int(value)
+        if size < 0:
+            raise ValueError(f"{ENV}={value}: give 0 or more worker processes")
+        return size
+    return max(1, (os.cpu_count() or 1) - 1)
+
+
+def _call(calculator: str, args: tuple):
+    """Run ``calculator`` of :data:`permille.toolkit.calculators.CALCULATORS` (in a worker process)."""
+    from .calculators import CALCULATORS
+
+    return CALCULATORS[calculator](*args)
+
+
+class PoolUnavailable(RuntimeError):
+    """A worker process died (e.g. killed for memory); the pool was restarted for the next request."""
+
+
+class ComputePool:
+    """``await pool.run("balance", body, "json")`` → the calculator's :class:`~.calculators.Answer`,
+    computed in a worker process; ``in_flight`` counts the calculations submitted and not yet done."""
+
+    def __init__(self, size: int | None = None):
+        self.size = default_size() if size is None else size
+        self.in_flight = 0
+        self._lock = threading.Lock()
+        self._executor = self._start()
+
+    def _start(self) -> ProcessPoolExecutor | None:
+        if self.size == 0:
+            return None
+        return ProcessPoolExecutor(self.size, mp_context=multiprocessing.get_context("spawn"))
+
+    async def run(self, calculator: str, *args):
+        with self._lock:
+            self.in_flight += 1
+        try:
+            if self._executor is None:
+                return await asyncio.to_thread(_call, calculator, args)
+            try:
+                return await asyncio.wrap_future(self._executor.submit(_call, calculator, args))
+            except BrokenProcessPool:
+                with self._lock:
+                    broken, self._executor = self._executor, self._start()
+                broken.shutdown(wait=False, cancel_futures=True)
+                raise PoolUnavailable("a toolkit worker process stopped; try again") from None
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def close(self) -> None:
+        """Stop the worker processes (queued calculations are cancelled)."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)

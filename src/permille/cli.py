@@ -1,5 +1,6 @@
 """The ``permille`` command line."""
 
+import os
 import sys
 from importlib.resources import as_file, files
 from pathlib import Path
@@ -613,6 +614,17 @@ def demo(
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0: every interface).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Server processes (uvicorn workers); more than one needs PostgreSQL.")
+    ] = 1,
+    toolkit_workers: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            help="Toolkit calculation processes per server process (default: $PERMILLE_TOOLKIT_WORKERS, "
+            "else CPU cores − 1; 0: threads of the server process).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the platform (API under /api, web pages at /) on the registry database: PERMILLE_DATABASE_URL,
     else the SQLite file $PERMILLE_HOME/permille.db (~/.permille), created, migrated and seeded on first run."""
@@ -622,14 +634,105 @@ def serve(
     from .registry.db import database_url, make_engine
     from .registry.seed import DEMO_ACCOUNTS
 
-    engine = make_engine(database_url())
+    url = database_url()
+    if workers > 1 and not url.startswith("postgresql"):
+        _fail(
+            ValueError(
+                f"--workers {workers} needs PostgreSQL (PERMILLE_DATABASE_URL=postgresql+psycopg://…): "
+                "the SQLite registry has one writer at a time and no cross-process change events; "
+                "serve it with one worker"
+            )
+        )
+    engine = make_engine(url)
     console.print(f"registry: {engine.url.render_as_string(hide_password=True)}", highlight=False)
-    application = create_app(engine)
+    application = create_app(engine, toolkit_workers=toolkit_workers)
     address = f"http://{host}:{port}"
     console.print(f"serving the platform at {address}/ (API: {address}/docs)", highlight=False)
     for email, role, password in DEMO_ACCOUNTS:
         console.print(f"demo account ({role}): {email} / {password}", highlight=False)
-    uvicorn.run(application, host=host, port=port, log_level="info")
+    if workers == 1:
+        uvicorn.run(application, host=host, port=port, log_level="info")
+        return
+    # migrated and seeded once above; each worker process builds its own app from the environment
+    os.environ |= {"PERMILLE_DATABASE_URL": url, "PERMILLE_SEED": "0"}
+    if toolkit_workers is not None:
+        os.environ["PERMILLE_TOOLKIT_WORKERS"] = str(toolkit_workers)
+    del application
+    engine.dispose()
+    factory = "permille.api.app:app_from_env"
+    uvicorn.run(factory, factory=True, workers=workers, host=host, port=port, log_level="info")
+
+
+toolkit_app = typer.Typer(
+    help="The online toolkit's calculators from a JSON input, as the API runs them (permille.toolkit).",
+    no_args_is_help=True,
+)
+app.add_typer(toolkit_app, name="toolkit")
+ToolkitCalculator = Annotated[str, typer.Argument(help="rothc, balance, sampling or credits.")]
+TOOLKIT_INPUTS = {
+    "rothc": "RothcScenarioIn",
+    "balance": "BalanceIn",
+    "sampling": "SamplingIn",
+    "credits": "CreditsIn",
+}
+
+
+@toolkit_app.command("example")
+def toolkit_example(calculator: ToolkitCalculator) -> None:
+    """Print the filled example input of a calculator (JSON), a start for ``permille toolkit run``."""
+    import json
+
+    from .toolkit.examples import EXAMPLES
+
+    if calculator not in TOOLKIT_INPUTS:
+        _fail(ValueError(f"unknown calculator {calculator!r}; one of {', '.join(TOOLKIT_INPUTS)}"))
+    print(json.dumps(EXAMPLES[calculator](), ensure_ascii=False, indent=2))
+
+
+@toolkit_app.command("run")
+def toolkit_run(
+    calculator: ToolkitCalculator,
+    input_file: Annotated[Path, typer.Argument(help="The input, JSON (as the API's request body).")],
+    fmt: Annotated[str, typer.Option("--format", help="json, csv or pdf (balance, credits).")] = "json",
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of printing.")] = None,
+) -> None:
+    """Run a toolkit calculator on a JSON input, within the API's limits per request (every problem listed)."""
+    import json
+
+    from pydantic import ValidationError
+
+    from .toolkit import schemas
+    from .toolkit.answers import Refused
+    from .toolkit.calculators import CALCULATORS
+
+    if calculator not in TOOLKIT_INPUTS:
+        _fail(ValueError(f"unknown calculator {calculator!r}; one of {', '.join(TOOLKIT_INPUTS)}"))
+    if fmt not in ("json", "csv", "pdf") or (fmt == "pdf" and calculator not in ("balance", "credits")):
+        _fail(
+            ValueError(
+                f"--format {fmt}: {calculator} answers json or csv"
+                + (", pdf" if calculator in ("balance", "credits") else "")
+            )
+        )
+    try:
+        body = getattr(schemas, TOOLKIT_INPUTS[calculator]).model_validate_json(input_file.read_bytes())
+        answer = CALCULATORS[calculator](body, fmt)
+    except (OSError, ValidationError) as e:
+        _fail(e)
+    except Refused as e:
+        _fail(ValueError("; ".join([e.message] + [d["message"] for d in e.details])))
+    content = (
+        answer.content
+        if answer.data is None
+        else json.dumps(answer.data, ensure_ascii=False, indent=2).encode()
+    )
+    if out is None and fmt == "pdf":
+        _fail(ValueError("a PDF needs --out"))
+    if out is None:
+        sys.stdout.write(content.decode("utf-8") + "\n")
+    else:
+        out.write_bytes(content)
+        console.print(f"wrote {out}", highlight=False)
 
 
 if __name__ == "__main__":

@@ -2,8 +2,11 @@
 invalid input is refused with every problem listed, CSV and PDF answers, usage recorded by country, and
 the expected impact of a project (registry.impact)."""
 
+import datetime
 import io
 import json
+import threading
+import time
 from importlib.resources import files
 
 import numpy as np
@@ -14,16 +17,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from permille.api.app import create_app
-from permille.toolkit.examples import balance as balance_example
 from permille.io import soil_import
 from permille.io.project_file import parse_project
 from permille.measure import credits, sampling, schemes
 from permille.measure.comparison import compare
 from permille.models import balance, rothc
 from permille.models.rothc.constants import PAN_COEFFICIENT
+from permille.registry import events
 from permille.registry.db import make_engine
 from permille.registry.impact import IMPACT_DRAWS, expected_impact
-from permille.registry.orm import ToolkitUsage
+from permille.registry.orm import ToolkitUsage, UsageSalt
+from permille.registry.usage import record_use
+from permille.toolkit import limits
+from permille.toolkit.examples import balance as balance_example
 
 CALCULATORS = ("rothc", "balance", "stocks", "sampling", "credits")
 CUMBRIA = files("permille") / "data" / "mrv" / "Cumbria_Hedgerows.csv"
@@ -31,11 +37,19 @@ CUMBRIA = files("permille") / "data" / "mrv" / "Cumbria_Hedgerows.csv"
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory):
-    """One app over an empty SQLite file for the calculations (the database plays no part in them)."""
+    """One app over an empty SQLite file for the calculations (the database plays no part in them), with
+    one toolkit worker process."""
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('toolkit') / 'toolkit.db'}")
-    with TestClient(create_app(engine, seed=False)) as client:
+    with TestClient(create_app(engine, seed=False, toolkit_workers=1)) as client:
         yield client
     engine.dispose()
+
+
+@pytest.fixture
+def counting(engine):
+    """An app on each backend for the usage counts, calculating in threads (no worker processes to start)."""
+    with TestClient(create_app(engine, seed=False, toolkit_workers=0)) as client:
+        yield client
 
 
 def example(api, calculator: str) -> dict:
@@ -231,6 +245,7 @@ def test_balance_lists_every_problem(api):
     assert any(w.endswith("areas.0.clay_pct") for w in where)
     assert any(w.endswith("areas.1.area_ha") for w in where)
     assert any(w.endswith("monte_carlo") for w in where)
+    assert any("MAX_BALANCE_DRAWS" in d["message"] for d in details)
 
 
 def test_stocks_report_every_bad_row_and_import_nothing(api):
@@ -268,6 +283,89 @@ def test_sampling_and_credits_refuse_bad_numbers(api):
         "scheme",
         "se_t_c_ha",
     }
+
+
+# --- limits per request ----------------------------------------------------------------------------------
+
+
+def _many_areas(body):
+    body["areas"] = [body["areas"][0] | {"name": f"area {i}"} for i in range(limits.MAX_BALANCE_AREAS + 1)]
+
+
+def _long_balance(body):
+    body["last_year"] = body["first_year"] + limits.MAX_BALANCE_YEARS  # one year more than the limit
+
+
+def _heavy_balance(body):  # each factor within its limit, the product beyond
+    body["monte_carlo"]["draws"] = limits.MAX_BALANCE_DRAWS
+    body["last_year"] = body["first_year"] + 99
+    body["areas"] = [body["areas"][0] | {"name": f"area {i}"} for i in range(3)]
+
+
+LIMITED = [
+    ("rothc", lambda b: b.update(draws=limits.MAX_ROTHC_DRAWS + 1), "MAX_ROTHC_DRAWS"),
+    ("rothc", lambda b: b.update(years=limits.MAX_ROTHC_YEARS + 1), "MAX_ROTHC_YEARS"),
+    ("balance", lambda b: b["monte_carlo"].update(draws=limits.MAX_BALANCE_DRAWS + 1), "MAX_BALANCE_DRAWS"),
+    ("balance", _long_balance, "MAX_BALANCE_YEARS"),
+    ("balance", _many_areas, "MAX_BALANCE_AREAS"),
+    ("balance", _heavy_balance, "MAX_BALANCE_WORK"),
+    ("sampling", lambda b: b.update(strata=b["strata"] * 34), "MAX_SAMPLING_STRATA"),  # 102 strata
+    ("credits", lambda b: b.update(changes=b["changes"] * 334), "MAX_CREDIT_CHANGES"),  # 1,002 changes
+]
+
+
+@pytest.mark.parametrize(("calculator", "change", "limit"), LIMITED, ids=[x[2] for x in LIMITED])
+def test_a_request_beyond_a_limit_is_refused_naming_it(api, calculator, change, limit):
+    body = example(api, calculator)
+    change(body)
+    answer = api.post(f"/api/toolkit/{calculator}", json=body)
+    message = " ".join(d["message"] for d in problems(answer))
+    assert limit in message and f"{getattr(limits, limit):,}" in message
+
+
+def test_within_the_limits_a_request_runs(api):
+    body = example(api, "rothc") | {"draws": limits.MAX_ROTHC_DRAWS, "years": 3}
+    assert api.post("/api/toolkit/rothc", json=body).status_code == 200
+
+
+def test_stocks_upload_limits_rows_and_depths(api):
+    table = pd.read_csv(CUMBRIA, dtype=str)
+    copies = limits.MAX_STOCKS_ROWS // len(table) + 1
+    big = pd.concat([table] * copies).to_csv(index=False).encode()
+    answer = post_stocks(api, big)
+    assert answer.status_code == 422, answer.text
+    assert "MAX_STOCKS_ROWS" in answer.json()["error"]["message"]
+    depths = ",".join(str(10 * (i + 1)) for i in range(limits.MAX_STOCKS_DEPTHS + 1))
+    details = problems(post_stocks(api, CUMBRIA.read_bytes(), depths_cm=depths))
+    assert any("MAX_STOCKS_DEPTHS" in d["message"] for d in details)
+
+
+# --- off the request path --------------------------------------------------------------------------------
+
+
+def test_a_read_is_served_while_a_heavy_run_is_in_flight(api):
+    pool = api.app.state.toolkit
+    assert pool.size == 1
+    body = example(api, "balance")
+    body["monte_carlo"]["draws"] = limits.MAX_BALANCE_DRAWS
+    heavy: dict = {}
+
+    def run_heavy():
+        heavy["answer"] = api.post("/api/toolkit/balance", json=body)
+        heavy["done"] = time.monotonic()
+
+    thread = threading.Thread(target=run_heavy)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while pool.in_flight == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert pool.in_flight == 1, "the heavy run did not start"
+    read = api.get("/api/kpis")
+    read_done = time.monotonic()
+    thread.join(120)
+    assert read.status_code == 200 and heavy["answer"].status_code == 200
+    assert heavy["answer"].json()["n_draws"] == limits.MAX_BALANCE_DRAWS
+    assert read_done < heavy["done"], "the read waited behind the heavy run"
 
 
 # --- formats ---------------------------------------------------------------------------------------------
@@ -313,7 +411,8 @@ def test_every_calculator_has_an_example(api):
 # --- usage and expected impact ---------------------------------------------------------------------------
 
 
-def test_usage_is_recorded_by_country(client, engine):
+def test_usage_is_recorded_by_country(counting, engine):
+    client = counting
     body = example(client, "sampling")
     assert client.post("/api/toolkit/sampling", json=body | {"country_iso3": "SEN"}).status_code == 200
     assert client.post("/api/toolkit/sampling", json=body).status_code == 200  # no country: not counted
@@ -341,3 +440,35 @@ def test_expected_impact_is_the_balance_with_fewer_draws():
         assert e["low95"] < e["mean"] < e["high95"] and e["sd"] > 0
     with pytest.raises(ValueError, match="clay_pct"):
         expected_impact(document | {"areas": [document["areas"][0] | {"clay_pct": -1}]})
+
+
+def test_twenty_anonymous_calls_from_one_client_in_a_day_count_once(counting, engine, auth):
+    client = counting
+    body = example(client, "sampling") | {"country_iso3": "SEN"}
+    announced: list[dict] = []
+    unsubscribe = events.subscribe(lambda change: announced.append(change))
+    try:
+        for _ in range(20):
+            assert client.post("/api/toolkit/sampling", json=body).status_code == 200
+        assert client.post("/api/toolkit/sampling", json=body, headers=auth("member")).status_code == 200
+    finally:
+        unsubscribe()
+    with Session(engine) as session:
+        rows = session.scalars(select(ToolkitUsage).order_by(ToolkitUsage.id)).all()
+        assert [r.actor.split(":")[0] for r in rows] == ["client", "user"]
+        assert "testclient" not in rows[0].actor  # the address is hashed, not stored
+        assert rows[1].actor == f"user:{auth.user('member').id}"
+        assert rows[1].organisation_id == auth.organisation_id("member")
+        ids = [r.id for r in rows]
+        b4 = client.get("/api/kpis/B4").json()
+        tomorrow = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=1)
+        again = record_use(session, "sampling", "SEN", client_address="testclient", now=tomorrow)
+        assert again is not None  # a new day counts again …
+        assert [s.day for s in session.scalars(select(UsageSalt))] == [tomorrow.date()]  # … old salts go
+    usage = [c for c in announced if c["kind"] == "toolkit_usage"]
+    assert usage == [
+        {"kind": "toolkit_usage", "action": "create", "id": i, "country_iso3": "SEN"} for i in ids
+    ]
+    indicator = next(i for i in b4["indicators"] if i["name"] == "countries_using_20pct_of_tools")
+    assert indicator["current_source"]["records"] == 2
+    assert "once per calculator, country, day" in indicator["current_source"]["note"]

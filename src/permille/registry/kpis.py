@@ -400,8 +400,15 @@ def _toolkit_share(share: float) -> Callable[[Session, range], Count]:
             box = len({tool for tool, _ in used})
             per_country = Counter(iso3 for _, iso3 in used)
             by_year[y] = float(sum(1 for n in per_country.values() if box and n / box >= share))
-        note = f"countries that used at least {share:.0%} of the toolkit's calculators (those used anywhere)"
-        return Count(by_year, len(rows), note)
+        uses = session.scalar(
+            select(func.count()).select_from(ToolkitUsage).where(ToolkitUsage.country_iso3.is_not(None))
+        )
+        note = (
+            f"countries that used at least {share:.0%} of the toolkit's calculators (those used anywhere); "
+            "a use counts once per calculator, country, day and signed-in user or anonymous client "
+            "(a salted hash of its address; the address is not stored)"
+        )
+        return Count(by_year, uses, note)
 
     return count
 

@@ -660,7 +660,16 @@ def serve(
     del application
     engine.dispose()
     factory = "permille.api.app:app_from_env"
-    uvicorn.run(factory, factory=True, workers=workers, host=host, port=port, log_level="info")
+    # a worker importing the app on a loaded machine answers uvicorn's health check late: wait a minute
+    uvicorn.run(
+        factory,
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="info",
+        timeout_worker_healthcheck=60,
+    )
 
 
 toolkit_app = typer.Typer(

@@ -12,7 +12,8 @@ from .. import __version__
 from ..registry import events, zones
 from ..registry import seed as seed_module
 from ..registry.db import make_engine, migrate, session_factory
-from . import errors
+from . import docs, errors
+from .boundary import JsonDepthLimit, SecurityHeaders
 from .routes import auth, kpis, monitoring, observations, records, toolkit
 from .routes.events import Broker
 from .routes.events import router as events_router
@@ -81,11 +82,16 @@ def create_app(
         version=__version__,
         description="Records, KPIs, observations and calculators of the «4 per 1000» Initiative.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.engine, app.state.sessions, app.state.broker = engine, sessions, broker
     app.state.max_upload_bytes = max_upload_bytes
     errors.install(app)
+    app.add_middleware(JsonDepthLimit)
     app.add_middleware(BodySizeLimit, limit=max_upload_bytes)
+    app.add_middleware(SecurityHeaders)
+    docs.install(app)
     for router in (auth.router, observations.router, kpis.router, monitoring.router, toolkit.router):
         app.include_router(router, prefix="/api")
     app.include_router(events_router, prefix="/api")

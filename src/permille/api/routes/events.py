@@ -2,11 +2,12 @@
 "country_iso3", "published", "organisation_id"}`` after each committed write, and a heartbeat comment
 every :data:`HEARTBEAT_S` seconds. Pages re-fetch what they show.
 
-Each client hears only of records it may read (:func:`~permille.registry.permissions.allowed`, the rule
+Each client hears of the records it may read (:func:`~permille.registry.permissions.allowed`, the rule
 of ``GET /api/<kind>/<id>``): anonymously, of published records of public kinds (what the web pages
 show; a browser's ``EventSource`` sends no ``Authorization`` header); with ``Authorization: Bearer``,
-also of the user's organisation's records, and of everything for the STC and the Secretariat. A stream
-whose token expires or is revoked ends at the next heartbeat.
+also of the user's organisation's records, and of everything for the STC and the Secretariat. Of other
+records of public kinds it hears only that the kind changed, without id, country or owner (see
+:func:`view`). A stream whose token expires or is revoked ends at the next heartbeat.
 
 The service publishes from worker threads; :class:`Broker` hands each change to every client's queue on
 its event loop with ``call_soon_threadsafe``.
@@ -68,10 +69,11 @@ class Broker:
         with self._lock:
             clients = list(self._clients)
         for loop, queue, reader in clients:
-            if change is not None and not may_read(reader, change):
+            seen = change if change is None else view(reader, change)
+            if seen is None:
                 continue
             try:
-                loop.call_soon_threadsafe(_offer, queue, change)
+                loop.call_soon_threadsafe(_offer, queue, seen)
             except RuntimeError:  # the client's loop is closed
                 self.disconnect(queue)
 
@@ -90,6 +92,19 @@ def may_read(reader: Reader | None, change: dict) -> bool:
     published = change.get("action") == "publish" or change.get("published") is True
     record = SimpleNamespace(published=published, organisation_id=change.get("organisation_id"))
     return allowed(reader, "read", kind.name, record, public_kind=not kind.restricted)
+
+
+def view(reader: Reader | None, change: dict) -> dict | None:
+    """What ``reader`` hears of ``change``: all of it if they may read the record (:func:`may_read`); of
+    another record of a public kind only that its kind changed, ``{"kind", "action": "change", "id": None,
+    "country_iso3": None}``, since public aggregates (the KPIs of the progress page) count every record;
+    of a restricted kind, nothing."""
+    if may_read(reader, change):
+        return change
+    kind = KINDS.get(change.get("kind"))
+    if kind is None or kind.restricted:
+        return None
+    return {"kind": kind.name, "action": "change", "id": None, "country_iso3": None}
 
 
 def _reader(sessions, token: str | None) -> Reader | None | Literal[False]:

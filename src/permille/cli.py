@@ -614,7 +614,10 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0: every interface).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     demo_layers: Annotated[
-        bool, typer.Option(help="Show the SYNTHETIC atlas layers (demonstration data) where no real one is loaded.")
+        bool,
+        typer.Option(
+            help="Show the SYNTHETIC atlas layers (demonstration data) where no real one is loaded."
+        ),
     ] = False,
 ) -> None:
     """Serve the platform (API under /api, web pages at /) on the registry database: PERMILLE_DATABASE_URL,

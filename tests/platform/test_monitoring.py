@@ -8,7 +8,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from permille.api.app import create_app
-
 from permille.grid import atlas, pipeline, zonal
 from permille.registry import zones
 

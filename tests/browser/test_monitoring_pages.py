@@ -50,9 +50,9 @@ def test_default_pages_show_only_real_data(page, server, screenshot):
     assert page.locator("#country-fan").count() == 0 and page.locator("#country-synthetic").count() == 0
     tier1 = page.locator("#country-tier1 tbody tr")
     assert tier1.count() >= 4  # SOCref of the soil classes of Germany's main climate zone(s)
-    assert "warm temperate moist" in page.inner_text("#country-tier1")
+    assert "cool temperate moist" in page.inner_text("#country-tier1")
     source = page.inner_text("#country-tier1-source")
-    assert "IPCC 2019 Refinement" in source and "Köppen-Geiger" in source
+    assert "IPCC 2019 Refinement" in source and "ERA5" in source
     text = page.inner_text("main")
     assert "SYNTHETIC" not in text and "demonstration data" not in text
     assert not [s for s in _synthetic_texts("DEU") if s in text]

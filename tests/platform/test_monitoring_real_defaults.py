@@ -79,14 +79,14 @@ def test_default_answers_hold_no_synthetic_number(seeded_client, synthetic_numbe
     assert {m["variable"] for m in germany["missing"]} == {"soc_stock", "soil_class"}
     assert germany["sentences"]["en"][0].startswith("No real SOC stock layer is loaded for Germany")
     assert any(
-        s.startswith("Climate zones: IPCC climate zone, approximated from Köppen-Geiger")
+        s.startswith("Climate zones: IPCC climate zone from the ERA5 climatology 2000–2025")
         for s in germany["sources"]
     )
     assert not any("SYNTHETIC" in s for s in germany["sources"])
 
 
 def test_country_tier1_reference_stocks_come_from_the_bundled_layers(seeded_client):
-    shares_file = files("permille") / "data" / "layers" / "ipcc_climate_zone_koppen" / "country_shares.csv"
+    shares_file = files("permille") / "data" / "layers" / "ipcc_climate_zone_era5" / "country_shares.csv"
     shares = {
         row["ipcc_climate_zone"]: float(row["land_fraction"])
         for row in csv.DictReader(shares_file.read_text().splitlines())

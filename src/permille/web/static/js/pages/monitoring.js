@@ -36,6 +36,7 @@ const MESSAGES = {
     "mon.sites": "Sites",
     "mon.latestYear": "Latest measurement",
     "mon.summaryMeasured": "{n} countries with measured 0–30 cm stocks ({sites} sites); mean of the countries {mean} t C/ha",
+    "mon.noMeasured": "no measured site",
     "mon.noneMeasured": "No site of the registry has a measured 0–30 cm stock yet.",
   },
   fr: {
@@ -70,6 +71,7 @@ const MESSAGES = {
     "mon.sites": "Sites",
     "mon.latestYear": "Dernière mesure",
     "mon.summaryMeasured": "{n} pays avec des stocks mesurés sur 0–30 cm ({sites} sites) ; moyenne des pays {mean} t C/ha",
+    "mon.noMeasured": "aucun site mesuré",
     "mon.noneMeasured": "Aucun site du registre n’a encore de stock mesuré sur 0–30 cm.",
   },
   es: {
@@ -104,6 +106,7 @@ const MESSAGES = {
     "mon.sites": "Sitios",
     "mon.latestYear": "Última medición",
     "mon.summaryMeasured": "{n} países con stocks medidos en 0–30 cm ({sites} sitios); media de los países {mean} t C/ha",
+    "mon.noMeasured": "ningún sitio medido",
     "mon.noneMeasured": "Ningún sitio del registro tiene aún un stock medido en 0–30 cm.",
   },
 };
@@ -226,13 +229,14 @@ export async function render(root, params, ctx) {
 
     const byIso = Object.fromEntries(countries.items.map((item) => [item.zone, item]));
     const key = show === "uncertainty" ? "sd_mean" : "mean";
-    const edges = breaks(countries.items.map((item) => item[key]), COLOURS.length);
-    const palette = show === "uncertainty" ? UNCERTAINTY_COLOURS : COLOURS;
+    const edges = [...new Set(breaks(countries.items.map((item) => item[key]), COLOURS.length))];
+    const palette = (show === "uncertainty" ? UNCERTAINTY_COLOURS : COLOURS).slice(0, edges.length + 1);
+    const noValue = measured ? t("mon.noMeasured") : t("mon.noValue");
     const colourOf = (item) => (item && Number.isFinite(item[key]) ? palette[binOf(item[key], edges)] : NO_VALUE);
     const describe = (item, name) =>
       item && item.mean !== null
         ? `${name}: ${fmt.number(item.mean, 2)} ± ${fmt.number(item.sd_mean, 2)} ${unit} (${t("mon.interval")} ${fmt.range(item.mean_low, item.mean_high, 2)})${tag}`
-        : `${name}: ${t("mon.noValue")}`;
+        : `${name}: ${noValue}`;
 
     if (shapes) shapes.remove();
     shapes = L.geoJSON(boundaries, {
@@ -261,7 +265,7 @@ export async function render(root, params, ctx) {
     if (legend) legend.remove();
     legend = L.control({ position: "bottomleft" });
     legend.onAdd = () => {
-      const ranges = palette.map((colour, i) => {
+      const ranges = (edges.length ? palette : []).map((colour, i) => {
         const lo = i === 0 ? null : edges[i - 1];
         const hi = i === edges.length ? null : edges[i];
         const text = lo === null ? `< ${fmt.number(hi, 2)}` : hi === null ? `≥ ${fmt.number(lo, 2)}` : fmt.range(lo, hi, 2);
@@ -273,7 +277,7 @@ export async function render(root, params, ctx) {
         el("strong", {}, `${label} — ${t(`mon.show.${show}`)}${tag}`),
         el("div", { class: "muted" }, unit),
         ranges,
-        el("div", {}, el("span", { style: `display:inline-block;width:1em;height:1em;background:${NO_VALUE};margin-right:.4em` }), t("mon.noValue")),
+        el("div", {}, el("span", { style: `display:inline-block;width:1em;height:1em;background:${NO_VALUE};margin-right:.4em` }), noValue),
       );
     };
     legend.addTo(map);

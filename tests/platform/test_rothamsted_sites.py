@@ -11,7 +11,9 @@ ORGANISATION = "Rothamsted Research (e-RA)"
 
 
 def _rothamsted_sites(client) -> dict[str, dict]:
-    items = client.get("/api/sites", params={"q": "", "country_iso3": "GBR", "page_size": 200}).json()["items"]
+    items = client.get("/api/sites", params={"q": "", "country_iso3": "GBR", "page_size": 200}).json()[
+        "items"
+    ]
     return {s["name"]: s for s in items}
 
 

@@ -97,9 +97,7 @@ class Response:
         years = np.asarray(years, dtype=int)
         outside = years[(years < self.years[0]) | (years > self.years[-1])]
         if outside.size:
-            raise ValueError(
-                f"years {outside.tolist()} are outside the run {self.years[0]}–{self.years[-1]}"
-            )
+            raise ValueError(f"years {outside.tolist()} are outside the run {self.years[0]}–{self.years[-1]}")
         return years - self.years[0]
 
 

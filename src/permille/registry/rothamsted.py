@@ -34,15 +34,9 @@ DATA = files("permille") / "data" / "rothamsted"
 PROPERTY, UNIT = "soc_stock", "Mg/ha"
 SAMPLING_MONTH_DAY = (10, 1)
 """Observations carry the sampling year only: dated 1 October (after harvest) by convention."""
-SOURCES = [
-    "Rothamsted Research (2012). Hoosfield soil organic carbon content. e-RA. doi:10.23637/KeyRefOAHBsoc",
-    "Rothamsted Research (2021). Broadbalk soil organic carbon content 1843–2015. e-RA. "
-    "doi:10.23637/BROADBALK-SOC-OA",
-    "Rothamsted Research (2018). Rothamsted Ley Arable Soil Organic Carbon 1948–2008. e-RA. "
-    "doi:10.23637/KeyRefOARLAsoc",
-    "Rothamsted Research. Rothamsted 30-year mean weather data. e-RA. doi:10.23637/OARES30YrMeans6190",
-    "All CC BY 4.0. Model: RothC-26.3 (Coleman & Jenkinson 1996, doi:10.1007/978-3-642-61094-3_17).",
-]
+MODEL_SOURCE = (
+    "Model: RothC-26.3 (Coleman & Jenkinson 1996, doi:10.1007/978-3-642-61094-3_17), permille.models.rothc"
+)
 
 
 @dataclass(frozen=True)
@@ -88,7 +82,9 @@ def _series(experiment: dict, name: str) -> list[tuple[int, float]]:
     header, body = rows[0], rows[1:]
     if header[0] == "treatment":  # one row per treatment, one column per year
         row = next(row for row in body if row[0] == name)
-        return [(int(y), v) for y, c in zip(header[1:], row[1:], strict=True) if (v := _number(c)) is not None]
+        return [
+            (int(y), v) for y, c in zip(header[1:], row[1:], strict=True) if (v := _number(c)) is not None
+        ]
     j = header.index(name)  # one row per year, one column per treatment
     return [(int(row[0]), v) for row in body if (v := _number(row[j])) is not None]
 
@@ -207,7 +203,9 @@ def _crop(name: str):
     from ..models.long_term import Crop
 
     entry = config()["crops"][name]
-    return Crop(cover=entry["cover"], input=entry["input"], dpm_rpm=entry["dpm_rpm"], fym_month=entry["fym_month"])
+    return Crop(
+        cover=entry["cover"], input=entry["input"], dpm_rpm=entry["dpm_rpm"], fym_month=entry["fym_month"]
+    )
 
 
 @cache
@@ -239,7 +237,9 @@ def response(name: str):
     normals = [weather(cfg["weather"]["central"])] + [
         weather(f) for f in rng.choice(cfg["weather"]["alternatives"], m)
     ]
-    climate = Weather(**{k: np.array([w[k] for w in normals]).T for k in ("temperature", "rain", "evaporation")})
+    climate = Weather(
+        **{k: np.array([w[k] for w in normals]).T for k in ("temperature", "rain", "evaporation")}
+    )
     periods = [
         Period(first_year=p["from"], last_year=p.get("to"), crop=_crop(p["crop"]), fym=p["fym"])
         for p in t.treatment["periods"]
@@ -284,13 +284,15 @@ def long_term(site_name: str, measured: list[tuple[int, float]]) -> dict | None:
     first, last = int(resp.years[0]), int(resp.years[-1])
     used = sorted((y, v) for y, v in measured if first <= y <= last and y != anchor_year)
     points = [{"year": y, "soc_t_c_ha": v, "role": "calibration and validation"} for y, v in used]
-    points += [{"year": y, "soc_t_c_ha": v, "role": "starting stock"} for y, v in measured if y == anchor_year]
+    points += [
+        {"year": y, "soc_t_c_ha": v, "role": "starting stock"} for y, v in measured if y == anchor_year
+    ]
     points += [{"year": y, "soc_t_c_ha": v, "role": "outside the run"} for y, v in measured
                if not (first <= y <= last) and y != anchor_year]  # fmt: skip
     base = {
         "experiment": t.experiment["name"], "treatment": t.name, "era_code": t.experiment["era_code"],
         "depth_cm": config()["depth_cm"], "measured": sorted(points, key=lambda p: p["year"]),
-        "sources": SOURCES,
+        "sources": [t.experiment["soc_source"], config()["weather"]["source"], MODEL_SOURCE],
     }  # fmt: skip
     if len(used) < 3:
         return base | {"modelled": None, "validation": None,
@@ -303,7 +305,12 @@ def long_term(site_name: str, measured: list[tuple[int, float]]) -> dict | None:
     series = [{"year": t.start_year - 1, "soc_t_c_ha": float(resp.start_soc[0]), "low_t_c_ha": float(start_low),
                "high_t_c_ha": float(start_high)}]  # fmt: skip
     series += [
-        {"year": int(y), "soc_t_c_ha": float(soc[i, 0]), "low_t_c_ha": float(lo[i]), "high_t_c_ha": float(hi[i])}
+        {
+            "year": int(y),
+            "soc_t_c_ha": float(soc[i, 0]),
+            "low_t_c_ha": float(lo[i]),
+            "high_t_c_ha": float(hi[i]),
+        }
         for i, y in enumerate(resp.years)
     ]
     predicted = leave_one_out(resp, years, observed)
@@ -317,17 +324,21 @@ def long_term(site_name: str, measured: list[tuple[int, float]]) -> dict | None:
         "modelled": {
             "model": "RothC-26.3 (permille.models.rothc), monthly, on the Rothamsted 30-year weather means",
             "start": f"RothC equilibrium of the pre-experiment land use on 31 Dec {t.start_year - 1}, total SOC "
-            f"= the starting stock {anchor_soc:g} t C/ha ({anchor_year}); {t.get('pre_basis')}",
+            f"= the starting stock {anchor_soc:g} t C/ha ({anchor_year}); {t.get('pre_basis').rstrip('.')}",
             "plant_input_t_c_ha_yr": float(p[0]),
             "plant_input_interval_t_c_ha_yr": [float(p_low), float(p_high)],
             "plant_input_basis": "calibrated: least squares on the measurements after the starting stock "
             "(SOC is linear in the input); the e-RA records give no plant carbon input",
             "pre_experiment_input_t_c_ha_yr": float(resp.pre_input[0]),
-            "fym_t_c_ha_yr": config()["fym_t_c_ha_yr"] if any(q["fym"] for q in t.treatment["periods"]) else 0.0,
+            "fym_t_c_ha_yr": config()["fym_t_c_ha_yr"]
+            if any(q["fym"] for q in t.treatment["periods"])
+            else 0.0,
             "fym_basis": "35 t/ha fresh FYM ≈ 3.0 t C/ha/yr (Jenkinson & Johnston 1977; Coleman & Jenkinson, "
             "RothC-26.3 description)",
-            "clay_pct": t.get("clay_pct"), "clay_source": t.get("clay_source"),
-            "iom_t_c_ha": float(resp.iom[0]), "iom_basis": "Falloon et al. (1998): IOM = 0.049 × SOC^1.139",
+            "clay_pct": t.get("clay_pct"),
+            "clay_source": t.get("clay_source"),
+            "iom_t_c_ha": float(resp.iom[0]),
+            "iom_basis": "Falloon et al. (1998): IOM = 0.049 × SOC^1.139",
             "weather": config()["weather"]["source"] + "; central run 1961–1990",
             "members": int(soc.shape[1] - 1),
             "interval": "2.5–97.5 percentiles of the Monte Carlo members (clay over its range, IOM ± 25 %, FYM "
@@ -337,10 +348,23 @@ def long_term(site_name: str, measured: list[tuple[int, float]]) -> dict | None:
         "validation": {
             "method": "leave-one-out: each measurement predicted by the model calibrated on the others",
             "pairs": pairs,
-            "statistics": {k: _finite(stats[k]) for k in ("n", "bias", "bias_low", "bias_high", "rmse", "rrmse_pct",
-                                                  "efficiency", "r", "p", "alpha", "passes_bias_test")},  # fmt: skip
+            "statistics": {
+                k: _finite(stats[k])
+                for k in (
+                    "n",
+                    "bias",
+                    "bias_low",
+                    "bias_high",
+                    "rmse",
+                    "rrmse_pct",
+                    "efficiency",
+                    "r",
+                    "p",
+                    "alpha",
+                    "passes_bias_test",
+                )
+            },  # fmt: skip
             "units": "t C/ha (0–23 cm); rrmse_pct in %",
             "formulas": FORMULAS,
         },
     }
-

@@ -52,4 +52,6 @@ def long_term(site_id: Annotated[int, Path(ge=1, le=MAX_INTEGER)], session: Sess
     measured = {}
     for date, value, unit in sorted(rows):
         measured[date.year] = value * StockUnit.parse(unit).factor  # the year's latest measurement
-    return {"site_id": site_id, "available": True} | rothamsted.long_term(record.name, sorted(measured.items()))
+    return {"site_id": site_id, "available": True} | rothamsted.long_term(
+        record.name, sorted(measured.items())
+    )

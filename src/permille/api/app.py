@@ -65,6 +65,7 @@ def create_app(
             seed_module.seed(session)
             zones.load_bundled(session)
             session.commit()
+        sites_validation.warm_up()
     broker = Broker()
 
     @asynccontextmanager

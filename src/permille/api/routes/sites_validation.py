@@ -5,9 +5,11 @@
 t C/ha over 0–23 cm, as the registry holds them now), the RothC-26.3 series of its treatment with a 95 %
 Monte Carlo band, and bias, RMSE, relative RMSE and modelling efficiency (EF, Nash–Sutcliffe) of
 leave-one-out predictions, with their formulas. Any other readable site answers ``{"available": false}``.
-The model and statistics modules are imported inside the endpoint (start-up time, issue 13).
+The model and statistics modules are imported inside the endpoint (start-up time, issue 13); the RothC
+runs of the treatments are computed once per process, in the background after start-up (:func:`warm_up`).
 """
 
+import threading
 from typing import Annotated
 
 from fastapi import APIRouter, Path
@@ -20,6 +22,25 @@ from ..deps import SessionDep, UserDep
 from ..errors import ERROR_RESPONSES, ApiError
 
 router = APIRouter(prefix="/monitoring", tags=["monitoring"], responses=ERROR_RESPONSES)
+WARM_UP_DELAY_S = 10.0
+"""Seconds after start-up before the background computation of the RothC runs (first requests first)."""
+_warm_up = threading.Lock()
+
+
+def _compute_all() -> None:
+    from ...registry import rothamsted
+
+    for t in rothamsted.treatments():
+        rothamsted.response(t.name)
+
+
+def warm_up(delay_s: float = WARM_UP_DELAY_S) -> None:
+    """Compute every treatment's RothC response in a daemon thread after ``delay_s``, once per process
+    (:func:`permille.registry.rothamsted.response` caches them), so the site pages answer at once."""
+    if _warm_up.acquire(blocking=False):  # never released: once per process
+        timer = threading.Timer(delay_s, _compute_all)
+        timer.daemon = True
+        timer.start()
 
 
 @router.get("/sites/{site_id}/long-term")

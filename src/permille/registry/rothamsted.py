@@ -211,12 +211,14 @@ def _crop(name: str):
 @cache
 def response(name: str):
     """The RothC response (:class:`permille.models.long_term.Response`) of treatment ``name`` for
-    1 + ``members`` members: member 0 central (clay, IOM from Falloon, FYM, starting stock, 1961–1990
+    1 + ``members`` members, from the experiment's start to the last full year (so that a measurement
+    added to the registry falls in the run): member 0 central (clay, IOM from Falloon, FYM, starting stock, 1961–1990
     weather as given), the others drawn uniformly as experiments.yaml ``uncertainty`` says."""
     import numpy as np
 
     from ..models.long_term import Period, Weather
     from ..models.long_term import response as model_response
+    from ..models.rothc import iom_falloon
 
     t = treatment(name)
     cfg, unc = config(), config()["uncertainty"]
@@ -228,10 +230,7 @@ def response(name: str):
 
     low, high = t.get("clay_range_pct")
     clay = np.concatenate([[t.get("clay_pct")], rng.uniform(low, high, m)])
-    year, stock = t.anchor
-    anchor = spread(stock, unc["anchor_soc"])
-    from ..models.rothc import iom_falloon
-
+    anchor = spread(t.anchor[1], unc["anchor_soc"])
     iom = iom_falloon(anchor) * np.concatenate([[1.0], 1.0 + unc["iom"] * rng.uniform(-1.0, 1.0, m)])
     fym = spread(cfg["fym_t_c_ha_yr"], unc["fym"])
     normals = [weather(cfg["weather"]["central"])] + [
@@ -244,7 +243,7 @@ def response(name: str):
         Period(first_year=p["from"], last_year=p.get("to"), crop=_crop(p["crop"]), fym=p["fym"])
         for p in t.treatment["periods"]
     ]
-    last_year = max(y for y, _ in t.series)
+    last_year = max(max(y for y, _ in t.series), datetime.date.today().year - 1)  # to the last full year
     return model_response(
         clay=clay, anchor_soc=anchor, iom=iom, pre_crop=_crop(t.get("pre_crop")), periods=periods,
         start_year=t.start_year, end_year=last_year, weather=climate, fym_t_c_ha_yr=fym,

@@ -53,17 +53,24 @@ class BodySizeLimit:
 
 
 def create_app(
-    engine: Engine | None = None, *, seed: bool = True, max_upload_bytes: int = MAX_UPLOAD_BYTES
+    engine: Engine | None = None,
+    *,
+    seed: bool = True,
+    max_upload_bytes: int = MAX_UPLOAD_BYTES,
+    demo_layers: bool = False,
 ) -> FastAPI:
     """The app on ``engine`` (default: :func:`~permille.registry.db.database_url`), migrated to the newest
-    revision and, with ``seed``, holding the seed catalogues, demo records and zone statistics."""
+    revision and, with ``seed``, holding the seed catalogues and demo records. ``demo_layers`` loads and
+    shows the SYNTHETIC zone statistics ("atlas-synthetic", labelled demonstration data) where no real
+    dataset is loaded; without it the monitoring pages show only real data."""
     engine = engine or make_engine()
     migrate(engine)
     sessions = session_factory(engine)
     if seed:
         with sessions() as session:
             seed_module.seed(session)
-            zones.load_bundled(session)
+            if demo_layers:
+                zones.load_bundled(session)
             session.commit()
         sites_validation.warm_up()
     broker = Broker()
@@ -85,6 +92,7 @@ def create_app(
     )
     app.state.engine, app.state.sessions, app.state.broker = engine, sessions, broker
     app.state.max_upload_bytes = max_upload_bytes
+    app.state.demo_layers = demo_layers
     errors.install(app)
     app.add_middleware(BodySizeLimit, limit=max_upload_bytes)
     for router in (auth.router, observations.router, kpis.router, monitoring.router, toolkit.router):

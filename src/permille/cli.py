@@ -614,6 +614,12 @@ def demo(
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0: every interface).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    demo_layers: Annotated[
+        bool,
+        typer.Option(
+            help="Show the SYNTHETIC atlas layers (demonstration data) where no real one is loaded."
+        ),
+    ] = False,
     workers: Annotated[
         int, typer.Option(min=1, help="Server processes (uvicorn workers); more than one needs PostgreSQL.")
     ] = 1,
@@ -645,7 +651,9 @@ def serve(
         )
     engine = make_engine(url)
     console.print(f"registry: {engine.url.render_as_string(hide_password=True)}", highlight=False)
-    application = create_app(engine, toolkit_workers=toolkit_workers)
+    application = create_app(engine, demo_layers=demo_layers, toolkit_workers=toolkit_workers)
+    if demo_layers:
+        console.print("monitoring: SYNTHETIC demonstration layers shown where no real dataset is loaded")
     address = f"http://{host}:{port}"
     console.print(f"serving the platform at {address}/ (API: {address}/docs)", highlight=False)
     for email, role, password in DEMO_ACCOUNTS:
@@ -654,7 +662,11 @@ def serve(
         uvicorn.run(application, host=host, port=port, log_level="info")
         return
     # migrated and seeded once above; each worker process builds its own app from the environment
-    os.environ |= {"PERMILLE_DATABASE_URL": url, "PERMILLE_SEED": "0"}
+    os.environ |= {
+        "PERMILLE_DATABASE_URL": url,
+        "PERMILLE_SEED": "0",
+        "PERMILLE_DEMO_LAYERS": str(int(demo_layers)),
+    }
     if toolkit_workers is not None:
         os.environ["PERMILLE_TOOLKIT_WORKERS"] = str(toolkit_workers)
     del application

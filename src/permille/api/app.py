@@ -14,8 +14,9 @@ from ..registry import events, zones
 from ..registry import seed as seed_module
 from ..registry.db import make_engine, migrate, session_factory
 from ..toolkit.pool import ComputePool
-from . import errors
-from .routes import auth, kpis, monitoring, observations, records, toolkit
+from . import docs, errors
+from .boundary import JsonDepthLimit, SecurityHeaders
+from .routes import auth, kpis, monitoring, observations, records, sites_validation, toolkit
 from .routes.events import Broker
 from .routes.events import router as events_router
 
@@ -59,21 +60,26 @@ def create_app(
     *,
     seed: bool = True,
     max_upload_bytes: int = MAX_UPLOAD_BYTES,
+    demo_layers: bool = False,
     toolkit_workers: int | None = None,
 ) -> FastAPI:
     """The app on ``engine`` (default: :func:`~permille.registry.db.database_url`), migrated to the newest
-    revision and, with ``seed``, holding the seed catalogues, demo records and zone statistics.
-    ``toolkit_workers``: processes of the toolkit's pool (default :func:`permille.toolkit.pool.default_size`;
-    0: threads of this process). On PostgreSQL, changes are shared with the other processes serving the
-    same database (:func:`permille.registry.events.bridge`)."""
+    revision and, with ``seed``, holding the seed catalogues and demo records. ``demo_layers`` loads and
+    shows the SYNTHETIC zone statistics ("atlas-synthetic", labelled demonstration data) where no real
+    dataset is loaded; without it the monitoring pages show only real data. ``toolkit_workers``: processes
+    of the toolkit's pool (default :func:`permille.toolkit.pool.default_size`; 0: threads of this process).
+    On PostgreSQL, changes are shared with the other processes serving the same database
+    (:func:`permille.registry.events.bridge`)."""
     engine = engine or make_engine()
     migrate(engine)
     sessions = session_factory(engine)
     if seed:
         with sessions() as session:
             seed_module.seed(session)
-            zones.load_bundled(session)
+            if demo_layers:
+                zones.load_bundled(session)
             session.commit()
+        sites_validation.warm_up()
     broker = Broker()
 
     @asynccontextmanager
@@ -95,14 +101,21 @@ def create_app(
         version=__version__,
         description="Records, KPIs, observations and calculators of the «4 per 1000» Initiative.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.engine, app.state.sessions, app.state.broker = engine, sessions, broker
     app.state.max_upload_bytes = max_upload_bytes
+    app.state.demo_layers = demo_layers
     errors.install(app)
+    app.add_middleware(JsonDepthLimit)
     app.add_middleware(BodySizeLimit, limit=max_upload_bytes)
+    app.add_middleware(SecurityHeaders)
+    docs.install(app)
     for router in (auth.router, observations.router, kpis.router, monitoring.router, toolkit.router):
         app.include_router(router, prefix="/api")
     app.include_router(events_router, prefix="/api")
+    app.include_router(sites_validation.router, prefix="/api")
     app.include_router(records.router, prefix="/api")
     app.mount("/", StaticFiles(directory=str(files("permille.web") / "static"), html=True), name="web")
     return app
@@ -111,6 +124,9 @@ def create_app(
 def app_from_env() -> FastAPI:
     """The app as ``permille serve --workers N`` starts it in each worker process (uvicorn's import string
     ``permille.api.app:app_from_env``, a factory): database ``PERMILLE_DATABASE_URL``, toolkit processes
-    ``PERMILLE_TOOLKIT_WORKERS``; seeding only when ``PERMILLE_SEED`` is not ``0`` (``serve`` migrates and
-    seeds once before starting the workers)."""
-    return create_app(seed=os.environ.get("PERMILLE_SEED", "1") != "0")
+    ``PERMILLE_TOOLKIT_WORKERS``, synthetic layers when ``PERMILLE_DEMO_LAYERS`` is ``1``; seeding only when
+    ``PERMILLE_SEED`` is not ``0`` (``serve`` migrates and seeds once before starting the workers)."""
+    return create_app(
+        seed=os.environ.get("PERMILLE_SEED", "1") != "0",
+        demo_layers=os.environ.get("PERMILLE_DEMO_LAYERS", "0") == "1",
+    )

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..io import balance_report, soil_import
+from ..io.csv_safe import write_csv
 from ..models import balance as balance_model
 from . import limits, measure, rothc
 from .answers import Answer, Refused
@@ -43,7 +44,8 @@ def jsonable(value):
 
 
 def _csv(table: pd.DataFrame, name: str) -> Answer:
-    return Answer(content=table.to_csv(index=False).encode("utf-8"), media_type=CSV, filename=f"{name}.csv")
+    text = write_csv(table.to_dict("records"), list(table.columns))  # cells neutralised (formula injection)
+    return Answer(content=text.encode("utf-8"), media_type=CSV, filename=f"{name}.csv")
 
 
 def _pdf(content: bytes, name: str) -> Answer:

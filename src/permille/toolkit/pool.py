@@ -2,8 +2,9 @@
 neither the server's event loop nor its interpreter lock and reads are served meanwhile.
 
 :class:`ComputePool` wraps a :class:`concurrent.futures.ProcessPoolExecutor` started with the *spawn*
-method (forking a server that runs threads is unsafe); processes start on the first calculation (≈ 3 s to
-import the numerical stack) and stay. ``size`` 0 runs calculations in a thread of this process instead.
+method (forking a server that runs threads is unsafe, and a fork server that preloads the calculators
+aborts: the numerical stack starts GNU OpenMP, which refuses fork()); processes start on the first
+calculation (≈ 3 s to import the numerical stack, far more on a loaded machine) and stay. ``size`` 0 runs calculations in a thread of this process instead.
 """
 
 import asyncio

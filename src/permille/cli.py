@@ -613,6 +613,14 @@ def demo(
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0: every interface).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo",
+            help="Also load the demo records and one demo account per role (published passwords, printed "
+            "below); refused on a deployment (PERMILLE_ENV=production or PostgreSQL).",
+        ),
+    ] = False,
 ) -> None:
     """Serve the platform (API under /api, web pages at /) on the registry database: PERMILLE_DATABASE_URL,
     else the SQLite file $PERMILLE_HOME/permille.db (~/.permille), created, migrated and seeded on first run."""
@@ -620,16 +628,79 @@ def serve(
 
     from .api.app import create_app
     from .registry.db import database_url, make_engine
+    from .registry.deployment import DeploymentRefused
     from .registry.seed import DEMO_ACCOUNTS
 
     engine = make_engine(database_url())
     console.print(f"registry: {engine.url.render_as_string(hide_password=True)}", highlight=False)
-    application = create_app(engine)
+    try:
+        application = create_app(engine, demo=demo)
+    except DeploymentRefused as e:
+        _fail(e)
     address = f"http://{host}:{port}"
     console.print(f"serving the platform at {address}/ (API: {address}/docs)", highlight=False)
-    for email, role, password in DEMO_ACCOUNTS:
+    for email, role, password in DEMO_ACCOUNTS if demo else ():
         console.print(f"demo account ({role}): {email} / {password}", highlight=False)
     uvicorn.run(application, host=host, port=port, log_level="info")
+
+
+users_app = typer.Typer(
+    help="Accounts of the registry (PERMILLE_DATABASE_URL, else $PERMILLE_HOME/permille.db).",
+    no_args_is_help=True,
+)
+app.add_typer(users_app, name="users")
+
+
+def _registry_sessions():
+    """Sessions on the registry database, migrated to the newest revision."""
+    from .registry.db import database_url, make_engine, migrate, session_factory
+
+    engine = make_engine(database_url())
+    migrate(engine)
+    return session_factory(engine)
+
+
+@users_app.command("create-admin")
+def users_create_admin(
+    email: Annotated[str, typer.Option(help="E-mail of the account (its sign-in name).")],
+    name: Annotated[str, typer.Option(help="Name shown for the account.")] = "",
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from the first line of stdin.")
+    ] = False,
+) -> None:
+    """Make a Secretariat account (every permission): the first real account of a deployment. The password
+    is asked twice (hidden), or read from stdin; it must pass the password policy (12+ characters, not easy
+    to guess)."""
+    from .registry import service
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    payload = {"email": email, "name": name, "role": "secretariat", "password": password}
+    with _registry_sessions()() as session:
+        try:
+            user = service.create(session, "users", payload, service.SYSTEM)
+        except service.RegistryError as e:
+            _fail(e)
+    console.print(f"created the Secretariat account {user.email} (id {user.id})", highlight=False)
+
+
+@users_app.command("deactivate-demo")
+def users_deactivate_demo() -> None:
+    """Deactivate every demo account (also one renamed since it was seeded) and give it a random password,
+    so that a deployment starts; audited, and their tokens are revoked."""
+    import secrets
+
+    from .registry import service
+    from .registry.seed import demo_accounts
+
+    with _registry_sessions()() as session:
+        for user in demo_accounts(session):
+            if user.active:
+                patch = {"active": False, "password": secrets.token_urlsafe(24)}
+                service.update(session, "users", user.id, patch, service.SYSTEM)
+                console.print(f"deactivated the demo account {user.email}", highlight=False)
 
 
 if __name__ == "__main__":

@@ -82,7 +82,8 @@ class Server:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    """uvicorn in a background thread on a free port, serving ``create_app`` over a seeded SQLite file."""
+    """uvicorn in a background thread on a free port, serving ``create_app`` (seed and demo records) over a
+    SQLite file."""
     import uvicorn
 
     from permille.api.app import create_app
@@ -93,7 +94,7 @@ def server(tmp_path_factory):
     environment.setenv("PERMILLE_HOME", str(home))
     environment.delenv("PERMILLE_DATABASE_URL", raising=False)
     engine = make_engine(f"sqlite:///{home / 'permille.db'}")
-    app = create_app(engine)
+    app = create_app(engine, demo=True)
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException
 
 from .. import __version__
-from ..registry import events, zones
+from ..registry import deployment, events, zones
 from ..registry import seed as seed_module
 from ..registry.db import make_engine, migrate, session_factory
 from . import errors
@@ -53,16 +53,24 @@ class BodySizeLimit:
 
 
 def create_app(
-    engine: Engine | None = None, *, seed: bool = True, max_upload_bytes: int = MAX_UPLOAD_BYTES
+    engine: Engine | None = None,
+    *,
+    seed: bool = True,
+    demo: bool = False,
+    max_upload_bytes: int = MAX_UPLOAD_BYTES,
 ) -> FastAPI:
     """The app on ``engine`` (default: :func:`~permille.registry.db.database_url`), migrated to the newest
-    revision and, with ``seed``, holding the seed catalogues, demo records and zone statistics."""
+    revision and, with ``seed``, holding the seed catalogues and zone statistics, and with ``demo`` the
+    demo records and accounts. A deployment refuses ``demo`` and active demo accounts
+    (:func:`~permille.registry.deployment.check`, raising ``DeploymentRefused``)."""
     engine = engine or make_engine()
     migrate(engine)
     sessions = session_factory(engine)
+    with sessions() as session:
+        deployment.check(session, engine.url, demo=demo)
     if seed:
         with sessions() as session:
-            seed_module.seed(session)
+            seed_module.seed(session, demo=demo)
             zones.load_bundled(session)
             session.commit()
     broker = Broker()

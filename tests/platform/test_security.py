@@ -3,6 +3,7 @@ account without ``--demo`` and none on a deployment, a rate-limited and audited 
 worker, tokens that die with the account's rights, and a password policy that says why it refuses."""
 
 import datetime
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi.testclient import TestClient
@@ -119,6 +120,16 @@ def test_failed_sign_ins_lock_the_account_in_every_worker_and_are_audited(db_url
     finally:
         for engine in engines:
             engine.dispose()
+
+
+def test_concurrent_guesses_do_not_get_past_the_account_limit(client, auth):
+    email = auth.user("partner").email
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        statuses = list(pool.map(lambda _: _sign_in(client, email, "wrong password!").status_code, range(12)))
+    assert set(statuses) <= {401, 429} and statuses.count(401) <= ACCOUNT_LIMIT.failures, statuses
+    assert _sign_in(client, email, PASSWORD).status_code == (
+        429 if statuses.count(401) == ACCOUNT_LIMIT.failures else 200
+    )
 
 
 def test_failed_sign_ins_from_one_address_are_limited_across_accounts(client):

@@ -621,6 +621,12 @@ def serve(
             "below); refused on a deployment (PERMILLE_ENV=production or PostgreSQL).",
         ),
     ] = False,
+    demo_layers: Annotated[
+        bool,
+        typer.Option(
+            help="Show the SYNTHETIC atlas layers (demonstration data) where no real one is loaded."
+        ),
+    ] = False,
 ) -> None:
     """Serve the platform (API under /api, web pages at /) on the registry database: PERMILLE_DATABASE_URL,
     else the SQLite file $PERMILLE_HOME/permille.db (~/.permille), created, migrated and seeded on first run."""
@@ -634,9 +640,11 @@ def serve(
     engine = make_engine(database_url())
     console.print(f"registry: {engine.url.render_as_string(hide_password=True)}", highlight=False)
     try:
-        application = create_app(engine, demo=demo)
+        application = create_app(engine, demo=demo, demo_layers=demo_layers)
     except DeploymentRefused as e:
         _fail(e)
+    if demo_layers:
+        console.print("monitoring: SYNTHETIC demonstration layers shown where no real dataset is loaded")
     address = f"http://{host}:{port}"
     console.print(f"serving the platform at {address}/ (API: {address}/docs)", highlight=False)
     for email, role, password in DEMO_ACCOUNTS if demo else ():

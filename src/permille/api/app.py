@@ -58,11 +58,14 @@ def create_app(
     seed: bool = True,
     demo: bool = False,
     max_upload_bytes: int = MAX_UPLOAD_BYTES,
+    demo_layers: bool = False,
 ) -> FastAPI:
     """The app on ``engine`` (default: :func:`~permille.registry.db.database_url`), migrated to the newest
-    revision and, with ``seed``, holding the seed catalogues and zone statistics, and with ``demo`` the
-    demo records and accounts. A deployment refuses ``demo`` and active demo accounts
-    (:func:`~permille.registry.deployment.check`, raising ``DeploymentRefused``)."""
+    revision and, with ``seed``, holding the seed catalogues, and with ``demo`` the demo records and
+    accounts. A deployment refuses ``demo`` and active demo accounts
+    (:func:`~permille.registry.deployment.check`, raising ``DeploymentRefused``). ``demo_layers`` loads and
+    shows the SYNTHETIC zone statistics ("atlas-synthetic", labelled demonstration data) where no real
+    dataset is loaded; without it the monitoring pages show only real data."""
     engine = engine or make_engine()
     migrate(engine)
     sessions = session_factory(engine)
@@ -71,7 +74,8 @@ def create_app(
     if seed:
         with sessions() as session:
             seed_module.seed(session, demo=demo)
-            zones.load_bundled(session)
+            if demo_layers:
+                zones.load_bundled(session)
             session.commit()
     broker = Broker()
 
@@ -92,6 +96,7 @@ def create_app(
     )
     app.state.engine, app.state.sessions, app.state.broker = engine, sessions, broker
     app.state.max_upload_bytes = max_upload_bytes
+    app.state.demo_layers = demo_layers
     errors.install(app)
     app.add_middleware(BodySizeLimit, limit=max_upload_bytes)
     for router in (auth.router, observations.router, kpis.router, monitoring.router, toolkit.router):

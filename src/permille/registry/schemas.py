@@ -24,7 +24,7 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 
 from ..measure.soildata import Property, Result
-from .accounts import MIN_PASSWORD_LENGTH, check_password
+from .accounts import MIN_PASSWORD_LENGTH, MIN_PASSWORD_SCORE, check_password
 
 Iso3 = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Region = Literal["Africa", "Asia", "Europe", "Latin America and the Caribbean", "North America and Oceania"]
@@ -162,7 +162,8 @@ Password = Annotated[
     Field(
         min_length=MIN_PASSWORD_LENGTH,
         max_length=200,
-        description=f"at least {MIN_PASSWORD_LENGTH} characters, not easy to guess (zxcvbn score ≥ 3)",
+        description=f"at least {MIN_PASSWORD_LENGTH} characters, not easy to guess "
+        f"(zxcvbn score ≥ {MIN_PASSWORD_SCORE})",
     ),
     AfterValidator(check_password),
 ]

@@ -12,8 +12,9 @@ from .. import __version__
 from ..registry import deployment, events, zones
 from ..registry import seed as seed_module
 from ..registry.db import make_engine, migrate, session_factory
-from . import errors
-from .routes import auth, kpis, monitoring, observations, records, toolkit
+from . import docs, errors
+from .boundary import JsonDepthLimit, SecurityHeaders
+from .routes import auth, kpis, monitoring, observations, records, sites_validation, toolkit
 from .routes.events import Broker
 from .routes.events import router as events_router
 
@@ -77,6 +78,7 @@ def create_app(
             if demo_layers:
                 zones.load_bundled(session)
             session.commit()
+        sites_validation.warm_up()
     broker = Broker()
 
     @asynccontextmanager
@@ -93,15 +95,21 @@ def create_app(
         version=__version__,
         description="Records, KPIs, observations and calculators of the «4 per 1000» Initiative.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.engine, app.state.sessions, app.state.broker = engine, sessions, broker
     app.state.max_upload_bytes = max_upload_bytes
     app.state.demo_layers = demo_layers
     errors.install(app)
+    app.add_middleware(JsonDepthLimit)
     app.add_middleware(BodySizeLimit, limit=max_upload_bytes)
+    app.add_middleware(SecurityHeaders)
+    docs.install(app)
     for router in (auth.router, observations.router, kpis.router, monitoring.router, toolkit.router):
         app.include_router(router, prefix="/api")
     app.include_router(events_router, prefix="/api")
+    app.include_router(sites_validation.router, prefix="/api")
     app.include_router(records.router, prefix="/api")
     app.mount("/", StaticFiles(directory=str(files("permille.web") / "static"), html=True), name="web")
     return app

@@ -25,7 +25,7 @@ import yaml
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from . import kpis, orm, service
+from . import kpis, orm, rothamsted, service
 from .schemas import Criterion
 
 DATA = files("permille") / "data" / "registry"
@@ -231,6 +231,7 @@ def seed(session: Session, today: datetime.date | None = None, *, demo: bool = F
     s.add("ndcs", o.NdcEntry, lambda p: (p["country_iso3"], p["ndc_version"]),
           (o.NdcEntry.country_iso3, o.NdcEntry.ndc_version),
           [ndc_payload(e, ndcs["source"]) for e in ndcs["ndcs"]])  # fmt: skip
+    rothamsted.seed(session)  # real long-term experiment sites (not demo): always seeded
     if demo:
         _demo_records(s, demo_rows)
 

@@ -13,9 +13,7 @@ harmonised to 0–30 cm (:func:`permille.measure.stocks.harmonise`). Units: t C/
 Mt C; intervals are 95 %.
 """
 
-import csv
 import datetime
-import io
 import json
 import math
 from collections import defaultdict
@@ -33,6 +31,7 @@ from sqlalchemy import select
 
 from ...grid import pipeline
 from ...grid.atlas import AtlasParameters, global_synthetic_grid
+from ...io.csv_safe import write_csv
 from ...measure import stocks as measure_stocks
 from ...measure.soildata import Property
 from ...models import rothc
@@ -76,13 +75,8 @@ Format = Literal["json", "csv"]
 
 
 def _csv(rows: list[dict], filename: str) -> Response:
-    buffer = io.StringIO()
-    fields = list(dict.fromkeys(key for row in rows for key in row))
-    writer = csv.DictWriter(buffer, fieldnames=fields)
-    writer.writeheader()
-    writer.writerows(rows)
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
-    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+    return Response(write_csv(rows), media_type="text/csv; charset=utf-8", headers=headers)
 
 
 def _stat(row: zones.ZoneStatistic) -> dict:

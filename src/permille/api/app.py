@@ -13,7 +13,7 @@ from ..registry import events, zones
 from ..registry import seed as seed_module
 from ..registry.db import make_engine, migrate, session_factory
 from . import errors
-from .routes import auth, kpis, monitoring, observations, records, toolkit
+from .routes import auth, kpis, layers, monitoring, observations, records, toolkit
 from .routes.events import Broker
 from .routes.events import router as events_router
 
@@ -90,5 +90,6 @@ def create_app(
         app.include_router(router, prefix="/api")
     app.include_router(events_router, prefix="/api")
     app.include_router(records.router, prefix="/api")
+    app.include_router(layers.router, prefix="/api")
     app.mount("/", StaticFiles(directory=str(files("permille.web") / "static"), html=True), name="web")
     return app

@@ -46,7 +46,7 @@ def inspect(path: Path) -> dict:
     from rasterio.warp import transform_bounds
 
     try:
-        da = rioxarray.open_rasterio(path, mask_and_scale=False, chunks=True)
+        da = rioxarray.open_rasterio(path, mask_and_scale=False, chunks={"band": 1, "y": 4096, "x": 4096})
     except Exception as error:  # rasterio's own error classes
         raise ValueError(f"{path}: cannot be read as a raster: {error}") from None
     with da:

@@ -107,7 +107,7 @@ def _open_raw(path: Path, layer: str, bbox: Sequence[float] | None) -> xr.DataAr
     """One band of a GeoTIFF, undecoded (file dtype, nodata in ``rio.nodata``), clipped to ``bbox``
     (lon/lat west, south, east, north; plus one source cell) when given."""
     try:
-        da = rioxarray.open_rasterio(path, mask_and_scale=False, chunks=True)
+        da = rioxarray.open_rasterio(path, mask_and_scale=False, chunks={"band": 1, "y": 4096, "x": 4096})
     except Exception as error:  # rasterio raises its own RasterioIOError and CPLE_* classes
         raise LayerReadError(path, layer, f"cannot be read as a GeoTIFF: {error}") from None
     if da.sizes["band"] != 1:
@@ -255,7 +255,8 @@ def read_soilgrids(
     da = _open_raw(path, layer, bbox)
     nodata = _check_dtype_nodata(da, path, layer, {"int16": INT16_NODATA}, "SoilGrids")
     crs = pyproj.CRS.from_user_input(da.rio.crs)
-    if not ("+proj=igh" in (crs.to_proj4() or "") or crs.to_epsg() == 4326):
+    method = crs.coordinate_operation.method_name.lower() if crs.coordinate_operation else ""
+    if not ("goode homolosine" in method or crs.to_epsg() == 4326):
         raise LayerReadError(
             path, layer, f"CRS {crs.name!r}; SoilGrids is Interrupted Goode Homolosine or EPSG:4326"
         )

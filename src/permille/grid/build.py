@@ -174,12 +174,11 @@ def _extent(params: BuildParameters) -> tuple[float, float, float, float] | None
 def _whole_countries(template: xr.DataArray) -> set[str]:
     """ISO3 codes of the bundled countries whose bounds lie inside the grid's extent."""
     west, south, east, north = template.rio.bounds()
-    inside = set()
-    for iso3 in atlas.country_index().index:
-        w, s, e, n = regrid.country_bbox(iso3)
-        if w >= west - 1e-9 and e <= east + 1e-9 and s >= south - 1e-9 and n <= north + 1e-9:
-            inside.add(iso3)
-    return inside
+    return {
+        iso3
+        for iso3, (w, s, e, n) in regrid.country_bounds().items()
+        if w >= west - 1e-9 and e <= east + 1e-9 and s >= south - 1e-9 and n <= north + 1e-9
+    }
 
 
 def inputs_on_grid(

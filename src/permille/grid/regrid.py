@@ -10,6 +10,8 @@ cell area inside one target cell, < 0.5 % at 0.5°), classes by ``mode`` (the mo
 by ``bilinear`` when the source is as coarse as the target or coarser and ``average`` when it is finer.
 """
 
+from functools import cache
+
 import numpy as np
 import xarray as xr
 from rasterio.enums import Resampling
@@ -54,18 +56,34 @@ def atlas_grid(resolution_deg: float, bbox: tuple[float, float, float, float] | 
     return da.rio.write_crs("EPSG:4326")
 
 
-def country_bbox(iso3: str) -> tuple[float, float, float, float]:
-    """Lon/lat bounds (west, south, east, north) of a bundled country by ISO 3166-1 alpha-3 code."""
+@cache
+def country_bounds() -> dict[str, tuple[float, float, float, float]]:
+    """Lon/lat bounds (west, south, east, north) of every bundled country by ISO 3166-1 alpha-3 code (the
+    envelope of all its parts, overseas ones included)."""
     import shapely
     from shapely.geometry import shape
 
     geojson, _ = zonal.builtin_zones("countries")
-    parts = [shape(f["geometry"]) for f in geojson["features"] if f["properties"]["iso3"] == iso3.upper()]
-    if not parts:
+    bounds: dict[str, np.ndarray] = {}
+    for feature in geojson["features"]:
+        iso3 = feature["properties"]["iso3"]
+        if iso3:
+            box = np.asarray(shapely.bounds(shape(feature["geometry"])))
+            old = bounds.get(iso3)
+            bounds[iso3] = (
+                box if old is None else np.r_[np.minimum(old[:2], box[:2]), np.maximum(old[2:], box[2:])]
+            )
+    return {iso3: tuple(float(v) for v in box) for iso3, box in bounds.items()}
+
+
+def country_bbox(iso3: str) -> tuple[float, float, float, float]:
+    """Lon/lat bounds (west, south, east, north) of a bundled country by ISO 3166-1 alpha-3 code."""
+    bounds = country_bounds().get(iso3.upper())
+    if bounds is None:
         raise ValueError(
             f"unknown country {iso3!r}; expected an ISO 3166-1 alpha-3 code of the bundled boundaries"
         )
-    return tuple(float(v) for v in shapely.union_all(parts).bounds)
+    return bounds
 
 
 def resample(layer: xr.DataArray, template: xr.DataArray, kind: str) -> xr.DataArray:

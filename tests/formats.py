@@ -27,7 +27,8 @@ and variable names and attributes as the published files — but a few dozen pix
 - :func:`modis` — MODIS MCD12Q1 ``LC_Type1`` exported to GeoTIFF: Byte, fill 255, the MODIS sinusoidal CRS
   (sphere R = 6 371 007.181 m), IGBP classes 1 … 17 (MCD12Q1 v6.1 User Guide, Table 3). 5 km pixels here.
 
-Values are smooth functions of position; :data:`SOC_BY_CELL` gives GSOCmap stocks constant on each 0.5°
+Every writer takes a ``bbox`` (lon/lat; default :data:`BBOX`, around Belgium) and a pixel size, so that
+``benchmarks/bench_atlas_build.py`` writes the same layouts at scale. Values are smooth functions of position; :data:`SOC_BY_CELL` gives GSOCmap stocks constant on each 0.5°
 atlas cell, so that resampled zone means can be checked exactly.
 """
 
@@ -78,6 +79,7 @@ def gsocmap(
     path: Path,
     *,
     res: float = 0.1,
+    bbox=BBOX,
     nodata: float | None = FLOAT32_NODATA,
     dtype="float32",
     crs="EPSG:4326",
@@ -85,7 +87,7 @@ def gsocmap(
 ) -> Path:
     """A GSOCmap/GSOCseq-style stock (or its uncertainty: 20 % of the stock) GeoTIFF; the first row's
     first 3 pixels are nodata."""
-    (lon, lat), transform = _lonlat_grid(res)
+    (lon, lat), transform = _lonlat_grid(res, bbox)
     values = soc_by_cell(lon, lat) * (0.2 if uncertainty else 1.0)
     if nodata is not None:
         values[0, :3] = nodata
@@ -129,9 +131,10 @@ def soilgrids(
     dtype="int16",
     nodata: float | None = -32768,
     crs=HOMOLOSINE,
+    bbox=BBOX,
 ) -> Path:
     """A SoilGrids 2.0 ``<property>_<depth>_mean.tif`` in Homolosine (or ``crs``); the corner pixel is nodata."""
-    (lon, lat), transform = _homolosine_grid(res_m)
+    (lon, lat), transform = _homolosine_grid(res_m, bbox)
     values = soilgrids_values(soil_property, lon, lat)
     if nodata is not None:
         values[0, 0] = nodata
@@ -151,13 +154,19 @@ def worldclim_value(variable: str, month: int, lon, lat) -> np.ndarray:
 
 
 def worldclim(
-    folder: Path, variable: str = "tavg", *, res: float = 1 / 6, months=range(1, 13), shift: float = 0.0
+    folder: Path,
+    variable: str = "tavg",
+    *,
+    res: float = 1 / 6,
+    months=range(1, 13),
+    shift: float = 0.0,
+    bbox=BBOX,
 ) -> list[Path]:
     """The 12 WorldClim 2.1 files ``wc2.1_10m_<variable>_<MM>.tif`` (``tavg`` float32 or ``prec`` int16);
     ``shift`` moves the grid of July's file by that many degrees (a grid mismatch)."""
     paths = []
     for month in months:
-        (lon, lat), transform = _lonlat_grid(res)
+        (lon, lat), transform = _lonlat_grid(res, bbox)
         if month == 7 and shift:
             transform = transform @ rasterio.Affine.translation(shift / res, 0)
         values = worldclim_value(variable, month, lon, lat)
@@ -208,11 +217,17 @@ def cru_value(variable: str, time: pd.DatetimeIndex, lon, lat) -> np.ndarray:
 
 
 def cru(
-    folder: Path, variable: str = "tmp", *, years=(2001, 2002), units: str | None = None, missing=CRU_FILL
+    folder: Path,
+    variable: str = "tmp",
+    *,
+    years=(2001, 2002),
+    units: str | None = None,
+    missing=CRU_FILL,
+    bbox=BBOX,
 ) -> Path:
     """``cru_ts4.05.<first>.<last>.<variable>.dat.nc`` on the 0.5° lattice over :data:`BBOX`; the
     north-west cell is missing in every month."""
-    west, south, east, north = BBOX
+    west, south, east, north = bbox
     lon = np.arange(west + 0.25, east, 0.5, dtype=np.float32)
     lat = np.arange(south + 0.25, north, 0.5, dtype=np.float32)
     time = pd.date_range(
@@ -260,14 +275,14 @@ def cru(
 ESACCI_PATTERN = (10, 130, 60, 190)
 
 
-def esacci(path: Path, *, res: float = 0.05, extra_class: int | None = None) -> Path:
+def esacci(path: Path, *, res: float = 0.05, extra_class: int | None = None, bbox=BBOX) -> Path:
     """An ESA CCI LCCS GeoTIFF: each 0.5° atlas cell one dominant class (75 % of its pixels) cycling through
     :data:`ESACCI_PATTERN` by column, the rest of the pixels class 30 (mosaic cropland); one nodata pixel.
     ``extra_class`` puts a class value the mapping table lacks into one pixel."""
-    (lon, lat), transform = _lonlat_grid(res)
+    (lon, lat), transform = _lonlat_grid(res, bbox)
     column = np.floor((lon + 180.0) / 0.5).astype(int)
     values = np.array(ESACCI_PATTERN)[column % len(ESACCI_PATTERN)]
-    minority = (np.floor((lat - BBOX[1]) / res).astype(int) % 4) == 0
+    minority = (np.floor((lat - bbox[1]) / res).astype(int) % 4) == 0
     values = np.where(minority, 30, values)
     values[0, 0] = 0
     if extra_class is not None:

@@ -94,7 +94,7 @@ def main() -> None:
         return
     print(f"atlas build from catalogue layers over {REGION}, {args.resolution}° grid, {args.years} years, "
           f"{args.members} members")  # fmt: skip
-    print(f"{'source Mpx':>10} {'total s':>8} {'read+resample s':>15} {'pipeline s':>10} {'s/Mpx':>6} "
+    print(f"{'source Mpx':>10} {'total s':>8} {'verify+read+resample s':>22} {'pipeline s':>10} {'s/Mpx':>6} "
           f"{'peak MB':>8} {'MB/Mpx':>7} {'read/baseline':>13}")  # fmt: skip
     for size in (float(v) for v in args.megapixels.split(",")):
         command = [sys.executable, __file__, "--child", str(size), "--resolution", str(args.resolution),
@@ -106,7 +106,7 @@ def main() -> None:
         )
         r = json.loads(out)
         mpx = r["pixels"] / 1e6
-        print(f"{mpx:10.2f} {r['total_s']:8.1f} {r['read_s']:15.1f} {r['total_s'] - r['read_s']:10.1f} "
+        print(f"{mpx:10.2f} {r['total_s']:8.1f} {r['read_s']:22.1f} {r['total_s'] - r['read_s']:10.1f} "
               f"{r['total_s'] / mpx:6.2f} {r['peak_mb']:8.0f} {r['peak_mb'] / mpx:7.0f} "
               f"{r['read_s'] / max(r['baseline_s'], 1e-9):13.1f}")  # fmt: skip
 

@@ -115,3 +115,20 @@ def test_dataset_metadata_by_name(tmp_path, dataset_folder):
     assert zones.dataset_metadata(metadata["dataset"], tmp_path)["layers"][0]["id"] == "soc_stock"
     with pytest.raises(ValueError, match="dataset name"):
         zones.dataset_folder("../etc")
+
+
+def test_atlas_load_command(db_url, engine, dataset_folder, monkeypatch):
+    from typer.testing import CliRunner
+
+    from permille.cli import app
+    from permille.registry.db import session_factory
+
+    folder, table, metadata = dataset_folder
+    monkeypatch.setenv("PERMILLE_DATABASE_URL", db_url)
+    result = CliRunner().invoke(app, ["atlas", "load", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert f"loaded {len(table)} rows of dataset {metadata['dataset']}" in result.output
+    with session_factory(engine)() as session:
+        assert zones.datasets(session) == {metadata["dataset"]: False}
+    again = CliRunner().invoke(app, ["atlas", "load", str(folder)])
+    assert again.exit_code == 0 and "loaded 0 rows" in again.output

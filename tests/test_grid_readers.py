@@ -30,6 +30,12 @@ def test_gsocmap_float32_nodata_decodes_to_nan_in_t_c_per_ha(tmp_path):
     np.testing.assert_array_equal(da.values[1:], raw[1:].astype(np.float64))
 
 
+def test_float32_nodata_as_minus_flt_max_is_accepted_too(tmp_path):
+    flt_max = float(-np.finfo(np.float32).max)
+    da = readers.read_gsocmap(formats.gsocmap(tmp_path / "g.tif", nodata=flt_max), layer="g")
+    assert np.isnan(da.values[0, :3]).all() and np.isfinite(da.values[1:]).all()
+
+
 def test_gsocseq_file_names_are_parsed():
     assert readers.gsocseq_product("GSOCseq_T0_Map030.tif") == {
         "product": "T0", "uncertainty": False, "depth_cm": (0, 30),

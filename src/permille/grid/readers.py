@@ -5,7 +5,7 @@ value, CRS, units, grid) raises :class:`LayerReadError` naming the file and the 
 
 Formats (``permille:format`` of a catalogue item) and what the readers expect:
 
-- ``gsocmap``: FAO GSOCmap v1.5 and GSOCseq v1.1 GeoTIFFs — float32, nodata −3.4 × 10³⁸ (float32 −3.4e38),
+- ``gsocmap``: FAO GSOCmap v1.5 and GSOCseq v1.1 GeoTIFFs — float32, nodata −3.4 × 10³⁸ (or −FLT_MAX),
   EPSG:4326, SOC stock in t C/ha for 0–30 cm (uncertainty rasters in the same units). GSOCseq file names
   (``GSOCseq_T0_Map030.tif``, ``GSOCseq_finalSOC_BAU_Map030.tif``, ``GSOCseq_T0_UncertaintyMap030.tif`` …)
   are parsed by :func:`gsocseq_product`. FAO (2020) GSOCseq technical manual, chapter 10 (products).
@@ -41,8 +41,10 @@ import xarray as xr
 
 from .io import grid_mismatches
 
-#: FAO GSOCmap / GSOCseq float32 nodata (GDAL writes R's and ArcGIS's −3.4e38 as the float32 nearest).
+#: Float32 nodata of GSOCmap/GSOCseq and WorldClim: −3.4e38 (R raster/terra's default, stored as the
+#: nearest float32); −FLT_MAX (−3.4028235e38, GDAL's and ArcGIS's usual choice) is accepted as well.
 FLOAT32_NODATA = float(np.float32(-3.4e38))
+FLOAT32_NODATAS = (FLOAT32_NODATA, float(-np.finfo(np.float32).max))
 INT16_NODATA = -32768
 #: CRU TS missing value (the netCDF default fill value of float32).
 CRU_MISSING = 9.96921e36
@@ -144,30 +146,34 @@ def _clip(da: xr.DataArray, path: Path, layer: str, bbox: Sequence[float]) -> xr
         raise LayerReadError(path, layer, f"does not cover the bounding box {list(bbox)}: {error}") from None
 
 
-def _check_dtype_nodata(da: xr.DataArray, path, layer, expected: Mapping[str, float], what: str) -> float:
-    """The file's nodata value, checked against ``expected`` {dtype: documented nodata}."""
+def _check_dtype_nodata(
+    da: xr.DataArray, path, layer, expected: Mapping[str, tuple[float, ...]], what: str
+) -> float:
+    """The file's nodata value, checked against ``expected`` {dtype: documented nodata values}."""
     dtype = str(da.dtype)
     if dtype not in expected:
         raise LayerReadError(path, layer, f"data type {dtype}; {what} files are {' or '.join(expected)}")
     nodata = da.rio.nodata
-    documented = expected[dtype]
+    documented = " or ".join(f"{v:g}" for v in expected[dtype])
     if nodata is None:
-        raise LayerReadError(
-            path, layer, f"declares no nodata value; {what} {dtype} files use {documented:g}"
-        )
-    if not np.isclose(float(nodata), documented, rtol=1e-6, atol=0):
-        raise LayerReadError(
-            path, layer, f"nodata {float(nodata):g}; {what} {dtype} files use {documented:g}"
-        )
+        raise LayerReadError(path, layer, f"declares no nodata value; {what} {dtype} files use {documented}")
+    if not any(np.isclose(float(nodata), v, rtol=1e-6, atol=0) for v in expected[dtype]):
+        raise LayerReadError(path, layer, f"nodata {float(nodata):g}; {what} {dtype} files use {documented}")
     return float(nodata)
 
 
 def _decode(da: xr.DataArray, nodata: float, factor: float = 1.0) -> xr.DataArray:
-    """float64 values × ``factor`` (after the file's own scale/offset), NaN where ``nodata``."""
+    """float64 values × ``factor`` (after the file's own scale/offset), NaN where the file holds its
+    declared ``nodata`` (compared in the file's data type, exactly); one float64 copy of the window."""
     scale, offset = float(da.attrs.get("scale_factor", 1.0)), float(da.attrs.get("add_offset", 0.0))
     raw = da.values
-    is_nodata = np.isclose(raw, nodata, rtol=1e-6, atol=0) if raw.dtype.kind == "f" else raw == nodata
-    values = np.where(is_nodata, np.nan, (raw.astype(np.float64) * scale + offset) * factor)
+    is_nodata = raw == raw.dtype.type(nodata)
+    values = raw.astype(np.float64)
+    if scale * factor != 1.0:
+        values *= scale * factor
+    if offset:
+        values += offset * factor
+    values[is_nodata] = np.nan
     out = xr.DataArray(values, dims=da.dims, coords={d: da[d] for d in da.dims})
     out = out.rio.write_crs(da.rio.crs).rio.write_transform(da.rio.transform())
     return out.rio.write_nodata(np.nan, encoded=False)
@@ -213,7 +219,7 @@ def read_gsocmap(path: str | Path, *, layer: str, units: str = "t C ha-1", bbox=
     path = Path(path)
     _check_units(path, layer, units, "t C ha-1", "GSOCmap/GSOCseq stocks")
     da = _open_raw(path, layer, bbox)
-    nodata = _check_dtype_nodata(da, path, layer, {"float32": FLOAT32_NODATA}, "GSOCmap/GSOCseq")
+    nodata = _check_dtype_nodata(da, path, layer, {"float32": FLOAT32_NODATAS}, "GSOCmap/GSOCseq")
     _check_geographic(da, path, layer)
     product = gsocseq_product(path)
     kind = "uncertainty of the " if product and product["uncertainty"] else ""
@@ -253,7 +259,7 @@ def read_soilgrids(
     mapped, factor, variable, platform_units = SOILGRIDS[soil_property]
     _check_units(path, layer, units, mapped, f"SoilGrids {soil_property} values")
     da = _open_raw(path, layer, bbox)
-    nodata = _check_dtype_nodata(da, path, layer, {"int16": INT16_NODATA}, "SoilGrids")
+    nodata = _check_dtype_nodata(da, path, layer, {"int16": (INT16_NODATA,)}, "SoilGrids")
     crs = pyproj.CRS.from_user_input(da.rio.crs)
     method = crs.coordinate_operation.method_name.lower() if crs.coordinate_operation else ""
     if not ("goode homolosine" in method or crs.to_epsg() == 4326):
@@ -295,7 +301,7 @@ def read_worldclim(
         months = worldclim_months(paths)
     except ValueError as error:
         raise LayerReadError(paths[0], layer, str(error)) from None
-    documented = {"float32": FLOAT32_NODATA, "int16": INT16_NODATA}
+    documented = {"float32": FLOAT32_NODATAS, "int16": (INT16_NODATA,)}
     layers = {}
     for month, path in enumerate(months, start=1):
         da = _open_raw(path, layer, bbox)
@@ -419,7 +425,7 @@ def read_land_cover(
     da = _open_raw(path, layer, bbox)
     dtype, documented = _LAND_COVER[scheme]
     nodata = _check_dtype_nodata(
-        da, path, layer, {dtype: documented}, {"esacci": "ESA CCI", "modis": "MCD12Q1"}[scheme]
+        da, path, layer, {dtype: (documented,)}, {"esacci": "ESA CCI", "modis": "MCD12Q1"}[scheme]
     )
     if scheme == "esacci":
         _check_geographic(da, path, layer)

@@ -132,9 +132,15 @@ def soilgrids(
     nodata: float | None = -32768,
     crs=HOMOLOSINE,
     bbox=BBOX,
+    res_deg: float | None = None,
 ) -> Path:
-    """A SoilGrids 2.0 ``<property>_<depth>_mean.tif`` in Homolosine (or ``crs``); the corner pixel is nodata."""
-    (lon, lat), transform = _homolosine_grid(res_m, bbox)
+    """A SoilGrids 2.0 ``<property>_<depth>_mean.tif`` in Homolosine (or ``crs``), or with ``res_deg`` in
+    EPSG:4326 (the WGS84 variant the readers accept too); the corner pixel is nodata."""
+    if res_deg is not None:
+        crs = "EPSG:4326"
+        (lon, lat), transform = _lonlat_grid(res_deg, bbox)
+    else:
+        (lon, lat), transform = _homolosine_grid(res_m, bbox)
     values = soilgrids_values(soil_property, lon, lat)
     if nodata is not None:
         values[0, 0] = nodata

@@ -137,3 +137,34 @@ def test_ambiguous_wrong_and_changed_layers(built, monkeypatch):
             )
     finally:
         path.write_bytes(original)
+
+
+def test_global_build_has_world_region_and_country_rows(tmp_path):
+    world = (-180.0, -90.0, 180.0, 90.0)
+    home = tmp_path / "home"
+    for files, variable, units, fmt in (
+        (
+            [formats.gsocmap(tmp_path / "GSOCmap_1.5.0.tif", res=2.0, bbox=world)],
+            "soc_stock",
+            "t C ha-1",
+            "gsocmap",
+        ),
+        ([formats.soilgrids(tmp_path, "clay", res_deg=2.0, bbox=world)], "clay", "g/kg", "soilgrids"),
+        ([formats.esacci(tmp_path / "esacci.tif", res=1.0, bbox=world)], "land_cover", "class", "esacci"),
+        ([formats.cru(tmp_path, "tmp", bbox=world, years=(2001, 2001))], "tmp", "degC", "cru"),
+        ([formats.cru(tmp_path, "pre", bbox=world, years=(2001, 2001))], "pre", "mm/month", "cru"),
+        ([formats.cru(tmp_path, "pet", bbox=world, years=(2001, 2001))], "pet", "mm/day", "cru"),
+    ):
+        add.add_layer(
+            files, variable=variable, units=units, file_format=fmt, layer_id=variable, home=home, **COMMON
+        )
+    layers = {k: v for k, v in items.load(home).items() if not v.bundled}
+    params = build.BuildParameters(resolution_deg=10.0, years=1, members=2)
+    table, metadata = build.build_atlas(layers, params, chosen={v: v for v in build.INPUTS.values()})
+    assert metadata["levels"] == ["country", "global", "region"] and metadata["extent"] == list(world)
+    t0 = table[table.layer == "soc_t0"].set_index(["level", "zone"])
+    assert t0.loc[("global", "WLD"), "n_valid"] > 50
+    regions = t0.loc["region"]
+    assert len(regions) == 5
+    assert t0.loc[("global", "WLD"), "total"] == pytest.approx(regions["total"].sum(), rel=1e-9)
+    assert t0.loc[("global", "WLD"), "area_ha"] >= t0.loc["country"]["area_ha"].sum() * (1 - 1e-12)

@@ -92,8 +92,9 @@ class BuildParameters:
 
 def select_layers(layers: Mapping[str, Layer], chosen: Mapping[str, str] | None = None) -> dict[str, Layer]:
     """The catalogue layer of each input variable: ``chosen`` {variable: layer id}, else the only
-    non-synthetic layer of that variable. ``MissingLayersError`` names each variable without one (and what
-    to add); ``ValueError`` when a choice is wrong or several layers could serve."""
+    non-synthetic layer of that variable with a ``permille:format`` (a reader). ``MissingLayersError``
+    names each variable without one (and what to add); ``ValueError`` when a choice is wrong or several
+    layers could serve."""
     chosen = dict(chosen or {})
     unknown = sorted(set(chosen) - set(INPUTS.values()))
     if unknown:
@@ -114,7 +115,9 @@ def select_layers(layers: Mapping[str, Layer], chosen: Mapping[str, str] | None 
         candidates = [
             layer
             for layer in layers.values()
-            if layer.properties.variable == variable and not layer.properties.synthetic
+            if layer.properties.variable == variable
+            and not layer.properties.synthetic
+            and layer.properties.format is not None  # a reader applies
         ]
         if not candidates:
             missing[variable] = ADVICE[variable]
@@ -284,7 +287,7 @@ def build_atlas(
         selected,
         template,
         land,
-        bbox=template.rio.bounds(),
+        bbox=None if extent is None else template.rio.bounds(),
         climate_period=params.climate_period,
         on_step=on_step,
     )

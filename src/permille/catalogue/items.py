@@ -165,6 +165,7 @@ class Layer:
         return {
             "id": self.id,
             "title": p.title,
+            "description": p.description,
             "variable": p.variable,
             "units": p.units,
             "resolution": p.resolution,

@@ -29,6 +29,7 @@ class LayerOut(BaseModel):
 
     id: str
     title: str
+    description: str
     variable: str
     units: str
     resolution: str

@@ -163,12 +163,13 @@ def _check_dtype_nodata(
 
 
 def _decode(da: xr.DataArray, nodata: float, factor: float = 1.0) -> xr.DataArray:
-    """float64 values × ``factor`` (after the file's own scale/offset), NaN where the file holds its
-    declared ``nodata`` (compared in the file's data type, exactly); one float64 copy of the window."""
+    """float32 values × ``factor`` (after the file's own scale/offset), NaN where the file holds its
+    declared ``nodata`` (compared in the file's data type, exactly): one float32 copy of the window (the
+    files' values are float32 or 16-bit integers, exact in float32)."""
     scale, offset = float(da.attrs.get("scale_factor", 1.0)), float(da.attrs.get("add_offset", 0.0))
     raw = da.values
     is_nodata = raw == raw.dtype.type(nodata)
-    values = raw.astype(np.float64)
+    values = raw.astype(np.float32)
     if scale * factor != 1.0:
         values *= scale * factor
     if offset:
@@ -430,17 +431,16 @@ def read_land_cover(
     if scheme == "esacci":
         _check_geographic(da, path, layer)
     mapping = land_cover_mapping(scheme)
-    codes = np.unique(da.values)
-    unknown = sorted(int(c) for c in codes if c != nodata and int(c) not in mapping)
+    raw = da.values  # uint8: classes map through a 256-entry table, nodata to NaN (4 bytes a pixel out)
+    present = np.flatnonzero(np.bincount(raw.ravel(), minlength=256))
+    unknown = [int(c) for c in present if c != nodata and int(c) not in mapping]
     if unknown:
         raise LayerReadError(path, layer, f"class value(s) {unknown} are not in the {scheme} mapping table")
-    lookup = np.full(256, np.nan)
+    lookup = np.full(256, np.nan, dtype=np.float32)
     for code, fao in mapping.items():
         lookup[code] = fao
-    decoded = _decode(da, nodata)
-    values = decoded.values
-    valid = np.isfinite(values)
-    mapped = np.full(values.shape, np.nan)
-    mapped[valid] = lookup[values[valid].astype(np.int64)]
-    decoded = decoded.copy(data=mapped)
+    lookup[int(nodata)] = np.nan
+    decoded = xr.DataArray(lookup[raw], dims=da.dims, coords={d: da[d] for d in da.dims})
+    decoded = decoded.rio.write_crs(da.rio.crs).rio.write_transform(da.rio.transform())
+    decoded = decoded.rio.write_nodata(np.nan, encoded=False)
     return _finish(decoded, path, layer, "land_cover", "class", f"FAO land-cover class (from {scheme})")

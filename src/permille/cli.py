@@ -622,6 +622,12 @@ def demo(
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0: every interface).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    demo_layers: Annotated[
+        bool,
+        typer.Option(
+            help="Show the SYNTHETIC atlas layers (demonstration data) where no real one is loaded."
+        ),
+    ] = False,
 ) -> None:
     """Serve the platform (API under /api, web pages at /) on the registry database: PERMILLE_DATABASE_URL,
     else the SQLite file $PERMILLE_HOME/permille.db (~/.permille), created, migrated and seeded on first run."""
@@ -633,7 +639,9 @@ def serve(
 
     engine = make_engine(database_url())
     console.print(f"registry: {engine.url.render_as_string(hide_password=True)}", highlight=False)
-    application = create_app(engine)
+    application = create_app(engine, demo_layers=demo_layers)
+    if demo_layers:
+        console.print("monitoring: SYNTHETIC demonstration layers shown where no real dataset is loaded")
     address = f"http://{host}:{port}"
     console.print(f"serving the platform at {address}/ (API: {address}/docs)", highlight=False)
     for email, role, password in DEMO_ACCOUNTS:

@@ -24,7 +24,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import kpis, orm, service
+from . import kpis, orm, rothamsted, service
 from .schemas import Criterion
 
 DATA = files("permille") / "data" / "registry"
@@ -221,6 +221,7 @@ def seed(session: Session, today: datetime.date | None = None) -> None:
     s.add("ndcs", o.NdcEntry, lambda p: (p["country_iso3"], p["ndc_version"]),
           (o.NdcEntry.country_iso3, o.NdcEntry.ndc_version),
           [ndc_payload(e, ndcs["source"]) for e in ndcs["ndcs"]])  # fmt: skip
+    rothamsted.seed(session)  # real long-term experiment sites (not demo): always seeded
     s.add("projects", o.Project, lambda p: (p["name"],), (o.Project.name,),
           s.demo(demo["projects"], organisation="organisations"))  # fmt: skip
     assessments = s.demo(demo["assessments"], project="projects")

@@ -143,9 +143,23 @@ def _load(session: Session, folder, name: str, metadata: dict) -> int:
     return len(rows)
 
 
-def statistics(session: Session, *, level=None, zone=None, layer=None, year=None) -> list[ZoneStatistic]:
-    """Rows of the bundled dataset matching the given filters, by level, zone, layer and year."""
-    query = select(ZoneStatistic).where(ZoneStatistic.dataset == BUNDLED_DATASET)
+def real_dataset(session: Session) -> str | None:
+    """The real (``synthetic=False``) dataset the monitoring pages show: the one written last; None when
+    only the synthetic demonstration dataset (or nothing) is loaded."""
+    return session.scalar(
+        select(ZoneStatistic.dataset)
+        .where(ZoneStatistic.synthetic.is_(False))
+        .order_by(ZoneStatistic.id.desc())
+        .limit(1)
+    )
+
+
+def statistics(
+    session: Session, *, level=None, zone=None, layer=None, year=None, dataset: str = BUNDLED_DATASET
+) -> list[ZoneStatistic]:
+    """Rows of ``dataset`` (default: the bundled one) matching the given filters, by level, zone, layer and
+    year."""
+    query = select(ZoneStatistic).where(ZoneStatistic.dataset == dataset)
     for column, value in (("level", level), ("zone", zone), ("layer", layer), ("year", year)):
         if value is not None:
             query = query.where(getattr(ZoneStatistic, column) == value)
@@ -153,15 +167,11 @@ def statistics(session: Session, *, level=None, zone=None, layer=None, year=None
     return list(session.scalars(query.order_by(*order)))
 
 
-def final_year(session: Session) -> int:
-    """The last year of the forward run in the bundled dataset."""
-    return session.scalar(
-        select(func.max(ZoneStatistic.year)).where(ZoneStatistic.dataset == BUNDLED_DATASET)
-    )
+def final_year(session: Session, dataset: str = BUNDLED_DATASET) -> int:
+    """The last year of the forward run in ``dataset``."""
+    return session.scalar(select(func.max(ZoneStatistic.year)).where(ZoneStatistic.dataset == dataset))
 
 
-def start_year(session: Session) -> int:
-    """The year of the T0 stock in the bundled dataset."""
-    return session.scalar(
-        select(func.min(ZoneStatistic.year)).where(ZoneStatistic.dataset == BUNDLED_DATASET)
-    )
+def start_year(session: Session, dataset: str = BUNDLED_DATASET) -> int:
+    """The year of the T0 stock in ``dataset``."""
+    return session.scalar(select(func.min(ZoneStatistic.year)).where(ZoneStatistic.dataset == dataset))

@@ -14,7 +14,7 @@ from ..registry import seed as seed_module
 from ..registry.db import make_engine, migrate, session_factory
 from . import docs, errors
 from .boundary import JsonDepthLimit, SecurityHeaders
-from .routes import auth, kpis, monitoring, observations, records, sites_validation, toolkit
+from .routes import auth, kpis, layers, monitoring, observations, records, sites_validation, toolkit
 from .routes.events import Broker
 from .routes.events import router as events_router
 
@@ -111,5 +111,6 @@ def create_app(
     app.include_router(events_router, prefix="/api")
     app.include_router(sites_validation.router, prefix="/api")
     app.include_router(records.router, prefix="/api")
+    app.include_router(layers.router, prefix="/api")
     app.mount("/", StaticFiles(directory=str(files("permille.web") / "static"), html=True), name="web")
     return app

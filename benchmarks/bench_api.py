@@ -136,7 +136,8 @@ def prepare(url: str) -> list[int]:
     from permille.registry.db import make_engine, session_factory
 
     engine = make_engine(url)
-    create_app(engine, seed=True)
+    os.environ.setdefault("PERMILLE_ENV", "development")  # a benchmark, not a deployment: demo accounts
+    create_app(engine, seed=True, demo=True)
     rng = random.Random(1)
     with session_factory(engine)() as session:
         ids = [

@@ -82,7 +82,8 @@ class Server:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    """uvicorn in a background thread on a free port, serving ``create_app`` over a seeded SQLite file."""
+    """uvicorn in a background thread on a free port, serving ``create_app`` (seed and demo records) over a
+    SQLite file."""
     yield from _serve(tmp_path_factory)
 
 
@@ -103,7 +104,7 @@ def _serve(tmp_path_factory, **app_options):
     environment.setenv("PERMILLE_HOME", str(home))
     environment.delenv("PERMILLE_DATABASE_URL", raising=False)
     engine = make_engine(f"sqlite:///{home / 'permille.db'}")
-    app = create_app(engine, **app_options)
+    app = create_app(engine, demo=True, **app_options)
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -10,13 +10,13 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException
 
 from .. import __version__
-from ..registry import events, zones
+from ..registry import deployment, events, zones
 from ..registry import seed as seed_module
 from ..registry.db import make_engine, migrate, session_factory
 from ..toolkit.pool import ComputePool
 from . import docs, errors
 from .boundary import JsonDepthLimit, SecurityHeaders
-from .routes import auth, kpis, monitoring, observations, records, sites_validation, toolkit
+from .routes import auth, kpis, layers, monitoring, observations, records, sites_validation, toolkit
 from .routes.events import Broker
 from .routes.events import router as events_router
 
@@ -59,12 +59,15 @@ def create_app(
     engine: Engine | None = None,
     *,
     seed: bool = True,
+    demo: bool = False,
     max_upload_bytes: int = MAX_UPLOAD_BYTES,
     demo_layers: bool = False,
     toolkit_workers: int | None = None,
 ) -> FastAPI:
     """The app on ``engine`` (default: :func:`~permille.registry.db.database_url`), migrated to the newest
-    revision and, with ``seed``, holding the seed catalogues and demo records. ``demo_layers`` loads and
+    revision and, with ``seed``, holding the seed catalogues, and with ``demo`` the demo records and
+    accounts. A deployment refuses ``demo`` and active demo accounts
+    (:func:`~permille.registry.deployment.check`, raising ``DeploymentRefused``). ``demo_layers`` loads and
     shows the SYNTHETIC zone statistics ("atlas-synthetic", labelled demonstration data) where no real
     dataset is loaded; without it the monitoring pages show only real data. ``toolkit_workers``: processes
     of the toolkit's pool (default :func:`permille.toolkit.pool.default_size`; 0: threads of this process).
@@ -73,9 +76,11 @@ def create_app(
     engine = engine or make_engine()
     migrate(engine)
     sessions = session_factory(engine)
+    with sessions() as session:
+        deployment.check(session, engine.url, demo=demo)
     if seed:
         with sessions() as session:
-            seed_module.seed(session)
+            seed_module.seed(session, demo=demo)
             if demo_layers:
                 zones.load_bundled(session)
             session.commit()
@@ -117,6 +122,7 @@ def create_app(
     app.include_router(events_router, prefix="/api")
     app.include_router(sites_validation.router, prefix="/api")
     app.include_router(records.router, prefix="/api")
+    app.include_router(layers.router, prefix="/api")
     app.mount("/", StaticFiles(directory=str(files("permille.web") / "static"), html=True), name="web")
     return app
 
@@ -124,9 +130,11 @@ def create_app(
 def app_from_env() -> FastAPI:
     """The app as ``permille serve --workers N`` starts it in each worker process (uvicorn's import string
     ``permille.api.app:app_from_env``, a factory): database ``PERMILLE_DATABASE_URL``, toolkit processes
-    ``PERMILLE_TOOLKIT_WORKERS``, synthetic layers when ``PERMILLE_DEMO_LAYERS`` is ``1``; seeding only when
-    ``PERMILLE_SEED`` is not ``0`` (``serve`` migrates and seeds once before starting the workers)."""
+    ``PERMILLE_TOOLKIT_WORKERS``, demo data and synthetic layers when ``PERMILLE_DEMO`` and
+    ``PERMILLE_DEMO_LAYERS`` are ``1``; seeding only when ``PERMILLE_SEED`` is not ``0`` (``serve`` migrates
+    and seeds once before starting the workers)."""
     return create_app(
         seed=os.environ.get("PERMILLE_SEED", "1") != "0",
+        demo=os.environ.get("PERMILLE_DEMO", "0") == "1",
         demo_layers=os.environ.get("PERMILLE_DEMO_LAYERS", "0") == "1",
     )

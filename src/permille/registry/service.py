@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from . import events, orm
+from .accounts import revoke_tokens_after_change
 from .db import IMMEDIATE
 from .kinds import KINDS, RecordKind
 from .permissions import allowed, read_filter
@@ -399,6 +400,8 @@ def update(session: Session, kind: str, record_id: int, payload: Any, user: Any)
             raise Invalid(f"{len(problems)} problem(s) in the update of {k.name} {record_id}", problems)
         for name, value in _prepared(session, k, merged, record).items():
             setattr(record, name, value)
+        if k.name == "users":  # a token never grants more, or longer, than the account now does
+            revoke_tokens_after_change(session, before, record, new_password="password" in patch)
         session.flush()
         after = public_dict(k, record)
         action = "publish" if publishing else "update"

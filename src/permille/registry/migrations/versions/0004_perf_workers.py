@@ -1,14 +1,14 @@
 """Toolkit usage counted once per tool, country, actor and day (B4), with a daily salt for client hashes.
 
 Revision ID: 0004_perf_workers
-Revises: 0003_kpi_values
+Revises: 0004_sec_auth (linearised after main merged sec-auth)
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_perf_workers"
-down_revision = "0003_kpi_values"
+down_revision = "0004_sec_auth"
 branch_labels = None
 depends_on = None
 

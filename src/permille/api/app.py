@@ -12,7 +12,7 @@ from .. import __version__
 from ..registry import events, zones
 from ..registry import seed as seed_module
 from ..registry.db import make_engine, migrate, session_factory
-from . import errors
+from . import errors, readmodels
 from .routes import auth, kpis, monitoring, observations, records, toolkit
 from .routes.events import Broker
 from .routes.events import router as events_router
@@ -66,13 +66,16 @@ def create_app(
             zones.load_bundled(session)
             session.commit()
     broker = Broker()
+    read_models = readmodels.ReadModels()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         unsubscribe = events.subscribe(broker.publish)
+        unsubscribe_read_models = events.subscribe(read_models.changed)
         try:
             yield
         finally:
+            unsubscribe_read_models()
             unsubscribe()
             broker.close()
 
@@ -84,6 +87,7 @@ def create_app(
     )
     app.state.engine, app.state.sessions, app.state.broker = engine, sessions, broker
     app.state.max_upload_bytes = max_upload_bytes
+    app.state.readmodels = read_models
     errors.install(app)
     app.add_middleware(BodySizeLimit, limit=max_upload_bytes)
     for router in (auth.router, observations.router, kpis.router, monitoring.router, toolkit.router):

@@ -18,6 +18,7 @@ from ...registry import kpis
 from ...registry.orm import User
 from ..deps import SessionDep, require
 from ..errors import ERROR_RESPONSES, ApiError
+from ..readmodels import cached
 
 router = APIRouter(prefix="/kpis", tags=["kpis"], responses=ERROR_RESPONSES)
 
@@ -48,6 +49,7 @@ class KpiValueOut(BaseModel):
 
 
 @router.get("", summary="Every objective with its indicators: baseline, current value, history, status")
+@cached("kpis")
 def all_objectives(session: SessionDep) -> dict[str, Any]:
     return kpis.compute(session)
 
@@ -75,6 +77,7 @@ def _current_from(source: dict) -> str:
 @router.get(
     "/export.csv", summary="One row per indicator (CSV)", responses={200: {"content": {"text/csv": {}}}}
 )
+@cached("kpis")
 def export_csv(session: SessionDep) -> Response:
     report = kpis.compute(session)
     out = io.StringIO()
@@ -110,6 +113,7 @@ def export_csv(session: SessionDep) -> Response:
 
 
 @router.get("/{objective_id}", summary="One objective with its indicators")
+@cached("kpis")
 def one_objective(objective_id: ObjectiveId, session: SessionDep) -> dict[str, Any]:
     report = kpis.compute(session)
     for objective in report["objectives"]:

@@ -40,6 +40,7 @@ from ...registry.permissions import read_filter
 from ...registry.schemas import MAX_INTEGER
 from ..deps import SessionDep, UserDep
 from ..errors import ERROR_RESPONSES, ApiError
+from ..readmodels import cached
 
 router = APIRouter(prefix="/monitoring", tags=["monitoring"], responses=ERROR_RESPONSES)
 CSV_OR_JSON = {200: {"content": {"application/json": {}, "text/csv": {}}}}
@@ -416,6 +417,7 @@ def _distance_km(lat1, lon1, lat2, lon2) -> float:
 
 
 @router.get("/zones", responses=CSV_OR_JSON)
+@cached("zones")
 def zone_layer(
     session: SessionDep,
     level: Literal["global", "region", "country"] = "country",
@@ -440,6 +442,7 @@ def zone_layer(
 
 
 @router.get("/global", responses=CSV_OR_JSON)
+@cached("zones")
 def global_summary(session: SessionDep, format: Format = "json"):
     """The world and its five regions."""
     summary = _zone_summary(session, "global", "WLD")
@@ -450,6 +453,7 @@ def global_summary(session: SessionDep, format: Format = "json"):
 
 
 @router.get("/regions/{name}", responses=CSV_OR_JSON)
+@cached("zones")
 def region(name: str, session: SessionDep, format: Format = "json"):
     """One of the Initiative's five regions: its fans, and its countries' T0 stock and potential."""
     summary = _zone_summary(session, "region", name)
@@ -464,6 +468,7 @@ def region(name: str, session: SessionDep, format: Format = "json"):
 
 
 @router.get("/countries/{iso3}", responses=CSV_OR_JSON)
+@cached("country")
 def country(
     iso3: str,
     session: SessionDep,
@@ -518,6 +523,7 @@ def country(
 
 
 @router.get("/sites/{site_id}", responses=CSV_OR_JSON)
+@cached("site")
 def site(
     site_id: Annotated[int, Path(ge=1, le=MAX_INTEGER)],
     session: SessionDep,
@@ -599,12 +605,14 @@ def _boundaries() -> str:
 
 
 @router.get("/boundaries.geojson", responses=GEOJSON)
+@cached("boundaries")
 def boundaries():
     """Country boundaries (Natural Earth 1:50m, simplified) with ``name``, ``iso3`` and ``region``."""
     return Response(_boundaries(), media_type="application/geo+json")
 
 
 @router.get("/zones.geojson", responses=GEOJSON)
+@cached("zones")
 def zone_layer_geojson(
     session: SessionDep,
     layer: LayerName = "soc_t0",

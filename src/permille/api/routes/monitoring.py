@@ -23,16 +23,11 @@ import numpy as np
 import shapely
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
-from scipy import stats
 from shapely.geometry import mapping, shape
 from sqlalchemy import select
 
-from ...grid import pipeline
-from ...grid.atlas import AtlasParameters, global_synthetic_grid
 from ...measure import stocks as measure_stocks
 from ...measure.soildata import Property
-from ...models import rothc
-from ...models.rothc.constants import PAN_COEFFICIENT
 from ...registry import zones
 from ...registry.kpis import countries
 from ...registry.orm import Layer, Observation, Project, Site
@@ -211,6 +206,8 @@ def _over_time(site_stocks: dict[int, list[dict]]) -> list[dict]:
         for item in series:
             if item["date"]:
                 by_year[int(item["date"][:4])][site_id] = item
+    from scipy import stats  # heavy: loaded on first use (start-up, issue 13)
+
     rows = []
     for year, items in sorted(by_year.items()):
         values = np.array([i["stock_t_c_ha"] for i in items.values()])
@@ -330,6 +327,8 @@ def _sentences(summary: dict, observed: list[dict]) -> dict[str, list[str]]:
 def _climate_grid():
     """The (SYNTHETIC) climate of the atlas grid, for sites without their own: (lat, lon, land cells
     (K, 2) indices, temperature, precipitation, PET (12, ny, nx), clay (ny, nx))."""
+    from ...grid.atlas import AtlasParameters, global_synthetic_grid  # heavy: xarray, loaded on first use
+
     params = AtlasParameters()
     ds = global_synthetic_grid(params.resolution_deg, seed=params.seed, warmup_years=0)
     land = np.argwhere(np.isfinite(ds["clay"].values))
@@ -352,6 +351,10 @@ def _nowcast(site: Site, measured: list[dict], clay_obs: list[float], today: dat
     """RothC (BAU, repeated climatology) from the first measured 0–30 cm stock, anchored at equilibrium
     (:func:`permille.models.rothc.inputs_for_stock`), to today's month; Monte Carlo band over the input
     ranges of the grid pipeline (:data:`permille.grid.pipeline.UNCERTAINTY`, FAO GSOCseq Table 12.1)."""
+    from ...grid import pipeline  # heavy (xarray, numba kernels): loaded on first use
+    from ...models import rothc
+    from ...models.rothc.constants import PAN_COEFFICIENT
+
     dated = [m for m in measured if m["date"]]
     if not dated:
         return None

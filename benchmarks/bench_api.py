@@ -126,7 +126,7 @@ def load_main(argv: list[str]) -> None:
 def run_load(base: str, paths: list[str], clients: int, seconds: float, token: str | None) -> dict:
     """The load generator in a second process (its own interpreter and event loop)."""
     command = [sys.executable, __file__, "load", "--base", base, "--paths", " ".join(paths)]
-    command += ["--clients", str(clients), "--duration", str(seconds)] + (["--token", token] if token else [])
+    command += ["--clients", str(clients), "--duration", str(seconds)] + ([f"--token={token}"] if token else [])
     out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return json.loads(out)
 

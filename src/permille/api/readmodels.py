@@ -195,7 +195,7 @@ class ReadModels:
 def cached(aggregate: str):
     """Decorate a GET route so that its answer is computed once per version of ``aggregate``'s kinds.
 
-    The key is the route, its arguments (but the session), the reader's :func:`read_scope` for a route taking
+    The key is the route, its arguments (but the session and a request), the reader's :func:`read_scope` for a route taking
     ``user``, and today's date (KPI ``as_of``, the site nowcast). The route keeps its own signature for
     FastAPI plus the request; called directly (not by FastAPI) it simply computes."""
     if aggregate not in DEPENDS_ON:
@@ -213,7 +213,7 @@ def cached(aggregate: str):
             arguments = tuple(
                 (name, read_scope(value) if name == USER_PARAMETER else value)
                 for name, value in sorted(kwargs.items())
-                if name != "session"
+                if name != "session" and not isinstance(value, Request)
             )
             key = (route.__module__, route.__qualname__, arguments, datetime.date.today())
             models: ReadModels = request.app.state.readmodels

@@ -149,8 +149,6 @@ def _serve_options() -> str:
 def prepare(url: str) -> list[int]:
     """Migrate and seed the registry at ``url`` (with the demo records where the app gates them), add a
     Secretariat account of the benchmark and :data:`SITES` sites; their ids."""
-    import inspect
-
     from permille.api.app import create_app
     from permille.registry import service
     from permille.registry.accounts import hash_password
@@ -158,8 +156,8 @@ def prepare(url: str) -> list[int]:
     from permille.registry.orm import User
 
     engine = make_engine(url)
-    demo = {"demo": True} if "demo" in inspect.signature(create_app).parameters else {}
-    create_app(engine, seed=True, **demo)
+    os.environ.setdefault("PERMILLE_ENV", "development")  # a benchmark, not a deployment: demo accounts
+    create_app(engine, seed=True, demo=True)
     rng = random.Random(1)
     with session_factory(engine)() as session:
         email, password = SECRETARIAT

@@ -37,6 +37,15 @@ ipcc_app = typer.Typer(
     help="IPCC soil carbon coefficients (2006 Guidelines, 2019 Refinement).", no_args_is_help=True
 )
 app.add_typer(ipcc_app, name="ipcc")
+data_app = typer.Typer(
+    help="The layer catalogue (STAC items): list, show, add and verify the real data layers.", no_args_is_help=True
+)
+app.add_typer(data_app, name="data")
+atlas_app = typer.Typer(
+    help="The monitoring atlas (zone statistics of the dashboard) from the catalogue's real layers.",
+    no_args_is_help=True,
+)
+app.add_typer(atlas_app, name="atlas")
 console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 
 EXAMPLE = files("permille") / "data" / "rothc" / "RothC_input.dat"
@@ -623,6 +632,20 @@ def demo(
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0: every interface).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo",
+            help="Also load the demo records and one demo account per role (published passwords, printed "
+            "below); refused on a deployment (PERMILLE_ENV=production or PostgreSQL).",
+        ),
+    ] = False,
+    demo_layers: Annotated[
+        bool,
+        typer.Option(
+            help="Show the SYNTHETIC atlas layers (demonstration data) where no real one is loaded."
+        ),
+    ] = False,
 ) -> None:
     """Serve the platform (API under /api, web pages at /) on the registry database: PERMILLE_DATABASE_URL,
     else the SQLite file $PERMILLE_HOME/permille.db (~/.permille), created, migrated and seeded on first run."""
@@ -630,16 +653,305 @@ def serve(
 
     from .api.app import create_app
     from .registry.db import database_url, make_engine
+    from .registry.deployment import DeploymentRefused
     from .registry.seed import DEMO_ACCOUNTS
 
     engine = make_engine(database_url())
     console.print(f"registry: {engine.url.render_as_string(hide_password=True)}", highlight=False)
-    application = create_app(engine)
+    try:
+        application = create_app(engine, demo=demo, demo_layers=demo_layers)
+    except DeploymentRefused as e:
+        _fail(e)
+    if demo_layers:
+        console.print("monitoring: SYNTHETIC demonstration layers shown where no real dataset is loaded")
     address = f"http://{host}:{port}"
     console.print(f"serving the platform at {address}/ (API: {address}/docs)", highlight=False)
-    for email, role, password in DEMO_ACCOUNTS:
+    for email, role, password in DEMO_ACCOUNTS if demo else ():
         console.print(f"demo account ({role}): {email} / {password}", highlight=False)
     uvicorn.run(application, host=host, port=port, log_level="info")
+
+
+users_app = typer.Typer(
+    help="Accounts of the registry (PERMILLE_DATABASE_URL, else $PERMILLE_HOME/permille.db).",
+    no_args_is_help=True,
+)
+app.add_typer(users_app, name="users")
+
+
+def _registry_sessions():
+    """Sessions on the registry database, migrated to the newest revision."""
+# --- the layer catalogue and the atlas from it -----------------------------------------------------------
+
+
+def _catalogue():
+    from .catalogue import items
+
+    try:
+        return items.load()
+    except items.CatalogueError as e:
+        _fail(e)
+
+
+@data_app.command("list")
+def data_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the layers as JSON.")] = False,
+) -> None:
+    """Every catalogue layer (bundled and in $PERMILLE_HOME/layers): source, licence, units, resolution."""
+    import json
+
+    layers = _catalogue()
+    if as_json:
+        typer.echo(json.dumps([layer.summary() for layer in layers.values()], indent=1, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(layers)} layer(s) in the catalogue")
+    for column in ("id", "variable", "title", "source", "licence", "units", "resolution", "depth", "synthetic"):
+        table.add_column(column, overflow="fold")
+    for layer in layers.values():
+        p = layer.properties
+        depth = f"{p.depth_cm[0]:g}–{p.depth_cm[1]:g} cm" if p.depth_cm else "—"
+        table.add_row(
+            layer.id, p.variable, p.title, p.source, p.license, p.units, p.resolution, depth,
+            "[red]yes[/]" if p.synthetic else "no",
+        )  # fmt: skip
+    console.print(table)
+    if not layers:
+        console.print("no layer yet: add one with [bold]permille data add <file> --variable …[/]")
+
+
+@data_app.command("show")
+def data_show(layer_id: Annotated[str, typer.Argument(help="The layer's catalogue id.")]) -> None:
+    """One layer's STAC item (JSON)."""
+    import json
+
+    layers = _catalogue()
+    if layer_id not in layers:
+        _fail(ValueError(f"no layer {layer_id!r}; see permille data list"))
+    layer = layers[layer_id]
+    console.print(f"{layer.folder / 'item.json'}{' (bundled)' if layer.bundled else ''}", highlight=False)
+    console.print_json(json.dumps(layer.item.stac(), ensure_ascii=False))
+
+
+def _depth(text: str | None) -> tuple[float, float] | None:
+    if text is None:
+        return None
+    top, _, bottom = text.partition("-")
+    try:
+        return float(top), float(bottom)
+    except ValueError:
+        raise ValueError(f"--depth {text!r}: expected top-bottom in cm, e.g. 0-30") from None
+
+
+@data_app.command("add")
+def data_add(
+    files: Annotated[list[Path], typer.Argument(help="The layer's file(s): one, or WorldClim's 12 months.")],
+    variable: Annotated[str, typer.Option(help="soc_stock, soc_stock_uncertainty, clay, tmp, pre, pet, land_cover…")],
+    source: Annotated[str, typer.Option(help="One citation line (authors, year, title, DOI or URL).")],
+    license: Annotated[str, typer.Option("--license", help="Licence (SPDX id, e.g. CC-BY-4.0).")],
+    units: Annotated[str, typer.Option(help="Units of the file's values (e.g. 't C ha-1', g/kg, mm/day).")],
+    file_format: Annotated[
+        str | None, typer.Option("--format", help="Reader: gsocmap, soilgrids, worldclim, cru, esacci, modis.")
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="Title (default: the file name).")] = None,
+    description: Annotated[str, typer.Option(help="Description.")] = "",
+    version: Annotated[str, typer.Option(help="The dataset's version.")] = "unknown",
+    layer_id: Annotated[str | None, typer.Option("--id", help="Catalogue id (default from the file name).")] = None,
+    depth: Annotated[str | None, typer.Option(help="Depth interval, cm: top-bottom (e.g. 0-30).")] = None,
+    item_datetime: Annotated[str | None, typer.Option("--datetime", help="Date of the data (ISO 8601).")] = None,
+    start: Annotated[str | None, typer.Option(help="Start of the period the data cover (ISO 8601).")] = None,
+    end: Annotated[str | None, typer.Option(help="End of the period the data cover (ISO 8601).")] = None,
+    doi: Annotated[str | None, typer.Option(help="DOI of the dataset.")] = None,
+    uncertainty_of: Annotated[
+        str | None, typer.Option(help="This layer is the uncertainty of that (added) layer.")
+    ] = None,
+    link: Annotated[bool, typer.Option(help="Symlink the files instead of copying them.")] = False,
+) -> None:
+    """Add a layer: copy its file(s) into $PERMILLE_HOME/layers/<id>/, inspect CRS, extent, resolution and
+    nodata, check its reader reads it, and write its STAC item with checksums and the date added."""
+    from .catalogue.add import add_layer
+    from .catalogue.items import CatalogueError
+
+    try:
+        layer = add_layer(
+            files, variable=variable, source=source, license=license, units=units, title=title,
+            description=description, version=version, layer_id=layer_id, file_format=file_format,
+            depth_cm=_depth(depth), item_datetime=item_datetime, start_datetime=start, end_datetime=end,
+            doi=doi, uncertainty_of=uncertainty_of, link=link,
+        )  # fmt: skip
+    except (CatalogueError, ValueError, OSError) as e:
+        _fail(e)
+    p = layer.properties
+    console.print(f"added {layer.id} ({p.variable}, {p.units}, {p.resolution}) in {layer.folder}", highlight=False)
+
+
+@data_app.command("verify")
+def data_verify(
+    layer_ids: Annotated[list[str] | None, typer.Argument(help="Layers to verify (default: all).")] = None,
+) -> None:
+    """Check every file of the layers against its checksum (exit status 1 on any problem)."""
+    from .catalogue.items import verify
+
+    layers = _catalogue()
+    unknown = sorted(set(layer_ids or []) - set(layers))
+    if unknown:
+        _fail(ValueError(f"no layer(s) {', '.join(unknown)}"))
+    problems = []
+    for layer_id in layer_ids or list(layers):
+        found = verify(layers[layer_id])
+        problems += found
+        console.print(f"{layer_id}: {'[red]FAILED[/]' if found else '[green]ok[/]'}")
+    for problem in problems:
+        console.print(f"[red]{problem}[/]", highlight=False)
+    if problems:
+        raise typer.Exit(1)
+
+
+def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
+    if text is None:
+        return None
+    parts = text.split(",")
+    try:
+        west, south, east, north = (float(v) for v in parts)
+    except ValueError:
+        raise ValueError(f"--bbox {text!r}: expected west,south,east,north in degrees") from None
+    return west, south, east, north
+
+
+def _choices(texts: list[str] | None) -> dict[str, str]:
+    chosen = {}
+    for text in texts or []:
+        variable, sep, layer_id = text.partition("=")
+        if not sep:
+            raise ValueError(f"--layer {text!r}: expected variable=layer_id")
+        chosen[variable] = layer_id
+    return chosen
+
+
+@atlas_app.command("build")
+def atlas_build(
+    from_catalogue: Annotated[
+        bool, typer.Option("--from-catalogue", help="Build from the catalogue's real layers (required).")
+    ] = False,
+    bbox: Annotated[str | None, typer.Option(help="Extent west,south,east,north (degrees).")] = None,
+    country: Annotated[str | None, typer.Option(help="Extent of one country (ISO 3166-1 alpha-3).")] = None,
+    resolution: Annotated[float, typer.Option(help="Cell size of the atlas grid, degrees.")] = 0.5,
+    years: Annotated[int, typer.Option(help="Years of the forward run.")] = 20,
+    members: Annotated[int, typer.Option(help="Uncertainty members (≥ 2).")] = 12,
+    seed: Annotated[int, typer.Option(help="Seed of the uncertainty draws.")] = 0,
+    start_year: Annotated[int, typer.Option(help="Calendar year of the T0 stock.")] = 2020,
+    layer: Annotated[
+        list[str] | None, typer.Option(help="Choose a layer for a variable: variable=layer_id (repeatable).")
+    ] = None,
+    climate_period: Annotated[
+        str | None, typer.Option(help="Years of CRU TS climatologies, first-last (default: all).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Output folder (default $PERMILLE_HOME/atlas/<dataset>).")
+    ] = None,
+    load: Annotated[bool, typer.Option(help="Load the table into the registry database.")] = False,
+) -> None:
+    """Rebuild the dashboard's zone statistics from the real catalogue layers: read, clip, resample onto
+    the atlas grid, run the pipeline, zonal statistics; writes zone_statistics.csv and its provenance JSON
+    (dataset atlas-<hash>, synthetic false). Says which layer is missing and what to add."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .catalogue.items import CatalogueError
+    from .grid import atlas, build, readers
+    from .registry import zones
+
+    if not from_catalogue:
+        _fail(ValueError("only --from-catalogue builds exist here; the synthetic demo atlas is permille grid atlas"))
+    try:
+        period = tuple(int(v) for v in climate_period.split("-")) if climate_period else None
+        params = build.BuildParameters(
+            resolution_deg=resolution, bbox=_bbox(bbox), country=country, years=years, members=members,
+            seed=seed, start_year=start_year, climate_period=period,
+        )  # fmt: skip
+        layers = _catalogue()
+        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                      TimeElapsedColumn(), console=console) as progress:  # fmt: skip
+            task = progress.add_task("atlas build", total=build.steps(params))
+            table, metadata = build.build_atlas(
+                layers, params, chosen=_choices(layer),
+                on_step=lambda text: progress.update(task, advance=1, description=text),
+            )  # fmt: skip
+    except (build.MissingLayersError, readers.LayerReadError, CatalogueError, ValueError, OSError) as e:
+        _fail(e)
+    folder = out or zones.dataset_folder(metadata["dataset"])
+    for path in atlas.write_atlas(table, metadata, folder):
+        console.print(f"wrote {path}", highlight=False)
+    console.print(f"dataset {metadata['dataset']}: {len(table)} rows, levels {', '.join(metadata['levels'])}")
+    if load:
+        _atlas_load(folder, replace=True)
+
+
+def _atlas_load(folder: Path, *, replace: bool) -> None:
+    from .registry import zones
+    from .registry.db import database_url, make_engine, migrate, session_factory
+
+    engine = make_engine(database_url())
+    migrate(engine)
+    return session_factory(engine)
+
+
+@users_app.command("create-admin")
+def users_create_admin(
+    email: Annotated[str, typer.Option(help="E-mail of the account (its sign-in name).")],
+    name: Annotated[str, typer.Option(help="Name shown for the account.")] = "",
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from the first line of stdin.")
+    ] = False,
+) -> None:
+    """Make a Secretariat account (every permission): the first real account of a deployment. The password
+    is asked twice (hidden), or read from stdin; it must pass the password policy (12+ characters, not easy
+    to guess)."""
+    from .registry import service
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    payload = {"email": email, "name": name, "role": "secretariat", "password": password}
+    with _registry_sessions()() as session:
+        try:
+            user = service.create(session, "users", payload, service.SYSTEM)
+        except service.RegistryError as e:
+            _fail(e)
+    console.print(f"created the Secretariat account {user.email} (id {user.id})", highlight=False)
+
+
+@users_app.command("deactivate-demo")
+def users_deactivate_demo() -> None:
+    """Deactivate every demo account (also one renamed since it was seeded) and give it a random password,
+    so that a deployment starts; audited, and their tokens are revoked."""
+    import secrets
+
+    from .registry import service
+    from .registry.seed import demo_accounts
+
+    with _registry_sessions()() as session:
+        for user in demo_accounts(session):
+            if user.active:
+                patch = {"active": False, "password": secrets.token_urlsafe(24)}
+                service.update(session, "users", user.id, patch, service.SYSTEM)
+                console.print(f"deactivated the demo account {user.email}", highlight=False)
+    try:
+        with session_factory(engine)() as session:
+            name, rows = zones.load_folder(session, folder, replace=replace)
+            session.commit()
+    except (ValueError, OSError, KeyError) as e:
+        _fail(e)
+    finally:
+        engine.dispose()
+    console.print(f"loaded {rows} rows of dataset {name} into {engine.url.render_as_string(hide_password=True)}")
+
+
+@atlas_app.command("load")
+def atlas_load(
+    folder: Annotated[Path, typer.Argument(help="A folder written by permille atlas build.")],
+    replace: Annotated[bool, typer.Option(help="Replace the dataset's rows if it is loaded already.")] = False,
+) -> None:
+    """Load a built atlas dataset into the registry database's zone_statistic table."""
+    _atlas_load(folder, replace=replace)
 
 
 if __name__ == "__main__":

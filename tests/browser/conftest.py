@@ -82,7 +82,18 @@ class Server:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    """uvicorn in a background thread on a free port, serving ``create_app`` over a seeded SQLite file."""
+    """uvicorn in a background thread on a free port, serving ``create_app`` (seed and demo records) over a
+    SQLite file."""
+    yield from _serve(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def demo_layers_server(tmp_path_factory):
+    """Like ``server``, with ``create_app(..., demo_layers=True)``: the synthetic atlas as demonstration data."""
+    yield from _serve(tmp_path_factory, demo_layers=True)
+
+
+def _serve(tmp_path_factory, **app_options):
     import uvicorn
 
     from permille.api.app import create_app
@@ -93,7 +104,7 @@ def server(tmp_path_factory):
     environment.setenv("PERMILLE_HOME", str(home))
     environment.delenv("PERMILLE_DATABASE_URL", raising=False)
     engine = make_engine(f"sqlite:///{home / 'permille.db'}")
-    app = create_app(engine)
+    app = create_app(engine, demo=True, **app_options)
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -165,9 +176,10 @@ class BrowserErrors:
 
 
 @pytest.fixture
-def page_errors(server):
-    """The error collector of ``page``; ``page_errors.allow(regex)`` accepts expected HTTP errors."""
-    return BrowserErrors(origin=server.url)
+def page_errors():
+    """The error collector of ``page`` (requests to any of the test servers on 127.0.0.1);
+    ``page_errors.allow(regex)`` accepts expected HTTP errors."""
+    return BrowserErrors(origin="http://127.0.0.1:")
 
 
 @pytest.fixture

@@ -1,7 +1,12 @@
-"""Monitoring in Chromium: the map with its legend, global → region → country → site, and an observation
-posted through the API showing on the open country page without a reload within 2 s."""
+"""Monitoring in Chromium: by default only real data (measured stocks, the bundled climate-zone layer and
+IPCC Tier 1 reference stocks, the missing real layer named, no synthetic number in the page text); with
+``demo_layers`` the synthetic atlas labelled demonstration data, global → region → country → site, and an
+observation posted through the API showing on the open country page without a reload within 2 s."""
 
+import csv
 import datetime
+import re
+from importlib.resources import files
 
 import httpx
 
@@ -12,12 +17,59 @@ def wait_ready(page, name):
     page.wait_for_selector(f'main .page[data-page="{name}"][data-state="ready"]')
 
 
-def test_map_country_site_and_live_update(page, server, screenshot):
+def _synthetic_texts(zone: str) -> set[str]:
+    """The zone's T0 stock and +20 % gain in the synthetic atlas as the pages write them (1 and 2 decimals)."""
+    text = (files("permille") / "data" / "monitoring" / "zone_statistics.csv").read_text()
+    out = set()
+    for row in csv.DictReader(text.splitlines()):
+        if row["zone"] == zone and row["layer"] in ("soc_t0", "diff_ssm_20") and row["mean"]:
+            mean = float(row["mean"])
+            out |= {f"{mean:.2f} t C/ha", f"{mean:.1f} t C/ha", f"{float(row['total']):,.0f} Mt C"}
+    return out
+
+
+def test_default_pages_show_only_real_data(page, server, screenshot):
+    page.goto(f"{server.url}/#/monitoring")
+    wait_ready(page, "monitoring")
+    assert page.locator("#mon-map path.country").count() > 150
+    status = page.inner_text("#mon-status")
+    assert "No real SOC stock layer is loaded" in status and "permille atlas build --from-catalogue" in status
+    assert page.locator("#mon-synthetic").count() == 0
+    assert page.inner_text("#mon-source").startswith("Source: Measured stocks: observations in this registry")
+    assert "Measured SOC stock" in page.inner_text("#mon-legend")
+    text = page.inner_text("main")
+    assert "SYNTHETIC" not in text and "demonstration data" not in text
+    assert not [s for s in _synthetic_texts("WLD") if s in text]
+    screenshot(page, "monitoring-real")
+
+    page.locator("#mon-map path.country-DEU").click()
+    wait_ready(page, "country")
+    assert page.inner_text("#country-name") == "Germany"
+    missing = page.inner_text("#country-missing")
+    assert "No real SOC stock layer is loaded" in missing and "soil-class layer" in missing
+    assert page.locator("#country-fan").count() == 0 and page.locator("#country-synthetic").count() == 0
+    tier1 = page.locator("#country-tier1 tbody tr")
+    assert tier1.count() >= 4  # SOCref of the soil classes of Germany's main climate zone(s)
+    assert "cool temperate moist" in page.inner_text("#country-tier1")
+    source = page.inner_text("#country-tier1-source")
+    assert "IPCC 2019 Refinement" in source and "ERA5" in source
+    text = page.inner_text("main")
+    assert "SYNTHETIC" not in text and "demonstration data" not in text
+    assert not [s for s in _synthetic_texts("DEU") if s in text]
+    assert re.search(r"No real SOC stock layer is loaded for Germany", page.inner_text("#country-sentences"))
+    screenshot(page, "country-real")
+
+
+def test_map_country_site_and_live_update(page, demo_layers_server, screenshot):
+    server = demo_layers_server
     page.goto(f"{server.url}/#/monitoring")
     wait_ready(page, "monitoring")
     assert page.locator("#mon-map path.country").count() > 150
     assert "t C/ha" in page.inner_text("#mon-legend")
     assert "SYNTHETIC" in page.inner_text("#mon-synthetic")
+    assert "(demonstration data)" in page.inner_text("#mon-legend")
+    assert page.inner_text("#mon-summary").endswith("(demonstration data)")
+    assert "SYNTHETIC" in page.inner_text("#mon-source")
     page.select_option("#mon-show", "uncertainty")
     wait_ready(page, "monitoring")
     assert "Uncertainty" in page.inner_text("#mon-legend") and "show=uncertainty" in page.url
@@ -30,6 +82,9 @@ def test_map_country_site_and_live_update(page, server, screenshot):
     page.locator("#mon-map path.country-DEU").click()
     wait_ready(page, "country")
     assert page.inner_text("#country-name") == "Germany" and "iso3=DEU" in page.url
+    assert page.inner_text("#country-stock").endswith("(demonstration data)")
+    assert "SYNTHETIC" in page.inner_text("#country-modelled-source")
+    assert any(s in page.inner_text("#country-stock") for s in _synthetic_texts("DEU"))
     assert page.inner_text("#country-sentences").count("In Germany, the topsoil (0–30 cm) holds") == 1
     assert page.locator("#country-fan").count() == 1 and page.locator("#country-observed-table").count() == 0
 

@@ -28,7 +28,7 @@ def run_example(page, calculator: str):
     page.locator('[data-action="example"]').click()
     filled = {"rothc": "#tk-clay_pct", "balance": "#tk-document", "stocks": "#tk-mapping",
               "sampling": "#tk-sd_t_c_ha", "credits": "#tk-changes"}[calculator]  # fmt: skip
-    page.wait_for_function(f"document.querySelector('{filled}').value !== ''")
+    page.wait_for_function(f"() => document.querySelector('{filled}').value !== ''")
     page.locator('[data-action="run"]').click()
     page.wait_for_selector('.tk-results[data-state="done"]')
 
@@ -94,7 +94,7 @@ def test_invalid_input_lists_every_problem(page, server, page_errors):
     page_errors.allow(r"/api/toolkit/rothc$")
     open_toolkit(page, server, "rothc")
     page.locator('[data-action="example"]').click()
-    page.wait_for_function("document.querySelector('#tk-clay_pct').value !== ''")
+    page.wait_for_function("() => document.querySelector('#tk-clay_pct').value !== ''")
     page.fill("#tk-clay_pct", "150")
     page.fill("#tk-years", "0")
     page.locator('[data-action="run"]').click()

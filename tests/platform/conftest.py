@@ -111,9 +111,18 @@ def client(engine) -> Iterator[TestClient]:
         yield client
 
 
+def demo_app(engine: Engine):
+    """``create_app`` with the seed and the demo records and accounts, as on a trial installation
+    (``PERMILLE_ENV=development``: the tests' PostgreSQL server is not a deployment)."""
+    with pytest.MonkeyPatch.context() as environment:
+        environment.setenv("PERMILLE_ENV", "development")
+        return create_app(engine, seed=True, demo=True)
+
+
 @pytest.fixture
 def seeded_client(engine) -> Iterator[TestClient]:
-    with TestClient(create_app(engine, seed=True)) as client:
+    """A client of :func:`demo_app`."""
+    with TestClient(demo_app(engine)) as client:
         yield client
 
 

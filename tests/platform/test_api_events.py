@@ -36,23 +36,31 @@ def server(engine, monkeypatch):
 
 
 def test_a_change_reaches_a_connected_client(server, auth):
-    headers = auth("member")
-    contact = {"name": "Restricted kinds are not announced", "audience": "media"}
+    headers = auth("member")  # the member's stream: it may read its organisation's unpublished records
+    contact = {"name": "A restricted kind, announced to who may read it", "audience": "media"}
     site = {"name": "Trial", "country_iso3": "SEN", "lon": -16.0, "lat": 14.0, "land_use": "cropland"}
     lines: list[str] = []
-    with httpx.Client(base_url=server, timeout=10) as client, client.stream("GET", "/api/events") as stream:
+    with (
+        httpx.Client(base_url=server, timeout=10) as client,
+        client.stream("GET", "/api/events", headers=headers) as stream,
+    ):
         assert stream.headers["content-type"].startswith("text/event-stream")
         reader = stream.iter_lines()
         lines.append(next(reader))  # "retry: …": the stream is open and subscribed
-        assert client.post("/api/contacts", json=contact, headers=headers).status_code == 201
+        made = client.post("/api/contacts", json=contact, headers=headers).json()
         created = client.post("/api/sites", json=site, headers=headers).json()
         deadline = time.monotonic() + 10  # heartbeats (every 0.5 s here) would otherwise wait forever
         for line in reader:
             lines.append(line)
-            if line.startswith("data:") or time.monotonic() > deadline:
+            if line.startswith("data:") and '"sites"' in line or time.monotonic() > deadline:
                 break
     events = [json.loads(line.removeprefix("data:")) for line in lines if line.startswith("data:")]
-    assert events == [{"kind": "sites", "action": "create", "id": created["id"], "country_iso3": "SEN"}]
+    owner = auth.organisation_id("member")
+    assert events == [
+        {"kind": kind, "action": "create", "id": record["id"], "country_iso3": country, "published": False,
+         "organisation_id": owner}
+        for kind, record, country in (("contacts", made, made.get("country_iso3")), ("sites", created, "SEN"))
+    ]  # fmt: skip
     assert lines[-2:] == ["event: change", lines[-1]]
 
 

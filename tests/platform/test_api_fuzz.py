@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from permille.api.app import create_app
+from tests.platform.conftest import demo_app
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 EXAMPLES = 3  # per operation and generation mode
@@ -73,7 +73,7 @@ ROLE_MODES = {
 @pytest.fixture(scope="module")
 def seeded_app(world):
     """An app on the module's database of the backend, with the seed catalogues and demo records."""
-    return create_app(world.engine, seed=True)
+    return demo_app(world.engine)
 
 
 @pytest.mark.parametrize("role", list(ROLE_MODES))

@@ -1,5 +1,5 @@
-"""``permille serve`` creates, migrates and seeds the embedded SQLite database on first run, prints its
-address and the demo accounts, and serves the API and the web pages."""
+"""``permille serve --demo`` creates, migrates and seeds the embedded SQLite database on first run, prints
+its address and the demo accounts, and serves the API and the web pages."""
 
 import os
 import socket
@@ -18,7 +18,7 @@ def test_serve_starts_on_a_new_sqlite_database(tmp_path):
         "PERMILLE_HOME": str(tmp_path)
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "permille.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "permille.cli", "serve", "--demo", "--port", str(port)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -5,11 +5,20 @@ import datetime
 
 import numpy as np
 import pytest
+from fastapi.testclient import TestClient
 
+from permille.api.app import create_app
 from permille.grid import atlas, pipeline, zonal
 from permille.registry import zones
 
 TODAY = datetime.date.today()
+
+
+@pytest.fixture
+def demo_client(engine):
+    """The seeded app showing the SYNTHETIC atlas (``demo_layers=True``): these tests check its numbers."""
+    with TestClient(create_app(engine, seed=True, demo_layers=True)) as client:
+        yield client
 
 
 @pytest.fixture(scope="module")
@@ -36,11 +45,11 @@ def germany_recomputed():
     return expected, params
 
 
-def test_zone_layers_equal_the_pipeline(seeded_client, germany_recomputed):
+def test_zone_layers_equal_the_pipeline(demo_client, germany_recomputed):
     expected, params = germany_recomputed
     final = params.start_year + params.years
     for layer, year in (("soc_t0", params.start_year), ("soc_bau", final), ("diff_ssm_20", final)):
-        answer = seeded_client.get(f"/api/monitoring/zones?level=country&layer={layer}").json()
+        answer = demo_client.get(f"/api/monitoring/zones?level=country&layer={layer}").json()
         assert answer["year"] == year and answer["synthetic"] is True
         item = next(i for i in answer["items"] if i["zone"] == "DEU")
         assert item["mean"] == pytest.approx(expected[layer]["mean_t_c_ha"], rel=1e-5)
@@ -48,7 +57,7 @@ def test_zone_layers_equal_the_pipeline(seeded_client, germany_recomputed):
         assert item["area_ha"] == pytest.approx(expected[layer]["area_ha"], rel=1e-5)
         assert item["mean_low"] < item["mean"] < item["mean_high"]
     assert answer["units"] == {"mean": "t C ha-1", "total": "Mt C"}
-    country = seeded_client.get("/api/monitoring/countries/DEU").json()
+    country = demo_client.get("/api/monitoring/countries/DEU").json()
     gain = country["scenarios"]["ssm_20"]["difference"]
     assert gain["mean"] == pytest.approx(expected["diff_ssm_20"]["mean_t_c_ha"], rel=1e-5)
     fan = country["scenarios"]["bau"]["fan"]
@@ -57,33 +66,33 @@ def test_zone_layers_equal_the_pipeline(seeded_client, germany_recomputed):
     assert fan[-1]["mean"] == pytest.approx(expected["soc_bau"]["mean_t_c_ha"], rel=1e-5)
 
 
-def test_levels_and_exports(seeded_client):
+def test_levels_and_exports(demo_client):
     table, _ = atlas.read_atlas()
-    regions = seeded_client.get("/api/monitoring/zones?level=region&layer=rate_ssm_20").json()
+    regions = demo_client.get("/api/monitoring/zones?level=region&layer=rate_ssm_20").json()
     assert {i["zone"] for i in regions["items"]} == set(table[table.level == "region"].zone)
     assert regions["units"] == {"mean": "t C ha-1 yr-1", "total": "Mt C yr-1"}
-    world = seeded_client.get("/api/monitoring/global").json()
+    world = demo_client.get("/api/monitoring/global").json()
     assert world["name"] == "World" and len(world["regions"]) == 5
-    europe = seeded_client.get("/api/monitoring/regions/Europe").json()
+    europe = demo_client.get("/api/monitoring/regions/Europe").json()
     assert europe["countries"] and {c["region"] for c in europe["countries"]} == {"Europe"}
-    csv = seeded_client.get("/api/monitoring/zones?level=country&layer=soc_t0&format=csv")
+    csv = demo_client.get("/api/monitoring/zones?level=country&layer=soc_t0&format=csv")
     assert csv.headers["content-type"].startswith("text/csv")
     assert csv.text.splitlines()[0].startswith("zone,name,region,layer,scenario,year,mean,sd_mean")
     assert len(csv.text.splitlines()) == 1 + len(atlas.country_index())
-    shapes = seeded_client.get("/api/monitoring/boundaries.geojson").json()
+    shapes = demo_client.get("/api/monitoring/boundaries.geojson").json()
     assert {"DEU", "BRA", "AUS"} <= {f["properties"]["iso3"] for f in shapes["features"]}
-    mapped = seeded_client.get("/api/monitoring/zones.geojson?layer=diff_ssm_20").json()
+    mapped = demo_client.get("/api/monitoring/zones.geojson?layer=diff_ssm_20").json()
     germany = next(f for f in mapped["features"] if f["properties"]["iso3"] == "DEU")
     assert germany["properties"]["layer"] == "diff_ssm_20" and germany["properties"]["mean"] > 0
     empty = table[(table.level == "country") & (table.layer == "soc_t0") & (table.n_valid == 0)].zone.iloc[0]
-    tiny = seeded_client.get(f"/api/monitoring/countries/{empty}").json()
+    tiny = demo_client.get(f"/api/monitoring/countries/{empty}").json()
     assert tiny["stock_t0"]["mean"] is None and "no cell of the model grid" in tiny["sentences"]["en"][0]
     for bad in (
         "/api/monitoring/zones?layer=nope",
         "/api/monitoring/countries/XXX",
         "/api/monitoring/sites/999999",
     ):
-        answer = seeded_client.get(bad)
+        answer = demo_client.get(bad)
         assert answer.status_code == 404 and answer.json()["error"]["code"] == "not_found"
 
 
@@ -91,7 +100,7 @@ def _stock(soc_pct, bd):
     return soc_pct * bd * 30.0  # t C/ha over 0–30 cm: % × g/cm3 × cm
 
 
-def test_posted_observation_changes_the_country_aggregate(seeded_client, auth):
+def test_posted_observation_changes_the_country_aggregate(demo_client, auth):
     admin = auth("secretariat")
     site = {
         "name": "Test site Lorraine",
@@ -100,10 +109,10 @@ def test_posted_observation_changes_the_country_aggregate(seeded_client, auth):
         "lat": 48.7,
         "land_use": "grassland",
     }
-    created = seeded_client.post("/api/sites", json=site | {"published": True}, headers=admin)
+    created = demo_client.post("/api/sites", json=site | {"published": True}, headers=admin)
     assert created.status_code == 201, created.text
     site_id = created.json()["id"]
-    before = seeded_client.get("/api/monitoring/countries/FRA").json()
+    before = demo_client.get("/api/monitoring/countries/FRA").json()
     this_year = [o for o in before["observed"] if o["year"] == TODAY.year]
     n_before = this_year[0]["n_sites"] if this_year else 0
     mean_before = this_year[0]["mean_t_c_ha"] if this_year else 0.0
@@ -111,10 +120,10 @@ def test_posted_observation_changes_the_country_aggregate(seeded_client, auth):
     for prop, value, unit in (("soc", 2.0, "%"), ("bulk_density", 1.2, "g/cm3")):
         body = {"site_id": site_id, "upper_cm": 0, "lower_cm": 30, "property": prop, "value": value,
                 "unit": unit, "uncertainty": 0.1, "date": TODAY.isoformat(), "published": True}  # fmt: skip
-        answer = seeded_client.post("/api/observations", json=body, headers=admin)
+        answer = demo_client.post("/api/observations", json=body, headers=admin)
         assert answer.status_code == 201, answer.text
 
-    after = seeded_client.get("/api/monitoring/countries/FRA").json()
+    after = demo_client.get("/api/monitoring/countries/FRA").json()
     row = next(o for o in after["observed"] if o["year"] == TODAY.year)
     assert row["n_sites"] == n_before + 1
     expected = (mean_before * n_before + _stock(2.0, 1.2)) / (n_before + 1)
@@ -126,7 +135,7 @@ def test_posted_observation_changes_the_country_aggregate(seeded_client, auth):
     assert after["sentences"]["fr"][0].startswith("En France") and "t C/ha" in after["sentences"]["es"][0]
     assert after["sentences"]["es"][0].startswith("En Francia")  # country names in the page's language
 
-    detail = seeded_client.get(f"/api/monitoring/sites/{site_id}").json()
+    detail = demo_client.get(f"/api/monitoring/sites/{site_id}").json()
     assert [o["property"] for o in detail["observations"]] == ["bulk_density", "soc"]
     assert detail["measured"][0]["stock_t_c_ha"] == pytest.approx(_stock(2.0, 1.2))
     nowcast = detail["nowcast"]["points"]

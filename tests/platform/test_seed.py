@@ -10,7 +10,7 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
-from permille.registry import kpis, orm, seed
+from permille.registry import kpis, orm, rothamsted, seed
 
 DATA = files("permille") / "data"
 SHARED_PLAN = Path(__file__).resolve().parents[3] / "shared" / "strategic-plan" / "objectives.yaml"
@@ -104,7 +104,8 @@ def test_seeding_is_complete_idempotent_audited_and_usable(seeded_client, sessio
     assert first["monitoring_tool"] == len(_yaml("registry/tools.yaml")["tools"])
     assert first["ndc_entry"] == len(_yaml("registry/ndcs.yaml")["ndcs"])
     assert first["app_user"] == len(seed.DEMO_ACCOUNTS)
-    assert first["observation"] == len(demo["observations"])
+    long_term = sum(len(t.series) + 1 for t in rothamsted.treatments())  # SOC stocks and clay, always seeded
+    assert first["observation"] == len(demo["observations"]) + long_term
     assert first["kpi_value"] == len(demo["kpi_values"])
     not_records = ("audit_log", "record_version", "layer", "zone_statistic", "api_token")
     records = sum(n for table, n in first.items() if table not in not_records)

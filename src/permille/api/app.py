@@ -12,8 +12,9 @@ from .. import __version__
 from ..registry import events, zones
 from ..registry import seed as seed_module
 from ..registry.db import make_engine, migrate, session_factory
-from . import errors, readmodels
-from .routes import auth, kpis, monitoring, observations, records, toolkit
+from . import docs, errors, readmodels
+from .boundary import JsonDepthLimit, SecurityHeaders
+from .routes import auth, kpis, monitoring, observations, records, sites_validation, toolkit
 from .routes.events import Broker
 from .routes.events import router as events_router
 
@@ -53,18 +54,26 @@ class BodySizeLimit:
 
 
 def create_app(
-    engine: Engine | None = None, *, seed: bool = True, max_upload_bytes: int = MAX_UPLOAD_BYTES
+    engine: Engine | None = None,
+    *,
+    seed: bool = True,
+    max_upload_bytes: int = MAX_UPLOAD_BYTES,
+    demo_layers: bool = False,
 ) -> FastAPI:
     """The app on ``engine`` (default: :func:`~permille.registry.db.database_url`), migrated to the newest
-    revision and, with ``seed``, holding the seed catalogues, demo records and zone statistics."""
+    revision and, with ``seed``, holding the seed catalogues and demo records. ``demo_layers`` loads and
+    shows the SYNTHETIC zone statistics ("atlas-synthetic", labelled demonstration data) where no real
+    dataset is loaded; without it the monitoring pages show only real data."""
     engine = engine or make_engine()
     migrate(engine)
     sessions = session_factory(engine)
     if seed:
         with sessions() as session:
             seed_module.seed(session)
-            zones.load_bundled(session)
+            if demo_layers:
+                zones.load_bundled(session)
             session.commit()
+        sites_validation.warm_up()
     broker = Broker()
     read_models = readmodels.ReadModels()
 
@@ -84,15 +93,22 @@ def create_app(
         version=__version__,
         description="Records, KPIs, observations and calculators of the «4 per 1000» Initiative.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.engine, app.state.sessions, app.state.broker = engine, sessions, broker
     app.state.max_upload_bytes = max_upload_bytes
+    app.state.demo_layers = demo_layers
     app.state.readmodels = read_models
     errors.install(app)
+    app.add_middleware(JsonDepthLimit)
     app.add_middleware(BodySizeLimit, limit=max_upload_bytes)
+    app.add_middleware(SecurityHeaders)
+    docs.install(app)
     for router in (auth.router, observations.router, kpis.router, monitoring.router, toolkit.router):
         app.include_router(router, prefix="/api")
     app.include_router(events_router, prefix="/api")
+    app.include_router(sites_validation.router, prefix="/api")
     app.include_router(records.router, prefix="/api")
     app.mount("/", StaticFiles(directory=str(files("permille.web") / "static"), html=True), name="web")
     return app

@@ -32,6 +32,7 @@ _REGISTRY_STATUS: dict[type[service.RegistryError], int] = {
     service.Forbidden: 403,
     service.Conflict: 409,
     service.Invalid: 422,
+    service.TooLarge: 413,
 }
 
 

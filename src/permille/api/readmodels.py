@@ -46,6 +46,7 @@ DEPENDS_ON: dict[str, frozenset[str]] = {
     "kpis": frozenset(set(KINDS) - {"users"} | {KPI_KIND, TOOLKIT_USAGE}),
     "zones": frozenset({ZONES_KIND}),  # zone layers, world and regions: the zone statistics only
     "country": frozenset({ZONES_KIND, "observations", "sites"}),  # + measured stocks and sites
+    "measured": frozenset({"observations", "sites"}),  # measured stocks by country
     "site": frozenset({"observations", "sites", "projects"}),  # + nowcast and practices timeline
     "boundaries": frozenset(),  # bundled, read-only
 }

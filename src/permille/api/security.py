@@ -1,18 +1,60 @@
-"""API tokens: random (256 bits), shown once, stored only as their SHA-256 digest, valid for a lifetime.
+"""API tokens and the sign-in rate limit.
 
-Passwords are Argon2id hashes: :mod:`permille.registry.accounts`.
+Tokens: random (256 bits), shown once, stored only as their SHA-256 digest, valid for
+:data:`TOKEN_LIFETIME`; expired ones are deleted at every sign-in (:func:`delete_expired_tokens`), and a
+user's tokens are revoked when their password, role, organisation or activity changes
+(:func:`permille.registry.accounts.revoke_tokens_after_change`). Passwords are Argon2id hashes:
+:mod:`permille.registry.accounts`.
+
+Rate limit: each sign-in is recorded in the table ``login_attempt`` *before* its password is checked, then
+the attempts of its account and of its client address within the window are counted; over
+:data:`ACCOUNT_LIMIT` or :data:`ADDRESS_LIMIT` the attempt is withdrawn and refused (:class:`RateLimited`,
+answered 429 with ``Retry-After``). A failed attempt stays recorded (and is written to the audit log by
+the route); a successful one clears its account's attempts. Because the rows are in the database and
+counted after commit, every worker process sees the same attempts, and concurrent attempts cannot get
+more than the limit through to the password check.
 """
 
 import datetime
 import hashlib
+import math
 import secrets
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from ..registry.orm import ApiToken, User, utcnow
+from ..registry.orm import ApiToken, LoginAttempt, User, utcnow
+from ..registry.service import transaction
 
 TOKEN_LIFETIME = datetime.timedelta(hours=12)
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most ``failures`` failed sign-ins within any ``window``."""
+
+    failures: int
+    window: datetime.timedelta
+
+
+ACCOUNT_LIMIT = RateLimit(failures=5, window=datetime.timedelta(minutes=15))
+"""Failed sign-ins per e-mail (known or not, case ignored) in 15 minutes: enough for a person who
+mistypes, while an online guesser gets 480 guesses a day, hopeless against a password that passes the
+policy (zxcvbn score ≥ 3, i.e. ≥ 10⁸ guesses). Locks the account only for sign-ins from anyone, not its
+existing tokens."""
+ADDRESS_LIMIT = RateLimit(failures=20, window=datetime.timedelta(minutes=15))
+"""Failed sign-ins per client address in 15 minutes, across e-mails: stops one client from trying one
+common password on many accounts; high enough for an office behind one NAT address. The address is the
+TCP peer (or ``X-Forwarded-For`` from a proxy that uvicorn trusts, ``--forwarded-allow-ips``)."""
+
+
+class RateLimited(Exception):
+    """Too many failed sign-ins; ``retry_after_s``: seconds until one more attempt is allowed."""
+
+    def __init__(self, retry_after_s: int, limited: str):
+        super().__init__(f"too many failed sign-ins for this {limited}; try again in {retry_after_s} s")
+        self.retry_after_s = retry_after_s
 
 
 def token_digest(token: str) -> str:
@@ -36,3 +78,47 @@ def user_for_token(session: Session, token: str) -> User | None:
     if row is None or row.expires_at <= utcnow() or not row.user.active:
         return None
     return row.user
+
+
+def delete_expired_tokens(session: Session) -> None:
+    """Delete every expired token (of any user), in ``session``'s transaction."""
+    session.execute(delete(ApiToken).where(ApiToken.expires_at <= utcnow()))
+
+
+def normalised_email(email: str) -> str:
+    """The e-mail under which attempts are counted: stripped, lower case, at most 320 characters."""
+    return email.strip().lower()[:320]
+
+
+def start_attempt(session: Session, email: str, address: str) -> int:
+    """Record a sign-in attempt for ``email`` from ``address`` and return its id, or raise
+    :class:`RateLimited` (recording nothing) when the account or the address has no attempt left."""
+    now, email, address = utcnow(), normalised_email(email), address[:64]
+    oldest = now - max(ACCOUNT_LIMIT.window, ADDRESS_LIMIT.window)
+    with transaction(session, []):
+        session.execute(delete(LoginAttempt).where(LoginAttempt.at <= oldest))
+        attempt = LoginAttempt(at=now, email=email, address=address)
+        session.add(attempt)
+        session.flush()
+        attempt_id = attempt.id
+    # committed: the counts below see every attempt that committed before, in any worker
+    for limited, limit, column, value in (
+        ("account", ACCOUNT_LIMIT, LoginAttempt.email, email),
+        ("address", ADDRESS_LIMIT, LoginAttempt.address, address),
+    ):
+        others = session.scalars(
+            select(LoginAttempt.at)
+            .where(column == value, LoginAttempt.at > now - limit.window, LoginAttempt.id != attempt_id)
+            .order_by(LoginAttempt.at)
+        ).all()
+        if len(others) >= limit.failures:
+            with transaction(session, []):
+                session.execute(delete(LoginAttempt).where(LoginAttempt.id == attempt_id))
+            free_at = others[len(others) - limit.failures] + limit.window
+            raise RateLimited(max(1, math.ceil((free_at - now).total_seconds())), limited)
+    return attempt_id
+
+
+def clear_attempts(session: Session, email: str) -> None:
+    """Delete the recorded attempts of ``email`` (after it signed in), in ``session``'s transaction."""
+    session.execute(delete(LoginAttempt).where(LoginAttempt.email == normalised_email(email)))

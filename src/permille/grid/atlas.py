@@ -295,24 +295,21 @@ def _region(level: str, zone: str, names: pd.DataFrame) -> str:
     return names.at[zone, "region"] if level == "country" else {"global": "", "region": zone}[level]
 
 
-def atlas_table(params: AtlasParameters = AtlasParameters(), *, chunk: int = 45) -> tuple[pd.DataFrame, dict]:
-    """The monitoring table (columns :data:`COLUMNS`, one row per level × zone × layer × year) and its
-    metadata (``synthetic``, parameters, provenance, grid digest, column descriptions).
-
-    Rows: ``soc_t0`` at ``start_year``; the stocks ``soc_bau`` and ``soc_ssm_<x>`` every year
-    ``start_year + 1 … start_year + years`` (the fan charts); differences and rates at the last year.
-    Each year is one :func:`permille.grid.pipeline.run` with ``members`` Monte Carlo members, computed
-    chunk by chunk (``chunk`` cells a side).
+def zone_table(
+    dataset: xr.Dataset,
+    params: AtlasParameters,
+    *,
+    rasters: dict[str, xr.DataArray] | None = None,
+    chunk: int = 45,
+    on_year=None,
+) -> tuple[pd.DataFrame, dict]:
+    """The rows of the monitoring table (columns :data:`COLUMNS`) for a pipeline input ``dataset`` (any
+    EPSG:4326 grid: the synthetic global one or real layers on the atlas grid) and the attributes of the
+    last pipeline result. ``rasters``: zone ids by level (default :func:`zone_rasters` of the grid);
+    ``on_year(year)`` is called after each forward year (progress). Years, increases, members and seed from
+    ``params``; see :func:`atlas_table` for the rows.
     """
-    if params.members < 2:
-        raise ValueError(f"members: {params.members!r}; the atlas needs at least 2 uncertainty members")
-    dataset = global_synthetic_grid(
-        params.resolution_deg,
-        seed=params.seed,
-        warmup_years=params.warmup_years,
-        start_year=params.start_year,
-    )
-    rasters = zone_rasters(dataset["soc_t0"])
+    rasters = zone_rasters(dataset["soc_t0"]) if rasters is None else rasters
     names = country_index()
     stocks = {k: v for k, v in _layers(params.years, params.increases).items() if k.startswith("soc_")}
     tables, attrs = [], {}
@@ -330,7 +327,29 @@ def atlas_table(params: AtlasParameters = AtlasParameters(), *, chunk: int = 45)
         layers = _layers(params.years, params.increases) if year == params.years else stocks
         tables += _zone_rows(result, rasters, names, layers, params.start_year + year)
         attrs = result.attrs
-    table = pd.concat(tables, ignore_index=True)[list(COLUMNS)]
+        if on_year is not None:
+            on_year(year)
+    return pd.concat(tables, ignore_index=True)[list(COLUMNS)], attrs
+
+
+def atlas_table(params: AtlasParameters = AtlasParameters(), *, chunk: int = 45) -> tuple[pd.DataFrame, dict]:
+    """The monitoring table (columns :data:`COLUMNS`, one row per level × zone × layer × year) and its
+    metadata (``synthetic``, parameters, provenance, grid digest, column descriptions).
+
+    Rows: ``soc_t0`` at ``start_year``; the stocks ``soc_bau`` and ``soc_ssm_<x>`` every year
+    ``start_year + 1 … start_year + years`` (the fan charts); differences and rates at the last year.
+    Each year is one :func:`permille.grid.pipeline.run` with ``members`` Monte Carlo members, computed
+    chunk by chunk (``chunk`` cells a side).
+    """
+    if params.members < 2:
+        raise ValueError(f"members: {params.members!r}; the atlas needs at least 2 uncertainty members")
+    dataset = global_synthetic_grid(
+        params.resolution_deg,
+        seed=params.seed,
+        warmup_years=params.warmup_years,
+        start_year=params.start_year,
+    )
+    table, attrs = zone_table(dataset, params, chunk=chunk)
     metadata = {
         "synthetic": True,
         "title": "Soil organic carbon stock and sequestration potential by zone — SYNTHETIC demonstration data",

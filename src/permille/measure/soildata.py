@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from .units import ContentUnit, DensityUnit, FractionUnit, MassUnit, Unit, VolumeUnit
+from .units import ContentUnit, DensityUnit, FractionUnit, MassUnit, StockUnit, Unit, VolumeUnit
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -53,6 +53,7 @@ class Property(StrEnum):
     CORE_VOLUME = "core_volume"  # volume of the sampled core
     CLAY = "clay"
     SAND = "sand"
+    SOC_STOCK = "soc_stock"  # organic carbon stock of the layer, as reported (e.g. long-term experiments)
 
     @classmethod
     def _missing_(cls, value):
@@ -74,6 +75,7 @@ _UNIT_TYPE: dict[Property, type[Unit]] = {
     Property.CORE_VOLUME: VolumeUnit,
     Property.CLAY: ContentUnit,
     Property.SAND: ContentUnit,
+    Property.SOC_STOCK: StockUnit,
 }
 
 # Plausible range in the canonical unit: (low, low included, high, high included).
@@ -86,6 +88,7 @@ _RANGE: dict[Property, tuple[float, bool, float, bool]] = {
     Property.CORE_VOLUME: (0.0, False, math.inf, False),
     Property.CLAY: (0.0, True, 100.0, True),
     Property.SAND: (0.0, True, 100.0, True),
+    Property.SOC_STOCK: (0.0, True, 5000.0, True),
 }
 
 _COLUMN: dict[Property, str] = {
@@ -125,7 +128,7 @@ class Result(_Frozen):
 
     property: Property
     method: str = ""
-    unit: ContentUnit | FractionUnit | DensityUnit | MassUnit | VolumeUnit
+    unit: ContentUnit | FractionUnit | DensityUnit | MassUnit | VolumeUnit | StockUnit
     value: float = Field(allow_inf_nan=False)
     uncertainty: float | None = Field(None, ge=0, allow_inf_nan=False, description="± in ``unit``")
 
@@ -143,7 +146,7 @@ class Result(_Frozen):
         return self
 
     def canonical(self) -> float:
-        """The value in the canonical unit of the property (%, g/cm3, fraction, g or cm3)."""
+        """The value in the canonical unit of the property (%, g/cm3, fraction, g, cm3 or Mg/ha)."""
         return self.value * self.unit.factor
 
 

@@ -1,19 +1,51 @@
-"""Passwords of the registry's users: Argon2id hashes (argon2-cffi defaults, RFC 9106 low-memory profile).
+"""Passwords and sessions of the registry's users.
 
-Kept in the registry, not the API, so that the seed and the service can create users with the same hash.
+Passwords are Argon2id hashes (argon2-cffi defaults, RFC 9106 low-memory profile) of passwords that pass
+:func:`check_password`: at least :data:`MIN_PASSWORD_LENGTH` characters and a zxcvbn strength score of at
+least :data:`MIN_PASSWORD_SCORE` (zxcvbn, Wheeler 2016, USENIX Security: an offline estimator with
+frequency lists of common passwords, words and names, and patterns such as repeats, sequences, keyboard
+walks and dates). A user's tokens are revoked (:func:`revoke_tokens`) whenever what they grant changes.
+
+Kept in the registry, not the API, so that the seed, the service and the CLI hash and check passwords and
+end sessions the same way.
 """
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from .orm import User
+from .orm import ApiToken, User
 
 MIN_PASSWORD_LENGTH = 12
+MIN_PASSWORD_SCORE = 3
+"""Lowest accepted zxcvbn score (0–4). 3 is "safely unguessable: moderate protection from an offline
+slow-hash scenario" (guesses < 10¹⁰), enough behind Argon2id and the sign-in rate limit."""
+PLATFORM_WORDS = ("permille", "4per1000", "4 per 1000", "soil", "carbon", "initiative")
+"""Words that a guesser of this platform's passwords tries first (given to zxcvbn as user inputs)."""
+SESSION_FIELDS = ("role", "organisation_id", "active")
+"""User fields whose change revokes the user's tokens (as does a new password)."""
+
 _hasher = PasswordHasher()
 # Verified against when the e-mail is unknown, so that the answer takes as long as for a known one.
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+def check_password(password: str) -> str:
+    """``password`` if it is not easy to guess, else ValueError saying why (zxcvbn's warning and
+    suggestions). The length (:data:`MIN_PASSWORD_LENGTH`) is checked by ``schemas.Password``, which
+    applies this check wherever a password is set (the users' Create and Update models)."""
+    from zxcvbn import zxcvbn  # loads its frequency lists: on first use, not at start-up
+
+    result = zxcvbn(password[:100], user_inputs=list(PLATFORM_WORDS))  # its run time grows with length
+    if result["score"] < MIN_PASSWORD_SCORE:
+        feedback = result["feedback"]
+        why = " ".join(filter(None, [feedback["warning"], *feedback["suggestions"]]))
+        raise ValueError(
+            f"the password is too easy to guess (strength {result['score']} of 4, at least "
+            f"{MIN_PASSWORD_SCORE} needed): {why or 'add another uncommon word or two.'}"
+        )
+    return password
 
 
 def hash_password(password: str) -> str:
@@ -29,10 +61,28 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
+def find_user(session: Session, email: str) -> User | None:
+    """The user with this e-mail (case and surrounding spaces ignored), active or not."""
+    return session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active user with this e-mail (case ignored) and password, or None."""
-    user = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    user = find_user(session, email)
     if user is None:
         verify_password(_DUMMY_HASH, password)
         return None
     return user if user.active and verify_password(user.password_hash, password) else None
+
+
+def revoke_tokens(session: Session, user_id: int) -> int:
+    """Delete every token of the user (in ``session``'s transaction); how many there were."""
+    return session.execute(delete(ApiToken).where(ApiToken.user_id == user_id)).rowcount
+
+
+def revoke_tokens_after_change(session: Session, before: dict, user: User, *, new_password: bool) -> None:
+    """Revoke the user's tokens when a new password was set or a :data:`SESSION_FIELDS` value changed
+    from ``before`` (the user as it was): a token never grants more, or longer, than the account now does,
+    and reactivating a user does not revive the tokens it had."""
+    if new_password or any(before[name] != getattr(user, name) for name in SESSION_FIELDS):
+        revoke_tokens(session, user.id)

@@ -16,6 +16,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from ..home import permille_home
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 """How long (ms) a SQLite writer waits for the lock held by another writer before giving up."""
 
@@ -33,8 +35,7 @@ def database_url() -> str:
     url = os.environ.get("PERMILLE_DATABASE_URL")
     if url:
         return url
-    home = Path(os.environ.get("PERMILLE_HOME", Path.home() / ".permille")).expanduser()
-    return f"sqlite:///{home / 'permille.db'}"
+    return f"sqlite:///{permille_home() / 'permille.db'}"
 
 
 def make_engine(url: str | None = None, **kwargs) -> Engine:

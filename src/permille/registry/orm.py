@@ -127,8 +127,20 @@ class ApiToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
-    expires_at: Mapped[datetime.datetime]
+    expires_at: Mapped[datetime.datetime] = mapped_column(index=True)
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class LoginAttempt(Base):
+    """A sign-in that reached the password check and has not succeeded (yet): the rate limit counts these
+    by ``email`` (lower case, as typed) and by client ``address`` (see ``api/security.py``). Kept in the
+    database so that every worker counts the same attempts; rows older than the window are deleted."""
+
+    __tablename__ = "login_attempt"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime.datetime] = mapped_column(default=utcnow, index=True)
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
 
 
 class AuditLog(Base):

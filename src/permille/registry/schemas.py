@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -23,6 +24,7 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 
 from ..measure.soildata import Property, Result
+from .accounts import MIN_PASSWORD_LENGTH, MIN_PASSWORD_SCORE, check_password
 
 Iso3 = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Region = Literal["Africa", "Asia", "Europe", "Latin America and the Caribbean", "North America and Oceania"]
@@ -155,7 +157,16 @@ class UserBase(Strict):
     active: bool = True
 
 
-Password = Annotated[str, Field(min_length=12, max_length=200, description="at least 12 characters")]
+Password = Annotated[
+    str,
+    Field(
+        min_length=MIN_PASSWORD_LENGTH,
+        max_length=200,
+        description=f"at least {MIN_PASSWORD_LENGTH} characters, not easy to guess "
+        f"(zxcvbn score ≥ {MIN_PASSWORD_SCORE})",
+    ),
+    AfterValidator(check_password),
+]
 
 # --- projects and their assessment --------------------------------------------------------------------------
 

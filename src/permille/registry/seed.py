@@ -5,12 +5,13 @@
 - ``data/registry/practices.yaml`` — good SOC-management practices with cited meta-analyses (B2);
 - ``data/registry/tools.yaml`` — SOC monitoring tools and methods with references (E1);
 - ``data/registry/ndcs.yaml`` — NDC tracker entries (A1), unverified ones saying so;
-- ``data/registry/demo.yaml`` — DEMONSTRATION records (every name starts with "Demo"), dated relative
-  to the day of seeding so that every KPI and page shows something; and one demo user per role
-  (:data:`DEMO_ACCOUNTS`).
+- only with ``demo=True`` (``permille serve --demo``): ``data/registry/demo.yaml`` — DEMONSTRATION
+  records (every name starts with "Demo"), dated relative to the day of seeding so that every KPI and page
+  shows something; and one demo user per role (:data:`DEMO_ACCOUNTS`, published passwords).
 
 It is idempotent: a record whose natural key (name, title, e-mail …) is already stored is skipped, so a
-second run — or a run after a partial one — adds only what is missing. The countries and regions are
+second run — or a run after a partial one — adds only what is missing. A demo account is created once per
+registry: the audit log remembers it, so one renamed (or deactivated) is not created again. The countries and regions are
 package data (``data/registry/countries.yaml``, :func:`permille.registry.kpis.countries`), not records.
 """
 
@@ -21,10 +22,10 @@ from importlib.resources import files
 from typing import Any
 
 import yaml
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from . import kpis, orm, service
+from . import kpis, orm, rothamsted, service
 from .schemas import Criterion
 
 DATA = files("permille") / "data" / "registry"
@@ -35,8 +36,8 @@ DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
     ("demo.stc@example.org", "stc", "demo-stc-password"),
     ("demo.secretariat@example.org", "secretariat", "demo-secretariat-password"),
 ]
-"""One demo user per role: (e-mail, role, password). DEMO passwords, printed by ``permille serve``:
-change or deactivate these accounts before real use."""
+"""One demo user per role: (e-mail, role, password). DEMO passwords, printed by ``permille serve --demo``;
+a deployment refuses to start while one of these accounts is active (:mod:`.deployment`)."""
 DEMO_ACCOUNT_ORGANISATIONS = {
     "demo.member@example.org": "Demo Ministry of Agriculture of Senegal",
     "demo.partner@example.org": "Demo Soil Research Institute of France",
@@ -186,16 +187,61 @@ class _Seeder:
         return out
 
 
-def seed(session: Session, today: datetime.date | None = None) -> None:
+def seeded_demo_accounts(session: Session) -> dict[str, int]:
+    """E-mail → user id of each demo account the seed ever created, found in the audit log (append-only),
+    so that an account renamed since is still known."""
+    emails = {email for email, _, _ in DEMO_ACCOUNTS}
+    rows = session.execute(
+        select(orm.AuditLog.record_id, orm.AuditLog.after).where(
+            orm.AuditLog.kind == "users", orm.AuditLog.action == "create", orm.AuditLog.actor == "system"
+        )
+    )
+    return {after["email"]: i for i, after in rows if after and after.get("email") in emails}
+
+
+def demo_accounts(session: Session) -> list[orm.User]:
+    """The demo accounts stored: created by the demo seed (even if renamed since) or using a demo e-mail."""
+    ids = set(seeded_demo_accounts(session).values())
+    emails = [email for email, _, _ in DEMO_ACCOUNTS]
+    return list(
+        session.scalars(
+            select(orm.User)
+            .where(or_(orm.User.id.in_(ids), orm.User.email.in_(emails)))
+            .order_by(orm.User.id)
+        )
+    )
+
+
+def seed(session: Session, today: datetime.date | None = None, *, demo: bool = False) -> None:
     """Insert the seed records that are missing (idempotent); each through the service, audited as
-    ``system``. ``today`` anchors the relative dates of the demo records (default: today, UTC)."""
+    ``system``: the catalogues always, the demo records and accounts only with ``demo``. ``today``
+    anchors the relative dates of the demo records (default: today, UTC)."""
     today = today or datetime.datetime.now(datetime.UTC).date()
     s = _Seeder(session, today)
-    demo = _load("demo.yaml")
     o = orm
+    demo_rows = _load("demo.yaml") if demo else {}
+    if demo:
+        _demo_people(s, demo_rows)
+    s.add("practices", o.Practice, lambda p: (p["name"],), (o.Practice.name,),
+          [practice_payload(e) for e in _load("practices.yaml")["practices"]]
+          + s.demo(demo_rows.get("practices", []), organisation="organisations"))  # fmt: skip
+    s.add("monitoring-tools", o.MonitoringTool, lambda p: (p["name"],), (o.MonitoringTool.name,),
+          [tool_payload(e) for e in _load("tools.yaml")["tools"]])  # fmt: skip
+    ndcs = _load("ndcs.yaml")
+    s.add("ndcs", o.NdcEntry, lambda p: (p["country_iso3"], p["ndc_version"]),
+          (o.NdcEntry.country_iso3, o.NdcEntry.ndc_version),
+          [ndc_payload(e, ndcs["source"]) for e in ndcs["ndcs"]])  # fmt: skip
+    rothamsted.seed(session)  # real long-term experiment sites (not demo): always seeded
+    if demo:
+        _demo_records(s, demo_rows)
 
+
+def _demo_people(s: _Seeder, demo: dict) -> None:
+    """The demo organisations and the demo accounts not created before (see :func:`seeded_demo_accounts`)."""
+    o = orm
     s.add("organisations", o.Organisation, lambda p: (p["name"],), (o.Organisation.name,),
           s.demo(demo["organisations"]))  # fmt: skip
+    created = seeded_demo_accounts(s.session)
     s.add(
         "users",
         o.User,
@@ -210,17 +256,14 @@ def seed(session: Session, today: datetime.date | None = None) -> None:
                 "organisation_id": s.ids.get(("organisations", DEMO_ACCOUNT_ORGANISATIONS.get(email, ""))),
             }
             for email, role, password in DEMO_ACCOUNTS
+            if email not in created
         ],
     )
-    s.add("practices", o.Practice, lambda p: (p["name"],), (o.Practice.name,),
-          [practice_payload(e) for e in _load("practices.yaml")["practices"]]
-          + s.demo(demo["practices"], organisation="organisations"))  # fmt: skip
-    s.add("monitoring-tools", o.MonitoringTool, lambda p: (p["name"],), (o.MonitoringTool.name,),
-          [tool_payload(e) for e in _load("tools.yaml")["tools"]])  # fmt: skip
-    ndcs = _load("ndcs.yaml")
-    s.add("ndcs", o.NdcEntry, lambda p: (p["country_iso3"], p["ndc_version"]),
-          (o.NdcEntry.country_iso3, o.NdcEntry.ndc_version),
-          [ndc_payload(e, ndcs["source"]) for e in ndcs["ndcs"]])  # fmt: skip
+
+
+def _demo_records(s: _Seeder, demo: dict) -> None:
+    """The demo records of demo.yaml other than organisations, accounts and practices."""
+    o = orm
     s.add("projects", o.Project, lambda p: (p["name"],), (o.Project.name,),
           s.demo(demo["projects"], organisation="organisations"))  # fmt: skip
     assessments = s.demo(demo["assessments"], project="projects")

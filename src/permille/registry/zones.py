@@ -97,6 +97,17 @@ def load_bundled(session: Session) -> int:
     return len(rows)
 
 
+def real_dataset(session: Session) -> str | None:
+    """The real (``synthetic=False``) dataset the monitoring pages show: the one written last; None when
+    only the synthetic demonstration dataset (or nothing) is loaded."""
+    return session.scalar(
+        select(ZoneStatistic.dataset)
+        .where(ZoneStatistic.synthetic.is_(False))
+        .order_by(ZoneStatistic.id.desc())
+        .limit(1)
+    )
+
+
 def announce_after_commit(session: Session, dataset: str) -> None:
     """Publish ``{"kind": ZONES_KIND, "action": "load", "dataset": dataset}`` once ``session`` commits
     (whoever writes a zone dataset calls this)."""
@@ -140,7 +151,7 @@ def _table(session: Session, dataset: str) -> _Table:
         table = _tables.get(engine, {}).get(dataset)
     if table is not None and table.fingerprint == fingerprint:
         return table
-    columns = [c for c in ZoneStatistic.__table__.columns if c.name not in ("id", "dataset")]
+    columns = list(ZoneStatistic.__table__.columns)
     order = (ZoneStatistic.level, ZoneStatistic.zone, ZoneStatistic.layer, ZoneStatistic.year)
     rows = tuple(session.execute(select(*columns).where(ZoneStatistic.dataset == dataset).order_by(*order)))
     by_level, by_zone, by_layer_year = {}, {}, {}
@@ -166,8 +177,8 @@ def _table(session: Session, dataset: str) -> _Table:
 def statistics(
     session: Session, *, level=None, zone=None, layer=None, year=None, dataset: str = BUNDLED_DATASET
 ) -> list[Row]:
-    """Rows of ``dataset`` matching the given filters, by level, zone, layer and year (read-only rows with
-    the columns of :class:`ZoneStatistic` as attributes, but ``id`` and ``dataset``)."""
+    """Rows of ``dataset`` (default: the bundled one) matching the given filters, by level, zone, layer and
+    year (read-only rows with the columns of :class:`ZoneStatistic` as attributes)."""
     table = _table(session, dataset)
     if level is not None and zone is not None:
         rows = table.by_zone.get((level, zone), [])

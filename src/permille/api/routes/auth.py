@@ -1,24 +1,37 @@
-"""Sign-in: ``POST /api/auth/token`` (e-mail and password → a bearer token), ``DELETE /api/auth/token``
-(sign out: the token stops working) and ``GET /api/me``."""
+"""Sign-in: ``POST /api/auth/token`` (e-mail and password → a bearer token; rate-limited),
+``DELETE /api/auth/token`` (sign out: this token stops working), ``DELETE /api/auth/tokens`` (log out
+everywhere: every token of the user stops working) and ``GET /api/me``."""
 
 import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
 from sqlalchemy import delete
 
-from ...registry.accounts import authenticate
+from ...registry import service
+from ...registry.accounts import authenticate, find_user, revoke_tokens
 from ...registry.kinds import KINDS
 from ...registry.orm import ApiToken, User
 from ...registry.schemas import Strict
 from ..deps import SessionDep, bearer, current_user
-from ..errors import ERROR_RESPONSES, ApiError
-from ..security import issue_token, token_digest
+from ..errors import ERROR_RESPONSES, ApiError, ErrorBody, error_response
+from ..security import (
+    RateLimited,
+    clear_attempts,
+    delete_expired_tokens,
+    issue_token,
+    normalised_email,
+    start_attempt,
+    token_digest,
+)
 
 router = APIRouter(tags=["auth"], responses=ERROR_RESPONSES)
 UserPublic = KINDS["users"].public
+SIGN_IN_AUDIT_KIND = "sign-in"
+"""``kind`` of the audit-log rows of failed sign-ins (``action`` "failed"; ``record_id`` the user's id,
+0 for an unknown e-mail; ``after``: the e-mail as typed, the client address and the reason)."""
 
 
 class Credentials(Strict):
@@ -32,15 +45,43 @@ class Token(BaseModel):
     expires_at: datetime.datetime
 
 
-@router.post("/auth/token", response_model=Token)
-def sign_in(credentials: Credentials, session: SessionDep) -> Token:
+def _failure_reason(user: User | None) -> str:
+    if user is None:
+        return "unknown e-mail"
+    return "inactive user" if not user.active else "wrong password"
+
+
+@router.post(
+    "/auth/token",
+    response_model=Token,
+    responses={429: {"model": ErrorBody, "description": "too many failed sign-ins; see Retry-After"}},
+)
+def sign_in(credentials: Credentials, session: SessionDep, request: Request):
     """A bearer token for the user with this e-mail and password (401 otherwise; the same answer
-    whether the e-mail is unknown or the password wrong)."""
+    whether the e-mail is unknown or the password wrong). After 5 failures for one e-mail, or 20 from one
+    client address, within 15 minutes: 429 with ``Retry-After`` (seconds). Failures are audited."""
+    address = request.client.host if request.client else "unknown"
+    try:
+        start_attempt(session, credentials.email, address)
+    except RateLimited as limited:
+        return error_response(
+            429, str(limited), code="too_many_requests", headers={"Retry-After": str(limited.retry_after_s)}
+        )
     user = authenticate(session, credentials.email, credentials.password)
     if user is None:
+        known = find_user(session, credentials.email)
+        with service.transaction(session, []):
+            after = {
+                "email": normalised_email(credentials.email),
+                "address": address,
+                "reason": _failure_reason(known),
+            }
+            service.audit(session, None, SIGN_IN_AUDIT_KIND, known.id if known else 0, "failed", None, after)
         raise ApiError(401, "unknown e-mail or wrong password", code="invalid_credentials")
-    token, expires_at = issue_token(session, user)
-    session.commit()
+    with service.transaction(session, []):
+        clear_attempts(session, credentials.email)
+        delete_expired_tokens(session)
+        token, expires_at = issue_token(session, user)
     return Token(access_token=token, expires_at=expires_at)
 
 
@@ -63,3 +104,13 @@ def sign_out(
         raise ApiError(401, "sign in first")
     session.execute(delete(ApiToken).where(ApiToken.token_hash == token_digest(credentials.credentials)))
     session.commit()
+
+
+@router.delete("/auth/tokens", status_code=204)
+def sign_out_everywhere(session: SessionDep, user: Annotated[User | None, Depends(current_user)]) -> None:
+    """Log out everywhere: revoke every token of the signed-in user, this one included (401 without a
+    valid token)."""
+    if user is None:
+        raise ApiError(401, "sign in first")
+    with service.transaction(session, []):
+        revoke_tokens(session, user.id)

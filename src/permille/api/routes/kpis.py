@@ -5,15 +5,14 @@
 value with its date and source). Values, statuses and their rules: :mod:`permille.registry.kpis`.
 """
 
-import csv
 import datetime
-import io
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from ...io.csv_safe import write_csv
 from ...registry import kpis
 from ...registry.orm import User
 from ..deps import SessionDep, require
@@ -80,13 +79,11 @@ def _current_from(source: dict) -> str:
 @cached("kpis")
 def export_csv(session: SessionDep) -> Response:
     report = kpis.compute(session)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    rows = []
     for objective in report["objectives"]:
         for i in objective["indicators"]:
             baseline = i["baseline"] or {}
-            writer.writerow(
+            rows.append(
                 {
                     "objective": objective["id"],
                     "goal": objective["goal"],
@@ -106,7 +103,7 @@ def export_csv(session: SessionDep) -> Response:
                 }
             )
     return Response(
-        out.getvalue(),
+        write_csv(rows, CSV_COLUMNS),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="kpis.csv"'},
     )

@@ -1,17 +1,19 @@
 """Monitoring: global → region → country → site.
 
 Zone layers (SOC stock at T0, stocks after the forward run under business as usual and the SSM scenarios,
-differences, rates, yearly fans) come precomputed from ``zone_statistic`` (:mod:`permille.registry.zones`,
-SYNTHETIC demonstration data, flagged in every answer). Measured stocks come live from the registry's
+differences, rates, yearly fans) come precomputed from ``zone_statistic`` (:mod:`permille.registry.zones`):
+a real dataset (``synthetic=False``, built by ``permille atlas build --from-catalogue``) when one is loaded;
+else, only when the app was made with ``demo_layers`` (``permille serve --demo-layers``), the SYNTHETIC
+demonstration dataset "atlas-synthetic", labelled "demonstration data" in every answer; else none, and the
+answers say which real layer is missing. The country page adds the real bundled reference layers
+(:mod:`permille.registry.reference_layers`: approximate IPCC climate zones, IPCC Tier 1 reference stocks). Measured stocks come live from the registry's
 observations — every request recomputes them, so a new observation shows at once: SOC (or SOM × 0.58)
 × bulk density × thickness × (1 − coarse fraction) per layer (:func:`permille.measure.stocks.fixed_depth_stock`),
 harmonised to 0–30 cm (:func:`permille.measure.stocks.harmonise`). Units: t C/ha (0–30 cm), t C/ha/yr,
 Mt C; intervals are 95 %.
 """
 
-import csv
 import datetime
-import io
 import json
 import math
 from collections import defaultdict
@@ -21,14 +23,15 @@ from typing import Annotated, Literal
 
 import numpy as np
 import shapely
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from shapely.geometry import mapping, shape
 from sqlalchemy import select
 
+from ...io.csv_safe import write_csv
 from ...measure import stocks as measure_stocks
 from ...measure.soildata import Property
-from ...registry import zones
+from ...registry import reference_layers, zones
 from ...registry.kpis import countries
 from ...registry.orm import Layer, Observation, Project, Site
 from ...registry.permissions import read_filter
@@ -50,12 +53,17 @@ NOWCAST_MEMBERS = 200
 """Monte Carlo members of a site nowcast."""
 LAND_USE_CLASS = {"cropland": 2, "grassland": 3, "forest": 4}
 """Site land use → FAO land-cover class of the grid pipeline (DPM/RPM ratio; others as cropland)."""
-SOURCES = [
+DEMO_LABEL = "demonstration data"
+"""The label of every number from the synthetic dataset."""
+SYNTHETIC_SOURCE = (
     "SOC stock and potential: permille.grid.atlas on a SYNTHETIC global grid (GSOCseq method, FAO 2020 "
-    "technical manual; RothC-26.3, Coleman & Jenkinson 1996) — demonstration data, not an estimate",
-    "Boundaries: Natural Earth 1:50m admin-0 countries (public domain)",
-    "Measured stocks: observations in this registry (SOC, bulk density, coarse fraction by layer)",
-]
+    "technical manual; RothC-26.3, Coleman & Jenkinson 1996) — demonstration data, not an estimate"
+)
+BOUNDARIES_SOURCE = "Boundaries: Natural Earth 1:50m admin-0 countries (public domain)"
+MEASURED_SOURCE = (
+    "Measured stocks: observations in this registry (SOC, bulk density, coarse fraction by layer)"
+)
+TIER1_SOURCE = "IPCC Tier 1 reference stocks: IPCC 2019 Refinement, Vol 4 Ch 2 Table 2.3 (SOCref, 0–30 cm)"
 Format = Literal["json", "csv"]
 
 
@@ -63,13 +71,8 @@ Format = Literal["json", "csv"]
 
 
 def _csv(rows: list[dict], filename: str) -> Response:
-    buffer = io.StringIO()
-    fields = list(dict.fromkeys(key for row in rows for key in row))
-    writer = csv.DictWriter(buffer, fieldnames=fields)
-    writer.writeheader()
-    writer.writerows(rows)
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
-    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+    return Response(write_csv(rows), media_type="text/csv; charset=utf-8", headers=headers)
 
 
 def _stat(row: zones.ZoneStatistic) -> dict:
@@ -83,17 +86,70 @@ def _stat(row: zones.ZoneStatistic) -> dict:
     }  # fmt: skip
 
 
-def _metadata() -> dict:
-    meta = zones.bundled_metadata()
-    return {"synthetic": meta["synthetic"], "caveat": meta["caveat"], "uncertainty": meta["uncertainty"]}
+def demo_layers(request: Request) -> bool:
+    """Whether the app shows the synthetic demonstration dataset (``create_app(..., demo_layers=True)``)."""
+    return bool(getattr(request.app.state, "demo_layers", False))
 
 
-def _zone_summary(session, level: str, zone: str) -> dict:
+DemoLayersDep = Annotated[bool, Depends(demo_layers)]
+
+
+def _dataset(session, demo: bool) -> str | None:
+    """The zone dataset the answers show: the real one if loaded, else the synthetic one with ``demo``,
+    else None (never both in one answer)."""
+    real = zones.real_dataset(session)
+    if real is not None or not demo:
+        return real
+    return zones.BUNDLED_DATASET if zones.start_year(session) is not None else None
+
+
+def _dataset_source(dataset: str, synthetic: bool) -> str:
+    if synthetic:
+        return SYNTHETIC_SOURCE
+    return (
+        f"SOC stock and potential: zone statistics {dataset!r}, built by `permille atlas build "
+        "--from-catalogue` from the catalogue layers named in its provenance (`permille data list`)"
+    )
+
+
+def _metadata(session, dataset: str) -> dict:
+    """What every zone answer says about its dataset: name, ``synthetic``, the "Source: …" line, caveat and
+    uncertainty, and the ``label`` of its numbers ("demonstration data" for the synthetic one)."""
+    synthetic = dataset == zones.BUNDLED_DATASET
+    if synthetic:
+        meta = zones.bundled_metadata()
+        caveat, uncertainty = meta["caveat"], meta["uncertainty"]
+    else:
+        caveat = (
+            "Modelled with the GSOCseq method (RothC-26.3) on the real layers of the dataset's provenance."
+        )
+        uncertainty = "95 % intervals from the Monte Carlo members of the atlas build."
+    return {
+        "dataset": {"name": dataset, "synthetic": synthetic, "label": DEMO_LABEL if synthetic else None,
+                    "source": _dataset_source(dataset, synthetic)},
+        "synthetic": synthetic, "caveat": caveat, "uncertainty": uncertainty,
+    }  # fmt: skip
+
+
+def _missing(variable: str) -> dict:
+    title, message = reference_layers.NEEDED[variable]
+    return {"variable": variable, "title": title, "message": message}
+
+
+def _no_dataset(demo: bool) -> ApiError:
+    """404 naming the missing real layer (and the demo option when the demo dataset is not shown)."""
+    details = (
+        [] if demo else ["the synthetic demonstration layers show only with `permille serve --demo-layers`"]
+    )
+    return ApiError(404, _missing("soc_stock")["message"], details=details)
+
+
+def _zone_summary(session, level: str, zone: str, dataset: str) -> dict:
     """Stock at T0, and per scenario the final stock, difference, rate and yearly fan, of one zone."""
-    rows = zones.statistics(session, level=level, zone=zone)
+    rows = zones.statistics(session, level=level, zone=zone, dataset=dataset)
     if not rows:
         raise ApiError(404, f"no {level} {zone!r} in the monitoring tables")
-    first, last = zones.start_year(session), zones.final_year(session)
+    first, last = zones.start_year(session, dataset), zones.final_year(session, dataset)
     by_layer = defaultdict(dict)
     for row in rows:
         by_layer[row.layer][row.year] = row
@@ -117,7 +173,7 @@ def _zone_summary(session, level: str, zone: str) -> dict:
     return {
         "level": level, "zone": zone, "name": t0.name, "region": t0.region, "start_year": first,
         "final_year": last, "depth_cm": list(TOPSOIL), "stock_t0": _stat(t0), "scenarios": scenarios,
-        **_metadata(),
+        **_metadata(session, dataset),
     }  # fmt: skip
 
 
@@ -290,6 +346,13 @@ def _modelled_sentences(summary: dict, lang: str) -> list[str]:
     }[lang]
 
 
+NO_REAL_LAYER = {
+    "en": "No real SOC stock layer is loaded for {name}: no modelled stock is shown.",
+    "fr": "Aucune couche réelle de stock de COS n’est chargée pour {name} : aucun stock modélisé n’est affiché.",
+    "es": "No hay ninguna capa real de stock de COS cargada para {name}: no se muestra ningún stock modelado.",
+}
+
+
 def _sentences(summary: dict, observed: list[dict]) -> dict[str, list[str]]:
     """Auto-written sentences in en, fr and es from a zone summary and its measured stocks over time."""
     out = {}
@@ -298,7 +361,11 @@ def _sentences(summary: dict, observed: list[dict]) -> dict[str, list[str]]:
         def n(v, d=1, lang=lang):
             return _number(v, lang, d)
 
-        text = _modelled_sentences(summary, lang)
+        if summary["stock_t0"] is None:
+            country = countries().get(summary["zone"])
+            text = [NO_REAL_LAYER[lang].format(name=country["name"][lang] if country else summary["name"])]
+        else:
+            text = _modelled_sentences(summary, lang)
         if observed:
             latest = observed[-1]
             text.append(
@@ -423,6 +490,7 @@ def _distance_km(lat1, lon1, lat2, lon2) -> float:
 @cached("zones")
 def zone_layer(
     session: SessionDep,
+    demo: DemoLayersDep,
     level: Literal["global", "region", "country"] = "country",
     layer: LayerName = "soc_t0",
     year: int | None = Query(
@@ -430,42 +498,106 @@ def zone_layer(
     ),
     format: Format = "json",
 ):
-    """One layer for every zone of a level (the map): mean with SD and 95 % interval, total, with units."""
+    """One layer for every zone of a level (the map): mean with SD and 95 % interval, total, with units,
+    from the real dataset (or, with demo layers, the synthetic one); 404 naming the missing layer when none."""
+    dataset = _dataset(session, demo)
+    if dataset is None:
+        raise _no_dataset(demo)
     if year is None:
-        year = zones.start_year(session) if layer == "soc_t0" else zones.final_year(session)
-    rows = zones.statistics(session, level=level, layer=layer, year=year)
+        year = zones.start_year(session, dataset) if layer == "soc_t0" else zones.final_year(session, dataset)
+    rows = zones.statistics(session, level=level, layer=layer, year=year, dataset=dataset)
     if not rows:
-        known = sorted({r.layer for r in zones.statistics(session, level="global")})
+        known = sorted({r.layer for r in zones.statistics(session, level="global", dataset=dataset)})
         raise ApiError(404, f"no layer {layer!r} in {year}", details=[f"layers: {', '.join(known)}"])
     items = [_stat(r) for r in rows]
     if format == "csv":
         return _csv(items, f"monitoring_{level}_{layer}_{year}.csv")
     units = {"mean": rows[0].mean_units, "total": rows[0].total_units}
-    return {"level": level, "layer": layer, "year": year, "units": units, "items": items, **_metadata()}
+    meta = _metadata(session, dataset)
+    return {"level": level, "layer": layer, "year": year, "units": units, "items": items, **meta}
 
 
 @router.get("/global", responses=CSV_OR_JSON)
 @cached("zones")
-def global_summary(session: SessionDep, format: Format = "json"):
-    """The world and its five regions."""
-    summary = _zone_summary(session, "global", "WLD")
-    regions = [_stat(r) for r in zones.statistics(session, level="region", layer="soc_t0")]
+def global_summary(session: SessionDep, demo: DemoLayersDep, format: Format = "json"):
+    """The world and its five regions; without a zone dataset, ``dataset`` null and the ``missing`` layers
+    (the measured stocks are at ``/monitoring/measured``)."""
+    dataset = _dataset(session, demo)
+    if dataset is None:
+        if format == "csv":
+            raise _no_dataset(demo)
+        missing = [_missing("soc_stock")]
+        if not demo:
+            missing[0]["demo"] = "synthetic demonstration layers: `permille serve --demo-layers`"
+        return {"level": "global", "zone": "WLD", "name": "World", "dataset": None, "synthetic": False,
+                "stock_t0": None, "scenarios": {}, "regions": [], "missing": missing,
+                "sources": [MEASURED_SOURCE, BOUNDARIES_SOURCE]}  # fmt: skip
+    summary = _zone_summary(session, "global", "WLD", dataset)
+    regions = [_stat(r) for r in zones.statistics(session, level="region", layer="soc_t0", dataset=dataset)]
     if format == "csv":
-        return _csv([_stat(r) for r in zones.statistics(session, level="global")], "monitoring_world.csv")
-    return summary | {"regions": regions}
+        rows = zones.statistics(session, level="global", dataset=dataset)
+        return _csv([_stat(r) for r in rows], "monitoring_world.csv")
+    sources = [summary["dataset"]["source"], MEASURED_SOURCE, BOUNDARIES_SOURCE]
+    return summary | {"regions": regions, "missing": [], "sources": sources}
+
+
+@router.get("/measured", responses=CSV_OR_JSON)
+@cached("measured")
+def measured_by_country(session: SessionDep, user: UserDep, format: Format = "json"):
+    """Measured 0–30 cm stocks by country, live from the observations the caller may read: per country the
+    sites with a stock, the mean of each site's latest stock and its 95 % interval (Student t over sites;
+    one site: its own measurement SD), and the year of the latest measurement."""
+    from scipy import stats  # heavy: loaded on first use (start-up, issue 13)
+
+    observations = _observations(session, user)
+    latest = {site_id: series[-1] for site_id, series in _site_stocks(observations).items()}
+    country_of = dict(
+        session.execute(select(Site.id, Site.country_iso3).where(Site.id.in_(list(latest)))).all()
+    )
+    by_country = defaultdict(list)
+    for site_id, item in latest.items():
+        by_country[country_of[site_id]].append(item)
+    names = countries()
+    items = []
+    for iso3, stocks in sorted(by_country.items()):
+        values = np.array([s["stock_t_c_ha"] for s in stocks])
+        n, mean = len(values), float(values.mean())
+        if n > 1:
+            half = float(stats.t.ppf(0.975, n - 1) * values.std(ddof=1) / math.sqrt(n))
+        else:
+            half = 1.959963984540054 * stocks[0]["sd_t_c_ha"]
+        years = [int(s["date"][:4]) for s in stocks if s["date"]]
+        country = names.get(iso3)
+        items.append({
+            "zone": iso3, "name": country["name"]["en"] if country else iso3,
+            "region": country["region"] if country else None, "n_sites": n, "mean_t_c_ha": mean,
+            "low_t_c_ha": mean - half, "high_t_c_ha": mean + half, "latest_year": max(years, default=None),
+        })  # fmt: skip
+    if format == "csv":
+        return _csv(items, "monitoring_measured.csv")
+    return {
+        "units": {"mean": "t C ha-1"},
+        "depth_cm": list(TOPSOIL),
+        "items": items,
+        "source": MEASURED_SOURCE,
+    }
 
 
 @router.get("/regions/{name}", responses=CSV_OR_JSON)
 @cached("zones")
-def region(name: str, session: SessionDep, format: Format = "json"):
+def region(name: str, session: SessionDep, demo: DemoLayersDep, format: Format = "json"):
     """One of the Initiative's five regions: its fans, and its countries' T0 stock and potential."""
-    summary = _zone_summary(session, "region", name)
+    dataset = _dataset(session, demo)
+    if dataset is None:
+        raise _no_dataset(demo)
+    summary = _zone_summary(session, "region", name, dataset)
     if format == "csv":
-        return _csv(
-            [_stat(r) for r in zones.statistics(session, level="region", zone=name)], f"monitoring_{name}.csv"
-        )
+        rows = zones.statistics(session, level="region", zone=name, dataset=dataset)
+        return _csv([_stat(r) for r in rows], f"monitoring_{name}.csv")
     countries = [
-        _stat(r) for r in zones.statistics(session, level="country", layer="soc_t0") if r.region == name
+        _stat(r)
+        for r in zones.statistics(session, level="country", layer="soc_t0", dataset=dataset)
+        if r.region == name
     ]
     return summary | {"countries": countries}
 
@@ -476,13 +608,22 @@ def country(
     iso3: str,
     session: SessionDep,
     user: UserDep,
+    demo: DemoLayersDep,
     format: Format = "json",
-    table: Literal["statistics", "observations", "sites"] = "statistics",
+    table: Literal["statistics", "observations", "sites", "tier1"] = "statistics",
 ):
-    """A country: stock and potential under each scenario (fans), measured stocks over time (live from the
-    observations), its sites, caveats, sources and sentences in en/fr/es. ``format=csv`` exports ``table``."""
+    """A country: stock and potential under each scenario (fans) from the zone dataset if one is shown,
+    measured stocks over time (live from the observations), its sites, its approximate IPCC climate zones
+    and their IPCC Tier 1 reference stocks (real bundled layers), the ``missing`` real layers, caveats,
+    sources and sentences in en/fr/es. ``format=csv`` exports ``table``."""
     iso3 = iso3.upper()
-    summary = _zone_summary(session, "country", iso3)
+    dataset = _dataset(session, demo)
+    if dataset is not None:
+        summary = _zone_summary(session, "country", iso3, dataset)
+    elif iso3 in countries():
+        summary = _country_without_dataset(iso3)
+    else:
+        raise ApiError(404, f"no country {iso3!r} in the monitoring tables")
     observations = _observations(session, user, country_iso3=iso3)
     measured = _site_stocks(observations)
     observed = _over_time(measured)
@@ -500,28 +641,74 @@ def country(
         }
         for s in site_rows
     ]  # fmt: skip
+    tier1 = _tier1(iso3)
     if format == "csv":
+        statistics = zones.statistics(session, level="country", zone=iso3, dataset=dataset) if dataset else []
         rows = {
-            "statistics": [_stat(r) for r in zones.statistics(session, level="country", zone=iso3)],
+            "statistics": [_stat(r) for r in statistics],
             "observations": observed,
             "sites": sites,
+            "tier1": tier1["items"],
         }[table]
         return _csv(rows, f"monitoring_{iso3}_{table}.csv")
     stock = summary["stock_t0"]
     caveats = [
-        summary["caveat"],
-        f"The modelled layers cover {100 * (stock['covered_fraction'] or 0):.0f} % of the country's land cells "
-        f"({zones.bundled_metadata()['parameters']['resolution_deg']:g}° grid; cropland, grassland and tree "
-        "cover only).",
         "Measured stocks need SOC (or SOM) and bulk density over 0–30 cm; other observations are not counted.",
-        summary["uncertainty"],
+        tier1["caveat"],
     ]
+    if stock is not None:
+        grid = (
+            f"{zones.bundled_metadata()['parameters']['resolution_deg']:g}° grid; "
+            if summary["synthetic"]
+            else ""
+        )
+        caveats[:0] = [
+            summary["caveat"],
+            f"The modelled layers cover {100 * (stock['covered_fraction'] or 0):.0f} % of the country's land "
+            f"cells ({grid}cropland, grassland and tree cover only).",
+        ]
+        caveats.append(summary["uncertainty"])
+    sources = [summary["dataset"]["source"]] if summary["dataset"] else []
+    sources += [MEASURED_SOURCE, tier1["climate_zone_source"], TIER1_SOURCE, BOUNDARIES_SOURCE]
     return summary | {
         "observed": observed,
+        "observed_source": MEASURED_SOURCE,
         "sites": sites,
+        "tier1": tier1,
+        "missing": ([] if stock is not None else [_missing("soc_stock")]) + [_missing("soil_class")],
         "caveats": caveats,
-        "sources": SOURCES,
+        "sources": sources,
         "sentences": _sentences(summary, observed),
+    }
+
+
+def _country_without_dataset(iso3: str) -> dict:
+    """The zone part of a country's answer while no zone dataset is shown: no modelled number."""
+    country = countries()[iso3]
+    return {
+        "level": "country", "zone": iso3, "name": country["name"]["en"], "region": country["region"],
+        "start_year": None, "final_year": None, "depth_cm": list(TOPSOIL), "stock_t0": None, "scenarios": {},
+        "dataset": None, "synthetic": False, "caveat": None, "uncertainty": None,
+    }  # fmt: skip
+
+
+def _tier1(iso3: str) -> dict:
+    """The country's approximate IPCC climate zones and their Tier 1 reference stocks, with sources."""
+    layer = reference_layers.CLIMATE_ZONE_LAYER
+    return {
+        "climate_zones": reference_layers.climate_zones(iso3),
+        "climate_zone_layer": layer,
+        "climate_zone_source": f"Climate zones: {reference_layers.source_line(layer)}",
+        "items": reference_layers.tier1_reference_stocks(iso3),
+        "source": TIER1_SOURCE,
+        "units": "t C ha-1",
+        "depth_cm": list(TOPSOIL),
+        "caveat": (
+            "The IPCC climate zones are classified by the IPCC rules from the ERA5 2000–2025 climatology, with "
+            "tropical montane approximated without elevation (see the layer's PROVENANCE.md); SOCref is the "
+            "stock under native vegetation, before land-use and management factors, and depends on the soil "
+            "class, for which no layer is loaded."
+        ),
     }
 
 
@@ -618,11 +805,13 @@ def boundaries():
 @cached("zones")
 def zone_layer_geojson(
     session: SessionDep,
+    demo: DemoLayersDep,
     layer: LayerName = "soc_t0",
     year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
 ):
     """The country map of one layer as GeoJSON: the boundaries with the layer's statistics as properties."""
-    values = {item["zone"]: item for item in zone_layer(session, "country", layer, year)["items"]}
+    answer = zone_layer(session, demo, "country", layer, year)
+    values = {item["zone"]: item | {"dataset": answer["dataset"]["name"]} for item in answer["items"]}
     collection = json.loads(_boundaries())
     for feature in collection["features"]:
         feature["properties"] |= values.get(feature["properties"]["iso3"], {})

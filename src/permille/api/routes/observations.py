@@ -2,8 +2,8 @@
 transaction, or a 422 listing every bad row. One result per line, columns (header on line 1):
 ``site_id, upper_cm, lower_cm, property, value, unit`` and optionally ``uncertainty, date, method``;
 properties, units and plausible ranges are those of :mod:`permille.measure.soildata`. Uploads beyond
-the app's ``max_upload_bytes`` are refused with 413. Single observations: the ``observations`` record
-routes (``POST /api/observations``, ``GET /api/observations?site_id=&country_iso3=&property=``).
+the app's ``max_upload_bytes`` and files of more than :data:`~permille.registry.service.MAX_INGEST_ROWS`
+rows are refused with 413. Single observations: the ``observations`` record routes (``POST /api/observations``, ``GET /api/observations?site_id=&country_iso3=&property=``).
 """
 
 import csv
@@ -27,7 +27,16 @@ class IngestReport(BaseModel):
     ids: list[int]
 
 
-@router.post("/observations/ingest", response_model=IngestReport, status_code=201)
+@router.post(
+    "/observations/ingest",
+    response_model=IngestReport,
+    status_code=201,
+    description=(
+        "Store every observation of the CSV `file` (UTF-8) or none of them (422 lists every bad row). "
+        f"At most {service.MAX_INGEST_ROWS:,} rows per request (413 beyond: split the file), so that one "
+        "ingest holds the write lock for seconds, not minutes."
+    ),
+)
 def ingest(file: UploadFile, session: SessionDep, user: UserDep) -> IngestReport:
     """Store every observation of the CSV ``file`` (UTF-8) or none of them."""
     raw = file.file.read()
@@ -46,6 +55,8 @@ def ingest(file: UploadFile, session: SessionDep, user: UserDep) -> IngestReport
     reader.fieldnames = header
     rows, numbers, problems = [], [], []
     for line in reader:
+        if len(rows) > service.MAX_INGEST_ROWS:  # enough read to refuse it
+            break
         numbers.append(reader.line_num)
         if None in line:  # more cells than the header has columns
             problems.append({"row": reader.line_num, "column": None, "message": "more cells than columns"})

@@ -6,8 +6,6 @@ filters) → ``{"items", "total", "page", "page_size"}``; ``GET /api/k/export.cs
 ``POST /api/k``; ``PATCH /api/k/{id}``.
 """
 
-import csv
-import io
 import json
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
@@ -16,6 +14,7 @@ from fastapi import APIRouter, Body, Path, Query
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field, create_model
 
+from ...io.csv_safe import csv_chunks
 from ...registry import service
 from ...registry.kinds import KINDS, RecordKind
 from ...registry.schemas import MAX_INTEGER, Strict
@@ -60,24 +59,6 @@ def _options(params: BaseModel) -> dict:
     }
 
 
-def _csv(rows: Iterator[dict], columns: list[str]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow(
-            [
-                json.dumps(v) if isinstance(v, dict | list) else "" if v is None else v
-                for v in (row[c] for c in columns)
-            ]
-        )
-        if buffer.tell() > 65_536:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
 def _geojson(rows: Iterator[dict]) -> Iterator[str]:
     yield '{"type": "FeatureCollection", "features": ['
     for i, row in enumerate(rows):
@@ -120,7 +101,7 @@ def _add_routes(k: RecordKind) -> None:
     def export_csv(params: Annotated[Query_, Query()], session: SessionDep, user: UserDep):
         rows = list(service.export(session, k.name, user, **_options(params)))  # read before the session ends
         return StreamingResponse(
-            _csv(iter(rows), list(k.public.model_fields)),
+            csv_chunks(rows, list(k.public.model_fields)),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{k.name}.csv"'},
         )

@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from pydantic import Field, ValidationError, field_validator
 
 from ...io import balance_report, soil_import
+from ...io.csv_safe import write_csv
 from ...io.project_file import ProjectIn
 from ...models import balance
 from ...registry.orm import ToolkitUsage
@@ -63,7 +64,7 @@ def _jsonable(value):
 
 def _csv(table: pd.DataFrame, name: str) -> Response:
     return Response(
-        table.to_csv(index=False),
+        write_csv(table.to_dict("records"), list(table.columns)),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
     )

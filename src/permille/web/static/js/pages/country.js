@@ -35,6 +35,16 @@ const MESSAGES = {
     "cty.observedSeries": "Measured mean",
     "cty.bau": "Business as usual",
     "cty.ssm": "+{pct} % carbon input",
+    "cty.demoLabel": "demonstration data",
+    "cty.source": "Source: {source}",
+    "cty.tier1": "IPCC Tier 1 reference stocks of the country's climate zones",
+    "cty.tier1Intro": "SOCref (0–30 cm, native vegetation) of each IPCC soil class in each climate zone covering at least 1 % of the land; the country's soil classes are not known here.",
+    "cty.climateZone": "IPCC climate zone (ERA5 2000–2025)",
+    "cty.landShare": "Share of land",
+    "cty.soilClass": "Soil class",
+    "cty.socref": "SOCref (t C/ha)",
+    "cty.tier1None": "No land cell of the climate-zone layer lies in this country.",
+    "cty.missing": "Missing real layers",
   },
   fr: {
     "cty.back": "Carte de suivi",
@@ -67,6 +77,16 @@ const MESSAGES = {
     "cty.observedSeries": "Moyenne mesurée",
     "cty.bau": "Tendanciel",
     "cty.ssm": "+{pct} % d’apports de carbone",
+    "cty.demoLabel": "données de démonstration",
+    "cty.source": "Source : {source}",
+    "cty.tier1": "Stocks de référence de niveau 1 du GIEC des zones climatiques du pays",
+    "cty.tier1Intro": "SOCref (0–30 cm, végétation native) de chaque classe de sol du GIEC dans chaque zone climatique couvrant au moins 1 % des terres ; les classes de sol du pays ne sont pas connues ici.",
+    "cty.climateZone": "Zone climatique du GIEC (ERA5 2000–2025)",
+    "cty.landShare": "Part des terres",
+    "cty.soilClass": "Classe de sol",
+    "cty.socref": "SOCref (t C/ha)",
+    "cty.tier1None": "Aucune cellule terrestre de la couche des zones climatiques ne tombe dans ce pays.",
+    "cty.missing": "Couches réelles manquantes",
   },
   es: {
     "cty.back": "Mapa de seguimiento",
@@ -99,6 +119,16 @@ const MESSAGES = {
     "cty.observedSeries": "Media medida",
     "cty.bau": "Tendencial",
     "cty.ssm": "+{pct} % de aportes de carbono",
+    "cty.demoLabel": "datos de demostración",
+    "cty.source": "Fuente: {source}",
+    "cty.tier1": "Stocks de referencia de nivel 1 del IPCC de las zonas climáticas del país",
+    "cty.tier1Intro": "SOCref (0–30 cm, vegetación nativa) de cada clase de suelo del IPCC en cada zona climática que cubre al menos el 1 % de la tierra; aquí no se conocen las clases de suelo del país.",
+    "cty.climateZone": "Zona climática del IPCC (ERA5 2000–2025)",
+    "cty.landShare": "Parte de la tierra",
+    "cty.soilClass": "Clase de suelo",
+    "cty.socref": "SOCref (t C/ha)",
+    "cty.tier1None": "Ninguna celda terrestre de la capa de zonas climáticas cae en este país.",
+    "cty.missing": "Capas reales que faltan",
   },
 };
 
@@ -143,6 +173,19 @@ export async function render(root, params, ctx) {
     if (!ctx.alive()) return;
     for (const c of charts.splice(0)) c.destroy();
     const t0 = data.stock_t0;
+    const modelled = t0 !== null;
+    const tag = data.synthetic ? ` (${t("cty.demoLabel")})` : "";
+    const sourceLine = (text, id) => el("p", { class: "muted source", id }, t("cty.source", { source: text }));
+    const tier1Rows = data.tier1.items.map((r) =>
+      el(
+        "tr",
+        { "data-zone": r.climate_zone, "data-soil": r.soil_class },
+        el("td", {}, r.climate_zone),
+        el("td", { class: "num" }, fmt.percent(r.land_fraction, 0)),
+        el("td", {}, r.soil_class),
+        el("td", { class: "num" }, `${fmt.number(r.socref_t_c_ha, 0)} (${fmt.range(r.low_t_c_ha, r.high_t_c_ha, 0)})`),
+      ),
+    );
     const exportsBox = el("div", { class: "export-links" });
     const fanCanvas = el("canvas", { id: "country-fan", role: "img", "aria-label": t("cty.fan") });
     const observedCanvas = el("canvas", { id: "country-observed", role: "img", "aria-label": t("cty.observed") });
@@ -184,20 +227,31 @@ export async function render(root, params, ctx) {
         el("p", {}, el("a", { href: `#/monitoring?region=${encodeURIComponent(data.region)}` }, `← ${t("cty.back")}`)),
         el("div", { class: "page-header" }, el("h1", { id: "country-name" }, data.name), exportsBox),
         el("p", { class: "muted" }, t("cty.region", { region: data.region })),
-        data.synthetic ? el("p", { class: "notice" }, t("cty.synthetic")) : null,
+        data.synthetic ? el("p", { class: "notice", id: "country-synthetic" }, t("cty.synthetic")) : null,
+        data.missing.length ? el("section", { class: "card", id: "country-missing" }, el("h2", {}, t("cty.missing")), data.missing.map((m) => el("p", { class: "notice", "data-missing": m.variable }, m.message))) : null,
         el("section", { class: "card", id: "country-sentences" }, el("h2", {}, t("cty.summary")), (data.sentences[ctx.lang] || data.sentences.en).map((s) => el("p", {}, s))),
-        el(
-          "div",
-          { class: "grid" },
-          el("div", { class: "card" }, el("h3", {}, t("cty.stockT0", { year: String(data.start_year) })), el("p", { id: "country-stock" }, `${fmt.number(t0.mean, 1)} t C/ha (${t("cty.interval")} ${fmt.range(t0.mean_low, t0.mean_high, 1)}) — ${fmt.number(t0.total, 0)} Mt C`)),
-        ),
-        el("h2", {}, t("cty.fan")),
-        el("div", { class: "chart" }, fanCanvas),
-        el("h2", {}, t("cty.scenarios")),
-        table("country-scenarios", [t("cty.scenario"), t("cty.final", { year: String(data.final_year) }), t("cty.difference"), t("cty.rate"), t("cty.totalGain")], scenarioRows),
+        modelled
+          ? [
+              el(
+                "div",
+                { class: "grid" },
+                el("div", { class: "card" }, el("h3", {}, t("cty.stockT0", { year: String(data.start_year) })), el("p", { id: "country-stock" }, `${fmt.number(t0.mean, 1)} t C/ha (${t("cty.interval")} ${fmt.range(t0.mean_low, t0.mean_high, 1)}) — ${fmt.number(t0.total, 0)} Mt C${tag}`)),
+              ),
+              el("h2", {}, t("cty.fan") + tag),
+              el("div", { class: "chart" }, fanCanvas),
+              el("h2", {}, t("cty.scenarios") + tag),
+              table("country-scenarios", [t("cty.scenario"), t("cty.final", { year: String(data.final_year) }), t("cty.difference"), t("cty.rate"), t("cty.totalGain")], scenarioRows),
+              sourceLine(data.dataset.source, "country-modelled-source"),
+            ]
+          : null,
         el("h2", {}, t("cty.observed")),
         data.observed.length ? el("div", { class: "chart" }, observedCanvas) : el("p", { class: "muted" }, t("cty.observedNone")),
         data.observed.length ? table("country-observed-table", [t("cty.year"), t("cty.nSites"), t("cty.mean"), t("cty.interval")], observedRows) : null,
+        data.observed.length ? sourceLine(data.observed_source, "country-observed-source") : null,
+        el("h2", {}, t("cty.tier1")),
+        el("p", { class: "muted" }, t("cty.tier1Intro")),
+        tier1Rows.length ? table("country-tier1", [t("cty.climateZone"), t("cty.landShare"), t("cty.soilClass"), `${t("cty.socref")} (${t("cty.interval")})`], tier1Rows) : el("p", { class: "muted" }, t("cty.tier1None")),
+        sourceLine(`${data.tier1.source}; ${data.tier1.climate_zone_source}`, "country-tier1-source"),
         el("h2", {}, t("cty.sites")),
         data.sites.length ? table("country-sites", [t("cty.site"), t("cty.landUse"), t("cty.nObs"), t("cty.latest")], siteRows) : el("p", { class: "muted" }, t("cty.sitesNone")),
         el("h2", {}, t("cty.caveats")),
@@ -208,7 +262,7 @@ export async function render(root, params, ctx) {
     );
 
     const datasets = [];
-    for (const [key, s] of Object.entries(data.scenarios)) {
+    for (const [key, s] of modelled ? Object.entries(data.scenarios) : []) {
       const colour = SCENARIO_COLOURS[key] || "#1a5fb4";
       const points = (field) => s.fan.map((p) => ({ x: p.year, y: p[field] }));
       datasets.push(
@@ -228,11 +282,13 @@ export async function render(root, params, ctx) {
       y: { title: { display: true, text: yLabel }, ticks: { callback: (v) => fmt.number(v, 1) } },
     });
     const legendFilter = { labels: { filter: (item) => !/ (2\.5|97\.5) %$/.test(item.text) } };
-    chart(fanCanvas, {
-      type: "line",
-      data: { datasets },
-      options: { animation: false, maintainAspectRatio: false, scales: axes(t("cty.stockAxis"), data.scenarios.bau.fan.map((p) => p.year)), plugins: { legend: legendFilter } },
-    });
+    if (modelled) {
+      chart(fanCanvas, {
+        type: "line",
+        data: { datasets },
+        options: { animation: false, maintainAspectRatio: false, scales: axes(t("cty.stockAxis"), data.scenarios.bau.fan.map((p) => p.year)), plugins: { legend: legendFilter } },
+      });
+    }
     if (data.observed.length) {
       const series = (field) => data.observed.map((o) => ({ x: o.year, y: o[field] }));
       chart(observedCanvas, {
@@ -248,7 +304,8 @@ export async function render(root, params, ctx) {
       });
     }
     ctx.exportLinks(exportsBox, {
-      csv: `/monitoring/countries/${iso3}?format=csv&table=statistics`,
+      ...(modelled ? { csv: `/monitoring/countries/${iso3}?format=csv&table=statistics` } : {}),
+      "tier1.csv": `/monitoring/countries/${iso3}?format=csv&table=tier1`,
       "observations.csv": `/monitoring/countries/${iso3}?format=csv&table=observations`,
       "sites.csv": `/monitoring/countries/${iso3}?format=csv&table=sites`,
     });

@@ -29,6 +29,15 @@ const MESSAGES = {
     "mon.summary": "{name}, {year}: {mean} {unit} (95 % interval {range}); total {total} {totalUnit}",
     "mon.legend": "{layer}",
     "mon.mapLabel": "Map of {layer} by country",
+    "mon.layer.measured": "Measured SOC stock (registry sites)",
+    "mon.realOnly": "Only real data is shown: the stocks measured at the registry's sites, and on each country page its IPCC climate zones and Tier 1 reference stocks.",
+    "mon.demoLabel": "demonstration data",
+    "mon.source": "Source: {source}",
+    "mon.sites": "Sites",
+    "mon.latestYear": "Latest measurement",
+    "mon.summaryMeasured": "{n} countries with measured 0–30 cm stocks ({sites} sites); mean of the countries {mean} t C/ha",
+    "mon.noMeasured": "no measured site",
+    "mon.noneMeasured": "No site of the registry has a measured 0–30 cm stock yet.",
   },
   fr: {
     "mon.title": "Suivi du carbone organique des sols",
@@ -55,6 +64,15 @@ const MESSAGES = {
     "mon.summary": "{name}, {year} : {mean} {unit} (intervalle à 95 % {range}) ; total {total} {totalUnit}",
     "mon.legend": "{layer}",
     "mon.mapLabel": "Carte de {layer} par pays",
+    "mon.layer.measured": "Stock de COS mesuré (sites du registre)",
+    "mon.realOnly": "Seules des données réelles sont affichées : les stocks mesurés sur les sites du registre et, sur la page de chaque pays, ses zones climatiques du GIEC et les stocks de référence de niveau 1.",
+    "mon.demoLabel": "données de démonstration",
+    "mon.source": "Source : {source}",
+    "mon.sites": "Sites",
+    "mon.latestYear": "Dernière mesure",
+    "mon.summaryMeasured": "{n} pays avec des stocks mesurés sur 0–30 cm ({sites} sites) ; moyenne des pays {mean} t C/ha",
+    "mon.noMeasured": "aucun site mesuré",
+    "mon.noneMeasured": "Aucun site du registre n’a encore de stock mesuré sur 0–30 cm.",
   },
   es: {
     "mon.title": "Seguimiento del carbono orgánico del suelo",
@@ -81,6 +99,15 @@ const MESSAGES = {
     "mon.summary": "{name}, {year}: {mean} {unit} (intervalo del 95 % {range}); total {total} {totalUnit}",
     "mon.legend": "{layer}",
     "mon.mapLabel": "Mapa de {layer} por país",
+    "mon.layer.measured": "Stock de COS medido (sitios del registro)",
+    "mon.realOnly": "Solo se muestran datos reales: los stocks medidos en los sitios del registro y, en la página de cada país, sus zonas climáticas del IPCC y los stocks de referencia de nivel 1.",
+    "mon.demoLabel": "datos de demostración",
+    "mon.source": "Fuente: {source}",
+    "mon.sites": "Sitios",
+    "mon.latestYear": "Última medición",
+    "mon.summaryMeasured": "{n} países con stocks medidos en 0–30 cm ({sites} sitios); media de los países {mean} t C/ha",
+    "mon.noMeasured": "ningún sitio medido",
+    "mon.noneMeasured": "Ningún sitio del registro tiene aún un stock medido en 0–30 cm.",
   },
 };
 
@@ -121,12 +148,14 @@ export async function render(root, params, ctx) {
   const regionSelect = el("select", { id: "mon-region" });
   const exportsBox = el("div", { class: "export-links" });
   const summary = el("p", { id: "mon-summary", class: "card" });
+  const status = el("div", { id: "mon-status" });
+  const source = el("p", { id: "mon-source", class: "muted" });
   const mapBox = el("div", { id: "mon-map", class: "map", role: "region", style: "background:#eaf1f6" });
   const countryList = el("div", { class: "table-wrap" });
   root.append(
     el("div", { class: "page-header" }, el("h1", {}, t("mon.title")), exportsBox),
     el("p", { class: "muted" }, t("mon.intro")),
-    el("p", { class: "notice", id: "mon-synthetic" }, t("mon.synthetic")),
+    status,
     el(
       "div",
       { class: "toolbar" },
@@ -136,6 +165,7 @@ export async function render(root, params, ctx) {
     ),
     summary,
     mapBox,
+    source,
     el("h2", {}, t("mon.countries")),
     countryList,
   );
@@ -147,19 +177,49 @@ export async function render(root, params, ctx) {
   let shapes = null;
   let legend = null;
 
+  // Without a zone dataset (the default on a fresh install) the map shows the measured stocks by country.
+  async function loadMeasured(status_) {
+    const measured = await ctx.api("/monitoring/measured");
+    const items = measured.items.map((m) => ({
+      zone: m.zone, name: m.name, region: m.region, mean: m.mean_t_c_ha, mean_low: m.low_t_c_ha,
+      mean_high: m.high_t_c_ha, sd_mean: (m.high_t_c_ha - m.low_t_c_ha) / 3.919928, n_sites: m.n_sites,
+      latest_year: m.latest_year,
+    }));
+    return { measured: true, year: null, units: measured.units, items, source: measured.source, missing: status_.missing };
+  }
+
   async function load() {
-    const [countries, regions, world] = await Promise.all([
-      ctx.api(`/monitoring/zones?level=country&layer=${layer}`),
-      ctx.api(`/monitoring/zones?level=region&layer=${layer}`),
-      ctx.api(`/monitoring/zones?level=global&layer=${layer}`),
-    ]);
+    const status_ = await ctx.api("/monitoring/global");
     if (!ctx.alive()) return;
+    let countries, regions, world;
+    if (status_.dataset === null) {
+      countries = await loadMeasured(status_);
+    } else {
+      [countries, regions, world] = await Promise.all([
+        ctx.api(`/monitoring/zones?level=country&layer=${layer}`),
+        ctx.api(`/monitoring/zones?level=region&layer=${layer}`),
+        ctx.api(`/monitoring/zones?level=global&layer=${layer}`),
+      ]);
+    }
+    if (!ctx.alive()) return;
+    const measured = Boolean(countries.measured);
+    const demo = !measured && countries.dataset.synthetic;
+    const tag = demo ? ` (${t("mon.demoLabel")})` : "";
     const year = countries.year;
-    const label = t(`mon.layer.${layer}`);
+    const label = measured ? t("mon.layer.measured") : t(`mon.layer.${layer}`);
     const unit = pretty(countries.units.mean);
-    const totalUnit = pretty(countries.units.total);
+    const totalUnit = measured ? "" : pretty(countries.units.total);
+    status.replaceChildren(
+      ...(measured
+        ? [...countries.missing.map((m) => el("p", { class: "notice", "data-missing": m.variable }, m.message)), el("p", { class: "muted" }, t("mon.realOnly"))]
+        : demo
+          ? [el("p", { class: "notice", id: "mon-synthetic" }, t("mon.synthetic"))]
+          : []),
+    );
+    source.textContent = t("mon.source", { source: measured ? countries.source : countries.dataset.source });
+    layerSelect.disabled = measured;
     for (const [select, options, value] of [
-      [layerSelect, LAYERS.map((k) => [k, t(`mon.layer.${k}`)]), layer],
+      [layerSelect, measured ? [["measured", label]] : LAYERS.map((k) => [k, t(`mon.layer.${k}`)]), measured ? "measured" : layer],
       [showSelect, ["mean", "uncertainty"].map((k) => [k, t(`mon.show.${k}`)]), show],
       [regionSelect, [["", t("mon.world")], ...REGIONS.map((r) => [r, r])], region],
     ]) {
@@ -169,13 +229,14 @@ export async function render(root, params, ctx) {
 
     const byIso = Object.fromEntries(countries.items.map((item) => [item.zone, item]));
     const key = show === "uncertainty" ? "sd_mean" : "mean";
-    const edges = breaks(countries.items.map((item) => item[key]), COLOURS.length);
-    const palette = show === "uncertainty" ? UNCERTAINTY_COLOURS : COLOURS;
+    const edges = [...new Set(breaks(countries.items.map((item) => item[key]), COLOURS.length))];
+    const palette = (show === "uncertainty" ? UNCERTAINTY_COLOURS : COLOURS).slice(0, edges.length + 1);
+    const noValue = measured ? t("mon.noMeasured") : t("mon.noValue");
     const colourOf = (item) => (item && Number.isFinite(item[key]) ? palette[binOf(item[key], edges)] : NO_VALUE);
     const describe = (item, name) =>
       item && item.mean !== null
-        ? `${name}: ${fmt.number(item.mean, 2)} ± ${fmt.number(item.sd_mean, 2)} ${unit} (${t("mon.interval")} ${fmt.range(item.mean_low, item.mean_high, 2)})`
-        : `${name}: ${t("mon.noValue")}`;
+        ? `${name}: ${fmt.number(item.mean, 2)} ± ${fmt.number(item.sd_mean, 2)} ${unit} (${t("mon.interval")} ${fmt.range(item.mean_low, item.mean_high, 2)})${tag}`
+        : `${name}: ${noValue}`;
 
     if (shapes) shapes.remove();
     shapes = L.geoJSON(boundaries, {
@@ -193,7 +254,7 @@ export async function render(root, params, ctx) {
       onEachFeature: (feature, path) => {
         const iso3 = feature.properties.iso3;
         path.bindTooltip(describe(byIso[iso3], feature.properties.name), { sticky: true });
-        if (iso3 && byIso[iso3]) path.on("click", () => ctx.navigate("country", { iso3 }));
+        if (iso3 && (measured || byIso[iso3])) path.on("click", () => ctx.navigate("country", { iso3 }));
       },
     }).addTo(map);
     if (region) {
@@ -204,7 +265,7 @@ export async function render(root, params, ctx) {
     if (legend) legend.remove();
     legend = L.control({ position: "bottomleft" });
     legend.onAdd = () => {
-      const ranges = palette.map((colour, i) => {
+      const ranges = (edges.length ? palette : []).map((colour, i) => {
         const lo = i === 0 ? null : edges[i - 1];
         const hi = i === edges.length ? null : edges[i];
         const text = lo === null ? `< ${fmt.number(hi, 2)}` : hi === null ? `≥ ${fmt.number(lo, 2)}` : fmt.range(lo, hi, 2);
@@ -213,14 +274,49 @@ export async function render(root, params, ctx) {
       return el(
         "div",
         { class: "legend", id: "mon-legend" },
-        el("strong", {}, `${label} — ${t(`mon.show.${show}`)}`),
+        el("strong", {}, `${label} — ${t(`mon.show.${show}`)}${tag}`),
         el("div", { class: "muted" }, unit),
         ranges,
-        el("div", {}, el("span", { style: `display:inline-block;width:1em;height:1em;background:${NO_VALUE};margin-right:.4em` }), t("mon.noValue")),
+        el("div", {}, el("span", { style: `display:inline-block;width:1em;height:1em;background:${NO_VALUE};margin-right:.4em` }), noValue),
       );
     };
     legend.addTo(map);
 
+    const rows = countries.items
+      .filter((item) => (!region || item.region === region) && item.mean !== null)
+      .sort((a, b) => a.name.localeCompare(b.name));
+    if (measured) {
+      const sites = rows.reduce((n, item) => n + item.n_sites, 0);
+      const mean = rows.length ? rows.reduce((s, item) => s + item.mean, 0) / rows.length : null;
+      summary.textContent = rows.length
+        ? `${region || t("mon.world")}: ${t("mon.summaryMeasured", { n: String(rows.length), sites: String(sites), mean: fmt.number(mean, 1) })}`
+        : `${region || t("mon.world")}: ${t("mon.noneMeasured")}`;
+      countryList.replaceChildren(
+        el(
+          "table",
+          { class: "data", id: "mon-countries" },
+          el("thead", {}, el("tr", {}, [t("mon.country"), t("mon.region"), t("mon.sites"), `${t("mon.mean")} (${unit})`, t("mon.interval"), t("mon.latestYear")].map((h) => el("th", {}, h)))),
+          el(
+            "tbody",
+            {},
+            rows.map((item) =>
+              el(
+                "tr",
+                { "data-iso3": item.zone },
+                el("td", {}, el("a", { href: `#/country?iso3=${item.zone}` }, item.name)),
+                el("td", {}, item.region || "–"),
+                el("td", { class: "num" }, String(item.n_sites)),
+                el("td", { class: "num" }, fmt.number(item.mean, 1)),
+                el("td", { class: "num" }, fmt.range(item.mean_low, item.mean_high, 1)),
+                el("td", { class: "num" }, item.latest_year === null ? "–" : String(item.latest_year)),
+              ),
+            ),
+          ),
+        ),
+      );
+      ctx.exportLinks(exportsBox, { csv: "/monitoring/measured?format=csv" });
+      return;
+    }
     const zone = region ? regions.items.find((r) => r.zone === region) : world.items[0];
     summary.textContent = t("mon.summary", {
       name: region || t("mon.world"),
@@ -230,16 +326,12 @@ export async function render(root, params, ctx) {
       range: fmt.range(zone.mean_low, zone.mean_high, 2),
       total: fmt.number(zone.total, 0),
       totalUnit,
-    });
-
-    const rows = countries.items
-      .filter((item) => (!region || item.region === region) && item.mean !== null)
-      .sort((a, b) => a.name.localeCompare(b.name));
+    }) + tag;
     countryList.replaceChildren(
       el(
         "table",
         { class: "data", id: "mon-countries" },
-        el("thead", {}, el("tr", {}, [t("mon.country"), t("mon.region"), `${t("mon.mean")} (${unit})`, t("mon.interval"), `${t("mon.total")} (${totalUnit})`].map((h) => el("th", {}, h)))),
+        el("thead", {}, el("tr", {}, [t("mon.country"), t("mon.region"), `${t("mon.mean")} (${unit})${tag}`, t("mon.interval"), `${t("mon.total")} (${totalUnit})${tag}`].map((h) => el("th", {}, h)))),
         el(
           "tbody",
           {},

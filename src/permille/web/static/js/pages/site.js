@@ -25,6 +25,28 @@ const MESSAGES = {
     "site.practicesNone": "No project near this site.",
     "site.since": "since {year}",
     "site.undated": "start not given",
+    "site.longTerm": "Measured vs modelled SOC (long-term experiment, 0–23 cm)",
+    "site.longTermAxis": "SOC stock (t C/ha, 0–23 cm)",
+    "site.longTermModel": "RothC-26.3",
+    "site.longTermBand": "95 % band",
+    "site.longTermMeasured": "Measured (e-RA)",
+    "site.longTermStart": "Starting stock",
+    "site.longTermNote": "{model}. Start: {start}. Plant input {input} t C/ha/yr (95 %: {inputLow}–{inputHigh}), {inputBasis}. Manure {fym} t C/ha/yr ({fymBasis}). Clay {clay} % ({claySource}). IOM {iom} t C/ha ({iomBasis}). Band: {interval}.",
+    "site.validation": "Validation statistics ({method})",
+    "site.statistic": "Statistic",
+    "site.statValue": "Value",
+    "site.formula": "Formula",
+    "site.stat.n": "Measurements (n)",
+    "site.stat.bias": "Bias (t C/ha)",
+    "site.stat.bias_interval": "Bias 90 % interval (t C/ha)",
+    "site.stat.rmse": "RMSE (t C/ha)",
+    "site.stat.rrmse_pct": "Relative RMSE (%)",
+    "site.stat.efficiency": "Modelling efficiency EF",
+    "site.stat.r": "Correlation r",
+    "site.stat.bias_test": "Bias test (t test, α = {alpha})",
+    "site.biasPasses": "passes (p = {p})",
+    "site.biasFails": "fails (p = {p})",
+    "site.source": "Source: {sources}",
   },
   fr: {
     "site.back": "Page {country}",
@@ -48,6 +70,28 @@ const MESSAGES = {
     "site.practicesNone": "Aucun projet près de ce site.",
     "site.since": "depuis {year}",
     "site.undated": "début non précisé",
+    "site.longTerm": "COS mesuré et modélisé (essai de longue durée, 0–23 cm)",
+    "site.longTermAxis": "Stock de COS (t C/ha, 0–23 cm)",
+    "site.longTermModel": "RothC-26.3",
+    "site.longTermBand": "bande à 95 %",
+    "site.longTermMeasured": "Mesuré (e-RA)",
+    "site.longTermStart": "Stock initial",
+    "site.longTermNote": "{model}. Départ : {start}. Apport végétal {input} t C/ha/an (95 % : {inputLow}–{inputHigh}), {inputBasis}. Fumier {fym} t C/ha/an ({fymBasis}). Argile {clay} % ({claySource}). MOI {iom} t C/ha ({iomBasis}). Bande : {interval}.",
+    "site.validation": "Statistiques de validation ({method})",
+    "site.statistic": "Statistique",
+    "site.statValue": "Valeur",
+    "site.formula": "Formule",
+    "site.stat.n": "Mesures (n)",
+    "site.stat.bias": "Biais (t C/ha)",
+    "site.stat.bias_interval": "Intervalle à 90 % du biais (t C/ha)",
+    "site.stat.rmse": "REQM (t C/ha)",
+    "site.stat.rrmse_pct": "REQM relative (%)",
+    "site.stat.efficiency": "Efficience du modèle EF",
+    "site.stat.r": "Corrélation r",
+    "site.stat.bias_test": "Test du biais (test t, α = {alpha})",
+    "site.biasPasses": "réussi (p = {p})",
+    "site.biasFails": "échoué (p = {p})",
+    "site.source": "Source : {sources}",
   },
   es: {
     "site.back": "Página de {country}",
@@ -71,6 +115,28 @@ const MESSAGES = {
     "site.practicesNone": "Ningún proyecto cerca de este sitio.",
     "site.since": "desde {year}",
     "site.undated": "inicio no indicado",
+    "site.longTerm": "COS medido y modelado (ensayo de larga duración, 0–23 cm)",
+    "site.longTermAxis": "Stock de COS (t C/ha, 0–23 cm)",
+    "site.longTermModel": "RothC-26.3",
+    "site.longTermBand": "banda del 95 %",
+    "site.longTermMeasured": "Medido (e-RA)",
+    "site.longTermStart": "Stock inicial",
+    "site.longTermNote": "{model}. Inicio: {start}. Aporte vegetal {input} t C/ha/año (95 %: {inputLow}–{inputHigh}), {inputBasis}. Estiércol {fym} t C/ha/año ({fymBasis}). Arcilla {clay} % ({claySource}). MOI {iom} t C/ha ({iomBasis}). Banda: {interval}.",
+    "site.validation": "Estadísticas de validación ({method})",
+    "site.statistic": "Estadística",
+    "site.statValue": "Valor",
+    "site.formula": "Fórmula",
+    "site.stat.n": "Mediciones (n)",
+    "site.stat.bias": "Sesgo (t C/ha)",
+    "site.stat.bias_interval": "Intervalo del 90 % del sesgo (t C/ha)",
+    "site.stat.rmse": "RECM (t C/ha)",
+    "site.stat.rrmse_pct": "RECM relativa (%)",
+    "site.stat.efficiency": "Eficiencia del modelo EF",
+    "site.stat.r": "Correlación r",
+    "site.stat.bias_test": "Prueba del sesgo (prueba t, α = {alpha})",
+    "site.biasPasses": "superada (p = {p})",
+    "site.biasFails": "no superada (p = {p})",
+    "site.source": "Fuente: {sources}",
   },
 };
 
@@ -86,6 +152,90 @@ function present(...children) {
   return children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false);
 }
 
+// The long-term experiment section: measured (points) vs RothC (line + 95 % band), the validation
+// statistics with their formulas, and the source line. Returns [nodes, draw] (draw() makes the chart).
+function longTermSection(lt, ctx) {
+  const { t, el, fmt } = ctx;
+  const m = lt.modelled;
+  const canvas = el("canvas", { id: "site-longterm", role: "img", "aria-label": t("site.longTerm") });
+  const nodes = [el("h2", {}, t("site.longTerm"))];
+  if (m) {
+    const s = lt.validation.statistics;
+    const f = lt.validation.formulas;
+    const rows = [
+      ["n", fmt.number(s.n, 0), ""],
+      ["bias", fmt.number(s.bias, 2), f.bias],
+      ["bias_interval", `${fmt.number(s.bias_low, 2)} – ${fmt.number(s.bias_high, 2)}`, ""],
+      ["rmse", fmt.number(s.rmse, 2), f.rmse],
+      ["rrmse_pct", fmt.number(s.rrmse_pct, 1), f.rrmse_pct],
+      ["efficiency", fmt.number(s.efficiency, 2), f.efficiency],
+      ["r", fmt.number(s.r, 2), f.r],
+      ["bias_test", t(s.passes_bias_test ? "site.biasPasses" : "site.biasFails", { p: fmt.number(s.p, 2) }), "mean(P − O) = 0"],
+    ];
+    nodes.push(
+      el("div", { class: "chart" }, canvas),
+      el(
+        "p",
+        { class: "small muted", id: "site-longterm-note" },
+        t("site.longTermNote", {
+          model: m.model, start: m.start, input: fmt.number(m.plant_input_t_c_ha_yr, 2),
+          inputLow: fmt.number(m.plant_input_interval_t_c_ha_yr[0], 2), inputHigh: fmt.number(m.plant_input_interval_t_c_ha_yr[1], 2),
+          inputBasis: m.plant_input_basis, fym: fmt.number(m.fym_t_c_ha_yr, 1), fymBasis: m.fym_basis,
+          clay: fmt.number(m.clay_pct, 1), claySource: m.clay_source, iom: fmt.number(m.iom_t_c_ha, 2), iomBasis: m.iom_basis,
+          interval: m.interval,
+        }),
+      ),
+      el("h3", {}, t("site.validation", { method: lt.validation.method })),
+      el(
+        "div",
+        { class: "table-wrap" },
+        el(
+          "table",
+          { class: "data", id: "site-validation" },
+          el("thead", {}, el("tr", {}, ["site.statistic", "site.statValue", "site.formula"].map((k) => el("th", {}, t(k))))),
+          el(
+            "tbody",
+            {},
+            rows.map(([key, value, formula]) =>
+              el("tr", { "data-statistic": key }, el("td", {}, t(`site.stat.${key}`, { alpha: fmt.number(s.alpha, 2) })), el("td", { class: "num" }, value), el("td", { class: "small" }, formula)),
+            ),
+          ),
+        ),
+      ),
+    );
+  } else {
+    nodes.push(el("p", { class: "muted" }, lt.note));
+  }
+  nodes.push(el("p", { class: "small muted", id: "site-longterm-source" }, t("site.source", { sources: lt.sources.join(" · ") })));
+  function draw() {
+    if (!m) return null;
+    const line = (field) => m.points.map((p) => ({ x: p.year, y: p[field] }));
+    const measured = (role) => lt.measured.filter((p) => role(p.role)).map((p) => ({ x: p.year, y: p.soc_t_c_ha }));
+    return new Chart(canvas, {
+      type: "line",
+      data: {
+        datasets: [
+          { label: "2.5 %", data: line("low_t_c_ha"), borderWidth: 0, pointRadius: 0, fill: false },
+          { label: t("site.longTermBand"), data: line("high_t_c_ha"), borderWidth: 0, pointRadius: 0, fill: "-1", backgroundColor: "rgba(47, 107, 58, 0.18)" },
+          { label: t("site.longTermModel"), data: line("soc_t_c_ha"), borderColor: "#2f6b3a", pointRadius: 0, borderWidth: 2 },
+          { label: t("site.longTermMeasured"), type: "scatter", data: measured((r) => r !== "starting stock"), backgroundColor: "#5b3a1e", pointRadius: 5 },
+          { label: t("site.longTermStart"), type: "scatter", data: measured((r) => r === "starting stock"), backgroundColor: "#ffffff", borderColor: "#5b3a1e", borderWidth: 2, pointRadius: 5 },
+        ],
+      },
+      options: {
+        animation: false,
+        maintainAspectRatio: false,
+        scales: {
+          x: { type: "linear", title: { display: true, text: t("site.year") }, ticks: { callback: (v) => String(v) } },
+          y: { title: { display: true, text: t("site.longTermAxis") }, ticks: { callback: (v) => fmt.number(v, 0) } },
+        },
+        plugins: { legend: { labels: { filter: (item) => item.text !== "2.5 %" } } },
+      },
+    });
+  }
+  return [nodes, draw];
+}
+
 export async function render(root, params, ctx) {
   ctx.i18n.add(MESSAGES);
   const { t, el, fmt } = ctx;
@@ -93,14 +243,18 @@ export async function render(root, params, ctx) {
   const content = el("div", { class: "stack", id: "site-content" });
   root.append(content);
   let chart = null;
+  let longTermChart = null;
   let country = null;
 
   async function load() {
-    const data = await ctx.api(`/monitoring/sites/${id}`);
+    const [data, longTerm] = await Promise.all([ctx.api(`/monitoring/sites/${id}`), ctx.api(`/monitoring/sites/${id}/long-term`)]);
     if (!ctx.alive()) return;
     country = data.country_iso3;
     if (chart) chart.destroy();
+    if (longTermChart) longTermChart.destroy();
     chart = null;
+    longTermChart = null;
+    const [longTermNodes, drawLongTerm] = longTerm.available ? longTermSection(longTerm, ctx) : [[], () => null];
     const exportsBox = el("div", { class: "export-links" });
     const canvas = el("canvas", { id: "site-nowcast", role: "img", "aria-label": t("site.nowcast") });
     const rows = data.observations.map((o) =>
@@ -131,6 +285,7 @@ export async function render(root, params, ctx) {
         el("div", { class: "page-header" }, el("h1", { id: "site-name" }, data.name), exportsBox),
         el("p", { class: "muted" }, t("site.where", { lat: fmt.number(data.lat, 3), lon: fmt.number(data.lon, 3), landUse: data.land_use })),
         data.description ? el("p", {}, data.description) : null,
+        longTermNodes,
         el("h2", {}, t("site.nowcast")),
         nowcast
           ? [
@@ -159,6 +314,7 @@ export async function render(root, params, ctx) {
         practices.length ? el("ul", { id: "site-practices" }, practices) : el("p", { class: "muted" }, t("site.practicesNone")),
       ),
     );
+    longTermChart = drawLongTerm();
     if (nowcast) {
       const series = (field) => nowcast.points.map((p) => ({ x: decimalYear(p.date), y: p[field] }));
       chart = new Chart(canvas, {
@@ -196,5 +352,8 @@ export async function render(root, params, ctx) {
   ctx.onChange((change) => {
     if (!change.country_iso3 || change.country_iso3 === country) load();
   });
-  return () => chart && chart.destroy();
+  return () => {
+    if (chart) chart.destroy();
+    if (longTermChart) longTermChart.destroy();
+  };
 }

@@ -1,0 +1,78 @@
+"""Measured vs modelled SOC of a long-term experiment site, with the model's validation statistics.
+
+``GET /api/monitoring/sites/{id}/long-term``: for a Rothamsted long-term experiment site
+(:mod:`permille.registry.rothamsted`), its measured SOC stocks (the site's ``soc_stock`` observations,
+t C/ha over 0–23 cm, as the registry holds them now), the RothC-26.3 series of its treatment with a 95 %
+Monte Carlo band, and bias, RMSE, relative RMSE and modelling efficiency (EF, Nash–Sutcliffe) of
+leave-one-out predictions, with their formulas. Any other readable site answers ``{"available": false}``.
+The model and statistics modules are imported inside the endpoint (start-up time, issue 13); the RothC
+runs of the treatments are computed once per process, in the background after start-up (:func:`warm_up`).
+"""
+
+import threading
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+from sqlalchemy import select
+
+from ...registry.orm import Layer, Observation, Organisation, Site
+from ...registry.permissions import read_filter
+from ...registry.schemas import MAX_INTEGER
+from ..deps import SessionDep, UserDep
+from ..errors import ERROR_RESPONSES, ApiError
+
+router = APIRouter(prefix="/monitoring", tags=["monitoring"], responses=ERROR_RESPONSES)
+WARM_UP_DELAY_S = 10.0
+"""Seconds after start-up before the background computation of the RothC runs (first requests first)."""
+_warm_up = threading.Lock()
+
+
+def _compute_all() -> None:
+    from ...registry import rothamsted
+
+    for t in rothamsted.treatments():
+        rothamsted.response(t.name)
+
+
+def warm_up(delay_s: float = WARM_UP_DELAY_S) -> None:
+    """Compute every treatment's RothC response in a daemon thread after ``delay_s``, once per process
+    (:func:`permille.registry.rothamsted.response` caches them), so the site pages answer at once."""
+    if _warm_up.acquire(blocking=False):  # never released: once per process
+        timer = threading.Timer(delay_s, _compute_all)
+        timer.daemon = True
+        timer.start()
+
+
+@router.get("/sites/{site_id}/long-term")
+def long_term(site_id: Annotated[int, Path(ge=1, le=MAX_INTEGER)], session: SessionDep, user: UserDep):
+    """A long-term experiment site: measured and modelled SOC (t C/ha, 0–23 cm) over time, the model's
+    inputs with their sources, and leave-one-out validation statistics."""
+    from ...registry import rothamsted
+
+    record = session.scalar(select(Site).where(Site.id == site_id, read_filter(user, Site)))
+    if record is None:
+        raise ApiError(404, f"no site {site_id}")
+    owner = session.scalar(select(Organisation.name).where(Organisation.id == record.organisation_id))
+    if owner != rothamsted.config()["organisation"]["name"] or rothamsted.treatment(record.name) is None:
+        return {"site_id": site_id, "available": False}
+    upper, lower = rothamsted.config()["depth_cm"]
+    rows = session.execute(
+        select(Observation.date, Observation.value, Observation.unit)
+        .join(Layer, Observation.layer_id == Layer.id)
+        .where(
+            Layer.site_id == site_id,
+            Layer.upper_cm == upper,
+            Layer.lower_cm == lower,
+            Observation.property == rothamsted.PROPERTY,
+            Observation.date.is_not(None),
+            read_filter(user, Observation),
+        )
+    ).all()
+    from ...measure.units import StockUnit
+
+    measured = {}
+    for date, value, unit in sorted(rows):
+        measured[date.year] = value * StockUnit.parse(unit).factor  # the year's latest measurement
+    return {"site_id": site_id, "available": True} | rothamsted.long_term(
+        record.name, sorted(measured.items())
+    )

@@ -1,0 +1,369 @@
+"""The Rothamsted long-term experiments: real monitoring sites, their measured SOC and their RothC runs.
+
+Package data ``permille/data/rothamsted/`` (provenance in its PROVENANCE.md): the e-RA SOC series of
+Hoosfield (1852–1998), Broadbalk (1843–2015) and the Highfield/Fosters ley–arable experiments
+(1948–2008), t C/ha over 0–23 cm; the Rothamsted 30-year monthly weather means; and
+``experiments.yaml``, the management of every treatment with its sources.
+
+:func:`seed` stores, through the service (validated, audited as ``system``, idempotent by name), the
+"Rothamsted Research (e-RA)" organisation, one published site per treatment and its measurements as
+``soc_stock`` observations (Mg C/ha, 0–23 cm, dated 1 October of the sampling year, the only date the
+records give) plus its clay content. These are real records, seeded with the catalogues, never demo data.
+
+:func:`long_term` answers a site's measured vs modelled SOC: RothC-26.3 from the pre-experiment
+equilibrium through the treatment's management on the weather means, the plant input calibrated on the
+site's measurements (:mod:`permille.models.long_term`), a 95 % Monte Carlo band, and leave-one-out
+validation statistics (:func:`permille.measure.validation.validate`). The RothC responses are computed once
+per process and treatment (:func:`functools.cache`), never at import.
+"""
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import orm, service
+
+DATA = files("permille") / "data" / "rothamsted"
+PROPERTY, UNIT = "soc_stock", "Mg/ha"
+SAMPLING_MONTH_DAY = (10, 1)
+"""Observations carry the sampling year only: dated 1 October (after harvest) by convention."""
+MODEL_SOURCE = (
+    "Model: RothC-26.3 (Coleman & Jenkinson 1996, doi:10.1007/978-3-642-61094-3_17), permille.models.rothc"
+)
+
+
+@dataclass(frozen=True)
+class Treatment:
+    """One treatment of an experiment, a site: ``name`` (the site's name), its ``experiment`` and
+    ``treatment`` entries of experiments.yaml, and its measured ``series`` [(year, t C/ha)], oldest first."""
+
+    name: str
+    experiment: dict
+    treatment: dict
+    series: tuple[tuple[int, float], ...]
+
+    def get(self, field: str, default=None):
+        """A field of the treatment entry, else of its experiment."""
+        return self.treatment.get(field, self.experiment.get(field, default))
+
+    @property
+    def start_year(self) -> int:
+        return self.treatment["periods"][0]["from"]
+
+    @property
+    def anchor(self) -> tuple[int, float]:
+        """The starting measurement (year, t C/ha): the model's SOC on 31 Dec before ``start_year``."""
+        year = self.treatment.get("anchor_year")
+        return next(item for item in self.series if year is None or item[0] == year)
+
+
+@cache
+def config() -> dict:
+    """experiments.yaml, parsed once."""
+    return yaml.safe_load((DATA / "experiments.yaml").read_text(encoding="utf-8"))
+
+
+def _number(text: str) -> float | None:
+    """A cell of a series: a number, or None for empty and "ns" (not sampled)."""
+    text = text.strip()
+    return None if text in ("", "ns") else float(text)
+
+
+def _series(experiment: dict, name: str) -> list[tuple[int, float]]:
+    """[(year, t C/ha)] of the column (or row) ``name`` of an experiment's SOC file."""
+    rows = list(csv.reader(io.StringIO((DATA / experiment["soc_file"]).read_text(encoding="utf-8"))))
+    header, body = rows[0], rows[1:]
+    if header[0] == "treatment":  # one row per treatment, one column per year
+        row = next(row for row in body if row[0] == name)
+        return [
+            (int(y), v) for y, c in zip(header[1:], row[1:], strict=True) if (v := _number(c)) is not None
+        ]
+    j = header.index(name)  # one row per year, one column per treatment
+    return [(int(row[0]), v) for row in body if (v := _number(row[j])) is not None]
+
+
+@cache
+def treatments() -> tuple[Treatment, ...]:
+    """Every treatment of experiments.yaml with its measured series."""
+    out = []
+    for experiment in config()["experiments"]:
+        for treatment in experiment["treatments"]:
+            series = _series(experiment, treatment.get("column") or treatment["row"])
+            out.append(Treatment(treatment["name"], experiment, treatment, tuple(series)))
+    return tuple(out)
+
+
+def treatment(name: str) -> Treatment | None:
+    """The treatment whose site is named ``name``, or None."""
+    return next((t for t in treatments() if t.name == name), None)
+
+
+@cache
+def weather(file: str) -> dict[str, list[float]]:
+    """Monthly temperature (°C), rain and evaporation (mm) of a 30-year means file, January → December."""
+    text = (DATA / file).read_bytes().decode("latin-1")  # the files write ° in Latin-1
+    rows = list(csv.reader(io.StringIO(text)))
+    header = next(row for row in rows if row and row[0].strip() == "Month")
+    names = [h.strip() for h in header]
+    months = [row for row in rows if row and row[0].strip() in _MONTH_NAMES]
+    if len(months) != 12:
+        raise ValueError(f"{file}: {len(months)} monthly rows, expected 12")
+    out = {}
+    for key, column in config()["weather"]["columns"].items():
+        j = names.index(column)
+        out[key] = [float(row[j]) for row in months]
+    return out
+
+
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+# --- seeding ----------------------------------------------------------------------------------------------
+
+
+def site_payload(t: Treatment, organisation_id: int) -> dict:
+    """The ``sites`` record of a treatment: real coordinates, land use and a description with sources."""
+    text = (
+        f"{t.experiment['name']} ({t.experiment['era_code']}), Rothamsted, Harpenden, UK. "
+        f"{t.treatment['description']} Soil: {t.experiment['soil']}. "
+        f"Measured SOC 0–23 cm: {t.experiment['soc_source']}. Location: {t.get('location_source')}."
+    )
+    return {
+        "name": t.name,
+        "country_iso3": "GBR",
+        "lon": t.get("lon"),
+        "lat": t.get("lat"),
+        "land_use": t.get("land_use", "cropland"),
+        "description": text,
+        "organisation_id": organisation_id,
+        "published": True,
+    }
+
+
+def observation_payloads(t: Treatment, site_id: int) -> list[dict]:
+    """The measured stocks (soc_stock, Mg C/ha, 0–23 cm, one per year) and the clay content of a site."""
+    upper, lower = config()["depth_cm"]
+    method = f"e-RA long-term experiment record; {t.experiment['soc_source']}"[:200]
+    rows = [
+        {
+            "site_id": site_id, "upper_cm": upper, "lower_cm": lower, "property": PROPERTY, "value": value,
+            "unit": UNIT, "date": datetime.date(year, *SAMPLING_MONTH_DAY), "method": method, "published": True,
+        }
+        for year, value in t.series
+    ]  # fmt: skip
+    rows.append(
+        {
+            "site_id": site_id, "upper_cm": upper, "lower_cm": lower, "property": "clay",
+            "value": t.get("clay_pct"), "unit": "%", "date": None,
+            "method": t.get("clay_source")[:200], "published": True,
+        }
+    )  # fmt: skip
+    return rows
+
+
+def seed(session: Session) -> None:
+    """Add what is missing of the e-RA organisation, the sites and their observations (idempotent)."""
+    organisation = dict(config()["organisation"], published=True)
+    org_id = session.scalar(select(orm.Organisation.id).where(orm.Organisation.name == organisation["name"]))
+    if org_id is None:
+        org_id = service.create(session, "organisations", organisation, service.SYSTEM).id
+    stored_sites = dict(
+        session.execute(select(orm.Site.name, orm.Site.id).where(orm.Site.organisation_id == org_id)).all()
+    )
+    for t in treatments():
+        site_id = stored_sites.get(t.name)
+        if site_id is None:
+            site_id = service.create(session, "sites", site_payload(t, org_id), service.SYSTEM).id
+        stored = set(
+            session.execute(
+                select(orm.Observation.property, orm.Observation.date)
+                .join(orm.Layer, orm.Observation.layer_id == orm.Layer.id)
+                .where(orm.Layer.site_id == site_id)
+            ).all()
+        )
+        for row in observation_payloads(t, site_id):
+            if (row["property"], row["date"]) not in stored:
+                service.create(session, "observations", row, service.SYSTEM)
+
+
+# --- the RothC runs ---------------------------------------------------------------------------------------
+
+
+def _crop(name: str):
+    from ..models.long_term import Crop
+
+    entry = config()["crops"][name]
+    return Crop(
+        cover=entry["cover"], input=entry["input"], dpm_rpm=entry["dpm_rpm"], fym_month=entry["fym_month"]
+    )
+
+
+@cache
+def response(name: str):
+    """The RothC response (:class:`permille.models.long_term.Response`) of treatment ``name`` for
+    1 + ``members`` members, from the experiment's start to the last full year (so that a measurement
+    added to the registry falls in the run): member 0 central (clay, IOM from Falloon, FYM, starting stock, 1961–1990
+    weather as given), the others drawn uniformly as experiments.yaml ``uncertainty`` says."""
+    import numpy as np
+
+    from ..models.long_term import Period, Weather
+    from ..models.long_term import response as model_response
+    from ..models.rothc import iom_falloon
+
+    t = treatment(name)
+    cfg, unc = config(), config()["uncertainty"]
+    rng = np.random.default_rng([unc["seed"], sum(map(ord, name))])
+    m = unc["members"]
+
+    def spread(central: float, r: float):
+        return np.concatenate([[central], central * (1.0 + r * rng.uniform(-1.0, 1.0, m))])
+
+    low, high = t.get("clay_range_pct")
+    clay = np.concatenate([[t.get("clay_pct")], rng.uniform(low, high, m)])
+    anchor = spread(t.anchor[1], unc["anchor_soc"])
+    iom = iom_falloon(anchor) * np.concatenate([[1.0], 1.0 + unc["iom"] * rng.uniform(-1.0, 1.0, m)])
+    fym = spread(cfg["fym_t_c_ha_yr"], unc["fym"])
+    normals = [weather(cfg["weather"]["central"])] + [
+        weather(f) for f in rng.choice(cfg["weather"]["alternatives"], m)
+    ]
+    climate = Weather(
+        **{k: np.array([w[k] for w in normals]).T for k in ("temperature", "rain", "evaporation")}
+    )
+    periods = [
+        Period(first_year=p["from"], last_year=p.get("to"), crop=_crop(p["crop"]), fym=p["fym"])
+        for p in t.treatment["periods"]
+    ]
+    last_year = max(max(y for y, _ in t.series), datetime.date.today().year - 1)  # to the last full year
+    return model_response(
+        clay=clay, anchor_soc=anchor, iom=iom, pre_crop=_crop(t.get("pre_crop")), periods=periods,
+        start_year=t.start_year, end_year=last_year, weather=climate, fym_t_c_ha_yr=fym,
+        fallow_years=t.get("fallow_years", []), depth=float(cfg["depth_cm"][1] - cfg["depth_cm"][0]),
+    )  # fmt: skip
+
+
+FORMULAS = {
+    "bias": "mean(P − O)",
+    "rmse": "sqrt(mean((P − O)²))",
+    "rrmse_pct": "100 × RMSE / mean(O)",
+    "efficiency": "EF = 1 − Σ(O − P)² / Σ(O − mean(O))²  (Nash–Sutcliffe modelling efficiency)",
+    "r": "Pearson correlation of P and O",
+}
+"""The validation statistics, P predicted and O observed (Smith et al. 1997, doi:10.1016/S0016-7061(97)00087-6)."""
+
+
+def _finite(value):
+    """``value``, or None for a NaN (EF and r are undefined when the measurements do not vary)."""
+    return None if isinstance(value, float) and value != value else value
+
+
+def long_term(site_name: str, measured: list[tuple[int, float]]) -> dict | None:
+    """Measured vs modelled SOC of the site named ``site_name`` (None if it is no Rothamsted treatment):
+    ``measured`` [(year, t C/ha)] from the registry (0–23 cm). The plant input is fitted by least squares
+    on the measurements after the starting one; validation on leave-one-out predictions."""
+    import numpy as np
+
+    from ..measure.validation import validate
+    from ..models.long_term import fit_plant_input, leave_one_out
+
+    t = treatment(site_name)
+    if t is None:
+        return None
+    resp = response(site_name)
+    anchor_year, anchor_soc = t.anchor
+    first, last = int(resp.years[0]), int(resp.years[-1])
+    used = sorted((y, v) for y, v in measured if first <= y <= last and y != anchor_year)
+    points = [{"year": y, "soc_t_c_ha": v, "role": "calibration and validation"} for y, v in used]
+    points += [
+        {"year": y, "soc_t_c_ha": v, "role": "starting stock"} for y, v in measured if y == anchor_year
+    ]
+    points += [{"year": y, "soc_t_c_ha": v, "role": "outside the run"} for y, v in measured
+               if not (first <= y <= last) and y != anchor_year]  # fmt: skip
+    base = {
+        "experiment": t.experiment["name"], "treatment": t.name, "era_code": t.experiment["era_code"],
+        "depth_cm": config()["depth_cm"], "measured": sorted(points, key=lambda p: p["year"]),
+        "sources": [t.experiment["soc_source"], config()["weather"]["source"], MODEL_SOURCE],
+    }  # fmt: skip
+    if len(used) < 3:
+        return base | {"modelled": None, "validation": None,
+                       "note": f"{len(used)} measurement(s) after the starting stock: at least 3 are needed"}  # fmt: skip
+    years, observed = np.array([y for y, _ in used]), np.array([v for _, v in used])
+    p = fit_plant_input(resp, years, observed)
+    soc = resp.soc(p)  # (years, members)
+    lo, hi = np.percentile(soc[:, 1:], [2.5, 97.5], axis=1)
+    start_low, start_high = np.percentile(resp.start_soc[1:], [2.5, 97.5])
+    series = [{"year": t.start_year - 1, "soc_t_c_ha": float(resp.start_soc[0]), "low_t_c_ha": float(start_low),
+               "high_t_c_ha": float(start_high)}]  # fmt: skip
+    series += [
+        {
+            "year": int(y),
+            "soc_t_c_ha": float(soc[i, 0]),
+            "low_t_c_ha": float(lo[i]),
+            "high_t_c_ha": float(hi[i]),
+        }
+        for i, y in enumerate(resp.years)
+    ]
+    predicted = leave_one_out(resp, years, observed)
+    stats = validate(predicted, observed).as_dict()
+    pairs = [
+        {"year": int(y), "observed_t_c_ha": float(o), "predicted_t_c_ha": float(q)}
+        for y, o, q in zip(years, observed, predicted, strict=True)
+    ]
+    p_low, p_high = np.percentile(p[1:], [2.5, 97.5])
+    return base | {
+        "modelled": {
+            "model": "RothC-26.3 (permille.models.rothc), monthly, on the Rothamsted 30-year weather means",
+            "start": f"RothC equilibrium of the pre-experiment land use on 31 Dec {t.start_year - 1}, total SOC "
+            f"= the starting stock {anchor_soc:g} t C/ha ({anchor_year}); {t.get('pre_basis').rstrip('.')}",
+            "plant_input_t_c_ha_yr": float(p[0]),
+            "plant_input_interval_t_c_ha_yr": [float(p_low), float(p_high)],
+            "plant_input_basis": "calibrated: least squares on the measurements after the starting stock "
+            "(SOC is linear in the input); the e-RA records give no plant carbon input",
+            "pre_experiment_input_t_c_ha_yr": float(resp.pre_input[0]),
+            "fym_t_c_ha_yr": config()["fym_t_c_ha_yr"]
+            if any(q["fym"] for q in t.treatment["periods"])
+            else 0.0,
+            "fym_basis": "35 t/ha fresh FYM ≈ 3.0 t C/ha/yr (Jenkinson & Johnston 1977; Coleman & Jenkinson, "
+            "RothC-26.3 description)",
+            "clay_pct": t.get("clay_pct"),
+            "clay_source": t.get("clay_source"),
+            "iom_t_c_ha": float(resp.iom[0]),
+            "iom_basis": "Falloon et al. (1998): IOM = 0.049 × SOC^1.139",
+            "weather": config()["weather"]["source"] + "; central run 1961–1990",
+            "members": int(soc.shape[1] - 1),
+            "interval": "2.5–97.5 percentiles of the Monte Carlo members (clay over its range, IOM ± 25 %, FYM "
+            "carbon ± 20 %, starting stock ± 5 %, 1961–1990 or 1971–2000 weather), each calibrated",
+            "points": series,
+        },
+        "validation": {
+            "method": "leave-one-out: each measurement predicted by the model calibrated on the others",
+            "pairs": pairs,
+            "statistics": {
+                k: _finite(stats[k])
+                for k in (
+                    "n",
+                    "bias",
+                    "bias_low",
+                    "bias_high",
+                    "rmse",
+                    "rrmse_pct",
+                    "efficiency",
+                    "r",
+                    "p",
+                    "alpha",
+                    "passes_bias_test",
+                )
+            },  # fmt: skip
+            "units": "t C/ha (0–23 cm); rrmse_pct in %",
+            "formulas": FORMULAS,
+        },
+    }

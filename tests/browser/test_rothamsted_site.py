@@ -1,0 +1,43 @@
+"""A Rothamsted long-term experiment site in Chromium: measured vs modelled SOC chart, the validation
+statistics table and the e-RA source line, in English and French."""
+
+import httpx
+
+
+def wait_ready(page, name):
+    page.wait_for_selector(f'main .page[data-page="{name}"][data-state="ready"]')
+
+
+def test_long_term_site_shows_chart_statistics_and_source(page, server, screenshot):
+    sites = httpx.get(f"{server.url}/api/sites", params={"country_iso3": "GBR", "page_size": 200}).json()[
+        "items"
+    ]
+    site = next(s for s in sites if s["name"] == "Hoosfield — FYM every year since 1852 (plot 72)")
+    answer = httpx.get(f"{server.url}/api/monitoring/sites/{site['id']}/long-term").json()
+
+    page.goto(f"{server.url}/#/site?id={site['id']}")
+    wait_ready(page, "site")
+    assert page.inner_text("#site-name") == site["name"]
+    assert page.locator("canvas#site-longterm").count() == 1
+    drawn = page.evaluate(
+        "() => { const c = Chart.getChart(document.querySelector('#site-longterm'));"
+        " return c.data.datasets.map((d) => d.data.length); }"
+    )
+    assert drawn[2] == len(answer["modelled"]["points"])  # the RothC line
+    assert drawn[3] == len(answer["measured"]) - 1  # measured points, the starting stock apart
+    rows = page.locator("#site-validation tbody tr")
+    assert rows.count() == 8
+    efficiency = page.inner_text('#site-validation tr[data-statistic="efficiency"]')
+    assert "Nash" in efficiency and f"{answer['validation']['statistics']['efficiency']:.2f}" in efficiency
+    rmse = page.inner_text('#site-validation tr[data-statistic="rmse"]')
+    assert f"{answer['validation']['statistics']['rmse']:.2f}" in rmse
+    source = page.inner_text("#site-longterm-source")
+    assert source.startswith("Source:") and "10.23637/KeyRefOAHBsoc" in source
+    assert "10.23637/OARES30YrMeans6190" in source
+    screenshot(page, "site_rothamsted")
+
+    page.select_option("#lang-select", "fr")
+    wait_ready(page, "site")
+    page.wait_for_selector("text=COS mesuré et modélisé")
+    assert "Efficience du modèle EF" in page.inner_text("#site-validation")
+    assert page.inner_text("#site-longterm-source").startswith("Source :")

@@ -2,13 +2,13 @@
 database-side version of api/readmodels.py) and the first and last year of a zone dataset.
 
 Revision ID: 0004_perf_cache
-Revises: 0003_kpi_values
+Revises: 0004_sec_auth (linearised after merging main; written on 0003_kpi_values)
 """
 
 from alembic import op
 
 revision = "0004_perf_cache"
-down_revision = "0003_kpi_values"
+down_revision = "0004_sec_auth"
 branch_labels = None
 depends_on = None
 

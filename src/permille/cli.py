@@ -680,6 +680,60 @@ app.add_typer(users_app, name="users")
 
 def _registry_sessions():
     """Sessions on the registry database, migrated to the newest revision."""
+    from .registry.db import database_url, make_engine, migrate, session_factory
+
+    engine = make_engine(database_url())
+    migrate(engine)
+    return session_factory(engine)
+
+
+@users_app.command("create-admin")
+def users_create_admin(
+    email: Annotated[str, typer.Option(help="E-mail of the account (its sign-in name).")],
+    name: Annotated[str, typer.Option(help="Name shown for the account.")] = "",
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from the first line of stdin.")
+    ] = False,
+) -> None:
+    """Make a Secretariat account (every permission): the first real account of a deployment. The password
+    is asked twice (hidden), or read from stdin; it must pass the password policy (12+ characters, not easy
+    to guess)."""
+    from .registry import service
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    payload = {"email": email, "name": name, "role": "secretariat", "password": password}
+    with _registry_sessions()() as session:
+        try:
+            user = service.create(session, "users", payload, service.SYSTEM)
+        except service.RegistryError as e:
+            _fail(e)
+    console.print(f"created the Secretariat account {user.email} (id {user.id})", highlight=False)
+
+
+@users_app.command("deactivate-demo")
+def users_deactivate_demo() -> None:
+    """Deactivate every demo account (also one renamed since it was seeded) and give it a random password,
+    so that a deployment starts; audited, and their tokens are revoked."""
+    import secrets
+
+    from .registry import service
+    from .registry.seed import demo_accounts
+
+    with _registry_sessions()() as session:
+        for user in demo_accounts(session):
+            if user.active:
+                patch = {"active": False, "password": secrets.token_urlsafe(24)}
+                service.update(session, "users", user.id, patch, service.SYSTEM)
+                console.print(f"deactivated the demo account {user.email}", highlight=False)
+
+
+if __name__ == "__main__":
+    app()
+
+
 # --- the layer catalogue and the atlas from it -----------------------------------------------------------
 
 
@@ -890,50 +944,6 @@ def _atlas_load(folder: Path, *, replace: bool) -> None:
 
     engine = make_engine(database_url())
     migrate(engine)
-    return session_factory(engine)
-
-
-@users_app.command("create-admin")
-def users_create_admin(
-    email: Annotated[str, typer.Option(help="E-mail of the account (its sign-in name).")],
-    name: Annotated[str, typer.Option(help="Name shown for the account.")] = "",
-    password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the password from the first line of stdin.")
-    ] = False,
-) -> None:
-    """Make a Secretariat account (every permission): the first real account of a deployment. The password
-    is asked twice (hidden), or read from stdin; it must pass the password policy (12+ characters, not easy
-    to guess)."""
-    from .registry import service
-
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
-    payload = {"email": email, "name": name, "role": "secretariat", "password": password}
-    with _registry_sessions()() as session:
-        try:
-            user = service.create(session, "users", payload, service.SYSTEM)
-        except service.RegistryError as e:
-            _fail(e)
-    console.print(f"created the Secretariat account {user.email} (id {user.id})", highlight=False)
-
-
-@users_app.command("deactivate-demo")
-def users_deactivate_demo() -> None:
-    """Deactivate every demo account (also one renamed since it was seeded) and give it a random password,
-    so that a deployment starts; audited, and their tokens are revoked."""
-    import secrets
-
-    from .registry import service
-    from .registry.seed import demo_accounts
-
-    with _registry_sessions()() as session:
-        for user in demo_accounts(session):
-            if user.active:
-                patch = {"active": False, "password": secrets.token_urlsafe(24)}
-                service.update(session, "users", user.id, patch, service.SYSTEM)
-                console.print(f"deactivated the demo account {user.email}", highlight=False)
     try:
         with session_factory(engine)() as session:
             name, rows = zones.load_folder(session, folder, replace=replace)

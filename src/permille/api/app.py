@@ -9,12 +9,12 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException
 
 from .. import __version__
-from ..registry import events, zones
+from ..registry import deployment, events, zones
 from ..registry import seed as seed_module
 from ..registry.db import make_engine, migrate, session_factory
 from . import docs, errors, readmodels
 from .boundary import JsonDepthLimit, SecurityHeaders
-from .routes import auth, kpis, monitoring, observations, records, sites_validation, toolkit
+from .routes import auth, kpis, layers, monitoring, observations, records, sites_validation, toolkit
 from .routes.events import Broker
 from .routes.events import router as events_router
 
@@ -57,19 +57,24 @@ def create_app(
     engine: Engine | None = None,
     *,
     seed: bool = True,
+    demo: bool = False,
     max_upload_bytes: int = MAX_UPLOAD_BYTES,
     demo_layers: bool = False,
 ) -> FastAPI:
     """The app on ``engine`` (default: :func:`~permille.registry.db.database_url`), migrated to the newest
-    revision and, with ``seed``, holding the seed catalogues and demo records. ``demo_layers`` loads and
+    revision and, with ``seed``, holding the seed catalogues, and with ``demo`` the demo records and
+    accounts. A deployment refuses ``demo`` and active demo accounts
+    (:func:`~permille.registry.deployment.check`, raising ``DeploymentRefused``). ``demo_layers`` loads and
     shows the SYNTHETIC zone statistics ("atlas-synthetic", labelled demonstration data) where no real
     dataset is loaded; without it the monitoring pages show only real data."""
     engine = engine or make_engine()
     migrate(engine)
     sessions = session_factory(engine)
+    with sessions() as session:
+        deployment.check(session, engine.url, demo=demo)
     if seed:
         with sessions() as session:
-            seed_module.seed(session)
+            seed_module.seed(session, demo=demo)
             if demo_layers:
                 zones.load_bundled(session)
             session.commit()
@@ -110,5 +115,6 @@ def create_app(
     app.include_router(events_router, prefix="/api")
     app.include_router(sites_validation.router, prefix="/api")
     app.include_router(records.router, prefix="/api")
+    app.include_router(layers.router, prefix="/api")
     app.mount("/", StaticFiles(directory=str(files("permille.web") / "static"), html=True), name="web")
     return app

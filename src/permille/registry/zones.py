@@ -1,6 +1,9 @@
 """Monitoring layers by zone (country, region, world), precomputed by :mod:`permille.grid.atlas` and
 bundled as ``permille/data/monitoring/zone_statistics.csv`` (SYNTHETIC demonstration data, flagged as
-such in every row's ``dataset``). Migration ``0002_zone_statistics`` creates the table.
+such in every row's ``dataset``: "atlas-synthetic"), and real datasets built from the layer catalogue by
+``permille atlas build --from-catalogue`` (:mod:`permille.grid.build`: a folder ``$PERMILLE_HOME/atlas/
+atlas-<hash>/`` holding the table and its provenance JSON, ``synthetic = false``), loaded with
+:func:`load_folder`. Migration ``0002_zone_statistics`` creates the table.
 
 Units: ``mean``/``sd_mean``/``mean_low``/``mean_high`` in ``mean_units`` (t C ha-1 or t C ha-1 yr-1),
 ``total``/``sd_total``/``total_low``/``total_high`` in ``total_units`` (Mt C or Mt C yr-1), areas in ha.
@@ -9,20 +12,25 @@ Units: ``mean``/``sd_mean``/``mean_low``/``mean_high`` in ``mean_units`` (t C ha
 import csv
 import io
 import json
+import re
 import threading
 import weakref
 from dataclasses import dataclass
 from importlib.resources import files
+from pathlib import Path
 
-from sqlalchemy import Boolean, Float, Index, Integer, String, UniqueConstraint, event, func, select
+from sqlalchemy import Boolean, Float, Index, Integer, String, UniqueConstraint, delete, event, func, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from ..home import permille_home
 from . import events
 from .orm import Base
 
 BUNDLED = files("permille") / "data" / "monitoring"
 BUNDLED_DATASET = "atlas-synthetic"
+TABLE_FILE, METADATA_FILE = "zone_statistics.csv", "zone_statistics.json"
+_DATASET = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}$")
 ZONES_KIND = "zone_statistics"
 """The change kind announced after a zone dataset is (re)loaded (not a record kind: the public event
 stream ignores it; the read-model cache drops the zone aggregates)."""
@@ -71,7 +79,7 @@ class ZoneStatistic(Base):
 
 def bundled_metadata() -> dict:
     """Provenance of the bundled table (``synthetic``, parameters, sources, columns with units)."""
-    return json.loads((BUNDLED / "zone_statistics.json").read_text(encoding="utf-8"))
+    return json.loads((BUNDLED / METADATA_FILE).read_text(encoding="utf-8"))
 
 
 def _number(text: str) -> float | None:
@@ -81,19 +89,69 @@ def _number(text: str) -> float | None:
 def load_bundled(session: Session) -> int:
     """Load the bundled table unless it is already there (idempotent); returns the rows added. The
     caller commits."""
-    if session.scalar(select(func.count()).where(ZoneStatistic.dataset == BUNDLED_DATASET)):
+    return _load(session, BUNDLED, BUNDLED_DATASET, bundled_metadata())
+
+
+def dataset_folder(name: str, home: Path | None = None) -> Path:
+    """Where ``permille atlas build`` writes dataset ``name``: ``$PERMILLE_HOME/atlas/<name>``."""
+    if not _DATASET.match(name):
+        raise ValueError(f"dataset name {name!r}: expected 1-60 characters of a-z, 0-9, '-' and '_'")
+    return (home or permille_home()) / "atlas" / name
+
+
+def folder_metadata(folder: Path) -> dict:
+    """The metadata (provenance) of a dataset folder written by :func:`permille.grid.atlas.write_atlas`."""
+    return json.loads((Path(folder) / METADATA_FILE).read_text(encoding="utf-8"))
+
+
+def dataset_metadata(name: str, home: Path | None = None) -> dict:
+    """The metadata of a dataset by name: the bundled one, or one built into ``$PERMILLE_HOME/atlas``."""
+    if name == BUNDLED_DATASET:
+        return bundled_metadata()
+    return folder_metadata(dataset_folder(name, home))
+
+
+def load_folder(session: Session, folder: Path | str, *, replace: bool = False) -> tuple[str, int]:
+    """Load a dataset folder (``zone_statistics.csv`` and ``.json``, as written by ``permille atlas
+    build``) under its metadata's ``dataset`` name (default: the folder's name) and ``synthetic`` flag.
+    Idempotent unless ``replace`` (its earlier rows are deleted first). Returns (name, rows added); the
+    caller commits. A folder's table may not take the bundled synthetic name."""
+    folder = Path(folder)
+    metadata = folder_metadata(folder)
+    name = str(metadata.get("dataset") or folder.name)
+    if not _DATASET.match(name):
+        raise ValueError(f"{folder}: dataset name {name!r}: expected 1-60 characters of a-z, 0-9, '-' and '_'")
+    if name == BUNDLED_DATASET:
+        raise ValueError(f"{folder}: {BUNDLED_DATASET!r} is the bundled demonstration dataset's name")
+    if "synthetic" not in metadata:
+        raise ValueError(f"{folder}: the metadata does not say whether the table is synthetic")
+    if replace:
+        session.execute(delete(ZoneStatistic).where(ZoneStatistic.dataset == name))
+    return name, _load(session, folder, name, metadata)
+
+
+def datasets(session: Session) -> dict[str, bool]:
+    """The loaded datasets: name → synthetic."""
+    query = select(ZoneStatistic.dataset, ZoneStatistic.synthetic).distinct().order_by(ZoneStatistic.dataset)
+    return {name: bool(synthetic) for name, synthetic in session.execute(query)}
+
+
+def _load(session: Session, folder, name: str, metadata: dict) -> int:
+    """Insert the table in ``folder`` as dataset ``name`` unless rows of it are there; rows added."""
+    if session.scalar(select(func.count()).where(ZoneStatistic.dataset == name)):
         return 0
-    synthetic = bool(bundled_metadata()["synthetic"])
-    text = (BUNDLED / "zone_statistics.csv").read_text(encoding="utf-8")
+    synthetic = bool(metadata["synthetic"])
+    text = (folder / TABLE_FILE).read_text(encoding="utf-8")
     rows = [
         {key: row[key] for key in _TEXT}
         | {key: _number(row[key]) for key in _NUMBERS}
         | {"year": int(row["year"]), "n_valid": int(row["n_valid"])}
-        | {"dataset": BUNDLED_DATASET, "synthetic": synthetic}
+        | {"dataset": name, "synthetic": synthetic}
         for row in csv.DictReader(io.StringIO(text))
     ]
-    session.execute(ZoneStatistic.__table__.insert(), rows)
-    announce_after_commit(session, BUNDLED_DATASET)
+    if rows:
+        session.execute(ZoneStatistic.__table__.insert(), rows)
+        announce_after_commit(session, name)
     return len(rows)
 
 

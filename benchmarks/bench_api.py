@@ -1,19 +1,27 @@
-"""The platform's API under load: read endpoints under concurrent clients and bulk ingest throughput, on
-the embedded SQLite database and on PostgreSQL, served by ``permille serve`` in a subprocess.
+"""The platform's API under load: read endpoints under concurrent clients, with the read-model cache and
+without it (``PERMILLE_READ_CACHE=off``: every request recomputes, the path before the cache), alone and
+while heavy toolkit runs are in flight, and bulk ingest throughput; on the embedded SQLite database (one
+worker) and on PostgreSQL (1, 2 and 4 workers where ``permille serve --workers`` exists), served by
+``permille serve`` in a subprocess.
 
-    uv run python benchmarks/bench_api.py [--duration 10] [--clients 100] [--ingest 10000,50000]
+    uv run python benchmarks/bench_api.py [--duration 5] [--clients 1,10,100] [--workers 1,2,4]
+                                          [--ingest 10000,50000] [--heavy 5]
                                           [--postgres postgresql+psycopg://user@host:port/db]
 
 For each database (SQLite in a temporary folder; PostgreSQL when ``--postgres`` or
 ``PERMILLE_TEST_POSTGRES_URL`` names a server, on a database created for the run and dropped after):
-the registry is migrated and seeded, sites are added, and ``permille serve`` starts on it. Then
+the registry is migrated and seeded, sites are added, and ``permille serve`` starts on it (the time to
+its first 200, and of its first ``/api/kpis``, are printed). Then
 
-- bulk ingest: ``POST /api/observations/ingest`` of N SOC observations (CSV), timed from this process,
-  against a raw DBAPI ``executemany`` of the same rows into a bare table (one transaction each);
-- read load: a second process runs ``--clients`` concurrent HTTP clients (asyncio, keep-alive)
-  for ``--duration`` seconds each against the static index page (the framework's ceiling) and against
-  a mix of read endpoints (record lists with filters and search, a record by id, KPIs, monitoring),
-  signed in as the Secretariat (every record visible: the heaviest read path).
+- bulk ingest (``--ingest``, 0 to skip): ``POST /api/observations/ingest`` of N SOC observations (CSV),
+  timed from this process, against a raw DBAPI ``executemany`` of the same rows into a bare table;
+- read load: a second process runs 1, 10 and 100 concurrent HTTP clients (asyncio, keep-alive) for
+  ``--duration`` seconds each against the static index page (the framework's ceiling), a mix of read
+  endpoints (record lists with filters and search, a record by id, KPIs, monitoring) and each of these
+  endpoints alone, signed in as the Secretariat (every record visible: the heaviest read path); each
+  with the cache and without it (a second server), with the ratio of their throughputs;
+- the read mix at the largest client count while ``--heavy`` project balances of 5,000 Monte Carlo
+  draws each are kept in flight (threads of this process), against the same mix without them.
 
 Prints latency p50/p95/p99 (ms) and requests/s per scenario and database, and observations/s of the
 ingests. Not a pass/fail test; figures depend on the machine (cores shared by server and clients).
@@ -31,6 +39,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -40,7 +49,9 @@ import numpy as np
 
 DEPTHS = [(0, 10), (10, 20), (20, 30), (30, 50), (50, 100)]  # cm
 SITES = 200
-SECRETARIAT = ("demo.secretariat@example.org", "demo-secretariat-password")  # seed.DEMO_ACCOUNTS
+SECRETARIAT = ("bench.secretariat@example.org", "benchmark secretariat passphrase 7f3")
+HEAVY_DRAWS = 5000
+"""Monte Carlo draws of one heavy toolkit run (the toolkit's largest balance)."""
 
 
 # --- the load generator (runs in its own process) -----------------------------------------------------------
@@ -115,7 +126,7 @@ def load_main(argv: list[str]) -> None:
 def run_load(base: str, paths: list[str], clients: int, seconds: float, token: str | None) -> dict:
     """The load generator in a second process (its own interpreter and event loop)."""
     command = [sys.executable, __file__, "load", "--base", base, "--paths", " ".join(paths)]
-    command += ["--clients", str(clients), "--duration", str(seconds)] + (["--token", token] if token else [])
+    command += ["--clients", str(clients), "--duration", str(seconds)] + ([f"--token={token}"] if token else [])
     out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return json.loads(out)
 
@@ -129,17 +140,31 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _serve_options() -> str:
+    """``permille serve --help``: which options this version has (``--workers``, ``--demo``)."""
+    permille = Path(sys.executable).with_name("permille")
+    return subprocess.run([str(permille), "serve", "--help"], capture_output=True, text=True).stdout
+
+
 def prepare(url: str) -> list[int]:
-    """Migrate and seed the registry at ``url`` and add :data:`SITES` sites; their ids."""
+    """Migrate and seed the registry at ``url`` (with the demo records where the app gates them), add a
+    Secretariat account of the benchmark and :data:`SITES` sites; their ids."""
     from permille.api.app import create_app
     from permille.registry import service
+    from permille.registry.accounts import hash_password
     from permille.registry.db import make_engine, session_factory
+    from permille.registry.orm import User
 
     engine = make_engine(url)
     os.environ.setdefault("PERMILLE_ENV", "development")  # a benchmark, not a deployment: demo accounts
     create_app(engine, seed=True, demo=True)
     rng = random.Random(1)
     with session_factory(engine)() as session:
+        email, password = SECRETARIAT
+        session.add(
+            User(email=email, name="Benchmark", role="secretariat", password_hash=hash_password(password))
+        )
+        session.commit()
         ids = [
             service.create(
                 session,
@@ -161,22 +186,24 @@ def prepare(url: str) -> list[int]:
 
 
 class Server:
-    """``permille serve`` on ``url`` in a subprocess, until :meth:`stop`."""
+    """``permille serve`` on ``url`` in a subprocess (``workers`` processes; ``cache`` False: the
+    read-model cache off), until :meth:`stop`. ``started_s``: seconds from the start to the first 200."""
 
-    def __init__(self, url: str, home: Path):
+    def __init__(self, url: str, home: Path, *, workers: int = 1, cache: bool = True):
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = os.environ | {"PERMILLE_DATABASE_URL": url, "PERMILLE_HOME": str(home)}
+        env["PERMILLE_READ_CACHE"] = "on" if cache else "off"
         permille = Path(sys.executable).with_name("permille")
+        command = [str(permille), "serve", "--host", "127.0.0.1", "--port", str(self.port)]
+        options = _serve_options()
+        command += ["--workers", str(workers)] if workers > 1 else []
+        command += ["--demo"] if "--demo " in options or "--demo\n" in options else []
         self.log = home / f"serve-{self.port}.log"
+        begin = time.perf_counter()
         with self.log.open("w") as log:
-            self.process = subprocess.Popen(
-                [str(permille), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + 120
+            self.process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 180
         while True:
             try:
                 if httpx.get(self.base + "/", timeout=2).status_code == 200:
@@ -185,7 +212,11 @@ class Server:
                 pass
             if self.process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"permille serve did not start:\n{self.log.read_text()[-3000:]}")
-            time.sleep(0.2)
+            time.sleep(0.05)
+        self.started_s = time.perf_counter() - begin
+        begin = time.perf_counter()
+        httpx.get(self.base + "/api/kpis", timeout=120).raise_for_status()
+        self.first_kpis_s = time.perf_counter() - begin
 
     def token(self) -> str:
         email, password = SECRETARIAT
@@ -199,6 +230,36 @@ class Server:
             self.process.wait(15)
         except subprocess.TimeoutExpired:
             self.process.kill()
+
+
+class HeavyRuns:
+    """``n`` project balances of :data:`HEAVY_DRAWS` draws kept in flight (one thread each) until
+    :meth:`stop`; ``done``: the runs that finished."""
+
+    def __init__(self, server: Server, token: str, n: int):
+        example = httpx.get(server.base + "/api/toolkit/examples/balance", timeout=30).json()
+        example.setdefault("monte_carlo", {})["draws"] = HEAVY_DRAWS
+        self.body, self.base, self.token = example, server.base, token
+        self.stopping, self.done, self.failed = threading.Event(), 0, []
+        self.threads = [threading.Thread(target=self._run, daemon=True) for _ in range(n)]
+        for thread in self.threads:
+            thread.start()
+        time.sleep(1.0)  # every run under way
+
+    def _run(self) -> None:
+        headers = {"Authorization": f"Bearer {self.token}"}
+        with httpx.Client(base_url=self.base, timeout=600, headers=headers) as client:
+            while not self.stopping.is_set():
+                response = client.post("/api/toolkit/balance", json=self.body)
+                if response.status_code != 200:
+                    self.failed.append(f"{response.status_code} {response.text[:200]}")
+                    return
+                self.done += 1
+
+    def stop(self) -> None:
+        self.stopping.set()
+        for thread in self.threads:
+            thread.join()
 
 
 # --- bulk ingest --------------------------------------------------------------------------------------------
@@ -280,78 +341,131 @@ def ingest_raw(url: str, rows: list[tuple]) -> float:
 
 
 def read_paths(site_ids: list[int]) -> dict[str, list[str]]:
+    """Scenario → the paths its clients request round-robin: the static page, the read mix, each alone."""
     site = site_ids[len(site_ids) // 2]
+    mix = [
+        "/api/practices?q=soil&page_size=20",
+        "/api/projects?sort=-area_ha&page_size=20",
+        f"/api/observations?site_id={site}&property=soc&page_size=50",
+        f"/api/sites/{site}",
+        "/api/kpis",
+        "/api/monitoring/global",
+        "/api/monitoring/regions/Africa",
+    ]
+    return {"static index (baseline)": ["/"], "read mix": mix, **{path: [path] for path in mix}}
+
+
+def measure(server: Server, paths: list[str], clients: int, seconds: float, token: str) -> dict:
+    """Requests/s, latency percentiles (ms) and non-2xx counts of one load run."""
+    result = run_load(server.base, paths, clients, seconds, token)
+    every = [x for p in paths for x in result["latencies"][p]]
+    p50, p95, p99 = np.percentile(np.asarray(every) * 1e3, [50, 95, 99])
+    bad = {s: c for s, c in result["statuses"].items() if not str(s).startswith("2")}
     return {
-        "static index (baseline)": ["/"],
-        "read mix": [
-            "/api/practices?q=soil&page_size=20",
-            "/api/projects?sort=-area_ha&page_size=20",
-            f"/api/observations?site_id={site}&property=soc&page_size=50",
-            f"/api/sites/{site}",
-            "/api/kpis",
-            "/api/monitoring/global",
-            "/api/monitoring/regions/Africa",
-        ],
+        "n": len(every),
+        "rate": len(every) / result["elapsed"],
+        "p50": p50,
+        "p95": p95,
+        "p99": p99,
+        "bad": bad,
     }
 
 
-def percentiles(latencies: list[float]) -> tuple[float, float, float]:
-    p50, p95, p99 = np.percentile(np.asarray(latencies) * 1e3, [50, 95, 99])
-    return p50, p95, p99
+def _cells(m: dict) -> str:
+    return f"{m['rate']:>8,.0f} {m['p50']:>7.1f} {m['p95']:>7.1f} {m['p99']:>7.1f}"
 
 
-def bench(name: str, url: str, home: Path, args) -> None:
-    site_ids = prepare(url)
-    server = Server(url, home)
+def serve_and_load(url: str, home: Path, args, paths: dict, workers: int, cache: bool) -> dict:
+    """Every scenario at every client count, then the read mix with heavy runs in flight, on one server."""
+    server = Server(url, home, workers=workers, cache=cache)
     try:
         token = server.token()
-        print(f"\n{name}: {url.split('@')[-1] if '@' in url else url}")
-        print("  bulk ingest (POST /api/observations/ingest, one transaction; baseline: raw executemany)")
-        for n in args.ingest:
-            rows = observations(site_ids, n, seed=n)
-            api = ingest_api(server, token, rows)
-            raw = ingest_raw(url, rows)
-            print(f"    {n:>7,} observations: API {n / api:>9,.0f} obs/s ({api:6.2f} s)   "
-                  f"raw executemany {n / raw:>10,.0f} rows/s ({raw:6.2f} s)   API/raw ×{api / raw:,.0f}")  # fmt: skip
-        print(f"  read load: {args.clients} concurrent clients × {args.duration:g} s, from a second process")
-        print(
-            f"    {'scenario / endpoint':<58} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
-        )
-        for scenario, paths in read_paths(site_ids).items():
-            result = run_load(server.base, paths, args.clients, args.duration, token)
-            every = [x for p in paths for x in result["latencies"][p]]
-            bad = {s: c for s, c in result["statuses"].items() if not str(s).startswith("2")}
-            rate = len(every) / result["elapsed"]
-            p50, p95, p99 = percentiles(every)
-            flag = f"  non-2xx: {bad}" if bad else ""
-            print(
-                f"    {scenario:<58} {len(every):>9,} {rate:>8,.0f} {p50:>8.1f} {p95:>8.1f} {p99:>8.1f}{flag}"
-            )
-            if len(paths) > 1:
-                for path in paths:
-                    lat = result["latencies"][path]
-                    p50, p95, p99 = percentiles(lat)
-                    print(f"      {path:<56} {len(lat):>9,} {'':>8} {p50:>8.1f} {p95:>8.1f} {p99:>8.1f}")
+        results = {"started_s": server.started_s, "first_kpis_s": server.first_kpis_s}
+        for scenario, scenario_paths in paths.items():
+            for clients in args.clients:
+                results[scenario, clients] = measure(server, scenario_paths, clients, args.duration, token)
+        if args.heavy:
+            heavy = HeavyRuns(server, token, args.heavy)
+            try:
+                results["heavy"] = measure(server, paths["read mix"], max(args.clients), args.duration, token)
+            finally:
+                heavy.stop()
+            results["heavy"] |= {"runs": heavy.done, "failed": heavy.failed}
+        return results
     finally:
         server.stop()
+
+
+def bench(name: str, url: str, home: Path, args, workers_list: list[int]) -> None:
+    site_ids = prepare(url)
+    print(f"\n{name}: {url.split('@')[-1] if '@' in url else url}")
+    if args.ingest:
+        server = Server(url, home)
+        try:
+            token = server.token()
+            print("  bulk ingest (POST /api/observations/ingest, one transaction; baseline: raw executemany)")
+            for n in args.ingest:
+                rows = observations(site_ids, n, seed=n)
+                api = ingest_api(server, token, rows)
+                raw = ingest_raw(url, rows)
+                print(f"    {n:>7,} observations: API {n / api:>9,.0f} obs/s ({api:6.2f} s)   "
+                      f"raw executemany {n / raw:>10,.0f} rows/s ({raw:6.2f} s)   API/raw ×{api / raw:,.0f}")  # fmt: skip
+        finally:
+            server.stop()
+    paths = read_paths(site_ids)
+    for workers in workers_list:
+        runs = {cache: serve_and_load(url, home, args, paths, workers, cache) for cache in (True, False)}
+        on, off = runs[True], runs[False]
+        print(
+            f"  {workers} worker(s): first 200 after {on['started_s']:.1f} s (uncached server "
+            f"{off['started_s']:.1f} s), first /api/kpis {on['first_kpis_s'] * 1e3:.0f} ms; "
+            f"{args.duration:g} s per run, load from a second process"
+        )
+        head = f"{'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
+        print(f"    {'scenario / endpoint':<58} {'clients':>7}   cached: {head}   uncached: {head}  ×req/s")
+        for scenario in paths:
+            for clients in args.clients:
+                c, u = on[scenario, clients], off[scenario, clients]
+                flag = f"  non-2xx: {c['bad']} / {u['bad']}" if c["bad"] or u["bad"] else ""
+                print(
+                    f"    {scenario:<58} {clients:>7}   {'':8}{_cells(c)}   {'':10}{_cells(u)}"
+                    f"  ×{c['rate'] / u['rate']:.1f}{flag}"
+                )
+        if args.heavy:
+            clients = max(args.clients)
+            for label, r in (("cached", on), ("uncached", off)):
+                h, base = r["heavy"], r["read mix", clients]
+                failed = f"  failed: {h['failed'][:1]}" if h["failed"] else ""
+                print(
+                    f"    read mix, {clients} clients, {args.heavy} balances × {HEAVY_DRAWS:,} draws in flight "
+                    f"({label}): {_cells(h)}  p95 ×{h['p95'] / base['p95']:.1f} of without; "
+                    f"{h['runs']} runs finished{failed}"
+                )
 
 
 def main() -> None:
     if sys.argv[1:2] == ["load"]:
         return load_main(sys.argv[2:])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds per load scenario")
-    parser.add_argument("--clients", type=int, default=100)
-    parser.add_argument(
-        "--ingest", default="10000,50000", help="observations per bulk ingest, comma-separated"
-    )
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds per load run")
+    parser.add_argument("--clients", default="1,10,100", help="concurrent clients, comma-separated")
+    parser.add_argument("--workers", default="1,2,4", help="PostgreSQL server processes, comma-separated")
+    parser.add_argument("--heavy", type=int, default=5, help="heavy toolkit runs in flight (0: none)")
+    parser.add_argument("--ingest", default="10000,50000", help="observations per bulk ingest (0: none)")
     parser.add_argument("--postgres", default=os.environ.get("PERMILLE_TEST_POSTGRES_URL"), help="server URL")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     args = parser.parse_args()
-    args.ingest = [int(n) for n in args.ingest.split(",")]
+    args.ingest = [int(n) for n in args.ingest.split(",") if int(n)]
+    args.clients = [int(n) for n in args.clients.split(",")]
+    workers = [int(n) for n in args.workers.split(",")]
+    if "--workers" not in _serve_options():
+        print(f"permille serve has no --workers here: PostgreSQL with 1 worker only (asked: {workers})")
+        workers = [1]
     print(f"permille API benchmark: {os.cpu_count()} CPU(s) shared by the server and the load generator")
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
-        bench("SQLite (WAL)", f"sqlite:///{home / 'bench.db'}", home, args)
+        if not args.no_sqlite:
+            bench("SQLite (WAL), 1 worker", f"sqlite:///{home / 'bench.db'}", home, args, [1])
         if args.postgres:
             from sqlalchemy import create_engine
             from sqlalchemy.engine import make_url
@@ -362,7 +476,7 @@ def main() -> None:
                 connection.exec_driver_sql(f"CREATE DATABASE {name}")
             try:
                 url = make_url(args.postgres).set(database=name).render_as_string(hide_password=False)
-                bench("PostgreSQL", url, home, args)
+                bench("PostgreSQL", url, home, args, workers)
             finally:
                 with admin.connect() as connection:
                     connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

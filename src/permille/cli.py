@@ -4,15 +4,15 @@ import os
 import sys
 from importlib.resources import as_file, files
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from .io import rothc_files
-from .models import rothc
+if TYPE_CHECKING:  # numerical modules load in the commands that use them: `permille --help` stays quick
+    from .io import rothc_files
+    from .models import rothc
 
 app = typer.Typer(
     help="permille — soil organic carbon for the «4 per 1000» Initiative: measure, model, map, verify, report.",
@@ -69,14 +69,18 @@ def _fail(error: Exception) -> None:
     raise typer.Exit(2)
 
 
-def _read(path: Path) -> rothc_files.RothCInput:
+def _read(path: Path) -> "rothc_files.RothCInput":
+    from .io import rothc_files
+
     try:
         return rothc_files.read_input(path)
     except rothc_files.RothCFileError as e:
         _fail(e)
 
 
-def _pools_table(title: str, states: dict[str, rothc.State]) -> Table:
+def _pools_table(title: str, states: "dict[str, rothc.State]") -> Table:
+    from .models import rothc
+
     table = Table(title=title, title_justify="left")
     table.add_column("t C/ha")
     for name in states:
@@ -89,8 +93,10 @@ def _pools_table(title: str, states: dict[str, rothc.State]) -> Table:
     return table
 
 
-def _run_file(path: Path, out: Path, spin_up: str, plot: bool) -> rothc_files.RothCRun:
+def _run_file(path: Path, out: Path, spin_up: str, plot: bool) -> "rothc_files.RothCRun":
+    from .io import rothc_files
     from .io.rothc_plot import plot_run
+    from .models import rothc
 
     data = _read(path)
     try:
@@ -142,6 +148,10 @@ def rothc_equilibrium(
     ] = None,
 ) -> None:
     """Equilibrium of a file's first 12 months: exact solution next to the official iterative spin-up."""
+    import numpy as np
+
+    from .models import rothc
+
     data = _read(input_file)
     climate = data.forcing(slice(0, 12))
     try:

@@ -14,7 +14,7 @@ from ..registry import deployment, events, zones
 from ..registry import seed as seed_module
 from ..registry.db import make_engine, migrate, session_factory
 from ..toolkit.pool import ComputePool
-from . import docs, errors
+from . import docs, errors, readmodels
 from .boundary import JsonDepthLimit, SecurityHeaders
 from .routes import auth, kpis, layers, monitoring, observations, records, sites_validation, toolkit
 from .routes.events import Broker
@@ -86,15 +86,18 @@ def create_app(
             session.commit()
         sites_validation.warm_up()
     broker = Broker()
+    read_models = readmodels.ReadModels()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         unsubscribe = events.subscribe(broker.publish)
         unbridge = events.bridge(engine) if engine.dialect.name == "postgresql" else None
         _app.state.toolkit = ComputePool(toolkit_workers)
+        unsubscribe_read_models = events.subscribe(read_models.changed)
         try:
             yield
         finally:
+            unsubscribe_read_models()
             unsubscribe()
             broker.close()
             if unbridge:
@@ -112,6 +115,7 @@ def create_app(
     app.state.engine, app.state.sessions, app.state.broker = engine, sessions, broker
     app.state.max_upload_bytes = max_upload_bytes
     app.state.demo_layers = demo_layers
+    app.state.readmodels = read_models
     errors.install(app)
     app.add_middleware(JsonDepthLimit)
     app.add_middleware(BodySizeLimit, limit=max_upload_bytes)

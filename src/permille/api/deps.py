@@ -1,6 +1,6 @@
 """Request dependencies: a database session, the signed-in user (optional) and role requirements."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -15,8 +15,9 @@ from .security import user_for_token
 bearer = HTTPBearer(auto_error=False, description="a token from POST /api/auth/token")
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """A session on the app's database, closed after the request."""
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """A session on the app's database, closed after the request — on the event loop, so that closing
+    (handing its connection back) never waits for a worker thread while threads wait for connections."""
     with request.app.state.sessions() as session:
         yield session
 
@@ -32,6 +33,7 @@ def current_user(
     if credentials is None:
         return None
     user = user_for_token(session, credentials.credentials)
+    session.commit()  # end the read: the connection goes back to the pool until the route needs one
     if user is None:
         raise ApiError(401, "the token is unknown or has expired; sign in again", code="invalid_token")
     return user

@@ -16,11 +16,14 @@ import datetime
 import math
 from enum import StrEnum
 from itertools import combinations
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from .units import ContentUnit, DensityUnit, FractionUnit, MassUnit, StockUnit, Unit, VolumeUnit
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # One row per layer, canonical units: %, %, g/cm3, fraction (0–1), g, cm3.
 FRAME_COLUMNS = (
@@ -244,8 +247,10 @@ class SoilData(_Frozen):
             raise ValueError(f"sites repeated: {', '.join(repeated)}")
         return sites
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_frame(self) -> "pd.DataFrame":
         """One row per layer with :data:`FRAME_COLUMNS`, values in canonical units, NaN where absent."""
+        import pandas as pd  # loaded on first use: the registry's schemas import this module
+
         rows = []
         for site in self.sites:
             for profile in site.profiles:

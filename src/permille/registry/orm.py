@@ -157,7 +157,10 @@ class AuditLog(Base):
     before: Mapped[dict | None]
     after: Mapped[dict | None]
 
-    __table_args__ = (Index("ix_audit_log_kind_record", "kind", "record_id"),)
+    __table_args__ = (
+        Index("ix_audit_log_kind_record", "kind", "record_id"),
+        Index("ix_audit_log_kind_id", "kind", "id"),  # the newest change of a kind (api/readmodels.py)
+    )
 
 
 class RecordVersion(Base):

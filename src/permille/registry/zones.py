@@ -13,19 +13,27 @@ import csv
 import io
 import json
 import re
+import threading
+import weakref
+from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from sqlalchemy import Boolean, Float, Integer, String, UniqueConstraint, delete, func, select
+from sqlalchemy import Boolean, Float, Index, Integer, String, UniqueConstraint, delete, event, func, select
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..home import permille_home
+from . import events
 from .orm import Base
 
 BUNDLED = files("permille") / "data" / "monitoring"
 BUNDLED_DATASET = "atlas-synthetic"
 TABLE_FILE, METADATA_FILE = "zone_statistics.csv", "zone_statistics.json"
 _DATASET = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}$")
+ZONES_KIND = "zone_statistics"
+"""The change kind announced after a zone dataset is (re)loaded (not a record kind: the public event
+stream ignores it; the read-model cache drops the zone aggregates)."""
 
 _TEXT = ("level", "zone", "name", "region", "layer", "scenario", "mean_units", "total_units")
 _NUMBERS = (
@@ -63,7 +71,10 @@ class ZoneStatistic(Base):
     total_low: Mapped[float | None] = mapped_column(Float)
     total_high: Mapped[float | None] = mapped_column(Float)
 
-    __table_args__ = (UniqueConstraint("dataset", "level", "zone", "layer", "year"),)
+    __table_args__ = (
+        UniqueConstraint("dataset", "level", "zone", "layer", "year"),
+        Index("ix_zone_statistic_dataset_year", "dataset", "year"),  # MIN/MAX year of a dataset
+    )
 
 
 def bundled_metadata() -> dict:
@@ -140,6 +151,7 @@ def _load(session: Session, folder, name: str, metadata: dict) -> int:
     ]
     if rows:
         session.execute(ZoneStatistic.__table__.insert(), rows)
+        announce_after_commit(session, name)
     return len(rows)
 
 
@@ -154,24 +166,95 @@ def real_dataset(session: Session) -> str | None:
     )
 
 
+def announce_after_commit(session: Session, dataset: str) -> None:
+    """Publish ``{"kind": ZONES_KIND, "action": "load", "dataset": dataset}`` once ``session`` commits
+    (whoever writes a zone dataset calls this)."""
+    change = {"kind": ZONES_KIND, "action": "load", "id": None, "country_iso3": None, "dataset": dataset}
+    event.listen(session, "after_commit", lambda _session: events.publish(change), once=True)
+
+
+# --- reading: each dataset held once per process as rows in memory ------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Table:
+    """The rows of one dataset (sorted by level, zone, layer, year) and lookups into them."""
+
+    fingerprint: tuple
+    rows: tuple[Row, ...]
+    by_level: dict[str, list[Row]]
+    by_zone: dict[tuple[str, str], list[Row]]
+    by_layer_year: dict[tuple[str, str, int], list[Row]]
+    first_year: int | None
+    last_year: int | None
+
+
+_tables: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # engine → {dataset: _Table}
+_tables_lock = threading.Lock()
+
+
+def _fingerprint(session: Session, dataset: str) -> tuple:
+    """Row count and newest id of ``dataset``: one index lookup; they change when it is (re)loaded."""
+    where = ZoneStatistic.dataset == dataset
+    return tuple(
+        session.execute(select(func.count(ZoneStatistic.id), func.max(ZoneStatistic.id)).where(where)).one()
+    )
+
+
+def _table(session: Session, dataset: str) -> _Table:
+    """``dataset``'s rows, read once per process and engine and read again when its fingerprint moved."""
+    engine = session.get_bind()
+    fingerprint = _fingerprint(session, dataset)
+    with _tables_lock:
+        table = _tables.get(engine, {}).get(dataset)
+    if table is not None and table.fingerprint == fingerprint:
+        return table
+    columns = list(ZoneStatistic.__table__.columns)
+    order = (ZoneStatistic.level, ZoneStatistic.zone, ZoneStatistic.layer, ZoneStatistic.year)
+    rows = tuple(session.execute(select(*columns).where(ZoneStatistic.dataset == dataset).order_by(*order)))
+    by_level, by_zone, by_layer_year = {}, {}, {}
+    for row in rows:
+        by_level.setdefault(row.level, []).append(row)
+        by_zone.setdefault((row.level, row.zone), []).append(row)
+        by_layer_year.setdefault((row.level, row.layer, row.year), []).append(row)
+    years = [row.year for row in rows]
+    table = _Table(
+        fingerprint,
+        rows,
+        by_level,
+        by_zone,
+        by_layer_year,
+        min(years, default=None),
+        max(years, default=None),
+    )
+    with _tables_lock:
+        _tables.setdefault(engine, {})[dataset] = table
+    return table
+
+
 def statistics(
     session: Session, *, level=None, zone=None, layer=None, year=None, dataset: str = BUNDLED_DATASET
-) -> list[ZoneStatistic]:
+) -> list[Row]:
     """Rows of ``dataset`` (default: the bundled one) matching the given filters, by level, zone, layer and
-    year."""
-    query = select(ZoneStatistic).where(ZoneStatistic.dataset == dataset)
-    for column, value in (("level", level), ("zone", zone), ("layer", layer), ("year", year)):
-        if value is not None:
-            query = query.where(getattr(ZoneStatistic, column) == value)
-    order = (ZoneStatistic.level, ZoneStatistic.zone, ZoneStatistic.layer, ZoneStatistic.year)
-    return list(session.scalars(query.order_by(*order)))
+    year (read-only rows with the columns of :class:`ZoneStatistic` as attributes)."""
+    table = _table(session, dataset)
+    if level is not None and zone is not None:
+        rows = table.by_zone.get((level, zone), [])
+    elif level is not None and layer is not None and year is not None:
+        rows = table.by_layer_year.get((level, layer, year), [])
+    elif level is not None:
+        rows = table.by_level.get(level, [])
+    else:
+        rows = table.rows
+    wanted = [(c, v) for c, v in (("zone", zone), ("layer", layer), ("year", year)) if v is not None]
+    return [row for row in rows if all(getattr(row, c) == v for c, v in wanted)]
 
 
-def final_year(session: Session, dataset: str = BUNDLED_DATASET) -> int:
+def final_year(session: Session, dataset: str = BUNDLED_DATASET) -> int | None:
     """The last year of the forward run in ``dataset``."""
-    return session.scalar(select(func.max(ZoneStatistic.year)).where(ZoneStatistic.dataset == dataset))
+    return _table(session, dataset).last_year
 
 
-def start_year(session: Session, dataset: str = BUNDLED_DATASET) -> int:
+def start_year(session: Session, dataset: str = BUNDLED_DATASET) -> int | None:
     """The year of the T0 stock in ``dataset``."""
-    return session.scalar(select(func.min(ZoneStatistic.year)).where(ZoneStatistic.dataset == dataset))
+    return _table(session, dataset).first_year

@@ -17,6 +17,7 @@ from ...registry import kpis
 from ...registry.orm import User
 from ..deps import SessionDep, require
 from ..errors import ERROR_RESPONSES, ApiError
+from ..readmodels import cached
 
 router = APIRouter(prefix="/kpis", tags=["kpis"], responses=ERROR_RESPONSES)
 
@@ -47,6 +48,7 @@ class KpiValueOut(BaseModel):
 
 
 @router.get("", summary="Every objective with its indicators: baseline, current value, history, status")
+@cached("kpis")
 def all_objectives(session: SessionDep) -> dict[str, Any]:
     return kpis.compute(session)
 
@@ -74,6 +76,7 @@ def _current_from(source: dict) -> str:
 @router.get(
     "/export.csv", summary="One row per indicator (CSV)", responses={200: {"content": {"text/csv": {}}}}
 )
+@cached("kpis")
 def export_csv(session: SessionDep) -> Response:
     report = kpis.compute(session)
     rows = []
@@ -107,6 +110,7 @@ def export_csv(session: SessionDep) -> Response:
 
 
 @router.get("/{objective_id}", summary="One objective with its indicators")
+@cached("kpis")
 def one_objective(objective_id: ObjectiveId, session: SessionDep) -> dict[str, Any]:
     report = kpis.compute(session)
     for objective in report["objectives"]:

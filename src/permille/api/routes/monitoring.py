@@ -25,17 +25,12 @@ import numpy as np
 import shapely
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
-from scipy import stats
 from shapely.geometry import mapping, shape
 from sqlalchemy import select
 
-from ...grid import pipeline
-from ...grid.atlas import AtlasParameters, global_synthetic_grid
 from ...io.csv_safe import write_csv
 from ...measure import stocks as measure_stocks
 from ...measure.soildata import Property
-from ...models import rothc
-from ...models.rothc.constants import PAN_COEFFICIENT
 from ...registry import reference_layers, zones
 from ...registry.kpis import countries
 from ...registry.orm import Layer, Observation, Project, Site
@@ -43,6 +38,7 @@ from ...registry.permissions import read_filter
 from ...registry.schemas import MAX_INTEGER
 from ..deps import SessionDep, UserDep
 from ..errors import ERROR_RESPONSES, ApiError
+from ..readmodels import cached
 
 router = APIRouter(prefix="/monitoring", tags=["monitoring"], responses=ERROR_RESPONSES)
 CSV_OR_JSON = {200: {"content": {"application/json": {}, "text/csv": {}}}}
@@ -266,6 +262,8 @@ def _over_time(site_stocks: dict[int, list[dict]]) -> list[dict]:
         for item in series:
             if item["date"]:
                 by_year[int(item["date"][:4])][site_id] = item
+    from scipy import stats  # heavy: loaded on first use (start-up, issue 13)
+
     rows = []
     for year, items in sorted(by_year.items()):
         values = np.array([i["stock_t_c_ha"] for i in items.values()])
@@ -396,6 +394,8 @@ def _sentences(summary: dict, observed: list[dict]) -> dict[str, list[str]]:
 def _climate_grid():
     """The (SYNTHETIC) climate of the atlas grid, for sites without their own: (lat, lon, land cells
     (K, 2) indices, temperature, precipitation, PET (12, ny, nx), clay (ny, nx))."""
+    from ...grid.atlas import AtlasParameters, global_synthetic_grid  # heavy: xarray, loaded on first use
+
     params = AtlasParameters()
     ds = global_synthetic_grid(params.resolution_deg, seed=params.seed, warmup_years=0)
     land = np.argwhere(np.isfinite(ds["clay"].values))
@@ -418,6 +418,10 @@ def _nowcast(site: Site, measured: list[dict], clay_obs: list[float], today: dat
     """RothC (BAU, repeated climatology) from the first measured 0–30 cm stock, anchored at equilibrium
     (:func:`permille.models.rothc.inputs_for_stock`), to today's month; Monte Carlo band over the input
     ranges of the grid pipeline (:data:`permille.grid.pipeline.UNCERTAINTY`, FAO GSOCseq Table 12.1)."""
+    from ...grid import pipeline  # heavy (xarray, numba kernels): loaded on first use
+    from ...models import rothc
+    from ...models.rothc.constants import PAN_COEFFICIENT
+
     dated = [m for m in measured if m["date"]]
     if not dated:
         return None
@@ -483,6 +487,7 @@ def _distance_km(lat1, lon1, lat2, lon2) -> float:
 
 
 @router.get("/zones", responses=CSV_OR_JSON)
+@cached("zones")
 def zone_layer(
     session: SessionDep,
     demo: DemoLayersDep,
@@ -513,6 +518,7 @@ def zone_layer(
 
 
 @router.get("/global", responses=CSV_OR_JSON)
+@cached("zones")
 def global_summary(session: SessionDep, demo: DemoLayersDep, format: Format = "json"):
     """The world and its five regions; without a zone dataset, ``dataset`` null and the ``missing`` layers
     (the measured stocks are at ``/monitoring/measured``)."""
@@ -536,10 +542,13 @@ def global_summary(session: SessionDep, demo: DemoLayersDep, format: Format = "j
 
 
 @router.get("/measured", responses=CSV_OR_JSON)
+@cached("measured")
 def measured_by_country(session: SessionDep, user: UserDep, format: Format = "json"):
     """Measured 0–30 cm stocks by country, live from the observations the caller may read: per country the
     sites with a stock, the mean of each site's latest stock and its 95 % interval (Student t over sites;
     one site: its own measurement SD), and the year of the latest measurement."""
+    from scipy import stats  # heavy: loaded on first use (start-up, issue 13)
+
     observations = _observations(session, user)
     latest = {site_id: series[-1] for site_id, series in _site_stocks(observations).items()}
     country_of = dict(
@@ -575,6 +584,7 @@ def measured_by_country(session: SessionDep, user: UserDep, format: Format = "js
 
 
 @router.get("/regions/{name}", responses=CSV_OR_JSON)
+@cached("zones")
 def region(name: str, session: SessionDep, demo: DemoLayersDep, format: Format = "json"):
     """One of the Initiative's five regions: its fans, and its countries' T0 stock and potential."""
     dataset = _dataset(session, demo)
@@ -593,6 +603,7 @@ def region(name: str, session: SessionDep, demo: DemoLayersDep, format: Format =
 
 
 @router.get("/countries/{iso3}", responses=CSV_OR_JSON)
+@cached("country")
 def country(
     iso3: str,
     session: SessionDep,
@@ -702,6 +713,7 @@ def _tier1(iso3: str) -> dict:
 
 
 @router.get("/sites/{site_id}", responses=CSV_OR_JSON)
+@cached("site")
 def site(
     site_id: Annotated[int, Path(ge=1, le=MAX_INTEGER)],
     session: SessionDep,
@@ -783,12 +795,14 @@ def _boundaries() -> str:
 
 
 @router.get("/boundaries.geojson", responses=GEOJSON)
+@cached("boundaries")
 def boundaries():
     """Country boundaries (Natural Earth 1:50m, simplified) with ``name``, ``iso3`` and ``region``."""
     return Response(_boundaries(), media_type="application/geo+json")
 
 
 @router.get("/zones.geojson", responses=GEOJSON)
+@cached("zones")
 def zone_layer_geojson(
     session: SessionDep,
     demo: DemoLayersDep,

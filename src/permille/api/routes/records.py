@@ -87,6 +87,7 @@ def _add_routes(k: RecordKind) -> None:
         items, total = service.list_records(
             session, k.name, user, page=params.page, page_size=params.page_size, **options
         )
+        session.commit()  # hand the connection back before FastAPI validates the answer in another thread
         return {"items": items, "total": total, "page": params.page, "page_size": params.page_size}
 
     @router.get(
@@ -125,7 +126,9 @@ def _add_routes(k: RecordKind) -> None:
 
     @router.get(f"{base}/{{record_id}}", response_model=k.public, tags=tags, operation_id=f"get_{k.name}")
     def get(record_id: Id, session: SessionDep, user: UserDep):
-        return service.get(session, k.name, record_id, user)
+        record = service.get(session, k.name, record_id, user)
+        session.commit()  # as in list_: no connection held while waiting for a thread
+        return record
 
     @router.get(
         f"{base}/{{record_id}}/history",

@@ -1,0 +1,214 @@
+"""The read-model cache (api/readmodels.py): after every kind of write — a create and an update of every
+record kind, an observations ingest, a manual KPI value, a toolkit usage row — each cached answer
+(KPIs, monitoring zones, world, country, site) equals a recomputation by an app without the cache on the
+same database; repeated reads are served from the cache (no recomputation) with a strong ETag and 304.
+Invalidation by change events alone, and by the database-side version alone, are tested apart. SQLite and
+PostgreSQL."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import delete, func, select
+
+from permille.api import readmodels
+from permille.api.app import create_app
+from permille.registry import events, kpis, zones
+from permille.registry.kinds import KINDS
+from permille.registry.orm import ToolkitUsage
+from permille.registry.zones import ZONES_KIND, ZoneStatistic
+from tests.platform.conftest import Accounts
+from tests.platform.test_api_permissions import PATCHES, sample
+
+SITE = {"name": "Cache trial", "country_iso3": "FRA", "lon": 1.5, "lat": 43.5, "land_use": "cropland"}
+KPI_READS = ("/api/kpis", "/api/kpis/A1", "/api/kpis/export.csv")
+MONITORING_READS = (
+    "/api/monitoring/zones?level=country&layer=soc_t0",
+    "/api/monitoring/global",
+    "/api/monitoring/measured",
+    "/api/monitoring/countries/FRA",
+    "/api/monitoring/countries/FRA?format=csv&table=sites",
+)
+
+
+@dataclass
+class Apps:
+    cached: TestClient
+    fresh: TestClient  # the same database, the cache off: every answer recomputed
+    auth: Accounts
+    site_id: int
+
+    def reads(self) -> list[str]:
+        return [*KPI_READS, *MONITORING_READS, f"/api/monitoring/sites/{self.site_id}"]
+
+    def assert_cached_equals_fresh(self, role: str = "secretariat", paths=None) -> dict[str, bytes]:
+        bodies = {}
+        for path in paths or self.reads():
+            cached = self.cached.get(path, headers=self.auth(role))
+            fresh = self.fresh.get(path, headers=self.auth(role))
+            assert cached.status_code == fresh.status_code == 200, (path, cached.text)
+            assert cached.content == fresh.content, f"{path} as {role}: the cached answer is stale"
+            assert "etag" in cached.headers and "etag" not in fresh.headers
+            bodies[path] = cached.content
+        return bodies
+
+
+def _apps(engine, *, events_heard: bool) -> Iterator[Apps]:
+    cached_app = create_app(engine, seed=True, demo_layers=True)
+    if not events_heard:  # a cache of its own that the lifespan did not subscribe to the change events
+        cached_app.state.readmodels = readmodels.ReadModels(enabled=True)
+    fresh_app = create_app(engine, seed=False, demo_layers=True)
+    fresh_app.state.readmodels.enabled = False
+    auth = Accounts(engine)
+    for role in ("public", "member", "partner", "stc", "secretariat"):
+        auth(role)  # users made before the first read: the fixture writes them without the service
+    with TestClient(fresh_app) as fresh, TestClient(cached_app) as cached:
+        site = fresh.post("/api/sites", json=SITE | {"published": True}, headers=auth("secretariat"))
+        assert site.status_code == 201, site.text
+        yield Apps(cached, fresh, auth, site.json()["id"])
+
+
+@pytest.fixture
+def apps(engine) -> Iterator[Apps]:
+    yield from _apps(engine, events_heard=True)
+
+
+def _ingest_csv(site_id: int) -> bytes:
+    rows = ["site_id,upper_cm,lower_cm,property,value,unit,uncertainty,date"]
+    rows += [
+        f"{site_id},0,30,soc,1.4,%,0.1,2024-05-02",
+        f"{site_id},0,30,bulk_density,1.3,g/cm3,0.05,2024-05-02",
+    ]
+    return "\n".join(rows).encode()
+
+
+def _write_everything(apps: Apps, client: TestClient, *, updates: bool = True) -> Iterator[str]:
+    """Every kind of write through ``client``, one at a time (``updates``: an update of every kind too);
+    yields what was just written."""
+    headers = apps.auth("secretariat")
+    refs = {"site_id": apps.site_id}
+    project = client.post("/api/projects", json=sample("projects", {}), headers=headers)
+    refs["project_id"] = project.json()["id"]
+    yield "projects create"
+    for kind in KINDS:
+        created = client.post(f"/api/{kind}", json=sample(kind, refs) | {"published": True}, headers=headers)
+        assert created.status_code == 201, (kind, created.text)
+        yield f"{kind} create"
+        if not updates:
+            continue
+        record = created.json()
+        patch = PATCHES[kind] | ({"version": record["version"]} if "version" in record else {})
+        updated = client.patch(f"/api/{kind}/{record['id']}", json=patch, headers=headers)
+        assert updated.status_code == 200, (kind, updated.text)
+        yield f"{kind} update"
+    ingest = client.post(
+        "/api/observations/ingest", files={"file": ("soil.csv", _ingest_csv(apps.site_id))}, headers=headers
+    )
+    assert ingest.status_code in (200, 201), ingest.text
+    yield "observations ingest"
+    manual = kpis.manual_indicators()[0]
+    value = {"value": 12.0, "date": "2024-01-15", "source": "cache test survey"}
+    assert client.post(f"/api/kpis/{manual}/values", json=value, headers=headers).status_code == 201
+    yield "kpi-values create"
+    with client.app.state.sessions() as session:  # a toolkit run recording its use (team contract 2)
+        row = ToolkitUsage(tool="sampling", country_iso3="KEN")
+        session.add(row)
+        session.commit()
+        events.publish({"kind": "toolkit_usage", "action": "create", "id": row.id, "country_iso3": "KEN"})
+    yield "toolkit_usage create"
+
+
+def test_every_kind_of_write_is_seen_at_once_by_the_cached_reads(apps):
+    before = apps.assert_cached_equals_fresh()
+    seen = []
+    for write in _write_everything(apps, apps.fresh):  # written through the other app: events only
+        apps.assert_cached_equals_fresh(paths=[KPI_READS[0], *MONITORING_READS[2:4], apps.reads()[-1]])
+        seen.append(write)
+    after = apps.assert_cached_equals_fresh()
+    apps.assert_cached_equals_fresh("public")
+    apps.assert_cached_equals_fresh("member")
+    assert {w.split()[0] for w in seen} >= set(KINDS) | {"kpi-values", "toolkit_usage"}
+    changed = {p for p in before if before[p] != after[p]}
+    assert {"/api/kpis", "/api/monitoring/countries/FRA", f"/api/monitoring/sites/{apps.site_id}"} <= changed
+
+
+def test_repeated_reads_are_served_from_the_cache_with_etag_and_304(apps, monkeypatch):
+    calls = []
+    compute = kpis.compute
+    monkeypatch.setattr(kpis, "compute", lambda *a, **k: calls.append(1) or compute(*a, **k))
+    first = apps.cached.get("/api/kpis")
+    again = apps.cached.get("/api/kpis")
+    assert len(calls) == 1 and first.content == again.content
+    etag = first.headers["etag"]
+    assert etag.startswith('"') and not etag.startswith("W/")  # strong
+    assert first.headers["cache-control"] == "no-cache"
+    not_modified = apps.cached.get("/api/kpis", headers={"If-None-Match": etag})
+    assert not_modified.status_code == 304 and not_modified.content == b"" and len(calls) == 1
+    assert apps.cached.get("/api/kpis", headers={"If-None-Match": '"other"'}).status_code == 200
+    value = {"value": 3.0, "date": "2024-02-01", "source": "cache test"}
+    manual = kpis.manual_indicators()[0]
+    apps.cached.post(f"/api/kpis/{manual}/values", json=value, headers=apps.auth("secretariat"))
+    changed = apps.cached.get("/api/kpis", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["etag"] != etag and len(calls) == 2
+    country = apps.cached.get("/api/monitoring/countries/FRA", headers=apps.auth("member"))
+    assert (
+        country.headers["cache-control"] == "private, no-cache" and country.headers["vary"] == "Authorization"
+    )
+
+
+def test_events_alone_invalidate(apps, monkeypatch):
+    """With the database-side version blind, the change events keep every answer fresh."""
+    monkeypatch.setattr(readmodels, "database_version", lambda session, kinds: ())
+    apps.assert_cached_equals_fresh()
+    for _ in _write_everything(apps, apps.fresh, updates=False):
+        apps.assert_cached_equals_fresh(paths=[KPI_READS[0]])
+    apps.assert_cached_equals_fresh()
+
+
+def test_the_database_version_alone_invalidates(engine):
+    """A cache that hears no event (another worker's write whose event was missed) still answers fresh."""
+    for apps in _apps(engine, events_heard=False):
+        apps.assert_cached_equals_fresh()
+        for _ in _write_everything(apps, apps.fresh, updates=False):
+            apps.assert_cached_equals_fresh(paths=[KPI_READS[0]])
+
+
+def test_each_kind_touches_exactly_the_aggregates_declared():
+    assert readmodels.TOUCHES["observations"] == {"kpis", "country", "site", "measured"}
+    assert readmodels.TOUCHES["toolkit_usage"] == readmodels.TOUCHES["kpi-values"] == {"kpis"}
+    assert readmodels.TOUCHES[ZONES_KIND] == {"zones", "country"}
+    assert "users" not in readmodels.TOUCHES
+    models = readmodels.ReadModels(enabled=True)
+    models._entries.update(
+        {(a, "key"): readmodels._Entry(0, (), None) for a in readmodels.DEPENDS_ON}  # type: ignore[arg-type]
+    )
+    models.changed({"kind": "projects", "action": "create", "id": 1, "country_iso3": "SEN"})
+    assert {k[0] for k in models._entries} == set(readmodels.DEPENDS_ON) - {"kpis", "site"}
+
+
+def test_zone_rows_come_from_memory_and_follow_a_reload(engine):
+    with (
+        TestClient(create_app(engine, seed=True, demo_layers=True)) as seeded_client,
+        seeded_client.app.state.sessions() as session,
+    ):
+        table = zones._table(session, zones.BUNDLED_DATASET)
+        assert zones._table(session, zones.BUNDLED_DATASET) is table  # read once
+        query = select(ZoneStatistic).where(
+            ZoneStatistic.dataset == zones.BUNDLED_DATASET,
+            ZoneStatistic.level == "region",
+            ZoneStatistic.layer == "soc_t0",
+        )
+        stored = session.scalars(query.order_by(ZoneStatistic.zone, ZoneStatistic.year)).all()
+        held = zones.statistics(session, level="region", layer="soc_t0")
+        assert [(r.zone, r.year, r.mean, r.sd_total) for r in held] == [
+            (r.zone, r.year, r.mean, r.sd_total) for r in stored
+        ]
+        assert zones.start_year(session) == session.scalar(select(func.min(ZoneStatistic.year)))
+        assert seeded_client.get("/api/monitoring/global").status_code == 200
+        session.execute(delete(ZoneStatistic).where(ZoneStatistic.dataset == zones.BUNDLED_DATASET))
+        session.commit()  # another process emptied the dataset: no event here
+        assert seeded_client.get("/api/monitoring/global").json()["dataset"] is None
+        assert zones.load_bundled(session) > 0
+        session.commit()
+        assert seeded_client.get("/api/monitoring/global").status_code == 200

@@ -100,7 +100,7 @@ def test_map_country_site_and_live_update(page, demo_layers_server, screenshot):
     assert created.status_code == 201, created.text
     site_id = created.json()["id"]
     page.wait_for_selector(f'#country-sites tr[data-site="{site_id}"]', timeout=UPDATE_MS)
-    for prop, value, unit in (("soc", 2.0, "%"), ("bulk_density", 1.2, "g/cm3")):
+    for prop, value, unit in (("soc", 2.0, "%"), ("bulk_density", 1.2, "g/cm3"), ("clay", 25.0, "%")):
         body = {"site_id": site_id, "upper_cm": 0, "lower_cm": 30, "property": prop, "value": value,
                 "unit": unit, "uncertainty": 0.1, "date": datetime.date.today().isoformat(), "published": True}  # fmt: skip
         answer = httpx.post(f"{server.url}/api/observations", json=body, headers=admin)
@@ -115,6 +115,6 @@ def test_map_country_site_and_live_update(page, demo_layers_server, screenshot):
     page.click(f'#country-sites tr[data-site="{site_id}"] a')
     wait_ready(page, "site")
     assert page.inner_text("#site-name") == "Browser test site"
-    assert page.locator("#site-observations tbody tr").count() == 2
+    assert page.locator("#site-observations tbody tr").count() == 3
     assert page.locator("#site-nowcast").count() == 1 and "RothC" in page.inner_text("#site-nowcast-note")
     screenshot(page, "site")

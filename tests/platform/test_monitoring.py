@@ -2,6 +2,7 @@
 observations posted through the API at once (both databases)."""
 
 import datetime
+import json
 
 import numpy as np
 import pytest
@@ -138,6 +139,15 @@ def test_posted_observation_changes_the_country_aggregate(demo_client, auth):
     detail = demo_client.get(f"/api/monitoring/sites/{site_id}").json()
     assert [o["property"] for o in detail["observations"]] == ["bulk_density", "soc"]
     assert detail["measured"][0]["stock_t_c_ha"] == pytest.approx(_stock(2.0, 1.2))
+    # no clay measured and no real clay layer: no nowcast, and the answer says which input is missing
+    assert detail["nowcast"] is None and detail["nowcast_missing"]["input"] == "clay"
+
+    body = {"site_id": site_id, "upper_cm": 0, "lower_cm": 30, "property": "clay", "value": 25.0,
+            "unit": "%", "date": TODAY.isoformat(), "published": True}  # fmt: skip
+    assert demo_client.post("/api/observations", json=body, headers=admin).status_code == 201
+    detail = demo_client.get(f"/api/monitoring/sites/{site_id}").json()
+    assert detail["nowcast_missing"] is None and detail["nowcast"]["clay_pct"] == 25.0
+    assert "ERA5" in detail["nowcast"]["climate"] and "SYNTHETIC" not in json.dumps(detail)
     nowcast = detail["nowcast"]["points"]
     assert nowcast[0]["soc_t_c_ha"] == pytest.approx(_stock(2.0, 1.2), rel=0.05)
     assert all(p["low_t_c_ha"] < p["soc_t_c_ha"] < p["high_t_c_ha"] for p in nowcast)

@@ -6,7 +6,7 @@ label (``no tillage``). Every problem of a file is reported at once, with where 
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import yaml
 from pydantic import (
@@ -19,7 +19,6 @@ from pydantic import (
     model_validator,
 )
 
-from ..models import balance
 from ..models.ipcc import tier1
 from ..models.ipcc.categories import (
     CarbonInput,
@@ -30,6 +29,9 @@ from ..models.ipcc.categories import (
     SoilClass,
     Tillage,
 )
+
+if TYPE_CHECKING:
+    from ..models import balance
 
 
 class ProjectFileError(ValueError):
@@ -84,7 +86,9 @@ class PeriodIn(_Strict):
         tier1.OrganicSubcategory.ANY
     )
 
-    def to_model(self) -> balance.Management:
+    def to_model(self) -> "balance.Management":
+        from ..models import balance  # numba kernels: loaded when a project is run, not when a file is read
+
         practice = tier1.Practice(self.land_use, self.tillage, self.grazing, self.carbon_input)
         return balance.Management(
             self.year,
@@ -154,7 +158,9 @@ class AreaIn(_Strict):
             raise ValueError("; ".join(problems))
         return self
 
-    def to_model(self) -> balance.Area:
+    def to_model(self) -> "balance.Area":
+        from ..models import balance  # numba kernels: loaded when a project is run, not when a file is read
+
         c = self.climate
         return balance.Area(
             name=self.name,
@@ -201,7 +207,9 @@ class ProjectIn(_Strict):
             raise ValueError("; ".join(problems))
         return self
 
-    def to_model(self) -> balance.Project:
+    def to_model(self) -> "balance.Project":
+        from ..models import balance  # numba kernels: loaded when a project is run, not when a file is read
+
         return balance.Project(
             self.name,
             tuple(a.to_model() for a in self.areas),

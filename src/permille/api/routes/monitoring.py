@@ -390,31 +390,30 @@ def _sentences(summary: dict, observed: list[dict]) -> dict[str, list[str]]:
 # --- site nowcast -----------------------------------------------------------------------------------------
 
 
-@cache
-def _climate_grid():
-    """The (SYNTHETIC) climate of the atlas grid, for sites without their own: (lat, lon, land cells
-    (K, 2) indices, temperature, precipitation, PET (12, ny, nx), clay (ny, nx))."""
-    from ...grid.atlas import AtlasParameters, global_synthetic_grid  # heavy: xarray, loaded on first use
-
-    params = AtlasParameters()
-    ds = global_synthetic_grid(params.resolution_deg, seed=params.seed, warmup_years=0)
-    land = np.argwhere(np.isfinite(ds["clay"].values))
-    values = (ds[k].values for k in ("temperature", "precipitation", "pet", "clay"))
-    return ds["y"].values, ds["x"].values, land, *values
+NOWCAST_MISSING = {
+    "stock": "no dated 0–30 cm stock (SOC and bulk density) has been measured at the site yet",
+    "clay": "no clay content has been measured at the site, and no real clay layer is loaded (add "
+    "SoilGrids clay with `permille data add … --variable clay`) — RothC needs clay",
+    "climate": "the site lies outside the land cells of the bundled ERA5 climatology",
+}
+"""Why a site has no nowcast, by the input that is missing (no synthetic stand-in is used for any)."""
 
 
-def _site_climate(lat: float, lon: float) -> dict:
-    """Monthly temperature (°C), precipitation and PET (mm) and clay (%) of the nearest land cell."""
-    lats, lons, land, temperature, precipitation, pet, clay = _climate_grid()
-    distance = (lats[land[:, 0]] - lat) ** 2 + ((lons[land[:, 1]] - lon + 180.0) % 360.0 - 180.0) ** 2
-    i, j = land[np.argmin(distance)]
-    return {
-        "temperature": temperature[:, i, j], "precipitation": precipitation[:, i, j], "pet": pet[:, i, j],
-        "clay": float(clay[i, j]), "cell": [float(lats[i]), float(lons[j])],
-    }  # fmt: skip
+def _site_inputs(site: Site, measured: list[dict], clay_obs: list[float]) -> tuple[dict | None, str | None]:
+    """The real inputs of a site's nowcast — its climate (bundled ERA5 climatology,
+    :func:`permille.registry.reference_layers.monthly_climate`) and its measured clay — or the key of
+    :data:`NOWCAST_MISSING` naming the first one missing."""
+    if not any(m["date"] for m in measured):
+        return None, "stock"
+    if not clay_obs:
+        return None, "clay"
+    climate = reference_layers.monthly_climate(site.lat, site.lon)
+    if climate is None:
+        return None, "climate"
+    return climate, None
 
 
-def _nowcast(site: Site, measured: list[dict], clay_obs: list[float], today: datetime.date) -> dict | None:
+def _nowcast(site: Site, measured: list[dict], clay: float, climate: dict, today: datetime.date) -> dict:
     """RothC (BAU, repeated climatology) from the first measured 0–30 cm stock, anchored at equilibrium
     (:func:`permille.models.rothc.inputs_for_stock`), to today's month; Monte Carlo band over the input
     ranges of the grid pipeline (:data:`permille.grid.pipeline.UNCERTAINTY`, FAO GSOCseq Table 12.1)."""
@@ -423,12 +422,8 @@ def _nowcast(site: Site, measured: list[dict], clay_obs: list[float], today: dat
     from ...models.rothc.constants import PAN_COEFFICIENT
 
     dated = [m for m in measured if m["date"]]
-    if not dated:
-        return None
     start = datetime.date.fromisoformat(dated[0]["date"])
     months = max(12, (today.year - start.year) * 12 + today.month - start.month + 1)
-    climate = _site_climate(site.lat, site.lon)
-    clay = float(np.mean(clay_obs)) if clay_obs else climate["clay"]
     rng = np.random.default_rng(site.id)
     m = NOWCAST_MEMBERS
     factor = {
@@ -440,9 +435,9 @@ def _nowcast(site: Site, measured: list[dict], clay_obs: list[float], today: dat
     pattern = cover / cover.sum()
     soil = rothc.Soil(clay=np.minimum(clay * factor["clay"], 100.0), depth=TOPSOIL[1])
     forcing = rothc.Forcing(
-        temperature=climate["temperature"][:, None] * factor["temperature"],
-        rain=climate["precipitation"][:, None] * factor["precipitation"],
-        evaporation=np.broadcast_to(climate["pet"][:, None] / PAN_COEFFICIENT, (12, m + 1)),
+        temperature=np.asarray(climate["temperature_c"])[:, None] * factor["temperature"],
+        rain=np.asarray(climate["precipitation_mm"])[:, None] * factor["precipitation"],
+        evaporation=np.broadcast_to(np.asarray(climate["pet_mm"])[:, None] / PAN_COEFFICIENT, (12, m + 1)),
         plant_cover=np.broadcast_to(cover[:, None], (12, m + 1)),
         plant_input=np.broadcast_to(pattern[:, None], (12, m + 1)),
         dpm_rpm=np.full((12, m + 1), pipeline.DPM_RPM[land_class]),
@@ -469,8 +464,9 @@ def _nowcast(site: Site, measured: list[dict], clay_obs: list[float], today: dat
     return {
         "model": "RothC-26.3, business as usual on the repeated climatology, anchored at equilibrium to the "
         "first measured 0–30 cm stock",
-        "climate": "SYNTHETIC atlas grid cell nearest to the site", "climate_cell": climate["cell"],
-        "clay_pct": clay, "clay_source": "observations" if clay_obs else "SYNTHETIC atlas grid",
+        "climate": f"the site's 0.5° cell of {climate['source']}",
+        "climate_cell": [climate["cell"]["lat"], climate["cell"]["lon"]],
+        "clay_pct": clay, "clay_source": "observations",
         "members": m, "interval": "2.5–97.5 percentiles of the Monte Carlo members (FAO GSOCseq Table 12.1 ranges)",
         "points": points,
     }  # fmt: skip
@@ -740,6 +736,7 @@ def site(
         return _csv(by_depth, f"site_{site_id}_observations.csv")
     measured = _site_stocks(observations).get(site_id, [])
     clay = [_canonical(o)[0] for o in observations if o.property == "clay"]
+    climate, missing = _site_inputs(record, measured, clay)
     projects = session.scalars(
         select(Project).where(Project.country_iso3 == record.country_iso3, read_filter(user, Project))
     )
@@ -758,7 +755,10 @@ def site(
         "id": record.id, "name": record.name, "country_iso3": record.country_iso3, "lat": record.lat,
         "lon": record.lon, "land_use": record.land_use, "description": record.description,
         "observations": by_depth, "measured": measured,
-        "nowcast": _nowcast(record, measured, clay, datetime.date.today()),
+        "nowcast": (
+            _nowcast(record, measured, float(np.mean(clay)), climate, datetime.date.today()) if climate else None
+        ),
+        "nowcast_missing": missing and {"input": missing, "message": NOWCAST_MISSING[missing]},
         "practices": timeline, "depth_cm": list(TOPSOIL),
     }  # fmt: skip
 

@@ -1,7 +1,7 @@
 """The platform's API under load: read endpoints under concurrent clients, with the read-model cache and
 without it (``PERMILLE_READ_CACHE=off``: every request recomputes, the path before the cache), alone and
 while heavy toolkit runs are in flight, and bulk ingest throughput; on the embedded SQLite database (one
-worker) and on PostgreSQL (1, 2 and 4 workers where ``permille serve --workers`` exists), served by
+worker) and on PostgreSQL (1, 2 and 4 workers, ``permille serve --workers``), served by
 ``permille serve`` in a subprocess.
 
     uv run python benchmarks/bench_api.py [--duration 5] [--clients 1,10,100] [--workers 1,2,4]
@@ -126,7 +126,9 @@ def load_main(argv: list[str]) -> None:
 def run_load(base: str, paths: list[str], clients: int, seconds: float, token: str | None) -> dict:
     """The load generator in a second process (its own interpreter and event loop)."""
     command = [sys.executable, __file__, "load", "--base", base, "--paths", " ".join(paths)]
-    command += ["--clients", str(clients), "--duration", str(seconds)] + ([f"--token={token}"] if token else [])
+    command += ["--clients", str(clients), "--duration", str(seconds)] + (
+        [f"--token={token}"] if token else []
+    )
     out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return json.loads(out)
 
@@ -140,14 +142,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _serve_options() -> str:
-    """``permille serve --help``: which options this version has (``--workers``, ``--demo``)."""
-    permille = Path(sys.executable).with_name("permille")
-    return subprocess.run([str(permille), "serve", "--help"], capture_output=True, text=True).stdout
-
-
 def prepare(url: str) -> list[int]:
-    """Migrate and seed the registry at ``url`` (with the demo records where the app gates them), add a
+    """Migrate and seed the registry at ``url`` (with the demo records), add a
     Secretariat account of the benchmark and :data:`SITES` sites; their ids."""
     from permille.api.app import create_app
     from permille.registry import service
@@ -157,7 +153,7 @@ def prepare(url: str) -> list[int]:
 
     engine = make_engine(url)
     os.environ.setdefault("PERMILLE_ENV", "development")  # a benchmark, not a deployment: demo accounts
-    create_app(engine, seed=True, demo=True)
+    create_app(engine, seed=True, demo=True, demo_layers=True)  # zone reads need a dataset
     rng = random.Random(1)
     with session_factory(engine)() as session:
         email, password = SECRETARIAT
@@ -196,9 +192,8 @@ class Server:
         env["PERMILLE_READ_CACHE"] = "on" if cache else "off"
         permille = Path(sys.executable).with_name("permille")
         command = [str(permille), "serve", "--host", "127.0.0.1", "--port", str(self.port)]
-        options = _serve_options()
         command += ["--workers", str(workers)] if workers > 1 else []
-        command += ["--demo"] if "--demo " in options or "--demo\n" in options else []
+        command += ["--demo", "--demo-layers"]  # demo records and the synthetic zone dataset to read
         self.log = home / f"serve-{self.port}.log"
         begin = time.perf_counter()
         with self.log.open("w") as log:
@@ -458,9 +453,6 @@ def main() -> None:
     args.ingest = [int(n) for n in args.ingest.split(",") if int(n)]
     args.clients = [int(n) for n in args.clients.split(",")]
     workers = [int(n) for n in args.workers.split(",")]
-    if "--workers" not in _serve_options():
-        print(f"permille serve has no --workers here: PostgreSQL with 1 worker only (asked: {workers})")
-        workers = [1]
     print(f"permille API benchmark: {os.cpu_count()} CPU(s) shared by the server and the load generator")
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)

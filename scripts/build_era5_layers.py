@@ -19,7 +19,6 @@ attributes, left from the GRIB source, say K and m) and writes into ``src/permil
 
 import csv
 import datetime
-import hashlib
 import json
 import sys
 import tempfile
@@ -33,6 +32,7 @@ from affine import Affine
 from rasterio.features import rasterize
 from shapely.geometry import shape
 
+from permille.catalogue.items import global_item
 from permille.models.pet import thornthwaite
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -116,25 +116,6 @@ def write_tif(path: Path, data: np.ndarray, dtype: str, nodata, scale: float, tr
             dst.set_band_description(band, f"month {band}")
 
 
-def sha256(path: Path) -> str:
-    return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def item(layer_id: str, properties: dict, assets: dict) -> dict:
-    return {
-        "type": "Feature", "stac_version": "1.0.0", "id": layer_id,
-        "stac_extensions": ["https://stac-extensions.github.io/file/v2.1.0/schema.json"],
-        "bbox": [-180.0, -90.0, 180.0, 90.0],
-        "geometry": {"type": "Polygon", "coordinates": [[[-180, -90], [180, -90], [180, 90], [-180, 90], [-180, -90]]]},
-        "properties": properties,
-        "assets": {
-            key: {"href": path.name, "type": media, "title": title, "file:checksum": sha256(path)}
-            for key, (path, media, title) in assets.items()
-        },
-        "links": [],
-    }  # fmt: skip
-
-
 def main(wheel: Path) -> None:
     ds = read_wheel(wheel)
     tmp, pre = ds["t2m"].values.astype(float), ds["tp"].values.astype(float)
@@ -209,7 +190,7 @@ def main(wheel: Path) -> None:
         ],
         "permille:uncertainty_layer": None, "permille:date_added": today, "permille:synthetic": False,
     }  # fmt: skip
-    climate = item(
+    climate = global_item(
         "era5_climatology_2000_2025",
         {
             "title": "ERA5 monthly climatology 2000–2025: temperature and precipitation",
@@ -224,7 +205,7 @@ def main(wheel: Path) -> None:
             "pre": (CLIMATE / "pre_monthly_0p5deg.tif", "image/tiff; application=geotiff", "Monthly precipitation, 0.1 mm"),
         },
     )  # fmt: skip
-    ipcc = item(
+    ipcc = global_item(
         "ipcc_climate_zone_era5",
         {
             "title": "IPCC climate zone from the ERA5 climatology 2000–2025",

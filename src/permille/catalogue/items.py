@@ -204,6 +204,24 @@ def sha256(path: Path, *, block: int = 2**20) -> str:
     return f"sha256:{digest.hexdigest()}"
 
 
+def global_item(layer_id: str, properties: dict, assets: dict[str, tuple[Path, str, str]]) -> dict:
+    """A STAC 1.0 item (as JSON) of a layer covering the whole globe; ``assets`` maps each key to (file
+    beside the item, media type, title), written with its checksum. Used by the bundled layers' build
+    scripts (``scripts/build_*_layers.py``)."""
+    return {
+        "type": "Feature", "stac_version": "1.0.0", "id": layer_id,
+        "stac_extensions": ["https://stac-extensions.github.io/file/v2.1.0/schema.json"],
+        "bbox": [-180.0, -90.0, 180.0, 90.0],
+        "geometry": {"type": "Polygon", "coordinates": [[[-180, -90], [180, -90], [180, 90], [-180, 90], [-180, -90]]]},
+        "properties": properties,
+        "assets": {
+            key: {"href": path.name, "type": media, "title": title, "file:checksum": sha256(path)}
+            for key, (path, media, title) in assets.items()
+        },
+        "links": [],
+    }  # fmt: skip
+
+
 def parse_item(path: Path) -> LayerItem:
     """One ``item.json``; ``CatalogueError`` naming the file and every invalid field."""
     try:

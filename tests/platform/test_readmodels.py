@@ -5,6 +5,8 @@ same database; repeated reads are served from the cache (no recomputation) with 
 Invalidation by change events alone, and by the database-side version alone, are tested apart. SQLite and
 PostgreSQL."""
 
+import datetime
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -40,7 +42,8 @@ class Apps:
     site_id: int
 
     def reads(self) -> list[str]:
-        return [*KPI_READS, *MONITORING_READS, f"/api/monitoring/sites/{self.site_id}"]
+        records = ("/api/sites?q=cache&page_size=50", f"/api/sites/{self.site_id}", "/api/users?sort=-id")
+        return [*KPI_READS, *MONITORING_READS, *records, f"/api/monitoring/sites/{self.site_id}"]
 
     def assert_cached_equals_fresh(self, role: str = "secretariat", paths=None) -> dict[str, bytes]:
         bodies = {}
@@ -123,10 +126,15 @@ def test_every_kind_of_write_is_seen_at_once_by_the_cached_reads(apps):
     before = apps.assert_cached_equals_fresh()
     seen = []
     for write in _write_everything(apps, apps.fresh):  # written through the other app: events only
-        apps.assert_cached_equals_fresh(paths=[KPI_READS[0], *MONITORING_READS[2:4], apps.reads()[-1]])
+        kind = write.split()[0]
+        listed = [f"/api/{kind}?sort=-id&page_size=5"] if kind in KINDS else []
+        apps.assert_cached_equals_fresh(
+            paths=[KPI_READS[0], *MONITORING_READS[2:4], apps.reads()[-1], *listed]
+        )
         seen.append(write)
     after = apps.assert_cached_equals_fresh()
-    apps.assert_cached_equals_fresh("public")
+    public = [p for p in apps.reads() if not p.startswith("/api/users")]  # the public may not list users
+    apps.assert_cached_equals_fresh("public", public)
     apps.assert_cached_equals_fresh("member")
     assert {w.split()[0] for w in seen} >= set(KINDS) | {"kpi-values", "toolkit_usage"}
     changed = {p for p in before if before[p] != after[p]}
@@ -159,32 +167,61 @@ def test_repeated_reads_are_served_from_the_cache_with_etag_and_304(apps, monkey
 
 def test_events_alone_invalidate(apps, monkeypatch):
     """With the database-side version blind, the change events keep every answer fresh."""
-    monkeypatch.setattr(readmodels, "database_version", lambda session, kinds: ())
+    monkeypatch.setattr(readmodels, "database_version", lambda session: {})
     apps.assert_cached_equals_fresh()
     for _ in _write_everything(apps, apps.fresh, updates=False):
         apps.assert_cached_equals_fresh(paths=[KPI_READS[0]])
     apps.assert_cached_equals_fresh()
 
 
+def _poll(apps: Apps) -> set[str]:
+    with apps.cached.app.state.sessions() as session:
+        return apps.cached.app.state.readmodels.poll(session)
+
+
 def test_the_database_version_alone_invalidates(engine):
-    """A cache that hears no event (another worker's write whose event was missed) still answers fresh."""
+    """A cache that hears no event (another worker's write whose event was missed) answers fresh after its
+    next poll of the database version — and only then: the poll is what saw the write."""
     for apps in _apps(engine, events_heard=False):
+        assert _poll(apps) == set()  # the baseline
         apps.assert_cached_equals_fresh()
-        for _ in _write_everything(apps, apps.fresh, updates=False):
+        stale = 0
+        for write in _write_everything(apps, apps.fresh, updates=False):
+            cached, fresh = (
+                c.get(KPI_READS[0], headers=apps.auth("secretariat")) for c in (apps.cached, apps.fresh)
+            )
+            stale += cached.content != fresh.content
+            kind = write.split()[0]
+            assert kind in _poll(apps), write
             apps.assert_cached_equals_fresh(paths=[KPI_READS[0]])
+        assert stale > 0
+
+
+def test_the_app_polls_the_database_version(engine, monkeypatch):
+    """A write no event announces (another program's) is seen within a poll interval of the app's own."""
+    monkeypatch.setattr(readmodels, "POLL_S", 0.05)
+    with TestClient(create_app(engine, seed=True)) as client:
+        first = client.get("/api/kpis")
+        with client.app.state.sessions() as session:
+            session.add(ToolkitUsage(tool="sampling", country_iso3="KEN"))
+            session.commit()  # no event published
+        deadline = time.monotonic() + 10
+        while (again := client.get("/api/kpis")).content == first.content and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert again.headers["etag"] != first.headers["etag"]
 
 
 def test_each_kind_touches_exactly_the_aggregates_declared():
-    assert readmodels.TOUCHES["observations"] == {"kpis", "country", "site", "measured"}
+    assert readmodels.TOUCHES["observations"] == {"kpis", "country", "site", "measured", "records"}
     assert readmodels.TOUCHES["toolkit_usage"] == readmodels.TOUCHES["kpi-values"] == {"kpis"}
     assert readmodels.TOUCHES[ZONES_KIND] == {"zones", "country"}
-    assert "users" not in readmodels.TOUCHES
+    assert readmodels.TOUCHES["users"] == {"records"}  # the KPIs count no users
     models = readmodels.ReadModels(enabled=True)
     models._entries.update(
-        {(a, "key"): readmodels._Entry(0, (), None) for a in readmodels.DEPENDS_ON}  # type: ignore[arg-type]
+        {(a, "key"): readmodels._Entry(a, 0, datetime.date.today(), None) for a in readmodels.DEPENDS_ON}  # type: ignore[arg-type]
     )
     models.changed({"kind": "projects", "action": "create", "id": 1, "country_iso3": "SEN"})
-    assert {k[0] for k in models._entries} == set(readmodels.DEPENDS_ON) - {"kpis", "site"}
+    assert {k[0] for k in models._entries} == set(readmodels.DEPENDS_ON) - {"kpis", "site", "records"}
 
 
 def test_zone_rows_come_from_memory_and_follow_a_reload(engine):
@@ -207,7 +244,8 @@ def test_zone_rows_come_from_memory_and_follow_a_reload(engine):
         assert zones.start_year(session) == session.scalar(select(func.min(ZoneStatistic.year)))
         assert seeded_client.get("/api/monitoring/global").status_code == 200
         session.execute(delete(ZoneStatistic).where(ZoneStatistic.dataset == zones.BUNDLED_DATASET))
-        session.commit()  # another process emptied the dataset: no event here
+        session.commit()  # another process emptied the dataset: no event here, the next poll sees it
+        assert ZONES_KIND in seeded_client.app.state.readmodels.poll(session)
         assert seeded_client.get("/api/monitoring/global").json()["dataset"] is None
         assert zones.load_bundled(session) > 0
         session.commit()

@@ -1,5 +1,7 @@
 """The platform's web application: the API under ``/api`` and the web pages at ``/``."""
 
+import asyncio
+import logging
 import os
 from contextlib import asynccontextmanager
 from importlib.resources import files
@@ -16,10 +18,12 @@ from ..registry.db import make_engine, migrate, session_factory
 from ..toolkit.pool import ComputePool
 from . import docs, errors, readmodels
 from .boundary import JsonDepthLimit, SecurityHeaders
+from .edge import ReadEdge
 from .routes import auth, kpis, layers, monitoring, observations, records, sites_validation, toolkit
 from .routes.events import Broker
 from .routes.events import router as events_router
 
+_log = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 10 * 2**20
 """Largest accepted upload (bytes); a bigger one is refused with 413."""
 
@@ -88,15 +92,33 @@ def create_app(
     broker = Broker()
     read_models = readmodels.ReadModels()
 
+    def poll_versions() -> None:
+        with sessions() as session:
+            read_models.poll(session)
+
+    async def keep_polling() -> None:
+        while True:
+            await asyncio.sleep(readmodels.POLL_S)
+            try:
+                await asyncio.to_thread(poll_versions)
+            except Exception:  # a database gone for a moment: the next poll tries again
+                _log.exception("reading the database version of the read models failed")
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         unsubscribe = events.subscribe(broker.publish)
         unbridge = events.bridge(engine) if engine.dialect.name == "postgresql" else None
         _app.state.toolkit = ComputePool(toolkit_workers)
         unsubscribe_read_models = events.subscribe(read_models.changed)
+        poller = None
+        if read_models.enabled:
+            poll_versions()  # the baseline: what the first answers are computed from
+            poller = asyncio.create_task(keep_polling())
         try:
             yield
         finally:
+            if poller is not None:
+                poller.cancel()
             unsubscribe_read_models()
             unsubscribe()
             broker.close()
@@ -119,6 +141,7 @@ def create_app(
     errors.install(app)
     app.add_middleware(JsonDepthLimit)
     app.add_middleware(BodySizeLimit, limit=max_upload_bytes)
+    app.add_middleware(ReadEdge)
     app.add_middleware(SecurityHeaders)
     docs.install(app)
     for router in (auth.router, observations.router, kpis.router, monitoring.router, toolkit.router):

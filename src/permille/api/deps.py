@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from ..registry.orm import User
 from ..registry.permissions import Role
 from .errors import ApiError
-from .security import user_for_token
+from .readmodels import read_scope
+from .security import token_for
 
 bearer = HTTPBearer(auto_error=False, description="a token from POST /api/auth/token")
 
@@ -26,16 +27,23 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 
 def current_user(
+    request: Request,
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> User | None:
-    """The user of the Bearer token, None without one; an unknown or expired token is refused (401)."""
+    """The user of the Bearer token, None without one; an unknown or expired token is refused (401).
+    The reader is kept for the fast path of cached reads (:class:`permille.api.readmodels.Readers`)."""
     if credentials is None:
         return None
-    user = user_for_token(session, credentials.credentials)
+    readers = request.app.state.readmodels.readers
+    generation = readers.generation()
+    found = token_for(session, credentials.credentials)
     session.commit()  # end the read: the connection goes back to the pool until the route needs one
-    if user is None:
+    if found is None:
         raise ApiError(401, "the token is unknown or has expired; sign in again", code="invalid_token")
+    user, digest, expires_at = found
+    if request.app.state.readmodels.enabled:
+        readers.remember(digest, read_scope(user), expires_at.timestamp(), generation)
     return user
 
 

@@ -1,14 +1,25 @@
-"""Read models computed once and served many times: the answers of the derived reads (KPIs, monitoring
-aggregates) are kept per process, ready to send (JSON or CSV bytes with a strong ETag), until a change
-touches what they were computed from.
+"""Read models computed once and served many times: the answers of the cached reads (KPIs, monitoring
+aggregates, record lists and records) are kept per process, ready to send (JSON or CSV bytes with a strong
+ETag), until a change touches what they were computed from.
+
+An answer is kept under its URL (path and query string) and, for a route that depends on the reader, the
+reader's :func:`read_scope`. A route decorated with :func:`cached` computes it on a miss
+(:meth:`ReadModels.serve`); later requests for it are answered by :class:`permille.api.edge.ReadEdge`
+before routing, dependencies or the database (:meth:`ReadModels.at_edge`).
 
 :data:`DEPENDS_ON` declares, as data, the kinds each aggregate is computed from; :data:`TOUCHES` is its
 inverse (kind → aggregates). Invalidation is event-driven: :meth:`ReadModels.changed` (subscribed to
 :func:`permille.registry.events.subscribe`, which delivers every worker's changes) drops exactly the
-aggregates the change's ``kind`` touches. A cheap database-side version guards against a missed event (a
-write from another process, a worker whose bridge lagged): each entry keeps, per kind it depends on, the
-newest audit-log id of that kind (``max(toolkit_usage.id)`` for toolkit usage, count and newest id of
-``zone_statistic`` for the zone tables), read in one query per request, and is recomputed when they moved.
+aggregates the change's ``kind`` touches — in the writer's thread, before its answer is sent, so a
+reader sees the write at once. A database-side version guards against a missed event (a write by another
+program, a worker whose bridge lagged): every :data:`POLL_S` seconds the app reads, per kind, the newest
+audit-log id (``max(toolkit_usage.id)`` for toolkit usage, count and newest id of ``zone_statistic`` for
+the zone tables) in one query (:meth:`ReadModels.poll`), and a kind whose version moved is treated as
+changed.
+
+The readers of signed-in requests (token digest → :func:`read_scope` and expiry) are kept too
+(:class:`Readers`): dropped on any change of the users or a sign-out (it publishes a ``tokens`` change),
+so a token revoked through the app is refused at once; one revoked by another program, at the next poll.
 
 Reads answer ``ETag`` (a hash of the body) with ``Cache-Control: no-cache`` (clients revalidate) and
 ``304 Not Modified`` on a matching ``If-None-Match``. ``PERMILLE_READ_CACHE=off`` turns the cache off
@@ -21,24 +32,30 @@ import hashlib
 import inspect
 import os
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from fastapi import Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
+from pydantic import TypeAdapter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..registry.kinds import KINDS
 from ..registry.kpis import KPI_KIND
-from ..registry.orm import AuditLog, ToolkitUsage
+from ..registry.orm import ApiToken, AuditLog, ToolkitUsage, User, utcnow
 from ..registry.permissions import Role, role_of
 from ..registry.zones import ZONES_KIND, ZoneStatistic
 
 TOOLKIT_USAGE = "toolkit_usage"
 """The change kind of a toolkit usage row written by the toolkit (not a record kind; team contract 2)."""
+TOKENS = "tokens"
+"""The change kind of a sign-out (tokens revoked); users' changes revoke tokens too."""
+READER_KINDS = frozenset({"users", TOKENS})
+"""Change kinds after which the kept readers of tokens are dropped."""
 
 DEPENDS_ON: dict[str, frozenset[str]] = {
     # every count of registry/kpis.py: the record kinds (the share of active organisations reads them
@@ -49,6 +66,7 @@ DEPENDS_ON: dict[str, frozenset[str]] = {
     "measured": frozenset({"observations", "sites"}),  # measured stocks by country
     "site": frozenset({"observations", "sites", "projects"}),  # + nowcast and practices timeline
     "boundaries": frozenset(),  # bundled, read-only
+    "records": frozenset(KINDS),  # record lists and records (a record may name one of another kind)
 }
 """Aggregate → the change kinds it is computed from."""
 
@@ -58,8 +76,12 @@ TOUCHES: dict[str, frozenset[str]] = {
 }
 """Change kind → the aggregates a change of that kind invalidates."""
 
-MAX_ENTRIES = 2048
+MAX_ENTRIES = 4096
 """Answers kept per process (least recently used dropped first)."""
+MAX_READERS = 10_000
+"""Readers of tokens kept per process (the oldest dropped first)."""
+POLL_S = 1.0
+"""Seconds between two reads of the database-side version (:meth:`ReadModels.poll`)."""
 USER_PARAMETER, REQUEST_PARAMETER = "user", "readmodels_request"
 
 
@@ -69,21 +91,27 @@ def enabled_by_environment() -> bool:
 
 
 def read_scope(user) -> tuple:
-    """What ``user`` may read, as a key: everything (STC, Secretariat), published records only (the
-    public), or published records and their organisation's (members, partners)."""
+    """What ``user`` may read, as a key: everything (STC, Secretariat), what the public reads (anonymous,
+    the public role), or published records and their organisation's (members and partners; signed in
+    without an organisation, they also list the restricted kinds, empty, which the public may not)."""
     role = role_of(user)
     if role in (Role.SECRETARIAT, Role.STC):
         return ("all",)
-    if role is Role.PUBLIC or user.organisation_id is None:
-        return ("published",)
+    if role is Role.PUBLIC:
+        return ("public",)
     return ("organisation", user.organisation_id)
 
 
-def database_version(session: Session, kinds: Iterable[str]) -> tuple:
-    """The database-side version of ``kinds``: per kind its newest audit-log id (toolkit usage: newest
-    row id; zone statistics: row count and newest id), in one query of index lookups."""
-    columns = []
-    for kind in sorted(kinds):
+PUBLIC_SCOPE = read_scope(None)
+
+
+def database_version(session: Session) -> dict[str, tuple]:
+    """The database-side version of every kind an aggregate depends on, in one query of index lookups:
+    per record kind its newest audit-log id; toolkit usage its newest row id; zone statistics their row
+    count and newest id."""
+    kinds = sorted(set().union(*DEPENDS_ON.values()))
+    columns, ends = [], []
+    for kind in kinds:
         if kind == TOOLKIT_USAGE:
             columns.append(select(func.max(ToolkitUsage.id)).scalar_subquery())
         elif kind == ZONES_KIND:
@@ -91,34 +119,58 @@ def database_version(session: Session, kinds: Iterable[str]) -> tuple:
             columns.append(select(func.max(ZoneStatistic.id)).scalar_subquery())
         else:
             columns.append(select(func.max(AuditLog.id)).where(AuditLog.kind == kind).scalar_subquery())
-    return tuple(session.execute(select(*columns)).one()) if columns else ()
+        ends.append(len(columns))
+    row = tuple(session.execute(select(*columns)).one())
+    return {kind: row[start:end] for kind, start, end in zip(kinds, [0, *ends[:-1]], ends, strict=True)}
 
 
 @dataclass(frozen=True)
 class Answer:
-    """A response ready to send: body, status, headers (with its ``ETag``)."""
+    """A response ready to send: body, status, headers (with its ``ETag``), and the same as ASGI raw
+    headers (``raw``, with Content-Length) and those of its 304 (``raw_not_modified``)."""
 
     body: bytes
     status_code: int
     headers: tuple[tuple[str, str], ...]
     etag: str
+    raw: tuple[tuple[bytes, bytes], ...]
+    raw_not_modified: tuple[tuple[bytes, bytes], ...]
 
     def response(self) -> Response:
         return Response(self.body, status_code=self.status_code, headers=dict(self.headers))
 
+    def not_modified(self) -> Response:
+        return Response(status_code=304, headers={k: v for k, v in self.headers if k in _NOT_MODIFIED})
 
-def _answer(result, cache_control: str, vary: bool) -> Answer:
+
+_NOT_MODIFIED = ("ETag", "Cache-Control", "Vary")
+
+
+def _answer(result, cache_control: str, vary: bool, model) -> Answer:
     if not isinstance(result, Response):
-        result = JSONResponse(jsonable_encoder(result))
+        if model is not None:  # as FastAPI answers with a response model (validated, then dumped)
+            adapter = _adapter(model)
+            body = adapter.dump_json(adapter.validate_python(result, from_attributes=True), by_alias=True)
+            result = Response(body, media_type="application/json")
+        else:
+            result = JSONResponse(jsonable_encoder(result))
     etag = f'"{hashlib.blake2b(result.body, digest_size=16).hexdigest()}"'
     headers = [(k, v) for k, v in result.headers.items() if k.lower() not in ("content-length", "etag")]
     headers += [("ETag", etag), ("Cache-Control", cache_control)] + (
         [("Vary", "Authorization")] if vary else []
     )
-    return Answer(result.body, result.status_code, tuple(headers), etag)
+    raw = tuple((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers)
+    raw_not_modified = tuple((k.lower().encode(), v.encode()) for k, v in headers if k in _NOT_MODIFIED)
+    raw += ((b"content-length", str(len(result.body)).encode()),)
+    return Answer(result.body, result.status_code, tuple(headers), etag, raw, raw_not_modified)
 
 
-def _matches(if_none_match: str | None, etag: str) -> bool:
+@functools.lru_cache(maxsize=256)
+def _adapter(model) -> TypeAdapter:
+    return TypeAdapter(model)
+
+
+def matches(if_none_match: str | None, etag: str) -> bool:
     """Whether an ``If-None-Match`` header names ``etag`` (weak comparison, RFC 9110 §13.1.2)."""
     if not if_none_match:
         return False
@@ -128,98 +180,190 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
 
 @dataclass
 class _Entry:
+    aggregate: str
     generation: int
-    version: tuple
+    day: datetime.date
     answer: Answer
 
 
+class Readers:
+    """Who signed-in requests are: token digest → (:func:`read_scope`, expiry as a POSIX time), as the
+    request dependency found them; all dropped at once on a change of the users or a sign-out
+    (:meth:`clear`), and those whose token is gone, expired or whose user is inactive at each poll
+    (:meth:`verify`: a token revoked by another program). A reader found while they were dropped
+    (:meth:`generation` moved) is not kept."""
+
+    def __init__(self):
+        self._readers: OrderedDict[str, tuple[tuple, float]] = OrderedDict()
+        self._generation = 0
+        self._lock = threading.Lock()
+
+    def generation(self) -> int:
+        return self._generation
+
+    def remember(self, digest: str, scope: tuple, expires_at: float, generation: int) -> None:
+        with self._lock:
+            if generation != self._generation:
+                return
+            self._readers[digest] = (scope, expires_at)
+            while len(self._readers) > MAX_READERS:
+                self._readers.popitem(last=False)
+
+    def scope(self, digest: str) -> tuple | None:
+        """The read scope of the token with ``digest``; None when not kept or expired."""
+        found = self._readers.get(digest)
+        if found is None or found[1] <= time.time():
+            return None
+        return found[0]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._generation += 1
+            self._readers.clear()
+
+    def verify(self, session: Session) -> int:
+        """Drop the readers whose token no longer grants what it did; how many were dropped."""
+        with self._lock:
+            digests = list(self._readers)
+        valid: set[str] = set()
+        for start in range(0, len(digests), 500):
+            chunk = digests[start : start + 500]
+            query = select(ApiToken.token_hash).join(ApiToken.user).where(ApiToken.token_hash.in_(chunk))
+            valid.update(session.scalars(query.where(ApiToken.expires_at > utcnow(), User.active.is_(True))))
+        gone = [d for d in digests if d not in valid]
+        if gone:
+            with self._lock:
+                self._generation += 1
+                for digest in gone:
+                    self._readers.pop(digest, None)
+        return len(gone)
+
+
 class ReadModels:
-    """The answers of one process, invalidated by changes (:meth:`changed`) and the database version."""
+    """The answers of one process, invalidated by changes (:meth:`changed`) and the database version
+    (:meth:`poll`)."""
 
     def __init__(self, enabled: bool | None = None):
         self.enabled = enabled_by_environment() if enabled is None else enabled
+        self.readers = Readers()
         self._entries: OrderedDict[tuple, _Entry] = OrderedDict()
+        self._scoped: dict[tuple[str, bytes], bool] = {}
         self._generation = dict.fromkeys(DEPENDS_ON, 0)
+        self._versions: dict[str, tuple] | None = None
         self._lock = threading.Lock()
 
     def changed(self, change: dict) -> None:
         """A committed change (registry event): drop the aggregates its kind touches."""
-        touched = TOUCHES.get(change.get("kind"), frozenset())
+        self._invalidate({change.get("kind")})
+
+    def _invalidate(self, kinds: set) -> None:
+        if kinds & READER_KINDS:
+            self.readers.clear()
+        touched = set().union(*(TOUCHES.get(kind, frozenset()) for kind in kinds))
         if not touched:
             return
         with self._lock:
             for aggregate in touched:
                 self._generation[aggregate] += 1
-            for key in [k for k in self._entries if k[0] in touched]:
+            for key in [k for k, entry in self._entries.items() if entry.aggregate in touched]:
                 del self._entries[key]
 
-    def serve(
-        self,
-        request: Request,
-        session: Session | None,
-        aggregate: str,
-        key: tuple,
-        compute: Callable,
-        *,
-        scoped: bool,
-    ):
-        """The answer of ``compute()`` for ``key``: the kept one while valid, else computed and kept;
-        ``304`` when the request's ``If-None-Match`` names its ETag. ``scoped``: the answer depends on the
-        reader (``Cache-Control: private``, ``Vary: Authorization``)."""
+    def poll(self, session: Session) -> set[str]:
+        """Read the database-side version (:func:`database_version`) and treat every kind whose version
+        moved since the last poll as changed; verify the kept readers (:meth:`Readers.verify`). The kinds
+        that moved (none at the first poll)."""
+        self.readers.verify(session)
+        versions = database_version(session)
+        moved = (
+            set() if self._versions is None else {k for k, v in versions.items() if self._versions[k] != v}
+        )
+        self._versions = versions
+        if moved:
+            self._invalidate(moved)
+        return moved
+
+    def _valid(self, key: tuple) -> _Entry | None:
+        entry = self._entries.get(key)
+        if (
+            entry is None
+            or entry.generation != self._generation[entry.aggregate]
+            or entry.day != datetime.date.today()
+        ):
+            return None
+        return entry
+
+    def at_edge(self, path: str, query: bytes, authorization: bytes | None) -> Answer | None:
+        """The kept answer for a GET of ``path``?``query`` with this ``Authorization`` header, if there is
+        one still valid and the reader is known (:class:`Readers`); None: let the app answer."""
+        scoped = self._scoped.get((path, query))
+        if scoped is None:
+            return None
+        scope = None
+        if scoped:
+            if authorization is None:
+                scope = PUBLIC_SCOPE
+            else:
+                scheme, _, token = authorization.decode("latin-1").partition(" ")
+                if scheme.lower() != "bearer" or not token:
+                    return None
+                scope = self.readers.scope(hashlib.sha256(token.strip().encode()).hexdigest())
+                if scope is None:
+                    return None
+        entry = self._valid((path, query, scope))
+        return None if entry is None else entry.answer
+
+    def serve(self, request: Request, aggregate: str, scope: tuple | None, compute: Callable, model=None):
+        """The answer of ``compute()`` for the request's URL and the reader's ``scope`` (None: the answer
+        is the same for every reader): the kept one while valid, else computed and kept (``model``: the
+        route's response model, which validates and dumps the result); ``304`` when the request's
+        ``If-None-Match`` names its ETag. A scoped answer says ``Cache-Control: private`` and
+        ``Vary: Authorization``."""
         if not self.enabled:
             return compute()
-        key = (aggregate, *key)
-        kinds = DEPENDS_ON[aggregate]
+        path, query = request.scope["path"], request.scope.get("query_string", b"")
+        key = (path, query, scope)
         with self._lock:
             generation = self._generation[aggregate]
-            entry = self._entries.get(key)
-        version = database_version(session, kinds)
-        if entry is not None and entry.generation == generation and entry.version == version:
-            with self._lock:
-                if key in self._entries:
-                    self._entries.move_to_end(key)
+            entry = self._valid(key)
+        if entry is not None:
             answer = entry.answer
         else:
-            answer = _answer(compute(), "private, no-cache" if scoped else "no-cache", scoped)
+            scoped = scope is not None
+            answer = _answer(compute(), "private, no-cache" if scoped else "no-cache", scoped, model)
             with self._lock:
-                if self._generation[aggregate] == generation:  # no change came meanwhile
-                    self._entries[key] = _Entry(generation, version, answer)
-                    self._entries.move_to_end(key)
+                if answer.status_code == 200 and self._generation[aggregate] == generation:
+                    self._entries[key] = _Entry(aggregate, generation, datetime.date.today(), answer)
+                    self._scoped[path, query] = scoped
                     while len(self._entries) > MAX_ENTRIES:
-                        self._entries.popitem(last=False)
-        if _matches(request.headers.get("if-none-match"), answer.etag):
-            headers = {k: v for k, v in answer.headers if k in ("ETag", "Cache-Control", "Vary")}
-            return Response(status_code=304, headers=headers)
+                        dropped = self._entries.popitem(last=False)[0]
+                        self._scoped.pop(dropped[:2], None)
+        if matches(request.headers.get("if-none-match"), answer.etag):
+            return answer.not_modified()
         return answer.response()
 
 
-def cached(aggregate: str):
-    """Decorate a GET route so that its answer is computed once per version of ``aggregate``'s kinds.
+def cached(aggregate: str, model=None):
+    """Decorate a GET route so that its answer is computed once per version of ``aggregate``'s kinds
+    (``model``: the route's response model, for routes returning records).
 
-    The key is the route, its arguments (but the session and a request), the reader's :func:`read_scope` for a route taking
-    ``user``, and today's date (KPI ``as_of``, the site nowcast). The route keeps its own signature for
-    FastAPI plus the request; called directly (not by FastAPI) it simply computes."""
+    The answer is kept under the request's URL and, for a route taking ``user``, the reader's
+    :func:`read_scope`, for today (KPI ``as_of``, the site nowcast). The route keeps its own signature
+    for FastAPI plus the request; called directly (not by FastAPI) it simply computes."""
     if aggregate not in DEPENDS_ON:
         raise ValueError(f"unknown aggregate {aggregate!r}; one of {', '.join(DEPENDS_ON)}")
 
     def decorate(route: Callable) -> Callable:
         signature = inspect.signature(route)
+        scoped = USER_PARAMETER in signature.parameters
 
         @functools.wraps(route)
         def wrapper(*args, **kwargs):
             request: Request | None = kwargs.pop(REQUEST_PARAMETER, None)
             if request is None:
                 return route(*args, **kwargs)
-            session = kwargs.get("session")  # None for a route reading bundled files only
-            arguments = tuple(
-                (name, read_scope(value) if name == USER_PARAMETER else value)
-                for name, value in sorted(kwargs.items())
-                if name != "session" and not isinstance(value, Request)
-            )
-            key = (route.__module__, route.__qualname__, arguments, datetime.date.today())
+            scope = read_scope(kwargs[USER_PARAMETER]) if scoped else None
             models: ReadModels = request.app.state.readmodels
-            compute = functools.partial(route, *args, **kwargs)
-            return models.serve(request, session, aggregate, key, compute, scoped=USER_PARAMETER in kwargs)
+            return models.serve(request, aggregate, scope, functools.partial(route, *args, **kwargs), model)
 
         extra = inspect.Parameter(REQUEST_PARAMETER, inspect.Parameter.KEYWORD_ONLY, annotation=Request)
         wrapper.__signature__ = signature.replace(parameters=[*signature.parameters.values(), extra])

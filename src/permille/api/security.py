@@ -72,12 +72,21 @@ def issue_token(
     return token, expires_at
 
 
-def user_for_token(session: Session, token: str) -> User | None:
-    """The active user a token belongs to, or None when the token is unknown or expired."""
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(token)))
+def token_for(session: Session, token: str) -> tuple[User, str, datetime.datetime] | None:
+    """The active user a token belongs to, the token's digest and its expiry (UTC), or None when the
+    token is unknown or expired."""
+    digest = token_digest(token)
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
     if row is None or row.expires_at <= utcnow() or not row.user.active:
         return None
-    return row.user
+    expires_at = row.expires_at
+    return row.user, digest, expires_at if expires_at.tzinfo else expires_at.replace(tzinfo=datetime.UTC)
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    """The active user a token belongs to, or None when the token is unknown or expired."""
+    found = token_for(session, token)
+    return None if found is None else found[0]
 
 
 def delete_expired_tokens(session: Session) -> None:

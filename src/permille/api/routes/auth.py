@@ -17,6 +17,7 @@ from ...registry.orm import ApiToken, User
 from ...registry.schemas import Strict
 from ..deps import SessionDep, bearer, current_user
 from ..errors import ERROR_RESPONSES, ApiError, ErrorBody, error_response
+from ..readmodels import TOKENS
 from ..security import (
     RateLimited,
     clear_attempts,
@@ -93,6 +94,11 @@ def me(user: Annotated[User | None, Depends(current_user)]):
     return user
 
 
+def _revoked(user: User) -> dict:
+    """The change event of a sign-out: every process drops the readers it keeps for tokens."""
+    return {"kind": TOKENS, "action": "revoke", "id": user.id, "country_iso3": None}
+
+
 @router.delete("/auth/token", status_code=204)
 def sign_out(
     session: SessionDep,
@@ -102,8 +108,8 @@ def sign_out(
     """Revoke the token of this request (401 without a valid one)."""
     if user is None or credentials is None:
         raise ApiError(401, "sign in first")
-    session.execute(delete(ApiToken).where(ApiToken.token_hash == token_digest(credentials.credentials)))
-    session.commit()
+    with service.transaction(session, [_revoked(user)]):
+        session.execute(delete(ApiToken).where(ApiToken.token_hash == token_digest(credentials.credentials)))
 
 
 @router.delete("/auth/tokens", status_code=204)
@@ -112,5 +118,5 @@ def sign_out_everywhere(session: SessionDep, user: Annotated[User | None, Depend
     valid token)."""
     if user is None:
         raise ApiError(401, "sign in first")
-    with service.transaction(session, []):
+    with service.transaction(session, [_revoked(user)]):
         revoke_tokens(session, user.id)

@@ -3,7 +3,8 @@
 For a kind ``k``: ``GET /api/k`` (``page``, ``page_size``, ``q``, ``sort=-field``, ``field=value``
 filters) → ``{"items", "total", "page", "page_size"}``; ``GET /api/k/export.csv`` and, for spatial kinds,
 ``GET /api/k/export.geojson`` (same filters, every match); ``GET /api/k/{id}``; ``GET /api/k/{id}/history``;
-``POST /api/k``; ``PATCH /api/k/{id}``.
+``POST /api/k``; ``PATCH /api/k/{id}``. Lists and records are cached read models
+(:mod:`permille.api.readmodels`, aggregate ``records``).
 """
 
 import json
@@ -20,6 +21,7 @@ from ...registry.kinds import KINDS, RecordKind
 from ...registry.schemas import MAX_INTEGER, Strict
 from ..deps import SessionDep, UserDep
 from ..errors import ERROR_RESPONSES
+from ..readmodels import cached
 
 router = APIRouter(responses=ERROR_RESPONSES)
 _PAGING = ("page", "page_size", "q", "sort")
@@ -82,6 +84,7 @@ def _add_routes(k: RecordKind) -> None:
     base = f"/{k.name}"
 
     @router.get(base, response_model=Page, tags=tags, operation_id=f"list_{k.name}", summary=f"List {k.name}")
+    @cached("records", model=Page)
     def list_(params: Annotated[Query_, Query()], session: SessionDep, user: UserDep):
         options = _options(params)
         items, total = service.list_records(
@@ -125,6 +128,7 @@ def _add_routes(k: RecordKind) -> None:
             )
 
     @router.get(f"{base}/{{record_id}}", response_model=k.public, tags=tags, operation_id=f"get_{k.name}")
+    @cached("records", model=k.public)
     def get(record_id: Id, session: SessionDep, user: UserDep):
         record = service.get(session, k.name, record_id, user)
         session.commit()  # as in list_: no connection held while waiting for a thread

@@ -142,14 +142,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def prepare(url: str) -> list[int]:
+def prepare(url: str) -> tuple[list[int], list[int]]:
     """Migrate and seed the registry at ``url`` (with the demo records), add a
-    Secretariat account of the benchmark and :data:`SITES` sites; their ids."""
+    Secretariat account of the benchmark and :data:`SITES` sites; their ids, and those of the Rothamsted
+    long-term experiment sites."""
+    from sqlalchemy import select
+
     from permille.api.app import create_app
-    from permille.registry import service
+    from permille.registry import rothamsted, service
     from permille.registry.accounts import hash_password
     from permille.registry.db import make_engine, session_factory
-    from permille.registry.orm import User
+    from permille.registry.orm import Organisation, Site, User
 
     engine = make_engine(url)
     os.environ.setdefault("PERMILLE_ENV", "development")  # a benchmark, not a deployment: demo accounts
@@ -177,15 +180,23 @@ def prepare(url: str) -> list[int]:
             ).id
             for i in range(SITES)
         ]
+        rothamsted_sites = session.scalars(
+            select(Site.id)
+            .join(Organisation, Site.organisation_id == Organisation.id)
+            .where(Organisation.name == rothamsted.config()["organisation"]["name"])
+        ).all()
     engine.dispose()
-    return ids
+    return ids, list(rothamsted_sites)
 
 
 class Server:
     """``permille serve`` on ``url`` in a subprocess (``workers`` processes; ``cache`` False: the
-    read-model cache off), until :meth:`stop`. ``started_s``: seconds from the start to the first 200."""
+    read-model cache off), until :meth:`stop`. ``started_s``: seconds from the start to the first 200.
+    The long-term pages of the sites ``warm`` are requested once before any measurement (each worker
+    computes the RothC runs of its treatments once, in the background after start-up or on first use:
+    the load runs measure the steady state)."""
 
-    def __init__(self, url: str, home: Path, *, workers: int = 1, cache: bool = True):
+    def __init__(self, url: str, home: Path, warm: list[int], *, workers: int = 1, cache: bool = True):
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = os.environ | {"PERMILLE_DATABASE_URL": url, "PERMILLE_HOME": str(home)}
@@ -212,6 +223,10 @@ class Server:
         begin = time.perf_counter()
         httpx.get(self.base + "/api/kpis", timeout=120).raise_for_status()
         self.first_kpis_s = time.perf_counter() - begin
+        with httpx.Client(base_url=self.base, timeout=120) as client:
+            for _ in range(workers):  # the requests go to every worker, in turn or not: enough of them
+                for site in warm:
+                    client.get(f"/api/monitoring/sites/{site}/long-term").raise_for_status()
 
     def token(self) -> str:
         email, password = SECRETARIAT
@@ -370,9 +385,11 @@ def _cells(m: dict) -> str:
     return f"{m['rate']:>8,.0f} {m['p50']:>7.1f} {m['p95']:>7.1f} {m['p99']:>7.1f}"
 
 
-def serve_and_load(url: str, home: Path, args, paths: dict, workers: int, cache: bool) -> dict:
+def serve_and_load(
+    url: str, home: Path, args, paths: dict, rothamsted_sites: list[int], workers: int, cache: bool
+) -> dict:
     """Every scenario at every client count, then the read mix with heavy runs in flight, on one server."""
-    server = Server(url, home, workers=workers, cache=cache)
+    server = Server(url, home, rothamsted_sites, workers=workers, cache=cache)
     try:
         token = server.token()
         results = {"started_s": server.started_s, "first_kpis_s": server.first_kpis_s}
@@ -392,10 +409,10 @@ def serve_and_load(url: str, home: Path, args, paths: dict, workers: int, cache:
 
 
 def bench(name: str, url: str, home: Path, args, workers_list: list[int]) -> None:
-    site_ids = prepare(url)
+    site_ids, rothamsted_sites = prepare(url)
     print(f"\n{name}: {url.split('@')[-1] if '@' in url else url}")
     if args.ingest:
-        server = Server(url, home)
+        server = Server(url, home, rothamsted_sites)
         try:
             token = server.token()
             print("  bulk ingest (POST /api/observations/ingest, one transaction; baseline: raw executemany)")
@@ -409,7 +426,10 @@ def bench(name: str, url: str, home: Path, args, workers_list: list[int]) -> Non
             server.stop()
     paths = read_paths(site_ids)
     for workers in workers_list:
-        runs = {cache: serve_and_load(url, home, args, paths, workers, cache) for cache in (True, False)}
+        runs = {
+            cache: serve_and_load(url, home, args, paths, rothamsted_sites, workers, cache)
+            for cache in (True, False)
+        }
         on, off = runs[True], runs[False]
         print(
             f"  {workers} worker(s): first 200 after {on['started_s']:.1f} s (uncached server "

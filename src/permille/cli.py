@@ -39,7 +39,8 @@ ipcc_app = typer.Typer(
 )
 app.add_typer(ipcc_app, name="ipcc")
 data_app = typer.Typer(
-    help="The layer catalogue (STAC items): list, show, add and verify the real data layers.", no_args_is_help=True
+    help="The layer catalogue (STAC items): list, show, add and verify the real data layers.",
+    no_args_is_help=True,
 )
 app.add_typer(data_app, name="data")
 atlas_app = typer.Typer(

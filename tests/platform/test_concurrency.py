@@ -167,3 +167,20 @@ def _assert_consistent(session) -> None:
     if session.get_bind().dialect.name == "sqlite":
         assert session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
         assert session.execute(text("PRAGMA foreign_key_check")).all() == []
+
+
+def test_a_server_out_of_connections_answers_503_with_retry_after(db_url):
+    """Every pooled connection taken for longer than the pool's timeout: the request is refused as
+    busy (503, ``Retry-After``), not as an internal error."""
+    from permille.registry.db import make_engine
+
+    engine = make_engine(db_url, pool_size=1, max_overflow=0, pool_timeout=0.2)
+    try:
+        with TestClient(create_app(engine, seed=False)) as client:
+            with engine.connect():  # the pool's only connection
+                busy = client.get("/api/practices?page_size=3")
+            assert busy.status_code == 503, busy.text
+            assert busy.json()["error"]["code"] == "busy" and busy.headers["retry-after"] == "5"
+            assert client.get("/api/practices?page_size=3").status_code == 200
+    finally:
+        engine.dispose()

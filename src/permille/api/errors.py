@@ -3,6 +3,7 @@
 import logging
 from typing import Any
 
+import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -24,7 +25,11 @@ CODES = {
     415: "unsupported_media_type",
     422: "validation_error",
     500: "internal_error",
+    503: "busy",
 }
+BUSY_RETRY_AFTER_S = 5
+"""Seconds a client is asked to wait (``Retry-After``) when every database connection stayed taken for
+the pool's timeout (an overloaded server: 503, not 500)."""
 
 _REGISTRY_STATUS: dict[type[service.RegistryError], int] = {
     service.NotFound: 404,
@@ -105,6 +110,12 @@ def install(app: FastAPI) -> None:
     async def _invalid_request(_request: Request, exc: RequestValidationError):
         details = _validation_details(exc.errors())
         return error_response(422, f"the request is not valid: {len(details)} problem(s)", details)
+
+    @app.exception_handler(sqlalchemy.exc.TimeoutError)
+    async def _busy(_request: Request, _exc: sqlalchemy.exc.TimeoutError):
+        _log.warning("no database connection became free in time: answered 503")
+        headers = {"Retry-After": str(BUSY_RETRY_AFTER_S)}
+        return error_response(503, "the server is busy; try again in a few seconds", headers=headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception):

@@ -14,7 +14,8 @@ records give) plus its clay content. These are real records, seeded with the cat
 equilibrium through the treatment's management on the weather means, the plant input calibrated on the
 site's measurements (:mod:`permille.models.long_term`), a 95 % Monte Carlo band, and leave-one-out
 validation statistics (:func:`permille.measure.validation.validate`). The RothC responses are computed once
-per process and treatment (:func:`functools.cache`), never at import.
+per process and treatment (:func:`response`; a server has them computed in another process after
+start-up), never at import.
 """
 
 import csv
@@ -208,12 +209,32 @@ def _crop(name: str):
     )
 
 
-@cache
+_responses: dict[str, object] = {}
+
+
 def response(name: str):
     """The RothC response (:class:`permille.models.long_term.Response`) of treatment ``name`` for
     1 + ``members`` members, from the experiment's start to the last full year (so that a measurement
     added to the registry falls in the run): member 0 central (clay, IOM from Falloon, FYM, starting stock, 1961–1990
-    weather as given), the others drawn uniformly as experiments.yaml ``uncertainty`` says."""
+    weather as given), the others drawn uniformly as experiments.yaml ``uncertainty`` says. Computed once
+    per process (or handed in by :func:`keep`)."""
+    if name not in _responses:
+        _responses[name] = compute_response(name)
+    return _responses[name]
+
+
+def missing_responses() -> list[str]:
+    """The treatments whose response this process has not computed yet."""
+    return [t.name for t in treatments() if t.name not in _responses]
+
+
+def keep(name: str, computed) -> None:
+    """Keep ``computed``, the response of treatment ``name`` computed elsewhere (another process)."""
+    _responses.setdefault(name, computed)
+
+
+def compute_response(name: str):
+    """The response of :func:`response`, computed (≈ 0.3 s a treatment)."""
     import numpy as np
 
     from ..models.long_term import Period, Weather

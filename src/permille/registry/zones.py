@@ -120,7 +120,9 @@ def load_folder(session: Session, folder: Path | str, *, replace: bool = False) 
     metadata = folder_metadata(folder)
     name = str(metadata.get("dataset") or folder.name)
     if not _DATASET.match(name):
-        raise ValueError(f"{folder}: dataset name {name!r}: expected 1-60 characters of a-z, 0-9, '-' and '_'")
+        raise ValueError(
+            f"{folder}: dataset name {name!r}: expected 1-60 characters of a-z, 0-9, '-' and '_'"
+        )
     if name == BUNDLED_DATASET:
         raise ValueError(f"{folder}: {BUNDLED_DATASET!r} is the bundled demonstration dataset's name")
     if "synthetic" not in metadata:

@@ -6,7 +6,7 @@ t C/ha over 0–23 cm, as the registry holds them now), the RothC-26.3 series of
 Monte Carlo band, and bias, RMSE, relative RMSE and modelling efficiency (EF, Nash–Sutcliffe) of
 leave-one-out predictions, with their formulas. Any other readable site answers ``{"available": false}``.
 The model and statistics modules are imported inside the endpoint (start-up time, issue 13); the RothC
-runs of the treatments are computed once per process, in the background after start-up (:func:`warm_up`).
+runs of the treatments are computed once per process, in another process after start-up (:func:`warm_up`).
 """
 
 import threading
@@ -28,15 +28,25 @@ _warm_up = threading.Lock()
 
 
 def _compute_all() -> None:
+    """The treatments' responses not yet computed here, computed in a spawned process (the RothC runs
+    and their compilation hold the interpreter lock: in a thread of the server they would stall every
+    request for seconds) and kept in this one."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     from ...registry import rothamsted
 
-    for t in rothamsted.treatments():
-        rothamsted.response(t.name)
+    names = rothamsted.missing_responses()
+    if not names:
+        return
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as executor:
+        for name, computed in zip(names, executor.map(rothamsted.compute_response, names), strict=True):
+            rothamsted.keep(name, computed)
 
 
 def warm_up(delay_s: float = WARM_UP_DELAY_S) -> None:
-    """Compute every treatment's RothC response in a daemon thread after ``delay_s``, once per process
-    (:func:`permille.registry.rothamsted.response` caches them), so the site pages answer at once."""
+    """Compute every treatment's RothC response in another process after ``delay_s``, once per process
+    (:func:`permille.registry.rothamsted.response` keeps them), so the site pages answer at once."""
     if _warm_up.acquire(blocking=False):  # never released: once per process
         timer = threading.Timer(delay_s, _compute_all)
         timer.daemon = True

@@ -664,6 +664,7 @@ def serve(
     else the SQLite file $PERMILLE_HOME/permille.db (~/.permille), created, migrated and seeded on first run."""
     import uvicorn
 
+    from .api import serving
     from .api.app import create_app
     from .registry.db import database_url, make_engine
     from .registry.deployment import DeploymentRefused
@@ -691,7 +692,7 @@ def serve(
     for email, role, password in DEMO_ACCOUNTS if demo else ():
         console.print(f"demo account ({role}): {email} / {password}", highlight=False)
     if workers == 1:
-        uvicorn.run(application, host=host, port=port, log_level="info")
+        uvicorn.run(application, host=host, port=port, log_level="info", http=serving.PROTOCOL)
         return
     # migrated and seeded once above; each worker process builds its own app from the environment
     os.environ |= {
@@ -713,6 +714,7 @@ def serve(
         host=host,
         port=port,
         log_level="info",
+        http=serving.PROTOCOL,
         timeout_worker_healthcheck=60,
     )
 

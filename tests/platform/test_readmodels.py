@@ -250,3 +250,28 @@ def test_zone_rows_come_from_memory_and_follow_a_reload(engine):
         assert zones.load_bundled(session) > 0
         session.commit()
         assert seeded_client.get("/api/monitoring/global").status_code == 200
+
+
+def test_requests_missing_the_same_answer_compute_it_once():
+    """Single flight: a hundred clients after a write (or on a cold worker) wait for one computation."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from starlette.requests import Request
+
+    models = readmodels.ReadModels(enabled=True)
+    calls = []
+
+    def compute():
+        calls.append(1)
+        time.sleep(0.3)
+        return {"value": len(calls)}
+
+    def read(_):
+        scope = {"type": "http", "method": "GET", "path": "/api/kpis", "query_string": b"", "headers": []}
+        return models.serve(Request(scope), "kpis", None, compute).body
+
+    with ThreadPoolExecutor(8) as pool:
+        bodies = list(pool.map(read, range(8)))
+    assert len(calls) == 1 and set(bodies) == {b'{"value":1}'}
+    models.changed({"kind": "projects"})
+    assert read(0) == b'{"value":2}' and len(calls) == 2

@@ -88,7 +88,6 @@ def create_app(
             if demo_layers:
                 zones.load_bundled(session)
             session.commit()
-        sites_validation.warm_up()
     broker = Broker()
     read_models = readmodels.ReadModels()
 
@@ -110,6 +109,7 @@ def create_app(
         unbridge = events.bridge(engine) if engine.dialect.name == "postgresql" else None
         _app.state.toolkit = ComputePool(toolkit_workers)
         unsubscribe_read_models = events.subscribe(read_models.changed)
+        sites_validation.warm_up()  # in each serving process (not in the parent of --workers)
         poller = None
         if read_models.enabled:
             poll_versions()  # the baseline: what the first answers are computed from

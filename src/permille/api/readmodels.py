@@ -82,6 +82,8 @@ MAX_READERS = 10_000
 """Readers of tokens kept per process (the oldest dropped first)."""
 POLL_S = 1.0
 """Seconds between two reads of the database-side version (:meth:`ReadModels.poll`)."""
+FLIGHT_WAIT_S = 60.0
+"""Seconds a request waits for another's computation of the same answer before computing it itself."""
 USER_PARAMETER, REQUEST_PARAMETER = "user", "readmodels_request"
 
 
@@ -250,6 +252,7 @@ class ReadModels:
         self._scoped: dict[tuple[str, bytes], bool] = {}
         self._generation = dict.fromkeys(DEPENDS_ON, 0)
         self._versions: dict[str, tuple] | None = None
+        self._computing: dict[tuple, threading.Event] = {}
         self._lock = threading.Lock()
 
     def changed(self, change: dict) -> None:
@@ -322,24 +325,46 @@ class ReadModels:
             return compute()
         path, query = request.scope["path"], request.scope.get("query_string", b"")
         key = (path, query, scope)
-        with self._lock:
-            generation = self._generation[aggregate]
-            entry = self._valid(key)
-        if entry is not None:
-            answer = entry.answer
-        else:
-            scoped = scope is not None
+        answer = self._kept_or_computed(key, aggregate, compute, model)
+        if matches(request.headers.get("if-none-match"), answer.etag):
+            return answer.not_modified()
+        return answer.response()
+
+    def _kept_or_computed(self, key: tuple, aggregate: str, compute: Callable, model) -> Answer:
+        """The valid kept answer of ``key``, else computed and kept. One computation per key at a time
+        (single flight): requests missing the same answer meanwhile wait for it instead of computing it
+        again (a hundred clients after a write, or on a cold worker)."""
+        while True:
+            with self._lock:
+                entry = self._valid(key)
+                if entry is not None:
+                    return entry.answer
+                flight = self._computing.get(key)
+                if flight is None:
+                    flight = self._computing[key] = threading.Event()
+                    generation = self._generation[aggregate]
+                    break
+            if not flight.wait(FLIGHT_WAIT_S):
+                with self._lock:
+                    generation = self._generation[aggregate]
+                break  # the first one is stuck: compute too
+            # kept by the first one, or not (a change came meanwhile: computed again, once)
+        try:
+            scoped = key[2] is not None
             answer = _answer(compute(), "private, no-cache" if scoped else "no-cache", scoped, model)
             with self._lock:
                 if answer.status_code == 200 and self._generation[aggregate] == generation:
                     self._entries[key] = _Entry(aggregate, generation, datetime.date.today(), answer)
-                    self._scoped[path, query] = scoped
+                    self._scoped[key[:2]] = scoped
                     while len(self._entries) > MAX_ENTRIES:
                         dropped = self._entries.popitem(last=False)[0]
                         self._scoped.pop(dropped[:2], None)
-        if matches(request.headers.get("if-none-match"), answer.etag):
-            return answer.not_modified()
-        return answer.response()
+            return answer
+        finally:
+            with self._lock:
+                if self._computing.get(key) is flight:
+                    del self._computing[key]
+            flight.set()
 
 
 def cached(aggregate: str, model=None):

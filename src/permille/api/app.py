@@ -109,7 +109,7 @@ def create_app(
         unbridge = events.bridge(engine) if engine.dialect.name == "postgresql" else None
         _app.state.toolkit = ComputePool(toolkit_workers)
         unsubscribe_read_models = events.subscribe(read_models.changed)
-        sites_validation.warm_up()  # in each serving process (not in the parent of --workers)
+        warming = sites_validation.warm_up()  # in each serving process (not in the parent of --workers)
         poller = None
         if read_models.enabled:
             poll_versions()  # the baseline: what the first answers are computed from
@@ -117,6 +117,8 @@ def create_app(
         try:
             yield
         finally:
+            if warming is not None:
+                warming.stop()
             if poller is not None:
                 poller.cancel()
             unsubscribe_read_models()

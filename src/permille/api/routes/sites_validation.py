@@ -27,30 +27,58 @@ WARM_UP_DELAY_S = 10.0
 _warm_up = threading.Lock()
 
 
-def _compute_all() -> None:
-    """The treatments' responses not yet computed here, computed in a spawned process (the RothC runs
-    and their compilation hold the interpreter lock: in a thread of the server they would stall every
-    request for seconds) and kept in this one."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
+def _compute(connection, names: list[str]) -> None:
+    """(In the spawned process) send ``(name, response)`` of each treatment of ``names``."""
     from ...registry import rothamsted
 
-    names = rothamsted.missing_responses()
-    if not names:
-        return
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as executor:
-        for name, computed in zip(names, executor.map(rothamsted.compute_response, names), strict=True):
-            rothamsted.keep(name, computed)
+    for name in names:
+        connection.send((name, rothamsted.compute_response(name)))
+    connection.close()
 
 
-def warm_up(delay_s: float = WARM_UP_DELAY_S) -> None:
-    """Compute every treatment's RothC response in another process after ``delay_s``, once per process
-    (:func:`permille.registry.rothamsted.response` keeps them), so the site pages answer at once."""
+class WarmUp:
+    """The treatments' responses not yet computed here, computed in a spawned process after ``delay_s``
+    (the RothC runs and their compilation hold the interpreter lock: in a thread of the server they would
+    stall every request for seconds) and kept in this one as they arrive; :meth:`stop` ends it."""
+
+    def __init__(self, delay_s: float):
+        self._stopped = threading.Event()
+        self._process = None
+        threading.Thread(target=self._run, args=(delay_s,), daemon=True, name="rothamsted-warm-up").start()
+
+    def _run(self, delay_s: float) -> None:
+        import multiprocessing
+
+        from ...registry import rothamsted
+
+        if self._stopped.wait(delay_s) or not (names := rothamsted.missing_responses()):
+            return
+        context = multiprocessing.get_context("spawn")
+        receiver, sender = context.Pipe(duplex=False)
+        self._process = context.Process(target=_compute, args=(sender, names), daemon=True)
+        self._process.start()
+        sender.close()
+        try:
+            while not self._stopped.is_set():
+                rothamsted.keep(*receiver.recv())
+        except (EOFError, OSError):  # all sent, or the process was stopped
+            pass
+        finally:
+            receiver.close()
+            self._process.join(5)
+
+    def stop(self) -> None:
+        self._stopped.set()
+        if self._process is not None and self._process.is_alive():
+            self._process.terminate()
+
+
+def warm_up(delay_s: float = WARM_UP_DELAY_S) -> WarmUp | None:
+    """Start the warm-up of the RothC runs (:class:`WarmUp`), once per process (None if started already),
+    so that the site pages answer at once."""
     if _warm_up.acquire(blocking=False):  # never released: once per process
-        timer = threading.Timer(delay_s, _compute_all)
-        timer.daemon = True
-        timer.start()
+        return WarmUp(delay_s)
+    return None
 
 
 @router.get("/sites/{site_id}/long-term")

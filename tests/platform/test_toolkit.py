@@ -472,3 +472,16 @@ def test_twenty_anonymous_calls_from_one_client_in_a_day_count_once(counting, en
     indicator = next(i for i in b4["indicators"] if i["name"] == "countries_using_20pct_of_tools")
     assert indicator["current_source"]["records"] == 2
     assert "once per calculator, country, day" in indicator["current_source"]["note"]
+
+
+def test_toolkit_processes_run_at_a_lower_cpu_priority_than_the_server():
+    """Heavy calculations yield the cores to the processes answering requests."""
+    import os
+
+    from permille.toolkit.pool import NICENESS, ComputePool
+
+    pool = ComputePool(1)
+    try:
+        assert pool._executor.submit(os.nice, 0).result(timeout=120) == os.nice(0) + NICENESS
+    finally:
+        pool.close()

@@ -77,7 +77,7 @@ TOUCHES: dict[str, frozenset[str]] = {
 """Change kind → the aggregates a change of that kind invalidates."""
 
 MAX_ENTRIES = 4096
-"""Answers kept per process (least recently used dropped first)."""
+"""Answers kept per process (the oldest computed dropped first)."""
 MAX_READERS = 10_000
 """Readers of tokens kept per process (the oldest dropped first)."""
 POLL_S = 1.0

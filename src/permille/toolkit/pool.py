@@ -4,7 +4,9 @@ neither the server's event loop nor its interpreter lock and reads are served me
 :class:`ComputePool` wraps a :class:`concurrent.futures.ProcessPoolExecutor` started with the *spawn*
 method (forking a server that runs threads is unsafe, and a fork server that preloads the calculators
 aborts: the numerical stack starts GNU OpenMP, which refuses fork()); processes start on the first
-calculation (≈ 3 s to import the numerical stack, far more on a loaded machine) and stay. ``size`` 0 runs calculations in a thread of this process instead.
+calculation (≈ 3 s to import the numerical stack, far more on a loaded machine) and stay, at a lower CPU
+priority than the server (:data:`NICENESS`). ``size`` 0 runs calculations in a thread of this process
+instead.
 """
 
 import asyncio
@@ -16,6 +18,15 @@ from concurrent.futures.process import BrokenProcessPool
 
 ENV = "PERMILLE_TOOLKIT_WORKERS"
 """Environment variable: number of toolkit worker processes (0: in-process threads)."""
+NICENESS = 10
+"""Added to the CPU niceness of each worker process (and of the server's other background computations):
+when the cores are busy, the processes answering requests are scheduled first and a heavy calculation
+takes the time that is left, so reads keep their latency while Monte Carlo runs are in flight."""
+
+
+def lower_priority() -> None:
+    """Make this (background) process nicer by :data:`NICENESS` (a process initializer)."""
+    os.nice(NICENESS)
 
 
 def default_size() -> int:
@@ -53,7 +64,8 @@ class ComputePool:
     def _start(self) -> ProcessPoolExecutor | None:
         if self.size == 0:
             return None
-        return ProcessPoolExecutor(self.size, mp_context=multiprocessing.get_context("spawn"))
+        context = multiprocessing.get_context("spawn")
+        return ProcessPoolExecutor(self.size, mp_context=context, initializer=lower_priority)
 
     async def run(self, calculator: str, *args):
         with self._lock:

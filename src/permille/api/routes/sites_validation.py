@@ -28,8 +28,12 @@ _warm_up = threading.Lock()
 
 
 def _compute(connection, names: list[str]) -> None:
-    """(In the spawned process) send ``(name, response)`` of each treatment of ``names``."""
+    """(In the spawned process, at the toolkit's lower priority) send ``(name, response)`` of each
+    treatment of ``names``."""
     from ...registry import rothamsted
+    from ...toolkit.pool import lower_priority
+
+    lower_priority()
 
     for name in names:
         connection.send((name, rothamsted.compute_response(name)))

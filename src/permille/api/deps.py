@@ -35,15 +35,15 @@ def current_user(
     The reader is kept for the fast path of cached reads (:class:`permille.api.readmodels.Readers`)."""
     if credentials is None:
         return None
-    readers = request.app.state.readmodels.readers
-    generation = readers.generation()
+    models = request.app.state.readmodels
+    generation = models.readers.generation()
     found = token_for(session, credentials.credentials)
     session.commit()  # end the read: the connection goes back to the pool until the route needs one
     if found is None:
         raise ApiError(401, "the token is unknown or has expired; sign in again", code="invalid_token")
     user, digest, expires_at = found
-    if request.app.state.readmodels.enabled:
-        readers.remember(digest, read_scope(user), expires_at.timestamp(), generation)
+    if models.enabled:
+        models.readers.remember(digest, read_scope(user), expires_at.timestamp(), generation)
     return user
 
 

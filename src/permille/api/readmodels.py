@@ -49,6 +49,7 @@ from ..registry.kpis import KPI_KIND
 from ..registry.orm import ApiToken, AuditLog, ToolkitUsage, User, utcnow
 from ..registry.permissions import Role, role_of
 from ..registry.zones import ZONES_KIND, ZoneStatistic
+from .security import token_digest
 
 TOOLKIT_USAGE = "toolkit_usage"
 """The change kind of a toolkit usage row written by the toolkit (not a record kind; team contract 2)."""
@@ -309,7 +310,7 @@ class ReadModels:
                 scheme, _, token = authorization.decode("latin-1").partition(" ")
                 if scheme.lower() != "bearer" or not token:
                     return None
-                scope = self.readers.scope(hashlib.sha256(token.strip().encode()).hexdigest())
+                scope = self.readers.scope(token_digest(token))
                 if scope is None:
                     return None
         entry = self._valid((path, query, scope))

@@ -275,3 +275,19 @@ def test_requests_missing_the_same_answer_compute_it_once():
     assert len(calls) == 1 and set(bodies) == {b'{"value":1}'}
     models.changed({"kind": "projects"})
     assert read(0) == b'{"value":2}' and len(calls) == 2
+
+
+def test_kept_answers_are_dropped_before_the_event_streams_hear_of_a_change(engine):
+    """A page re-fetches when its stream announces a change: by then the kept answer must be gone."""
+    app = create_app(engine, seed=False)
+    order = []
+    with TestClient(app) as client:
+        client.get("/api/kpis")
+        models, broker = app.state.readmodels, app.state.broker
+        changed, publish = models.changed, broker.publish
+        for subscriber in list(events._subscribers):
+            if subscriber == changed:
+                order.append("read models")
+            elif subscriber == publish:
+                order.append("event streams")
+    assert order == ["read models", "event streams"]

@@ -105,10 +105,11 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
+        # the kept answers first: a page told of a change by the stream re-fetches a fresh answer
+        unsubscribe_read_models = events.subscribe(read_models.changed)
         unsubscribe = events.subscribe(broker.publish)
         unbridge = events.bridge(engine) if engine.dialect.name == "postgresql" else None
         _app.state.toolkit = ComputePool(toolkit_workers)
-        unsubscribe_read_models = events.subscribe(read_models.changed)
         warming = sites_validation.warm_up()  # in each serving process (not in the parent of --workers)
         poller = None
         if read_models.enabled:

@@ -1,14 +1,16 @@
 """RothC-26.3 runs of a long-term field experiment: management as periods, response to the plant input.
 
-A treatment is a sequence of :class:`Period` (a crop calendar, with or without farmyard manure) after a
-pre-experiment equilibrium. The annual plant carbon input during the experiment is rarely recorded, but
+A treatment is a sequence of :class:`Period` (a crop calendar, its manure months, its plant input relative to
+the calibrated one) after a pre-experiment equilibrium, with whole-field fallow years and, optionally, a
+:class:`SectionFallow` (one section of the field fallowed each year in turn: the plot mean is the weighted
+mean of the sections' runs, the weights per member). The annual plant carbon input during the experiment is rarely recorded, but
 RothC is linear in its pools and inputs once the weather is given (the moisture deficit does not depend on
 carbon), so the SOC of a treatment receiving ``p`` t C/ha/yr of plant carbon is exactly
 
     SOC(t) = base(t) + p × unit(t)
 
 with ``base`` the run from the initial state with the manure and no plant input, and ``unit`` the run from
-empty pools (no IOM) with 1 t C/ha/yr of plant input and no manure. :func:`response` computes both for N
+empty pools (no IOM) with 1 t C/ha/yr of plant input (times each period's ``input_factor``) and no manure. :func:`response` computes both for N
 members at once (Monte Carlo over soil, weather, manure and the starting stock), :func:`fit_plant_input`
 the least-squares ``p`` of each member against measured stocks (closed form), and
 :func:`leave_one_out` the prediction of each measurement by the model calibrated on the others — an
@@ -32,13 +34,12 @@ MONTHS = 12
 @dataclass(frozen=True)
 class Crop:
     """A yearly calendar, January → December: ``cover`` 1 (vegetated) or 0 (bare) by month, ``input`` the
-    share of the year's plant carbon entering the soil each month (sums to 1, or to 0 for a bare fallow),
-    ``dpm_rpm`` of the plant input and the month (1–12) of the manure."""
+    share of the year's plant carbon entering the soil each month (sums to 1, or to 0 for a bare fallow)
+    and ``dpm_rpm`` of the plant input."""
 
     cover: Sequence[float]
     input: Sequence[float]
     dpm_rpm: float = 1.44
-    fym_month: int = 1
 
     def __post_init__(self):
         problems = []
@@ -48,21 +49,44 @@ class Crop:
         total = float(np.sum(self.input))
         if not (abs(total - 1.0) < 1e-9 or total == 0.0):
             problems.append(f"input: the monthly shares sum to {total:g}, not 1 (or 0 for a fallow)")
-        if not 1 <= self.fym_month <= MONTHS:
-            problems.append(f"fym_month: {self.fym_month} is not a month 1–12")
         if problems:
             raise ValueError("crop: " + "; ".join(problems))
 
 
 @dataclass(frozen=True)
 class Period:
-    """Years ``first_year`` … ``last_year`` (inclusive; None: to the end) under ``crop``, with the
-    experiment's yearly manure when ``fym``."""
+    """Years ``first_year`` … ``last_year`` (inclusive; None: to the end) under ``crop``; ``fym``: the
+    months (1–12) receiving the experiment's yearly manure dose, as (month, doses) pairs (empty: no
+    manure); ``input_factor``: the plant input of these years relative to the calibrated one."""
 
     first_year: int
     crop: Crop
-    fym: bool = False
+    fym: tuple[tuple[int, float], ...] = ()
     last_year: int | None = None
+    input_factor: float = 1.0
+
+    def __post_init__(self):
+        problems = [f"fym: month {m} is not a month 1–12" for m, _ in self.fym if not 1 <= m <= MONTHS]
+        problems += [f"fym: {d} doses in month {m} is negative" for m, d in self.fym if d < 0]
+        if not self.input_factor >= 0:
+            problems.append(f"input_factor: {self.input_factor} is negative")
+        if problems:
+            raise ValueError(f"period from {self.first_year}: " + "; ".join(problems))
+
+
+@dataclass(frozen=True)
+class SectionFallow:
+    """The field in ``sections`` sections, one fallowed each year in turn from ``first_year`` to
+    ``last_year``: section k (0 … sections − 1) is fallow in the years y with (y − first_year) mod
+    sections = k."""
+
+    first_year: int
+    last_year: int
+    sections: int = 5
+
+    def years(self, k: int) -> list[int]:
+        """The fallow years of section ``k``."""
+        return list(range(self.first_year + k, self.last_year + 1, self.sections))
 
 
 @dataclass(frozen=True)
@@ -104,9 +128,10 @@ class Response:
 def management(
     periods: Sequence[Period], start_year: int, end_year: int, fallow_years: Sequence[int] = ()
 ) -> dict[str, np.ndarray]:
-    """Monthly ``cover``, ``input`` share (of the annual plant input), ``dpm_rpm`` and ``fym`` (1 in the
-    manure month of a manured year, else 0) from January ``start_year`` to December ``end_year``; a year in
-    ``fallow_years`` is bare, without plant input or manure. Every year must fall in exactly one period."""
+    """Monthly ``cover``, ``input`` (share of the calibrated annual plant input, times the period's
+    ``input_factor``), ``dpm_rpm`` and ``fym`` (doses of the yearly manure) from January ``start_year`` to
+    December ``end_year``; a year in ``fallow_years`` is bare, without plant input or manure. Every year
+    must fall in exactly one period."""
     years = np.arange(start_year, end_year + 1)
     owner = np.full(years.size, -1)
     problems = []
@@ -129,9 +154,10 @@ def management(
         out["dpm_rpm"][row] = crop.dpm_rpm
         if year in fallow:
             continue
-        out["cover"][row], out["input"][row] = crop.cover, crop.input
-        if period.fym:
-            out["fym"][row, crop.fym_month - 1] = 1.0
+        out["cover"][row] = crop.cover
+        out["input"][row] = np.multiply(crop.input, period.input_factor)
+        for month, doses in period.fym:
+            out["fym"][row, month - 1] += doses
     return {k: v.reshape(-1) for k, v in out.items()}
 
 
@@ -146,18 +172,23 @@ def response(
     weather: Weather,
     fym_t_c_ha_yr,
     fallow_years: Sequence[int] = (),
+    section_fallow: SectionFallow | None = None,
+    section_weights=None,
     iom=None,
     depth: float = 23.0,
 ) -> Response:
     """The response of a treatment for N members: clay (%), anchor_soc (t C/ha on 31 Dec of
-    ``start_year − 1``), fym_t_c_ha_yr and iom (t C/ha; None: Falloon et al. 1998 from ``anchor_soc``),
-    each a scalar or (N,); ``weather`` shared or per member. Runs January ``start_year`` → December
-    ``end_year``."""
+    ``start_year − 1``), fym_t_c_ha_yr (t C/ha per dose) and iom (t C/ha; None: Falloon et al. 1998 from
+    ``anchor_soc``), each a scalar or (N,); ``weather`` shared or per member. Runs January ``start_year`` →
+    December ``end_year``. With ``section_fallow``, each section is run from January of its first year
+    and the plot is the mean of the sections weighted by ``section_weights`` ((N, sections), rows summing
+    to 1; default: equal weights, the field mean)."""
     n = max(
         np.size(clay),
         np.size(anchor_soc),
         np.size(fym_t_c_ha_yr),
         1 if iom is None else np.size(iom),
+        0 if section_weights is None else np.shape(section_weights)[0],
         *(np.shape(w)[1] if np.ndim(w) == 2 else 1 for w in vars(weather).values()),
     )
 
@@ -168,7 +199,7 @@ def response(
         a = np.asarray(value, dtype=float)
         return np.broadcast_to(a[:, None] if a.ndim == 1 else a, (MONTHS, n))
 
-    clay, anchor = members(clay), members(anchor_soc)
+    clay, anchor, fym = members(clay), members(anchor_soc), members(fym_t_c_ha_yr)
     t, r, e = (climate(w) for w in (weather.temperature, weather.rain, weather.evaporation))
     soil = rothc.Soil(clay=clay, depth=depth, iom=None if iom is None else members(iom))
     pre = rothc.Forcing(
@@ -181,36 +212,64 @@ def response(
     )
     pre_input, start = rothc.inputs_for_stock(soil, pre, anchor)
 
-    plan = management(periods, start_year, end_year, fallow_years)
-    years = end_year - start_year + 1
+    # variants: the plot as one (no section fallow) or each section; run in two segments when the
+    # sections start after the experiment (shared first segment, then every section from its state)
+    split = start_year if section_fallow is None else max(start_year, section_fallow.first_year)
+    sections = 1 if section_fallow is None else section_fallow.sections
+    if section_weights is None:
+        weights = np.full((n, sections), 1.0 / sections)
+    else:
+        weights = np.broadcast_to(np.asarray(section_weights, dtype=float), (n, sections))
+        if not np.allclose(weights.sum(axis=1), 1.0) or (weights < 0).any():
+            raise ValueError("section_weights: each member's weights must be ≥ 0 and sum to 1")
+    zeros = np.zeros(n)
 
-    def tiled(a):  # (12, n) climatology → (months, 2n): base members then unit members
-        return np.tile(np.hstack([a, a]), (years, 1))
+    def segment(first: int, last: int, state: rothc.State, fallows: list[list[int]]) -> rothc.Result:
+        """Years first … last for each variant's extra fallow years: columns (variant, base|unit, member)."""
+        years = last - first + 1
+        plans = [management(periods, first, last, [*fallow_years, *extra]) for extra in fallows]
+        v = len(plans)
 
-    def by_month(a, base, unit):  # (months,) plan → (months, 2n)
-        return np.hstack([np.outer(a, base), np.outer(a, unit)])
+        def tiled(a):  # (12, n) climatology → (months, v·2n)
+            return np.tile(np.hstack([a, a] * v), (years, 1))
 
-    zeros, ones = np.zeros(n), np.ones(n)
-    forcing = rothc.Forcing(
-        temperature=tiled(t),
-        rain=tiled(r),
-        evaporation=tiled(e),
-        plant_cover=plan["cover"][:, None],
-        plant_input=by_month(plan["input"], zeros, ones),
-        fym=by_month(plan["fym"], members(fym_t_c_ha_yr), zeros),
-        dpm_rpm=plan["dpm_rpm"][:, None],
-    )
+        def by_month(key, base, unit):  # plans' (months,) → (months, v·2n)
+            return np.hstack([np.hstack([np.outer(p[key], base), np.outer(p[key], unit)]) for p in plans])
+
+        ones = np.ones(n)
+        forcing = rothc.Forcing(
+            temperature=tiled(t),
+            rain=tiled(r),
+            evaporation=tiled(e),
+            plant_cover=by_month("cover", ones, ones),
+            plant_input=by_month("input", zeros, ones),
+            fym=by_month("fym", fym, zeros),
+            dpm_rpm=by_month("dpm_rpm", ones, ones),
+        )
+        both = rothc.Soil(clay=np.tile(clay, 2 * v), depth=depth, iom=state.iom)
+        return rothc.run(both, forcing, state, output="yearly")
+
     initial = rothc.State(
         pools=np.hstack([start.pools, np.zeros_like(start.pools)]),
         iom=np.concatenate([start.iom, zeros]),
         smd=np.concatenate([start.smd, start.smd]),
     )
-    both = rothc.Soil(clay=np.concatenate([clay, clay]), depth=depth, iom=initial.iom)
-    soc = rothc.run(both, forcing, initial, output="yearly").soc  # (years, 2n), 31 December
+    parts, state = [], initial
+    if split > start_year:
+        first = segment(start_year, split - 1, initial, [[]])
+        parts.append(np.tile(first.soc, (1, sections)))
+        state = first.final
+    if split <= end_year:
+        extra = [[]] if section_fallow is None else [section_fallow.years(k) for k in range(sections)]
+        v = len(extra)
+        state = rothc.State(pools=np.tile(state.pools, (1, v)), iom=np.tile(state.iom, v), smd=np.tile(state.smd, v))
+        parts.append(segment(split, end_year, state, extra).soc)
+    soc = np.vstack(parts).reshape(end_year - start_year + 1, sections, 2, n)  # 31 December
+    plot = np.einsum("yvbn,nv->ybn", soc, weights)
     return Response(
         years=np.arange(start_year, end_year + 1),
-        base=soc[:, :n],
-        unit=soc[:, n:],
+        base=plot[:, 0],
+        unit=plot[:, 1],
         start_soc=start.soc,
         pre_input=pre_input,
         iom=start.iom,

@@ -56,13 +56,25 @@ class Treatment:
 
     @property
     def start_year(self) -> int:
+        """The first year of the run (January): the first period's."""
         return self.treatment["periods"][0]["from"]
 
     @property
-    def anchor(self) -> tuple[int, float]:
-        """The starting measurement (year, t C/ha): the model's SOC on 31 Dec before ``start_year``."""
-        year = self.treatment.get("anchor_year")
-        return next(item for item in self.series if year is None or item[0] == year)
+    def start(self) -> dict:
+        """The starting stock, the model's SOC on 31 Dec before ``start_year``: ``year`` (of the
+        measurement or estimate), ``soc_t_c_ha``, ``source`` and ``own`` (whether it is one of this
+        treatment's measurements, then not used for validation). The experiment's ``start`` (the field's
+        stock when it began), a later own measurement where the treatment says so, else its first one."""
+        series = dict(self.series)
+        own_year = self.treatment.get("start_from_own_measurement")
+        if own_year is not None:
+            return {"year": own_year, "soc_t_c_ha": series[own_year], "own": True,
+                    "source": f"the plot's own {own_year} measurement (e-RA), before its treatment began"}  # fmt: skip
+        start = self.experiment.get("start")
+        if start is not None:
+            return dict(start, own=series.get(start["year"]) == start["soc_t_c_ha"])
+        year, soc = self.series[0]
+        return {"year": year, "soc_t_c_ha": soc, "own": True, "source": f"the treatment's first measurement (e-RA), {year}"}
 
 
 @cache
@@ -204,9 +216,26 @@ def _crop(name: str):
     from ..models.long_term import Crop
 
     entry = config()["crops"][name]
-    return Crop(
-        cover=entry["cover"], input=entry["input"], dpm_rpm=entry["dpm_rpm"], fym_month=entry["fym_month"]
-    )
+    return Crop(cover=entry["cover"], input=entry["input"], dpm_rpm=entry["dpm_rpm"])
+
+
+def periods(t: Treatment) -> list:
+    """The :class:`permille.models.long_term.Period` list of a treatment."""
+    from ..models.long_term import Period
+
+    return [
+        Period(first_year=p["from"], last_year=p.get("to"), crop=_crop(p["crop"]),
+               fym=tuple(sorted(p.get("fym", {}).items())), input_factor=p.get("input_factor", 1.0))
+        for p in t.treatment["periods"]
+    ]  # fmt: skip
+
+
+def section_fallow(t: Treatment):
+    """The experiment's :class:`permille.models.long_term.SectionFallow`, or None."""
+    from ..models.long_term import SectionFallow
+
+    entry = t.get("section_fallow")
+    return None if entry is None else SectionFallow(entry["from"], entry["to"], entry["sections"])
 
 
 _responses: dict[str, object] = {}
@@ -234,10 +263,10 @@ def keep(name: str, computed) -> None:
 
 
 def compute_response(name: str):
-    """The response of :func:`response`, computed (≈ 0.3 s a treatment)."""
+    """The response of :func:`response`, computed (≈ 0.1 s a treatment, 0.3 s with section fallows)."""
     import numpy as np
 
-    from ..models.long_term import Period, Weather
+    from ..models.long_term import Weather
     from ..models.long_term import response as model_response
     from ..models.rothc import iom_falloon
 
@@ -251,7 +280,7 @@ def compute_response(name: str):
 
     low, high = t.get("clay_range_pct")
     clay = np.concatenate([[t.get("clay_pct")], rng.uniform(low, high, m)])
-    anchor = spread(t.anchor[1], unc["anchor_soc"])
+    anchor = spread(t.start["soc_t_c_ha"], unc["anchor_soc"])
     iom = iom_falloon(anchor) * np.concatenate([[1.0], 1.0 + unc["iom"] * rng.uniform(-1.0, 1.0, m)])
     fym = spread(cfg["fym_t_c_ha_yr"], unc["fym"])
     normals = [weather(cfg["weather"]["central"])] + [
@@ -260,15 +289,17 @@ def compute_response(name: str):
     climate = Weather(
         **{k: np.array([w[k] for w in normals]).T for k in ("temperature", "rain", "evaporation")}
     )
-    periods = [
-        Period(first_year=p["from"], last_year=p.get("to"), crop=_crop(p["crop"]), fym=p["fym"])
-        for p in t.treatment["periods"]
-    ]
+    sections, weights = section_fallow(t), None
+    if sections is not None:  # central: the field mean; members: a fallow turn for each sampled section
+        turns = rng.integers(0, sections.sections, (m, unc["sections"]))
+        weights = np.vstack([np.full(sections.sections, 1.0 / sections.sections),
+                             np.stack([np.bincount(row, minlength=sections.sections) for row in turns]) / unc["sections"]])  # fmt: skip
     last_year = max(max(y for y, _ in t.series), datetime.date.today().year - 1)  # to the last full year
     return model_response(
-        clay=clay, anchor_soc=anchor, iom=iom, pre_crop=_crop(t.get("pre_crop")), periods=periods,
+        clay=clay, anchor_soc=anchor, iom=iom, pre_crop=_crop(t.get("pre_crop")), periods=periods(t),
         start_year=t.start_year, end_year=last_year, weather=climate, fym_t_c_ha_yr=fym,
-        fallow_years=t.get("fallow_years", []), depth=float(cfg["depth_cm"][1] - cfg["depth_cm"][0]),
+        fallow_years=t.get("fallow_years", []), section_fallow=sections, section_weights=weights,
+        depth=float(cfg["depth_cm"][1] - cfg["depth_cm"][0]),
     )  # fmt: skip
 
 
@@ -287,10 +318,70 @@ def _finite(value):
     return None if isinstance(value, float) and value != value else value
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _calendar(name: str) -> str:
+    """A crop calendar in words: the covered months and the input shares."""
+    crop = config()["crops"][name]
+    covered = [m for m, c in zip(_MONTHS, crop["cover"], strict=True) if c]
+    shares = ", ".join(f"{m} {100 * x:.3g} %" for m, x in zip(_MONTHS, crop["input"], strict=True) if x)
+    if len(set(crop["input"]) - {0}) == 1 and len(covered) == 12:
+        shares = "spread evenly over the year"
+    cover = "covered all year" if len(covered) == 12 else f"covered {', '.join(covered)}, bare otherwise"
+    return f"{name.replace('_', ' ')}: {cover}; plant input {shares}; DPM/RPM {crop['dpm_rpm']}"
+
+
+def _years(p: dict, last: int) -> str:
+    end = p.get("to", last)
+    return str(p["from"]) if end == p["from"] else f"{p['from']}–{end if 'to' in p else ''}"
+
+
+def setup(t: Treatment, last_year: int) -> list[dict]:
+    """Every set-up choice of the treatment's run: ``key`` (the kind of choice), ``value`` and ``source``."""
+    cfg, start, first = config(), t.start, t.start_year
+    rows = [
+        {"key": "start", "value": f"{start['soc_t_c_ha']:g} t C/ha on 31 Dec {first - 1} ({start['year']} stock)",
+         "source": start["source"]},
+        {"key": "pre", "value": _calendar(t.get("pre_crop")) + ", at RothC equilibrium", "source": t.get("pre_basis")},
+        {"key": "clay", "value": f"{t.get('clay_pct'):g} % (Monte Carlo {t.get('clay_range_pct')[0]:g}–"
+         f"{t.get('clay_range_pct')[1]:g} %)", "source": t.get("clay_source")},
+    ]  # fmt: skip
+    for p in t.treatment["periods"]:
+        rows.append({"key": "calendar", "value": f"{_years(p, last_year)}: {_calendar(p['crop'])}",
+                     "source": cfg["crops"][p["crop"]]["basis"]})  # fmt: skip
+    manured = [p for p in t.treatment["periods"] if p.get("fym")]
+    if manured:
+        doses = "; ".join(
+            f"{_years(p, last_year)}: " + " + ".join(f"{_MONTHS[m - 1]}" + (f" × {d:g}" if d != 1 else "")
+                                                     for m, d in sorted(p["fym"].items()))
+            for p in manured
+        )  # fmt: skip
+        rows.append({"key": "manure", "value": f"{cfg['fym_t_c_ha_yr']:g} t C/ha a dose (49/49/2 % DPM/RPM/HUM); {doses}",
+                     "source": f"{cfg['fym_source']}; {t.get('fym_calendar_source')}"})  # fmt: skip
+    else:
+        rows.append({"key": "manure", "value": "none", "source": t.treatment["description"]})
+    factors = [p for p in t.treatment["periods"] if p.get("input_factor", 1.0) != 1.0]
+    value = "calibrated on the measurements (one value for the run)"
+    if factors:
+        value += "; × " + ", ".join(f"{p['input_factor']:g} in {_years(p, last_year)}" for p in factors)
+    rows.append({"key": "plant_input", "value": value,
+                 "source": t.treatment.get("input_source", "the e-RA records give no plant carbon input")})  # fmt: skip
+    fallows = [str(y) for y in t.get("fallow_years", [])]
+    if (sections := t.get("section_fallow")) is not None:
+        fallows.append(f"one section in {sections['sections']} each year {sections['from']}–{sections['to']}")
+    rows.append({"key": "fallows", "value": ", ".join(fallows) or "none", "source": t.get("fallow_source")})
+    rows.append({"key": "iom", "value": "IOM = 0.049 × SOC^1.139 of the starting stock",
+                 "source": "Falloon et al. (1998)"})  # fmt: skip
+    rows.append({"key": "weather", "value": "monthly means 1961–1990 (Monte Carlo: 1961–1990 or 1971–2000)",
+                 "source": cfg["weather"]["source"]})  # fmt: skip
+    return rows
+
+
 def long_term(site_name: str, measured: list[tuple[int, float]]) -> dict | None:
     """Measured vs modelled SOC of the site named ``site_name`` (None if it is no Rothamsted treatment):
     ``measured`` [(year, t C/ha)] from the registry (0–23 cm). The plant input is fitted by least squares
-    on the measurements after the starting one; validation on leave-one-out predictions."""
+    on every measurement in the run but the starting stock; validation on leave-one-out predictions."""
     import numpy as np
 
     from ..measure.validation import validate
@@ -300,18 +391,20 @@ def long_term(site_name: str, measured: list[tuple[int, float]]) -> dict | None:
     if t is None:
         return None
     resp = response(site_name)
-    anchor_year, anchor_soc = t.anchor
+    start = t.start
     first, last = int(resp.years[0]), int(resp.years[-1])
-    used = sorted((y, v) for y, v in measured if first <= y <= last and y != anchor_year)
-    points = [{"year": y, "soc_t_c_ha": v, "role": "calibration and validation"} for y, v in used]
-    points += [
-        {"year": y, "soc_t_c_ha": v, "role": "starting stock"} for y, v in measured if y == anchor_year
-    ]
-    points += [{"year": y, "soc_t_c_ha": v, "role": "outside the run"} for y, v in measured
-               if not (first <= y <= last) and y != anchor_year]  # fmt: skip
+
+    def role(year: int) -> str:
+        if start["own"] and year == start["year"]:
+            return "starting stock"
+        return "calibration and validation" if first <= year <= last else "outside the run"
+
+    points = [{"year": y, "soc_t_c_ha": v, "role": role(y)} for y, v in measured]
+    used = [(y, v) for y, v in sorted(measured) if role(y) == "calibration and validation"]
     base = {
         "experiment": t.experiment["name"], "treatment": t.name, "era_code": t.experiment["era_code"],
         "depth_cm": config()["depth_cm"], "measured": sorted(points, key=lambda p: p["year"]),
+        "setup": setup(t, last),
         "sources": [t.experiment["soc_source"], config()["weather"]["source"], MODEL_SOURCE],
     }  # fmt: skip
     if len(used) < 3:
@@ -340,21 +433,23 @@ def long_term(site_name: str, measured: list[tuple[int, float]]) -> dict | None:
         for y, o, q in zip(years, observed, predicted, strict=True)
     ]
     p_low, p_high = np.percentile(p[1:], [2.5, 97.5])
+    fit = None
+    if p[0] == 0.0:
+        fit = ("not fitted: the calibrated plant input is at its bound of 0 t C/ha/yr — even without any "
+               "plant input the model loses carbon more slowly than measured")  # fmt: skip
     return base | {
         "modelled": {
             "model": "RothC-26.3 (permille.models.rothc), monthly, on the Rothamsted 30-year weather means",
             "start": f"RothC equilibrium of the pre-experiment land use on 31 Dec {t.start_year - 1}, total SOC "
-            f"= the starting stock {anchor_soc:g} t C/ha ({anchor_year}); {t.get('pre_basis').rstrip('.')}",
+            f"= the starting stock {start['soc_t_c_ha']:g} t C/ha ({start['source']}); {t.get('pre_basis').rstrip('.')}",
             "plant_input_t_c_ha_yr": float(p[0]),
             "plant_input_interval_t_c_ha_yr": [float(p_low), float(p_high)],
             "plant_input_basis": "calibrated: least squares on the measurements after the starting stock "
             "(SOC is linear in the input); the e-RA records give no plant carbon input",
+            "fit": fit,
             "pre_experiment_input_t_c_ha_yr": float(resp.pre_input[0]),
-            "fym_t_c_ha_yr": config()["fym_t_c_ha_yr"]
-            if any(q["fym"] for q in t.treatment["periods"])
-            else 0.0,
-            "fym_basis": "35 t/ha fresh FYM ≈ 3.0 t C/ha/yr (Jenkinson & Johnston 1977; Coleman & Jenkinson, "
-            "RothC-26.3 description)",
+            "fym_t_c_ha_yr": config()["fym_t_c_ha_yr"] if any(q.get("fym") for q in t.treatment["periods"]) else 0.0,
+            "fym_basis": config()["fym_source"],
             "clay_pct": t.get("clay_pct"),
             "clay_source": t.get("clay_source"),
             "iom_t_c_ha": float(resp.iom[0]),
@@ -362,7 +457,8 @@ def long_term(site_name: str, measured: list[tuple[int, float]]) -> dict | None:
             "weather": config()["weather"]["source"] + "; central run 1961–1990",
             "members": int(soc.shape[1] - 1),
             "interval": "2.5–97.5 percentiles of the Monte Carlo members (clay over its range, IOM ± 25 %, FYM "
-            "carbon ± 20 %, starting stock ± 5 %, 1961–1990 or 1971–2000 weather), each calibrated",
+            "carbon ± 20 %, starting stock ± 5 %, 1961–1990 or 1971–2000 weather"
+            + (", the fallow turn of each sampled section" if t.get("section_fallow") else "") + "), each calibrated",
             "points": series,
         },
         "validation": {

@@ -378,6 +378,30 @@ def setup(t: Treatment, last_year: int) -> list[dict]:
     return rows
 
 
+def _fit_check(t: Treatment, plant_input: float) -> str | None:
+    """Why the calibrated ``plant_input`` (t C/ha/yr) is not a fit, or None: at its bound of 0, or below
+    the treatment's ``fit_check`` (a fraction of the input calibrated on a treatment with the same crops)."""
+    if plant_input == 0.0:
+        return ("the model does not fit: the calibrated plant input is at its bound of 0 t C/ha/yr — even "
+                "without plant input the model loses carbon more slowly than measured")  # fmt: skip
+    check = t.treatment.get("fit_check")
+    if check is None:
+        return None
+    from ..models.long_term import fit_plant_input
+
+    other = treatment(check["compare_with"])
+    own = other.start["year"] if other.start["own"] else None
+    years, soc = zip(*[(y, v) for y, v in other.series if y != own], strict=True)
+    reference = float(fit_plant_input(response(other.name), years, soc)[0])
+    if plant_input >= check["min_ratio"] * reference:
+        return None
+    return (f"the model does not fit: the calibrated plant input {plant_input:.2f} t C/ha/yr is "
+            f"{100 * plant_input / reference:.0f} % of the {reference:.2f} calibrated on {other.name}, which "
+            f"grew the same crops (below {100 * check['min_ratio']:.0f} %: {check['source']}); the model loses "
+            "the carbon of the ploughed grass more slowly than measured, and the fit makes up for it with an "
+            "implausibly small input")  # fmt: skip
+
+
 def long_term(site_name: str, measured: list[tuple[int, float]]) -> dict | None:
     """Measured vs modelled SOC of the site named ``site_name`` (None if it is no Rothamsted treatment):
     ``measured`` [(year, t C/ha)] from the registry (0–23 cm). The plant input is fitted by least squares
@@ -433,10 +457,7 @@ def long_term(site_name: str, measured: list[tuple[int, float]]) -> dict | None:
         for y, o, q in zip(years, observed, predicted, strict=True)
     ]
     p_low, p_high = np.percentile(p[1:], [2.5, 97.5])
-    fit = None
-    if p[0] == 0.0:
-        fit = ("not fitted: the calibrated plant input is at its bound of 0 t C/ha/yr — even without any "
-               "plant input the model loses carbon more slowly than measured")  # fmt: skip
+    fit = _fit_check(t, float(p[0]))
     return base | {
         "modelled": {
             "model": "RothC-26.3 (permille.models.rothc), monthly, on the Rothamsted 30-year weather means",

@@ -34,6 +34,12 @@ def test_long_term_site_shows_chart_statistics_and_source(page, server, screensh
     source = page.inner_text("#site-longterm-source")
     assert source.startswith("Source:") and "10.23637/KeyRefOAHBsoc" in source
     assert "10.23637/OARES30YrMeans6190" in source
+    # every set-up choice with its source, as the answer gives them
+    setup = page.locator("#site-setup tbody tr")
+    assert setup.count() == len(answer["setup"])
+    manure = page.inner_text('#site-setup tr[data-setup="manure"]')
+    assert manure.startswith("Farmyard manure") and "1931: Feb + Nov" in manure and "Jenkinson & Johnston 1977" in manure
+    assert page.locator("#site-longterm-fit").count() == 0  # a fit
     screenshot(page, "site_rothamsted")
 
     page.select_option("#lang-select", "fr")
@@ -41,3 +47,14 @@ def test_long_term_site_shows_chart_statistics_and_source(page, server, screensh
     page.wait_for_selector("text=COS mesuré et modélisé")
     assert "Efficience du modèle EF" in page.inner_text("#site-validation")
     assert page.inner_text("#site-longterm-source").startswith("Source :")
+    assert page.inner_text('#site-setup tr[data-setup="manure"]').startswith("Fumier")
+
+    # grass ploughed to arable: the model does not fit, and the page says so
+    ploughed = next(s for s in sites if s["name"] == "Highfield — grass ploughed to continuous arable")
+    page.goto(f"{server.url}/#/site?id={ploughed['id']}")
+    wait_ready(page, "site")
+    assert page.inner_text("#site-longterm-fit").startswith("Pas d'ajustement : the model does not fit")
+    page.select_option("#lang-select", "es")
+    wait_ready(page, "site")
+    assert page.inner_text("#site-longterm-fit").startswith("Sin ajuste:")
+    assert page.inner_text('#site-setup tr[data-setup="fallows"]').startswith("Barbechos")

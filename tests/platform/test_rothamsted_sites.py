@@ -3,6 +3,8 @@ owned by the e-RA organisation, idempotent seeding, and the measured vs modelled
 
 import datetime
 
+import pytest
+
 from sqlalchemy import func, select
 
 from permille.registry import orm, rothamsted, seed
@@ -57,12 +59,20 @@ def test_long_term_answer_measured_modelled_and_validation(seeded_client):
     assert [(m["year"], m["soc_t_c_ha"]) for m in body["measured"]] == list(t.series)
     assert body["measured"][0]["role"] == "starting stock"
     points = body["modelled"]["points"]
-    assert points[0]["year"] == 1843 and points[-1]["year"] == max(2015, datetime.date.today().year - 1)
+    assert points[0]["year"] == 1842 and points[1]["year"] == 1843 and points[-1]["year"] == max(2015, datetime.date.today().year - 1)
     assert all(p["low_t_c_ha"] <= p["soc_t_c_ha"] <= p["high_t_c_ha"] for p in points[1:])
     stats = body["validation"]["statistics"]
     assert stats["n"] == len(t.series) - 1 and stats["rmse"] > 0
     assert "Nash" in body["validation"]["formulas"]["efficiency"]
     assert any("10.23637/BROADBALK-SOC-OA" in s for s in body["sources"])
+    # the set-up choices with their sources; plot 2.1 starts from the field's 1843 stock, 1893 validated
+    assert {r["key"] for r in body["setup"]} >= {"start", "calendar", "manure", "fallows"}
+    plot21 = "Broadbalk — FYM since 1885, N since 1968 (plot 2.1)"
+    other = seeded_client.get(f"/api/monitoring/sites/{sites[plot21]['id']}/long-term").json()
+    first = other["modelled"]["points"][0]
+    assert first["year"] == 1842 and first["soc_t_c_ha"] == pytest.approx(28.8)
+    assert [m["role"] for m in other["measured"]] == ["calibration and validation"] * len(other["measured"])
+    assert other["validation"]["pairs"][0]["year"] == 1893
 
 
 def test_a_new_measurement_enters_the_validation_at_once(seeded_client, auth):

@@ -326,7 +326,7 @@ def _calendar(name: str) -> str:
     crop = config()["crops"][name]
     covered = [m for m, c in zip(_MONTHS, crop["cover"], strict=True) if c]
     shares = ", ".join(f"{m} {100 * x:.3g} %" for m, x in zip(_MONTHS, crop["input"], strict=True) if x)
-    if len(set(crop["input"]) - {0}) == 1 and len(covered) == 12:
+    if max(crop["input"]) - min(crop["input"]) < 1e-9:
         shares = "spread evenly over the year"
     cover = "covered all year" if len(covered) == 12 else f"covered {', '.join(covered)}, bare otherwise"
     return f"{name.replace('_', ' ')}: {cover}; plant input {shares}; DPM/RPM {crop['dpm_rpm']}"
@@ -347,7 +347,13 @@ def setup(t: Treatment, last_year: int) -> list[dict]:
         {"key": "clay", "value": f"{t.get('clay_pct'):g} % (Monte Carlo {t.get('clay_range_pct')[0]:g}–"
          f"{t.get('clay_range_pct')[1]:g} %)", "source": t.get("clay_source")},
     ]  # fmt: skip
+    spans = []  # consecutive periods of the same crop, as one span
     for p in t.treatment["periods"]:
+        if spans and spans[-1]["crop"] == p["crop"]:
+            spans[-1] = {k: v for k, v in spans[-1].items() if k != "to"} | ({"to": p["to"]} if "to" in p else {})
+        else:
+            spans.append(dict(p))
+    for p in spans:
         rows.append({"key": "calendar", "value": f"{_years(p, last_year)}: {_calendar(p['crop'])}",
                      "source": cfg["crops"][p["crop"]]["basis"]})  # fmt: skip
     manured = [p for p in t.treatment["periods"] if p.get("fym")]

@@ -50,6 +50,19 @@ const MESSAGES = {
     "site.biasPasses": "passes (p = {p})",
     "site.biasFails": "fails (p = {p})",
     "site.source": "Source: {sources}",
+    "site.setup": "Set-up of the run, each choice with its source",
+    "site.setupChoice": "Choice",
+    "site.setupSource": "Source",
+    "site.setup.start": "Starting stock",
+    "site.setup.pre": "Before the experiment",
+    "site.setup.clay": "Clay",
+    "site.setup.calendar": "Crop calendar",
+    "site.setup.manure": "Farmyard manure",
+    "site.setup.plant_input": "Plant carbon input",
+    "site.setup.fallows": "Fallows",
+    "site.setup.iom": "Inert organic matter",
+    "site.setup.weather": "Weather",
+    "site.notFitted": "Not a fit: {reason}",
   },
   fr: {
     "site.back": "Page {country}",
@@ -98,6 +111,19 @@ const MESSAGES = {
     "site.biasPasses": "réussi (p = {p})",
     "site.biasFails": "échoué (p = {p})",
     "site.source": "Source : {sources}",
+    "site.setup": "Paramétrage du calcul, chaque choix avec sa source",
+    "site.setupChoice": "Choix",
+    "site.setupSource": "Source",
+    "site.setup.start": "Stock initial",
+    "site.setup.pre": "Avant l'essai",
+    "site.setup.clay": "Argile",
+    "site.setup.calendar": "Calendrier cultural",
+    "site.setup.manure": "Fumier",
+    "site.setup.plant_input": "Apport de carbone végétal",
+    "site.setup.fallows": "Jachères",
+    "site.setup.iom": "Matière organique inerte",
+    "site.setup.weather": "Météo",
+    "site.notFitted": "Pas d'ajustement : {reason}",
   },
   es: {
     "site.back": "Página de {country}",
@@ -146,6 +172,19 @@ const MESSAGES = {
     "site.biasPasses": "superada (p = {p})",
     "site.biasFails": "no superada (p = {p})",
     "site.source": "Fuente: {sources}",
+    "site.setup": "Configuración del cálculo, cada elección con su fuente",
+    "site.setupChoice": "Elección",
+    "site.setupSource": "Fuente",
+    "site.setup.start": "Stock inicial",
+    "site.setup.pre": "Antes del ensayo",
+    "site.setup.clay": "Arcilla",
+    "site.setup.calendar": "Calendario de cultivo",
+    "site.setup.manure": "Estiércol",
+    "site.setup.plant_input": "Aporte de carbono vegetal",
+    "site.setup.fallows": "Barbechos",
+    "site.setup.iom": "Materia orgánica inerte",
+    "site.setup.weather": "Clima",
+    "site.notFitted": "Sin ajuste: {reason}",
   },
 };
 
@@ -194,6 +233,7 @@ function longTermSection(lt, ctx) {
           interval: m.interval,
         }),
       ),
+      m.fit ? el("p", { class: "notice", id: "site-longterm-fit" }, t("site.notFitted", { reason: m.fit })) : null,
       el("h3", {}, t("site.validation", { method: lt.validation.method })),
       el(
         "div",
@@ -215,6 +255,19 @@ function longTermSection(lt, ctx) {
   } else {
     nodes.push(el("p", { class: "muted" }, lt.note));
   }
+  nodes.push(
+    el("h3", {}, t("site.setup")),
+    el(
+      "div",
+      { class: "table-wrap" },
+      el(
+        "table",
+        { class: "data", id: "site-setup" },
+        el("thead", {}, el("tr", {}, ["site.setupChoice", "site.statValue", "site.setupSource"].map((k) => el("th", {}, t(k))))),
+        el("tbody", {}, lt.setup.map((r) => el("tr", { "data-setup": r.key }, el("td", {}, t(`site.setup.${r.key}`)), el("td", {}, r.value), el("td", { class: "small" }, r.source)))),
+      ),
+    ),
+  );
   nodes.push(el("p", { class: "small muted", id: "site-longterm-source" }, t("site.source", { sources: lt.sources.join(" · ") })));
   function draw() {
     if (!m) return null;

@@ -44,7 +44,9 @@ def test_broadbalk_starts_from_the_field_stock_of_1843():
     broadbalk = [t for t in rothamsted.treatments() if t.experiment["key"] == "broadbalk"]
     for t in broadbalk:
         if t.treatment.get("start_from_own_measurement"):
-            assert (t.start_year, t.start["year"]) == (1968, 1967) and t.start["soc_t_c_ha"] == dict(t.series)[1967]
+            assert (t.start_year, t.start["year"]) == (1968, 1967) and t.start["soc_t_c_ha"] == dict(
+                t.series
+            )[1967]
             continue
         assert (t.start_year, t.start["year"], t.start["soc_t_c_ha"]) == (1843, 1843, 28.8), t.name
         assert rothamsted.response(t.name).start_soc[0] == pytest.approx(28.8)
@@ -54,7 +56,10 @@ def test_broadbalk_starts_from_the_field_stock_of_1843():
     assert answer["validation"]["pairs"][0]["year"] == 1893
     # no manure before 1885, the first FYM of plot 2.2 in the autumn of 1843
     plan = long_term.management(rothamsted.periods(plot21), 1843, 1890)
-    assert plan["fym"].reshape(-1, 12)[: 1885 - 1843].sum() == 0 and plan["fym"].reshape(-1, 12)[1885 - 1843, 9] == 1
+    assert (
+        plan["fym"].reshape(-1, 12)[: 1885 - 1843].sum() == 0
+        and plan["fym"].reshape(-1, 12)[1885 - 1843, 9] == 1
+    )
     plot22 = rothamsted.treatment("Broadbalk — FYM since 1843 (plot 2.2)")
     assert long_term.management(rothamsted.periods(plot22), 1843, 1843)["fym"].tolist() == [0] * 9 + [1, 0, 0]
 
@@ -108,7 +113,9 @@ def test_linear_response_equals_a_direct_run():
     plan = long_term.management(rothamsted.periods(t), 1852, int(resp.years[-1]), t.get("fallow_years"))
     monthly = plan["input"].reshape(-1, 12)
     assert monthly[1912 - 1852].sum() == 0  # fallow year
-    assert monthly[1876 - 1852].sum() == pytest.approx(1.75) and monthly[1877 - 1852].sum() == pytest.approx(1.0)
+    assert monthly[1876 - 1852].sum() == pytest.approx(1.75) and monthly[1877 - 1852].sum() == pytest.approx(
+        1.0
+    )
     assert monthly[1900 - 1852].tolist() == [0, 0, 0, 0.1, 0.2, 0.3, 0.4, 0, 0, 0, 0, 0]
     w = rothamsted.weather("rothamsted_30yr_means_1961-1990.csv")
     p, fym, iom = 2.0, 3.0, float(resp.iom[0])
@@ -117,7 +124,9 @@ def test_linear_response_equals_a_direct_run():
         rothc.Forcing(w["temperature"], w["rain"], w["evaporation"], crop.cover, crop.input, dpm_rpm=1.44),
         t.start["soc_t_c_ha"],
     )[1]
-    np.testing.assert_allclose(resp.soc(p)[:, 0], _direct(t, plan, p, fym, start, len(resp.years)), rtol=1e-10)
+    np.testing.assert_allclose(
+        resp.soc(p)[:, 0], _direct(t, plan, p, fym, start, len(resp.years)), rtol=1e-10
+    )
 
 
 def _direct(t, plan, p, fym, start, years):
@@ -157,18 +166,26 @@ def test_section_fallows_are_the_weighted_mean_of_the_sections():
     resp = long_term.response(section_weights=one_hot, **kwargs)
     p = 1.5
     for k in (0, 3):
-        plan = long_term.management(rothamsted.periods(t), 1843, 1980, [*t.get("fallow_years"), *sections.years(k)])
+        plan = long_term.management(
+            rothamsted.periods(t), 1843, 1980, [*t.get("fallow_years"), *sections.years(k)]
+        )
         start = rothc.inputs_for_stock(
             rothc.Soil(clay=t.get("clay_pct")),
             rothc.Forcing(w["temperature"], w["rain"], w["evaporation"], kwargs["pre_crop"].cover, kwargs["pre_crop"].input),
             28.8,
         )[1]  # fmt: skip
-        np.testing.assert_allclose(resp.soc(p)[:, k], _direct(t, plan, p, 3.0, start, 1980 - 1843 + 1), rtol=1e-10)
+        np.testing.assert_allclose(
+            resp.soc(p)[:, k], _direct(t, plan, p, 3.0, start, 1980 - 1843 + 1), rtol=1e-10
+        )
     mean = long_term.response(**kwargs)  # default: the field mean
     np.testing.assert_allclose(mean.soc(p)[:, 0], resp.soc(p).mean(axis=1), rtol=1e-12)
     assert np.ptp(resp.soc(p)[1967 - 1843]) > 0.2  # the sections differ by their turns
     plan = long_term.management(rothamsted.periods(t), 1843, 1980, t.get("fallow_years"))
-    assert plan["input"].reshape(-1, 12)[1925 - 1843].sum() == 0 == plan["fym"].reshape(-1, 12)[1926 - 1843].sum()
+    assert (
+        plan["input"].reshape(-1, 12)[1925 - 1843].sum()
+        == 0
+        == plan["fym"].reshape(-1, 12)[1926 - 1843].sum()
+    )
 
 
 def test_calibrated_inputs_rank_as_crop_yields_suggest():

@@ -28,7 +28,11 @@ from .conftest import shared_path
 
 READ_PRECISION = 1.0  # t C/ha, the digitising's (file header)
 MAX_OFF = 1.5  # t C/ha
-FIGURE_START, PRINTED_START, IOM = 30.7, 33.8632, 2.7  # t C/ha: measured 1852; printed equilibrium; printed IOM
+FIGURE_START, PRINTED_START, IOM = (
+    30.7,
+    33.8632,
+    2.7,
+)  # t C/ha: measured 1852; printed equilibrium; printed IOM
 LATE = 1877  # the printed FYM 1852–71 input: 2.80 to 1876, 1.60 from 1877
 SITES = {
     "unmanured": "Hoosfield — unmanured (plot 11)",

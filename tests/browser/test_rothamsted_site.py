@@ -38,7 +38,11 @@ def test_long_term_site_shows_chart_statistics_and_source(page, server, screensh
     setup = page.locator("#site-setup tbody tr")
     assert setup.count() == len(answer["setup"])
     manure = page.inner_text('#site-setup tr[data-setup="manure"]')
-    assert manure.startswith("Farmyard manure") and "1931: Feb + Nov" in manure and "Jenkinson & Johnston 1977" in manure
+    assert (
+        manure.startswith("Farmyard manure")
+        and "1931: Feb + Nov" in manure
+        and "Jenkinson & Johnston 1977" in manure
+    )
     assert page.locator("#site-longterm-fit").count() == 0  # a fit
     screenshot(page, "site_rothamsted")
 

@@ -4,7 +4,6 @@ owned by the e-RA organisation, idempotent seeding, and the measured vs modelled
 import datetime
 
 import pytest
-
 from sqlalchemy import func, select
 
 from permille.registry import orm, rothamsted, seed
@@ -59,7 +58,11 @@ def test_long_term_answer_measured_modelled_and_validation(seeded_client):
     assert [(m["year"], m["soc_t_c_ha"]) for m in body["measured"]] == list(t.series)
     assert body["measured"][0]["role"] == "starting stock"
     points = body["modelled"]["points"]
-    assert points[0]["year"] == 1842 and points[1]["year"] == 1843 and points[-1]["year"] == max(2015, datetime.date.today().year - 1)
+    assert (
+        points[0]["year"] == 1842
+        and points[1]["year"] == 1843
+        and points[-1]["year"] == max(2015, datetime.date.today().year - 1)
+    )
     assert all(p["low_t_c_ha"] <= p["soc_t_c_ha"] <= p["high_t_c_ha"] for p in points[1:])
     stats = body["validation"]["statistics"]
     assert stats["n"] == len(t.series) - 1 and stats["rmse"] > 0

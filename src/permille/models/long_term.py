@@ -262,7 +262,9 @@ def response(
     if split <= end_year:
         extra = [[]] if section_fallow is None else [section_fallow.years(k) for k in range(sections)]
         v = len(extra)
-        state = rothc.State(pools=np.tile(state.pools, (1, v)), iom=np.tile(state.iom, v), smd=np.tile(state.smd, v))
+        state = rothc.State(
+            pools=np.tile(state.pools, (1, v)), iom=np.tile(state.iom, v), smd=np.tile(state.smd, v)
+        )
         parts.append(segment(split, end_year, state, extra).soc)
     soc = np.vstack(parts).reshape(end_year - start_year + 1, sections, 2, n)  # 31 December
     plot = np.einsum("yvbn,nv->ybn", soc, weights)

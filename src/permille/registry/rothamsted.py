@@ -74,7 +74,12 @@ class Treatment:
         if start is not None:
             return dict(start, own=series.get(start["year"]) == start["soc_t_c_ha"])
         year, soc = self.series[0]
-        return {"year": year, "soc_t_c_ha": soc, "own": True, "source": f"the treatment's first measurement (e-RA), {year}"}
+        return {
+            "year": year,
+            "soc_t_c_ha": soc,
+            "own": True,
+            "source": f"the treatment's first measurement (e-RA), {year}",
+        }
 
 
 @cache
@@ -350,7 +355,9 @@ def setup(t: Treatment, last_year: int) -> list[dict]:
     spans = []  # consecutive periods of the same crop, as one span
     for p in t.treatment["periods"]:
         if spans and spans[-1]["crop"] == p["crop"]:
-            spans[-1] = {k: v for k, v in spans[-1].items() if k != "to"} | ({"to": p["to"]} if "to" in p else {})
+            spans[-1] = {k: v for k, v in spans[-1].items() if k != "to"} | (
+                {"to": p["to"]} if "to" in p else {}
+            )
         else:
             spans.append(dict(p))
     for p in spans:
@@ -475,7 +482,9 @@ def long_term(site_name: str, measured: list[tuple[int, float]]) -> dict | None:
             "(SOC is linear in the input); the e-RA records give no plant carbon input",
             "fit": fit,
             "pre_experiment_input_t_c_ha_yr": float(resp.pre_input[0]),
-            "fym_t_c_ha_yr": config()["fym_t_c_ha_yr"] if any(q.get("fym") for q in t.treatment["periods"]) else 0.0,
+            "fym_t_c_ha_yr": config()["fym_t_c_ha_yr"]
+            if any(q.get("fym") for q in t.treatment["periods"])
+            else 0.0,
             "fym_basis": config()["fym_source"],
             "clay_pct": t.get("clay_pct"),
             "clay_source": t.get("clay_source"),
@@ -485,7 +494,8 @@ def long_term(site_name: str, measured: list[tuple[int, float]]) -> dict | None:
             "members": int(soc.shape[1] - 1),
             "interval": "2.5–97.5 percentiles of the Monte Carlo members (clay over its range, IOM ± 25 %, FYM "
             "carbon ± 20 %, starting stock ± 5 %, 1961–1990 or 1971–2000 weather"
-            + (", the fallow turn of each sampled section" if t.get("section_fallow") else "") + "), each calibrated",
+            + (", the fallow turn of each sampled section" if t.get("section_fallow") else "")
+            + "), each calibrated",
             "points": series,
         },
         "validation": {

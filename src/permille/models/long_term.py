@@ -1,24 +1,26 @@
 """RothC-26.3 runs of a long-term field experiment: management as periods, response to the plant input.
 
-A treatment is a sequence of :class:`Period` (a crop calendar, its manure months, its plant input relative to
-the calibrated one) after a pre-experiment equilibrium, with whole-field fallow years and, optionally, a
-:class:`SectionFallow` (one section of the field fallowed each year in turn: the plot mean is the weighted
-mean of the sections' runs, the weights per member). The annual plant carbon input during the experiment is rarely recorded, but
-RothC is linear in its pools and inputs once the weather is given (the moisture deficit does not depend on
-carbon), so the SOC of a treatment receiving ``p`` t C/ha/yr of plant carbon is exactly
+A treatment is a sequence of :class:`Period` (a crop calendar, its manure months, its plant input relative
+to the calibrated one) after a pre-experiment equilibrium, with whole-field fallow years and, optionally, a
+:class:`SectionFallow` (one section of the field fallowed each year in turn: the plot is the weighted mean
+of the sections' runs, the weights per member). The annual plant carbon input during the experiment is
+rarely recorded, but RothC is linear in its pools and inputs once the weather and the calendar are given
+(the moisture deficit does not depend on carbon), so the SOC of a treatment receiving ``p`` t C/ha/yr of
+plant carbon is exactly
 
     SOC(t) = base(t) + p × unit(t)
 
 with ``base`` the run from the initial state with the manure and no plant input, and ``unit`` the run from
-empty pools (no IOM) with 1 t C/ha/yr of plant input (times each period's ``input_factor``) and no manure. :func:`response` computes both for N
-members at once (Monte Carlo over soil, weather, manure and the starting stock), :func:`fit_plant_input`
-the least-squares ``p`` of each member against measured stocks (closed form), and
-:func:`leave_one_out` the prediction of each measurement by the model calibrated on the others — an
-out-of-sample test of the model with one calibrated parameter.
+empty pools (no IOM) with 1 t C/ha/yr of plant input (times each period's ``input_factor``) and no manure.
+:func:`response` computes both for N members at once (Monte Carlo over soil, weather, manure, the starting
+stock and the sections' fallow turns), :func:`fit_plant_input` the least-squares ``p`` of each member
+against measured stocks (closed form), and :func:`leave_one_out` the prediction of each measurement by the
+model calibrated on the others — an out-of-sample test of the model with one calibrated parameter.
 
 The initial state is the RothC equilibrium of the pre-experiment land use whose total SOC equals the
-first (starting) measurement, found by the exact inverse :func:`permille.models.rothc.inputs_for_stock`
-(RothC's "inverse mode"). Units: t C/ha for stocks, t C/ha/yr for inputs, °C, mm/month, %.
+starting stock (the field's stock when the experiment began), found by the exact inverse
+:func:`permille.models.rothc.inputs_for_stock` (RothC's "inverse mode"). Units: t C/ha for stocks,
+t C/ha/yr for inputs, °C, mm/month, %.
 """
 
 from collections.abc import Sequence

@@ -11,9 +11,11 @@ Hoosfield (1852–1998), Broadbalk (1843–2015) and the Highfield/Fosters ley�
 records give) plus its clay content. These are real records, seeded with the catalogues, never demo data.
 
 :func:`long_term` answers a site's measured vs modelled SOC: RothC-26.3 from the pre-experiment
-equilibrium through the treatment's management on the weather means, the plant input calibrated on the
-site's measurements (:mod:`permille.models.long_term`), a 95 % Monte Carlo band, and leave-one-out
-validation statistics (:func:`permille.measure.validation.validate`). The RothC responses are computed once
+equilibrium at the field's stock when the experiment began, through the treatment's management (calendars,
+manure months, fallows) on the weather means, the plant input calibrated on the site's measurements
+(:mod:`permille.models.long_term`), a 95 % Monte Carlo band, leave-one-out validation statistics
+(:func:`permille.measure.validation.validate`), every set-up choice with its source (:func:`setup`) and,
+where the calibrated input is implausible, why the model does not fit. The RothC responses are computed once
 per process and treatment (:func:`response`; a server has them computed in another process after
 start-up), never at import.
 """

@@ -233,6 +233,16 @@ def test_management_refuses_gaps_and_overlaps():
                              2000, 2008)  # fmt: skip
     with pytest.raises(ValueError, match="month 13"):
         long_term.Period(2000, crop, fym=((13, 1.0),))
+    with pytest.raises(ValueError, match="at least 1 section"):
+        long_term.SectionFallow(1930, 1920)
+    w = rothamsted.weather("rothamsted_30yr_means_1961-1990.csv")
+    kwargs = dict(clay=25, anchor_soc=30, pre_crop=crop, periods=[long_term.Period(2000, crop)], start_year=2000,
+                  end_year=2002, fym_t_c_ha_yr=3.0, section_fallow=long_term.SectionFallow(2001, 2002, 2),
+                  weather=long_term.Weather(*(np.array(w[k]) for k in ("temperature", "rain", "evaporation"))))  # fmt: skip
+    with pytest.raises(ValueError, match="3 columns for 2 sections"):
+        long_term.response(section_weights=[[0.5, 0.25, 0.25]], **kwargs)
+    with pytest.raises(ValueError, match="sum to 1"):
+        long_term.response(section_weights=[[0.5, 0.25]], **kwargs)
     with pytest.raises(ValueError, match="sum to 0.5"):
         long_term.Crop(cover=[1] * 12, input=[0.5] + [0] * 11)
 

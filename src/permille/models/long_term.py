@@ -86,6 +86,13 @@ class SectionFallow:
     last_year: int
     sections: int = 5
 
+    def __post_init__(self):
+        if self.sections < 1 or self.last_year < self.first_year:
+            raise ValueError(
+                f"section fallow: {self.sections} sections from {self.first_year} to {self.last_year}: "
+                "needs at least 1 section and a last year not before the first"
+            )
+
     def years(self, k: int) -> list[int]:
         """The fallow years of section ``k``."""
         return list(range(self.first_year + k, self.last_year + 1, self.sections))
@@ -221,7 +228,10 @@ def response(
     if section_weights is None:
         weights = np.full((n, sections), 1.0 / sections)
     else:
-        weights = np.broadcast_to(np.asarray(section_weights, dtype=float), (n, sections))
+        weights = np.asarray(section_weights, dtype=float)
+        if weights.shape[-1] != sections:
+            raise ValueError(f"section_weights: {weights.shape[-1]} columns for {sections} sections")
+        weights = np.broadcast_to(weights, (n, sections))
         if not np.allclose(weights.sum(axis=1), 1.0) or (weights < 0).any():
             raise ValueError("section_weights: each member's weights must be ≥ 0 and sum to 1")
     zeros = np.zeros(n)

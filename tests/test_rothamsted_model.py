@@ -251,7 +251,8 @@ def test_hoosfield_calendar_agrees_with_the_rothc_description_worked_example():
     """RothC_description.pdf 2.2: the January 1852 step of Hoosfield has a·b·c = 0.3561 with the soil at
     field capacity (b = 1). With the site's calendar January is bare (c = 1), so a = 0.3561, a January of
     3.4 °C — the description's own weather, near our 1961–1990 mean of 3.05 °C; were January covered
-    (c = 0.6) it would take 5.9 °C, warmer than any Rothamsted January mean. The equilibrium pools of the
+    (c = 0.6) it would take 5.9 °C, warmer than any of the station's 30-year January means (3.05 °C for
+    1961–1990 to 4.31 °C for 1991–2020, e-RA). The equilibrium pools of the
     example are not compared: its DPM, 0.10 yr old on 31 Dec, comes from an input calendar the description
     does not print with it (inputs April–July would leave it ≥ 5 months old); Fig. 6 is compared instead
     (test_rothc_fig6.py)."""

@@ -47,7 +47,7 @@ def figure():
     return {k: (d.year.to_numpy(), d.modelled_soc_t_c_ha.to_numpy()) for k, d in table.groupby("treatment")}
 
 
-def _run(curve: str, start: float, *, before=1.0, after=1.0, fym=True):
+def _run(curve: str, start: float, *, before=1.0, after=1.0, fym=True, fallows=True):
     """SOC response (central member) of a Fig. 6 curve with the site's set-up; the plant input of the
     years before 1877 set to ``before`` × the input, later ones to ``after`` × (0 drops them from the unit response)."""
     t = rothamsted.treatment(SITES[curve])
@@ -66,7 +66,7 @@ def _run(curve: str, start: float, *, before=1.0, after=1.0, fym=True):
         clay=t.get("clay_pct"), anchor_soc=start, iom=IOM, pre_crop=rothamsted._crop(t.get("pre_crop")),
         periods=periods, start_year=t.start_year, end_year=2000,
         weather=long_term.Weather(*(np.array(w[k]) for k in ("temperature", "rain", "evaporation"))),
-        fym_t_c_ha_yr=rothamsted.config()["fym_t_c_ha_yr"], fallow_years=t.get("fallow_years"),
+        fym_t_c_ha_yr=rothamsted.config()["fym_t_c_ha_yr"], fallow_years=t.get("fallow_years") if fallows else [],
     )  # fmt: skip
 
 
@@ -126,3 +126,12 @@ def test_the_printed_start_is_not_the_figure_start(figure):
     first = years[:1]
     assert abs(_curve("unmanured", first, FIGURE_START, 1.30)[0] - soc[0]) <= READ_PRECISION
     assert _curve("unmanured", first, PRINTED_START, 1.60)[0] - soc[0] > 3.0
+
+
+def test_the_figure_has_the_fallow_years(figure):
+    """Without Hoosfield's four fallow years no input reproduces the FYM-every-year curve."""
+    years, soc = figure["FYM annually"]
+    resp = _run("FYM annually", FIGURE_START, fallows=False)
+    plant = long_term.fit_plant_input(resp, years, soc)[0]
+    modelled = resp.soc(plant)[resp.rows(years), 0]
+    assert not _within(modelled, soc) and np.abs(modelled - soc).max() > 2.5

@@ -3,8 +3,8 @@
 ``GET /api/monitoring/sites/{id}/long-term``: for a Rothamsted long-term experiment site
 (:mod:`permille.registry.rothamsted`), its measured SOC stocks (the site's ``soc_stock`` observations,
 t C/ha over 0–23 cm, as the registry holds them now), the RothC-26.3 series of its treatment with a 95 %
-Monte Carlo band, and bias, RMSE, relative RMSE and modelling efficiency (EF, Nash–Sutcliffe) of
-leave-one-out predictions, with their formulas. Any other readable site answers ``{"available": false}``.
+Monte Carlo band, bias, RMSE, relative RMSE and modelling efficiency (EF, Nash–Sutcliffe) of
+leave-one-out predictions with their formulas, and every set-up choice of the run with its source. Any other readable site answers ``{"available": false}``.
 The model and statistics modules are imported inside the endpoint (start-up time, issue 13); the RothC
 runs of the treatments are computed once per process, in another process after start-up (:func:`warm_up`).
 """
@@ -88,7 +88,7 @@ def warm_up(delay_s: float = WARM_UP_DELAY_S) -> WarmUp | None:
 @router.get("/sites/{site_id}/long-term")
 def long_term(site_id: Annotated[int, Path(ge=1, le=MAX_INTEGER)], session: SessionDep, user: UserDep):
     """A long-term experiment site: measured and modelled SOC (t C/ha, 0–23 cm) over time, the model's
-    inputs with their sources, and leave-one-out validation statistics."""
+    set-up with its sources, and leave-one-out validation statistics."""
     from ...registry import rothamsted
 
     record = session.scalar(select(Site).where(Site.id == site_id, read_filter(user, Site)))

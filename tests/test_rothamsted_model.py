@@ -65,7 +65,7 @@ def test_broadbalk_starts_from_the_field_stock_of_1843():
 
 
 @pytest.mark.parametrize("name", [t.name for t in rothamsted.treatments()])
-def test_leave_one_out_error_within_the_literature_range(name):
+def test_leave_one_out_error_within_the_stated_tolerance(name):
     t = rothamsted.treatment(name)
     answer = rothamsted.long_term(name, list(t.series))
     stats = answer["validation"]["statistics"]

@@ -339,12 +339,12 @@ def _calendar(name: str) -> str:
     return f"{name.replace('_', ' ')}: {cover}; plant input {shares}; DPM/RPM {crop['dpm_rpm']}"
 
 
-def _years(p: dict, last: int) -> str:
-    end = p.get("to", last)
-    return str(p["from"]) if end == p["from"] else f"{p['from']}–{end if 'to' in p else ''}"
+def _years(p: dict) -> str:
+    """The years of a period: "1931", "1852–1930" or "1932–" (to the end)."""
+    return str(p["from"]) if p.get("to") == p["from"] else f"{p['from']}–{p.get('to', '')}"
 
 
-def setup(t: Treatment, last_year: int) -> list[dict]:
+def setup(t: Treatment) -> list[dict]:
     """Every set-up choice of the treatment's run: ``key`` (the kind of choice), ``value`` and ``source``."""
     cfg, start, first = config(), t.start, t.start_year
     rows = [
@@ -357,18 +357,17 @@ def setup(t: Treatment, last_year: int) -> list[dict]:
     spans = []  # consecutive periods of the same crop, as one span
     for p in t.treatment["periods"]:
         if spans and spans[-1]["crop"] == p["crop"]:
-            spans[-1] = {k: v for k, v in spans[-1].items() if k != "to"} | (
-                {"to": p["to"]} if "to" in p else {}
-            )
+            spans[-1].pop("to", None)
+            spans[-1] |= {"to": p["to"]} if "to" in p else {}
         else:
             spans.append(dict(p))
     for p in spans:
-        rows.append({"key": "calendar", "value": f"{_years(p, last_year)}: {_calendar(p['crop'])}",
+        rows.append({"key": "calendar", "value": f"{_years(p)}: {_calendar(p['crop'])}",
                      "source": cfg["crops"][p["crop"]]["basis"]})  # fmt: skip
     manured = [p for p in t.treatment["periods"] if p.get("fym")]
     if manured:
         doses = "; ".join(
-            f"{_years(p, last_year)}: " + " + ".join(f"{_MONTHS[m - 1]}" + (f" × {d:g}" if d != 1 else "")
+            f"{_years(p)}: " + " + ".join(f"{_MONTHS[m - 1]}" + (f" × {d:g}" if d != 1 else "")
                                                      for m, d in sorted(p["fym"].items()))
             for p in manured
         )  # fmt: skip
@@ -379,7 +378,7 @@ def setup(t: Treatment, last_year: int) -> list[dict]:
     factors = [p for p in t.treatment["periods"] if p.get("input_factor", 1.0) != 1.0]
     value = "calibrated on the measurements (one value for the run)"
     if factors:
-        value += "; × " + ", ".join(f"{p['input_factor']:g} in {_years(p, last_year)}" for p in factors)
+        value += "; " + ", ".join(f"× {p['input_factor']:g} in {_years(p)}" for p in factors)
     rows.append({"key": "plant_input", "value": value,
                  "source": t.treatment.get("input_source", "the e-RA records give no plant carbon input")})  # fmt: skip
     fallows = [str(y) for y in t.get("fallow_years", [])]
@@ -443,7 +442,7 @@ def long_term(site_name: str, measured: list[tuple[int, float]]) -> dict | None:
     base = {
         "experiment": t.experiment["name"], "treatment": t.name, "era_code": t.experiment["era_code"],
         "depth_cm": config()["depth_cm"], "measured": sorted(points, key=lambda p: p["year"]),
-        "setup": setup(t, last),
+        "setup": setup(t),
         "sources": [t.experiment["soc_source"], config()["weather"]["source"], MODEL_SOURCE],
     }  # fmt: skip
     if len(used) < 3:

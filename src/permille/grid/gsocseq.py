@@ -53,19 +53,29 @@ def product_spec(years: int = YEARS) -> dict[str, tuple[str, str]]:
     spec = {"T0": ("Initial SOC stock, 0-30 cm", _STOCK)}
     spec |= {f"finalSOC_{s}": (f"Final SOC stock after {years} years, {s}", _STOCK) for s in scenarios}
     spec |= {f"AbsDiff_{s}": (f"Absolute difference: final SOC {s} - T0", _STOCK) for s in scenarios}
-    spec |= {f"ASR_{s}": (f"Absolute sequestration rate: (final SOC {s} - T0) / {years}", _RATE) for s in scenarios}
+    spec |= {
+        f"ASR_{s}": (f"Absolute sequestration rate: (final SOC {s} - T0) / {years}", _RATE) for s in scenarios
+    }
     spec |= {f"RelDiff_{s}": (f"Relative difference: final SOC {s} - final SOC BAU", _STOCK) for s in _SSM}
     spec |= {f"RSR_{s}": (f"Relative sequestration rate: ({s} - BAU) / {years}", _RATE) for s in _SSM}
     spec |= {
         "T0_Uncertainty": ("Uncertainty of T0: 100 (max - min) / (2 T0), min/max envelope", _PERCENT),
-        "BAU_Uncertainty": ("Uncertainty of final SOC BAU: 100 (max - min) / (2 BAU), min/max envelope", _PERCENT),
+        "BAU_Uncertainty": (
+            "Uncertainty of final SOC BAU: 100 (max - min) / (2 BAU), min/max envelope",
+            _PERCENT,
+        ),
         "SSM_Uncertainty": (
             "Uncertainty of final SOC SSM: 100 (max - min) / (2 SSM2), medium scenario, min/max envelope",
             _PERCENT,
         ),
     }
-    spec |= {f"ASR_{s}_Uncertainty": (f"Uncertainty of ASR {s} (Eq 12.2 as script 16)", _PERCENT) for s in scenarios}
-    spec |= {f"RSR_{s}_Uncertainty": (f"Uncertainty of RSR {s} (Eq 12.2 as script 16)", _PERCENT) for s in _SSM}
+    spec |= {
+        f"ASR_{s}_Uncertainty": (f"Uncertainty of ASR {s} (Eq 12.2 as script 16)", _PERCENT)
+        for s in scenarios
+    }
+    spec |= {
+        f"RSR_{s}_Uncertainty": (f"Uncertainty of RSR {s} (Eq 12.2 as script 16)", _PERCENT) for s in _SSM
+    }
     return {product_name(k): v for k, v in spec.items()}
 
 
@@ -90,7 +100,9 @@ def products(result: xr.Dataset, land_cover: xr.DataArray | None = None) -> xr.D
             f"got increases {list(increases)}" + (f", missing {', '.join(missing)}" if missing else "")
         )
     t0 = result["soc_t0"]
-    final = {"BAU": result["soc_bau"]} | {s: result[f"soc_ssm_{x}"] for s, x in zip(_SSM, labels, strict=True)}
+    final = {"BAU": result["soc_bau"]} | {
+        s: result[f"soc_ssm_{x}"] for s, x in zip(_SSM, labels, strict=True)
+    }
 
     def unc(name):
         return 100.0 * (result[f"{name}_max"] - result[f"{name}_min"]) / (2.0 * result[name])

@@ -450,7 +450,9 @@ def _input_pattern(cover: np.ndarray) -> np.ndarray:
 
 def _decomposition(land_cover: np.ndarray) -> np.ndarray:
     """(P,) the decomposition-rate modifier of each pixel's class (:data:`DECOMPOSITION_FACTOR`, else 1)."""
-    return np.select([land_cover == c for c in DECOMPOSITION_FACTOR], list(DECOMPOSITION_FACTOR.values()), 1.0)
+    return np.select(
+        [land_cover == c for c in DECOMPOSITION_FACTOR], list(DECOMPOSITION_FACTOR.values()), 1.0
+    )
 
 
 def _forward(px: _Pixels, monthly_input, dpm_rpm, start: rothc.State, years: int, depth_cm: float):
@@ -465,7 +467,9 @@ def _forward(px: _Pixels, monthly_input, dpm_rpm, start: rothc.State, years: int
     def twice(a):
         return np.concatenate([a, a], axis=-1)
 
-    soil = rothc.Soil(clay=twice(px.clay), depth=depth_cm, decomposition_factor=twice(_decomposition(px.land_cover)))
+    soil = rothc.Soil(
+        clay=twice(px.clay), depth=depth_cm, decomposition_factor=twice(_decomposition(px.land_cover))
+    )
     climate = (twice(px.temperature), twice(px.precipitation), twice(px.pet))
     forcing = _forcing(*climate, twice(px.plant_cover), twice(monthly_input), twice(dpm_rpm))
     empty = np.zeros_like(start.pools)
@@ -739,7 +743,13 @@ def _uncertainty(px: _Pixels, members, seed, ids, years, increases, depth_cm) ->
 
 #: Sign of each input's shift at the low end of the envelope (FAO GSOCseq technical manual (2020) Eq 12.4:
 #: SOC min = Model(SOC_FAO min, Ci min, Temp max, Pp min, Clay min)); the high end is the mirror.
-ENVELOPE_LOW_SIGN = {"temperature": +1.0, "precipitation": -1.0, "clay": -1.0, "soc_t0": -1.0, "ssm_increase": -1.0}
+ENVELOPE_LOW_SIGN = {
+    "temperature": +1.0,
+    "precipitation": -1.0,
+    "clay": -1.0,
+    "soc_t0": -1.0,
+    "ssm_increase": -1.0,
+}
 
 
 def envelope_spec(years: int, increases: Sequence[float] = SSM_INCREASES) -> dict[str, tuple[str, str]]:
@@ -748,7 +758,9 @@ def envelope_spec(years: int, increases: Sequence[float] = SSM_INCREASES) -> dic
     for name, (long_name, units) in output_spec(years, increases).items():
         if name.startswith("soc_"):
             for side, label in (("min", "low"), ("max", "high")):
-                text = f"GSOCseq {label} end of the min/max envelope (all inputs at one extreme) of: {long_name}"
+                text = (
+                    f"GSOCseq {label} end of the min/max envelope (all inputs at one extreme) of: {long_name}"
+                )
                 spec[f"{name}_{side}"] = (text, units)
     return spec
 

@@ -211,3 +211,91 @@ def test_grid_run_gsocseq_writes_the_official_products(tmp_path):
     (tmp_path / "grid.yaml").write_text(yaml.safe_dump(config))
     refused = CliRunner().invoke(app, ["grid", "run", str(tmp_path / "grid.yaml"), "--gsocseq"])
     assert refused.exit_code == 2 and "20 years" in " ".join(refused.output.split())
+
+
+def _scripts_reference(land_cover, soc, clay, temperature, years=20, increase=0.10):
+    """One pixel with the GSOCseq R scripts' numerics written out with plain floats: SoilR's fT.RothC, the
+    scripts' fw1func, monthly explicit Euler steps of the RothC equations (input spread over 12 months), the
+    equilibrium by a 12,000-year Euler spin-up, IOM by Falloon, the input anchored to the stock."""
+    k = (10.0, 0.3, 0.66, 0.02)
+    x = 1.67 * (1.85 + 1.6 * math.exp(-0.0786 * clay))
+    f_bio, f_hum = 0.46 / (x + 1), 0.54 / (x + 1)
+    covered = CROP_CALENDAR if land_cover in (2, 13) else np.ones(12)  # the default calendar of crops, paddy
+    max_tsmd = -(20 + 1.3 * clay - 0.01 * clay**2) * (30 / 23)
+    maxima = [max_tsmd / (1.8 if c == 0 else 1.0) for c in covered]
+    acc = [min(PRECIPITATION[0] - PET[0], 0.0)]
+    for i in range(1, 12):
+        acc.append(max(min(acc[-1] + PRECIPITATION[i] - PET[i], 0.0), maxima[i]))
+    dec = maxima[11]
+    fw = [1.0 if a > 0.444 * dec else max(0.2, 0.2 + 0.8 * (dec - a) / (dec - 0.444 * dec)) for a in acc]
+    ft = [47.9 / (1 + math.exp(106 / (t + 18.3))) for t in temperature]
+    xi = [
+        ft[m] * fw[m] * (0.6 if covered[m] else 1.0) * (0.4 if land_cover == 13 else 1.0) for m in range(12)
+    ]
+    share = TABLE_6_1[land_cover] / (TABLE_6_1[land_cover] + 1)
+
+    def euler(pools, annual, n_years):
+        d, r, b, h = pools
+        for _ in range(n_years):
+            for m in range(12):
+                out = [xi[m] * kk * p for kk, p in zip(k, (d, r, b, h), strict=True)]
+                total = sum(out)
+                d += (annual * share - out[0]) / 12
+                r += (annual * (1 - share) - out[1]) / 12
+                b += (f_bio * total - out[2]) / 12
+                h += (f_hum * total - out[3]) / 12
+        return d, r, b, h
+
+    unit = euler((0.0, 0.0, 0.0, 0.0), 1.0, 12000)
+    iom = 0.049 * soc**1.139
+    anchored = (soc - iom) / sum(unit)
+    start = tuple(anchored * u for u in unit)
+    bau = sum(euler(start, anchored, years)) + iom
+    ssm = sum(euler(start, anchored * (1 + increase), years)) + iom
+    return anchored, bau, ssm
+
+
+@pytest.mark.parametrize("land_cover", [2, 13])
+def test_scripts_numerics_reproduce_the_r_scripts_written_out(land_cover):
+    args = _pixels([land_cover], soc=60.0, clay=35.0)
+    args["temperature"] = args["temperature"] - 2.0
+    got = pipeline.compute_pixels(**args, numerics="gsocseq-scripts")
+    anchored, bau, ssm = _scripts_reference(land_cover, 60.0, 35.0, TEMPERATURE - 2.0)
+    assert got["input_t0"][0] == pytest.approx(anchored, rel=1e-9)
+    assert got["soc_bau"][0] == pytest.approx(bau, rel=1e-9)
+    assert got["soc_ssm_10"][0] == pytest.approx(ssm, rel=1e-9)
+    exact = pipeline.compute_pixels(**args)
+    assert got["input_t0"][0] != pytest.approx(exact["input_t0"][0], rel=1e-3)  # a real difference
+    # SoilR's temperature function: no −5 °C cut-off, undefined below −18.3 °C
+    from permille.grid.gsocseq_numerics import temperature_modifier
+
+    assert temperature_modifier(-10.0) == pytest.approx(47.9 / (1 + math.exp(106 / 8.3)))
+    assert np.isnan(temperature_modifier(-20.0))
+    with pytest.raises(pipeline.GridInputError, match="numerics: 'euler'"):
+        pipeline.compute_pixels(**args, numerics="euler")
+
+
+def test_grid_run_scripts_numerics_writes_a_second_product_set(tmp_path):
+    grid = synthetic_grid(4, 5, seed=1).drop_vars("plant_cover")
+    paths = {
+        name: grid_io.write_cog(
+            grid[name].astype("float32"), tmp_path / f"{name}.tif", units="-", long_name=name
+        )
+        for name in pipeline.GRID_VARIABLES
+    }
+    (tmp_path / "grid.yaml").write_text(yaml.safe_dump({"inputs": {k: p.name for k, p in paths.items()}}))
+    refused = CliRunner().invoke(app, ["grid", "run", str(tmp_path / "grid.yaml"), "--scripts-numerics"])
+    assert refused.exit_code == 2 and "--gsocseq" in refused.output
+    result = CliRunner().invoke(
+        app, ["grid", "run", str(tmp_path / "grid.yaml"), "--gsocseq", "--scripts-numerics"]
+    )
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "results" / "grid"
+    exact = xr.open_dataset(out / "gsocseq" / "GSOCseq_products.nc", engine="h5netcdf")
+    scripts = xr.open_dataset(out / "gsocseq-scripts-numerics" / "GSOCseq_products.nc", engine="h5netcdf")
+    assert exact.attrs["numerics"] == "exact" and scripts.attrs["numerics"] == "gsocseq-scripts"
+    assert list(exact.data_vars) == list(scripts.data_vars)
+    t0 = "GSOCseq_T0_Map030"
+    np.testing.assert_allclose(exact[t0], scripts[t0], rtol=1e-12, equal_nan=True)  # same anchored stock
+    bau = "GSOCseq_ASR_BAU_Map030"
+    assert np.nanmax(np.abs(exact[bau] - scripts[bau])) > 0  # different numerics, different rates

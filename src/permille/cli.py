@@ -447,10 +447,11 @@ Scheduler = Annotated[
 
 def _grid_compute(
     dataset, *, years, increases, members, seed, out: Path, scheduler, zones=None, depth_cm=None,
-    gsocseq=False,
+    gsocseq=False, scripts_numerics=False,
 ):  # fmt: skip
     """Run the pipeline lazily, compute it with a progress bar, write NetCDF, Zarr, COGs and zonal tables
-    (with ``gsocseq``, also the official GSOCseq product set: :func:`permille.grid.gsocseq.products`)."""
+    (with ``gsocseq``, also the official GSOCseq product set: :func:`permille.grid.gsocseq.products`; with
+    ``scripts_numerics``, that set again with the R scripts' numerics, beside it, for comparison only)."""
     import pandas as pd
     from dask.diagnostics import ProgressBar
 
@@ -511,18 +512,27 @@ def _grid_compute(
         f"+{highest:.0%} input adds {float(diff.mean()):.2f} t C/ha on average after {years} years"
     )
     if gsocseq:
-        written += _write_gsocseq(result, dataset["land_cover"], out)
+        written += _write_gsocseq(result, dataset["land_cover"], out / "gsocseq")
+    if scripts_numerics:
+        scripts = pipeline.run(
+            dataset,
+            years=years,
+            increases=increases,
+            depth_cm=depth,
+            envelope=True,
+            numerics="gsocseq-scripts",
+        ).compute()
+        written += _write_gsocseq(scripts, dataset["land_cover"], out / "gsocseq-scripts-numerics")
     for path in written:
         console.print(f"wrote {path}")
 
 
-def _write_gsocseq(result, land_cover, out: Path) -> list[Path]:
-    """The official GSOCseq products as GeoTIFFs (official names and units) and one NetCDF."""
+def _write_gsocseq(result, land_cover, folder: Path) -> list[Path]:
+    """The official GSOCseq products as GeoTIFFs (official names and units) and one NetCDF in ``folder``."""
     from .grid import gsocseq
     from .grid import io as grid_io
 
     official = gsocseq.products(result, land_cover.compute())
-    folder = out / "gsocseq"
     folder.mkdir(parents=True, exist_ok=True)
     written = [grid_io.write_netcdf(official, folder / "GSOCseq_products.nc")]
     for name, layer in official.data_vars.items():
@@ -577,6 +587,15 @@ def grid_run(
             "<output>/gsocseq; needs the official 20 years and increases 0.05, 0.10, 0.20.",
         ),
     ] = False,
+    scripts_numerics: Annotated[
+        bool,
+        typer.Option(
+            "--scripts-numerics",
+            help="With --gsocseq: also write the products computed with the GSOCseq R scripts' numerics "
+            "(SoilR temperature function, Euler steps) in <output>/gsocseq-scripts-numerics, for "
+            "side-by-side comparison only.",
+        ),
+    ] = False,
 ) -> None:
     """Sequestration-potential maps from real rasters: T0 anchoring, BAU and +x % input scenarios, optional
     uncertainty; writes CF NetCDF, Zarr, COGs and zonal tables."""
@@ -588,6 +607,10 @@ def grid_run(
 
     try:
         cfg = read_config(config)
+        if scripts_numerics and not gsocseq:
+            raise ValueError(
+                "--scripts-numerics: give it with --gsocseq (it writes a second GSOCseq product set)"
+            )
         if gsocseq and (cfg.years != 20 or tuple(cfg.increases) != (0.05, 0.10, 0.20)):
             raise ValueError(
                 f"--gsocseq: the official products are for 20 years and increases [0.05, 0.1, 0.2]; the "
@@ -601,6 +624,7 @@ def grid_run(
         _grid_compute(
             dataset, years=cfg.years, increases=cfg.increases, members=cfg.members, seed=cfg.seed,
             out=cfg.output, scheduler=scheduler, zones=zones, depth_cm=cfg.depth_cm, gsocseq=gsocseq,
+            scripts_numerics=scripts_numerics,
         )  # fmt: skip
     except (ValueError, OSError, KeyError) as e:
         _fail(e)

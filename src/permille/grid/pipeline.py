@@ -226,6 +226,7 @@ class _Pixels:
     ssm_shift: np.ndarray | None = None
     forward_climate: tuple[float, float] | None = None
     input_scale: np.ndarray | None = None
+    numerics: str = "exact"
 
     def modelled(self) -> np.ndarray:
         """(P,) True where the pixel is simulated: a class of :data:`DPM_RPM`, every input finite, and a warmest month of
@@ -253,6 +254,7 @@ class _Pixels:
             pick(self.ssm_shift),
             self.forward_climate,
             pick(self.input_scale),
+            self.numerics,
         )
 
 
@@ -355,6 +357,16 @@ def _parameter_problems(years, increases, depth_cm) -> list[str]:
     if not number or not 0.0 < depth_cm <= MAX_DEPTH_CM:
         problems.append(f"depth_cm: {depth_cm!r} is not a depth in (0, {MAX_DEPTH_CM:g}] cm")
     return problems
+
+
+#: Numerics of the pipeline: "exact" (RothC-26.3 as the official Rothamsted code) or "gsocseq-scripts" (the
+#: FAO GSOCseq R scripts' SoilR temperature function, moisture function and Euler integration, for
+#: side-by-side comparison only: :mod:`permille.grid.gsocseq_numerics`).
+NUMERICS = ("exact", "gsocseq-scripts")
+
+
+def _numerics_problems(numerics) -> list[str]:
+    return [] if numerics in NUMERICS else [f"numerics: {numerics!r} is not one of {', '.join(NUMERICS)}"]
 
 
 def _member_problems(members, seed, *, allow_zero: bool) -> list[str]:
@@ -533,6 +545,10 @@ def _later_climate(px: _Pixels) -> _Pixels:
 
 def _simulate_modelled(px: _Pixels, years, increases, depth_cm) -> dict[str, np.ndarray]:
     """The three phases for pixels that are all modelled; outputs in :func:`output_spec` order."""
+    if px.numerics == "gsocseq-scripts":
+        from .gsocseq_numerics import simulate
+
+        return simulate(px, years, increases, depth_cm)
     dpm_rpm = np.select([px.land_cover == c for c in DPM_RPM], list(DPM_RPM.values()))
     soil = rothc.Soil(clay=px.clay, depth=depth_cm, decomposition_factor=_decomposition(px.land_cover))
     pattern = _input_pattern(px.plant_cover)
@@ -550,6 +566,12 @@ def _simulate_modelled(px: _Pixels, years, increases, depth_cm) -> dict[str, np.
     if px.carbon_input is not None and px.input_scale is not None:
         annual = annual * px.input_scale
     bau, response = _forward(px, annual * pattern, dpm_rpm, state, years, depth_cm)
+    return _outputs(px, soc_t0, annual, bau, response, years, increases)
+
+
+def _outputs(px: _Pixels, soc_t0, annual, bau, response, years, increases) -> dict[str, np.ndarray]:
+    """Every output in :func:`output_spec` order from the T0 stock, the BAU input and final stock, and the
+    response R (final stock per unit of input increase): SSM = BAU + (f + shift) × R."""
     shift = 0.0 if px.ssm_shift is None else px.ssm_shift
     diff = {_label(f): (f + shift) * response for f in increases}
     ssm = {k: bau + d for k, d in diff.items()}
@@ -589,6 +611,7 @@ def compute_pixels(
     years: int = 20,
     increases: Sequence[float] = SSM_INCREASES,
     depth_cm: float = DEPTH_CM,
+    numerics: str = "exact",
 ) -> dict[str, np.ndarray]:
     """Sequestration potential of P pixels: BAU and SSM stocks after ``years`` years, differences and rates.
 
@@ -616,8 +639,9 @@ def compute_pixels(
     """
     pixels = _checked(
         soc_t0, clay, temperature, precipitation, pet, land_cover, plant_cover, warmup, npp, carbon_input,
-        latitude, _parameter_problems(years, increases, depth_cm), ndvi,
+        latitude, _parameter_problems(years, increases, depth_cm) + _numerics_problems(numerics), ndvi,
     )  # fmt: skip
+    pixels = dataclasses.replace(pixels, numerics=numerics)
     return _simulate(pixels, years, _fractions(increases), depth_cm)
 
 
@@ -675,6 +699,7 @@ def _perturbed(px: _Pixels, members: int, seed: int, pixel_ids: np.ndarray) -> _
         npp=None if px.npp is None else tile(px.npp),
         carbon_input=None if px.carbon_input is None else tile(px.carbon_input),
         ssm_shift=factor["ssm_increase"] - 1.0,
+        numerics=px.numerics,
     )
 
 
@@ -695,6 +720,7 @@ def compute_uncertainty(
     years: int = 20,
     increases: Sequence[float] = SSM_INCREASES,
     depth_cm: float = DEPTH_CM,
+    numerics: str = "exact",
     members: int = 100,
     seed: int = 0,
     pixel_ids=None,
@@ -716,9 +742,12 @@ def compute_uncertainty(
     pixels = _checked(
         soc_t0, clay, temperature, precipitation, pet, land_cover, plant_cover, warmup, npp, carbon_input,
         latitude,
-        _parameter_problems(years, increases, depth_cm) + _member_problems(members, seed, allow_zero=False),
+        _parameter_problems(years, increases, depth_cm)
+        + _member_problems(members, seed, allow_zero=False)
+        + _numerics_problems(numerics),
         ndvi,
     )  # fmt: skip
+    pixels = dataclasses.replace(pixels, numerics=numerics)
     n = len(pixels.soc)
     ids = np.arange(n) if pixel_ids is None else np.asarray(pixel_ids)
     if ids.shape != (n,) or not np.issubdtype(ids.dtype, np.integer) or (ids < 0).any():
@@ -823,6 +852,7 @@ def compute_envelope(
     years: int = 20,
     increases: Sequence[float] = SSM_INCREASES,
     depth_cm: float = DEPTH_CM,
+    numerics: str = "exact",
 ) -> dict[str, np.ndarray]:
     """The official GSOCseq uncertainty envelope (FAO 2020 technical manual Eqs 12.3–12.4, and the RothC
     spin-up, warm-up and forward scripts): two more runs per pixel with every input at its adverse extreme
@@ -838,8 +868,9 @@ def compute_envelope(
     """
     pixels = _checked(
         soc_t0, clay, temperature, precipitation, pet, land_cover, plant_cover, warmup, npp, carbon_input,
-        latitude, _parameter_problems(years, increases, depth_cm), ndvi,
+        latitude, _parameter_problems(years, increases, depth_cm) + _numerics_problems(numerics), ndvi,
     )  # fmt: skip
+    pixels = dataclasses.replace(pixels, numerics=numerics)
     return _envelope(pixels, years, _fractions(increases), depth_cm)
 
 
@@ -936,7 +967,7 @@ def _namer(ds: xr.Dataset) -> Callable[[tuple[int, ...]], str]:
     return lambda index: ", ".join(coordinate(d, i) for d, i in zip(("y", "x"), index, strict=True))
 
 
-def _block(*arrays, names, n_x, years, increases, depth_cm, members, seed, envelope=False):
+def _block(*arrays, names, n_x, years, increases, depth_cm, members, seed, envelope=False, numerics="exact"):
     """apply_ufunc kernel: a (y, x) block of every input (monthly ones with the month last) → (y, x, K)."""
     *fields, iy, ix = arrays
     shape = fields[0].shape[:2]
@@ -955,6 +986,7 @@ def _block(*arrays, names, n_x, years, increases, depth_cm, members, seed, envel
     cover = flat.pop("plant_cover", None)
     pixels, _, problems = _as_pixels(**flat, plant_cover=cover, warmup=warmup)
     _raise_if(problems)
+    pixels = dataclasses.replace(pixels, numerics=numerics)
     out = _simulate(pixels, years, increases, depth_cm)
     if members:
         ids = np.broadcast_to(iy * n_x + ix, shape).reshape(n)
@@ -973,10 +1005,12 @@ def run(
     seed: int = 0,
     depth_cm: float = DEPTH_CM,
     envelope: bool = False,
+    numerics: str = "exact",
 ) -> xr.Dataset:
     """Sequestration-potential maps of a grid: :func:`compute_pixels` (and, with ``members`` ≥ 2,
     :func:`compute_uncertainty`; with ``envelope``, the official min/max runs of :func:`compute_envelope`)
-    applied block by block over (y, x).
+    applied block by block over (y, x). ``numerics`` "gsocseq-scripts" replaces the exact RothC numerics
+    by those of the FAO GSOCseq R scripts, for side-by-side comparison only (:data:`NUMERICS`).
 
     ``dataset``: ``soc_t0`` (t C/ha over ``depth_cm``, default 0–30 cm), ``clay``, ``land_cover`` (y, x);
     ``temperature``, ``precipitation``, ``pet`` (month, y, x) with months January … December; optional
@@ -997,7 +1031,7 @@ def run(
     """
     problems = _dataset_problems(dataset)
     parameters = _parameter_problems(years, increases, depth_cm)
-    parameters += _member_problems(members, seed, allow_zero=True)
+    parameters += _member_problems(members, seed, allow_zero=True) + _numerics_problems(numerics)
     latitude = None
     if not {"plant_cover", "ndvi"} & set(dataset.data_vars) and "y" in dataset.dims:
         latitude = pixel_latitude(dataset)
@@ -1021,7 +1055,7 @@ def run(
     n_y, n_x = dataset.sizes["y"], dataset.sizes["x"]
     kernel = functools.partial(
         _block, names=names, n_x=n_x, years=years, increases=increases, depth_cm=float(depth_cm),
-        members=members, seed=seed, envelope=bool(envelope),
+        members=members, seed=seed, envelope=bool(envelope), numerics=numerics,
     )  # fmt: skip
     result = xr.apply_ufunc(
         kernel,
@@ -1038,6 +1072,12 @@ def run(
     for name, (long_name, units) in spec.items():
         out[name].attrs = {"long_name": long_name, "units": units}
     out.attrs = _provenance(dataset, years, increases, members, seed, depth_cm)
+    out.attrs["numerics"] = numerics
+    if numerics != "exact":
+        out.attrs["numerics_note"] = (
+            "FAO GSOCseq R scripts' numerics (SoilR temperature function, fw1func moisture, monthly Euler "
+            "steps and Euler equilibrium), for side-by-side comparison only; see permille.grid.gsocseq_numerics"
+        )
     if envelope:
         out.attrs["envelope_method"] = (
             "FAO GSOCseq min/max envelope (technical manual Eqs 12.3-12.4; official RothC scripts): low end "
@@ -1104,6 +1144,7 @@ __all__ = [
     "DEPTH_CM",
     "DPM_RPM",
     "NDVI_COVER_THRESHOLD",
+    "NUMERICS",
     "GRID_VARIABLES",
     "OPTIONAL_VARIABLES",
     "SSM_INCREASES",

@@ -299,3 +299,35 @@ def test_grid_run_scripts_numerics_writes_a_second_product_set(tmp_path):
     np.testing.assert_allclose(exact[t0], scripts[t0], rtol=1e-12, equal_nan=True)  # same anchored stock
     bau = "GSOCseq_ASR_BAU_Map030"
     assert np.nanmax(np.abs(exact[bau] - scripts[bau])) > 0  # different numerics, different rates
+
+
+def test_envelope_with_a_warm_up_scales_inputs_by_npp_of_the_perturbed_years():
+    """The warm-up of the official min run: each year's input is the anchored (min) input × MIAMI NPP of
+    that year's perturbed climate / MIAMI NPP of the unperturbed climatology (the script divides by
+    NPP_81_00), run under temperature × 1.02 and precipitation × 0.95."""
+    warm_t = np.concatenate([TEMPERATURE, TEMPERATURE + 1.5])
+    warm_p = np.concatenate([PRECIPITATION, PRECIPITATION * 0.8])
+    warm_e = np.concatenate([PET, PET * 1.1])
+    args = _pixels([3], soc=52.0, clay=31.0)
+    warmup = {"temperature": warm_t[:, None], "precipitation": warm_p[:, None], "pet": warm_e[:, None]}
+    env = pipeline.compute_envelope(**args, warmup=warmup, years=5)
+
+    def miami(t, p):  # Lieth (1975), g DM m-2 yr-1
+        return min(3000 / (1 + math.exp(1.315 - 0.119 * t)), 3000 * (1 - math.exp(-0.000664 * p)))
+
+    pattern = np.full(12, 1 / 12)
+    soil, forcing = _site(1.0, 0.67, 31.0 * 0.9, TEMPERATURE, PRECIPITATION, PET, np.ones(12), pattern)
+    annual, state = rothc.inputs_for_stock(soil, forcing, [52.0 * 0.8])
+    reference = miami(TEMPERATURE.mean(), PRECIPITATION.sum())
+    t, p = warm_t * 1.02, warm_p * 0.95
+    ratio = [miami(t[12 * y : 12 * y + 12].mean(), p[12 * y : 12 * y + 12].sum()) / reference for y in (0, 1)]
+    monthly = np.concatenate([pattern * annual[0] * r for r in ratio])
+    _, series = _site(1.0, 0.67, 31.0 * 0.9, t, p, warm_e, np.ones(24), monthly)
+    state = rothc.run(soil, series, state).final
+    assert env["soc_t0_min"][0] == pytest.approx(state.soc[0], rel=1e-10)
+    _, f = _site(1.0, 0.67, 31.0 * 0.9, TEMPERATURE * 1.02, PRECIPITATION * 0.95, PET, np.ones(12), pattern)
+    tiled = {k: np.tile(getattr(f, k), (5, 1)) for k in ("temperature", "rain", "evaporation", "plant_cover")}
+    forward = rothc.Forcing(
+        **{**f.__dict__, **tiled, "plant_input": np.tile(pattern[:, None] * annual, (5, 1))}
+    )
+    assert env["soc_bau_min"][0] == pytest.approx(rothc.run(soil, forward, state).soc[-1, 0], rel=1e-9)

@@ -331,3 +331,29 @@ def test_envelope_with_a_warm_up_scales_inputs_by_npp_of_the_perturbed_years():
         **{**f.__dict__, **tiled, "plant_input": np.tile(pattern[:, None] * annual, (5, 1))}
     )
     assert env["soc_bau_min"][0] == pytest.approx(rothc.run(soil, forward, state).soc[-1, 0], rel=1e-9)
+
+
+def test_gsocseq_forward_input_is_the_mean_warm_up_input():
+    """The forward script's BAU input is Cin_mean, the mean of the warm-up years' inputs (anchored × MIAMI
+    NPP ratio of each year); ``bau_input="warmup-mean"`` takes it, the default keeps the anchored input."""
+    warm_t = np.concatenate([TEMPERATURE, TEMPERATURE + 2.0, TEMPERATURE - 1.0])
+    warm_p = np.concatenate([PRECIPITATION, PRECIPITATION * 0.7, PRECIPITATION * 1.2])
+    warmup = {
+        "temperature": warm_t[:, None],
+        "precipitation": warm_p[:, None],
+        "pet": np.tile(PET, 3)[:, None],
+    }
+    args = _pixels([2])
+    anchored = pipeline.compute_pixels(**args, warmup=warmup)
+    mean = pipeline.compute_pixels(**args, warmup=warmup, bau_input="warmup-mean")
+    npp = [
+        pipeline.npp_miami(warm_t[12 * y : 12 * y + 12].mean(), warm_p[12 * y : 12 * y + 12].sum())
+        for y in range(3)
+    ]
+    ratio = np.mean(npp) / pipeline.npp_miami(TEMPERATURE.mean(), PRECIPITATION.sum())
+    assert mean["input_t0"][0] == pytest.approx(anchored["input_t0"][0] * ratio, rel=1e-12)
+    assert mean["soc_t0"][0] == anchored["soc_t0"][0] and mean["soc_bau"][0] != anchored["soc_bau"][0]
+    no_warmup = pipeline.compute_pixels(**args, bau_input="warmup-mean")
+    assert no_warmup["input_t0"][0] == pipeline.compute_pixels(**args)["input_t0"][0]
+    with pytest.raises(pipeline.GridInputError, match="bau_input: 'mean'"):
+        pipeline.compute_pixels(**args, bau_input="mean")

@@ -467,6 +467,7 @@ def _grid_compute(
         seed=seed,
         depth_cm=depth,
         envelope=gsocseq,
+        bau_input="warmup-mean" if gsocseq else "anchored",  # GSOCseq: the warm-up's mean input (Cin_mean)
     )
     console.print(
         f"grid {dataset.sizes['y']} × {dataset.sizes['x']}, {len(lazy.data_vars)} output layers, "
@@ -521,6 +522,7 @@ def _grid_compute(
             depth_cm=depth,
             envelope=True,
             numerics="gsocseq-scripts",
+            bau_input="warmup-mean",
         ).compute()
         written += _write_gsocseq(scripts, dataset["land_cover"], out / "gsocseq-scripts-numerics")
     for path in written:

@@ -122,9 +122,7 @@ def simulate(px, years, increases, depth_cm):
             m_y, c_y = annual_map(*(a[rows] for a in px.warmup))
             pools = _run(m_y, c_y, pools, anchored * factor[y], 1)
     soc_t0 = pools.sum(axis=1) + iom
-    annual = anchored if px.carbon_input is None else px.carbon_input
-    if px.carbon_input is not None and px.input_scale is not None:
-        annual = annual * px.input_scale
+    annual = pipeline._bau_input(px, anchored, factor if px.warmup is not None else None)
     m, c = annual_map(px.temperature, px.precipitation, px.pet)
     bau = _run(m, c, pools, annual, years).sum(axis=1) + iom
     response = _run(m, c, np.zeros_like(pools), annual, years).sum(axis=1)

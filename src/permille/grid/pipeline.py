@@ -227,6 +227,7 @@ class _Pixels:
     forward_climate: tuple[float, float] | None = None
     input_scale: np.ndarray | None = None
     numerics: str = "exact"
+    bau_input: str = "anchored"
 
     def modelled(self) -> np.ndarray:
         """(P,) True where the pixel is simulated: a class of :data:`DPM_RPM`, every input finite, and a warmest month of
@@ -255,6 +256,7 @@ class _Pixels:
             self.forward_climate,
             pick(self.input_scale),
             self.numerics,
+            self.bau_input,
         )
 
 
@@ -365,8 +367,17 @@ def _parameter_problems(years, increases, depth_cm) -> list[str]:
 NUMERICS = ("exact", "gsocseq-scripts")
 
 
-def _numerics_problems(numerics) -> list[str]:
-    return [] if numerics in NUMERICS else [f"numerics: {numerics!r} is not one of {', '.join(NUMERICS)}"]
+#: The forward BAU input without a given ``carbon_input``: "anchored" (the input whose equilibrium is the
+#: stock) or "warmup-mean" (the mean input of the warm-up years, as the GSOCseq forward script takes it,
+#: ``Cin_mean``; the same as "anchored" without a warm-up).
+BAU_INPUTS = ("anchored", "warmup-mean")
+
+
+def _numerics_problems(numerics, bau_input="anchored") -> list[str]:
+    problems = [] if numerics in NUMERICS else [f"numerics: {numerics!r} is not one of {', '.join(NUMERICS)}"]
+    if bau_input not in BAU_INPUTS:
+        problems.append(f"bau_input: {bau_input!r} is not one of {', '.join(BAU_INPUTS)}")
+    return problems
 
 
 def _member_problems(members, seed, *, allow_zero: bool) -> list[str]:
@@ -562,11 +573,19 @@ def _simulate_modelled(px: _Pixels, years, increases, depth_cm) -> dict[str, np.
         cover = np.tile(px.plant_cover, (repeat, 1))
         state = rothc.run(soil, _forcing(*px.warmup, cover, warm_input, dpm_rpm), state, output="final").final
     soc_t0 = state.soc
-    annual = anchored if px.carbon_input is None else px.carbon_input
-    if px.carbon_input is not None and px.input_scale is not None:
-        annual = annual * px.input_scale
+    annual = _bau_input(px, anchored, ratio if px.warmup is not None else None)
     bau, response = _forward(px, annual * pattern, dpm_rpm, state, years, depth_cm)
     return _outputs(px, soc_t0, annual, bau, response, years, increases)
+
+
+def _bau_input(px: _Pixels, anchored, warmup_ratio) -> np.ndarray:
+    """(P,) the forward BAU input, t C/ha/yr: ``carbon_input`` (× ``input_scale`` in the envelope), else the
+    anchored input, or with ``bau_input`` "warmup-mean" and a warm-up, its mean over the warm-up years."""
+    if px.carbon_input is not None:
+        return px.carbon_input if px.input_scale is None else px.carbon_input * px.input_scale
+    if px.bau_input == "warmup-mean" and warmup_ratio is not None:
+        return anchored * (_rows_sum(warmup_ratio) / len(warmup_ratio))
+    return anchored
 
 
 def _outputs(px: _Pixels, soc_t0, annual, bau, response, years, increases) -> dict[str, np.ndarray]:
@@ -612,6 +631,7 @@ def compute_pixels(
     increases: Sequence[float] = SSM_INCREASES,
     depth_cm: float = DEPTH_CM,
     numerics: str = "exact",
+    bau_input: str = "anchored",
 ) -> dict[str, np.ndarray]:
     """Sequestration potential of P pixels: BAU and SSM stocks after ``years`` years, differences and rates.
 
@@ -639,9 +659,9 @@ def compute_pixels(
     """
     pixels = _checked(
         soc_t0, clay, temperature, precipitation, pet, land_cover, plant_cover, warmup, npp, carbon_input,
-        latitude, _parameter_problems(years, increases, depth_cm) + _numerics_problems(numerics), ndvi,
+        latitude, _parameter_problems(years, increases, depth_cm) + _numerics_problems(numerics, bau_input), ndvi,
     )  # fmt: skip
-    pixels = dataclasses.replace(pixels, numerics=numerics)
+    pixels = dataclasses.replace(pixels, numerics=numerics, bau_input=bau_input)
     return _simulate(pixels, years, _fractions(increases), depth_cm)
 
 
@@ -700,6 +720,7 @@ def _perturbed(px: _Pixels, members: int, seed: int, pixel_ids: np.ndarray) -> _
         carbon_input=None if px.carbon_input is None else tile(px.carbon_input),
         ssm_shift=factor["ssm_increase"] - 1.0,
         numerics=px.numerics,
+        bau_input=px.bau_input,
     )
 
 
@@ -721,6 +742,7 @@ def compute_uncertainty(
     increases: Sequence[float] = SSM_INCREASES,
     depth_cm: float = DEPTH_CM,
     numerics: str = "exact",
+    bau_input: str = "anchored",
     members: int = 100,
     seed: int = 0,
     pixel_ids=None,
@@ -744,10 +766,10 @@ def compute_uncertainty(
         latitude,
         _parameter_problems(years, increases, depth_cm)
         + _member_problems(members, seed, allow_zero=False)
-        + _numerics_problems(numerics),
+        + _numerics_problems(numerics, bau_input),
         ndvi,
     )  # fmt: skip
-    pixels = dataclasses.replace(pixels, numerics=numerics)
+    pixels = dataclasses.replace(pixels, numerics=numerics, bau_input=bau_input)
     n = len(pixels.soc)
     ids = np.arange(n) if pixel_ids is None else np.asarray(pixel_ids)
     if ids.shape != (n,) or not np.issubdtype(ids.dtype, np.integer) or (ids < 0).any():
@@ -853,6 +875,7 @@ def compute_envelope(
     increases: Sequence[float] = SSM_INCREASES,
     depth_cm: float = DEPTH_CM,
     numerics: str = "exact",
+    bau_input: str = "anchored",
 ) -> dict[str, np.ndarray]:
     """The official GSOCseq uncertainty envelope (FAO 2020 technical manual Eqs 12.3–12.4, and the RothC
     spin-up, warm-up and forward scripts): two more runs per pixel with every input at its adverse extreme
@@ -868,9 +891,9 @@ def compute_envelope(
     """
     pixels = _checked(
         soc_t0, clay, temperature, precipitation, pet, land_cover, plant_cover, warmup, npp, carbon_input,
-        latitude, _parameter_problems(years, increases, depth_cm) + _numerics_problems(numerics), ndvi,
+        latitude, _parameter_problems(years, increases, depth_cm) + _numerics_problems(numerics, bau_input), ndvi,
     )  # fmt: skip
-    pixels = dataclasses.replace(pixels, numerics=numerics)
+    pixels = dataclasses.replace(pixels, numerics=numerics, bau_input=bau_input)
     return _envelope(pixels, years, _fractions(increases), depth_cm)
 
 
@@ -967,7 +990,10 @@ def _namer(ds: xr.Dataset) -> Callable[[tuple[int, ...]], str]:
     return lambda index: ", ".join(coordinate(d, i) for d, i in zip(("y", "x"), index, strict=True))
 
 
-def _block(*arrays, names, n_x, years, increases, depth_cm, members, seed, envelope=False, numerics="exact"):
+def _block(
+    *arrays, names, n_x, years, increases, depth_cm, members, seed, envelope=False, numerics="exact",
+    bau_input="anchored",
+):  # fmt: skip
     """apply_ufunc kernel: a (y, x) block of every input (monthly ones with the month last) → (y, x, K)."""
     *fields, iy, ix = arrays
     shape = fields[0].shape[:2]
@@ -986,7 +1012,7 @@ def _block(*arrays, names, n_x, years, increases, depth_cm, members, seed, envel
     cover = flat.pop("plant_cover", None)
     pixels, _, problems = _as_pixels(**flat, plant_cover=cover, warmup=warmup)
     _raise_if(problems)
-    pixels = dataclasses.replace(pixels, numerics=numerics)
+    pixels = dataclasses.replace(pixels, numerics=numerics, bau_input=bau_input)
     out = _simulate(pixels, years, increases, depth_cm)
     if members:
         ids = np.broadcast_to(iy * n_x + ix, shape).reshape(n)
@@ -1006,6 +1032,7 @@ def run(
     depth_cm: float = DEPTH_CM,
     envelope: bool = False,
     numerics: str = "exact",
+    bau_input: str = "anchored",
 ) -> xr.Dataset:
     """Sequestration-potential maps of a grid: :func:`compute_pixels` (and, with ``members`` ≥ 2,
     :func:`compute_uncertainty`; with ``envelope``, the official min/max runs of :func:`compute_envelope`)
@@ -1031,7 +1058,7 @@ def run(
     """
     problems = _dataset_problems(dataset)
     parameters = _parameter_problems(years, increases, depth_cm)
-    parameters += _member_problems(members, seed, allow_zero=True) + _numerics_problems(numerics)
+    parameters += _member_problems(members, seed, allow_zero=True) + _numerics_problems(numerics, bau_input)
     latitude = None
     if not {"plant_cover", "ndvi"} & set(dataset.data_vars) and "y" in dataset.dims:
         latitude = pixel_latitude(dataset)
@@ -1055,7 +1082,7 @@ def run(
     n_y, n_x = dataset.sizes["y"], dataset.sizes["x"]
     kernel = functools.partial(
         _block, names=names, n_x=n_x, years=years, increases=increases, depth_cm=float(depth_cm),
-        members=members, seed=seed, envelope=bool(envelope), numerics=numerics,
+        members=members, seed=seed, envelope=bool(envelope), numerics=numerics, bau_input=bau_input,
     )  # fmt: skip
     result = xr.apply_ufunc(
         kernel,
@@ -1073,6 +1100,9 @@ def run(
         out[name].attrs = {"long_name": long_name, "units": units}
     out.attrs = _provenance(dataset, years, increases, members, seed, depth_cm)
     out.attrs["numerics"] = numerics
+    given = dataset.data_vars
+    if bau_input == "warmup-mean" and "warmup_temperature" in given and "carbon_input" not in given:
+        out.attrs["bau_input"] = "mean input of the warm-up years (GSOCseq forward script, Cin_mean)"
     if numerics != "exact":
         out.attrs["numerics_note"] = (
             "FAO GSOCseq R scripts' numerics (SoilR temperature function, fw1func moisture, monthly Euler "
@@ -1145,6 +1175,7 @@ __all__ = [
     "DPM_RPM",
     "NDVI_COVER_THRESHOLD",
     "NUMERICS",
+    "BAU_INPUTS",
     "GRID_VARIABLES",
     "OPTIONAL_VARIABLES",
     "SSM_INCREASES",

@@ -649,7 +649,10 @@ def compute_pixels(
     input by its ratio to its warm-up mean instead of the MIAMI ratio (:func:`npp_ratio`); ``carbon_input``:
     optional (P,) annual plant carbon input of the BAU forward run, t C/ha/yr, instead of the anchored one
     (T0 anchoring then only sets the initial pools; the warm-up keeps the anchored input); ``increases``:
-    SSM input increases (0.05 = +5 %). A pixel with any NaN input is not modelled (NaN outputs).
+    SSM input increases (0.05 = +5 %); ``bau_input`` (:data:`BAU_INPUTS`): "warmup-mean" makes the forward
+    BAU input the mean warm-up input, as the GSOCseq forward script; ``numerics`` (:data:`NUMERICS`):
+    "gsocseq-scripts" for the R scripts' numerics, for comparison only. A pixel with any NaN input is not
+    modelled (NaN outputs).
 
     Returns (P,) arrays, named as in :func:`output_spec`: ``soc_t0`` (stock at the start of the forward
     run: the given stock, or the warm-up's end), ``input_t0`` (BAU input, t C/ha/yr), ``soc_bau``,
@@ -1037,7 +1040,8 @@ def run(
     """Sequestration-potential maps of a grid: :func:`compute_pixels` (and, with ``members`` ≥ 2,
     :func:`compute_uncertainty`; with ``envelope``, the official min/max runs of :func:`compute_envelope`)
     applied block by block over (y, x). ``numerics`` "gsocseq-scripts" replaces the exact RothC numerics
-    by those of the FAO GSOCseq R scripts, for side-by-side comparison only (:data:`NUMERICS`).
+    by those of the FAO GSOCseq R scripts, for side-by-side comparison only (:data:`NUMERICS`);
+    ``bau_input`` as :func:`compute_pixels`.
 
     ``dataset``: ``soc_t0`` (t C/ha over ``depth_cm``, default 0–30 cm), ``clay``, ``land_cover`` (y, x);
     ``temperature``, ``precipitation``, ``pet`` (month, y, x) with months January … December; optional

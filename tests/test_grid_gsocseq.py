@@ -357,3 +357,25 @@ def test_gsocseq_forward_input_is_the_mean_warm_up_input():
     assert no_warmup["input_t0"][0] == pipeline.compute_pixels(**args)["input_t0"][0]
     with pytest.raises(pipeline.GridInputError, match="bau_input: 'mean'"):
         pipeline.compute_pixels(**args, bau_input="mean")
+
+
+def test_products_mask_final_stocks_outside_0_to_300_as_the_forward_script():
+    """A hand-made run result: the forward script sets BAU, scenario and medium-envelope stocks outside
+    0–300 t C/ha to NA, and every product derived from them follows."""
+    stocks = {"soc_t0": [40.0, 280.0, 50.0], "soc_bau": [41.0, 310.0, 49.0]}
+    stocks |= {"soc_ssm_5": [42.0, 312.0, 50.0], "soc_ssm_10": [43.0, 314.0, 51.0]}
+    stocks["soc_ssm_20"] = [45.0, 318.0, -1.0]
+    data = {}
+    for name, values in stocks.items():
+        data[name] = ("x", np.array(values))
+        data[f"{name}_min"] = ("x", 0.9 * np.array(values))
+        data[f"{name}_max"] = ("x", 1.1 * np.array(values))
+    result = xr.Dataset(data, attrs={"forward_years": 20, "ssm_input_increases": [0.05, 0.1, 0.2]})
+    official = gsocseq.products(result)
+    assert official["GSOCseq_T0_Map030"].values.tolist() == [40.0, 280.0, 50.0]
+    bau = official["GSOCseq_finalSOC_BAU_Map030"].values
+    assert bau[0] == 41.0 and np.isnan(bau[1]) and bau[2] == 49.0
+    assert np.isnan(official["GSOCseq_ASR_BAU_Map030"].values[1])
+    high = official["GSOCseq_RSR_SSM3_Map030"].values
+    assert high[0] == pytest.approx((45.0 - 41.0) / 20) and np.isnan(high[1:]).all()  # 318 and −1 masked
+    assert official["GSOCseq_BAU_UncertaintyMap030"].values[0] == pytest.approx(10.0)

@@ -18,7 +18,9 @@ Names, formulas and units follow the FAO GSOCseq technical manual (2020), sectio
   ``GSOCseq_ASR_{BAU,SSM*}_UncertaintyMap030`` (X1 the final stock, X2 T0) and
   ``GSOCseq_RSR_SSM*_UncertaintyMap030`` (X1 the SSM stock, X2 BAU).
 
-Tree-covered land (class 4) gets the T0 stock only: the official forward script runs its scenarios for
+As the forward script, final stocks of BAU, the scenarios and the medium scenario's envelope outside
+0–300 t C/ha are masked (NaN), and so is everything derived from them. Tree-covered land (class 4) gets the
+T0 stock only: the official forward script runs its scenarios for
 cropland and tree crops (2, 12), grassland, shrubland, herbaceous and sparse vegetation (3, 5, 6, 8) and
 paddy fields (13) only. These products are the official envelope, NOT the Monte Carlo mean and interval of
 the pipeline (``*_mean``, ``*_sd``), which keep their own names.
@@ -35,6 +37,9 @@ INCREASES = pipeline.SSM_INCREASES
 FORWARD_CLASSES = (2, 3, 5, 6, 8, 12, 13)
 #: The official forward period, years.
 YEARS = 20
+#: Final stocks outside this range, t C/ha, are set to NA by the forward script ("Eliminate values out of
+#: range": BAU, the three scenarios and the medium scenario's min and max).
+STOCK_RANGE = (0.0, 300.0)
 
 _STOCK, _RATE, _PERCENT = "t C ha-1", "t C ha-1 yr-1", "%"
 _SSM = ("SSM1", "SSM2", "SSM3")
@@ -99,6 +104,10 @@ def products(result: xr.Dataset, land_cover: xr.DataArray | None = None) -> xr.D
             "the GSOCseq products need a run with three SSM increases (low, medium, high) and envelope=True; "
             f"got increases {list(increases)}" + (f", missing {', '.join(missing)}" if missing else "")
         )
+    low, high = STOCK_RANGE
+    medium = f"soc_ssm_{labels[1]}"
+    masked = ["soc_bau", *(f"soc_ssm_{x}" for x in labels), f"{medium}_min", f"{medium}_max"]
+    result = result.assign({n: result[n].where((result[n] >= low) & (result[n] <= high)) for n in masked})
     t0 = result["soc_t0"]
     final = {"BAU": result["soc_bau"]} | {
         s: result[f"soc_ssm_{x}"] for s, x in zip(_SSM, labels, strict=True)
@@ -134,4 +143,4 @@ def products(result: xr.Dataset, land_cover: xr.DataArray | None = None) -> xr.D
     return out
 
 
-__all__ = ["FORWARD_CLASSES", "INCREASES", "YEARS", "product_name", "product_spec", "products"]
+__all__ = ["FORWARD_CLASSES", "INCREASES", "STOCK_RANGE", "YEARS", "product_name", "product_spec", "products"]

@@ -379,3 +379,15 @@ def test_products_mask_final_stocks_outside_0_to_300_as_the_forward_script():
     high = official["GSOCseq_RSR_SSM3_Map030"].values
     assert high[0] == pytest.approx((45.0 - 41.0) / 20) and np.isnan(high[1:]).all()  # 318 and −1 masked
     assert official["GSOCseq_BAU_UncertaintyMap030"].values[0] == pytest.approx(10.0)
+
+
+def test_run_takes_an_ndvi_layer_lazily():
+    grid = synthetic_grid(6, 7, seed=4).drop_vars("plant_cover")
+    rng = np.random.default_rng(4)
+    ndvi = xr.DataArray(rng.uniform(0.0, 0.9, (12, 6, 7)), dims=("month", "y", "x"))
+    with_ndvi = pipeline.run(grid.assign(ndvi=ndvi).chunk({"y": 3, "x": 4}), years=5).compute()
+    cover = (ndvi >= 0.4).astype(float)
+    with_cover = pipeline.run(grid.assign(plant_cover=cover), years=5)
+    for name in with_ndvi.data_vars:
+        np.testing.assert_array_equal(with_ndvi[name].values, with_cover[name].values)
+    assert "NDVI" in with_ndvi.attrs["plant_cover"]

@@ -72,7 +72,7 @@ def test_configured_run_with_warmup_npp_carbon_input_and_depth(tmp_path):
     grid["carbon_input"] = (("y", "x"), rng.uniform(1.0, 4.0, (6, 8)))
     grid = grid.astype("float32").astype("float64")
     paths = {}
-    for name in [*pipeline.GRID_VARIABLES, *pipeline.OPTIONAL_VARIABLES]:
+    for name in [*pipeline.GRID_VARIABLES, *(n for n in pipeline.OPTIONAL_VARIABLES if n in grid)]:
         layer = grid[name].transpose(..., "y", "x").rio.write_crs(grid.rio.crs)
         paths[name] = grid_io.write_cog(layer, tmp_path / f"{name}.tif", units="-", long_name=name)
     nc = grid[["carbon_input"]].assign_coords(spatial_ref=grid.spatial_ref)
@@ -96,10 +96,10 @@ def test_configured_run_with_warmup_npp_carbon_input_and_depth(tmp_path):
 
 
 def test_configuration_problems_are_all_reported(tmp_path):
-    config = {"inputs": {"soc_t0": "soc.tif", "ndvi": "ndvi.tif"}, "depth_cm": 0, "years": 0}
+    config = {"inputs": {"soc_t0": "soc.tif", "evi": "evi.tif"}, "depth_cm": 0, "years": 0}
     (tmp_path / "grid.yaml").write_text(yaml.safe_dump(config))
     result = runner.invoke(app, ["grid", "run", str(tmp_path / "grid.yaml")])
     assert result.exit_code == 2
     text = " ".join(result.output.split())
-    for problem in ("years:", "depth_cm:", "inputs: lacks clay, land_cover", "unknown variable(s) ndvi"):
+    for problem in ("years:", "depth_cm:", "inputs: lacks clay, land_cover", "unknown variable(s) evi"):
         assert problem in text, problem

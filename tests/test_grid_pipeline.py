@@ -318,8 +318,11 @@ def test_miami_npp_by_hand():
     assert ratio[0, 0] == pytest.approx(1.0) and ratio[1, 0] < 1.0
 
 
-def test_ssm_increase_uncertainty_is_15_percent_of_the_increase(grid, monkeypatch):
-    """Table 12.1's last row alone: the SSM input increase scaled by a factor uniform on 1 ± 15 %."""
+def test_ssm_increase_uncertainty_is_15_points_of_the_bau_input(grid, monkeypatch):
+    """Table 12.1's last row alone, as the official forward script applies it: the SSM input is
+    BAU × (1 + f + d), d uniform on ± 0.15 (``Cinputs × (1.10 ± 0.15)``), so SSM − BAU = (f + d) × R with R
+    the response to the BAU input: its SD is 0.15/√3 × R whatever f (± 15 % of the increase would give
+    f × 0.15/√3 × R, ten times less at +10 %)."""
     for name in ("temperature", "precipitation", "clay", "soc_t0"):
         monkeypatch.setitem(pipeline.UNCERTAINTY, name, 0.0)
     args = _flat(grid)
@@ -328,11 +331,13 @@ def test_ssm_increase_uncertainty_is_15_percent_of_the_increase(grid, monkeypatc
     modelled = np.isfinite(exact["soc_bau"])
     np.testing.assert_allclose(u["soc_bau_mean"][modelled], exact["soc_bau"][modelled], rtol=1e-12)
     assert (u["soc_bau_sd"][modelled] < 1e-9 * exact["soc_bau"][modelled]).all()
-    for x in ("5", "10", "20"):
-        diff, mean, sd = exact[f"diff_ssm_{x}"][modelled], u[f"diff_ssm_{x}_mean"], u[f"diff_ssm_{x}_sd"]
-        # mean factor 1 ± 0.15/√3/√400 (3 SE: 2.6 %); SD of a uniform on ± 15 %: 0.15/√3 = 8.66 %
-        np.testing.assert_allclose(mean[modelled], diff, rtol=0.026)
-        relative = sd[modelled] / diff
+    for f in INCREASES:
+        x = f"{100 * f:g}"
+        response = exact[f"diff_ssm_{x}"][modelled] / f  # R, t C/ha
+        mean, sd = u[f"diff_ssm_{x}_mean"][modelled], u[f"diff_ssm_{x}_sd"][modelled]
+        # mean of d: 0 ± 0.15/√3/√400 = 0.0043 (4 SE: 0.018); SD of d: 0.15/√3 = 0.0866
+        assert np.all(np.abs(mean / response - f) < 0.018), x
+        relative = sd / response
         assert np.all((relative > 0.075) & (relative < 0.098)), (relative.min(), relative.max())
         assert 0.084 < np.median(relative) < 0.089
 

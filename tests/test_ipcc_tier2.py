@@ -10,6 +10,7 @@ from permille.models.ipcc.tier2 import (
     Tier2Parameters,
     Tier2Pools,
     Tillage,
+    parameter_sources,
     run,
     steady_state,
     temperature_factor,
@@ -29,7 +30,7 @@ CASE = dict(carbon_input=3.0, lignin=0.073, nitrogen=0.0083, sand=0.3, tillage=T
 def test_steady_state_matches_a_hand_computation():
     """Eqs 5.0B–5.0G written out with plain floats for one site under full tillage."""
     kfac_a, kfac_s, kfac_p = 7.4, 0.209, 0.00689
-    f_1, f_2_full, f_3, f_5, f_6, f_7, f_8 = 0.378, 0.455, 0.455, 0.0855, 0.0504, 0.42, 0.45
+    f_1, f_2_full, f_3, f_5, f_6, f_7, f_8 = 0.378, 0.368, 0.455, 0.0855, 0.0504, 0.42, 0.45
     tillage_factor_full, t_max, t_opt, water_slope = 3.036, 45.0, 33.69, 1.331
     c, lignin, nitrogen, sand = 3.0, 0.073, 0.0083, 0.3
 
@@ -353,7 +354,7 @@ def test_temperature_factor_broadcasts_over_parameter_draws():
 def test_default_parameters_are_the_packaged_table():
     p = Tier2Parameters.default()
     assert (p.active_decay_factor, p.slow_decay_factor, p.passive_decay_factor) == (7.4, 0.209, 0.00689)
-    assert (p.f_2_full_tillage, p.f_2_unknown_tillage, p.tillage_factor_full_tillage) == (0.455, 0.368, 3.036)
+    assert (p.f_2_full_tillage, p.f_2_unknown_tillage, p.tillage_factor_full_tillage) == (0.368, 0.368, 3.036)
     assert (p.maximum_temperature, p.optimum_temperature, p.water_factor_slope) == (45.0, 33.69, 1.331)
 
 
@@ -362,6 +363,9 @@ DRAWN = {
     "slow_decay_factor": (0.058, 0.3),
     "passive_decay_factor": (0.005, 0.01),
     "f_1": (0.01, 0.8),
+    "f_2_full_tillage": (0.007, 0.5),
+    "f_2_reduced_tillage": (0.007, 0.5),
+    "f_2_no_tillage": (0.007, 0.5),
     "f_2_unknown_tillage": (0.007, 0.5),
     "f_3": (0.1, 0.8),
     "f_5": (0.037, 0.1),
@@ -446,3 +450,42 @@ def test_mismatched_shapes_are_reported():
             }
         )
     assert "pet: shape (2, 12)" in str(caught.value)
+
+
+def test_f2_is_table_5_5a_one_value_for_every_tillage_drawn_once():
+    """Issue 23 point 10: the Refinement's Table 5.5a gives one stabilisation efficiency f2 = 0.368 (sd
+    0.0998, 0.007-0.5) whatever the tillage (Holos' transcription; the IPCC example workbook uses it);
+    HESTIA's 0.455 / 0.477 / 0.5 come from the IPCC spreadsheet without statistics and are not the default."""
+    p = Tier2Parameters.default()
+    f2 = (p.f_2_full_tillage, p.f_2_reduced_tillage, p.f_2_no_tillage, p.f_2_unknown_tillage)
+    assert f2 == (0.368,) * 4
+    draws = p.sample(np.random.default_rng(5), 1000)
+    np.testing.assert_array_equal(draws.f_2_full_tillage, draws.f_2_no_tillage)
+    np.testing.assert_array_equal(draws.f_2_reduced_tillage, draws.f_2_unknown_tillage)
+    # SD of a normal(0.368, 0.0998) truncated to [0.007, 0.5]: sigma² (1 + (a φ(a) − b φ(b)) / Z − m²)
+    lo, hi = (0.007 - 0.368) / 0.0998, (0.5 - 0.368) / 0.0998
+
+    def phi(x):
+        return math.exp(-x * x / 2) / math.sqrt(2 * math.pi)
+
+    z = (math.erf(hi / math.sqrt(2)) - math.erf(lo / math.sqrt(2))) / 2
+    m = (phi(lo) - phi(hi)) / z
+    sd = 0.0998 * math.sqrt(1 + (lo * phi(lo) - hi * phi(hi)) / z - m * m)
+    assert draws.f_2_full_tillage.std() == pytest.approx(sd, rel=0.08)  # 1000 draws: SE of an SD ≈ 2.2 %
+    source = parameter_sources()["f_2_full_tillage"]
+    assert source["table"] == "IPCC 2019 Vol 4 Ch 5 Table 5.5a" and "0.368" in source["verification"]
+    # the same site under full and no tillage now differs only by the tillage factor on k_a and k_s
+    full = steady_state(**CASE)
+    none = steady_state(**{**CASE, "tillage": Tillage.NO})
+    assert float(full.alpha) == pytest.approx(float(none.alpha), rel=1e-15)
+
+
+def test_every_parameter_cites_its_table_and_says_how_far_it_was_verified():
+    sources = parameter_sources()
+    assert set(sources) == {f.name for f in dataclasses.fields(Tier2Parameters)}
+    for name, source in sources.items():
+        assert source["table"] in ("IPCC 2019 Vol 4 Ch 5 Table 5.5a", "IPCC 2019 Vol 4 Ch 5 Table 5.5b"), name
+        assert source["page"].startswith("not verified"), name  # no copy of the Refinement at hand
+        assert source["verification"], name
+    unverified = {n for n, s in sources.items() if s["verification"].startswith("UNVERIFIED")}
+    assert unverified == {"default_carbon_content", "default_nitrogen_content", "default_lignin_content"}

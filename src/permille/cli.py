@@ -446,9 +446,12 @@ Scheduler = Annotated[
 
 
 def _grid_compute(
-    dataset, *, years, increases, members, seed, out: Path, scheduler, zones=None, depth_cm=None
-):
-    """Run the pipeline lazily, compute it with a progress bar, write NetCDF, Zarr, COGs and zonal tables."""
+    dataset, *, years, increases, members, seed, out: Path, scheduler, zones=None, depth_cm=None,
+    gsocseq=False, scripts_numerics=False,
+):  # fmt: skip
+    """Run the pipeline lazily, compute it with a progress bar, write NetCDF, Zarr, COGs and zonal tables
+    (with ``gsocseq``, also the official GSOCseq product set: :func:`permille.grid.gsocseq.products`; with
+    ``scripts_numerics``, that set again with the R scripts' numerics, beside it, for comparison only)."""
     import pandas as pd
     from dask.diagnostics import ProgressBar
 
@@ -456,7 +459,16 @@ def _grid_compute(
     from .grid import pipeline, zonal
 
     depth = pipeline.DEPTH_CM if depth_cm is None else depth_cm
-    lazy = pipeline.run(dataset, years=years, increases=increases, members=members, seed=seed, depth_cm=depth)
+    lazy = pipeline.run(
+        dataset,
+        years=years,
+        increases=increases,
+        members=members,
+        seed=seed,
+        depth_cm=depth,
+        envelope=gsocseq,
+        bau_input="warmup-mean" if gsocseq else "anchored",  # GSOCseq: the warm-up's mean input (Cin_mean)
+    )
     console.print(
         f"grid {dataset.sizes['y']} × {dataset.sizes['x']}, {len(lazy.data_vars)} output layers, "
         f"{years} years, increases {', '.join(f'{f:.0%}' for f in increases)}, {members} uncertainty members"
@@ -500,8 +512,36 @@ def _grid_compute(
         f"{modelled:,} pixels modelled; mean SOC t0 {float(result['soc_t0'].mean()):.1f} t C/ha; "
         f"+{highest:.0%} input adds {float(diff.mean()):.2f} t C/ha on average after {years} years"
     )
+    if gsocseq:
+        written += _write_gsocseq(result, dataset["land_cover"], out / "gsocseq")
+    if scripts_numerics:
+        scripts = pipeline.run(
+            dataset,
+            years=years,
+            increases=increases,
+            depth_cm=depth,
+            envelope=True,
+            numerics="gsocseq-scripts",
+            bau_input="warmup-mean",
+        ).compute()
+        written += _write_gsocseq(scripts, dataset["land_cover"], out / "gsocseq-scripts-numerics")
     for path in written:
         console.print(f"wrote {path}")
+
+
+def _write_gsocseq(result, land_cover, folder: Path) -> list[Path]:
+    """The official GSOCseq products as GeoTIFFs (official names and units) and one NetCDF in ``folder``."""
+    from .grid import gsocseq
+    from .grid import io as grid_io
+
+    official = gsocseq.products(result, land_cover.compute())
+    folder.mkdir(parents=True, exist_ok=True)
+    written = [grid_io.write_netcdf(official, folder / "GSOCseq_products.nc")]
+    for name, layer in official.data_vars.items():
+        written.append(
+            grid_io.write_cog(layer, folder / f"{name}.tif", units=layer.units, long_name=layer.long_name)
+        )
+    return written
 
 
 @grid_app.command("demo")
@@ -541,6 +581,23 @@ def grid_demo(
 def grid_run(
     config: Annotated[Path, typer.Argument(help="Grid configuration (YAML); see permille.io.grid_config.")],
     scheduler: Scheduler = None,
+    gsocseq: Annotated[
+        bool,
+        typer.Option(
+            "--gsocseq",
+            help="Also write the official FAO GSOCseq product set (names, units, min/max uncertainty) in "
+            "<output>/gsocseq; needs the official 20 years and increases 0.05, 0.10, 0.20.",
+        ),
+    ] = False,
+    scripts_numerics: Annotated[
+        bool,
+        typer.Option(
+            "--scripts-numerics",
+            help="With --gsocseq: also write the products computed with the GSOCseq R scripts' numerics "
+            "(SoilR temperature function, Euler steps) in <output>/gsocseq-scripts-numerics, for "
+            "side-by-side comparison only.",
+        ),
+    ] = False,
 ) -> None:
     """Sequestration-potential maps from real rasters: T0 anchoring, BAU and +x % input scenarios, optional
     uncertainty; writes CF NetCDF, Zarr, COGs and zonal tables."""
@@ -552,6 +609,15 @@ def grid_run(
 
     try:
         cfg = read_config(config)
+        if scripts_numerics and not gsocseq:
+            raise ValueError(
+                "--scripts-numerics: give it with --gsocseq (it writes a second GSOCseq product set)"
+            )
+        if gsocseq and (cfg.years != 20 or tuple(cfg.increases) != (0.05, 0.10, 0.20)):
+            raise ValueError(
+                f"--gsocseq: the official products are for 20 years and increases [0.05, 0.1, 0.2]; the "
+                f"configuration has years {cfg.years}, increases {list(cfg.increases)}"
+            )
         dataset = grid_io.open_inputs(cfg.inputs, chunks=cfg.chunks, resampling=cfg.resampling)
         if cfg.zones in zonal.BUILTIN_ZONES:
             zones = zonal.builtin_zones(cfg.zones)
@@ -559,7 +625,8 @@ def grid_run(
             zones = (json.loads(Path(cfg.zones).read_text()), "name") if cfg.zones else None
         _grid_compute(
             dataset, years=cfg.years, increases=cfg.increases, members=cfg.members, seed=cfg.seed,
-            out=cfg.output, scheduler=scheduler, zones=zones, depth_cm=cfg.depth_cm,
+            out=cfg.output, scheduler=scheduler, zones=zones, depth_cm=cfg.depth_cm, gsocseq=gsocseq,
+            scripts_numerics=scripts_numerics,
         )  # fmt: skip
     except (ValueError, OSError, KeyError) as e:
         _fail(e)

@@ -26,6 +26,7 @@ Model: Coleman, K. & Jenkinson, D. S. (1996), RothC-26.3, doi:10.1007/978-3-642-
 t C/ha over ``depth_cm`` (0–30 cm in GSOCseq), inputs and rates in t C/ha/yr.
 """
 
+import dataclasses
 import functools
 import operator
 from collections.abc import Callable, Mapping, Sequence
@@ -41,9 +42,25 @@ from permille.models import rothc
 from permille.models.rothc.constants import PAN_COEFFICIENT, TEMP_MIN
 from permille.models.rothc.inputs import MAX_MONTHLY_WATER, TEMPERATURE_RANGE
 
-#: DPM/RPM ratio of the plant input by FAO aggregated land-cover class (2 cropland, 3 grassland, 4 tree
-#: covered): FAO GSOCseq technical manual (2020) Table 6.1. Pixels of any other class are not modelled (NaN).
-DPM_RPM = {2: 1.44, 3: 0.67, 4: 0.25}
+#: DPM/RPM ratio of the plant input by FAO aggregated land-cover class: FAO GSOCseq technical manual (2020)
+#: Table 6.1 (2 cropland 1.44, 3 grassland 0.67, 4 tree covered 0.25, 5 shrub covered 0.67, 6 herbaceous
+#: vegetation 0.67, 8 sparse vegetation 0.67, 12 cropland – tree crops 1.44, 13 paddy fields 1.44). The
+#: classes the table gives no ratio ("/": 1 artificial, 7 mangroves, 9 bare soil, 10 snow, 11 water), and
+#: NaN, are not modelled (NaN outputs).
+DPM_RPM = {2: 1.44, 3: 0.67, 4: 0.25, 5: 0.67, 6: 0.67, 8: 0.67, 12: 1.44, 13: 1.44}
+
+#: Further decomposition-rate modifier by land-cover class: 0.4 for paddy fields (class 13), as the FAO
+#: GSOCseq RothC scripts set it (``fPR``, after Shirato & Yokozawa 2005); 1 for every other class.
+DECOMPOSITION_FACTOR = {13: 0.4}
+
+#: Classes on the default crop calendar (:data:`CROPLAND_COVER`): cropland and paddy fields. Tree crops and
+#: the natural classes are covered all year, sparse vegetation (< 15 % cover) bare all year.
+CROP_CALENDAR_CLASSES = (2, 13)
+BARE_CLASSES = (8,)
+
+#: NDVI at or above which a month counts as covered, when soil cover comes from a monthly NDVI layer: 0.4,
+#: the threshold of the FAO GSOCseq vegetation-cover script (MODIS MOD13A2 NDVI > 4000 × 1e-4).
+NDVI_COVER_THRESHOLD = 0.4
 
 #: Carbon-input increases of the low, medium and high SSM scenarios of phase 3 (FAO GSOCseq technical
 #: manual (2020) Table 5.1): +5, +10 and +20 % over the BAU input.
@@ -62,9 +79,10 @@ CROPLAND_COVER = np.array([0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0], dtype=float)
 #: The same calendar shifted by 6 months for pixels south of the equator: covered September–April.
 CROPLAND_COVER_SOUTH = np.roll(CROPLAND_COVER, 6)
 
-#: Relative uncertainties, half-widths of uniform ranges 1 ± r around the given value: FAO GSOCseq
-#: technical manual (2020) Table 12.1: temperature ± 2 %, precipitation ± 5 %, clay ± 10 %, SOC ± 20 %, and
-#: the SSM carbon-input increase ± 15 % (of the increase: +10 % becomes +8.5 … +11.5 % of the BAU input).
+#: Input uncertainties of FAO GSOCseq technical manual (2020) Table 12.1: temperature, precipitation, clay and
+#: SOC vary by factors 1 ± r (± 2, 5, 10, 20 %); the SSM carbon-input increase by ± 15 percentage points of
+#: the BAU input, as the official forward script has it (``Cinputs × (1.10 ± 0.15)`` for +10 %): a +10 %
+#: scenario spans BAU input × 0.95 … 1.25.
 UNCERTAINTY = {"temperature": 0.02, "precipitation": 0.05, "clay": 0.10, "soc_t0": 0.20, "ssm_increase": 0.15}
 
 #: Largest plausible annual carbon input or NPP, t C/ha/yr (above it the data are probably in kg or g/m²).
@@ -92,6 +110,7 @@ _RULES: dict[str, tuple[Callable[[Any], Any], str]] = {
         f"outside [0, {MAX_MONTHLY_WATER * PAN_COEFFICIENT:g}] mm/month",
     ),
     "plant_cover": (lambda v: (v != 0.0) & (v != 1.0), "neither 0 (bare) nor 1 (covered)"),
+    "ndvi": (lambda v: (v < -1.0) | (v > 1.0), "outside [-1, 1] (NDVI scaled by 10 000?)"),
     "npp": (
         lambda v: (v <= 0.0) | (v > MAX_ANNUAL_CARBON),
         f"outside (0, {MAX_ANNUAL_CARBON:g}] t C/ha/yr (kg or g/m²?)",
@@ -105,7 +124,8 @@ _RULES: dict[str, tuple[Callable[[Any], Any], str]] = {
 METHOD = (
     "GSOCseq phases (FAO 2020 technical manual): T0 anchoring by the analytical RothC equilibrium "
     "(annual plant input whose equilibrium under the climatology equals soc_t0; IOM by Falloon et al. "
-    "1998; DPM/RPM by land cover, Table 6.1; input spread evenly over covered months); optional warm-up "
+    "1998; DPM/RPM by land cover, Table 6.1; paddy fields decompose at 0.4 x the rate; input spread evenly "
+    "over covered months); optional warm-up "
     "over a year-to-year series with that input scaled each year by NPP (MIAMI ratio to the climatology, "
     "or a given npp layer relative to its warm-up mean); forward run on the repeated climatology, BAU (the "
     "anchored input, or a given carbon_input: then anchoring sets the initial pools only) and SSM "
@@ -188,7 +208,10 @@ class _Pixels:
     """Inputs of P pixels: (P,) stock (t C/ha), clay (%), land-cover class; (12, P) climatology (°C, mm,
     mm PET) and plant cover (0/1); warm-up (temperature, precipitation, PET), each (12·Y, P), or None;
     ``npp`` (Y or 1, P) t C/ha/yr or None (MIAMI); ``carbon_input`` (P,) BAU input, t C/ha/yr, or None
-    (the anchored input); ``ssm_scale`` (P,) factor on every SSM increase (uncertainty members) or None."""
+    (the anchored input); ``ssm_shift`` (P,) added to every SSM increase (uncertainty members: ± 0.15 of
+    the BAU input) or None; ``forward_climate`` (temperature factor, precipitation factor) applied in the
+    warm-up and forward phases only (the GSOCseq min/max envelope) or None; ``input_scale`` (P,) factor on
+    a given ``carbon_input`` or None."""
 
     soc: np.ndarray
     clay: np.ndarray
@@ -200,10 +223,14 @@ class _Pixels:
     warmup: tuple[np.ndarray, np.ndarray, np.ndarray] | None
     npp: np.ndarray | None = None
     carbon_input: np.ndarray | None = None
-    ssm_scale: np.ndarray | None = None
+    ssm_shift: np.ndarray | None = None
+    forward_climate: tuple[float, float] | None = None
+    input_scale: np.ndarray | None = None
+    numerics: str = "exact"
+    bau_input: str = "anchored"
 
     def modelled(self) -> np.ndarray:
-        """(P,) True where the pixel is simulated: land cover 2–4, every input finite, and a warmest month of
+        """(P,) True where the pixel is simulated: a class of :data:`DPM_RPM`, every input finite, and a warmest month of
         at least −5 °C (below it nothing decomposes and no equilibrium exists)."""
         ok = _modelled_class(self.land_cover) & np.isfinite(self.soc) & np.isfinite(self.clay)
         if self.carbon_input is not None:
@@ -225,7 +252,11 @@ class _Pixels:
             None if self.warmup is None else tuple(pick(a) for a in self.warmup),
             pick(self.npp),
             pick(self.carbon_input),
-            pick(self.ssm_scale),
+            pick(self.ssm_shift),
+            self.forward_climate,
+            pick(self.input_scale),
+            self.numerics,
+            self.bau_input,
         )
 
 
@@ -235,18 +266,28 @@ def _modelled_class(land_cover):
 
 
 def _default_plant_cover(land_cover: np.ndarray, latitude: np.ndarray | None) -> np.ndarray:
-    """(12, P): cropland covered March–October (:data:`CROPLAND_COVER`), or September–April south of the
-    equator (latitude < 0° N, :data:`CROPLAND_COVER_SOUTH`); every other class all year."""
+    """(12, P): cropland and paddy fields (:data:`CROP_CALENDAR_CLASSES`) covered March–October
+    (:data:`CROPLAND_COVER`), or September–April south of the equator (latitude < 0° N,
+    :data:`CROPLAND_COVER_SOUTH`); sparse vegetation (:data:`BARE_CLASSES`) bare; every other class covered
+    all year."""
     cover = np.ones((12, len(land_cover)))
-    cover[:, land_cover == 2] = CROPLAND_COVER[:, None]
+    crops = np.isin(land_cover, CROP_CALENDAR_CLASSES)
+    cover[:, crops] = CROPLAND_COVER[:, None]
     if latitude is not None:
-        cover[:, (land_cover == 2) & (latitude < 0.0)] = CROPLAND_COVER_SOUTH[:, None]
+        cover[:, crops & (latitude < 0.0)] = CROPLAND_COVER_SOUTH[:, None]
+    cover[:, np.isin(land_cover, BARE_CLASSES)] = 0.0
     return cover
+
+
+def cover_from_ndvi(ndvi):
+    """Monthly plant cover (1 covered, 0 bare; NaN where NDVI is NaN) from monthly mean NDVI:
+    NDVI ≥ :data:`NDVI_COVER_THRESHOLD`. numpy or Dask arrays."""
+    return np.where(np.isfinite(ndvi), (ndvi >= NDVI_COVER_THRESHOLD).astype(float), np.nan)
 
 
 def _as_pixels(
     soc_t0, clay, temperature, precipitation, pet, land_cover, plant_cover, warmup,
-    npp=None, carbon_input=None, latitude=None,
+    npp=None, carbon_input=None, latitude=None, ndvi=None,
 ) -> tuple[_Pixels | None, dict[str, np.ndarray], list[str]]:  # fmt: skip
     """Float arrays of the right shapes, the fields as given (for the value checks), and shape problems."""
     soc = np.asarray(soc_t0, dtype=float)
@@ -266,6 +307,10 @@ def _as_pixels(
     clay, land_cover = field("clay", clay, None), field("land_cover", land_cover, None)
     climate = [field(k, v) for k, v in zip(WARMUP_FIELDS, (temperature, precipitation, pet), strict=True)]
     cover = None if plant_cover is None else field("plant_cover", plant_cover)
+    if ndvi is not None:
+        ndvi = field("ndvi", ndvi)
+        if cover is None:
+            cover = cover_from_ndvi(ndvi)
     lat = None if latitude is None else field("latitude", latitude, None, check=False)
     series, years = None, 0
     if warmup is not None:
@@ -313,6 +358,25 @@ def _parameter_problems(years, increases, depth_cm) -> list[str]:
     number = isinstance(depth_cm, int | float | np.integer | np.floating) and not isinstance(depth_cm, bool)
     if not number or not 0.0 < depth_cm <= MAX_DEPTH_CM:
         problems.append(f"depth_cm: {depth_cm!r} is not a depth in (0, {MAX_DEPTH_CM:g}] cm")
+    return problems
+
+
+#: Numerics of the pipeline: "exact" (RothC-26.3 as the official Rothamsted code) or "gsocseq-scripts" (the
+#: FAO GSOCseq R scripts' SoilR temperature function, moisture function and Euler integration, for
+#: side-by-side comparison only: :mod:`permille.grid.gsocseq_numerics`).
+NUMERICS = ("exact", "gsocseq-scripts")
+
+
+#: The forward BAU input without a given ``carbon_input``: "anchored" (the input whose equilibrium is the
+#: stock) or "warmup-mean" (the mean input of the warm-up years, as the GSOCseq forward script takes it,
+#: ``Cin_mean``; the same as "anchored" without a warm-up).
+BAU_INPUTS = ("anchored", "warmup-mean")
+
+
+def _numerics_problems(numerics, bau_input="anchored") -> list[str]:
+    problems = [] if numerics in NUMERICS else [f"numerics: {numerics!r} is not one of {', '.join(NUMERICS)}"]
+    if bau_input not in BAU_INPUTS:
+        problems.append(f"bau_input: {bau_input!r} is not one of {', '.join(BAU_INPUTS)}")
     return problems
 
 
@@ -373,12 +437,12 @@ def _value_problems(fields: Mapping[str, Any], where: Callable[[tuple[int, ...]]
 
 def _checked(
     soc_t0, clay, temperature, precipitation, pet, land_cover, plant_cover, warmup, npp, carbon_input,
-    latitude, extra,
+    latitude, extra, ndvi=None,
 ) -> _Pixels:  # fmt: skip
     """The inputs as :class:`_Pixels`, after every check (``extra``: parameter problems found by the caller)."""
     pixels, fields, problems = _as_pixels(
         soc_t0, clay, temperature, precipitation, pet, land_cover, plant_cover, warmup, npp, carbon_input,
-        latitude,
+        latitude, ndvi,
     )  # fmt: skip
     if problems:  # values are checked once the shapes are right
         _raise_if(problems + extra)
@@ -407,6 +471,13 @@ def _input_pattern(cover: np.ndarray) -> np.ndarray:
     return np.where(covered > 0, cover / np.maximum(covered, 1.0), 1.0 / 12.0)
 
 
+def _decomposition(land_cover: np.ndarray) -> np.ndarray:
+    """(P,) the decomposition-rate modifier of each pixel's class (:data:`DECOMPOSITION_FACTOR`, else 1)."""
+    return np.select(
+        [land_cover == c for c in DECOMPOSITION_FACTOR], list(DECOMPOSITION_FACTOR.values()), 1.0
+    )
+
+
 def _forward(px: _Pixels, monthly_input, dpm_rpm, start: rothc.State, years: int, depth_cm: float):
     """Total SOC after ``years`` of BAU from ``start`` (P,), and the active carbon of the response run: same
     climate and input from empty pools and ``start``'s deficit (P,); t C/ha.
@@ -419,7 +490,9 @@ def _forward(px: _Pixels, monthly_input, dpm_rpm, start: rothc.State, years: int
     def twice(a):
         return np.concatenate([a, a], axis=-1)
 
-    soil = rothc.Soil(clay=twice(px.clay), depth=depth_cm)
+    soil = rothc.Soil(
+        clay=twice(px.clay), depth=depth_cm, decomposition_factor=twice(_decomposition(px.land_cover))
+    )
     climate = (twice(px.temperature), twice(px.precipitation), twice(px.pet))
     forcing = _forcing(*climate, twice(px.plant_cover), twice(monthly_input), twice(dpm_rpm))
     empty = np.zeros_like(start.pools)
@@ -458,33 +531,68 @@ def _rows_sum(a) -> np.ndarray:
     return functools.reduce(operator.add, np.asarray(a, dtype=float))
 
 
-def _warmup_ratio(px: _Pixels) -> np.ndarray:
-    """(years, P) factor on the anchored input in each warm-up year: the MIAMI :func:`npp_ratio`, or a
-    given ``npp`` relative to its mean over the warm-up (1 every year for a single layer)."""
+def _warmup_ratio(px: _Pixels, reference: _Pixels | None = None) -> np.ndarray:
+    """(years, P) factor on the anchored input in each warm-up year: the MIAMI :func:`npp_ratio` (relative
+    to the climatology of ``reference``, default ``px``), or a given ``npp`` relative to its mean over the
+    warm-up (1 every year for a single layer)."""
     if px.npp is None:
-        return npp_ratio(px.warmup[0], px.warmup[1], px.temperature, px.precipitation)
+        ref = px if reference is None else reference
+        return npp_ratio(px.warmup[0], px.warmup[1], ref.temperature, ref.precipitation)
     npp = np.broadcast_to(px.npp, (len(px.warmup[0]) // 12, len(px.soc)))
     return npp / (_rows_sum(npp) / len(npp))
 
 
+def _later_climate(px: _Pixels) -> _Pixels:
+    """``px`` with :attr:`_Pixels.forward_climate` applied to its climatology and warm-up series."""
+    if px.forward_climate is None:
+        return px
+    t, p = px.forward_climate
+    warmup = None if px.warmup is None else (px.warmup[0] * t, px.warmup[1] * p, px.warmup[2])
+    return dataclasses.replace(
+        px, temperature=px.temperature * t, precipitation=px.precipitation * p, warmup=warmup,
+        forward_climate=None,
+    )  # fmt: skip
+
+
 def _simulate_modelled(px: _Pixels, years, increases, depth_cm) -> dict[str, np.ndarray]:
     """The three phases for pixels that are all modelled; outputs in :func:`output_spec` order."""
+    if px.numerics == "gsocseq-scripts":
+        from .gsocseq_numerics import simulate
+
+        return simulate(px, years, increases, depth_cm)
     dpm_rpm = np.select([px.land_cover == c for c in DPM_RPM], list(DPM_RPM.values()))
-    soil = rothc.Soil(clay=px.clay, depth=depth_cm)
+    soil = rothc.Soil(clay=px.clay, depth=depth_cm, decomposition_factor=_decomposition(px.land_cover))
     pattern = _input_pattern(px.plant_cover)
     climate = _forcing(px.temperature, px.precipitation, px.pet, px.plant_cover, pattern, dpm_rpm)
     anchored, state = rothc.inputs_for_stock(soil, climate, px.soc)
-    if px.warmup is not None:
+    anchoring, px = px, _later_climate(px)
+    if px.warmup is not None:  # MIAMI ratio to the unperturbed climatology, as the GSOCseq scripts have it
         repeat = len(px.warmup[0]) // 12
-        warm_input = (_warmup_ratio(px)[:, None, :] * (anchored * pattern)).reshape(12 * repeat, -1)
+        ratio = _warmup_ratio(px, anchoring)
+        warm_input = (ratio[:, None, :] * (anchored * pattern)).reshape(12 * repeat, -1)
         cover = np.tile(px.plant_cover, (repeat, 1))
         state = rothc.run(soil, _forcing(*px.warmup, cover, warm_input, dpm_rpm), state, output="final").final
     soc_t0 = state.soc
-    annual = anchored if px.carbon_input is None else px.carbon_input
+    annual = _bau_input(px, anchored, ratio if px.warmup is not None else None)
     bau, response = _forward(px, annual * pattern, dpm_rpm, state, years, depth_cm)
-    if px.ssm_scale is not None:
-        response = response * px.ssm_scale
-    diff = {_label(f): f * response for f in increases}
+    return _outputs(px, soc_t0, annual, bau, response, years, increases)
+
+
+def _bau_input(px: _Pixels, anchored, warmup_ratio) -> np.ndarray:
+    """(P,) the forward BAU input, t C/ha/yr: ``carbon_input`` (× ``input_scale`` in the envelope), else the
+    anchored input, or with ``bau_input`` "warmup-mean" and a warm-up, its mean over the warm-up years."""
+    if px.carbon_input is not None:
+        return px.carbon_input if px.input_scale is None else px.carbon_input * px.input_scale
+    if px.bau_input == "warmup-mean" and warmup_ratio is not None:
+        return anchored * (_rows_sum(warmup_ratio) / len(warmup_ratio))
+    return anchored
+
+
+def _outputs(px: _Pixels, soc_t0, annual, bau, response, years, increases) -> dict[str, np.ndarray]:
+    """Every output in :func:`output_spec` order from the T0 stock, the BAU input and final stock, and the
+    response R (final stock per unit of input increase): SSM = BAU + (f + shift) × R."""
+    shift = 0.0 if px.ssm_shift is None else px.ssm_shift
+    diff = {_label(f): (f + shift) * response for f in increases}
     ssm = {k: bau + d for k, d in diff.items()}
     out = {"soc_t0": soc_t0, "input_t0": annual, "soc_bau": bau}
     out |= {f"soc_ssm_{k}": v for k, v in ssm.items()}
@@ -518,25 +626,33 @@ def compute_pixels(
     npp=None,
     carbon_input=None,
     latitude=None,
+    ndvi=None,
     years: int = 20,
     increases: Sequence[float] = SSM_INCREASES,
     depth_cm: float = DEPTH_CM,
+    numerics: str = "exact",
+    bau_input: str = "anchored",
 ) -> dict[str, np.ndarray]:
     """Sequestration potential of P pixels: BAU and SSM stocks after ``years`` years, differences and rates.
 
     Inputs: ``soc_t0`` (P,) SOC stock, t C/ha over ``depth_cm`` (GSOCseq: 0–30 cm); ``clay`` (P,) %;
     ``temperature`` (12, P) monthly mean air temperature, °C; ``precipitation`` (12, P) mm/month; ``pet``
     (12, P) potential evapotranspiration, mm/month (RothC gets PET / 0.75 as open-pan evaporation);
-    ``land_cover`` (P,) FAO aggregated class (2 cropland, 3 grassland, 4 tree covered; any other class, or
-    NaN, gives NaN); ``plant_cover`` (12, P) 1 covered / 0 bare, default covered all year except cropland:
-    :data:`CROPLAND_COVER`, or :data:`CROPLAND_COVER_SOUTH` where ``latitude`` (P,) °N is negative (without
-    ``latitude`` every pixel gets the northern calendar); ``warmup``: optional year-to-year series, a mapping
+    ``land_cover`` (P,) FAO aggregated class (those of :data:`DPM_RPM`; any other class, or NaN, gives NaN;
+    paddy fields, class 13, decompose at :data:`DECOMPOSITION_FACTOR` × the rate); ``plant_cover`` (12, P)
+    1 covered / 0 bare, else from ``ndvi`` (12, P) monthly mean NDVI (:func:`cover_from_ndvi`), else the
+    default: covered all year except cropland and paddy fields, :data:`CROPLAND_COVER`, or
+    :data:`CROPLAND_COVER_SOUTH` where ``latitude`` (P,) °N is negative (without ``latitude`` every pixel
+    gets the northern calendar), and sparse vegetation, bare; ``warmup``: optional year-to-year series, a mapping
     of ``temperature``, ``precipitation`` and ``pet`` each (12·Y, P) starting in January; ``npp``: optional
     net primary production, t C/ha/yr, (Y, P) one per warm-up year or (P,) one for all, scaling the warm-up
     input by its ratio to its warm-up mean instead of the MIAMI ratio (:func:`npp_ratio`); ``carbon_input``:
     optional (P,) annual plant carbon input of the BAU forward run, t C/ha/yr, instead of the anchored one
     (T0 anchoring then only sets the initial pools; the warm-up keeps the anchored input); ``increases``:
-    SSM input increases (0.05 = +5 %). A pixel with any NaN input is not modelled (NaN outputs).
+    SSM input increases (0.05 = +5 %); ``bau_input`` (:data:`BAU_INPUTS`): "warmup-mean" makes the forward
+    BAU input the mean warm-up input, as the GSOCseq forward script; ``numerics`` (:data:`NUMERICS`):
+    "gsocseq-scripts" for the R scripts' numerics, for comparison only. A pixel with any NaN input is not
+    modelled (NaN outputs).
 
     Returns (P,) arrays, named as in :func:`output_spec`: ``soc_t0`` (stock at the start of the forward
     run: the given stock, or the warm-up's end), ``input_t0`` (BAU input, t C/ha/yr), ``soc_bau``,
@@ -546,8 +662,9 @@ def compute_pixels(
     """
     pixels = _checked(
         soc_t0, clay, temperature, precipitation, pet, land_cover, plant_cover, warmup, npp, carbon_input,
-        latitude, _parameter_problems(years, increases, depth_cm),
+        latitude, _parameter_problems(years, increases, depth_cm) + _numerics_problems(numerics, bau_input), ndvi,
     )  # fmt: skip
+    pixels = dataclasses.replace(pixels, numerics=numerics, bau_input=bau_input)
     return _simulate(pixels, years, _fractions(increases), depth_cm)
 
 
@@ -577,10 +694,10 @@ def _uniform(seed: int, stream: int, members: int, pixel_ids: np.ndarray) -> np.
 
 
 def _perturbed(px: _Pixels, members: int, seed: int, pixel_ids: np.ndarray) -> _Pixels:
-    """members × P pseudo-pixels (member-major) whose temperature, precipitation, clay, SOC and SSM input
-    increases are scaled by independent factors uniform on 1 ± r (r from :data:`UNCERTAINTY`), one per
-    member, pixel and variable, applied to every month of the climatology and of the warm-up and to every
-    SSM scenario. Clay is capped at 100 %."""
+    """members × P pseudo-pixels (member-major) whose temperature, precipitation, clay and SOC are scaled by
+    independent factors uniform on 1 ± r and whose SSM input increases are shifted by a draw uniform on
+    ± r (r from :data:`UNCERTAINTY`: ± 0.15 of the BAU input), one per member, pixel and variable, applied to
+    every month of the climatology and of the warm-up and to every SSM scenario. Clay is capped at 100 %."""
     factor = {
         name: 1.0 + r * (2.0 * _uniform(seed, stream, members, pixel_ids).reshape(-1) - 1.0)
         for stream, (name, r) in enumerate(UNCERTAINTY.items())
@@ -604,7 +721,9 @@ def _perturbed(px: _Pixels, members: int, seed: int, pixel_ids: np.ndarray) -> _
         warmup=warmup,
         npp=None if px.npp is None else tile(px.npp),
         carbon_input=None if px.carbon_input is None else tile(px.carbon_input),
-        ssm_scale=factor["ssm_increase"],
+        ssm_shift=factor["ssm_increase"] - 1.0,
+        numerics=px.numerics,
+        bau_input=px.bau_input,
     )
 
 
@@ -621,9 +740,12 @@ def compute_uncertainty(
     npp=None,
     carbon_input=None,
     latitude=None,
+    ndvi=None,
     years: int = 20,
     increases: Sequence[float] = SSM_INCREASES,
     depth_cm: float = DEPTH_CM,
+    numerics: str = "exact",
+    bau_input: str = "anchored",
     members: int = 100,
     seed: int = 0,
     pixel_ids=None,
@@ -631,8 +753,9 @@ def compute_uncertainty(
     """Monte Carlo propagation of the input uncertainties of FAO GSOCseq technical manual (2020) Table 12.1.
 
     Same inputs as :func:`compute_pixels`. Each of ``members`` members scales temperature (± 2 %),
-    precipitation (± 5 %), clay (± 10 %), SOC (± 20 %) and the SSM input increase (± 15 % of the increase,
-    one factor for every scenario of a member) by factors drawn uniformly within those ranges,
+    precipitation (± 5 %), clay (± 10 %) and SOC (± 20 %) by factors drawn uniformly within those ranges and
+    shifts the SSM input increase by ± 15 percentage points of the BAU input (one shift for every scenario
+    of a member: +10 % becomes +(10 ± 15) %, the official ``Cinputs × (1.10 ± 0.15)``),
     independently per pixel and member (PET, plant cover, land cover, ``npp`` and ``carbon_input`` are not
     perturbed), and runs every pixel × member at once. Differences and rates are computed within each member before the statistics,
     so their spread is that of the difference, not of two independent stocks. Draws depend only on
@@ -644,8 +767,12 @@ def compute_uncertainty(
     pixels = _checked(
         soc_t0, clay, temperature, precipitation, pet, land_cover, plant_cover, warmup, npp, carbon_input,
         latitude,
-        _parameter_problems(years, increases, depth_cm) + _member_problems(members, seed, allow_zero=False),
+        _parameter_problems(years, increases, depth_cm)
+        + _member_problems(members, seed, allow_zero=False)
+        + _numerics_problems(numerics, bau_input),
+        ndvi,
     )  # fmt: skip
+    pixels = dataclasses.replace(pixels, numerics=numerics, bau_input=bau_input)
     n = len(pixels.soc)
     ids = np.arange(n) if pixel_ids is None else np.asarray(pixel_ids)
     if ids.shape != (n,) or not np.issubdtype(ids.dtype, np.integer) or (ids < 0).any():
@@ -666,6 +793,113 @@ def _uncertainty(px: _Pixels, members, seed, ids, years, increases, depth_cm) ->
     return out
 
 
+# --- the GSOCseq min/max envelope ----------------------------------------------------------------------
+
+#: Sign of each input's shift at the low end of the envelope (FAO GSOCseq technical manual (2020) Eq 12.4:
+#: SOC min = Model(SOC_FAO min, Ci min, Temp max, Pp min, Clay min)); the high end is the mirror.
+ENVELOPE_LOW_SIGN = {
+    "temperature": +1.0,
+    "precipitation": -1.0,
+    "clay": -1.0,
+    "soc_t0": -1.0,
+    "ssm_increase": -1.0,
+}
+
+
+def envelope_spec(years: int, increases: Sequence[float] = SSM_INCREASES) -> dict[str, tuple[str, str]]:
+    """Outputs of :func:`compute_envelope`: ``{name}_min`` and ``{name}_max`` of the stocks."""
+    spec = {}
+    for name, (long_name, units) in output_spec(years, increases).items():
+        if name.startswith("soc_"):
+            for side, label in (("min", "low"), ("max", "high")):
+                text = (
+                    f"GSOCseq {label} end of the min/max envelope (all inputs at one extreme) of: {long_name}"
+                )
+                spec[f"{name}_{side}"] = (text, units)
+    return spec
+
+
+def _anchored(px: _Pixels, depth_cm) -> np.ndarray:
+    """(P,) the annual plant input whose RothC equilibrium equals ``px.soc`` (T0 anchoring alone)."""
+    dpm_rpm = np.select([px.land_cover == c for c in DPM_RPM], list(DPM_RPM.values()))
+    soil = rothc.Soil(clay=px.clay, depth=depth_cm, decomposition_factor=_decomposition(px.land_cover))
+    pattern = _input_pattern(px.plant_cover)
+    climate = _forcing(px.temperature, px.precipitation, px.pet, px.plant_cover, pattern, dpm_rpm)
+    return rothc.inputs_for_stock(soil, climate, px.soc)[0]
+
+
+def _envelope_side(px: _Pixels, side: str, depth_cm) -> _Pixels:
+    """``px`` with every input at the ``side`` ("min" or "max") end of its Table 12.1 range, as the official
+    scripts apply them: SOC and clay from the T0 anchoring (spin-up) on, temperature and precipitation in the
+    warm-up and forward phases, the SSM increase ∓ 15 percentage points; a given ``carbon_input`` scaled as
+    the anchored input is."""
+    sign = {k: (v if side == "min" else -v) * UNCERTAINTY[k] for k, v in ENVELOPE_LOW_SIGN.items()}
+    out = dataclasses.replace(
+        px,
+        soc=px.soc * (1.0 + sign["soc_t0"]),
+        clay=np.minimum(px.clay * (1.0 + sign["clay"]), 100.0),
+        ssm_shift=np.full(len(px.soc), sign["ssm_increase"]),
+        forward_climate=(1.0 + sign["temperature"], 1.0 + sign["precipitation"]),
+    )
+    if px.carbon_input is not None:
+        out = dataclasses.replace(out, input_scale=_anchored(out, depth_cm) / _anchored(px, depth_cm))
+    return out
+
+
+def _envelope(px: _Pixels, years, increases, depth_cm) -> dict[str, np.ndarray]:
+    """:func:`compute_envelope` of checked pixels."""
+    out = {}
+    for side in ("min", "max"):
+        modelled = px.modelled()
+        runs = {name: np.full(len(px.soc), np.nan) for name in output_spec(years, increases)}
+        if modelled.any():
+            some = _envelope_side(px.take(modelled), side, depth_cm)
+            for name, values in _simulate_modelled(some, years, increases, depth_cm).items():
+                runs[name][modelled] = values
+        out |= {f"{name}_{side}": values for name, values in runs.items() if name.startswith("soc_")}
+    return {name: out[name] for name in envelope_spec(years, increases)}
+
+
+def compute_envelope(
+    soc_t0,
+    clay,
+    temperature,
+    precipitation,
+    pet,
+    land_cover,
+    *,
+    plant_cover=None,
+    warmup: Mapping[str, Any] | None = None,
+    npp=None,
+    carbon_input=None,
+    latitude=None,
+    ndvi=None,
+    years: int = 20,
+    increases: Sequence[float] = SSM_INCREASES,
+    depth_cm: float = DEPTH_CM,
+    numerics: str = "exact",
+    bau_input: str = "anchored",
+) -> dict[str, np.ndarray]:
+    """The official GSOCseq uncertainty envelope (FAO 2020 technical manual Eqs 12.3–12.4, and the RothC
+    spin-up, warm-up and forward scripts): two more runs per pixel with every input at its adverse extreme
+    together. Low end: SOC × 0.8 and clay × 0.9 from the T0 anchoring on, temperature × 1.02 and
+    precipitation × 0.95 in the warm-up and forward phases (the anchoring keeps the climatology, as the
+    official analytical spin-up does), the SSM input BAU × (1 + f − 0.15); the high end is the mirror (SOC
+    × 1.2, clay × 1.1, temperature × 0.98, precipitation × 1.05, BAU × (1 + f + 0.15)). A warm-up scales the
+    input by the MIAMI NPP of each perturbed year relative to the unperturbed climatology, as the scripts
+    do. This is NOT a confidence interval: :func:`compute_uncertainty` is the Monte Carlo one.
+
+    Same inputs as :func:`compute_pixels`. Returns (P,) arrays ``{name}_min`` and ``{name}_max`` of every
+    stock output (``soc_t0``, ``soc_bau``, ``soc_ssm_{x}``), named as in :func:`envelope_spec`.
+    """
+    pixels = _checked(
+        soc_t0, clay, temperature, precipitation, pet, land_cover, plant_cover, warmup, npp, carbon_input,
+        latitude, _parameter_problems(years, increases, depth_cm) + _numerics_problems(numerics, bau_input), ndvi,
+    )  # fmt: skip
+    pixels = dataclasses.replace(pixels, numerics=numerics, bau_input=bau_input)
+    return _envelope(pixels, years, _fractions(increases), depth_cm)
+
+
 # --- xarray + Dask -------------------------------------------------------------------------------------
 
 #: Dataset variables of :func:`run` and their dims; the optional ones follow (``npp`` may also be
@@ -679,7 +913,7 @@ GRID_VARIABLES = {
     "pet": ("month", "y", "x"),
 }
 OPTIONAL_VARIABLES = (
-    {"plant_cover": ("month", "y", "x")}
+    {"plant_cover": ("month", "y", "x"), "ndvi": ("month", "y", "x")}
     | {f"warmup_{k}": ("time", "y", "x") for k in WARMUP_FIELDS}
     | {"npp": ("year", "y", "x"), "carbon_input": ("y", "x")}
 )
@@ -759,7 +993,10 @@ def _namer(ds: xr.Dataset) -> Callable[[tuple[int, ...]], str]:
     return lambda index: ", ".join(coordinate(d, i) for d, i in zip(("y", "x"), index, strict=True))
 
 
-def _block(*arrays, names, n_x, years, increases, depth_cm, members, seed):
+def _block(
+    *arrays, names, n_x, years, increases, depth_cm, members, seed, envelope=False, numerics="exact",
+    bau_input="anchored",
+):  # fmt: skip
     """apply_ufunc kernel: a (y, x) block of every input (monthly ones with the month last) → (y, x, K)."""
     *fields, iy, ix = arrays
     shape = fields[0].shape[:2]
@@ -778,10 +1015,13 @@ def _block(*arrays, names, n_x, years, increases, depth_cm, members, seed):
     cover = flat.pop("plant_cover", None)
     pixels, _, problems = _as_pixels(**flat, plant_cover=cover, warmup=warmup)
     _raise_if(problems)
+    pixels = dataclasses.replace(pixels, numerics=numerics, bau_input=bau_input)
     out = _simulate(pixels, years, increases, depth_cm)
     if members:
         ids = np.broadcast_to(iy * n_x + ix, shape).reshape(n)
         out |= _uncertainty(pixels, members, seed, ids, years, increases, depth_cm)
+    if envelope:
+        out |= _envelope(pixels, years, increases, depth_cm)
     return np.stack(list(out.values()), axis=-1).reshape(*shape, len(out))
 
 
@@ -793,13 +1033,20 @@ def run(
     members: int = 0,
     seed: int = 0,
     depth_cm: float = DEPTH_CM,
+    envelope: bool = False,
+    numerics: str = "exact",
+    bau_input: str = "anchored",
 ) -> xr.Dataset:
     """Sequestration-potential maps of a grid: :func:`compute_pixels` (and, with ``members`` ≥ 2,
-    :func:`compute_uncertainty`) applied block by block over (y, x).
+    :func:`compute_uncertainty`; with ``envelope``, the official min/max runs of :func:`compute_envelope`)
+    applied block by block over (y, x). ``numerics`` "gsocseq-scripts" replaces the exact RothC numerics
+    by those of the FAO GSOCseq R scripts, for side-by-side comparison only (:data:`NUMERICS`);
+    ``bau_input`` as :func:`compute_pixels`.
 
     ``dataset``: ``soc_t0`` (t C/ha over ``depth_cm``, default 0–30 cm), ``clay``, ``land_cover`` (y, x);
     ``temperature``, ``precipitation``, ``pet`` (month, y, x) with months January … December; optional
-    ``plant_cover`` (month, y, x) (default: :func:`compute_pixels`'s, the crop calendar shifted by 6 months
+    ``plant_cover`` (month, y, x) or ``ndvi`` (month, y, x) monthly mean NDVI (covered where ≥ 0.4)
+    (default: :func:`compute_pixels`'s, the crop calendar shifted by 6 months
     south of the equator, latitude from :func:`pixel_latitude`), a warm-up series ``warmup_temperature``,
     ``warmup_precipitation``, ``warmup_pet`` (time, y, x), 12·Y months from January, ``npp`` (year, y, x)
     with Y layers or (y, x), t C/ha/yr, scaling the warm-up input instead of MIAMI, and ``carbon_input``
@@ -815,14 +1062,14 @@ def run(
     """
     problems = _dataset_problems(dataset)
     parameters = _parameter_problems(years, increases, depth_cm)
-    parameters += _member_problems(members, seed, allow_zero=True)
+    parameters += _member_problems(members, seed, allow_zero=True) + _numerics_problems(numerics, bau_input)
     latitude = None
-    if "plant_cover" not in dataset.data_vars and "y" in dataset.dims:
+    if not {"plant_cover", "ndvi"} & set(dataset.data_vars) and "y" in dataset.dims:
         latitude = pixel_latitude(dataset)
         if latitude is None:
             problems.append(
                 "plant_cover: not given, and the default crop calendar needs each pixel's latitude: give the "
-                "dataset a CRS (rio.write_crs) or y in degrees_north, or give plant_cover"
+                "dataset a CRS (rio.write_crs) or y in degrees_north, or give plant_cover or ndvi"
             )
     if problems:  # values are checked once the variables are right
         _raise_if(problems + parameters)
@@ -835,10 +1082,11 @@ def run(
 
     increases = _fractions(increases)
     spec = output_spec(years, increases) | (uncertainty_spec(years, increases, members) if members else {})
+    spec |= envelope_spec(years, increases) if envelope else {}
     n_y, n_x = dataset.sizes["y"], dataset.sizes["x"]
     kernel = functools.partial(
         _block, names=names, n_x=n_x, years=years, increases=increases, depth_cm=float(depth_cm),
-        members=members, seed=seed,
+        members=members, seed=seed, envelope=bool(envelope), numerics=numerics, bau_input=bau_input,
     )  # fmt: skip
     result = xr.apply_ufunc(
         kernel,
@@ -855,6 +1103,22 @@ def run(
     for name, (long_name, units) in spec.items():
         out[name].attrs = {"long_name": long_name, "units": units}
     out.attrs = _provenance(dataset, years, increases, members, seed, depth_cm)
+    out.attrs["numerics"] = numerics
+    given = dataset.data_vars
+    if bau_input == "warmup-mean" and "warmup_temperature" in given and "carbon_input" not in given:
+        out.attrs["bau_input"] = "mean input of the warm-up years (GSOCseq forward script, Cin_mean)"
+    if numerics != "exact":
+        out.attrs["numerics_note"] = (
+            "FAO GSOCseq R scripts' numerics (SoilR temperature function, fw1func moisture, monthly Euler "
+            "steps and Euler equilibrium), for side-by-side comparison only; see permille.grid.gsocseq_numerics"
+        )
+    if envelope:
+        out.attrs["envelope_method"] = (
+            "FAO GSOCseq min/max envelope (technical manual Eqs 12.3-12.4; official RothC scripts): low end "
+            "SOC x 0.8 and clay x 0.9 from the T0 anchoring on, temperature x 1.02 and precipitation x 0.95 "
+            "in the warm-up and forward phases, SSM input BAU x (1 + f - 0.15); high end the mirror. Not a "
+            "confidence interval (the *_mean/*_sd outputs are the Monte Carlo ones)"
+        )
     return out
 
 
@@ -878,8 +1142,10 @@ def _provenance(dataset: xr.Dataset, years, increases, members, seed, depth_cm) 
         else "anchored: the input whose RothC equilibrium equals soc_t0",
         "plant_cover": "plant_cover layer"
         if "plant_cover" in given
-        else "default: cropland covered March-October north of the equator, September-April south of it; "
-        "other classes all year",
+        else f"monthly NDVI layer: covered where NDVI >= {NDVI_COVER_THRESHOLD:g}"
+        if "ndvi" in given
+        else "default: cropland and paddy fields covered March-October north of the equator, "
+        "September-April south of it; sparse vegetation bare; other classes all year",
         "uncertainty_members": members,
     }
     if "warmup_temperature" in given:
@@ -891,9 +1157,10 @@ def _provenance(dataset: xr.Dataset, years, increases, members, seed, depth_cm) 
     if members:
         attrs["uncertainty_seed"] = seed
         attrs["uncertainty_method"] = (
-            "Monte Carlo, FAO GSOCseq manual Table 12.1: temperature, precipitation, clay, SOC and the SSM "
-            "input increase scaled by factors uniform on 1 ± 2, 5, 10, 20, 15 %, independent per pixel and "
-            "member; differences and rates within each member; SD with ddof = 1"
+            "Monte Carlo, FAO GSOCseq manual Table 12.1: temperature, precipitation, clay and SOC scaled by "
+            "factors uniform on 1 ± 2, 5, 10, 20 %, the SSM input increase shifted by ± 15 percentage points "
+            "of the BAU input (official scripts: Cinputs x (1.10 ± 0.15)), independent per pixel and member; "
+            "differences and rates within each member; SD with ddof = 1"
         )
     if "title" in dataset.attrs:
         attrs["source_title"] = dataset.attrs["title"]
@@ -903,17 +1170,26 @@ def _provenance(dataset: xr.Dataset, years, increases, members, seed, depth_cm) 
 
 
 __all__ = [
+    "BARE_CLASSES",
     "CROPLAND_COVER",
     "CROPLAND_COVER_SOUTH",
+    "CROP_CALENDAR_CLASSES",
+    "DECOMPOSITION_FACTOR",
     "DEPTH_CM",
     "DPM_RPM",
+    "NDVI_COVER_THRESHOLD",
+    "NUMERICS",
+    "BAU_INPUTS",
     "GRID_VARIABLES",
     "OPTIONAL_VARIABLES",
     "SSM_INCREASES",
     "UNCERTAINTY",
     "GridInputError",
+    "compute_envelope",
     "compute_pixels",
     "compute_uncertainty",
+    "cover_from_ndvi",
+    "envelope_spec",
     "output_spec",
     "pixel_latitude",
     "run",

@@ -5,13 +5,15 @@ Example::
     inputs:                       # one file per variable; GeoTIFF/COG (12 bands for monthly) or NetCDF/Zarr
       soc_t0: soc_0-30cm.tif      # t C/ha
       clay: clay_0-30cm.tif       # %
-      land_cover: fao_classes.tif # FAO GSOCseq classes (2 cropland, 3 grassland, 4 tree covered)
+      land_cover: fao_classes.tif # FAO GSOCseq classes (Table 6.1: 2 cropland, 3 grassland, 4 tree
+                                  # covered, 5 shrub, 6 herbaceous, 8 sparse, 12 tree crops, 13 paddy)
       temperature: tmean_12.tif   # °C, 12 bands
       precipitation: prec_12.tif  # mm, 12 bands
       pet: pet_12.tif             # mm, 12 bands
-      # optional: plant_cover (12 bands, 0/1); warmup_temperature, warmup_precipitation, warmup_pet
-      # (12·Y bands from January); npp (t C/ha/yr, one band per warm-up year or one band: scales the
-      # warm-up input instead of MIAMI); carbon_input (t C/ha/yr: the BAU input instead of the anchored one)
+      # optional: plant_cover (12 bands, 0/1) or ndvi (12 bands, monthly mean NDVI: covered where
+      # >= 0.4); warmup_temperature, warmup_precipitation, warmup_pet (12·Y bands from January);
+      # npp (t C/ha/yr, one band per warm-up year or one band: scales the warm-up input instead of
+      # MIAMI); carbon_input (t C/ha/yr: the BAU input instead of the anchored one)
     resampling: null              # or nearest / bilinear / average to put every layer on soc_t0's grid
     chunks: 256                   # pixels per chunk side (Dask)
     years: 20

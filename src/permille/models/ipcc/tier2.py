@@ -24,9 +24,10 @@ where this module makes a choice the Refinement does not spell out, or where sou
 
 * slow steady state: the structural litter entering the slow pool is C_input × lignin × f_3 (lignin
   fraction), as in HESTIA and the IPCC example workbook — not C_input × (1 − lignin) × f_3;
-* f_2 depends on tillage (0.455 full, 0.477 reduced, 0.5 no tillage, 0.368 unknown), as in HESTIA; the
-  Refinement's Table 5.5a as transcribed by Holos, and the IPCC example workbook, use f_2 = 0.368 whatever
-  the tillage. ``Tillage.UNKNOWN`` reproduces the workbook (f_2 = 0.368 with the full-tillage factor);
+* f_2 = 0.368 whatever the tillage, as the Refinement's Table 5.5a gives it (one calibrated value, sd
+  0.0998, range 0.007–0.5; Holos' transcription) and the IPCC example workbook uses it; HESTIA's 0.455 /
+  0.477 / 0.5 by tillage come from the IPCC steady-state spreadsheet without statistics and are not the
+  default (the four ``f_2_*`` fields remain, so a caller can set them; see ``tier2_parameters.csv``);
 * unknown tillage takes the full-tillage disturbance factor (HESTIA's choice);
 * an irrigated month has its monthly water term set to 0.775 (before the × 1.5 of Eq 5.0F), as in HESTIA;
 * beta = C_input × (0.85 − 0.018 × L:N) turns negative for L:N above 47.2; it is not clamped (nor is it
@@ -71,11 +72,13 @@ class _Row(NamedTuple):
     sd: float
     low: float
     high: float
+    shared_draw: str = ""
 
 
 @functools.cache
 def _parameter_table() -> dict[str, _Row]:
-    """The packaged CSV as {lower-case name: (value, sd, min, max)}; a blank sd, min or max means fixed."""
+    """The packaged CSV as {lower-case name: (value, sd, min, max, shared draw)}; a blank sd, min or max
+    means fixed; rows with the same ``shared_draw`` are one parameter (f_2 by tillage), drawn once."""
     text = (files("permille") / "data" / "ipcc" / "tier2_parameters.csv").read_text(encoding="utf-8")
     table = {}
     for record in csv.DictReader(io.StringIO(text)):
@@ -85,8 +88,18 @@ def _parameter_table() -> dict[str, _Row]:
             sd=float(record["sd"] or 0.0),
             low=float(record["min"] or value),
             high=float(record["max"] or value),
+            shared_draw=record["shared_draw"],
         )
     return table
+
+
+@functools.cache
+def parameter_sources() -> dict[str, dict[str, str]]:
+    """{lower-case parameter: {"table", "page", "verification", "source"}} of the packaged CSV: where each
+    default comes from and how far it was checked ("UNVERIFIED: …" where it could not be)."""
+    text = (files("permille") / "data" / "ipcc" / "tier2_parameters.csv").read_text(encoding="utf-8")
+    keys = ("table", "page", "verification", "source")
+    return {r["parameter"].lower(): {k: r[k] for k in keys} for r in csv.DictReader(io.StringIO(text))}
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,9 +107,10 @@ class Tier2Parameters:
     """Parameters of the steady-state method (Refinement Vol 4 Ch 5 Tables 5.5a/5.5b).
 
     Each field is a float or an (N,) array (one value per Monte Carlo draw). Decay factors in yr⁻¹,
-    temperatures in °C, the rest dimensionless. The ``default_*_content`` fields are the Refinement's
-    default carbon, nitrogen and lignin contents of crop residues (fractions of dry matter), kept for
-    callers that lack measured contents; the equations here do not use them.
+    temperatures in °C, the rest dimensionless. The ``default_*_content`` fields are HESTIA's default
+    carbon, nitrogen and lignin contents of crop residues (fractions of dry matter; unverified against
+    Table 5.5b, see the CSV's ``verification`` column), kept for callers that lack measured contents; the
+    equations here do not use them. :func:`parameter_sources` gives each value's table and verification.
     """
 
     active_decay_factor: float | np.ndarray
@@ -132,13 +146,14 @@ class Tier2Parameters:
 
         A parameter with sd > 0 in the packaged CSV is drawn from a normal distribution centred on this
         instance's value with the CSV's sd, truncated to the CSV's [min, max] by resampling the draws that
-        fall outside (a true truncated normal; no mass piles up on the bounds). Parameters without an sd
-        (f_2 by tillage, the default contents, the fixed ones) are repeated. The ± uncertainty of the
+        fall outside (a true truncated normal; no mass piles up on the bounds). Fields of one ``shared_draw``
+        group (f_2 by tillage: one parameter of Table 5.5a) get the same draws when their values are equal.
+        Parameters without an sd (the default contents, the fixed ones) are repeated. The ± uncertainty of the
         default nitrogen and lignin contents is not sampled: those are input defaults, not parameters of
         the equations. Fields are drawn in declaration order, so a seeded ``rng`` gives the same draws.
         """
         table = _parameter_table()
-        drawn = {}
+        drawn, shared = {}, {}
         for field in dataclasses.fields(self):
             value = getattr(self, field.name)
             if np.ndim(value) != 0:
@@ -149,7 +164,10 @@ class Tier2Parameters:
             if row.sd > 0:
                 if not row.low <= value <= row.high:
                     raise ValueError(f"{field.name} = {value} lies outside its range [{row.low}, {row.high}]")
-                drawn[field.name] = _truncated_normal(rng, float(value), row.sd, row.low, row.high, n)
+                key = (row.shared_draw or field.name, float(value))
+                if key not in shared:
+                    shared[key] = _truncated_normal(rng, float(value), row.sd, row.low, row.high, n)
+                drawn[field.name] = shared[key].copy()
             else:
                 drawn[field.name] = np.full(n, float(value))
         return Tier2Parameters(**drawn)

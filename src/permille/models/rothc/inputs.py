@@ -27,6 +27,8 @@ class Soil:
     iom: inert organic matter, t C/ha; ``None`` lets the equilibrium functions derive it from total SOC
     with Falloon et al. (1998). bare_rule: driest deficit of bare soil, ``"classic"`` (0.556 × 15-bar,
     official ``opt_SMDbare=1``) or ``"15bar"`` (``opt_SMDbare=2``). site_ids: names used in messages.
+    decomposition_factor: a further rate modifier multiplying every pool's decay rate, in (0, 1]; 1 in
+    RothC-26.3 (0.4 for paddy fields in the FAO GSOCseq scripts, after Shirato & Yokozawa 2005).
     """
 
     clay: ArrayLike
@@ -34,6 +36,7 @@ class Soil:
     iom: ArrayLike | None = None
     bare_rule: str = "classic"
     site_ids: Sequence[str] | None = None
+    decomposition_factor: ArrayLike = 1.0
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ class Prepared:
     n_months: int
     n_sites: int
     forcing: tuple  # temp, rain, evap, pc, plant, dpm_frac, rpm_frac, fym, modern: (months or 1, N or 1)
-    soil: tuple  # f_bio, f_hum, smd_max, smd_1bar, smd_bare, rm_min: (N,)
+    soil: tuple  # f_bio, f_hum, smd_max, smd_1bar, smd_bare, rm_min, decomposition factor: (N,)
     iom: np.ndarray | None
     with_c14: bool
     carbon_input: np.ndarray  # plant + manure, t C/ha/month, (months or 1, N or 1) before broadcasting
@@ -110,7 +113,13 @@ def prepare(soil: Soil, forcing: Forcing, *, n_months: int | None = None) -> Pre
         fields["modern_percent"] = forcing.modern_percent
 
     site_lengths = {
-        name: _length(v, 0) for name, v in (("clay", soil.clay), ("depth", soil.depth), ("iom", soil.iom))
+        name: _length(v, 0)
+        for name, v in (
+            ("clay", soil.clay),
+            ("depth", soil.depth),
+            ("iom", soil.iom),
+            ("decomposition_factor", soil.decomposition_factor),
+        )
     }
     site_lengths |= {name: _length(v, 1) for name, v in fields.items()}
     n_sites = max([n for n in site_lengths.values() if n and n > 1] or [1])
@@ -126,6 +135,8 @@ def prepare(soil: Soil, forcing: Forcing, *, n_months: int | None = None) -> Pre
     depth = check.sites("depth", soil.depth, n_sites)
     check.finite_range("clay", clay, 0.0, 100.0, unit="%")
     check.finite_range("depth", depth, 0.0, lo_open=True, unit="cm")
+    decomposition = check.sites("decomposition_factor", soil.decomposition_factor, n_sites)
+    check.finite_range("decomposition_factor", decomposition, 0.0, 1.0, lo_open=True)
     iom = None
     if soil.iom is not None:
         iom = check.sites("iom", soil.iom, n_sites)
@@ -177,7 +188,7 @@ def prepare(soil: Soil, forcing: Forcing, *, n_months: int | None = None) -> Pre
                 modern,
             )
         ),
-        soil=(f_bio, f_hum, smd_max, smd_1bar, smd_bare, np.full(n_sites, RM_MOIST_MIN)),
+        soil=(f_bio, f_hum, smd_max, smd_1bar, smd_bare, np.full(n_sites, RM_MOIST_MIN), decomposition),
         iom=iom,
         with_c14=forcing.modern_percent is not None,
         carbon_input=plant + arrays["fym"],

@@ -115,11 +115,11 @@ def _moisture(rain, evap, pc, smd_max, smd_1bar, smd_bare, rm_min, smd, rm_m):
 
 
 @njit(**_OPTS)
-def _rate(temp, pc, rm_m, rm_t, rm_c, rate):
+def _rate(temp, pc, rm_m, rm_other, rm_t, rm_c, rate):
     for j in range(rate.shape[0]):
         rm_t[j] = rm_temperature(temp[j])
         rm_c[j] = RM_PC_COVERED if pc[j] > 0.5 else RM_PC_BARE
-        rate[j] = rm_t[j] * rm_m[j] * rm_c[j]
+        rate[j] = rm_t[j] * rm_m[j] * rm_c[j] * rm_other[j]
 
 
 @njit(**_OPTS)
@@ -177,11 +177,12 @@ def _at(forcing, t, n):
 @njit(**_OPTS)
 def run_chunk(
     lo, hi, temp, rain, evap, pc, plant, dpm_frac, rpm_frac, fym, modern,
-    f_bio, f_hum, smd_max, smd_1bar, smd_bare, rm_min,
+    f_bio, f_hum, smd_max, smd_1bar, smd_bare, rm_min, rm_other,
     pools, smd, co2, c14, with_c14, record, out, out_c14, buf,
 ):  # fmt: skip
     """Run every month for sites lo:hi (serially); ``buf`` is (N_BUF, ≥ hi − lo) scratch: the month's
-    forcings (rows 0–8, kernel order), then the rate modifiers."""
+    forcings (rows 0–8, kernel order), then the rate modifiers. ``rm_other`` (N,): a further constant rate
+    modifier per site (1, or e.g. 0.4 for paddy fields)."""
     m = hi - lo
     for t in range(record.shape[0]):
         for i, forcing in enumerate((temp, rain, evap, pc, plant, dpm_frac, rpm_frac, fym, modern)):
@@ -191,7 +192,10 @@ def run_chunk(
             buf[1, :m], buf[2, :m], buf[3, :m], smd_max[soil], smd_1bar[soil], smd_bare[soil], rm_min[soil],
             smd[soil], buf[RM_MOIST, :m],
         )  # fmt: skip
-        _rate(buf[0, :m], buf[3, :m], buf[RM_MOIST, :m], buf[RM_TEMP, :m], buf[RM_PC, :m], buf[RATE, :m])
+        _rate(
+            buf[0, :m], buf[3, :m], buf[RM_MOIST, :m], rm_other[soil], buf[RM_TEMP, :m], buf[RM_PC, :m],
+            buf[RATE, :m],
+        )  # fmt: skip
         _decay(
             buf[RATE, :m], buf[4, :m], buf[5, :m], buf[6, :m], buf[7, :m], f_bio[soil], f_hum[soil],
             pools[0, soil], pools[1, soil], pools[2, soil], pools[3, soil], co2[soil],
@@ -219,7 +223,7 @@ _IN2 = types.Array(types.float64, 2, "C", readonly=True)
 _IN1 = types.Array(types.float64, 1, "C", readonly=True)
 _F1, _F2, _F3 = (types.Array(types.float64, d, "C") for d in (1, 2, 3))
 _I1 = types.Array(types.int64, 1, "C")
-_INPUTS = (_IN2,) * 9 + (_IN1,) * 6  # forcings, then soil parameters
+_INPUTS = (_IN2,) * 9 + (_IN1,) * 7  # forcings, then soil parameters
 
 
 @njit(
@@ -230,7 +234,7 @@ _INPUTS = (_IN2,) * 9 + (_IN1,) * 6  # forcings, then soil parameters
 )  # fmt: skip
 def simulate(
     temp, rain, evap, pc, plant, dpm_frac, rpm_frac, fym, modern,
-    f_bio, f_hum, smd_max, smd_1bar, smd_bare, rm_min,
+    f_bio, f_hum, smd_max, smd_1bar, smd_bare, rm_min, rm_other,
     pools, smd, co2, c14, with_c14, record, out, out_c14, chunk,
 ):  # fmt: skip
     """Run the monthly scheme in place over ``len(record)`` months, chunks of ``chunk`` sites in parallel.
@@ -244,7 +248,7 @@ def simulate(
         lo = c * chunk
         run_chunk(
             lo, min(lo + chunk, n_sites), temp, rain, evap, pc, plant, dpm_frac, rpm_frac, fym, modern,
-            f_bio, f_hum, smd_max, smd_1bar, smd_bare, rm_min,
+            f_bio, f_hum, smd_max, smd_1bar, smd_bare, rm_min, rm_other,
             pools, smd, co2, c14, with_c14, record, out, out_c14, np.empty((N_BUF, chunk)),
         )  # fmt: skip
 
@@ -256,7 +260,7 @@ def simulate(
 )  # fmt: skip
 def spin_up(
     temp, rain, evap, pc, plant, dpm_frac, rpm_frac, fym, modern,
-    f_bio, f_hum, smd_max, smd_1bar, smd_bare, rm_min,
+    f_bio, f_hum, smd_max, smd_1bar, smd_bare, rm_min, rm_other,
     pools, smd, c14, with_c14, tolerance, max_years, months,
 ):  # fmt: skip
     """The official iterative spin-up: cycle the 12 months until |ΔTOC| over a year ≤ ``tolerance``.
@@ -275,7 +279,7 @@ def spin_up(
         while year < max_years:
             run_chunk(
                 n, n + 1, temp, rain, evap, pc, plant, dpm_frac, rpm_frac, fym, modern,
-                f_bio, f_hum, smd_max, smd_1bar, smd_bare, rm_min,
+                f_bio, f_hum, smd_max, smd_1bar, smd_bare, rm_min, rm_other,
                 pools, smd, co2, c14, with_c14, no_record, no_out, no_out, buf,
             )  # fmt: skip
             year += 1
@@ -336,7 +340,7 @@ def drying_limit(smd, df, pc, smd_max, smd_bare):
 )  # fmt: skip
 def equilibrium(
     temp, rain, evap, pc, plant, dpm_frac, rpm_frac, fym, modern,
-    f_bio, f_hum, smd_max, smd_1bar, smd_bare, rm_min,
+    f_bio, f_hum, smd_max, smd_1bar, smd_bare, rm_min, rm_other,
     smd, max_years, with_c14, x_plant, x_fym, c14_plant, c14_fym, years, chunk,
 ):  # fmt: skip
     """Periodic steady state of the monthly scheme over one repeated 12-month year.
@@ -367,7 +371,7 @@ def equilibrium(
                     s, rm_m = moisture_step(s, r, e, p, smd_max[n], smd_1bar[n], smd_bare[n], rm_min[n])
                     margin = min(margin, s - limit)
                     rm_c = RM_PC_COVERED if p > 0.5 else RM_PC_BARE
-                    rates[t] = rm_temperature(_at(temp, t, n)) * rm_m * rm_c
+                    rates[t] = rm_temperature(_at(temp, t, n)) * rm_m * rm_c * rm_other[n]
                 y += 1
                 drift = s - start
                 if drift == 0.0:
@@ -417,7 +421,7 @@ def equilibrium(
 @njit(types.void(*_INPUTS, _F2, _F1, types.int64, types.int64), parallel=True, **_OPTS)
 def repeat_year(
     temp, rain, evap, pc, plant, dpm_frac, rpm_frac, fym, modern,
-    f_bio, f_hum, smd_max, smd_1bar, smd_bare, rm_min,
+    f_bio, f_hum, smd_max, smd_1bar, smd_bare, rm_min, rm_other,
     pools, smd, years, chunk,
 ):  # fmt: skip
     """Run a 12-month forcing ``years`` times over, in place: ``pools`` (4, N) and ``smd`` (N,).
@@ -453,7 +457,7 @@ def repeat_year(
                             rm_min[n],
                         )
                         rm_c = RM_PC_COVERED if p > 0.5 else RM_PC_BARE
-                        rates[t] = rm_temperature(_at(temp, t, n)) * rm_m * rm_c
+                        rates[t] = rm_temperature(_at(temp, t, n)) * rm_m * rm_c * rm_other[n]
                     built_to = s
                     a[:, :] = 0.0
                     for i in range(4):

@@ -190,7 +190,7 @@ export async function render(root, params, ctx) {
   if (!params.kind) return renderIndex(root, ctx);
   const kind = await ctx.api(`/kinds/${encodeURIComponent(params.kind)}`);
   if (!kind.readable) {
-    root.append(el("h1", {}, kindLabel(kind.name)), el("p", { class: "notice" }, t("rec.notReadable")));
+    put(root, el("h1", {}, kindLabel(kind.name)), el("p", { class: "notice" }, t("rec.notReadable")));
     return undefined;
   }
   if (params.view === "new") return renderCreate(root, ctx, kind);
@@ -204,6 +204,10 @@ export async function render(root, params, ctx) {
 }
 
 // ---------------------------------------------------------------- helpers
+
+function put(root, ...nodes) {
+  root.append(...nodes.filter((node) => node !== null && node !== undefined && node !== false));
+}
 
 function link(ctx, params, text, attrs = {}) {
   const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== ""));
@@ -262,7 +266,7 @@ function confirmDialog(ctx, message) {
 async function renderIndex(root, ctx) {
   const { el, t } = ctx;
   const kinds = await ctx.api("/kinds");
-  root.append(
+  put(root, 
     el("h1", {}, t("rec.title")),
     el("p", { class: "muted" }, t("rec.intro")),
     el("h2", {}, t("rec.kinds")),
@@ -331,7 +335,7 @@ async function renderList(root, params, ctx, kind) {
   const controls = el("div", { class: "record-controls" });
   if (kind.writes.create) controls.append(link(ctx, { kind: kind.name, view: "new" }, t("rec.new"), { class: "btn", "data-action": "create" }));
 
-  root.append(
+  put(root, 
     el("p", {}, link(ctx, {}, `← ${t("rec.title")}`)),
     el("h1", {}, kindLabel(kind.name)),
     controls,
@@ -482,7 +486,7 @@ async function renderDetail(root, ctx, kind, record) {
   const rows = kind.fields.map((f) =>
     el("div", { "data-field": f }, el("dt", {}, label(kind.name, f)), el("dd", {}, f === "scores" ? scoresTable(ctx, kind, record.scores) : display(ctx, kind, f, record[f]))),
   );
-  root.append(
+  put(root, 
     el("p", {}, link(ctx, { kind: kind.name }, `← ${t("rec.back")}`)),
     el("h1", {}, title(ctx, kind, record)),
     el("p", { class: record.published ? "status-good" : "status-unknown" }, record.published ? t("rec.published") : t("rec.unpublished")),
@@ -514,7 +518,7 @@ async function renderHistory(root, ctx, kind, record) {
   const entries = await ctx.api(`/${kind.name}/${record.id}/history`);
   const changed = (entry) =>
     entry.before && entry.after ? Object.keys(entry.after).filter((f) => !["updated_at", "version"].includes(f) && JSON.stringify(entry.before[f]) !== JSON.stringify(entry.after[f])) : [];
-  root.append(
+  put(root, 
     el("p", {}, link(ctx, { kind: kind.name, id: record.id }, `← ${t("rec.backRecord")}`)),
     el("h1", {}, `${t("rec.history")}: ${title(ctx, kind, record)}`),
     entries.length
@@ -551,10 +555,10 @@ function omitted(kind) {
 async function renderCreate(root, ctx, kind) {
   const { el, t } = ctx;
   if (!kind.writes.create) {
-    root.append(el("p", { class: "notice" }, t("rec.notReadable")));
+    put(root, el("p", { class: "notice" }, t("rec.notReadable")));
     return undefined;
   }
-  root.append(el("p", {}, link(ctx, { kind: kind.name }, `← ${t("rec.back")}`)), el("h1", {}, t("rec.newTitle", { kind: kindLabel(kind.name) })));
+  put(root, el("p", {}, link(ctx, { kind: kind.name }, `← ${t("rec.back")}`)), el("h1", {}, t("rec.newTitle", { kind: kindLabel(kind.name) })));
   const form = renderForm(root, kind.create_schema, {
     kind: kind.name,
     omit: omitted(kind),
@@ -580,12 +584,12 @@ function changes(data, original) {
 async function renderEdit(root, ctx, kind, record) {
   const { el, t } = ctx;
   if (!canUpdate(kind, record, ctx.user)) {
-    root.append(el("p", { class: "notice" }, t("rec.notReadable")));
+    put(root, el("p", { class: "notice" }, t("rec.notReadable")));
     return undefined;
   }
   const conflict = el("div", { class: "conflict", id: "rec-conflict", role: "alert", hidden: true });
   const notice = el("p", { class: "notice", role: "status", hidden: true });
-  root.append(
+  put(root, 
     el("p", {}, link(ctx, { kind: kind.name, id: record.id }, `← ${t("rec.backRecord")}`)),
     el("h1", {}, t("rec.editTitle", { kind: kindLabel(kind.name), id: record.id })),
     conflict,

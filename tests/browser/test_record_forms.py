@@ -138,3 +138,208 @@ def test_every_kind_shows_a_control_for_each_write_the_role_may_do_and_none_for_
         )
         checked += 1
     assert checked >= len(KINDS) - 4  # every kind but the restricted ones is readable by all roles
+
+
+# ---------------------------------------------------------------- a member's records, published
+
+
+def count_observations(server, site_id: int) -> int:
+    with Session(server.engine) as session:
+        return session.scalar(
+            select(func.count()).select_from(Observation).join(Layer).where(Layer.site_id == site_id)
+        )
+
+
+def fill(page, values: dict):
+    for field, value in values.items():
+        control = page.locator(f"#rec-{field}")
+        if control.evaluate("(c) => c.tagName") == "SELECT":
+            control.select_option(value)
+        else:
+            control.fill(value)
+
+
+def submit(page):
+    page.locator("form.record-form button[type=submit]").click()
+
+
+def confirm(page):
+    page.locator("dialog.confirm-dialog button[value=yes]").click()
+
+
+def test_a_member_adds_a_site_a_project_and_observations_the_secretariat_publishes_the_public_sees_them(
+    browser, server, tmp_path
+):
+    org = organisation(server, "Journey organisation")
+    member, _ = account_in(server, "member", org)
+    secretariat, _ = account_in(server, "secretariat", None)
+    name = f"Journey site {secrets.token_hex(3)}"
+    contexts = []
+
+    def new_page(viewport=LAPTOP):
+        context = browser.new_context(viewport=viewport, locale="en-GB")
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        tab = context.new_page()
+        tab.on("pageerror", lambda error: pytest.fail(f"JavaScript error: {error}"))
+        return tab
+
+    try:
+        page = new_page()
+        use(page, server, member)
+        open_records(page, server, "kind=sites&view=new")
+        fill(page, {"name": name, "country_iso3": "FRA", "land_use": "cropland"})
+        box = page.locator(".map-picker").bounding_box()
+        page.mouse.click(box["x"] + box["width"] * 0.52, box["y"] + box["height"] * 0.35)
+        lon, lat = (float(page.locator(f"#rec-{f}").input_value()) for f in ("lon", "lat"))
+        shot(page, "forms-site-new-en")
+        submit(page)
+        site_id = current_id(page)
+        wait_ready(page)
+        stored = record(server, "sites", site_id)
+        assert (stored["name"], stored["lon"], stored["lat"], stored["published"]) == (name, lon, lat, False)
+
+        open_records(page, server, "kind=projects&view=new")
+        project = f"Journey project {secrets.token_hex(3)}"
+        fill(page, {"name": project, "country_iso3": "FRA", "area_ha": "1,250.5", "stage": "proposed"})
+        fill(page, {"lon": "2.35", "lat": "48.85", "practices": "cover crops\nno-till"})
+        submit(page)
+        project_id = current_id(page)
+        stored = record(server, "projects", project_id)
+        assert (stored["area_ha"], stored["practices"]) == (1250.5, ["cover crops", "no-till"])
+
+        header = "site_id,upper_cm,lower_cm,property,value,unit,uncertainty\n"
+        bad = header + f"{site_id},0,30,soc,1.8,%,0.1\n{site_id},30,60,soc,180,%,0.1\n{site_id},0,30,bulk_density,1.3,g/cm3,0.05\n"
+        page_file = tmp_path / "observations.csv"
+        page_file.write_text(bad)
+        open_records(page, server, "kind=observations")
+        page.locator("#rec-upload-file").set_input_files(str(page_file))
+        page.locator("#rec-upload button[type=submit]").click()
+        errors = page.locator("#rec-upload-errors tbody tr")
+        errors.first.wait_for()
+        assert errors.count() == 1
+        assert errors.first.locator("td").first.inner_text() == "3"  # the file's line 3
+        assert "180 % is outside [0, 100] %" in errors.first.inner_text()
+        shot(page, "forms-observations-csv-errors-en")
+        assert count_observations(server, site_id) == 0, "nothing stored from a file with a bad row"
+
+        page_file.write_text(bad.replace(",180,", ",1.2,"))
+        page.locator("#rec-upload-file").set_input_files(str(page_file))
+        page.locator("#rec-upload button[type=submit]").click()
+        page.get_by_text("3 observations stored.").wait_for()
+        assert count_observations(server, site_id) == 3
+
+        office = new_page()
+        use(office, server, secretariat)
+        for kind, record_id in (("sites", site_id), ("projects", project_id)):
+            open_records(office, server, f"kind={kind}&id={record_id}")
+            office.locator('[data-action="publish"]').click()
+            confirm(office)
+            office.locator('[data-action="withdraw"]').wait_for()
+            assert record(server, kind, record_id)["published"] is True
+        shot(office, "forms-secretariat-published-en")
+
+        public = new_page()
+        use(public, server, None)
+        open_records(public, server, f"kind=sites&q={name.split()[-1]}")
+        assert public.locator("#rec-list tbody tr").all_inner_texts()[0].startswith(f"{site_id}\t{name}")
+        public.goto(f"{server.url}/#/registries?tab=projects&q={project.split()[-1]}")
+        public.wait_for_selector('main .page[data-page="registries"][data-state="ready"]')
+        public.locator("#reg-list").get_by_text(project).wait_for()
+
+        for lang in ("fr", "es"):
+            use(page, server, member, lang)
+            open_records(page, server, "kind=sites&view=new")
+            shot(page, f"forms-site-new-{lang}")
+        phone = new_page(PHONE)
+        use(phone, server, member, "fr")
+        open_records(phone, server, "kind=projects&view=new")
+        shot(phone, "forms-project-new-fr-390px")
+        open_records(phone, server, f"kind=projects&id={project_id}")
+        shot(phone, "forms-project-detail-fr-390px")
+    finally:
+        for context in contexts:
+            context.close()
+
+
+# ---------------------------------------------------------------- a stale edit
+
+
+def test_two_pages_edit_one_record_the_second_save_shows_the_conflict_and_can_reapply(
+    browser, page, server, page_errors
+):
+    org = organisation(server, "Conflict organisation")
+    member, _ = account_in(server, "member", org)
+    with Session(server.engine) as session:
+        made = service.create(session, "sites", sample("sites", {}) | {"organisation_id": org}, service.SYSTEM)
+        site_id = made.id
+    page_errors.allow(rf"/api/sites/{site_id}$")
+    other = browser.new_context(viewport=LAPTOP, locale="en-GB")
+    try:
+        second = other.new_page()
+        for tab in (page, second):
+            use(tab, server, member)
+            open_records(tab, server, f"kind=sites&id={site_id}&view=edit")
+        page.locator("#rec-description").fill("Changed on the first page")
+        submit(page)
+        current_id(page)
+        page.wait_for_url(re.compile(r"^(?!.*view=edit)"))
+
+        second.locator("#rec-name").fill("Renamed on the second page")
+        submit(second)
+        conflict = second.locator("#rec-conflict")
+        conflict.wait_for()
+        assert "version 2" in conflict.inner_text()
+        rows = conflict.locator("tbody tr")
+        assert rows.count() == 1 and "Description" in rows.first.inner_text()
+        assert "Changed on the first page" in rows.first.inner_text()
+        assert second.locator("#rec-name").input_value() == "Renamed on the second page", "nothing typed lost"
+        shot(second, "forms-conflict-en")
+        second.locator('[data-action="reapply"]').click()
+        second.wait_for_url(re.compile(r"^(?!.*view=edit)"))
+        stored = record(server, "sites", site_id)
+        assert (stored["name"], stored["description"], stored["version"]) == (
+            "Renamed on the second page",
+            "Changed on the first page",
+            3,
+        )
+    finally:
+        other.close()
+
+
+# ---------------------------------------------------------------- numbers in French
+
+
+def test_numbers_typed_in_french_are_read_in_french_and_errors_name_the_fields_in_french(
+    page, server, page_errors
+):
+    org = organisation(server, "Organisation française")
+    member, _ = account_in(server, "member", org)
+    page_errors.allow(r"/api/projects$")
+    use(page, server, member, "fr")
+    open_records(page, server, "kind=projects&view=new")
+    name = f"Projet {secrets.token_hex(3)}"
+    fill(page, {"name": name, "country_iso3": "fra", "area_ha": "4x5", "stage": "proposed"})
+    fill(page, {"lon": "2,35", "lat": "48,85"})
+    submit(page)
+    area = page.locator("#rec-area_ha")
+    assert area.evaluate("(c) => c === document.activeElement"), "the first bad field gets the focus"
+    assert area.get_attribute("aria-invalid") == "true"
+    assert "pas un nombre" in page.locator("#rec-area_ha-error").inner_text()
+    assert "Surface (ha)" in page.locator(".form-errors").inner_text()
+
+    area.fill("45,5")
+    submit(page)
+    country = page.locator("#rec-country_iso3")
+    page.locator("#rec-country_iso3-error").wait_for()
+    assert country.evaluate("(c) => c === document.activeElement")
+    summary = page.locator(".form-errors").inner_text()
+    assert "Pays (ISO 3166 alpha-3)" in summary and "country_iso3" not in summary
+    assert (area.input_value(), page.locator("#rec-lon").input_value()) == ("45,5", "2,35"), "nothing lost"
+    shot(page, "forms-errors-fr")
+
+    country.fill("FRA")
+    submit(page)
+    project_id = current_id(page)
+    stored = record(server, "projects", project_id)
+    assert (stored["area_ha"], stored["lon"], stored["lat"]) == (45.5, 2.35, 48.85)

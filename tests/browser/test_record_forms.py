@@ -334,7 +334,8 @@ def test_numbers_typed_in_french_are_read_in_french_and_errors_name_the_fields_i
     page.locator("#rec-country_iso3-error").wait_for()
     assert country.evaluate("(c) => c === document.activeElement")
     summary = page.locator(".form-errors").inner_text()
-    assert "Pays (ISO 3166 alpha-3)" in summary and "country_iso3" not in summary
+    assert "Pays (ISO 3166 alpha-3) : pas sous la forme attendue" in summary.replace(": ", " : ", 1)
+    assert "country_iso3" not in summary
     assert (area.input_value(), page.locator("#rec-lon").input_value()) == ("45,5", "2,35"), "nothing lost"
     shot(page, "forms-errors-fr")
 
@@ -343,3 +344,21 @@ def test_numbers_typed_in_french_are_read_in_french_and_errors_name_the_fields_i
     project_id = current_id(page)
     stored = record(server, "projects", project_id)
     assert (stored["area_ha"], stored["lon"], stored["lat"]) == (45.5, 2.35, 48.85)
+
+
+def test_the_toolkit_reads_numbers_in_the_page_language(page, server):
+    """A number typed «45,5» in French reaches the calculator as 45.5 (a browser number input read it by the
+    browser's locale: 455 in English)."""
+    sent = []
+    page.on("request", lambda r: sent.append(r.post_data_json) if r.url.endswith("/api/toolkit/rothc") else None)
+    page.goto(f"{server.url}/#/toolkit?calc=rothc")
+    page.evaluate("localStorage.setItem('permille.lang', 'fr')")
+    page.reload()
+    page.wait_for_selector('main .page[data-page="toolkit"][data-state="ready"]')
+    page.locator('[data-action="example"]').click()
+    page.wait_for_function("() => document.querySelector('#tk-clay_pct').value !== ''")
+    page.fill("#tk-clay_pct", "45,5")
+    page.locator('[data-action="run"]').click()
+    page.locator(".tk-results").wait_for()
+    page.wait_for_function("() => document.querySelector('.tk-results').textContent.trim() !== ''")
+    assert sent and sent[-1]["clay_pct"] == 45.5

@@ -25,6 +25,15 @@ import { add, language, t } from "./i18n.js";
 add({
   en: {
     "forms.required": "required",
+    "forms.pattern": "not in the expected form",
+    "forms.tooShort": "too short",
+    "forms.tooLong": "too long (at most {limit} characters)",
+    "forms.gt": "must be greater than {limit}",
+    "forms.ge": "must be at least {limit}",
+    "forms.lt": "must be less than {limit}",
+    "forms.le": "must be at most {limit}",
+    "forms.choice": "choose one of the listed values",
+    "forms.notDate": "not a date",
     "forms.notNumber": "not a number: write it like {example}",
     "forms.notInteger": "not a whole number",
     "forms.notJson": "not valid JSON: {message}",
@@ -36,6 +45,15 @@ add({
   },
   fr: {
     "forms.required": "obligatoire",
+    "forms.pattern": "pas sous la forme attendue",
+    "forms.tooShort": "trop court",
+    "forms.tooLong": "trop long ({limit} caractères au plus)",
+    "forms.gt": "doit être supérieur à {limit}",
+    "forms.ge": "doit valoir au moins {limit}",
+    "forms.lt": "doit être inférieur à {limit}",
+    "forms.le": "doit valoir au plus {limit}",
+    "forms.choice": "choisissez une des valeurs proposées",
+    "forms.notDate": "pas une date",
     "forms.notNumber": "pas un nombre : écrivez-le comme {example}",
     "forms.notInteger": "pas un nombre entier",
     "forms.notJson": "JSON non valide : {message}",
@@ -47,6 +65,15 @@ add({
   },
   es: {
     "forms.required": "obligatorio",
+    "forms.pattern": "no tiene la forma esperada",
+    "forms.tooShort": "demasiado corto",
+    "forms.tooLong": "demasiado largo ({limit} caracteres como máximo)",
+    "forms.gt": "debe ser mayor que {limit}",
+    "forms.ge": "debe ser al menos {limit}",
+    "forms.lt": "debe ser menor que {limit}",
+    "forms.le": "debe ser como máximo {limit}",
+    "forms.choice": "elija uno de los valores propuestos",
+    "forms.notDate": "no es una fecha",
     "forms.notNumber": "no es un número: escríbalo como {example}",
     "forms.notInteger": "no es un número entero",
     "forms.notJson": "JSON no válido: {message}",
@@ -62,8 +89,20 @@ add({
 const TYPE_MESSAGES = {
   missing: "forms.required",
   float_parsing: "forms.notNumber",
+  float_type: "forms.notNumber",
   int_parsing: "forms.notInteger",
   int_from_float: "forms.notInteger",
+  string_pattern_mismatch: "forms.pattern",
+  string_too_short: "forms.tooShort",
+  string_too_long: "forms.tooLong",
+  greater_than: "forms.gt",
+  greater_than_equal: "forms.ge",
+  less_than: "forms.lt",
+  less_than_equal: "forms.le",
+  literal_error: "forms.choice",
+  enum: "forms.choice",
+  date_parsing: "forms.notDate",
+  date_from_datetime_parsing: "forms.notDate",
 };
 
 let catalogue = null;
@@ -192,6 +231,7 @@ function widgetOf(name, s, root) {
   return "string";
 }
 
+const COORDINATES = ["lon", "lat"];
 const idOf = (prefix, path) => `${prefix}-${path.join("-").replace(/[^A-Za-z0-9_-]/g, "_")}`;
 
 // ---------------------------------------------------------------- the renderer
@@ -282,7 +322,10 @@ export function renderForm(container, schema, { kind, values = {}, onSubmit, omi
     return wrapper;
   }
 
-  build(form, schema.properties || {}, schema.required || [], schema, [], values);
+  // the coordinates (and their map) after the other fields
+  const properties = Object.entries(schema.properties || {});
+  const ordered = Object.fromEntries([...properties.filter(([n]) => !COORDINATES.includes(n)), ...properties.filter(([n]) => COORDINATES.includes(n))]);
+  build(form, ordered, schema.required || [], schema, [], values);
   const coordinates = addMapPicker(form, fields, lang);
   form.prepend(summary);
   form.append(el("div", { class: "actions" }, el("button", { type: "submit", class: "btn" }, submitLabel || t("forms.save"))));
@@ -403,10 +446,13 @@ export function renderForm(container, schema, { kind, values = {}, onSubmit, omi
   return api;
 }
 
+// A detail's message in the page's language where its type is known; the limit ({limit}) is the last
+// number of the API's English message ("Input should be greater than 0").
 function messageOf(detail) {
   const key = TYPE_MESSAGES[detail.type];
-  if (key) return t(key, { example: formatNumber(45.5) });
-  return detail.message || "";
+  if (!key) return detail.message || "";
+  const limit = /(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\D*$/i.exec(detail.message || "");
+  return t(key, { example: formatNumber(45.5), limit: limit ? Number(limit[1]) : "?" });
 }
 
 function bestField(fields, path) {
@@ -454,18 +500,24 @@ function addMapPicker(form, fields, lang) {
   lon.control.addEventListener("change", place);
   lat.control.addEventListener("change", place);
   place();
-  // the world's outline as the base map (the platform's own boundaries: no tile server, works offline)
-  (async () => {
-    try {
-      if (!boundaries) {
-        const response = await fetch("/api/monitoring/boundaries.geojson");
-        if (response.ok) boundaries = await response.json();
-      }
-      if (boundaries) L.geoJSON(boundaries, { style: { color: "#8a7f70", weight: 0.6, fillColor: "#efe9dd", fillOpacity: 1 }, interactive: false }).addTo(map).bringToBack();
-    } catch {
-      // the picker works without the outline
-    }
-  })();
+  addOutline(map);
   setTimeout(() => map.invalidateSize(), 0);
   return map;
+}
+
+// The world's countries as the base map of a Leaflet map (the platform's own boundaries: no tile server,
+// works offline); the map works without them.
+export async function addOutline(map) {
+  try {
+    if (!boundaries) {
+      const response = await fetch("/api/monitoring/boundaries.geojson");
+      if (response.ok) boundaries = await response.json();
+    }
+    if (boundaries) {
+      const style = { color: "#8a7f70", weight: 0.6, fillColor: "#efe9dd", fillOpacity: 1 };
+      window.L.geoJSON(boundaries, { style, interactive: false }).addTo(map).bringToBack();
+    }
+  } catch {
+    // no outline: the points are still shown
+  }
 }

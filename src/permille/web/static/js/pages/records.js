@@ -6,7 +6,7 @@
 // #/records?kind=sites&id=7&view=edit|history, #/records?kind=sites&view=new.
 // Every write goes through the API (ctx.api): the pages have no other way to change a record.
 
-import { choiceLabel, kindLabel, label, loadCatalogue, renderForm } from "../forms.js";
+import { addOutline, choiceLabel, kindLabel, label, loadCatalogue, renderForm } from "../forms.js";
 
 const PAGE_SIZE = 20;
 const SEARCH_DELAY_MS = 300;
@@ -29,7 +29,7 @@ const MESSAGES = {
     "rec.next": "Next",
     "rec.new": "New record",
     "rec.newTitle": "New: {kind}",
-    "rec.editTitle": "Edit {kind} {id}",
+    "rec.editTitle": "Edit: {title}",
     "rec.edit": "Edit",
     "rec.history": "History",
     "rec.publish": "Publish",
@@ -84,7 +84,7 @@ const MESSAGES = {
     "rec.next": "Suivante",
     "rec.new": "Nouvelle fiche",
     "rec.newTitle": "Nouveau : {kind}",
-    "rec.editTitle": "Modifier {kind} {id}",
+    "rec.editTitle": "Modifier : {title}",
     "rec.edit": "Modifier",
     "rec.history": "Historique",
     "rec.publish": "Publier",
@@ -139,7 +139,7 @@ const MESSAGES = {
     "rec.next": "Siguiente",
     "rec.new": "Nueva ficha",
     "rec.newTitle": "Nuevo: {kind}",
-    "rec.editTitle": "Modificar {kind} {id}",
+    "rec.editTitle": "Modificar: {title}",
     "rec.edit": "Modificar",
     "rec.history": "Historial",
     "rec.publish": "Publicar",
@@ -483,7 +483,8 @@ async function renderDetail(root, ctx, kind, record) {
   }
   controls.append(link(ctx, { kind: kind.name, id: record.id, view: "history" }, t("rec.history"), { class: "btn btn-secondary" }));
   const message = el("p", { class: "error", role: "alert", hidden: true });
-  const rows = kind.fields.map((f) =>
+  const order = [...kind.fields.filter((f) => !SYSTEM_FIELDS.has(f)), ...kind.fields.filter((f) => SYSTEM_FIELDS.has(f))];
+  const rows = order.map((f) =>
     el("div", { "data-field": f }, el("dt", {}, label(kind.name, f)), el("dd", {}, f === "scores" ? scoresTable(ctx, kind, record.scores) : display(ctx, kind, f, record[f]))),
   );
   put(root, 
@@ -496,8 +497,9 @@ async function renderDetail(root, ctx, kind, record) {
     kind.spatial ? el("div", { class: "field" }, el("div", { class: "map map-picker", id: "rec-map" })) : null,
   );
   if (kind.spatial && window.L) {
-    const map = window.L.map(root.querySelector("#rec-map")).setView([record.lat, record.lon], 5);
+    const map = window.L.map(root.querySelector("#rec-map"), { minZoom: 1, maxZoom: 12 }).setView([record.lat, record.lon], 4);
     window.L.circleMarker([record.lat, record.lon], { radius: 7, color: "#5b3a1e" }).addTo(map);
+    addOutline(map);
     return () => map.remove();
   }
   return undefined;
@@ -591,7 +593,7 @@ async function renderEdit(root, ctx, kind, record) {
   const notice = el("p", { class: "notice", role: "status", hidden: true });
   put(root, 
     el("p", {}, link(ctx, { kind: kind.name, id: record.id }, `← ${t("rec.backRecord")}`)),
-    el("h1", {}, t("rec.editTitle", { kind: kindLabel(kind.name), id: record.id })),
+    el("h1", {}, t("rec.editTitle", { title: title(ctx, kind, record) })),
     conflict,
     notice,
   );

@@ -189,8 +189,10 @@ def test_a_member_adds_a_site_a_project_and_observations_the_secretariat_publish
         use(page, server, member)
         open_records(page, server, "kind=sites&view=new")
         fill(page, {"name": name, "country_iso3": "FRA", "land_use": "cropland"})
-        box = page.locator(".map-picker").bounding_box()
-        page.mouse.click(box["x"] + box["width"] * 0.52, box["y"] + box["height"] * 0.35)
+        picker = page.locator(".map-picker")
+        picker.scroll_into_view_if_needed()
+        box = picker.bounding_box()
+        picker.click(position={"x": box["width"] * 0.52, "y": box["height"] * 0.35})
         lon, lat = (float(page.locator(f"#rec-{f}").input_value()) for f in ("lon", "lat"))
         shot(page, "forms-site-new-en")
         submit(page)
@@ -349,16 +351,16 @@ def test_numbers_typed_in_french_are_read_in_french_and_errors_name_the_fields_i
 def test_the_toolkit_reads_numbers_in_the_page_language(page, server):
     """A number typed «45,5» in French reaches the calculator as 45.5 (a browser number input read it by the
     browser's locale: 455 in English)."""
-    sent = []
-    page.on("request", lambda r: sent.append(r.post_data_json) if r.url.endswith("/api/toolkit/rothc") else None)
     page.goto(f"{server.url}/#/toolkit?calc=rothc")
     page.evaluate("localStorage.setItem('permille.lang', 'fr')")
     page.reload()
     page.wait_for_selector('main .page[data-page="toolkit"][data-state="ready"]')
     page.locator('[data-action="example"]').click()
     page.wait_for_function("() => document.querySelector('#tk-clay_pct').value !== ''")
+    shown = page.eval_on_selector_all("input[inputmode=decimal]", "(inputs) => inputs.map((i) => i.value)")
+    assert any("," in value for value in shown) and not any("." in value for value in shown), shown
     page.fill("#tk-clay_pct", "45,5")
-    page.locator('[data-action="run"]').click()
-    page.locator(".tk-results").wait_for()
-    page.wait_for_function("() => document.querySelector('.tk-results').textContent.trim() !== ''")
-    assert sent and sent[-1]["clay_pct"] == 45.5
+    with page.expect_response(lambda r: r.url.endswith("/api/toolkit/rothc"), timeout=120_000) as answer:
+        page.locator('[data-action="run"]').click()
+    assert answer.value.request.post_data_json["clay_pct"] == 45.5
+    assert answer.value.ok

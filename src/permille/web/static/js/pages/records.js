@@ -63,7 +63,7 @@ const MESSAGES = {
     "rec.uploadFile": "CSV file",
     "rec.uploadSend": "Upload",
     "rec.uploadStored": "{n} observations stored.",
-    "rec.uploadFailed": "Nothing was stored: {message}",
+    "rec.uploadFailed": "The file was refused: {message}",
     "rec.row": "Row",
     "rec.column": "Column",
     "rec.problem": "Problem",
@@ -118,7 +118,7 @@ const MESSAGES = {
     "rec.uploadFile": "Fichier CSV",
     "rec.uploadSend": "Téléverser",
     "rec.uploadStored": "{n} observations enregistrées.",
-    "rec.uploadFailed": "Rien n’a été enregistré : {message}",
+    "rec.uploadFailed": "Le fichier a été refusé : {message}",
     "rec.row": "Ligne",
     "rec.column": "Colonne",
     "rec.problem": "Problème",
@@ -173,7 +173,7 @@ const MESSAGES = {
     "rec.uploadFile": "Archivo CSV",
     "rec.uploadSend": "Subir",
     "rec.uploadStored": "{n} observaciones guardadas.",
-    "rec.uploadFailed": "No se guardó nada: {message}",
+    "rec.uploadFailed": "El archivo fue rechazado: {message}",
     "rec.row": "Fila",
     "rec.column": "Columna",
     "rec.problem": "Problema",
@@ -181,6 +181,11 @@ const MESSAGES = {
   },
 };
 
+// Columns of a list where the general rule (id, main text, filter fields) would not say what a row is.
+const COLUMNS = {
+  observations: ["id", "site_id", "upper_cm", "lower_cm", "property", "value", "uncertainty", "unit", "date", "published"],
+  "budget-lines": ["id", "label", "objective", "year", "amount", "currency", "status", "published"],
+};
 const SYSTEM_FIELDS = new Set(["id", "created_at", "updated_at", "version", "organisation_id", "published"]);
 
 export async function render(root, params, ctx) {
@@ -285,7 +290,7 @@ async function renderList(root, params, ctx, kind) {
   const { el, t } = ctx;
   const primary = primaryField(kind);
   const filterNames = kind.filters.map((f) => f.name);
-  const columns = ["id", primary, ...kind.filters.map((f) => f.name).filter((f) => f !== primary && kind.fields.includes(f) && !HIDDEN_IN_LIST.has(f) && !SYSTEM_FIELDS.has(f)).slice(0, 3), "published"].filter((f, i, all) => all.indexOf(f) === i);
+  const columns = COLUMNS[kind.name] || ["id", primary, ...kind.filters.map((f) => f.name).filter((f) => f !== primary && kind.fields.includes(f) && !HIDDEN_IN_LIST.has(f) && !SYSTEM_FIELDS.has(f)).slice(0, 3), "published"].filter((f, i, all) => all.indexOf(f) === i);
   const state = { q: params.q || "", sort: params.sort || "", page: Number(params.page) || 1, filters: Object.fromEntries(filterNames.filter((f) => params[f]).map((f) => [f, params[f]])) };
 
   const search = el("input", { id: "rec-search", type: "search", value: state.q, autocomplete: "off" });
@@ -384,7 +389,7 @@ async function renderList(root, params, ctx, kind) {
                 el(
                   "tr",
                   { "data-id": item.id },
-                  columns.map((c) => el("td", {}, c === primary || (c === "id" && primary === "id") ? link(ctx, { kind: kind.name, id: item.id }, display(ctx, kind, c, item[c])) : c === "published" ? (item.published ? t("rec.published") : t("rec.unpublished")) : display(ctx, kind, c, item[c]))),
+                  columns.map((c) => el("td", { class: typeof item[c] === "number" && c !== "id" && !c.endsWith("_id") ? "num" : undefined }, c === "id" || (c === primary && primary !== "country_iso3") ? link(ctx, { kind: kind.name, id: item.id }, display(ctx, kind, c, item[c])) : c === "published" ? (item.published ? t("rec.published") : t("rec.unpublished")) : display(ctx, kind, c, item[c]))),
                 ),
               ),
             ),

@@ -3,7 +3,6 @@ role (a control for each write the role may do, none for the others); a member's
 observations (one bad row refused, nothing stored) published by the Secretariat and then seen by the
 public; a stale edit; numbers typed in French. Screenshots go to docs/img/ (the README's journeys)."""
 
-import json
 import re
 import secrets
 from pathlib import Path
@@ -19,7 +18,7 @@ from permille.registry.orm import Layer, Observation, Organisation, User
 from permille.registry.permissions import allowed
 from tests.platform.test_api_permissions import sample
 
-from .conftest import CHROMIUM_ARGS, LAPTOP, Account
+from .conftest import LAPTOP, Account
 
 ROLES = ("public", "member", "partner", "stc", "secretariat")
 DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
@@ -28,7 +27,9 @@ PHONE = {"width": 390, "height": 844}
 
 def organisation(server, name: str) -> int:
     with Session(server.engine) as session:
-        org = Organisation(name=name, membership="member", org_type="research", country_iso3="FRA", website="")
+        org = Organisation(
+            name=name, membership="member", org_type="research", country_iso3="FRA", website=""
+        )
         session.add(org)
         session.commit()
         return org.id
@@ -86,7 +87,10 @@ def record(server, kind: str, record_id: int) -> dict:
 def walk(server):
     """Users of every role (member and partner in two organisations) and one published record of each kind
     owned by the member's organisation."""
-    member_org, partner_org = organisation(server, "Walk member org"), organisation(server, "Walk partner org")
+    member_org, partner_org = (
+        organisation(server, "Walk member org"),
+        organisation(server, "Walk partner org"),
+    )
     users = {"public": (None, None)}
     users["member"] = account_in(server, "member", member_org)
     users["partner"] = account_in(server, "partner", partner_org)
@@ -132,7 +136,9 @@ def test_every_kind_shows_a_control_for_each_write_the_role_may_do_and_none_for_
         may_update = allowed(user, "update", kind, rec, public_kind=public_kind)
         may_publish = allowed(user, "publish", kind, rec, public_kind=public_kind)
         assert page.locator('[data-action="update"]').count() == int(may_update), (kind, "update")
-        assert page.locator('[data-action="withdraw"], [data-action="publish"]').count() == int(may_publish), (
+        assert page.locator('[data-action="withdraw"], [data-action="publish"]').count() == int(
+            may_publish
+        ), (
             kind,
             "publish",
         )
@@ -211,7 +217,10 @@ def test_a_member_adds_a_site_a_project_and_observations_the_secretariat_publish
         assert (stored["area_ha"], stored["practices"]) == (1250.5, ["cover crops", "no-till"])
 
         header = "site_id,upper_cm,lower_cm,property,value,unit,uncertainty\n"
-        bad = header + f"{site_id},0,30,soc,1.8,%,0.1\n{site_id},30,60,soc,180,%,0.1\n{site_id},0,30,bulk_density,1.3,g/cm3,0.05\n"
+        bad = (
+            header
+            + f"{site_id},0,30,soc,1.8,%,0.1\n{site_id},30,60,soc,180,%,0.1\n{site_id},0,30,bulk_density,1.3,g/cm3,0.05\n"
+        )
         page_file = tmp_path / "observations.csv"
         page_file.write_text(bad)
         open_records(page, server, "kind=observations")
@@ -273,7 +282,9 @@ def test_two_pages_edit_one_record_the_second_save_shows_the_conflict_and_can_re
     org = organisation(server, "Conflict organisation")
     member, _ = account_in(server, "member", org)
     with Session(server.engine) as session:
-        made = service.create(session, "sites", sample("sites", {}) | {"organisation_id": org}, service.SYSTEM)
+        made = service.create(
+            session, "sites", sample("sites", {}) | {"organisation_id": org}, service.SYSTEM
+        )
         site_id = made.id
     page_errors.allow(rf"/api/sites/{site_id}$")
     other = browser.new_context(viewport=LAPTOP, locale="en-GB")
@@ -364,3 +375,44 @@ def test_the_toolkit_reads_numbers_in_the_page_language(page, server):
         page.locator('[data-action="run"]').click()
     assert answer.value.request.post_data_json["clay_pct"] == 45.5
     assert answer.value.ok
+
+
+PARSED = [  # (text, language, value or None for an error)
+    ("45,5", "fr", 45.5),
+    ("45,5", "es", 45.5),
+    ("45.5", "fr", 45.5),
+    ("1 234,5", "fr", 1234.5),
+    ("1\u202f234,5", "fr", 1234.5),
+    ("1.234,5", "es", 1234.5),
+    ("\u22122,35", "fr", -2.35),
+    ("1e3", "fr", 1000),
+    ("12.345", "es", None),  # thousands or decimals? refused rather than guessed
+    ("45,5", "en", None),  # never 455
+    ("1,234.5", "en", 1234.5),
+    ("45.5", "en", 45.5),
+    ("4x5", "fr", None),
+    ("1,2,3", "fr", None),
+    (",", "fr", None),
+    ("", "fr", "empty"),
+]
+
+
+def test_numbers_are_parsed_in_the_page_language(page, server):
+    page.goto(f"{server.url}/#/records")
+    wait_ready(page)
+    answers = page.evaluate(
+        """async (cases) => {
+            const { parseNumber, formatNumber } = await import('/js/forms.js');
+            return { parsed: cases.map(([text, lang]) => parseNumber(text, lang)),
+                     shown: [formatNumber(45.5, 'fr'), formatNumber(45.5, 'es'), formatNumber(45.5, 'en')] };
+        }""",
+        PARSED,
+    )
+    for (text, lang, expected), got in zip(PARSED, answers["parsed"], strict=True):
+        if expected is None:
+            assert "error" in got, (text, lang, got)
+        elif expected == "empty":
+            assert got == {"value": None}
+        else:
+            assert got == {"value": expected}, (text, lang, got)
+    assert answers["shown"] == ["45,5", "45,5", "45.5"]

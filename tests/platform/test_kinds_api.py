@@ -30,7 +30,9 @@ def test_the_writes_listed_for_a_role_are_those_the_api_accepts(world, refs, rol
         created = world.client.post(f"/api/{kind}", json=sample(kind, refs), headers=headers)
         assert (created.status_code == 201) == writes["create"], (kind, created.text)
         own = member_record(world, refs, kind, published=False)  # the member's organisation's record
-        changed = world.client.patch(f"/api/{kind}/{own['id']}", json=PATCHES[kind] | {"version": own["version"]}, headers=headers)
+        changed = world.client.patch(
+            f"/api/{kind}/{own['id']}", json=PATCHES[kind] | {"version": own["version"]}, headers=headers
+        )
         assert (changed.status_code == 200) == (
             writes["update"] == "any" or (writes["update"] == "own" and role == "member")
         ), (kind, changed.text)
@@ -78,7 +80,9 @@ def test_the_catalogue_names_every_field_and_choice_in_three_languages():
             choices = _choices(schema, prop)
             if name == "scores":  # a dict keyed by the criteria, each a score and a comment
                 choices = _choices(schema, prop["propertyNames"])
-                missing += [f"{kind}.scores.{n}" for n in ("score", "comment") if _label(kind, f"scores.{n}") is None]
+                missing += [
+                    f"{kind}.scores.{n}" for n in ("score", "comment") if _label(kind, f"scores.{n}") is None
+                ]
             missing += [
                 f"{kind}.{name}:{c}"
                 for c in choices

@@ -20,7 +20,9 @@ router = APIRouter(tags=["kinds"], responses=ERROR_RESPONSES)
 
 class Writes(BaseModel):
     create: bool
-    update: Literal["any", "own"] | None = Field(description="which records: any, the caller's organisation's")
+    update: Literal["any", "own"] | None = Field(
+        description="which records: any, the caller's organisation's"
+    )
     publish: bool = Field(description="publish and withdraw from publication")
 
 

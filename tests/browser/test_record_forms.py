@@ -3,6 +3,7 @@ role (a control for each write the role may do, none for the others); a member's
 observations (one bad row refused, nothing stored) published by the Secretariat and then seen by the
 public; a stale edit; numbers typed in French. Screenshots go to docs/img/ (the README's journeys)."""
 
+import os
 import re
 import secrets
 from pathlib import Path
@@ -18,7 +19,7 @@ from permille.registry.orm import Layer, Observation, Organisation, User
 from permille.registry.permissions import allowed
 from tests.platform.test_api_permissions import sample
 
-from .conftest import LAPTOP, Account
+from .conftest import LAPTOP, SCREENSHOTS, Account
 
 ROLES = ("public", "member", "partner", "stc", "secretariat")
 DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
@@ -66,8 +67,12 @@ def open_records(page, server, query: str):
 
 
 def shot(page, name: str, full_page: bool = True):
-    DOCS_IMG.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(DOCS_IMG / f"{name}.png"), full_page=full_page)
+    """A screenshot in test-artifacts/screenshots/, and in docs/img/ (the README's) with PERMILLE_DOCS_IMG=1."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+    if os.environ.get("PERMILLE_DOCS_IMG") == "1":
+        DOCS_IMG.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(DOCS_IMG / f"{name}.png"), full_page=full_page)
 
 
 def current_id(page) -> int:

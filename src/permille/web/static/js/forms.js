@@ -4,7 +4,9 @@
 // "<kind>.<field>:<value>"), in the page's language.
 //
 //   await loadCatalogue()                       fetch the catalogue once (call before rendering)
-//   const form = renderForm(container, schema, {kind, values, onSubmit, omit, submitLabel})
+//   const form = renderForm(container, schema, {kind, values, onSubmit, omit, optional, submitLabel})
+//     omit: top-level fields left out; optional: required fields that may be left empty (an edit's
+//     write-only password); onSubmit({data, problems}, form) may be async: the button waits for it
 //     form.values()       → {data, problems}: the request body (empty optional fields left out or null)
 //                            and the problems found while reading it (an unreadable number, bad JSON)
 //     form.showErrors(details)  show the API's 422 details ({loc, message, type}) next to their fields,
@@ -236,7 +238,7 @@ const idOf = (prefix, path) => `${prefix}-${path.join("-").replace(/[^A-Za-z0-9_
 
 // ---------------------------------------------------------------- the renderer
 
-export function renderForm(container, schema, { kind, values = {}, onSubmit, omit = [], submitLabel, idPrefix = "f" } = {}) {
+export function renderForm(container, schema, { kind, values = {}, onSubmit, omit = [], optional = [], submitLabel, idPrefix = "f" } = {}) {
   const lang = language();
   const fields = []; // {path, widget, shape, control, errorNode, wrapper, required}
   const mapKeys = new Set(); // paths of dict fields whose keys are choices (scores.<criterion>)
@@ -250,7 +252,7 @@ export function renderForm(container, schema, { kind, values = {}, onSubmit, omi
       const s = shape(prop, root);
       const widget = widgetOf(name, s, root);
       const value = current?.[name];
-      const isRequired = required.includes(name);
+      const isRequired = required.includes(name) && !(prefix.length === 0 && optional.includes(name));
       if (widget === "map") {
         mapKeys.add(path.join("."));
         const keys = resolve(s.propertyNames, root).enum;
@@ -328,10 +330,19 @@ export function renderForm(container, schema, { kind, values = {}, onSubmit, omi
   build(form, ordered, schema.required || [], schema, [], values);
   const coordinates = addMapPicker(form, fields, lang);
   form.prepend(summary);
-  form.append(el("div", { class: "actions" }, el("button", { type: "submit", class: "btn" }, submitLabel || t("forms.save"))));
-  form.addEventListener("submit", (event) => {
+  const submitButton = el("button", { type: "submit", class: "btn" }, submitLabel || t("forms.save"));
+  form.append(el("div", { class: "actions" }, submitButton));
+  form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    if (onSubmit) onSubmit(api.values(), api);
+    if (!onSubmit || submitButton.disabled) return;
+    submitButton.disabled = true; // one request per click: a double click must not create two records
+    form.setAttribute("aria-busy", "true");
+    try {
+      await onSubmit(api.values(), api);
+    } finally {
+      submitButton.disabled = false;
+      form.removeAttribute("aria-busy");
+    }
   });
   container.append(form);
 

@@ -607,6 +607,7 @@ async function renderEdit(root, ctx, kind, record) {
     kind: kind.name,
     values: record,
     omit: omitted(kind),
+    optional: Object.keys(kind.create_schema.properties).filter((f) => !kind.fields.includes(f)), // write-only: kept unless typed
     idPrefix: "rec",
     onSubmit: async ({ data, problems }) => {
       if (problems.length) return form.showErrors(problems);

@@ -254,11 +254,17 @@ def test_a_member_adds_a_site_a_project_and_observations_the_secretariat_publish
             office.locator('[data-action="withdraw"]').wait_for()
             assert record(server, kind, record_id)["published"] is True
         shot(office, "forms-secretariat-published-en")
+        open_records(office, server, f"kind=sites&id={site_id}&view=history")
+        history = office.locator("#rec-history li").all_inner_texts()
+        assert len(history) == 2 and "created" in history[0] and "publication changed" in history[1]
+        assert member.email in history[0] and "Published" in history[1]
 
         public = new_page()
         use(public, server, None)
         open_records(public, server, f"kind=sites&q={name.split()[-1]}")
         assert public.locator("#rec-list tbody tr").all_inner_texts()[0].startswith(f"{site_id}\t{name}")
+        geojson = public.locator('.export[data-format="geojson"]').get_attribute("data-url")
+        assert geojson.startswith("/api/sites/export.geojson?") and f"q={name.split()[-1]}" in geojson
         public.goto(f"{server.url}/#/registries?tab=projects&q={project.split()[-1]}")
         public.wait_for_selector('main .page[data-page="registries"][data-state="ready"]')
         public.locator("#reg-list").get_by_text(project).wait_for()

@@ -7,9 +7,9 @@ import pytest
 PHONE = {"width": 375, "height": 800}
 PAGES = ["monitoring", "progress", "toolkit", "registries"]
 NAV = {
-    "en": ["Monitoring", "Progress", "Toolkit", "Registries"],
-    "fr": ["Suivi", "Progrès", "Boîte à outils", "Registres"],
-    "es": ["Seguimiento", "Progreso", "Herramientas", "Registros"],
+    "en": ["Monitoring", "Progress", "Toolkit", "Registries", "Records"],
+    "fr": ["Suivi", "Progrès", "Boîte à outils", "Registres", "Fiches"],
+    "es": ["Seguimiento", "Progreso", "Herramientas", "Registros", "Fichas"],
 }
 
 

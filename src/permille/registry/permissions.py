@@ -10,6 +10,7 @@ the same read rule as a SQL condition for lists.
 """
 
 from enum import StrEnum
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import false, or_, true
@@ -74,3 +75,28 @@ def read_filter(user: Any, model: Any, *, public_kind: bool = True):
     if role is not Role.PUBLIC and user.organisation_id is not None:
         visible.append(model.organisation_id == user.organisation_id)
     return or_(*visible) if visible else false()
+
+
+def writes(user: Any, kind: str, *, public_kind: bool = True) -> dict[str, Any]:
+    """What ``user`` may write in ``kind``, by :func:`allowed` itself (the rule every write is checked by):
+    ``create`` (for their organisation), ``update`` (``"any"`` record, their ``"own"`` organisation's, or
+    None) and ``publish`` (publish and withdraw from publication)."""
+
+    def draft(organisation_id):
+        return SimpleNamespace(organisation_id=organisation_id, published=False)
+
+    own = draft(getattr(user, "organisation_id", None))
+    other = draft(-1)  # an organisation the user does not belong to
+    update = (
+        "any"
+        if allowed(user, "update", kind, other, public_kind=public_kind)
+        else "own"
+        if own.organisation_id is not None and allowed(user, "update", kind, own, public_kind=public_kind)
+        else None
+    )
+    return {
+        "create": allowed(user, "create", kind, own, public_kind=public_kind)
+        or allowed(user, "create", kind, other, public_kind=public_kind),
+        "update": update,
+        "publish": allowed(user, "publish", kind, own, public_kind=public_kind),
+    }

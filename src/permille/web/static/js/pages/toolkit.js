@@ -4,6 +4,8 @@
 // /api/toolkit/examples/<calc>), Run (POST /api/toolkit/<calc>), the result as a table and a chart with its
 // uncertainty, and downloads (JSON, CSV, PDF where the API writes a report).
 import { apiUrl, saveBlob } from "../api.js";
+import { formatNumber, parseNumber } from "../forms.js";
+import { t as message } from "../i18n.js";
 
 const MESSAGES = {
   en: {
@@ -567,7 +569,9 @@ function makeControl(ctx, name, kind, options) {
     return el("textarea", { id, name, rows: options.rows || 4, spellcheck: "false", class: "tk-code" });
   }
   if (kind === "number") {
-    return el("input", { id, name, type: "number", inputmode: "decimal", step: options.step, min: options.min, max: options.max });
+    // text, read in the page's language by parseNumber: a number input reads "45,5" by the browser's
+    // locale instead (Chromium in English drops the comma: 455)
+    return el("input", { id, name, type: "text", inputmode: "decimal", autocomplete: "off" });
   }
   return el("input", { id, name, type: "text", autocomplete: "off" });
 }
@@ -601,6 +605,7 @@ function fillForm(calc, controls, example) {
     if (kind === "check") control.checked = Boolean(value);
     else if (kind === "list") control.value = (value || []).join(", ");
     else if (kind === "lines") control.value = (value || []).map((row) => options.columns.map((c) => row[c]).join(", ")).join("\n");
+    else if (kind === "number") control.value = formatNumber(value);
     else control.value = value === null || value === undefined ? "" : String(value);
   }
 }
@@ -624,7 +629,11 @@ function readForm(calc, controls, country) {
       if (raw === "") {
         if (!options.optional) problems.push({ loc: [name], message: "required" });
         body[name] = null;
-      } else body[name] = Number(raw);
+      } else {
+        const parsed = parseNumber(raw);
+        if (parsed.error) problems.push({ loc: [name], message: message("forms.notNumber", { example: formatNumber(45.5) }) });
+        body[name] = parsed.value ?? null;
+      }
     } else if (kind === "list") body[name] = raw === "" ? [] : raw.split(/[,;\s]+/).filter(Boolean).map(Number);
     else if (kind === "lines") {
       body[name] = raw

@@ -1,0 +1,534 @@
+// The one form renderer of the record pages: a form built from the JSON Schema of a record kind's Create (or
+// Update) model, as GET /api/kinds/{kind} gives it, with labels, help texts and choices from ONE message
+// catalogue (messages/records.json, keys "<kind>.<field>", "*.<field>", "<kind>.<field>.help",
+// "<kind>.<field>:<value>"), in the page's language.
+//
+//   await loadCatalogue()                       fetch the catalogue once (call before rendering)
+//   const form = renderForm(container, schema, {kind, values, onSubmit, omit, optional, submitLabel})
+//     omit: top-level fields left out; optional: required fields that may be left empty (an edit's
+//     write-only password); onSubmit({data, problems}, form) may be async: the button waits for it
+//     form.values()       → {data, problems}: the request body (empty optional fields left out or null)
+//                            and the problems found while reading it (an unreadable number, bad JSON)
+//     form.showErrors(details)  show the API's 422 details ({loc, message, type}) next to their fields,
+//                            named by their labels, with a summary; the first bad field gets the focus;
+//                            nothing typed is touched
+//     form.clearErrors(), form.element, form.control(path)
+//   parseNumber(text, lang) → {value} | {error}: "45,5" in fr/es is 45.5; in en "1,234.5" is 1234.5 and
+//                            "45,5" is an error (never 455)
+//   formatNumber(x, lang)  → "45,5" (fr/es), "45.5" (en): how a number is put back into a field
+//   label(kind, path), choiceLabel(kind, path, value), help(kind, path): catalogue look-ups
+//
+// Numbers are typed in text inputs (inputmode decimal) and read here: a browser's number input reads
+// "45,5" by the browser's locale, not the page's (Chromium in English drops the comma: 455).
+
+import { el } from "./dom.js";
+import { add, language, t } from "./i18n.js";
+
+add({
+  en: {
+    "forms.required": "required",
+    "forms.pattern": "not in the expected form",
+    "forms.tooShort": "too short",
+    "forms.tooLong": "too long (at most {limit} characters)",
+    "forms.gt": "must be greater than {limit}",
+    "forms.ge": "must be at least {limit}",
+    "forms.lt": "must be less than {limit}",
+    "forms.le": "must be at most {limit}",
+    "forms.choice": "choose one of the listed values",
+    "forms.notDate": "not a date",
+    "forms.notNumber": "not a number: write it like {example}",
+    "forms.notInteger": "not a whole number",
+    "forms.notJson": "not valid JSON: {message}",
+    "forms.problems": "{n} problem(s) to correct before saving:",
+    "forms.save": "Save",
+    "forms.none": "—",
+    "forms.pickOnMap": "Click the map to set the coordinates, or type them.",
+    "forms.record": "the whole record",
+  },
+  fr: {
+    "forms.required": "obligatoire",
+    "forms.pattern": "pas sous la forme attendue",
+    "forms.tooShort": "trop court",
+    "forms.tooLong": "trop long ({limit} caractères au plus)",
+    "forms.gt": "doit être supérieur à {limit}",
+    "forms.ge": "doit valoir au moins {limit}",
+    "forms.lt": "doit être inférieur à {limit}",
+    "forms.le": "doit valoir au plus {limit}",
+    "forms.choice": "choisissez une des valeurs proposées",
+    "forms.notDate": "pas une date",
+    "forms.notNumber": "pas un nombre : écrivez-le comme {example}",
+    "forms.notInteger": "pas un nombre entier",
+    "forms.notJson": "JSON non valide : {message}",
+    "forms.problems": "{n} problème(s) à corriger avant d’enregistrer :",
+    "forms.save": "Enregistrer",
+    "forms.none": "—",
+    "forms.pickOnMap": "Cliquez sur la carte pour fixer les coordonnées, ou saisissez-les.",
+    "forms.record": "la fiche entière",
+  },
+  es: {
+    "forms.required": "obligatorio",
+    "forms.pattern": "no tiene la forma esperada",
+    "forms.tooShort": "demasiado corto",
+    "forms.tooLong": "demasiado largo ({limit} caracteres como máximo)",
+    "forms.gt": "debe ser mayor que {limit}",
+    "forms.ge": "debe ser al menos {limit}",
+    "forms.lt": "debe ser menor que {limit}",
+    "forms.le": "debe ser como máximo {limit}",
+    "forms.choice": "elija uno de los valores propuestos",
+    "forms.notDate": "no es una fecha",
+    "forms.notNumber": "no es un número: escríbalo como {example}",
+    "forms.notInteger": "no es un número entero",
+    "forms.notJson": "JSON no válido: {message}",
+    "forms.problems": "{n} problema(s) que corregir antes de guardar:",
+    "forms.save": "Guardar",
+    "forms.none": "—",
+    "forms.pickOnMap": "Haga clic en el mapa para fijar las coordenadas, o escríbalas.",
+    "forms.record": "el registro completo",
+  },
+});
+
+// The API's validation types shown in the page's language (other messages are shown as the API wrote them).
+const TYPE_MESSAGES = {
+  missing: "forms.required",
+  float_parsing: "forms.notNumber",
+  float_type: "forms.notNumber",
+  int_parsing: "forms.notInteger",
+  int_from_float: "forms.notInteger",
+  string_pattern_mismatch: "forms.pattern",
+  string_too_short: "forms.tooShort",
+  string_too_long: "forms.tooLong",
+  greater_than: "forms.gt",
+  greater_than_equal: "forms.ge",
+  less_than: "forms.lt",
+  less_than_equal: "forms.le",
+  literal_error: "forms.choice",
+  enum: "forms.choice",
+  date_parsing: "forms.notDate",
+  date_from_datetime_parsing: "forms.notDate",
+};
+
+let catalogue = null;
+
+export async function loadCatalogue() {
+  if (!catalogue) {
+    const response = await fetch("messages/records.json");
+    if (!response.ok) throw new Error(`messages/records.json: ${response.status}`);
+    catalogue = await response.json();
+  }
+  return catalogue;
+}
+
+function lookup(key) {
+  const entry = catalogue?.[key];
+  if (!entry) return null;
+  return entry[language()] ?? entry.en ?? null;
+}
+
+function pathOf(path) {
+  return (Array.isArray(path) ? path : String(path).split(".")).map(String);
+}
+
+// A field path without the map keys of a dict (assessments.scores.human_rights.score → scores.score).
+function fieldKey(path, mapKeys) {
+  return pathOf(path).filter((part, i) => !(mapKeys && i > 0 && mapKeys.has(pathOf(path).slice(0, i).join("."))));
+}
+
+export function label(kind, path) {
+  const parts = pathOf(path);
+  const name = parts.join(".");
+  return lookup(`${kind}.${name}`) ?? lookup(`*.${name}`) ?? lookup(`*.${parts.at(-1)}`) ?? parts.at(-1);
+}
+
+export function help(kind, path) {
+  const name = pathOf(path).join(".");
+  return lookup(`${kind}.${name}.help`) ?? lookup(`*.${name}.help`);
+}
+
+export function choiceLabel(kind, path, value) {
+  const name = pathOf(path).join(".");
+  return lookup(`${kind}.${name}:${value}`) ?? lookup(`*.${name}:${value}`) ?? String(value);
+}
+
+export function kindLabel(kind) {
+  return lookup(`kind.${kind}`) ?? kind;
+}
+
+// ---------------------------------------------------------------- numbers in the page's language
+
+const SPACES = /[\s\u00a0\u202f]/g;
+
+export function parseNumber(text, lang = language()) {
+  const raw = String(text).trim().replace(/\u2212/g, "-").replace(SPACES, "");
+  if (raw === "") return { value: null };
+  const m = /^([+-]?)([0-9.,]*)(?:[eE]([+-]?\d+))?$/.exec(raw);
+  if (!m || !/\d/.test(m[2])) return { error: "notNumber" };
+  let body = m[2];
+  const commas = (body.match(/,/g) || []).length;
+  const dots = (body.match(/\./g) || []).length;
+  const grouped = (intPart, sep) => new RegExp(`^\\d{1,3}(\\${sep}\\d{3})+$`).test(intPart);
+  if (lang === "en") {
+    // "." decimal, "," only as a thousands separator in groups of three
+    if (dots > 1) return { error: "notNumber" };
+    const [intPart, frac] = body.split(".");
+    if (commas) {
+      if (!grouped(intPart, ",")) return { error: "notNumber" };
+      body = intPart.replace(/,/g, "") + (frac !== undefined ? `.${frac}` : "");
+    }
+  } else if (commas && dots) {
+    // both: the last one is the decimal mark, the other groups thousands (1.234,5 or 1,234.5)
+    const decimal = body.lastIndexOf(",") > body.lastIndexOf(".") ? "," : ".";
+    const group = decimal === "," ? "." : ",";
+    const [intPart, frac, extra] = body.split(decimal);
+    if (extra !== undefined || !grouped(intPart, group)) return { error: "notNumber" };
+    body = `${intPart.split(group).join("")}.${frac}`;
+  } else if (commas > 1 || dots > 1) {
+    return { error: "notNumber" };
+  } else if (lang === "es" && dots && /^[1-9]\d{0,2}\.\d{3}$/.test(body)) {
+    return { error: "notNumber" }; // "12.345": thousands or decimals? (Spanish groups with a point)
+  } else {
+    body = body.replace(",", "."); // one mark, comma or point: the decimal mark
+  }
+  const value = Number(`${m[1]}${body}${m[3] !== undefined ? `e${m[3]}` : ""}`);
+  return Number.isFinite(value) ? { value } : { error: "notNumber" };
+}
+
+export function formatNumber(x, lang = language()) {
+  if (x === null || x === undefined || x === "") return "";
+  const text = String(x);
+  return lang === "en" ? text : text.replace(".", ",");
+}
+
+// ---------------------------------------------------------------- schema helpers
+
+function resolve(schema, root) {
+  if (schema && schema.$ref) return resolve(root.$defs[schema.$ref.split("/").pop()], root);
+  return schema || {};
+}
+
+// {type, nullable, enum, format, ...} of a property: anyOf [X, null] is an optional X; anyOf of strings
+// (an e-mail or "") is a string.
+function shape(prop, root) {
+  const s = resolve(prop, root);
+  if (!s.anyOf) return { ...s, nullable: false };
+  const options = s.anyOf.map((o) => resolve(o, root));
+  const nonNull = options.filter((o) => o.type !== "null");
+  const nullable = nonNull.length < options.length;
+  const main = nonNull.length === 1 ? nonNull[0] : nonNull.every((o) => o.type === "string") ? { type: "string" } : nonNull[0];
+  return { ...s, ...main, anyOf: undefined, nullable };
+}
+
+function widgetOf(name, s, root) {
+  if (s.enum) return "select";
+  if (s.type === "boolean") return "check";
+  if (s.type === "integer" || s.type === "number") return "number";
+  if (s.type === "array") return "lines";
+  if (s.type === "object") {
+    const keys = s.propertyNames && resolve(s.propertyNames, root).enum;
+    const value = s.additionalProperties && resolve(s.additionalProperties, root);
+    return keys && value && value.properties ? "map" : "json";
+  }
+  if (s.format === "date") return "date";
+  if (name === "password") return "password";
+  if ((s.maxLength || 0) >= 5000) return "text";
+  return "string";
+}
+
+const COORDINATES = ["lon", "lat"];
+const idOf = (prefix, path) => `${prefix}-${path.join("-").replace(/[^A-Za-z0-9_-]/g, "_")}`;
+
+// ---------------------------------------------------------------- the renderer
+
+export function renderForm(container, schema, { kind, values = {}, onSubmit, omit = [], optional = [], submitLabel, idPrefix = "f" } = {}) {
+  const lang = language();
+  const fields = []; // {path, widget, shape, control, errorNode, wrapper, required}
+  const mapKeys = new Set(); // paths of dict fields whose keys are choices (scores.<criterion>)
+  const summary = el("div", { class: "form-errors error", role: "alert", hidden: true, tabindex: "-1" });
+  const form = el("form", { class: "record-form stack", novalidate: true, "data-kind": kind });
+
+  function build(parent, props, required, root, prefix, current) {
+    for (const [name, prop] of Object.entries(props)) {
+      if (prefix.length === 0 && omit.includes(name)) continue;
+      const path = [...prefix, name];
+      const s = shape(prop, root);
+      const widget = widgetOf(name, s, root);
+      const value = current?.[name];
+      const isRequired = required.includes(name) && !(prefix.length === 0 && optional.includes(name));
+      if (widget === "map") {
+        mapKeys.add(path.join("."));
+        const keys = resolve(s.propertyNames, root).enum;
+        const inner = resolve(s.additionalProperties, root);
+        const box = el("fieldset", { class: "form-group", id: idOf(idPrefix, path) }, el("legend", {}, label(kind, fieldKey(path, mapKeys))));
+        const hint = help(kind, fieldKey(path, mapKeys));
+        if (hint) box.append(el("p", { class: "muted small" }, hint));
+        for (const key of keys) {
+          const sub = el("fieldset", { class: "form-subgroup" }, el("legend", {}, choiceLabel(kind, fieldKey(path, mapKeys), key)));
+          build(sub, inner.properties, inner.required || [], root, [...path, key], value?.[key]);
+          box.append(sub);
+        }
+        fields.push({ path, widget, shape: s, control: box, errorNode: null, required: isRequired, group: true });
+        parent.append(box);
+        continue;
+      }
+      parent.append(field(path, s, widget, value, isRequired));
+    }
+  }
+
+  function field(path, s, widget, value, isRequired) {
+    const id = idOf(idPrefix, path);
+    const key = fieldKey(path, mapKeys);
+    const name = path.join(".");
+    const labelText = label(kind, key);
+    const hint = help(kind, key);
+    const errorNode = el("p", { class: "field-error error", id: `${id}-error`, hidden: true });
+    const describedBy = [hint ? `${id}-help` : null, `${id}-error`].filter(Boolean).join(" ");
+    let control;
+    if (widget === "select") {
+      const options = [];
+      if (!isRequired || s.nullable || value === undefined) options.push(el("option", { value: "" }, t("forms.none")));
+      for (const choice of s.enum) options.push(el("option", { value: String(choice), selected: value === choice }, choiceLabel(kind, key, choice)));
+      control = el("select", { id, name }, options);
+      if (value === undefined || value === null) control.value = "";
+    } else if (widget === "check") {
+      control = el("input", { id, name, type: "checkbox", checked: value === undefined ? Boolean(s.default) : Boolean(value) });
+    } else if (widget === "number") {
+      control = el("input", {
+        id,
+        name,
+        type: "text",
+        inputmode: s.type === "integer" ? "numeric" : "decimal",
+        autocomplete: "off",
+        value: formatNumber(value ?? "", lang),
+        class: "num-input",
+      });
+    } else if (widget === "lines") {
+      control = el("textarea", { id, name, rows: 3, value: Array.isArray(value) ? value.join("\n") : "" });
+    } else if (widget === "json") {
+      control = el("textarea", { id, name, rows: 6, spellcheck: "false", class: "code", value: value === undefined || value === null ? "" : JSON.stringify(value, null, 2) });
+    } else if (widget === "text") {
+      control = el("textarea", { id, name, rows: 4, value: value ?? "" });
+    } else {
+      const type = widget === "date" ? "date" : widget === "password" ? "password" : "text";
+      control = el("input", { id, name, type, value: value ?? "", autocomplete: widget === "password" ? "new-password" : "off" });
+      if (s.maxLength) control.maxLength = s.maxLength;
+    }
+    control.setAttribute("aria-describedby", describedBy);
+    if (isRequired) control.setAttribute("aria-required", "true");
+    const wrapper = el(
+      "div",
+      { class: widget === "check" ? "field field-check" : "field", "data-field": name },
+      widget === "check" ? [control, el("label", { for: id }, labelText)] : [el("label", { for: id }, labelText, isRequired ? el("span", { class: "required", "aria-hidden": "true" }, " *") : null), control],
+      hint ? el("p", { class: "muted small", id: `${id}-help` }, hint) : null,
+      errorNode,
+    );
+    fields.push({ path, widget, shape: s, control, errorNode, wrapper, required: isRequired });
+    return wrapper;
+  }
+
+  // the coordinates (and their map) after the other fields
+  const properties = Object.entries(schema.properties || {});
+  const ordered = Object.fromEntries([...properties.filter(([n]) => !COORDINATES.includes(n)), ...properties.filter(([n]) => COORDINATES.includes(n))]);
+  build(form, ordered, schema.required || [], schema, [], values);
+  const coordinates = addMapPicker(form, fields, lang);
+  form.prepend(summary);
+  const submitButton = el("button", { type: "submit", class: "btn" }, submitLabel || t("forms.save"));
+  form.append(el("div", { class: "actions" }, submitButton));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (!onSubmit || submitButton.disabled) return;
+    submitButton.disabled = true; // one request per click: a double click must not create two records
+    form.setAttribute("aria-busy", "true");
+    try {
+      await onSubmit(api.values(), api);
+    } finally {
+      submitButton.disabled = false;
+      form.removeAttribute("aria-busy");
+    }
+  });
+  container.append(form);
+
+  function read(f) {
+    const { control, widget, shape: s } = f;
+    if (widget === "check") return { value: control.checked };
+    const raw = control.value;
+    const empty = raw.trim() === "";
+    if (empty) return { empty: true };
+    if (widget === "number") {
+      const parsed = parseNumber(raw, lang);
+      if (parsed.error) return { error: t("forms.notNumber", { example: formatNumber(45.5, lang) }) };
+      if (s.type === "integer" && !Number.isInteger(parsed.value)) return { error: t("forms.notInteger") };
+      return { value: parsed.value };
+    }
+    if (widget === "lines") return { value: raw.split("\n").map((line) => line.trim()).filter(Boolean) };
+    if (widget === "json") {
+      try {
+        return { value: JSON.parse(raw) };
+      } catch (error) {
+        return { error: t("forms.notJson", { message: error.message }) };
+      }
+    }
+    if (widget === "select") {
+      const choice = s.enum.find((c) => String(c) === raw);
+      return { value: choice ?? raw };
+    }
+    return { value: raw };
+  }
+
+  // "Scores › Human rights › Score (0–5)": the labels of a field and of the dict keys above it
+  function fullLabel(path) {
+    const parts = [];
+    for (let i = 0; i < path.length; i++) {
+      const before = path.slice(0, i).join(".");
+      if (i > 0 && mapKeys.has(before)) parts.push(choiceLabel(kind, fieldKey(path.slice(0, i), mapKeys), path[i]));
+      else if (i === path.length - 1 || mapKeys.has(path.slice(0, i + 1).join("."))) parts.push(label(kind, fieldKey(path.slice(0, i + 1), mapKeys)));
+    }
+    return parts.join(" › ");
+  }
+
+  const api = {
+    element: form,
+    label: fullLabel,
+    coordinates,
+    control(path) {
+      return fields.find((f) => f.path.join(".") === pathOf(path).join("."))?.control || null;
+    },
+    values() {
+      const data = {};
+      const problems = [];
+      for (const f of fields) {
+        if (f.group) continue;
+        const result = read(f);
+        if (result.error) {
+          problems.push({ loc: f.path, message: result.error, type: "client" });
+          continue;
+        }
+        let value = result.value;
+        if (result.empty) {
+          if (f.widget === "lines") value = [];
+          else if (f.shape.nullable) value = null;
+          else if (f.shape.type === "string" && !f.required && f.shape.default === "") value = "";
+          else continue; // left out: the API's default, or its "required"
+        }
+        let target = data;
+        for (const part of f.path.slice(0, -1)) target = target[part] ??= {};
+        target[f.path.at(-1)] = value;
+      }
+      return { data, problems };
+    },
+    clearErrors() {
+      summary.hidden = true;
+      summary.replaceChildren();
+      for (const f of fields) {
+        if (f.errorNode) {
+          f.errorNode.hidden = true;
+          f.errorNode.textContent = "";
+        }
+        f.control.removeAttribute("aria-invalid");
+      }
+    },
+    showErrors(details) {
+      api.clearErrors();
+      const items = [];
+      let first = null;
+      for (const detail of details || []) {
+        const loc = (detail.loc || (detail.column ? [detail.column] : [])).map(String);
+        const path = loc[0] === "body" ? loc.slice(1) : loc;
+        const target = bestField(fields, path);
+        const message = messageOf(detail);
+        const name = target ? fullLabel(target.path) : path.length ? label(kind, path) : t("forms.record");
+        const where = target && target.path.length < path.length ? ` (${path.slice(target.path.length).join(".")})` : "";
+        const text = `${name}${where}: ${message}`;
+        if (target) {
+          target.control.setAttribute("aria-invalid", "true");
+          const node = target.errorNode || target.control.querySelector("legend");
+          if (target.errorNode) {
+            node.hidden = false;
+            node.textContent = node.textContent ? `${node.textContent}; ${message}` : message;
+          }
+          first ??= target;
+        }
+        items.push(el("li", {}, target ? el("a", { href: `#${target.control.id}`, onclick: (e) => { e.preventDefault(); focusField(target); } }, text) : text));
+      }
+      summary.replaceChildren(el("p", {}, t("forms.problems", { n: items.length })), el("ul", {}, items));
+      summary.hidden = items.length === 0;
+      if (first) focusField(first);
+      else if (items.length) summary.focus();
+    },
+  };
+  return api;
+}
+
+// A detail's message in the page's language where its type is known; the limit ({limit}) is the last
+// number of the API's English message ("Input should be greater than 0").
+function messageOf(detail) {
+  const key = TYPE_MESSAGES[detail.type];
+  if (!key) return detail.message || "";
+  const limit = /(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\D*$/i.exec(detail.message || "");
+  return t(key, { example: formatNumber(45.5), limit: limit ? Number(limit[1]) : "?" });
+}
+
+function bestField(fields, path) {
+  let best = null;
+  for (const f of fields) {
+    const p = f.path.map(String);
+    if (p.length <= path.length && p.every((part, i) => part === path[i]) && (!best || p.length > best.path.length)) best = f;
+  }
+  return best;
+}
+
+function focusField(f) {
+  const control = f.group ? f.control.querySelector("input, select, textarea") || f.control : f.control;
+  control.focus();
+  control.scrollIntoView?.({ block: "center" });
+}
+
+// A Leaflet map next to lon/lat fields: a click sets them, typing moves the marker.
+let boundaries = null;
+
+function addMapPicker(form, fields, lang) {
+  const lon = fields.find((f) => f.path.join(".") === "lon");
+  const lat = fields.find((f) => f.path.join(".") === "lat");
+  if (!lon || !lat || typeof window.L === "undefined") return null;
+  const box = el("div", { class: "map map-picker", role: "application", "aria-label": t("forms.pickOnMap") });
+  const wrap = el("div", { class: "field" }, el("p", { class: "muted small" }, t("forms.pickOnMap")), box);
+  lat.wrapper.after(wrap);
+  const L = window.L;
+  const map = L.map(box, { worldCopyJump: true, minZoom: 1, maxZoom: 12 }).setView([15, 10], 1);
+  let marker = null;
+  const place = () => {
+    const x = parseNumber(lon.control.value, lang).value;
+    const y = parseNumber(lat.control.value, lang).value;
+    if (typeof x !== "number" || typeof y !== "number" || Math.abs(x) > 180 || Math.abs(y) > 90) return;
+    if (!marker) marker = L.circleMarker([y, x], { radius: 7, color: "#5b3a1e", weight: 2 }).addTo(map);
+    else marker.setLatLng([y, x]);
+  };
+  map.on("click", (event) => {
+    const { lat: y, lng } = event.latlng;
+    const x = ((((lng + 180) % 360) + 360) % 360) - 180;
+    lon.control.value = formatNumber(Number(x.toFixed(5)), lang);
+    lat.control.value = formatNumber(Number(y.toFixed(5)), lang);
+    place();
+  });
+  lon.control.addEventListener("change", place);
+  lat.control.addEventListener("change", place);
+  place();
+  addOutline(map);
+  setTimeout(() => map.invalidateSize(), 0);
+  return map;
+}
+
+// The world's countries as the base map of a Leaflet map (the platform's own boundaries: no tile server,
+// works offline); the map works without them.
+export async function addOutline(map) {
+  try {
+    if (!boundaries) {
+      const response = await fetch("/api/monitoring/boundaries.geojson");
+      if (response.ok) boundaries = await response.json();
+    }
+    if (boundaries) {
+      const style = { color: "#8a7f70", weight: 0.6, fillColor: "#efe9dd", fillOpacity: 1 };
+      window.L.geoJSON(boundaries, { style, interactive: false }).addTo(map).bringToBack();
+    }
+  } catch {
+    // no outline: the points are still shown
+  }
+}

@@ -1,0 +1,91 @@
+"""``GET /api/kinds``: the writes it lists for each role are the writes the API accepts (each checked by a
+real request), and the form schemas it gives are the Create/Update models'; the message catalogue of the
+forms names every field and choice of every kind in English, French and Spanish."""
+
+import json
+from importlib.resources import files
+
+import pytest
+
+from permille.registry.kinds import KINDS
+from tests.platform.test_api_permissions import (  # noqa: F401 (refs: a fixture)
+    PATCHES,
+    ROLES,
+    member_record,
+    refs,
+    sample,
+)
+
+LANGUAGES = ("en", "fr", "es")
+CATALOGUE = json.loads((files("permille.web") / "static" / "messages" / "records.json").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_writes_listed_for_a_role_are_those_the_api_accepts(world, refs, role):  # noqa: F811
+    headers = world.auth(role)
+    listed = {k["name"]: k for k in world.client.get("/api/kinds", headers=headers).json()}
+    assert set(listed) == set(KINDS)
+    for kind, entry in listed.items():
+        writes = entry["writes"]
+        created = world.client.post(f"/api/{kind}", json=sample(kind, refs), headers=headers)
+        assert (created.status_code == 201) == writes["create"], (kind, created.text)
+        own = member_record(world, refs, kind, published=False)  # the member's organisation's record
+        changed = world.client.patch(
+            f"/api/{kind}/{own['id']}", json=PATCHES[kind] | {"version": own["version"]}, headers=headers
+        )
+        assert (changed.status_code == 200) == (
+            writes["update"] == "any" or (writes["update"] == "own" and role == "member")
+        ), (kind, changed.text)
+        version = changed.json()["version"] if changed.status_code == 200 else own["version"]
+        publish = {"published": True, "version": version}
+        published = world.client.patch(f"/api/{kind}/{own['id']}", json=publish, headers=headers)
+        assert (published.status_code == 200) == writes["publish"], (kind, published.text)
+        readable = world.client.get(f"/api/{kind}", headers=headers).status_code == 200
+        assert readable == entry["readable"], kind
+
+
+def test_a_kind_gives_the_schemas_of_its_forms(world):
+    for kind, k in KINDS.items():
+        answer = world.client.get(f"/api/kinds/{kind}").json()
+        assert answer["create_schema"] == k.create.model_json_schema()
+        assert answer["update_schema"] == k.update.model_json_schema()
+        assert answer["fields"] == list(k.public.model_fields)
+    assert world.client.get("/api/kinds/no-such-kind").status_code == 422
+
+
+def _label(kind: str, name: str) -> dict | None:
+    return CATALOGUE.get(f"{kind}.{name}") or CATALOGUE.get(f"*.{name}")
+
+
+def _choices(schema: dict, prop: dict) -> list:
+    for option in (prop, *prop.get("anyOf", ())):
+        target = schema["$defs"][option["$ref"].rsplit("/", 1)[-1]] if "$ref" in option else option
+        if "enum" in target:
+            return target["enum"]
+    return []
+
+
+def test_the_catalogue_names_every_field_and_choice_in_three_languages():
+    for key, entry in CATALOGUE.items():
+        if key != "_comment":
+            assert set(entry) == set(LANGUAGES) and all(entry[lang].strip() for lang in LANGUAGES), key
+    missing = []
+    for kind, k in KINDS.items():
+        if f"kind.{kind}" not in CATALOGUE:
+            missing.append(f"kind.{kind}")
+        schema = k.create.model_json_schema()
+        names = set(schema["properties"]) | set(k.public.model_fields) | set(k.filters) | set(k.sort)
+        missing += [f"{kind}.{n}" for n in sorted(names) if _label(kind, n) is None]
+        for name, prop in schema["properties"].items():
+            choices = _choices(schema, prop)
+            if name == "scores":  # a dict keyed by the criteria, each a score and a comment
+                choices = _choices(schema, prop["propertyNames"])
+                missing += [
+                    f"{kind}.scores.{n}" for n in ("score", "comment") if _label(kind, f"scores.{n}") is None
+                ]
+            missing += [
+                f"{kind}.{name}:{c}"
+                for c in choices
+                if f"{kind}.{name}:{c}" not in CATALOGUE and f"*.{name}:{c}" not in CATALOGUE
+            ]
+    assert not missing, f"not in messages/records.json: {missing}"

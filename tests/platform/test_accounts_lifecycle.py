@@ -7,8 +7,10 @@ import datetime
 
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 from sqlalchemy import select
 
+from permille import cli
 from permille.api.app import create_app
 from permille.mail.queue import deliver_due
 from permille.mail.transport import Smtp
@@ -284,6 +286,11 @@ def test_outbox_without_smtp(engine, auth, tmp_path, monkeypatch):
         queued = client.get("/api/mail/queue", headers=auth("secretariat")).json()
         assert [(m["state"], m["template"]) for m in queued] == [("sent", "application_received")]
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1
+    listed_by_cli = CliRunner().invoke(cli.app, ["mail", "outbox"])
+    assert listed_by_cli.exit_code == 0, listed_by_cli.output
+    assert APPLICATION["contact_email"] in listed_by_cli.output and "1 message(s)" in listed_by_cli.output
+    shown = CliRunner().invoke(cli.app, ["mail", "outbox", "--show", listed[0]["id"]])
+    assert "Sols Vivants du Sahel" in shown.output
 
 
 def test_smtp_url_is_checked(monkeypatch):

@@ -177,8 +177,9 @@ def _pending(session: Session, application_id: int) -> orm.MembershipApplication
 
 
 def approve(session: Session, application_id: int, user: Any, base_url: str) -> orm.MembershipApplication:
-    """Approve an application: create its organisation and its contact's account (the organisation's
-    admin, with the organisation's membership as role) and send the invitation, in one transaction."""
+    """Approve an application: create its organisation (published, owned by itself) and its contact's
+    account (the organisation's admin, with the organisation's membership as role) and send the
+    invitation, in one transaction."""
     _require_secretariat(user)
     changes: list[dict] = []
     with transaction(session, changes):
@@ -204,11 +205,13 @@ def approve(session: Session, application_id: int, user: Any, base_url: str) -> 
             country_iso3=row.country_iso3,
             region=row.region,
             website=row.website,
-            published=False,
+            published=True,  # a member or partner is listed publicly once approved
             created_at=now,
             updated_at=now,
         )
         session.add(organisation)
+        session.flush()
+        organisation.organisation_id = organisation.id  # its own: its people read it as theirs
         session.flush()
         audit(session, user, "organisations", organisation.id, "create", None, public_dict(KINDS["organisations"], organisation))
         changes.append(_change(KINDS["organisations"], "create", organisation))

@@ -25,13 +25,15 @@ export async function render(root, _params, ctx) {
   root.append(status, body);
 
   async function submit(record) {
+    let answer;
     try {
       await ctx.api(`/review/${record.kind}/${record.id}/submit`, { method: "POST" });
-      status.replaceChildren(notice(t("org.submitted.done", { title: record.title })));
+      answer = notice(t("org.submitted.done", { title: record.title }));
     } catch (error) {
-      status.replaceChildren(notice(error.message, "error"));
+      answer = notice(error.message, "error");
     }
     await load();
+    status.replaceChildren(answer);
   }
 
   function recordRow(record, group) {

@@ -9,8 +9,13 @@ export async function linkPage(root, params, ctx, spec) {
   const box = el("div", { class: "narrow stack" }, el("h1", { tabindex: "-1" }, t(spec.title)));
   root.append(box);
   const token = params.token || "";
+  if (!token && ctx.user) {
+    ctx.navigate("profile"); // signed in after using the link
+    return;
+  }
   let account;
   try {
+    if (!token) throw new Error("no token");
     account = await ctx.api(spec.check(token));
   } catch {
     box.append(notice(t(spec.bad), "error"));

@@ -19,13 +19,15 @@ export async function render(root, _params, ctx) {
   root.append(status, applications, submissions);
 
   async function act(run, message) {
+    let answer;
     try {
       await run();
-      status.replaceChildren(notice(message));
+      answer = notice(message);
     } catch (error) {
-      status.replaceChildren(notice(error.message, "error"));
+      answer = notice(error.message, "error");
     }
-    await load();
+    await load(); // the list first, then the message: what is announced is on screen
+    status.replaceChildren(answer);
   }
 
   function applicationCard(a) {

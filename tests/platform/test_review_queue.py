@@ -76,6 +76,7 @@ def test_submit_return_resubmit_approve(client, auth, session, mailserver):
 
     # the next review shows only what changed since the approved version
     client.patch(f"/api/sites/{site['id']}", json={"name": "Ndiaganiao long-term trial"}, headers=member)
+    assert client.get(f"/api/sites/{site['id']}").status_code == 404  # a member's change is reviewed again
     client.post(f"{path}/submit", headers=member)
     changes = client.get("/api/review", headers=secretariat).json()[0]["changes"]
     assert changes == [{"field": "name", "before": "Ndiaganiao trial", "after": "Ndiaganiao long-term trial"}]

@@ -164,3 +164,103 @@ def test_pages_at_phone_width(browser, server, page_errors):
         shot(page, "accounts-apply-phone-fr")
     finally:
         context.close()
+
+
+def member_of_new_organisation(server, name: str):
+    """A member (the organisation's admin) of a new organisation, with a password and a token."""
+    import secrets
+
+    from sqlalchemy.orm import Session
+
+    from permille.api.security import issue_token
+    from permille.registry.accounts import hash_password
+    from permille.registry.orm import Organisation, User
+    from tests.browser.conftest import Account
+
+    password = secrets.token_urlsafe(16)
+    with Session(server.engine) as session:
+        organisation = Organisation(name=name, membership="member", org_type="research", published=True)
+        session.add(organisation)
+        session.flush()
+        user = User(
+            email=f"admin-{secrets.token_hex(3)}@example.org",
+            name=f"Admin of {name}",
+            role="member",
+            password_hash=hash_password(password),
+            organisation_id=organisation.id,
+            org_admin=True,
+        )
+        session.add(user)
+        session.flush()
+        token, _ = issue_token(session, user)
+        session.commit()
+        return Account(user.email, password, {"Authorization": f"Bearer {token}"})
+
+
+def test_review_loop_users_and_outbox_pages(page, server, mailserver):
+    member = member_of_new_organisation(server, "Sahel Soil Lab")
+    site = httpx.post(
+        f"{server.url}/api/sites",
+        json={"name": "Niakhar long-term trial", "country_iso3": "SEN", "lon": -16.4, "lat": 14.5, "land_use": "cropland"},
+        headers=member.headers,
+    ).json()
+    page.goto(f"{server.url}/#/monitoring")
+    sign_in(page, member.email, member.password)
+    page.click('.site-nav a[href="#/my-organisation"]')
+    ready(page, "my-organisation")
+    row = page.locator(f'[data-group="drafts"] tr[data-record="sites/{site["id"]}"]')
+    row.locator("button").click()
+    page.wait_for_selector(f'[data-group="submitted"] tr[data-record="sites/{site["id"]}"]')
+    sign_out(page)
+
+    secretariat = server.account("secretariat")
+    sign_in(page, secretariat.email, secretariat.password)
+    page.click('.site-nav a[href="#/review"]')
+    ready(page, "review")
+    card = page.locator(f'article[data-record="sites/{site["id"]}"]')
+    assert card.locator("table.changes th", has_text="name").count() == 1
+    shot(page, "accounts-review-submission")
+    card.locator("button", has_text="Return with a comment").click()
+    page.fill("dialog.confirm-dialog textarea", "Add the year the trial started.")
+    page.click('dialog.confirm-dialog button[value="yes"]')
+    page.wait_for_selector("main p.notice:has-text('Returned')")
+    told = mailserver.wait_for(member.email)[0]
+    assert "Add the year the trial started." in told.get_body(("plain",)).get_content()
+
+    page.click('.site-nav a[href="#/outbox"]')
+    ready(page, "outbox")
+    page.wait_for_selector(f"main td:has-text('{member.email}')")  # the queue: sent by SMTP
+    shot(page, "accounts-outbox")
+    page.click('.site-nav a[href="#/users"]')
+    ready(page, "users")
+    page.fill("#users-q", member.email)
+    page.wait_for_selector("main p:has-text('Users found: 1')")
+    shot(page, "accounts-users")
+    sign_out(page)
+
+    sign_in(page, member.email, member.password)
+    page.click('.site-nav a[href="#/my-organisation"]')
+    ready(page, "my-organisation")
+    returned = page.locator(f'[data-group="returned"] tr[data-record="sites/{site["id"]}"]')
+    assert "Add the year the trial started." in returned.inner_text()
+    shot(page, "accounts-my-organisation")
+    returned.locator("button").click()  # submit again
+    page.wait_for_selector(f'[data-group="submitted"] tr[data-record="sites/{site["id"]}"]')
+    assert httpx.get(f"{server.url}/api/sites/{site['id']}").status_code == 404  # not public yet
+    approved = httpx.post(f"{server.url}/api/review/sites/{site['id']}/approve", headers=secretariat.headers)
+    assert approved.status_code == 200
+    assert httpx.get(f"{server.url}/api/sites/{site['id']}").json()["published"] is True
+    sign_out(page)
+
+    # the Secretariat deactivates the member, after a confirmation: the member's token stops working
+    sign_in(page, secretariat.email, secretariat.password)
+    page.goto(f"{server.url}/#/users?q={member.email}")
+    ready(page, "users")
+    user_row = page.locator(f'form.user-row[data-user="{member.email}"]')
+    user_row.locator("button", has_text="Deactivate").click()
+    page.click('dialog.confirm-dialog button[value="no"]')  # cancelled: nothing happens
+    assert httpx.get(f"{server.url}/api/me", headers=member.headers).status_code == 200
+    user_row.locator("button", has_text="Deactivate").click()
+    page.click('dialog.confirm-dialog button[value="yes"]')
+    page.wait_for_selector(f'form.user-row[data-user="{member.email}"] .status-bad')
+    assert httpx.get(f"{server.url}/api/me", headers=member.headers).status_code == 401

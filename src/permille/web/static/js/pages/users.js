@@ -103,7 +103,7 @@ export async function render(root, params, ctx) {
   });
   root.append(
     status,
-    el("section", { class: "card stack" }, el("h2", {}, t("users.invite")), invite),
+    el("details", { class: "card stack" }, el("summary", {}, t("users.invite")), invite),
     el("div", { class: "field" }, el("label", { for: "users-q" }, t("users.search")), search),
     list,
   );

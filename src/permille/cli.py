@@ -1135,7 +1135,9 @@ def mail_outbox(
         message = outbox.read(folder, show)
         if message is None:
             _fail(f"no message {show} in {folder}")
-        console.print(f"To: {message['to']}\nSubject: {message['subject']}\n\n{message['text']}", highlight=False)
+        console.print(
+            f"To: {message['to']}\nSubject: {message['subject']}\n\n{message['text']}", highlight=False
+        )
         return
     messages = outbox.listing(folder)
     for m in messages:
@@ -1145,7 +1147,9 @@ def mail_outbox(
 
 @mail_app.command("send")
 def mail_send(
-    retry_failed: Annotated[bool, typer.Option(help="Put the failed messages back in the queue first.")] = False,
+    retry_failed: Annotated[
+        bool, typer.Option(help="Put the failed messages back in the queue first.")
+    ] = False,
 ) -> None:
     """Send the due messages of the queue now (the server also does every 30 s)."""
     from .mail import queue, transport
@@ -1154,7 +1158,9 @@ def mail_send(
         if retry_failed:
             console.print(f"{queue.retry_failed(session)} failed message(s) queued again", highlight=False)
         counts = queue.deliver_due(session, transport.from_env(), transport.sender())
-    console.print(f"sent {counts['sent']}, to retry {counts['retry']}, failed {counts['failed']}", highlight=False)
+    console.print(
+        f"sent {counts['sent']}, to retry {counts['retry']}, failed {counts['failed']}", highlight=False
+    )
 
 
 if __name__ == "__main__":

@@ -201,7 +201,13 @@ def test_review_loop_users_and_outbox_pages(page, server, mailserver):
     member = member_of_new_organisation(server, "Sahel Soil Lab")
     site = httpx.post(
         f"{server.url}/api/sites",
-        json={"name": "Niakhar long-term trial", "country_iso3": "SEN", "lon": -16.4, "lat": 14.5, "land_use": "cropland"},
+        json={
+            "name": "Niakhar long-term trial",
+            "country_iso3": "SEN",
+            "lon": -16.4,
+            "lat": 14.5,
+            "land_use": "cropland",
+        },
         headers=member.headers,
     ).json()
     page.goto(f"{server.url}/#/monitoring")

@@ -7,8 +7,8 @@ import datetime
 
 import pytest
 from fastapi.testclient import TestClient
-from typer.testing import CliRunner
 from sqlalchemy import select
+from typer.testing import CliRunner
 
 from permille import cli
 from permille.api.app import create_app
@@ -78,12 +78,24 @@ def test_application_approved_invitation_accepted_sign_in(client, auth, session,
     approved = client.post(f"/api/applications/{application_id}/approve", headers=auth("secretariat"))
     assert approved.status_code == 200, approved.text
     assert approved.json()["state"] == "approved"
-    assert client.post(f"/api/applications/{application_id}/approve", headers=auth("secretariat")).status_code == 409
+    assert (
+        client.post(f"/api/applications/{application_id}/approve", headers=auth("secretariat")).status_code
+        == 409
+    )
     session.rollback()
     organisation = session.get(Organisation, approved.json()["organisation_id"])
-    assert (organisation.name, organisation.membership, organisation.country_iso3) == ("Sols Vivants du Sahel", "member", "SEN")
+    assert (organisation.name, organisation.membership, organisation.country_iso3) == (
+        "Sols Vivants du Sahel",
+        "member",
+        "SEN",
+    )
     user = session.scalar(select(User).where(User.email == APPLICATION["contact_email"]))
-    assert (user.role, user.organisation_id, user.org_admin, user.language) == ("member", organisation.id, True, "fr")
+    assert (user.role, user.organisation_id, user.org_admin, user.language) == (
+        "member",
+        organisation.id,
+        True,
+        "fr",
+    )
     assert [r.action for r in audit_rows(session, "applications", application_id)] == ["create", "approve"]
     assert audit_rows(session, "applications", application_id)[1].actor == "secretariat@test.example.org"
     assert [r.action for r in audit_rows(session, "organisations", organisation.id)] == ["create"]
@@ -114,7 +126,12 @@ def test_application_approved_invitation_accepted_sign_in(client, auth, session,
 
 def test_application_declined_with_reason(client, auth, session, mailserver):
     application_id = client.post("/api/applications", json=APPLICATION | {"language": "es"}).json()["id"]
-    assert client.post(f"/api/applications/{application_id}/decline", json={"reason": ""}, headers=auth("secretariat")).status_code == 422
+    assert (
+        client.post(
+            f"/api/applications/{application_id}/decline", json={"reason": ""}, headers=auth("secretariat")
+        ).status_code
+        == 422
+    )
     declined = client.post(
         f"/api/applications/{application_id}/decline",
         json={"reason": "Please send the statutes of the organisation."},
@@ -128,7 +145,9 @@ def test_application_declined_with_reason(client, auth, session, mailserver):
 
 
 def test_application_is_checked(client):
-    bad = client.post("/api/applications", json=APPLICATION | {"contact_email": "not-an-address", "motivation": "short"})
+    bad = client.post(
+        "/api/applications", json=APPLICATION | {"contact_email": "not-an-address", "motivation": "short"}
+    )
     assert bad.status_code == 422
     assert {d["loc"][-1] for d in bad.json()["error"]["details"]} == {"contact_email", "motivation"}
 
@@ -145,7 +164,8 @@ def test_invitations_by_secretariat_and_organisation_admin(client, auth, session
     session.get(User, auth.user("member").id).org_admin = True
     session.commit()
     invited = client.post(
-        "/api/invitations", json={"email": "colleague@test.example.org", "name": "Col League", "language": "es"},
+        "/api/invitations",
+        json={"email": "colleague@test.example.org", "name": "Col League", "language": "es"},
         headers=auth("member"),
     )
     assert invited.status_code == 201, invited.text
@@ -153,12 +173,20 @@ def test_invitations_by_secretariat_and_organisation_admin(client, auth, session
     message = mailserver.wait_for("colleague@test.example.org")[0]
     assert "Test member" in text_of(message) and "7 días" in text_of(message)
     other = client.post(
-        "/api/invitations", json={"email": "x@test.example.org", "organisation_id": auth.organisation_id("partner")},
+        "/api/invitations",
+        json={"email": "x@test.example.org", "organisation_id": auth.organisation_id("partner")},
         headers=auth("member"),
     )
     assert other.status_code == 403
-    assert client.post("/api/invitations", json={"email": "colleague@test.example.org"}, headers=auth("member")).status_code == 422
-    stc = client.post("/api/invitations", json={"email": "sci@test.example.org", "role": "stc"}, headers=auth("secretariat"))
+    assert (
+        client.post(
+            "/api/invitations", json={"email": "colleague@test.example.org"}, headers=auth("member")
+        ).status_code
+        == 422
+    )
+    stc = client.post(
+        "/api/invitations", json={"email": "sci@test.example.org", "role": "stc"}, headers=auth("secretariat")
+    )
     assert stc.status_code == 201 and stc.json()["role"] == "stc"
     invited_id = invited.json()["id"]
     assert [r.action for r in audit_rows(session, "accounts", invited_id)] == ["invite"]
@@ -172,7 +200,11 @@ def test_invitations_by_secretariat_and_organisation_admin(client, auth, session
 
 
 def test_invitation_expires_after_7_days(client, auth, session, mailserver):
-    client.post("/api/invitations", json={"email": "late@test.example.org", "role": "stc"}, headers=auth("secretariat"))
+    client.post(
+        "/api/invitations",
+        json={"email": "late@test.example.org", "role": "stc"},
+        headers=auth("secretariat"),
+    )
     token = token_in(mailserver.wait_for("late@test.example.org")[0])
     from permille.registry.orm import AccountToken
 
@@ -181,7 +213,10 @@ def test_invitation_expires_after_7_days(client, auth, session, mailserver):
     assert lifetime == datetime.timedelta(days=7)
     row.expires_at = row.created_at + datetime.timedelta(seconds=1) - lifetime  # in the past
     session.commit()
-    assert client.post("/api/invitations/accept", json={"token": token, "password": NEW_PASSWORD}).status_code == 422
+    assert (
+        client.post("/api/invitations/accept", json={"token": token, "password": NEW_PASSWORD}).status_code
+        == 422
+    )
 
 
 def test_password_reset(client, auth, session, mailserver):
@@ -202,8 +237,15 @@ def test_password_reset(client, auth, session, mailserver):
     done = client.post("/api/password-reset/confirm", json={"token": token, "password": NEW_PASSWORD})
     assert done.status_code == 200, done.text
     assert client.get("/api/me", headers=old).status_code == 401  # the old token is refused
-    assert client.post("/api/password-reset/confirm", json={"token": token, "password": NEW_PASSWORD}).status_code == 422
-    assert client.post("/api/auth/token", json={"email": member.email, "password": PASSWORD}).status_code == 401
+    assert (
+        client.post(
+            "/api/password-reset/confirm", json={"token": token, "password": NEW_PASSWORD}
+        ).status_code
+        == 422
+    )
+    assert (
+        client.post("/api/auth/token", json={"email": member.email, "password": PASSWORD}).status_code == 401
+    )
     sign_in(client, member.email, NEW_PASSWORD)
     changed = mailserver.wait_for(member.email, 2)[1]
     assert "changed" in changed["Subject"]
@@ -229,22 +271,36 @@ def test_reset_link_lasts_one_hour_and_requests_are_limited(client, auth, sessio
 
 def test_change_my_password_and_profile(client, auth, session, mailserver):
     old = auth("member")
-    wrong = client.post("/api/me/password", json={"current_password": "nope", "new_password": NEW_PASSWORD}, headers=old)
+    wrong = client.post(
+        "/api/me/password", json={"current_password": "nope", "new_password": NEW_PASSWORD}, headers=old
+    )
     assert wrong.status_code == 422 and wrong.json()["error"]["details"][0]["loc"][-1] == "current_password"
-    changed = client.post("/api/me/password", json={"current_password": PASSWORD, "new_password": NEW_PASSWORD}, headers=old)
+    changed = client.post(
+        "/api/me/password", json={"current_password": PASSWORD, "new_password": NEW_PASSWORD}, headers=old
+    )
     assert changed.status_code == 200, changed.text
     assert client.get("/api/me", headers=old).status_code == 401
     new = {"Authorization": f"Bearer {changed.json()['access_token']}"}
     assert client.get("/api/me", headers=new).status_code == 200
-    assert client.post("/api/me/password", json={"current_password": PASSWORD, "new_password": NEW_PASSWORD}).status_code == 401
+    assert (
+        client.post(
+            "/api/me/password", json={"current_password": PASSWORD, "new_password": NEW_PASSWORD}
+        ).status_code
+        == 401
+    )
     profile = client.patch("/api/me", json={"name": "Marie Curie", "language": "fr"}, headers=new)
-    assert profile.status_code == 200 and (profile.json()["name"], profile.json()["language"]) == ("Marie Curie", "fr")
+    assert profile.status_code == 200 and (profile.json()["name"], profile.json()["language"]) == (
+        "Marie Curie",
+        "fr",
+    )
     assert client.patch("/api/me", json={"language": "de"}, headers=new).status_code == 422
     assert client.patch("/api/me", json={"role": "secretariat"}, headers=new).status_code == 422
     user_id = auth.user("member").id
     assert [r.action for r in audit_rows(session, "accounts", user_id)] == ["change-password"]
     assert audit_rows(session, "users", user_id)[-1].after["name"] == "Marie Curie"
-    assert "changé" not in mailserver.wait_for(auth.user("member").email)[0]["Subject"]  # sent in English then
+    assert (
+        "changé" not in mailserver.wait_for(auth.user("member").email)[0]["Subject"]
+    )  # sent in English then
 
 
 def test_failed_send_keeps_the_step_and_is_retried(engine, auth, session, monkeypatch):
@@ -300,5 +356,7 @@ def test_smtp_url_is_checked(monkeypatch):
         Smtp.from_url("smtp://me:secret@mail.example.org")
     with pytest.raises(ValueError, match="tls=none"):
         Smtp.from_url("smtp://mail.example.org:25?tls=none")
-    smtp = Smtp.from_url("smtp://mail.example.org", {"PERMILLE_SMTP_USER": "u", "PERMILLE_SMTP_PASSWORD": "p"})
+    smtp = Smtp.from_url(
+        "smtp://mail.example.org", {"PERMILLE_SMTP_USER": "u", "PERMILLE_SMTP_PASSWORD": "p"}
+    )
     assert (smtp.user, smtp.password) == ("u", "p")

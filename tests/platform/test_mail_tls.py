@@ -36,7 +36,9 @@ def certificate(tmp_path_factory):
         .not_valid_before(now - datetime.timedelta(minutes=5))
         .not_valid_after(now + datetime.timedelta(days=1))
         .add_extension(
-            x509.SubjectAlternativeName([x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            x509.SubjectAlternativeName(
+                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            ),
             critical=False,
         )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
@@ -46,13 +48,19 @@ def certificate(tmp_path_factory):
     cert_file, key_file = folder / "cert.pem", folder / "key.pem"
     cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     key_file.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
     )
     return cert_file, key_file
 
 
 def _authenticator(_server, _session, _envelope, mechanism, data):
-    return AuthResult(success=mechanism in ("LOGIN", "PLAIN") and data.login == USER.encode() and data.password == PASSWORD.encode())
+    return AuthResult(
+        success=mechanism in ("LOGIN", "PLAIN")
+        and data.login == USER.encode()
+        and data.password == PASSWORD.encode()
+    )
 
 
 class TlsMailServer(MailServer):
@@ -67,7 +75,9 @@ class TlsMailServer(MailServer):
             options |= {"tls_context": context, "require_starttls": True}
         else:
             options |= {"ssl_context": context, "auth_require_tls": False}
-        self.controller = Controller(_Keeper(self), hostname="127.0.0.1", port=_free_port(), server_hostname="localhost", **options)
+        self.controller = Controller(
+            _Keeper(self), hostname="127.0.0.1", port=_free_port(), server_hostname="localhost", **options
+        )
         self.mode = mode
 
     def start(self):
@@ -84,7 +94,11 @@ def test_encrypted_and_authenticated(certificate, mode):
     try:
         scheme = "smtp" if mode == "starttls" else "smtps"
         url = f"{scheme}://127.0.0.1:{server.port}"
-        environ = {"PERMILLE_SMTP_USER": USER, "PERMILLE_SMTP_PASSWORD": PASSWORD, "PERMILLE_SMTP_CAFILE": str(cert_file)}
+        environ = {
+            "PERMILLE_SMTP_USER": USER,
+            "PERMILLE_SMTP_PASSWORD": PASSWORD,
+            "PERMILLE_SMTP_CAFILE": str(cert_file),
+        }
         message = compose("password_changed", "ana@example.org", "es", name="Ana", email="ana@example.org")
         Smtp.from_url(url, environ).send(email_message(message, "platform <p@example.org>"))
         received = server.wait_for("ana@example.org")[0]

@@ -56,7 +56,9 @@ def test_submit_return_resubmit_approve(client, auth, session, mailserver):
     assert client.get("/api/review", headers=member).status_code == 403
 
     assert client.post(f"{path}/return", json={"comment": " "}, headers=secretariat).status_code == 422
-    returned = client.post(f"{path}/return", json={"comment": "Give the land use history."}, headers=secretariat)
+    returned = client.post(
+        f"{path}/return", json={"comment": "Give the land use history."}, headers=secretariat
+    )
     assert returned.json() == returned.json() | {"state": "returned", "comment": "Give the land use history."}
     told = mailserver.wait_for("member@test.example.org")[0]
     assert "Give the land use history." in text_of(told) and "Ndiaganiao trial" in told["Subject"]
@@ -98,7 +100,12 @@ def test_submit_return_resubmit_approve(client, auth, session, mailserver):
 def test_the_stc_approves_assessments(client, auth, session):
     # stored directly: the project route loads the numerical models (slow), not what is tested here
     project = Project(
-        name="Agroforestry", country_iso3="SEN", lon=-16, lat=14, area_ha=120, stage="proposed",
+        name="Agroforestry",
+        country_iso3="SEN",
+        lon=-16,
+        lat=14,
+        area_ha=120,
+        stage="proposed",
         organisation_id=auth.organisation_id("member"),
     )
     session.add(project)

@@ -21,8 +21,19 @@ from ..toolkit.pool import ComputePool
 from . import docs, errors, readmodels
 from .boundary import JsonDepthLimit, SecurityHeaders
 from .edge import ReadEdge
-from .routes import auth, kpis, layers, monitoring, observations, records, sites_validation, toolkit
-from .routes import accounts, mail, review
+from .routes import (
+    accounts,
+    auth,
+    kpis,
+    layers,
+    mail,
+    monitoring,
+    observations,
+    records,
+    review,
+    sites_validation,
+    toolkit,
+)
 from .routes.events import Broker
 from .routes.events import router as events_router
 

@@ -52,14 +52,18 @@ def enqueue(session: Session, message: Message) -> MailMessage:
 def _claim(session: Session, message_id: int, now: datetime.datetime) -> bool:
     claimed = session.execute(
         update(MailMessage)
-        .where(MailMessage.id == message_id, MailMessage.state == "pending", MailMessage.next_attempt_at <= now)
+        .where(
+            MailMessage.id == message_id, MailMessage.state == "pending", MailMessage.next_attempt_at <= now
+        )
         .values(next_attempt_at=now + CLAIM)
     ).rowcount
     session.commit()
     return claimed == 1
 
 
-def deliver_due(session: Session, transport: Transport, sender: str, now: datetime.datetime | None = None) -> dict:
+def deliver_due(
+    session: Session, transport: Transport, sender: str, now: datetime.datetime | None = None
+) -> dict:
     """Send every due pending message (at most :data:`BATCH`); counts ``{"sent", "failed", "retry"}``."""
     now = now or utcnow()
     counts = {"sent": 0, "retry": 0, "failed": 0}
@@ -86,7 +90,9 @@ def deliver_due(session: Session, transport: Transport, sender: str, now: dateti
             else:
                 row.next_attempt_at = utcnow() + RETRY_DELAYS[row.attempts - 1]
                 counts["retry"] += 1
-            _log.warning("sending mail %s to %s failed (attempt %s): %s", row.id, row.recipient, row.attempts, error)
+            _log.warning(
+                "sending mail %s to %s failed (attempt %s): %s", row.id, row.recipient, row.attempts, error
+            )
         else:
             row.attempts += 1
             row.state, row.sent_at, row.last_error = "sent", utcnow(), ""
@@ -98,7 +104,9 @@ def deliver_due(session: Session, transport: Transport, sender: str, now: dateti
 def retry_failed(session: Session) -> int:
     """Put every failed message back in the queue, due now; how many."""
     count = session.execute(
-        update(MailMessage).where(MailMessage.state == "failed").values(state="pending", next_attempt_at=utcnow())
+        update(MailMessage)
+        .where(MailMessage.state == "failed")
+        .values(state="pending", next_attempt_at=utcnow())
     ).rowcount
     session.commit()
     return count

@@ -63,9 +63,13 @@ class Smtp:
     def from_url(cls, url: str, environ=os.environ) -> "Smtp":
         parts = urlsplit(url)
         if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-            raise ValueError(f"PERMILLE_SMTP_URL: give smtp://host[:port] or smtps://host[:port], not {url!r}")
+            raise ValueError(
+                f"PERMILLE_SMTP_URL: give smtp://host[:port] or smtps://host[:port], not {url!r}"
+            )
         if parts.username or parts.password:
-            raise ValueError("PERMILLE_SMTP_URL: give the credentials in PERMILLE_SMTP_USER and PERMILLE_SMTP_PASSWORD")
+            raise ValueError(
+                "PERMILLE_SMTP_URL: give the credentials in PERMILLE_SMTP_USER and PERMILLE_SMTP_PASSWORD"
+            )
         tls = "ssl" if parts.scheme == "smtps" else "starttls"
         if parse_qs(parts.query).get("tls") == ["none"]:
             if parts.scheme != "smtp" or parts.hostname not in LOCAL_HOSTS:

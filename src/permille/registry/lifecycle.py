@@ -95,7 +95,11 @@ def _link_token(session: Session, user: orm.User, purpose: str, lifetime: dateti
     token = secrets.token_urlsafe(32)
     session.add(
         orm.AccountToken(
-            user_id=user.id, purpose=purpose, token_hash=_digest(token), created_at=now, expires_at=now + lifetime
+            user_id=user.id,
+            purpose=purpose,
+            token_hash=_digest(token),
+            created_at=now,
+            expires_at=now + lifetime,
         )
     )
     return token
@@ -126,8 +130,20 @@ def application_dict(application: orm.MembershipApplication) -> dict:
     return {
         name: getattr(application, name)
         for name in (
-            "id", "organisation_name", "membership", "org_type", "region", "country_iso3", "website",
-            "contact_name", "contact_email", "language", "motivation", "state", "reason", "organisation_id",
+            "id",
+            "organisation_name",
+            "membership",
+            "org_type",
+            "region",
+            "country_iso3",
+            "website",
+            "contact_name",
+            "contact_email",
+            "language",
+            "motivation",
+            "state",
+            "reason",
+            "organisation_id",
         )
     } | {
         "created_at": application.created_at.isoformat(),
@@ -190,7 +206,9 @@ def approve(session: Session, application_id: int, user: Any, base_url: str) -> 
                 [{"loc": ["contact_email"], "message": "already has an account", "type": "taken"}],
             )
         taken = session.scalar(
-            select(orm.Organisation.id).where(func.lower(orm.Organisation.name) == row.organisation_name.lower())
+            select(orm.Organisation.id).where(
+                func.lower(orm.Organisation.name) == row.organisation_name.lower()
+            )
         )
         if taken is not None:
             raise Invalid(
@@ -213,12 +231,34 @@ def approve(session: Session, application_id: int, user: Any, base_url: str) -> 
         session.flush()
         organisation.organisation_id = organisation.id  # its own: its people read it as theirs
         session.flush()
-        audit(session, user, "organisations", organisation.id, "create", None, public_dict(KINDS["organisations"], organisation))
+        audit(
+            session,
+            user,
+            "organisations",
+            organisation.id,
+            "create",
+            None,
+            public_dict(KINDS["organisations"], organisation),
+        )
         changes.append(_change(KINDS["organisations"], "create", organisation))
-        new_user = _new_user(session, user, row.contact_email, row.contact_name, row.membership, organisation.id, row.language, True)
+        new_user = _new_user(
+            session,
+            user,
+            row.contact_email,
+            row.contact_name,
+            row.membership,
+            organisation.id,
+            row.language,
+            True,
+        )
         changes.append(_user_event("create", new_user))
         before = application_dict(row)
-        row.state, row.decided_by, row.decided_at, row.organisation_id = "approved", user.id, now, organisation.id
+        row.state, row.decided_by, row.decided_at, row.organisation_id = (
+            "approved",
+            user.id,
+            now,
+            organisation.id,
+        )
         audit(session, user, APPLICATIONS, row.id, "approve", before, application_dict(row))
         _send_invitation(session, user, new_user, base_url)
     return row
@@ -253,7 +293,14 @@ def decline(session: Session, application_id: int, user: Any, reason: str) -> or
 
 
 def _new_user(
-    session: Session, by: Any, email: str, name: str, role: str, organisation_id: int | None, language: str, org_admin: bool
+    session: Session,
+    by: Any,
+    email: str,
+    name: str,
+    role: str,
+    organisation_id: int | None,
+    language: str,
+    org_admin: bool,
 ) -> orm.User:
     """A new active user without a password (one is set from the invitation), audited."""
     now = orm.utcnow()
@@ -278,7 +325,15 @@ def _new_user(
 
 def _send_invitation(session: Session, by: Any, user: orm.User, base_url: str) -> None:
     token = _link_token(session, user, "invite", INVITATION_LIFETIME)
-    audit(session, by, ACCOUNTS, user.id, "invite", None, {"email": user.email, "expires_in_days": INVITATION_LIFETIME.days})
+    audit(
+        session,
+        by,
+        ACCOUNTS,
+        user.id,
+        "invite",
+        None,
+        {"email": user.email, "expires_in_days": INVITATION_LIFETIME.days},
+    )
     enqueue(
         session,
         compose(
@@ -299,26 +354,63 @@ def invite(session: Session, by: Any, invitation: InvitationIn, base_url: str) -
     into any organisation with any role; an organisation's admin (``org_admin``) invites into their own
     organisation only, with its membership as role and not as admin."""
     role = role_of(by)
-    organisation_id = invitation.organisation_id if invitation.organisation_id is not None else by.organisation_id
+    organisation_id = (
+        invitation.organisation_id if invitation.organisation_id is not None else by.organisation_id
+    )
     changes: list[dict] = []
     with transaction(session, changes):
         organisation = session.get(orm.Organisation, organisation_id) if organisation_id else None
         if organisation_id is not None and organisation is None:
-            raise Invalid(f"no organisation {organisation_id}", [{"loc": ["organisation_id"], "message": f"no organisation {organisation_id}", "type": "reference"}])
+            raise Invalid(
+                f"no organisation {organisation_id}",
+                [
+                    {
+                        "loc": ["organisation_id"],
+                        "message": f"no organisation {organisation_id}",
+                        "type": "reference",
+                    }
+                ],
+            )
         default_role = organisation.membership if organisation else None
         new_role = invitation.role or default_role
         if new_role is None:
-            raise Invalid("give the role", [{"loc": ["role"], "message": "required without an organisation", "type": "missing"}])
+            raise Invalid(
+                "give the role",
+                [{"loc": ["role"], "message": "required without an organisation", "type": "missing"}],
+            )
         if role is not Role.SECRETARIAT:
             if not (getattr(by, "org_admin", False) and by.organisation_id is not None):
                 raise Forbidden("only the Secretariat and an organisation's admin invite people")
             if organisation_id != by.organisation_id or new_role != default_role or invitation.org_admin:
-                raise Forbidden("an organisation's admin invites only into their organisation, with its membership, not as admin")
+                raise Forbidden(
+                    "an organisation's admin invites only into their organisation, with its membership, not as admin"
+                )
         if new_role in ("member", "partner") and organisation is None:
-            raise Invalid("a member or partner belongs to an organisation", [{"loc": ["organisation_id"], "message": "required for a member or partner", "type": "missing"}])
+            raise Invalid(
+                "a member or partner belongs to an organisation",
+                [
+                    {
+                        "loc": ["organisation_id"],
+                        "message": "required for a member or partner",
+                        "type": "missing",
+                    }
+                ],
+            )
         if find_user(session, invitation.email) is not None:
-            raise Invalid(f"{invitation.email} already has an account", [{"loc": ["email"], "message": "already has an account", "type": "taken"}])
-        new = _new_user(session, by, invitation.email, invitation.name, new_role, organisation_id, invitation.language, invitation.org_admin)
+            raise Invalid(
+                f"{invitation.email} already has an account",
+                [{"loc": ["email"], "message": "already has an account", "type": "taken"}],
+            )
+        new = _new_user(
+            session,
+            by,
+            invitation.email,
+            invitation.name,
+            new_role,
+            organisation_id,
+            invitation.language,
+            invitation.org_admin,
+        )
         changes.append(_user_event("create", new))
         _send_invitation(session, by, new, base_url)
     return new
@@ -341,7 +433,13 @@ def resend_invitation(session: Session, by: Any, user_id: int, base_url: str) ->
 
 def _valid_token(session: Session, token: str, purpose: str) -> orm.AccountToken:
     row = session.scalar(select(orm.AccountToken).where(orm.AccountToken.token_hash == _digest(token)))
-    if row is None or row.purpose != purpose or row.used_at is not None or row.expires_at <= orm.utcnow() or not row.user.active:
+    if (
+        row is None
+        or row.purpose != purpose
+        or row.used_at is not None
+        or row.expires_at <= orm.utcnow()
+        or not row.user.active
+    ):
         raise Invalid(
             "this link is not valid: it was used already, has expired or is unknown",
             [{"loc": ["token"], "message": "used, expired or unknown", "type": "token"}],
@@ -365,9 +463,20 @@ def set_password(session: Session, data: PasswordIn, purpose: str) -> orm.User:
         row.used_at = orm.utcnow()
         user.password_hash = hash_password(data.password)
         revoke_tokens(session, user.id)
-        audit(session, user, ACCOUNTS, user.id, "accept-invitation" if purpose == "invite" else "reset-password", None, {"email": user.email})
+        audit(
+            session,
+            user,
+            ACCOUNTS,
+            user.id,
+            "accept-invitation" if purpose == "invite" else "reset-password",
+            None,
+            {"email": user.email},
+        )
         if purpose == "reset":
-            enqueue(session, compose("password_changed", user.email, user.language, name=user.name, email=user.email))
+            enqueue(
+                session,
+                compose("password_changed", user.email, user.language, name=user.name, email=user.email),
+            )
         changes.append({"kind": "tokens", "action": "revoke", "id": user.id, "country_iso3": None})
     return user
 
@@ -378,13 +487,28 @@ def request_reset(session: Session, email: str, base_url: str) -> None:
     with transaction(session, []):
         user = find_user(session, email)
         if user is None or not user.active:
-            audit(session, None, ACCOUNTS, user.id if user else 0, "reset-request", None, {"email": email.strip().lower()[:320], "sent": False})
+            audit(
+                session,
+                None,
+                ACCOUNTS,
+                user.id if user else 0,
+                "reset-request",
+                None,
+                {"email": email.strip().lower()[:320], "sent": False},
+            )
             return
         token = _link_token(session, user, "reset", RESET_LIFETIME)
         audit(session, None, ACCOUNTS, user.id, "reset-request", None, {"email": user.email, "sent": True})
         enqueue(
             session,
-            compose("password_reset", user.email, user.language, name=user.name, email=user.email, link=_link(base_url, "reset-password", token)),
+            compose(
+                "password_reset",
+                user.email,
+                user.language,
+                name=user.name,
+                email=user.email,
+                link=_link(base_url, "reset-password", token),
+            ),
         )
 
 
@@ -405,7 +529,9 @@ def change_password(session: Session, user: orm.User, change: PasswordChange) ->
         user.password_hash = hash_password(change.new_password)
         revoke_tokens(session, user.id)
         audit(session, user, ACCOUNTS, user.id, "change-password", None, {"email": user.email})
-        enqueue(session, compose("password_changed", user.email, user.language, name=user.name, email=user.email))
+        enqueue(
+            session, compose("password_changed", user.email, user.language, name=user.name, email=user.email)
+        )
         changes.append({"kind": "tokens", "action": "revoke", "id": user.id, "country_iso3": None})
     return user
 

@@ -109,7 +109,8 @@ def _deciding(session: Session, kind: str, record_id: int, user: Any) -> tuple[A
     _reviewable(kind)
     if role_of(user) not in deciders(kind):
         raise Forbidden(
-            "only the STC and the Secretariat review assessments" if kind == "assessments"
+            "only the STC and the Secretariat review assessments"
+            if kind == "assessments"
             else "only the Secretariat reviews submissions"
         )
     record = get(session, kind, record_id, user)
@@ -261,7 +262,10 @@ def organisation_overview(session: Session, user: Any) -> dict:
             continue
         totals[kind] = total
         for record in session.scalars(
-            select(k.model).where(mine).order_by(k.model.updated_at.desc(), k.model.id.desc()).limit(MAX_LISTED)
+            select(k.model)
+            .where(mine)
+            .order_by(k.model.updated_at.desc(), k.model.id.desc())
+            .limit(MAX_LISTED)
         ):
             state = states.get((kind, record.id))
             records.append(

@@ -398,7 +398,7 @@ def update(session: Session, kind: str, record_id: int, payload: Any, user: Any)
         if publishing and not allowed(user, "publish", k.name, record):
             raise _refuse(user, "only the Secretariat publishes or withdraws records")
         if record.published and not publishing and not allowed(user, "publish", k.name, record):
-            merged["published"] = False  # a change by a member, partner or the STC is reviewed again (review.py)
+            merged["published"] = False  # a change by a member, partner or the STC: reviewed again
         problems += _missing_references(session, user, k, merged)
         if problems:
             raise Invalid(f"{len(problems)} problem(s) in the update of {k.name} {record_id}", problems)

@@ -40,7 +40,9 @@ def _limited(session, request: Request, key: str, what: str):
         start_attempt(session, f"{what}:{key}", f"{what}:{address}")
     except RateLimited as limited:
         message = f"too many requests; try again in {limited.retry_after_s} s"
-        return error_response(429, message, code="too_many_requests", headers={"Retry-After": str(limited.retry_after_s)})
+        return error_response(
+            429, message, code="too_many_requests", headers={"Retry-After": str(limited.retry_after_s)}
+        )
     return None
 
 
@@ -72,7 +74,9 @@ class Received(BaseModel):
 
 
 @router.post("/applications", status_code=201, response_model=Received, responses=RATE_LIMITED)
-def apply(application: lifecycle.ApplicationIn, session: SessionDep, request: Request, tasks: BackgroundTasks):
+def apply(
+    application: lifecycle.ApplicationIn, session: SessionDep, request: Request, tasks: BackgroundTasks
+):
     """Apply for membership (public): the Secretariat reviews it; the contact is told by e-mail."""
     refused = _limited(session, request, application.contact_email.lower(), "apply")
     if refused is not None:
@@ -91,7 +95,9 @@ def applications(
 
 
 @router.post("/applications/{application_id}/approve", response_model=Application)
-def approve(application_id: int, session: SessionDep, user: Secretariat, request: Request, tasks: BackgroundTasks):
+def approve(
+    application_id: int, session: SessionDep, user: Secretariat, request: Request, tasks: BackgroundTasks
+):
     """Approve: the organisation and its contact's account are created and the contact invited."""
     row = lifecycle.approve(session, application_id, user, public_url(request))
     _deliver(request, tasks)
@@ -104,7 +110,12 @@ class Decline(Strict):
 
 @router.post("/applications/{application_id}/decline", response_model=Application)
 def decline(
-    application_id: int, body: Decline, session: SessionDep, user: Secretariat, request: Request, tasks: BackgroundTasks
+    application_id: int,
+    body: Decline,
+    session: SessionDep,
+    user: Secretariat,
+    request: Request,
+    tasks: BackgroundTasks,
 ):
     """Decline with a reason, told to the applicant by e-mail."""
     row = lifecycle.decline(session, application_id, user, body.reason)
@@ -131,7 +142,9 @@ def invite(
 
 
 @router.post("/users/{user_id}/invitation", status_code=204)
-def resend_invitation(user_id: int, session: SessionDep, user: Secretariat, request: Request, tasks: BackgroundTasks):
+def resend_invitation(
+    user_id: int, session: SessionDep, user: Secretariat, request: Request, tasks: BackgroundTasks
+):
     """Send a user who has no password yet a new invitation link (the previous one stops working)."""
     lifecycle.resend_invitation(session, user, user_id, public_url(request))
     _deliver(request, tasks)

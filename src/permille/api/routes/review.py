@@ -75,7 +75,13 @@ def approve(kind: str, record_id: int, session: SessionDep, user: Deciders):
 
 @router.post("/review/{kind}/{record_id}/return", response_model=ReviewStateOut)
 def return_(
-    kind: str, record_id: int, body: ReturnBody, session: SessionDep, user: Deciders, request: Request, tasks: BackgroundTasks
+    kind: str,
+    record_id: int,
+    body: ReturnBody,
+    session: SessionDep,
+    user: Deciders,
+    request: Request,
+    tasks: BackgroundTasks,
 ):
     """Return a submitted record with a comment (the submitter is told by e-mail)."""
     row = review.return_(session, kind, record_id, user, body.comment)

@@ -51,9 +51,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_membership_application")),
     )
-    op.create_index(
-        op.f("ix_membership_application_created_at"), "membership_application", ["created_at"]
-    )
+    op.create_index(op.f("ix_membership_application_created_at"), "membership_application", ["created_at"])
     op.create_index(op.f("ix_membership_application_state"), "membership_application", ["state"])
     op.create_table(
         "account_token",
@@ -85,10 +83,16 @@ def upgrade() -> None:
         _at("decided_at", True),
         sa.Column("approved_data", sa.JSON(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["organisation_id"], ["organisation.id"], name=op.f("fk_review_state_organisation_id_organisation")
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_review_state_organisation_id_organisation"),
         ),
-        sa.ForeignKeyConstraint(["submitted_by"], ["app_user.id"], name=op.f("fk_review_state_submitted_by_app_user")),
-        sa.ForeignKeyConstraint(["decided_by"], ["app_user.id"], name=op.f("fk_review_state_decided_by_app_user")),
+        sa.ForeignKeyConstraint(
+            ["submitted_by"], ["app_user.id"], name=op.f("fk_review_state_submitted_by_app_user")
+        ),
+        sa.ForeignKeyConstraint(
+            ["decided_by"], ["app_user.id"], name=op.f("fk_review_state_decided_by_app_user")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_review_state")),
         sa.UniqueConstraint("kind", "record_id", name=op.f("uq_review_state_kind")),
     )

@@ -163,6 +163,25 @@ export const MESSAGES = {
     "org.invite": "Invite a colleague",
     "org.noOrganisation": "Your account belongs to no organisation.",
     "org.more": "{kind}: {shown} of {total} shown.",
+    "kind.projects": "Projects",
+    "kind.assessments": "STC assessments",
+    "kind.practices": "Practices",
+    "kind.monitoring-tools": "Monitoring tools",
+    "kind.ndcs": "NDC entries",
+    "kind.strategies": "Strategies",
+    "kind.schemes": "Compensation schemes",
+    "kind.studies": "Studies",
+    "kind.meetings": "Meetings",
+    "kind.networks": "Networks",
+    "kind.contacts": "Contacts",
+    "kind.brandings": "Brandings",
+    "kind.helpdesk": "Helpdesk requests",
+    "kind.municipalities": "Municipalities",
+    "kind.sites": "Sites",
+    "kind.observations": "Observations",
+    "mail.pending": "waiting to be sent",
+    "mail.sent": "sent",
+    "mail.failed": "failed",
   },
   fr: {
     "acc.nav.apply": "Adhérer",
@@ -321,6 +340,25 @@ export const MESSAGES = {
     "org.invite": "Inviter un collègue",
     "org.noOrganisation": "Votre compte n’appartient à aucune organisation.",
     "org.more": "{kind} : {shown} sur {total} affichés.",
+    "kind.projects": "Projets",
+    "kind.assessments": "Évaluations du CST",
+    "kind.practices": "Pratiques",
+    "kind.monitoring-tools": "Outils de suivi",
+    "kind.ndcs": "Fiches CDN",
+    "kind.strategies": "Stratégies",
+    "kind.schemes": "Mécanismes de compensation",
+    "kind.studies": "Études",
+    "kind.meetings": "Réunions",
+    "kind.networks": "Réseaux",
+    "kind.contacts": "Contacts",
+    "kind.brandings": "Labels",
+    "kind.helpdesk": "Demandes d’assistance",
+    "kind.municipalities": "Communes",
+    "kind.sites": "Sites",
+    "kind.observations": "Observations",
+    "mail.pending": "en attente d’envoi",
+    "mail.sent": "envoyé",
+    "mail.failed": "échec",
   },
   es: {
     "acc.nav.apply": "Adherirse",
@@ -479,6 +517,25 @@ export const MESSAGES = {
     "org.invite": "Invitar a un colega",
     "org.noOrganisation": "Su cuenta no pertenece a ninguna organización.",
     "org.more": "{kind}: se muestran {shown} de {total}.",
+    "kind.projects": "Proyectos",
+    "kind.assessments": "Evaluaciones del CCT",
+    "kind.practices": "Prácticas",
+    "kind.monitoring-tools": "Herramientas de seguimiento",
+    "kind.ndcs": "Fichas CDN",
+    "kind.strategies": "Estrategias",
+    "kind.schemes": "Mecanismos de compensación",
+    "kind.studies": "Estudios",
+    "kind.meetings": "Reuniones",
+    "kind.networks": "Redes",
+    "kind.contacts": "Contactos",
+    "kind.brandings": "Sellos",
+    "kind.helpdesk": "Solicitudes de asistencia",
+    "kind.municipalities": "Municipios",
+    "kind.sites": "Sitios",
+    "kind.observations": "Observaciones",
+    "mail.pending": "en espera de envío",
+    "mail.sent": "enviado",
+    "mail.failed": "fallido",
   },
 };
 i18n.add(MESSAGES);
@@ -674,6 +731,20 @@ export function gate(root, ctx, roles = null) {
     return false;
   }
   return true;
+}
+
+// A record kind's name in the page's language (its URL name when there is none).
+export function kindName(kind) {
+  const key = `kind.${kind}`;
+  const name = t(key);
+  return name === key ? kind : name;
+}
+
+// A field's label in the page's language where the account pages have one, else its name.
+export function fieldName(name) {
+  const key = `f.${name}`;
+  const label = t(key);
+  return label === key ? name : label;
 }
 
 export function notice(text, kind = "notice") {

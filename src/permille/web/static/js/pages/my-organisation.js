@@ -2,7 +2,7 @@
 // review, returned (with the reviewer's comment) and published, each draft or returned record with a
 // "Submit for review" button (POST /api/review/{kind}/{id}/submit); its members; an organisation's admin
 // invites colleagues (POST /api/invitations).
-import { field, form, gate, notice, t } from "../accounts-ui.js";
+import { field, form, gate, kindName, notice, t } from "../accounts-ui.js";
 
 const GROUPS = [
   ["returned", (r) => r.review?.state === "returned"],
@@ -41,7 +41,7 @@ export async function render(root, _params, ctx) {
     return el(
       "tr",
       { "data-record": `${record.kind}/${record.id}` },
-      el("td", {}, record.kind),
+      el("td", {}, kindName(record.kind)),
       el("td", {}, record.title, record.review?.comment && group === "returned" ? el("p", { class: "small returned-comment" }, t("org.comment", { comment: record.review.comment })) : null),
       el("td", {}, ctx.fmt.date(record.updated_at)),
       el("td", {}, canSubmit ? el("button", { type: "button", class: "btn btn-secondary", onclick: () => submit(record) }, group === "returned" ? t("org.submitAgain") : t("org.submit")) : null),
@@ -91,7 +91,7 @@ export async function render(root, _params, ctx) {
     body.replaceChildren(
       el("p", { class: "lead" }, overview.organisation.name),
       ...GROUPS.map(([group, test]) => section(group, overview.records.filter(test))),
-      ...partial.map(([kind, total]) => el("p", { class: "muted small" }, t("org.more", { kind, shown: shown[kind] || 0, total }))),
+      ...partial.map(([kind, total]) => el("p", { class: "muted small" }, t("org.more", { kind: kindName(kind), shown: shown[kind] || 0, total }))),
       members,
     );
   }

@@ -52,7 +52,7 @@ export async function render(root, params, ctx) {
             el("td", {}, ctx.fmt.date(m.created_at, { dateStyle: "short", timeStyle: "short" })),
             el("td", {}, m.recipient),
             el("td", {}, m.subject),
-            el("td", { class: m.state === "failed" ? "status-bad" : m.state === "sent" ? "status-good" : "status-warn" }, m.state),
+            el("td", { class: m.state === "failed" ? "status-bad" : m.state === "sent" ? "status-good" : "status-warn" }, t(`mail.${m.state}`)),
             el("td", { class: "num" }, m.attempts),
             el("td", { class: "small" }, m.last_error || "–"))),
         )

@@ -2,7 +2,7 @@
 // which creates the organisation and its first account and sends the invitation, or decline with a
 // reason) and submitted records with their changes against the last published version (approve, which
 // publishes, or return with a comment). Every decision is confirmed first.
-import { confirmAction, gate, notice, t } from "../accounts-ui.js";
+import { confirmAction, fieldName, gate, kindName, notice, t } from "../accounts-ui.js";
 
 function shown(value) {
   if (value === null || value === undefined || value === "") return "–";
@@ -63,7 +63,7 @@ export async function render(root, _params, ctx) {
     return el("div", { class: "table-wrap" },
       el("table", { class: "data changes" },
         el("thead", {}, el("tr", {}, el("th", { scope: "col" }, t("review.field")), el("th", { scope: "col" }, t("review.before")), el("th", { scope: "col" }, t("review.after")))),
-        el("tbody", {}, item.changes.map((c) => el("tr", {}, el("th", { scope: "row" }, c.field), el("td", { class: "before" }, shown(c.before)), el("td", { class: "after" }, shown(c.after))))),
+        el("tbody", {}, item.changes.map((c) => el("tr", {}, el("th", { scope: "row" }, fieldName(c.field)), el("td", { class: "before" }, shown(c.before)), el("td", { class: "after" }, shown(c.after))))),
       ),
     );
   }
@@ -73,7 +73,7 @@ export async function render(root, _params, ctx) {
     return el(
       "article",
       { class: "card stack review-item", "data-record": `${item.kind}/${item.id}` },
-      el("h3", {}, `${item.title} `, el("span", { class: "muted small" }, `(${item.kind} #${item.id})`)),
+      el("h3", {}, `${item.title} `, el("span", { class: "muted small" }, `(${kindName(item.kind)} #${item.id})`)),
       el("p", { class: "muted small" }, item.organisation ? `${item.organisation} — ` : "", t("review.submittedBy", { who: item.submitted_by || "–", date: ctx.fmt.date(item.submitted_at) })),
       item.first_publication ? el("p", { class: "small" }, t("review.first")) : null,
       changesTable(item),

@@ -191,6 +191,13 @@ def test_invitations_by_secretariat_and_organisation_admin(client, auth, session
     invited_id = invited.json()["id"]
     assert [r.action for r in audit_rows(session, "accounts", invited_id)] == ["invite"]
     assert audit_rows(session, "accounts", invited_id)[0].actor == "member@test.example.org"
+    assert client.get("/api/invitations", headers=auth("secretariat")).json() == [
+        invited_id,
+        stc.json()["id"],
+    ]
+    assert client.get("/api/invitations", headers=auth("member")).status_code == 403
+    member_id = auth.user("member").id
+    assert client.post(f"/api/users/{member_id}/invitation", headers=auth("secretariat")).status_code == 409
     # a new link ends the old one
     first = token_in(message)
     assert client.post(f"/api/users/{invited_id}/invitation", headers=auth("secretariat")).status_code == 204

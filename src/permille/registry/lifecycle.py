@@ -416,6 +416,14 @@ def invite(session: Session, by: Any, invitation: InvitationIn, base_url: str) -
     return new
 
 
+def invited_ids(session: Session, user: Any) -> list[int]:
+    """The ids of the users who have not set a password yet (invited, link unused)."""
+    _require_secretariat(user)
+    return list(
+        session.scalars(select(orm.User.id).where(orm.User.password_hash == "").order_by(orm.User.id))
+    )
+
+
 def resend_invitation(session: Session, by: Any, user_id: int, base_url: str) -> None:
     """A new invitation link for a user who has no password yet (the previous link stops working)."""
     _require_secretariat(by)

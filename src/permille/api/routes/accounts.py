@@ -141,6 +141,12 @@ def invite(
     return new
 
 
+@router.get("/invitations", response_model=list[int])
+def invited(session: SessionDep, user: Secretariat):
+    """The ids of the users invited who have not set a password yet (Secretariat)."""
+    return lifecycle.invited_ids(session, user)
+
+
 @router.post("/users/{user_id}/invitation", status_code=204)
 def resend_invitation(
     user_id: int, session: SessionDep, user: Secretariat, request: Request, tasks: BackgroundTasks

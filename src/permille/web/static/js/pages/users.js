@@ -34,6 +34,17 @@ export async function render(root, params, ctx) {
     },
   });
 
+  let invited = new Set();
+
+  async function resend(user, rowForm) {
+    try {
+      await ctx.api(`/users/${user.id}/invitation`, { method: "POST" });
+      status.replaceChildren(notice(t("users.resent", { email: user.email })));
+    } catch (error) {
+      showError(rowForm, error);
+    }
+  }
+
   function row(user) {
     const rowForm = el(
       "form",
@@ -41,6 +52,7 @@ export async function render(root, params, ctx) {
       el("div", { class: "toolbar" },
         el("strong", {}, user.email),
         user.active ? null : el("span", { class: "status-bad" }, ` (${t("users.inactive")})`),
+        invited.has(user.id) ? el("span", { class: "muted" }, ` (${t("org.invitedNoPassword")})`) : null,
       ),
       el("div", { class: "toolbar" },
         field({ name: "name", value: user.name }),
@@ -54,6 +66,9 @@ export async function render(root, params, ctx) {
         el("button", { type: "submit", class: "btn" }, t("acc.save")),
         el("button", { type: "button", class: "btn btn-secondary", onclick: () => setActive(user, !user.active, rowForm) },
           user.active ? t("users.deactivate") : t("users.reactivate")),
+        invited.has(user.id)
+          ? el("button", { type: "button", class: "btn btn-secondary", onclick: () => resend(user, rowForm) }, t("users.resend"))
+          : null,
       ),
     );
     rowForm.addEventListener("submit", async (event) => {
@@ -91,7 +106,11 @@ export async function render(root, params, ctx) {
   async function load() {
     const q = search.value.trim();
     ctx.setParams({ q });
-    const page = await ctx.api(`/users?page_size=200&sort=email${q ? `&q=${encodeURIComponent(q)}` : ""}`);
+    const [page, pending] = await Promise.all([
+      ctx.api(`/users?page_size=200&sort=email${q ? `&q=${encodeURIComponent(q)}` : ""}`),
+      ctx.api("/invitations"),
+    ]);
+    invited = new Set(pending);
     if (!ctx.alive()) return;
     list.replaceChildren(el("p", { class: "muted" }, t("users.count", { count: page.total })), ...page.items.map(row));
   }

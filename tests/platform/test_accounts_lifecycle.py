@@ -150,6 +150,9 @@ def test_application_is_checked(client):
     )
     assert bad.status_code == 422
     assert {d["loc"][-1] for d in bad.json()["error"]["details"]} == {"contact_email", "motivation"}
+    for address in ("a,b@example.org", "(note)a@example.org", "a<b@example.org"):  # one plain address only
+        listed = client.post("/api/applications", json=APPLICATION | {"contact_email": address})
+        assert listed.status_code == 422, address
 
 
 def test_invitations_by_secretariat_and_organisation_admin(client, auth, session, mailserver):

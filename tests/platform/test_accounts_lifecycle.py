@@ -359,6 +359,32 @@ def test_outbox_without_smtp(engine, auth, tmp_path, monkeypatch):
     assert "Sols Vivants du Sahel" in shown.output
 
 
+def test_a_deployment_takes_links_from_its_setting_only(client, auth, session, mailserver, monkeypatch):
+    """A reset link built from the request's Host header could point at another site: a deployment
+    needs PERMILLE_PUBLIC_URL and does nothing without it."""
+    auth("member")
+    monkeypatch.setenv("PERMILLE_ENV", "production")
+    monkeypatch.delenv("PERMILLE_PUBLIC_URL")
+    evil = {"Host": "attacker.example.net"}
+    refused = client.post("/api/password-reset", json={"email": "member@test.example.org"}, headers=evil)
+    assert refused.status_code == 503 and "PERMILLE_PUBLIC_URL" in refused.json()["error"]["message"]
+    invited = client.post(
+        "/api/invitations", json={"email": "x@example.org", "role": "stc"}, headers=auth("secretariat")
+    )
+    assert invited.status_code == 503
+    assert audit_rows(session, "accounts") == [] and mailserver.messages == []
+    monkeypatch.setenv("PERMILLE_PUBLIC_URL", "https://platform.example.org/")
+    assert (
+        client.post(
+            "/api/password-reset", json={"email": "member@test.example.org"}, headers=evil
+        ).status_code
+        == 202
+    )
+    assert link_in(mailserver.wait_for("member@test.example.org")[0]).startswith(
+        "https://platform.example.org/#/"
+    )
+
+
 def test_smtp_url_is_checked(monkeypatch):
     assert Smtp.from_url("smtp://mail.example.org").tls == "starttls"
     assert Smtp.from_url("smtps://mail.example.org").port == 465

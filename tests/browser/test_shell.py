@@ -6,10 +6,10 @@ import pytest
 
 PHONE = {"width": 375, "height": 800}
 PAGES = ["monitoring", "progress", "toolkit", "registries"]
-NAV = {
-    "en": ["Monitoring", "Progress", "Toolkit", "Registries", "Records"],
-    "fr": ["Suivi", "Progrès", "Boîte à outils", "Registres", "Fiches"],
-    "es": ["Seguimiento", "Progreso", "Herramientas", "Registros", "Fichas"],
+NAV = {  # a visitor's header: the sections, then the account link "Join" (js/account-nav.js)
+    "en": ["Monitoring", "Progress", "Toolkit", "Registries", "Records", "Join"],
+    "fr": ["Suivi", "Progrès", "Boîte à outils", "Registres", "Fiches", "Adhérer"],
+    "es": ["Seguimiento", "Progreso", "Herramientas", "Registros", "Fichas", "Adherirse"],
 }
 
 

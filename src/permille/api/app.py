@@ -12,6 +12,8 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException
 
 from .. import __version__
+from ..mail import transport as mail_transport
+from ..mail.queue import Courier
 from ..registry import deployment, events, zones
 from ..registry import seed as seed_module
 from ..registry.db import make_engine, migrate, session_factory
@@ -20,8 +22,11 @@ from . import docs, errors, readmodels
 from .boundary import JsonDepthLimit, SecurityHeaders
 from .edge import ReadEdge
 from .routes import auth, kinds, kpis, layers, monitoring, observations, records, sites_validation, toolkit
+from .routes.accounts import router as accounts_router
 from .routes.events import Broker
 from .routes.events import router as events_router
+from .routes.mail import router as mail_router
+from .routes.review import router as review_router
 
 _log = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 10 * 2**20
@@ -110,6 +115,7 @@ def create_app(
         unsubscribe = events.subscribe(broker.publish)
         unbridge = events.bridge(engine) if engine.dialect.name == "postgresql" else None
         _app.state.toolkit = ComputePool(toolkit_workers)
+        courier = asyncio.create_task(_app.state.courier.run())  # retries of the mail queue
         warming = sites_validation.warm_up()  # in each serving process (not in the parent of --workers)
         poller = None
         if read_models.enabled:
@@ -118,6 +124,7 @@ def create_app(
         try:
             yield
         finally:
+            courier.cancel()
             if warming is not None:
                 warming.stop()
             if poller is not None:
@@ -141,6 +148,7 @@ def create_app(
     app.state.max_upload_bytes = max_upload_bytes
     app.state.demo_layers = demo_layers
     app.state.readmodels = read_models
+    app.state.courier = Courier(sessions, mail_transport.from_env(), mail_transport.sender())
     errors.install(app)
     app.add_middleware(JsonDepthLimit)
     app.add_middleware(BodySizeLimit, limit=max_upload_bytes)
@@ -150,6 +158,8 @@ def create_app(
     for router in (auth.router, observations.router, kpis.router, monitoring.router, toolkit.router):
         app.include_router(router, prefix="/api")
     app.include_router(events_router, prefix="/api")
+    for router in (accounts_router, review_router, mail_router):  # accounts' life cycle, review, e-mail
+        app.include_router(router, prefix="/api")
     app.include_router(sites_validation.router, prefix="/api")
     app.include_router(records.router, prefix="/api")
     app.include_router(layers.router, prefix="/api")

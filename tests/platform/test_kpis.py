@@ -186,7 +186,7 @@ def test_a_manual_value_counts_once_a_second_secretariat_user_approves_it(client
         ids.append(r.json()["id"])
     awareness = _kpi(client, "assisted_awareness")
     assert awareness["current"] is None  # unapproved: shown, not used for the status
-    assert awareness["current_source"]["unapproved"]["value"] == 25.0  # the latest entry
+    assert awareness["current_source"]["unapproved"]["value"] == 40.0  # the latest by date
     assert awareness["status"]["2030"] == kpis.NO_DATA
     second = _second_secretariat(engine)
     r = client.post(f"/api/kpis/values/{ids[0]}/approve", headers=admin)

@@ -224,7 +224,7 @@ def _latest_per_country(session: Session, spec: dict, years: range) -> Count:
     kind = spec["kind"]
     model = KINDS[kind].model
     rows = session.scalars(select(model).where(*_state(model, spec))).all()
-    wanted = {row.id for row in session.scalars(select(model.id).where(*_where(model, spec)))}
+    wanted = set(session.scalars(select(model.id).where(*_where(model, spec))))
 
     def series(entries) -> tuple[dict[int, float], set[int]]:
         by_country = defaultdict(list)

@@ -367,6 +367,7 @@ def compute(session: Session, today: datetime.date | None = None) -> dict:
             "records": with_value,
             "note": f"{with_value} of {len(others)} other indicators have a current value",
             "period": f"as of {today.isoformat()}",
+            "latest_record_year": today.year if with_value else None,
         },
         today.year,
         with_value > 0,

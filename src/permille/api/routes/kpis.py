@@ -77,9 +77,11 @@ def _range_columns(prefix: str, spec: dict | None) -> dict:
 def _current_from(source: dict) -> str:
     if source["kind"] == "manual":
         return (
-            f"manual: {source['source']} ({source['date']})" if "date" in source else "manual: none entered"
+            f"manual: {source['source']} ({source['date']}, approved by {source['approved_by']})"
+            if "date" in source
+            else "manual: no approved value"
         )
-    return f"registry: {source['note']}, {source['records']} records, {source['period']}"
+    return f"registry: {source['records']} records ({source.get('records_kind') or 'indicators'}), {source['period']}"
 
 
 @router.get(

@@ -1,5 +1,10 @@
-"""The Progress page in Chromium: 24 objective cards with status labels, the goal filter in the permalink,
-the language switch (labels and number format), the CSV export, and a live update when a record arrives."""
+"""The Progress page in Chromium: 24 objective cards with status labels, each indicator's counting rule and
+the records behind its value, the goal filter in the permalink, the language switch (labels and number
+format), the CSV export, and a live update when a record arrives."""
+
+from pathlib import Path
+
+DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
 
 PROGRESS = "main .page[data-page='progress'][data-state='ready']"
 
@@ -36,7 +41,7 @@ def test_every_objective_has_a_card_with_status_labels(page, server, screenshot)
             "achieved",
             "on track",
             "behind",
-            "no data",
+            "no data since the baseline",
             "no target",
         }
     assert page.locator(".sparkline").count() == 30
@@ -56,11 +61,34 @@ def test_goal_filter_is_in_the_permalink(page, server):
     assert page.input_value("#progress-goal") == "E"
 
 
+def test_every_card_shows_its_counting_rule_and_opens_the_records_behind_its_value(page, server, screenshot):
+    open_progress(page, server, "?goal=E")
+    assert page.locator(".kpi-rule").count() == page.locator(".kpi-indicator").count() == 3
+    tools = page.locator("[data-indicator='monitoring_tools_in_catalogue']")
+    assert "monitoring-tools" in tools.locator(".kpi-rule").inner_text()
+    tools.locator(".kpi-records summary").click()
+    page.wait_for_selector("[data-indicator='monitoring_tools_in_catalogue'] .kpi-record")
+    listed = tools.locator(".kpi-record").count()
+    assert listed > 0 and str(listed) in tools.locator(".kpi-source").inner_text()
+    assert "verified by system" in tools.locator(".kpi-record").first.inner_text()
+    screenshot(page, "progress-records")
+    page.locator("[data-indicator='monitoring_tools_in_catalogue']").screenshot(
+        path=str(DOCS_IMG / "progress-card-records.png")
+    )
+    open_progress(page, server, "?goal=C")  # a restricted kind: a count, no names
+    contacts = page.locator("[data-indicator='global_food_businesses_contacted']")
+    contacts.locator(".kpi-records summary").click()
+    page.wait_for_selector("[data-indicator='global_food_businesses_contacted'] .kpi-restricted")
+    assert contacts.locator(".kpi-record").count() == 0
+    assert "demo" in contacts.locator(".kpi-demo-line").inner_text()  # demo contacts: shown apart, labelled
+
+
 def test_language_switch_changes_labels_and_number_format(page, server):
     open_progress(page, server)
-    budget = api_current(page, server, "annual_budget_eur")
-    assert budget is not None and budget >= 1000  # the demo budget lines of this year
-    assert current_text(page, "annual_budget_eur") == intl(page, "en", budget)
+    budget = api_current(page, server, "monitoring_tools_in_catalogue")
+    assert budget is not None and budget >= 1  # the bundled catalogue of monitoring tools
+    indicator = "monitoring_tools_in_catalogue"
+    assert current_text(page, indicator) == intl(page, "en", budget)
     assert page.inner_text("main h1") == "Progress of the Initiative"
     for lang, title, baseline in (
         ("fr", "Progrès de l’Initiative", "Référence"),
@@ -70,7 +98,7 @@ def test_language_switch_changes_labels_and_number_format(page, server):
         page.wait_for_selector(PROGRESS)
         assert page.inner_text("main h1") == title
         assert baseline in page.inner_text(".kpi-card[data-objective='A2']")
-        assert current_text(page, "annual_budget_eur") == intl(page, lang, budget)
+        assert current_text(page, indicator) == intl(page, lang, budget)
     assert intl(page, "fr", budget) != intl(page, "en", budget)  # the format did change
     page.select_option("#lang-select", "en")
     page.wait_for_selector(PROGRESS)
@@ -89,13 +117,13 @@ def test_csv_export(page, server):
 def test_the_open_page_updates_when_a_project_arrives(page, server):
     open_progress(page, server, "?goal=A")
     before = api_current(page, server, "projects_selected_and_implemented")
-    assert current_text(page, "projects_selected_and_implemented") == intl(page, "en", before)
+    assert current_text(page, "projects_selected_and_implemented") == (intl(page, "en", before) if before else "–")
     admin = server.account("secretariat")
     project = {"name": "Browser test: a selected project", "country_iso3": "KEN", "lon": 37.0, "lat": 0.0,
-               "area_ha": 10.0, "stage": "selected"}  # fmt: skip
+               "area_ha": 10.0, "stage": "selected", "published": True}  # fmt: skip
     answer = page.request.post(f"{server.url}/api/projects", data=project, headers=admin.headers)
     assert answer.status == 201, answer.text()
-    expected = intl(page, "en", before + 1)
+    expected = intl(page, "en", (before or 0) + 1)
     page.wait_for_function(
         "([selector, text]) => document.querySelector(selector)?.textContent.trim() === text",
         arg=["[data-indicator='projects_selected_and_implemented'] .kpi-current .num", expected],

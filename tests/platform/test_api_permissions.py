@@ -13,6 +13,7 @@ import pytest
 
 from permille.registry import service
 from permille.registry.kinds import KINDS
+from permille.registry.permissions import SERVER_WRITTEN
 from permille.registry.orm import User
 from permille.registry.schemas import Criterion
 
@@ -151,13 +152,16 @@ def member_record(world, refs, kind: str, *, published: bool) -> dict:
         secretariat = session.get(User, world.auth.user("secretariat").id)
         owner = world.auth.organisation_id("member")
         payload = sample(kind, refs) | {"organisation_id": owner, "published": published}
-        record = service.create(session, kind, payload, secretariat)
+        writer = service.SYSTEM if kind in SERVER_WRITTEN else secretariat  # usage: the platform writes it
+        record = service.create(session, kind, payload, writer)
         return service.public_dict(KINDS[kind], record)
 
 
 def expected_create(kind: str, role: str) -> int:
     if role == "public":
         return 401
+    if kind in SERVER_WRITTEN:  # toolkit usage: recorded by the calculators, never by a client (KPI B4)
+        return 403
     if role == "secretariat":
         return 201
     if role == "stc":
@@ -177,6 +181,8 @@ def expected_update(kind: str, role: str) -> int:
     """Of a published record owned by the member's organisation."""
     if role == "public":
         return 401
+    if kind in SERVER_WRITTEN:
+        return 403
     if role == "secretariat":
         return 200
     if role == "stc":
@@ -189,7 +195,7 @@ def expected_update(kind: str, role: str) -> int:
 def expected_publish(kind: str, role: str) -> int:
     """Of an unpublished record owned by the member's organisation."""
     if role == "secretariat":
-        return 200
+        return 403 if kind in SERVER_WRITTEN else 200
     if role == "public":
         return 401 if kind in RESTRICTED else 404
     if role == "partner":

@@ -83,23 +83,32 @@ def test_every_card_shows_its_counting_rule_and_opens_the_records_behind_its_val
     assert "demo" in contacts.locator(".kpi-demo-line").inner_text()  # demo contacts: shown apart, labelled
 
 
+def demo_text(page, indicator: str) -> str:
+    return page.inner_text(f"[data-indicator='{indicator}'] .kpi-demo-line")
+
+
 def test_language_switch_changes_labels_and_number_format(page, server):
     open_progress(page, server)
-    budget = api_current(page, server, "monitoring_tools_in_catalogue")
-    assert budget is not None and budget >= 1  # the bundled catalogue of monitoring tools
-    indicator = "monitoring_tools_in_catalogue"
-    assert current_text(page, indicator) == intl(page, "en", budget)
+    report = page.request.get(f"{server.url}/api/kpis").json()
+    budget = next(
+        i for o in report["objectives"] for i in o["indicators"] if i["name"] == "annual_budget_eur"
+    )
+    assert budget["current"] is None  # only demo budget lines: no value …
+    demo = budget["current_source"]["demo"]["value"]
+    assert demo >= 1000  # … but the demo value, labelled demo, shown apart
+    assert intl(page, "en", demo) in demo_text(page, "annual_budget_eur")
     assert page.inner_text("main h1") == "Progress of the Initiative"
-    for lang, title, baseline in (
-        ("fr", "Progrès de l’Initiative", "Référence"),
-        ("es", "Progreso de la Iniciativa", "Línea de base"),
+    for lang, title, baseline, rule in (
+        ("fr", "Progrès de l’Initiative", "Référence", "Règle de calcul"),
+        ("es", "Progreso de la Iniciativa", "Línea de base", "Regla de cálculo"),
     ):
         page.select_option("#lang-select", lang)
         page.wait_for_selector(PROGRESS)
         assert page.inner_text("main h1") == title
         assert baseline in page.inner_text(".kpi-card[data-objective='A2']")
-        assert current_text(page, indicator) == intl(page, lang, budget)
-    assert intl(page, "fr", budget) != intl(page, "en", budget)  # the format did change
+        assert rule in page.inner_text(".kpi-card[data-objective='A2'] .kpi-rule")
+        assert intl(page, lang, demo) in demo_text(page, "annual_budget_eur")
+    assert intl(page, "fr", demo) != intl(page, "en", demo)  # the format did change
     page.select_option("#lang-select", "en")
     page.wait_for_selector(PROGRESS)
 
@@ -117,7 +126,9 @@ def test_csv_export(page, server):
 def test_the_open_page_updates_when_a_project_arrives(page, server):
     open_progress(page, server, "?goal=A")
     before = api_current(page, server, "projects_selected_and_implemented")
-    assert current_text(page, "projects_selected_and_implemented") == (intl(page, "en", before) if before else "–")
+    assert current_text(page, "projects_selected_and_implemented") == (
+        intl(page, "en", before) if before else "–"
+    )
     admin = server.account("secretariat")
     project = {"name": "Browser test: a selected project", "country_iso3": "KEN", "lon": 37.0, "lat": 0.0,
                "area_ha": 10.0, "stage": "selected", "published": True}  # fmt: skip

@@ -13,14 +13,16 @@ import pytest
 
 from permille.registry import service
 from permille.registry.kinds import KINDS
-from permille.registry.permissions import SERVER_WRITTEN
 from permille.registry.orm import User
+from permille.registry.permissions import SERVER_WRITTEN
 from permille.registry.schemas import Criterion
 
 ROLES = ("public", "member", "partner", "stc", "secretariat")
 RESTRICTED = {"users", "contacts", "helpdesk", "budget-lines"}
 SECRETARIAT_ONLY = {"organisations", "users", "budget-lines"}
-OPEN = set(KINDS) - SECRETARIAT_ONLY - {"assessments"}
+OPEN = (
+    set(KINDS) - SECRETARIAT_ONLY - {"assessments"} - SERVER_WRITTEN
+)  # toolkit usage: the platform writes it
 _counter = itertools.count()
 
 PATCHES = {

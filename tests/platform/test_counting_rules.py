@@ -9,7 +9,7 @@ from sqlalchemy import update
 
 from permille.registry import counting, kpis, service
 from permille.registry.accounts import hash_password, record_sign_in
-from permille.registry.orm import Organisation, SignIn, ToolkitUsage, User, utcnow
+from permille.registry.orm import SignIn, ToolkitUsage, User, utcnow
 
 TODAY = datetime.date.today()
 Y = TODAY.year
@@ -110,12 +110,26 @@ CASES = {
         create(s, "schemes", name=f"Scheme {c}", scheme_type="voluntary", year=Y, country_iso3=c)
     ],
     "regions_using_certified_scheme": lambda s, c, i: [
-        create(s, "schemes", name=f"4p1000 {c}", scheme_type="other", year=Y, country_iso3=c,
-               recognised_4p1000=True)  # fmt: skip
+        create(
+            s,
+            "schemes",
+            name=f"4p1000 {c}",
+            scheme_type="other",
+            year=Y,
+            country_iso3=c,
+            recognised_4p1000=True,
+        )  # fmt: skip
     ],
     "countries_with_soil_health_strategy": lambda s, c, i: [
-        create(s, "strategies", title=f"Strategy {c}", strategy_type="national_strategy", country_iso3=c,
-               year=Y, status="adopted")  # fmt: skip
+        create(
+            s,
+            "strategies",
+            title=f"Strategy {c}",
+            strategy_type="national_strategy",
+            country_iso3=c,
+            year=Y,
+            status="adopted",
+        )  # fmt: skip
     ],
     "regions_covered_by_practice_database": lambda s, c, i: [
         create(s, "practices", name=f"Practice {c}", evidence_level="field_trials", country_iso3=c)
@@ -136,18 +150,36 @@ CASES = {
     ],
     "organisations_active_on_platform_pct": _active,
     "regional_network_meetings_per_year": _meeting("regional_event"),
-    "regions_with_youth_senior_partnership": _network(network_type="network", scope="regional", audience="youth"),
+    "regions_with_youth_senior_partnership": _network(
+        network_type="network", scope="regional", audience="youth"
+    ),
     "signed_global_partnerships": _network(network_type="partnership", scope="global"),
     "monitoring_tools_in_catalogue": lambda s, c, i: [
-        create(s, "monitoring-tools", name=f"Tool {c}", category="sensor", scale="field", cost="low",
-               mrv_suitability="high")  # fmt: skip
+        create(
+            s,
+            "monitoring-tools",
+            name=f"Tool {c}",
+            category="sensor",
+            scale="field",
+            cost="low",
+            mrv_suitability="high",
+        )  # fmt: skip
     ],
     "countries_with_monitoring_data": _observations,
-    "tool_developer_collaborations": _network(network_type="partnership", scope="global", develops_tools=True),
+    "tool_developer_collaborations": _network(
+        network_type="partnership", scope="global", develops_tools=True
+    ),
     "countries_with_twin_region_municipalities": _twins,
     "annual_budget_eur": lambda s, c, i: [
-        create(s, "budget-lines", objective="F2", label=f"Line {c}", year=Y, amount=1000.0 * (i + 1),
-               status="committed")  # fmt: skip
+        create(
+            s,
+            "budget-lines",
+            objective="F2",
+            label=f"Line {c}",
+            year=Y,
+            amount=1000.0 * (i + 1),
+            status="committed",
+        )  # fmt: skip
     ],
 }
 
@@ -238,7 +270,9 @@ def test_anonymous_runs_are_shown_apart_and_never_counted(session):
 
 
 def test_budget_lines_are_converted_to_eur_at_the_year_rate(session):
-    create(session, "budget-lines", objective="F2", label="EUR line", year=2023, amount=1000.0, status="spent")
+    create(
+        session, "budget-lines", objective="F2", label="EUR line", year=2023, amount=1000.0, status="spent"
+    )
     create(session, "budget-lines", objective="F2", label="USD line", year=2023, amount=1081.3, currency="USD",
            status="spent")  # fmt: skip
     create(session, "budget-lines", objective="F2", label="XYZ line", year=2023, amount=5.0, currency="XYZ",

@@ -8,8 +8,8 @@ import io
 import pytest
 from sqlalchemy import select
 
-from permille.registry import kpis
 from permille.api.security import issue_token
+from permille.registry import kpis
 from permille.registry.accounts import hash_password
 from permille.registry.db import session_factory
 from permille.registry.kpis import Indicator, Range
@@ -166,7 +166,9 @@ def test_manual_values_are_refused_to_all_but_the_secretariat(client, auth, role
 
 def _second_secretariat(engine) -> dict:
     with session_factory(engine)() as s:
-        user = User(email="second@test.example.org", role="secretariat", password_hash=hash_password("x" * 12))
+        user = User(
+            email="second@test.example.org", role="secretariat", password_hash=hash_password("x" * 12)
+        )
         s.add(user)
         s.flush()
         token, _ = issue_token(s, user)

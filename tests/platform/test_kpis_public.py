@@ -5,8 +5,10 @@ back as text)."""
 
 import csv
 import io
+from importlib.resources import files
 
 import pypdf
+import yaml
 from fastapi.testclient import TestClient
 
 from permille.api.app import create_app
@@ -61,6 +63,8 @@ def test_demo_records_and_anonymous_calls_move_no_public_value(engine):
         tools = client.get("/api/kpis/monitoring_tools_in_catalogue/records").json()
         assert tools["count"] == len(tools["records"]) > 0
         assert all(r["verified_by"] == "system" and r["label"] for r in tools["records"])
+        catalogue = yaml.safe_load((files("permille") / "data" / "registry" / "tools.yaml").read_text())
+        assert tools["count"] == len(catalogue["tools"]) and tools["demo_records"] == 0  # none taken for demo
 
 
 def test_open_data_and_the_annual_report(engine):

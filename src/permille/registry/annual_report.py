@@ -95,7 +95,11 @@ def _sources(indicator: dict, t: dict, lang: str) -> tuple[str, list[str]]:
     caveats = []
     if source["kind"] == "manual":
         if "source" in source:
-            approval = t["self_approved"] if source.get("self_approved") else f"{t['approved_by']} {source['approved_by']}"
+            approval = (
+                t["self_approved"]
+                if source.get("self_approved")
+                else f"{t['approved_by']} {source['approved_by']}"
+            )
             text = f"{t['manual_value']}: {source['source']} ({source['date']}; {approval})"
         else:
             text = f"{t['manual_value']}: {t['no_value']}"
@@ -116,7 +120,10 @@ def _sources(indicator: dict, t: dict, lang: str) -> tuple[str, list[str]]:
         text += f". {t['baseline']}: {rule['baseline_source'][lang]}"
     if "demo" in source:
         caveats.append(f"{t['demo_value']}: {number(source['demo']['value'], lang)}.")
-    if indicator["status"]["2030"] == "no data since the baseline" or indicator["status"]["2050"] == "no data since the baseline":
+    if (
+        indicator["status"]["2030"] == "no data since the baseline"
+        or indicator["status"]["2050"] == "no data since the baseline"
+    ):
         caveats.append(t["no_data_caveat"])
     return text, caveats
 

@@ -165,7 +165,9 @@ def _series(items: list[tuple[Counted, object]], years: range, period: str) -> d
     return by_year
 
 
-def _split(items: list[tuple[Counted, object]], years: range, period: str, extra: dict | None = None) -> Count:
+def _split(
+    items: list[tuple[Counted, object]], years: range, period: str, extra: dict | None = None
+) -> Count:
     real = [(r, k) for r, k in items if not r.demo]
     count = Count(_series(real, years, period), [r for r, k in real if k is not None], extra=extra or {})
     demo = [r for r, _ in items if r.demo]
@@ -335,7 +337,9 @@ def _active_organisations(session: Session, spec: dict, years: range, today: dat
                 f"last sign-in {last[o.id].isoformat()}")
         for o in real_orgs if o.id in active
     ]  # fmt: skip
-    count = Count(by_year, records, extra={"organisations": len(real_orgs), "active_days": spec["active_days"]})
+    count = Count(
+        by_year, records, extra={"organisations": len(real_orgs), "active_days": spec["active_days"]}
+    )
     if len(real_orgs) < len(organisations) or len(real_signins) < len(signins):
         count.demo_by_year = series(organisations, signins)[0]
         count.demo_records = len(organisations) - len(real_orgs)
@@ -404,9 +408,14 @@ def _budget_eur(session: Session, spec: dict, years: range) -> Count:
             eur = line.amount / per_eur
             sums[line.year] += eur
             if line.currency.upper() != "EUR" and not line.demo:
-                rates_used[f"{line.currency.upper()} {line.year}"] = {"per_eur": per_eur, "rate_year": rate_year}
+                rates_used[f"{line.currency.upper()} {line.year}"] = {
+                    "per_eur": per_eur,
+                    "rate_year": rate_year,
+                }
             detail = f"{line.amount:,.0f} {line.currency}" + (
-                "" if line.currency.upper() == "EUR" else f" = {eur:,.0f} EUR at {per_eur} per EUR ({rate_year})"
+                ""
+                if line.currency.upper() == "EUR"
+                else f" = {eur:,.0f} EUR at {per_eur} per EUR ({rate_year})"
             )
             counted.append(
                 Counted("budget-lines", line.id, line.label, line.year, bool(line.demo), line.verified_by,

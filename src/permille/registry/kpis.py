@@ -19,6 +19,7 @@ through the 2030 target (lower end) to the 2050 target, read at the current year
 line; ``no data since the baseline`` when no counted record (or approved value) is dated in or after the
 baseline year 2020; ``no target`` where the plan sets none for that year.
 """
+
 import datetime
 import math
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ STATUS_RULE = (
     "behind: below it; no data since the baseline: no counted record or approved value dated in or after "
     "2020; no target: the plan sets none."
 )
+
 
 class KpiValue(Record, Base):
     """A value of an indicator entered by hand by the Secretariat: ``value`` (in the indicator's unit) on
@@ -516,9 +518,9 @@ def record_value(
 def secretariat_users(session: Session) -> int:
     """How many active, non-demo Secretariat users the deployment has."""
     return session.scalar(
-        select(func.count()).select_from(User).where(
-            User.role == "secretariat", User.active.is_(True), User.demo.is_(False)
-        )
+        select(func.count())
+        .select_from(User)
+        .where(User.role == "secretariat", User.active.is_(True), User.demo.is_(False))
     )
 
 

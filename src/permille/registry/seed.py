@@ -158,7 +158,7 @@ class _Seeder:
     def __init__(self, session: Session, today: datetime.date):
         self.session, self.today = session, today
         self.ids: dict[tuple[str, str], int] = {}
-        self.demo_payloads: set[int] = set()  # id() of the payloads made by :meth:`demo`
+        self.demo_payloads: dict[int, dict] = {}  # id() → payload made by :meth:`demo` (kept alive: no reuse)
 
     def existing(self, model, *columns) -> dict[tuple, int]:
         rows = self.session.execute(select(model.id, *columns)).all()
@@ -173,7 +173,7 @@ class _Seeder:
             k = key(payload)
             if k not in stored:
                 record = service.create(self.session, kind, payload, service.SYSTEM)
-                if id(payload) in self.demo_payloads:
+                if self.demo_payloads.get(id(payload)) is payload:
                     mark_demo(self.session, record)
                 stored[k] = record.id
             self.ids[(kind, str(k[0]))] = stored[k]
@@ -187,7 +187,7 @@ class _Seeder:
                 if field in payload:
                     payload[f"{field}_id"] = self.ids[(kind, payload.pop(field))]
             payload.setdefault("published", True)  # restricted kinds stay unreadable to the public
-            self.demo_payloads.add(id(payload))
+            self.demo_payloads[id(payload)] = payload
             out.append(payload)
         return out
 

@@ -120,7 +120,9 @@ def export_csv(session: SessionDep) -> Response:
     )
 
 
-@router.get("/open-data.json", summary="Open data: every indicator's values and history (schema: docs/kpis.md)")
+@router.get(
+    "/open-data.json", summary="Open data: every indicator's values and history (schema: docs/kpis.md)"
+)
 @cached("kpis")
 def open_data_json(session: SessionDep) -> dict[str, Any]:
     return open_data.document(kpis.compute(session))
@@ -157,7 +159,9 @@ def report(
         return Response(
             annual_report.pdf(data, lang),
             media_type="application/pdf",
-            headers={"Content-Disposition": f'attachment; filename="permille-progress-{data["as_of"][:4]}-{lang}.pdf"'},
+            headers={
+                "Content-Disposition": f'attachment; filename="permille-progress-{data["as_of"][:4]}-{lang}.pdf"'
+            },
         )
     return Response(annual_report.html(data, lang), media_type="text/html; charset=utf-8")
 
@@ -205,7 +209,9 @@ def records_behind(
     indicator: IndicatorName,
     session: SessionDep,
     user: UserDep,
-    year: Annotated[int | None, Query(ge=2015, le=2100, description="the value's year (default: this year)")] = None,
+    year: Annotated[
+        int | None, Query(ge=2015, le=2100, description="the value's year (default: this year)")
+    ] = None,
 ) -> dict[str, Any]:
     try:
         return kpis.records_behind(session, indicator, user, year)

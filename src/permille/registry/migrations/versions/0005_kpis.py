@@ -53,7 +53,9 @@ def upgrade() -> None:
     op.add_column(
         "network", sa.Column("audience", sa.String(length=20), server_default="general", nullable=False)
     )
-    op.add_column("network", sa.Column("develops_tools", sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.add_column(
+        "network", sa.Column("develops_tools", sa.Boolean(), server_default=sa.false(), nullable=False)
+    )
     op.add_column("kpi_value", sa.Column("approved_by", sa.String(length=320), nullable=True))
     op.add_column("kpi_value", sa.Column("approved_at", sa.DateTime(timezone=True), nullable=True))
     op.add_column(

@@ -18,7 +18,7 @@ from functools import cache
 from importlib.resources import files
 
 import yaml
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from .kinds import KINDS
@@ -262,7 +262,12 @@ def _tool_share(session: Session, spec: dict, years: range) -> Count:
     rows = session.execute(
         select(ToolkitUsage, Organisation)
         .join(Organisation, Organisation.id == ToolkitUsage.organisation_id)
-        .where(ToolkitUsage.actor.like("user:%"), ToolkitUsage.tool.in_(tools), *_state(Organisation, {}))
+        .where(
+            # signed-in runs (the demo seed's rows, evaluated apart, name their organisation only)
+            or_(ToolkitUsage.actor.like("user:%"), ToolkitUsage.demo.is_(True)),
+            ToolkitUsage.tool.in_(tools),
+            *_state(Organisation, {}),
+        )
     ).all()
     items = []
     for usage, organisation in rows:

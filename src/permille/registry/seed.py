@@ -294,7 +294,13 @@ def _demo_records(s: _Seeder, demo: dict) -> None:
         ("brandings", o.Branding, ("name",), "brandings", {}),
         ("helpdesk", o.HelpdeskRequest, ("subject",), "helpdesk", {}),
         ("budget-lines", o.BudgetLine, ("label", "year"), "budget_lines", {}),
-        ("toolkit-usage", o.ToolkitUsage, ("tool", "country_iso3"), "toolkit_usage", {}),
+        (
+            "toolkit-usage",
+            o.ToolkitUsage,
+            ("tool", "country_iso3"),
+            "toolkit_usage",
+            {"organisation": "organisations"},
+        ),
         ("sites", o.Site, ("name",), "sites", {"organisation": "organisations"}),
     ):
         s.add(

@@ -18,8 +18,8 @@ from permille.api import readmodels
 from permille.api.app import create_app
 from permille.registry import events, kpis, service, zones
 from permille.registry.kinds import KINDS
-from permille.registry.permissions import SERVER_WRITTEN
 from permille.registry.orm import ToolkitUsage
+from permille.registry.permissions import SERVER_WRITTEN
 from permille.registry.zones import ZONES_KIND, ZoneStatistic
 from tests.platform.conftest import Accounts
 from tests.platform.test_api_permissions import PATCHES, sample

@@ -49,15 +49,19 @@ def _range_text(spec: dict | None, lang: str) -> str:
 
 
 def chart(indicator: dict, lang: str) -> str:
-    """An SVG line chart of the indicator's history (year → value) with its 2030 target as a dashed line
-    and the axes labelled (years, values in the indicator's unit); empty without two points."""
+    """An SVG line chart of the indicator's history (year → value, filled dots) from the plan's baseline
+    (hollow dot) with its 2030 target (else 2050) as a dashed line and the axes labelled (years, values in
+    the indicator's unit); empty without any value."""
     points = [(p["year"], p["value"]) for p in indicator["history"] if p["value"] is not None]
-    if len(points) < 2:
+    if not points:
         return ""
+    baseline = indicator["baseline"]
+    start = None if not baseline else (baseline["year"], baseline.get("value", baseline.get("min")))
     target = indicator["target_2030"] or indicator["target_2050"]
     target_low = None if not target else target.get("value", target.get("min"))
-    years = [y for y, _ in points]
-    top = max([v for _, v in points] + ([target_low] if target_low is not None else [])) or 1.0
+    years = [y for y, _ in points] + ([start[0]] if start else [])
+    values = [v for _, v in points] + ([start[1]] if start else [])
+    top = max(values + ([target_low] if target_low is not None else [])) or 1.0
     x0, x1 = min(years), max(years)
 
     def x(year: float) -> float:
@@ -74,13 +78,18 @@ def chart(indicator: dict, lang: str) -> str:
         f'<line x1="{PAD}" y1="6" x2="{PAD}" y2="{y(0):.1f}" stroke="#888"/>',
         f'<text x="{PAD - 3}" y="{y(top) + 3:.1f}" font-size="8" text-anchor="end">{number(top, lang)}</text>',
         f'<text x="{PAD - 3}" y="{y(0) + 3:.1f}" font-size="8" text-anchor="end">0</text>',
-        f'<text x="{x(x0):.1f}" y="{CHART_H - 4}" font-size="8" text-anchor="middle">{x0}</text>',
-        f'<text x="{x(x1):.1f}" y="{CHART_H - 4}" font-size="8" text-anchor="middle">{x1}</text>',
+        f'<text x="{x(x1):.1f}" y="{CHART_H - 4}" font-size="8" text-anchor="end">{x1}</text>',
     ]
+    if x1 > x0:
+        parts.append(f'<text x="{x(x0):.1f}" y="{CHART_H - 4}" font-size="8" text-anchor="start">{x0}</text>')
     if target_low is not None:
         parts.append(
             f'<line x1="{PAD}" y1="{y(target_low):.1f}" x2="{CHART_W - 8}" y2="{y(target_low):.1f}" '
             'stroke="#a33" stroke-dasharray="4 3"/>'
+        )
+    if start:
+        parts.append(
+            f'<circle cx="{x(start[0]):.1f}" cy="{y(start[1]):.1f}" r="3" fill="none" stroke="#3b5b2a"/>'
         )
     parts.append(f'<polyline points="{line}" fill="none" stroke="#3b5b2a" stroke-width="2"/>')
     parts += [f'<circle cx="{x(a):.1f}" cy="{y(b):.1f}" r="2.5" fill="#3b5b2a"/>' for a, b in points]
@@ -118,7 +127,7 @@ def _sources(indicator: dict, t: dict, lang: str) -> tuple[str, list[str]]:
             caveats.append(f"{source['anonymous_runs']} {t['anonymous_runs']}.")
     if rule.get("baseline_source"):
         text += f". {t['baseline']}: {rule['baseline_source'][lang]}"
-    if "demo" in source:
+    if source.get("demo", {}).get("value") is not None:
         caveats.append(f"{t['demo_value']}: {number(source['demo']['value'], lang)}.")
     if (
         indicator["status"]["2030"] == "no data since the baseline"

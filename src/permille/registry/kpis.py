@@ -333,7 +333,7 @@ def compute(session: Session, today: datetime.date | None = None) -> dict:
                 continue
             if method != "manual":
                 count = counting.evaluate(session, name, today)
-                history = _history(count.by_year, today.year)
+                history = _history(count.by_year, today.year) if count.records else []  # no record: no data
                 current = count.by_year.get(today.year) if count.records else None
                 source = _counted_source(name, count, today)
                 since = (count.latest_year or 0) >= BASELINE_YEAR

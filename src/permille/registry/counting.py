@@ -339,7 +339,7 @@ def _active_organisations(session: Session, spec: dict, years: range, today: dat
     last = {org: max(d for o, d, _ in real_signins if o == org) for org in active}
     records = [
         Counted("organisations", o.id, o.name, last[o.id].year, False, o.verified_by, o.verified_at,
-                f"last sign-in {last[o.id].isoformat()}")
+                f"a user signed in within {spec['active_days']} days")
         for o in real_orgs if o.id in active
     ]  # fmt: skip
     count = Count(

@@ -2,6 +2,7 @@
 the records behind its value, the goal filter in the permalink, the language switch (labels and number
 format), the CSV export, and a live update when a record arrives."""
 
+import datetime
 from pathlib import Path
 
 DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
@@ -141,3 +142,31 @@ def test_the_open_page_updates_when_a_project_arrives(page, server):
         timeout=5000,
     )
     assert page.url.endswith("#/progress?goal=A")  # no reload, no navigation
+
+
+def test_a_second_secretariat_user_approves_a_manual_value_in_the_page(page, server):
+    enters, approves = server.account("secretariat"), server.account("secretariat")
+    body = {"value": 2, "date": datetime.date.today().isoformat(), "source": "Browser test: framework v2"}
+    answer = page.request.post(
+        f"{server.url}/api/kpis/reference_framework_version/values", data=body, headers=enters.headers
+    )
+    assert answer.status == 201, answer.text()
+    open_progress(page, server, "?goal=A")
+    page.get_by_role("button", name="Sign in").click()
+    dialog = page.locator("#signin-dialog")
+    dialog.get_by_label("E-mail").fill(approves.email)
+    dialog.get_by_label("Password").fill(approves.password)
+    dialog.locator("button[type=submit]").click()
+    page.locator("#user-name").wait_for()
+    page.wait_for_selector(PROGRESS)
+    block = page.locator("[data-indicator='reference_framework_version']")
+    assert "Unapproved value 2" in block.locator(".kpi-source").inner_text()  # shown, not used
+    assert current_text(page, "reference_framework_version") == "–"
+    block.locator(".kpi-records summary").click()
+    block.locator(".kpi-approve").click()
+    page.wait_for_function(
+        "([selector, text]) => document.querySelector(selector)?.textContent.trim() === text",
+        arg=["[data-indicator='reference_framework_version'] .kpi-current .num", "2"],
+        timeout=5000,
+    )
+    assert f"approved by {approves.email}" in block.locator(".kpi-source").inner_text()

@@ -27,7 +27,7 @@ const STATUS_KEY = {
 const MESSAGES = {
   en: {
     "progress.title": "Progress of the Initiative",
-    "progress.intro": "The 24 objectives of the strategic plan: for each indicator, its baseline, its current value, and the 2030 and 2050 targets. Values are counted live from the platform's records, or entered by the Secretariat with their date and source.",
+    "progress.intro": "The 24 objectives of the strategic plan: for each indicator, its baseline, its current value, and the 2030 and 2050 targets. Values are counted live from the platform's records by the counting rule shown on each card (only records published and verified by the Secretariat, never demonstration data), or entered by the Secretariat with their date and source and approved by a second Secretariat user.",
     "progress.rule": "On track: at or above the straight line from the baseline (0 where the plan gives none) through the 2030 target to the 2050 target, read this year; the lower end of a range counts. Per-year indicators count the current calendar year to date.",
     "progress.asOf": "As of {date}",
     "progress.goal": "Goal",
@@ -60,6 +60,10 @@ const MESSAGES = {
     "progress.selfApproved": "self-approved (single Secretariat user)",
     "progress.report": "Annual report",
     "progress.openData": "Open data (JSON)",
+    "progress.approve": "Approve",
+    "progress.state.unapproved": "unapproved",
+    "progress.state.approved": "approved",
+    "progress.state.demo": "demo",
     "progress.rates": "Exchange rates: {rates}.",
     "progress.trend": "Trend",
     "progress.trend.up": "↑ rising",
@@ -127,7 +131,7 @@ const MESSAGES = {
   },
   fr: {
     "progress.title": "Progrès de l’Initiative",
-    "progress.intro": "Les 24 objectifs du plan stratégique : pour chaque indicateur, sa valeur de référence, sa valeur actuelle et les cibles 2030 et 2050. Les valeurs sont comptées en direct dans les registres de la plateforme, ou saisies par le Secrétariat avec leur date et leur source.",
+    "progress.intro": "Les 24 objectifs du plan stratégique : pour chaque indicateur, sa valeur de référence, sa valeur actuelle et les cibles 2030 et 2050. Les valeurs sont comptées en direct dans les registres de la plateforme selon la règle de calcul affichée sur chaque carte (seules les fiches publiées et vérifiées par le Secrétariat, jamais les données de démonstration), ou saisies par le Secrétariat avec leur date et leur source et approuvées par un second utilisateur du Secrétariat.",
     "progress.rule": "En bonne voie : au-dessus ou sur la droite qui va de la valeur de référence (0 si le plan n’en donne pas) à la cible 2030 puis à la cible 2050, lue cette année ; la borne basse d’une fourchette compte. Les indicateurs annuels comptent l’année civile en cours.",
     "progress.asOf": "Au {date}",
     "progress.goal": "But",
@@ -160,6 +164,10 @@ const MESSAGES = {
     "progress.selfApproved": "auto-approuvée (un seul utilisateur du Secrétariat)",
     "progress.report": "Rapport annuel",
     "progress.openData": "Données ouvertes (JSON)",
+    "progress.approve": "Approuver",
+    "progress.state.unapproved": "non approuvée",
+    "progress.state.approved": "approuvée",
+    "progress.state.demo": "démo",
     "progress.rates": "Taux de change : {rates}.",
     "progress.trend": "Tendance",
     "progress.trend.up": "↑ en hausse",
@@ -227,7 +235,7 @@ const MESSAGES = {
   },
   es: {
     "progress.title": "Progreso de la Iniciativa",
-    "progress.intro": "Los 24 objetivos del plan estratégico: para cada indicador, su línea de base, su valor actual y las metas de 2030 y 2050. Los valores se cuentan en directo en los registros de la plataforma o los introduce la Secretaría con su fecha y su fuente.",
+    "progress.intro": "Los 24 objetivos del plan estratégico: para cada indicador, su línea de base, su valor actual y las metas de 2030 y 2050. Los valores se cuentan en directo en los registros de la plataforma según la regla de cálculo que muestra cada tarjeta (solo registros publicados y verificados por la Secretaría, nunca datos de demostración), o los introduce la Secretaría con su fecha y su fuente y los aprueba un segundo usuario de la Secretaría.",
     "progress.rule": "En buen camino: sobre o por encima de la recta que va de la línea de base (0 si el plan no la da) a la meta de 2030 y luego a la de 2050, leída este año; cuenta el extremo inferior de un rango. Los indicadores anuales cuentan el año civil en curso.",
     "progress.asOf": "A {date}",
     "progress.goal": "Meta general",
@@ -260,6 +268,10 @@ const MESSAGES = {
     "progress.selfApproved": "autoaprobado (un solo usuario de la Secretaría)",
     "progress.report": "Informe anual",
     "progress.openData": "Datos abiertos (JSON)",
+    "progress.approve": "Aprobar",
+    "progress.state.unapproved": "no aprobado",
+    "progress.state.approved": "aprobado",
+    "progress.state.demo": "demo",
     "progress.rates": "Tipos de cambio: {rates}.",
     "progress.trend": "Tendencia",
     "progress.trend.up": "↑ en aumento",
@@ -482,10 +494,30 @@ function ruleBlock(ctx, indicator) {
     if (!ctx.alive()) return;
     list.dataset.loaded = "1";
     if (answer.values) {
+      const secretariat = ctx.user?.role === "secretariat";
+      const approve = (v) =>
+        ctx.el(
+          "button",
+          {
+            type: "button",
+            class: "btn btn-secondary kpi-approve",
+            onclick: async (event) => {
+              event.target.disabled = true;
+              try {
+                await ctx.api(`/kpis/values/${v.id}/approve`, { method: "POST" });
+                list.dispatchEvent(new CustomEvent("kpi-changed", { bubbles: true }));
+              } catch (error) {
+                event.target.replaceWith(ctx.el("span", { class: "error", role: "alert" }, error.message));
+              }
+            },
+          },
+          ctx.t("progress.approve"),
+        );
       list.replaceChildren(
         answer.values.length
-          ? ctx.el("ul", {}, answer.values.map((v) => ctx.el("li", { "data-state": v.state },
-              `${ctx.fmt.date(v.date)}: ${ctx.fmt.number(v.value, digitsFor(indicator.unit))} — ${v.source} (${v.entered_by}, ${v.state}${v.approved_by ? `, ${v.approved_by}` : ""})`)))
+          ? ctx.el("ul", {}, answer.values.map((v) => ctx.el("li", { class: "kpi-value", "data-state": v.state },
+              `${ctx.fmt.date(v.date)}: ${ctx.fmt.number(v.value, digitsFor(indicator.unit))} — ${v.source} (${v.entered_by}, ${ctx.t(`progress.state.${v.state}`)}${v.approved_by ? `, ${v.self_approved ? ctx.t("progress.selfApproved") : ctx.t("progress.approvedBy", { by: v.approved_by })}` : ""}) `,
+              secretariat && v.state === "unapproved" ? approve(v) : null)))
           : ctx.el("p", {}, ctx.t("progress.noManual")),
       );
     } else if (answer.indicators) {
@@ -650,6 +682,7 @@ export async function render(root, params, ctx) {
   }
 
   await load();
+  grid.addEventListener("kpi-changed", () => load().catch((error) => console.error(error)));
 
   let timer = null;
   ctx.onChange(() => {

@@ -267,3 +267,17 @@ def test_one_objective_and_the_csv_export(client):
         "50.0",
     )
     assert projects["status_2030"] == "no data since the baseline"
+
+
+def test_restricted_records_behind_a_value_are_a_count_but_for_the_secretariat_and_the_stc(client, auth):
+    admin = auth("secretariat")
+    contact = {"name": "C", "affiliation": "Food company", "audience": "private_sector", "published": True}
+    assert client.post("/api/contacts", json=contact, headers=admin).status_code == 201
+    path = "/api/kpis/global_food_businesses_contacted/records"
+    for role in ("public", "member", "partner"):
+        answer = client.get(path, headers=auth(role)).json()
+        assert (answer["count"], answer["restricted"], "records" in answer) == (1, True, False), role
+    for role in ("stc", "secretariat"):
+        answer = client.get(path, headers=auth(role)).json()
+        assert [r["label"] for r in answer["records"]] == ["C"], role
+    assert client.get("/api/kpis/no_such_indicator/records").status_code == 404

@@ -103,12 +103,13 @@ def _year(value) -> int:
 
 @cache
 def _countries() -> dict[str, dict]:
-    from .kpis import countries
+    from .kpis import countries  # kpis imports this module
 
     return countries()
 
 
 def _region(iso3: str | None) -> str | None:
+    """The Initiative's region of a country (data/registry/countries.yaml), None if unknown."""
     country = _countries().get(iso3 or "")
     return country["region"] if country else None
 

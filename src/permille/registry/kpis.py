@@ -31,6 +31,7 @@ from sqlalchemy import Boolean, Date, Float, String, false, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from . import counting
+from .kinds import KINDS
 from .orm import Base, Record, User, utcnow
 from .permissions import allowed
 
@@ -168,12 +169,6 @@ def countries() -> dict[str, dict]:
     """ISO3 → the bundled country entry (names, region, UNFCCC party), ``data/registry/countries.yaml``."""
     doc = _yaml((DATA / "registry" / "countries.yaml").read_text(encoding="utf-8"))
     return {c["iso3"]: c for c in doc["countries"]}
-
-
-def region_of(iso3: str | None) -> str | None:
-    """The Initiative's region of a country, None if unknown."""
-    country = countries().get(iso3 or "")
-    return country["region"] if country else None
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -399,8 +394,6 @@ def records_behind(session: Session, name: str, user, year: int | None = None) -
     """The records behind an indicator's value of ``year`` (default: this year): public kinds by name
     (id, label, year, who verified it when), restricted kinds as a count unless ``user`` may read them;
     manual indicators list their values with their history."""
-    from .kinds import KINDS  # noqa: PLC0415 (kinds import the schemas; kept out of module import)
-
     if name not in indicators():
         raise LookupError(f"no indicator {name!r}")
     today = datetime.date.today()

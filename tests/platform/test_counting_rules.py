@@ -283,3 +283,10 @@ def test_budget_lines_are_converted_to_eur_at_the_year_rate(session):
     assert count.extra["rates"]["USD 2023"] == {"per_eur": 1.0813, "rate_year": 2023}
     assert counting.eur_rate("USD", 2031) == (1.0824, 2024)  # the latest year listed, said so
     assert counting.eur_rate("XOF", 2020) == (655.957, 1999)  # fixed parity
+
+
+def test_every_baseline_of_the_plan_is_explained_in_three_languages():
+    for name, indicator in kpis.indicators().items():
+        if indicator.baseline is not None:
+            explained = counting.rule(name).get("baseline") or {}
+            assert all(explained.get(lang) for lang in ("en", "fr", "es")), name

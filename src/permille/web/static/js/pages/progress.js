@@ -28,7 +28,7 @@ const MESSAGES = {
   en: {
     "progress.title": "Progress of the Initiative",
     "progress.intro": "The 24 objectives of the strategic plan: for each indicator, its baseline, its current value, and the 2030 and 2050 targets. Values are counted live from the platform's records by the counting rule shown on each card (only records published and verified by the Secretariat, never demonstration data), or entered by the Secretariat with their date and source and approved by a second Secretariat user.",
-    "progress.rule": "On track: at or above the straight line from the baseline (0 where the plan gives none) through the 2030 target to the 2050 target, read this year; the lower end of a range counts. Per-year indicators count the current calendar year to date.",
+    "progress.rule": "On track: at or above the straight line from the baseline (0 where the plan gives none) through the 2030 target to the 2050 target, read this year; the lower end of a range counts. Per-year indicators count the current calendar year to date. No data since the baseline: no counted record or approved value dated in or after 2020 (rather than behind).",
     "progress.asOf": "As of {date}",
     "progress.goal": "Goal",
     "progress.allGoals": "All goals",
@@ -132,7 +132,7 @@ const MESSAGES = {
   fr: {
     "progress.title": "Progrès de l’Initiative",
     "progress.intro": "Les 24 objectifs du plan stratégique : pour chaque indicateur, sa valeur de référence, sa valeur actuelle et les cibles 2030 et 2050. Les valeurs sont comptées en direct dans les registres de la plateforme selon la règle de calcul affichée sur chaque carte (seules les fiches publiées et vérifiées par le Secrétariat, jamais les données de démonstration), ou saisies par le Secrétariat avec leur date et leur source et approuvées par un second utilisateur du Secrétariat.",
-    "progress.rule": "En bonne voie : au-dessus ou sur la droite qui va de la valeur de référence (0 si le plan n’en donne pas) à la cible 2030 puis à la cible 2050, lue cette année ; la borne basse d’une fourchette compte. Les indicateurs annuels comptent l’année civile en cours.",
+    "progress.rule": "En bonne voie : au-dessus ou sur la droite qui va de la valeur de référence (0 si le plan n’en donne pas) à la cible 2030 puis à la cible 2050, lue cette année ; la borne basse d’une fourchette compte. Les indicateurs annuels comptent l’année civile en cours. Pas de données depuis la référence : aucune fiche comptée ni valeur approuvée datée de 2020 ou après (plutôt que « en retard »).",
     "progress.asOf": "Au {date}",
     "progress.goal": "But",
     "progress.allGoals": "Tous les buts",
@@ -236,7 +236,7 @@ const MESSAGES = {
   es: {
     "progress.title": "Progreso de la Iniciativa",
     "progress.intro": "Los 24 objetivos del plan estratégico: para cada indicador, su línea de base, su valor actual y las metas de 2030 y 2050. Los valores se cuentan en directo en los registros de la plataforma según la regla de cálculo que muestra cada tarjeta (solo registros publicados y verificados por la Secretaría, nunca datos de demostración), o los introduce la Secretaría con su fecha y su fuente y los aprueba un segundo usuario de la Secretaría.",
-    "progress.rule": "En buen camino: sobre o por encima de la recta que va de la línea de base (0 si el plan no la da) a la meta de 2030 y luego a la de 2050, leída este año; cuenta el extremo inferior de un rango. Los indicadores anuales cuentan el año civil en curso.",
+    "progress.rule": "En buen camino: sobre o por encima de la recta que va de la línea de base (0 si el plan no la da) a la meta de 2030 y luego a la de 2050, leída este año; cuenta el extremo inferior de un rango. Los indicadores anuales cuentan el año civil en curso. Sin datos desde la línea de base: ningún registro contado ni valor aprobado fechado en 2020 o después (en lugar de «atrasado»).",
     "progress.asOf": "A {date}",
     "progress.goal": "Meta general",
     "progress.allGoals": "Todas las metas",

@@ -1,5 +1,11 @@
-"""The Progress page in Chromium: 24 objective cards with status labels, the goal filter in the permalink,
-the language switch (labels and number format), the CSV export, and a live update when a record arrives."""
+"""The Progress page in Chromium: 24 objective cards with status labels, each indicator's counting rule and
+the records behind its value, the goal filter in the permalink, the language switch (labels and number
+format), the CSV export, and a live update when a record arrives."""
+
+import datetime
+from pathlib import Path
+
+DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
 
 PROGRESS = "main .page[data-page='progress'][data-state='ready']"
 
@@ -36,7 +42,7 @@ def test_every_objective_has_a_card_with_status_labels(page, server, screenshot)
             "achieved",
             "on track",
             "behind",
-            "no data",
+            "no data since the baseline",
             "no target",
         }
     assert page.locator(".sparkline").count() == 30
@@ -56,22 +62,54 @@ def test_goal_filter_is_in_the_permalink(page, server):
     assert page.input_value("#progress-goal") == "E"
 
 
+def test_every_card_shows_its_counting_rule_and_opens_the_records_behind_its_value(page, server, screenshot):
+    open_progress(page, server, "?goal=E")
+    assert page.locator(".kpi-rule").count() == page.locator(".kpi-indicator").count() == 3
+    tools = page.locator("[data-indicator='monitoring_tools_in_catalogue']")
+    assert "monitoring-tools" in tools.locator(".kpi-rule").inner_text()
+    tools.locator(".kpi-records summary").click()
+    page.wait_for_selector("[data-indicator='monitoring_tools_in_catalogue'] .kpi-record")
+    listed = tools.locator(".kpi-record").count()
+    assert listed > 0 and str(listed) in tools.locator(".kpi-source").inner_text()
+    assert "verified by system" in tools.locator(".kpi-record").first.inner_text()
+    screenshot(page, "progress-records")
+    page.locator("[data-indicator='monitoring_tools_in_catalogue']").screenshot(
+        path=str(DOCS_IMG / "progress-card-records.png")
+    )
+    open_progress(page, server, "?goal=C")  # a restricted kind: a count, no names
+    contacts = page.locator("[data-indicator='global_food_businesses_contacted']")
+    contacts.locator(".kpi-records summary").click()
+    page.wait_for_selector("[data-indicator='global_food_businesses_contacted'] .kpi-restricted")
+    assert contacts.locator(".kpi-record").count() == 0
+    assert "demo" in contacts.locator(".kpi-demo-line").inner_text()  # demo contacts: shown apart, labelled
+
+
+def demo_text(page, indicator: str) -> str:
+    return page.inner_text(f"[data-indicator='{indicator}'] .kpi-demo-line")
+
+
 def test_language_switch_changes_labels_and_number_format(page, server):
     open_progress(page, server)
-    budget = api_current(page, server, "annual_budget_eur")
-    assert budget is not None and budget >= 1000  # the demo budget lines of this year
-    assert current_text(page, "annual_budget_eur") == intl(page, "en", budget)
+    report = page.request.get(f"{server.url}/api/kpis").json()
+    budget = next(
+        i for o in report["objectives"] for i in o["indicators"] if i["name"] == "annual_budget_eur"
+    )
+    assert budget["current"] is None  # only demo budget lines: no value …
+    demo = budget["current_source"]["demo"]["value"]
+    assert demo >= 1000  # … but the demo value, labelled demo, shown apart
+    assert intl(page, "en", demo) in demo_text(page, "annual_budget_eur")
     assert page.inner_text("main h1") == "Progress of the Initiative"
-    for lang, title, baseline in (
-        ("fr", "Progrès de l’Initiative", "Référence"),
-        ("es", "Progreso de la Iniciativa", "Línea de base"),
+    for lang, title, baseline, rule in (
+        ("fr", "Progrès de l’Initiative", "Référence", "Règle de calcul"),
+        ("es", "Progreso de la Iniciativa", "Línea de base", "Regla de cálculo"),
     ):
         page.select_option("#lang-select", lang)
         page.wait_for_selector(PROGRESS)
         assert page.inner_text("main h1") == title
         assert baseline in page.inner_text(".kpi-card[data-objective='A2']")
-        assert current_text(page, "annual_budget_eur") == intl(page, lang, budget)
-    assert intl(page, "fr", budget) != intl(page, "en", budget)  # the format did change
+        assert rule in page.inner_text(".kpi-card[data-objective='A2'] .kpi-rule")
+        assert intl(page, lang, demo) in demo_text(page, "annual_budget_eur")
+    assert intl(page, "fr", demo) != intl(page, "en", demo)  # the format did change
     page.select_option("#lang-select", "en")
     page.wait_for_selector(PROGRESS)
 
@@ -89,16 +127,46 @@ def test_csv_export(page, server):
 def test_the_open_page_updates_when_a_project_arrives(page, server):
     open_progress(page, server, "?goal=A")
     before = api_current(page, server, "projects_selected_and_implemented")
-    assert current_text(page, "projects_selected_and_implemented") == intl(page, "en", before)
+    assert current_text(page, "projects_selected_and_implemented") == (
+        intl(page, "en", before) if before else "–"
+    )
     admin = server.account("secretariat")
     project = {"name": "Browser test: a selected project", "country_iso3": "KEN", "lon": 37.0, "lat": 0.0,
-               "area_ha": 10.0, "stage": "selected"}  # fmt: skip
+               "area_ha": 10.0, "stage": "selected", "published": True}  # fmt: skip
     answer = page.request.post(f"{server.url}/api/projects", data=project, headers=admin.headers)
     assert answer.status == 201, answer.text()
-    expected = intl(page, "en", before + 1)
+    expected = intl(page, "en", (before or 0) + 1)
     page.wait_for_function(
         "([selector, text]) => document.querySelector(selector)?.textContent.trim() === text",
         arg=["[data-indicator='projects_selected_and_implemented'] .kpi-current .num", expected],
         timeout=5000,
     )
     assert page.url.endswith("#/progress?goal=A")  # no reload, no navigation
+
+
+def test_a_second_secretariat_user_approves_a_manual_value_in_the_page(page, server):
+    enters, approves = server.account("secretariat"), server.account("secretariat")
+    body = {"value": 2, "date": datetime.date.today().isoformat(), "source": "Browser test: framework v2"}
+    answer = page.request.post(
+        f"{server.url}/api/kpis/reference_framework_version/values", data=body, headers=enters.headers
+    )
+    assert answer.status == 201, answer.text()
+    open_progress(page, server, "?goal=A")
+    page.get_by_role("button", name="Sign in").click()
+    dialog = page.locator("#signin-dialog")
+    dialog.get_by_label("E-mail").fill(approves.email)
+    dialog.get_by_label("Password").fill(approves.password)
+    dialog.locator("button[type=submit]").click()
+    page.locator("#user-name").wait_for()
+    page.wait_for_selector(PROGRESS)
+    block = page.locator("[data-indicator='reference_framework_version']")
+    assert "Unapproved value 2" in block.locator(".kpi-source").inner_text()  # shown, not used
+    assert current_text(page, "reference_framework_version") == "–"
+    block.locator(".kpi-records summary").click()
+    block.locator(".kpi-approve").click()
+    page.wait_for_function(
+        "([selector, text]) => document.querySelector(selector)?.textContent.trim() === text",
+        arg=["[data-indicator='reference_framework_version'] .kpi-current .num", "2"],
+        timeout=5000,
+    )
+    assert f"approved by {approves.email}" in block.locator(".kpi-source").inner_text()

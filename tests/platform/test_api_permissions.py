@@ -14,12 +14,15 @@ import pytest
 from permille.registry import service
 from permille.registry.kinds import KINDS
 from permille.registry.orm import User
+from permille.registry.permissions import SERVER_WRITTEN
 from permille.registry.schemas import Criterion
 
 ROLES = ("public", "member", "partner", "stc", "secretariat")
 RESTRICTED = {"users", "contacts", "helpdesk", "budget-lines"}
 SECRETARIAT_ONLY = {"organisations", "users", "budget-lines"}
-OPEN = set(KINDS) - SECRETARIAT_ONLY - {"assessments"}
+OPEN = (
+    set(KINDS) - SECRETARIAT_ONLY - {"assessments"} - SERVER_WRITTEN
+)  # toolkit usage: the platform writes it
 _counter = itertools.count()
 
 PATCHES = {
@@ -151,13 +154,16 @@ def member_record(world, refs, kind: str, *, published: bool) -> dict:
         secretariat = session.get(User, world.auth.user("secretariat").id)
         owner = world.auth.organisation_id("member")
         payload = sample(kind, refs) | {"organisation_id": owner, "published": published}
-        record = service.create(session, kind, payload, secretariat)
+        writer = service.SYSTEM if kind in SERVER_WRITTEN else secretariat  # usage: the platform writes it
+        record = service.create(session, kind, payload, writer)
         return service.public_dict(KINDS[kind], record)
 
 
 def expected_create(kind: str, role: str) -> int:
     if role == "public":
         return 401
+    if kind in SERVER_WRITTEN:  # toolkit usage: recorded by the calculators, never by a client (KPI B4)
+        return 403
     if role == "secretariat":
         return 201
     if role == "stc":
@@ -177,6 +183,8 @@ def expected_update(kind: str, role: str) -> int:
     """Of a published record owned by the member's organisation."""
     if role == "public":
         return 401
+    if kind in SERVER_WRITTEN:
+        return 403
     if role == "secretariat":
         return 200
     if role == "stc":
@@ -189,7 +197,7 @@ def expected_update(kind: str, role: str) -> int:
 def expected_publish(kind: str, role: str) -> int:
     """Of an unpublished record owned by the member's organisation."""
     if role == "secretariat":
-        return 200
+        return 403 if kind in SERVER_WRITTEN else 200
     if role == "public":
         return 401 if kind in RESTRICTED else 404
     if role == "partner":

@@ -8,9 +8,12 @@ import io
 import pytest
 from sqlalchemy import select
 
+from permille.api.security import issue_token
 from permille.registry import kpis
+from permille.registry.accounts import hash_password
+from permille.registry.db import session_factory
 from permille.registry.kpis import Indicator, Range
-from permille.registry.orm import AuditLog
+from permille.registry.orm import AuditLog, User
 
 TODAY = datetime.date.today()
 
@@ -30,7 +33,7 @@ def test_status_against_the_straight_line_from_baseline_to_target():
     assert kpis.status(ind, 7.4, 2040, 2050) == "behind"
     assert kpis.status(ind, 7.5, 2040, 2050) == "on track"
     assert kpis.status(ind, 4.9, 2031, 2030) == "behind"  # past the target year the line is the target
-    assert kpis.status(ind, None, 2025, 2030) == "no data"
+    assert kpis.status(ind, None, 2025, 2030) == "no data since the baseline"
     assert kpis.expected(ind, 2015, 2030) == 1.0  # before the baseline year: the baseline
 
 
@@ -57,15 +60,16 @@ def test_trend_from_the_last_two_years():
     assert kpis.trend(h(4, None)) is None
 
 
-def test_the_plan_has_24_objectives_and_every_registry_indicator_is_counted():
+def test_the_plan_has_24_objectives_and_every_indicator_a_counting_rule():
     goals, objectives = kpis.plan()
     assert list(goals) == list("ABCDEF")
     assert len(objectives) == 24
     names = kpis.indicators()
-    registry = {n for n, i in names.items() if i.source == "registry"}
-    uncounted = registry - set(kpis.COMPUTED) - {kpis.SELF}
-    assert uncounted == {"farmer_associations_contacted_pct"}  # needs a denominator the registry lacks
-    assert set(kpis.manual_indicators()) == {n for n, i in names.items() if i.source == "manual"} | uncounted
+    manual = {n for n, i in names.items() if i.source == "manual"} | {"farmer_associations_contacted_pct"}
+    assert set(kpis.manual_indicators()) == manual  # farmers: the registry lacks the denominator
+    for name in names:
+        rule = kpis._rule_text(name)
+        assert all(rule["text"][lang] for lang in ("en", "fr", "es")), name
 
 
 def _indicator(report: dict, name: str) -> dict:
@@ -81,16 +85,17 @@ def _kpi(client, name: str) -> dict:
 def test_values_follow_the_records_added_through_the_api(client, auth):
     admin = auth("secretariat")
     assert _kpi(client, "projects_selected_and_implemented")["current"] is None  # no records: no data
-    project = {"country_iso3": "SEN", "lon": -16.0, "lat": 14.0, "area_ha": 100.0}
+    project = {"country_iso3": "SEN", "lon": -16.0, "lat": 14.0, "area_ha": 100.0, "published": True}
     for name, stage in (("P1", "selected"), ("P2", "proposed"), ("P3", "implemented")):
         r = client.post("/api/projects", json={**project, "name": name, "stage": stage}, headers=admin)
         assert r.status_code == 201, r.text
     projects = _kpi(client, "projects_selected_and_implemented")
     assert projects["current"] == 2.0  # the proposed one does not count
     assert projects["current_source"]["records"] == 2
+    assert projects["rule"]["kind"] == "projects" and "selected" in projects["rule"]["text"]["en"]
     assert projects["status"]["2030"] == "behind"  # 2 is below the line from 5 (2020) to 10 (2030)
 
-    organisation = {"membership": "member", "org_type": "country"}
+    organisation = {"membership": "member", "org_type": "country", "published": True}
     for name, iso3 in (("O1", "SEN"), ("O2", "FRA"), ("O3", "SEN"), ("O4", "GRL")):
         r = client.post(
             "/api/organisations", json={**organisation, "name": name, "country_iso3": iso3}, headers=admin
@@ -99,7 +104,7 @@ def test_values_follow_the_records_added_through_the_api(client, auth):
     # distinct UNFCCC Parties: Senegal and France; Greenland is not a Party in its own right
     assert _kpi(client, "parties_member_or_partner")["current"] == 2.0
 
-    meeting = {"meeting_type": "webinar", "region": "Africa"}
+    meeting = {"meeting_type": "webinar", "region": "Africa", "published": True}
     for title, date in (("M1", TODAY), ("M2", TODAY.replace(year=TODAY.year - 1)), ("M3", TODAY)):
         r = client.post(
             "/api/meetings", json={**meeting, "title": title, "date": date.isoformat()}, headers=admin
@@ -124,9 +129,10 @@ def test_monitoring_countries_follow_observations(client, auth):
     site = {"name": "S", "country_iso3": "URY", "lon": -56.0, "lat": -33.0, "land_use": "grassland"}
     r = client.post("/api/sites", json=site, headers=member)
     assert r.status_code == 201, r.text
+    site_id = r.json()["id"]
     assert _kpi(client, "countries_with_monitoring_data")["current"] is None  # a site without observations
     observation = {
-        "site_id": r.json()["id"],
+        "site_id": site_id,
         "upper_cm": 0,
         "lower_cm": 30,
         "property": "soc",
@@ -136,6 +142,14 @@ def test_monitoring_countries_follow_observations(client, auth):
     }
     r = client.post("/api/observations", json={**observation, "date": "2024-05-01"}, headers=member)
     assert r.status_code == 201, r.text
+    # a member's records count once the Secretariat has published (verified) them
+    assert _kpi(client, "countries_with_monitoring_data")["current"] is None
+    admin = auth("secretariat")
+    obs = r.json()
+    assert client.patch(f"/api/sites/{site_id}", json={"published": True}, headers=admin).status_code == 200
+    r = client.patch(f"/api/observations/{obs['id']}", json={"published": True, "version": obs["version"]},
+                     headers=admin)  # fmt: skip
+    assert r.status_code == 200, r.text
     countries = _kpi(client, "countries_with_monitoring_data")
     assert countries["current"] == 1.0
     assert {h["year"]: h["value"] for h in countries["history"]}[2024] == 1.0
@@ -150,26 +164,65 @@ def test_manual_values_are_refused_to_all_but_the_secretariat(client, auth, role
     assert _kpi(client, "assisted_awareness")["current"] is None
 
 
-def test_the_secretariat_enters_a_manual_value_with_date_and_source(client, auth, session):
+def _second_secretariat(engine) -> dict:
+    with session_factory(engine)() as s:
+        user = User(
+            email="second@test.example.org", role="secretariat", password_hash=hash_password("x" * 12)
+        )
+        s.add(user)
+        s.flush()
+        token, _ = issue_token(s, user)
+        s.commit()
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_a_manual_value_counts_once_a_second_secretariat_user_approves_it(client, auth, session, engine):
     admin = auth("secretariat")
     earlier = {"value": 25, "date": TODAY.replace(year=TODAY.year - 1).isoformat(), "source": "Survey 1"}
     later = {"value": 40, "date": TODAY.isoformat(), "source": "Survey 2"}
+    ids = []
     for body in (later, earlier):  # entry order does not matter: the latest date is the current value
         r = client.post("/api/kpis/assisted_awareness/values", json=body, headers=admin)
         assert r.status_code == 201, r.text
+        assert r.json()["state"] == "unapproved"
+        ids.append(r.json()["id"])
+    awareness = _kpi(client, "assisted_awareness")
+    assert awareness["current"] is None  # unapproved: shown, not used for the status
+    assert awareness["current_source"]["unapproved"]["value"] == 40.0  # the latest by date
+    assert awareness["status"]["2030"] == kpis.NO_DATA
+    second = _second_secretariat(engine)
+    r = client.post(f"/api/kpis/values/{ids[0]}/approve", headers=admin)
+    assert r.status_code == 403, r.text  # the one who entered it, with a second Secretariat user around
+    for value_id in ids:
+        r = client.post(f"/api/kpis/values/{value_id}/approve", headers=second)
+        assert r.status_code == 200, r.text
+        assert (r.json()["approved_by"], r.json()["self_approved"]) == ("second@test.example.org", False)
+    assert client.post(f"/api/kpis/values/{ids[0]}/approve", headers=second).status_code == 409
     awareness = _kpi(client, "assisted_awareness")
     assert awareness["current"] == 40.0
-    assert awareness["current_source"] == {
-        "kind": "manual", "date": TODAY.isoformat(), "source": "Survey 2", "entered_by": "secretariat@test.example.org"
-    }  # fmt: skip
+    source = awareness["current_source"]
+    assert (source["source"], source["entered_by"], source["approved_by"]) == (
+        "Survey 2", "secretariat@test.example.org", "second@test.example.org"
+    )  # fmt: skip
     assert [h["value"] for h in awareness["history"]] == [25.0, 40.0]
     # 40 % against 100 % in 2030 from 0 in 2020: on track only if the line has not passed 40
     assert awareness["status"]["2030"] == ("on track" if TODAY.year <= 2024 else "behind")
-    audit = session.scalars(select(AuditLog).where(AuditLog.kind == "kpi-values")).all()
-    assert [(a.action, a.actor, a.after["value"]) for a in audit] == [
-        ("create", "secretariat@test.example.org", 40.0),
-        ("create", "secretariat@test.example.org", 25.0),
+    history = client.get("/api/kpis/assisted_awareness/records").json()["values"]
+    assert [(v["value"], v["entered_by"], v["approved_by"]) for v in history] == [
+        (25.0, "secretariat@test.example.org", "second@test.example.org"),
+        (40.0, "secretariat@test.example.org", "second@test.example.org"),
     ]
+    audit = session.scalars(select(AuditLog).where(AuditLog.kind == "kpi-values")).all()
+    assert [a.action for a in audit] == ["create", "create", "approve", "approve"]
+
+
+def test_a_single_secretariat_user_self_approves_labelled_so(client, auth):
+    admin = auth("secretariat")
+    body = {"value": 3, "date": TODAY.isoformat(), "source": "Framework v3 adopted by the STC"}
+    r = client.post("/api/kpis/reference_framework_version/values", json=body, headers=admin)
+    r = client.post(f"/api/kpis/values/{r.json()['id']}/approve", headers=admin)
+    assert r.status_code == 200 and r.json()["self_approved"] is True, r.text
+    assert _kpi(client, "reference_framework_version")["current_source"]["self_approved"] is True
 
 
 def test_a_bad_manual_value_is_refused_with_every_problem(client, auth):
@@ -213,4 +266,18 @@ def test_one_objective_and_the_csv_export(client):
         "20.0",
         "50.0",
     )
-    assert projects["status_2030"] == "no data"
+    assert projects["status_2030"] == "no data since the baseline"
+
+
+def test_restricted_records_behind_a_value_are_a_count_but_for_the_secretariat_and_the_stc(client, auth):
+    admin = auth("secretariat")
+    contact = {"name": "C", "affiliation": "Food company", "audience": "private_sector", "published": True}
+    assert client.post("/api/contacts", json=contact, headers=admin).status_code == 201
+    path = "/api/kpis/global_food_businesses_contacted/records"
+    for role in ("public", "member", "partner"):
+        answer = client.get(path, headers=auth(role)).json()
+        assert (answer["count"], answer["restricted"], "records" in answer) == (1, True, False), role
+    for role in ("stc", "secretariat"):
+        answer = client.get(path, headers=auth(role)).json()
+        assert [r["label"] for r in answer["records"]] == ["C"], role
+    assert client.get("/api/kpis/no_such_indicator/records").status_code == 404

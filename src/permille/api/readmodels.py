@@ -46,22 +46,23 @@ from sqlalchemy.orm import Session
 
 from ..registry.kinds import KINDS
 from ..registry.kpis import KPI_KIND
-from ..registry.orm import ApiToken, AuditLog, ToolkitUsage, User, utcnow
+from ..registry.orm import ApiToken, AuditLog, SignIn, ToolkitUsage, User, utcnow
 from ..registry.permissions import Role, role_of
 from ..registry.zones import ZONES_KIND, ZoneStatistic
 from .security import token_digest
 
 TOOLKIT_USAGE = "toolkit_usage"
 """The change kind of a toolkit usage row written by the toolkit (not a record kind; team contract 2)."""
+SIGN_IN = "sign_in"
+"""The change kind of a user's first sign-in of a day (KPI D1 reads them)."""
 TOKENS = "tokens"
 """The change kind of a sign-out (tokens revoked); users' changes revoke tokens too."""
 READER_KINDS = frozenset({"users", TOKENS})
 """Change kinds after which the kept readers of tokens are dropped."""
 
 DEPENDS_ON: dict[str, frozenset[str]] = {
-    # every count of registry/kpis.py: the record kinds (the share of active organisations reads them
-    # all, except users), manual values and toolkit usage
-    "kpis": frozenset(set(KINDS) - {"users"} | {KPI_KIND, TOOLKIT_USAGE}),
+    # every count of registry/counting.py: the record kinds, manual values, toolkit usage and sign-ins
+    "kpis": frozenset(set(KINDS) | {KPI_KIND, TOOLKIT_USAGE, SIGN_IN}),  # + sign-ins (D1)
     "zones": frozenset({ZONES_KIND}),  # zone layers, world and regions: the zone statistics only
     "country": frozenset({ZONES_KIND, "observations", "sites"}),  # + measured stocks and sites
     "measured": frozenset({"observations", "sites"}),  # measured stocks by country
@@ -117,6 +118,8 @@ def database_version(session: Session) -> dict[str, tuple]:
     for kind in kinds:
         if kind == TOOLKIT_USAGE:
             columns.append(select(func.max(ToolkitUsage.id)).scalar_subquery())
+        elif kind == SIGN_IN:
+            columns.append(select(func.count()).select_from(SignIn).scalar_subquery())
         elif kind == ZONES_KIND:
             columns.append(select(func.count(ZoneStatistic.id)).scalar_subquery())
             columns.append(select(func.max(ZoneStatistic.id)).scalar_subquery())

@@ -10,6 +10,7 @@ Kept in the registry, not the API, so that the seed, the service and the CLI has
 end sessions the same way.
 """
 
+import datetime
 import functools
 
 from argon2 import PasswordHasher
@@ -17,7 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from .orm import ApiToken, User
+from .orm import ApiToken, SignIn, User
 
 MIN_PASSWORD_LENGTH = 12
 MIN_PASSWORD_SCORE = 3
@@ -93,3 +94,14 @@ def revoke_tokens_after_change(session: Session, before: dict, user: User, *, ne
     and reactivating a user does not revive the tokens it had."""
     if new_password or any(before[name] != getattr(user, name) for name in SESSION_FIELDS):
         revoke_tokens(session, user.id)
+
+
+def record_sign_in(session: Session, user: User, day: datetime.date | None = None) -> bool:
+    """Note that ``user`` signed in on ``day`` (UTC, default today): one row per user and day, in the
+    caller's transaction (KPI D1 counts organisations whose users signed in within 90 days). Whether the
+    row is new (the day's first sign-in)."""
+    day = day or datetime.datetime.now(datetime.UTC).date()
+    if session.get(SignIn, (user.id, day)) is not None:
+        return False
+    session.add(SignIn(user_id=user.id, day=day))
+    return True

@@ -1,10 +1,11 @@
 """The Initiative's 24 objectives and their indicators, computed live from the registry's records.
 
 The objectives, indicators, baselines and targets are the strategic plan's
-(``permille/data/strategic-plan/objectives.yaml``). An indicator whose ``source`` is ``registry`` is
-counted from the records (:data:`COMPUTED` says how, indicator by indicator); a ``manual`` one — and a
-registry one whose count needs data the registry does not hold — takes the latest :class:`KpiValue`
-entered by the Secretariat with its date and source.
+(``permille/data/strategic-plan/objectives.yaml``). Each indicator has a counting rule beside them
+(``counting-rules.yaml``, evaluated by :func:`permille.registry.counting.evaluate`): which kind, which
+records (structured fields only), which period, which state (published, verified by the Secretariat, not
+demo). A ``manual`` indicator takes the latest :class:`KpiValue` entered by the Secretariat with its date
+and source *and approved by a second Secretariat user*; an unapproved value is shown, not used.
 
 Time: a cumulative indicator (countries, projects, tools …) at year Y counts the records dated up to the
 end of Y; a "per year" indicator counts the records dated in Y, and its current value is the current
@@ -15,69 +16,36 @@ Status against a target (2030 or 2050): ``achieved`` when the current value reac
 end of a range: "10 to 20 projects" is achieved at 10); ``on track`` when it is at or above the straight
 line from the baseline (its lower end; 0 where the plan gives none, in 2020 unless the plan dates it)
 through the 2030 target (lower end) to the 2050 target, read at the current year; ``behind`` below that
-line; ``no data`` without a current value; ``no target`` where the plan sets none for that year.
+line; ``no data since the baseline`` when no counted record (or approved value) is dated in or after the
+baseline year 2020; ``no target`` where the plan sets none for that year.
 """
 
 import datetime
 import math
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
 import yaml
-from sqlalchemy import Date, Float, String, extract, func, select
+from sqlalchemy import Boolean, Date, Float, String, false, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .orm import (
-    Base,
-    Branding,
-    BudgetLine,
-    Contact,
-    HelpdeskRequest,
-    Layer,
-    Meeting,
-    MonitoringTool,
-    Municipality,
-    NdcEntry,
-    Network,
-    Observation,
-    Organisation,
-    Practice,
-    Project,
-    Record,
-    SchemeReview,
-    Site,
-    Strategy,
-    Study,
-    ToolkitUsage,
-    User,
-)
+from . import counting
+from .kinds import KINDS
+from .orm import Base, Record, User, utcnow
 from .permissions import allowed
 
 DATA = files("permille") / "data"
-FIRST_YEAR = 2015
-"""The Initiative's launch (COP21); history starts here and earlier records count in this year."""
+FIRST_YEAR = counting.FIRST_YEAR
+NO_DATA = "no data since the baseline"
 BASELINE_YEAR = 2020
 """The plan's baseline year, where an indicator does not date its baseline."""
 STATUS_RULE = (
     "achieved: the current value reaches the target (lower end of a range); on track: at or above the "
     "straight line from the baseline through the 2030 target to the 2050 target at the current year; "
-    "behind: below it; no data: no current value; no target: the plan sets none."
+    "behind: below it; no data since the baseline: no counted record or approved value dated in or after "
+    "2020; no target: the plan sets none."
 )
-
-# Vocabularies the counts rely on (the seed and the forms use the same words).
-PROJECT_STAGES_COUNTED = ("selected", "implemented")
-MEETING_REGIONAL_ONLINE = ("webinar", "meeting")  # with a region: a regional online meeting (A4)
-MEETING_NOTE = "notes"  # a periodical note (A4)
-MEETING_REGIONAL_NETWORK = "regional_event"  # a regional network meeting (D2)
-STRATEGY_STATUSES_COUNTED = ("adopted", "implemented")
-SCHEME_4P1000_NAME = "4 per 1000"  # a scheme review whose name says so reviews the certified scheme (A5)
-AUDIENCE_FOOD_BUSINESS = "private_sector"  # C2
-AUDIENCE_FUNDER = "policy"  # C3: policy makers and funders
-YOUTH_SENIOR_WORDS = ("youth", "young", "senior")  # in a regional network's name (D3)
-TOOL_DEVELOPER_WORDS = "tool developer"  # in a partnership's description (E3)
 
 
 class KpiValue(Record, Base):
@@ -90,6 +58,11 @@ class KpiValue(Record, Base):
     date: Mapped[datetime.date] = mapped_column(Date)
     source: Mapped[str] = mapped_column(String(500))
     entered_by: Mapped[str] = mapped_column(String(320))
+    approved_by: Mapped[str | None] = mapped_column(String(320))
+    """The second Secretariat user who approved the value (None: unapproved, not used for the status)."""
+    approved_at: Mapped[datetime.datetime | None]
+    self_approved: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Approved by the user who entered it: allowed only while the deployment has one Secretariat user."""
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -198,12 +171,6 @@ def countries() -> dict[str, dict]:
     return {c["iso3"]: c for c in doc["countries"]}
 
 
-def region_of(iso3: str | None) -> str | None:
-    """The Initiative's region of a country, None if unknown."""
-    country = countries().get(iso3 or "")
-    return country["region"] if country else None
-
-
 # ---------------------------------------------------------------------------------------------------
 # Status and trend
 
@@ -227,12 +194,12 @@ def expected(indicator: Indicator, year: int, target_year: int) -> float | None:
 
 
 def status(indicator: Indicator, current: float | None, year: int, target_year: int) -> str:
-    """``achieved``, ``on track``, ``behind``, ``no data`` or ``no target`` (see the module docstring)."""
+    """``achieved``, ``on track``, ``behind``, ``no data since the baseline`` or ``no target`` (see the module docstring)."""
     target = indicator.target_2030 if target_year == 2030 else indicator.target_2050
     if target is None:
         return "no target"
     if current is None:
-        return "no data"
+        return NO_DATA
     if current >= target.low:
         return "achieved"
     return "on track" if current >= expected(indicator, year, target_year) else "behind"
@@ -249,431 +216,163 @@ def trend(history: list[dict]) -> str | None:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Counting the records
+# The report
 
-
-@dataclass
-class Count:
-    """A computed indicator: ``by_year`` (year → value) and ``records``, the number of records counted."""
-
-    by_year: dict[int, float]
-    records: int
-    note: str = ""
-
-
-def _year(value) -> int:
-    year = value.year if hasattr(value, "year") else int(value)
-    return max(year, FIRST_YEAR)
-
-
-def _cumulative_distinct(items: Iterable[tuple[int, object]], years: range) -> dict[int, float]:
-    """Year → number of distinct keys among the items dated up to that year."""
-    first: dict[object, int] = {}
-    for year, key in items:
-        if key is not None:
-            first[key] = min(year, first.get(key, year))
-    return {y: float(sum(1 for f in first.values() if f <= y)) for y in years}
-
-
-def _cumulative_count(dates: Iterable[int], years: range) -> dict[int, float]:
-    dates = list(dates)
-    return {y: float(sum(1 for d in dates if d <= y)) for y in years}
-
-
-def _per_year(dates: Iterable[int], years: range) -> dict[int, float]:
-    counts = Counter(dates)
-    return {y: float(counts.get(y, 0)) for y in years}
-
-
-def _created(session: Session, model, *columns, where=()) -> list:
-    return session.execute(select(model.created_at, *columns).where(*where)).all()
-
-
-def _ndc(session: Session, years: range) -> Count:
-    rows = session.execute(select(NdcEntry.country_iso3, NdcEntry.year, NdcEntry.refers_soc)).all()
-    latest: dict[str, list[tuple[int, bool]]] = defaultdict(list)
-    for iso3, year, soc in rows:
-        latest[iso3].append((year, soc))
-    by_year = {}
-    for y in years:
-        by_year[y] = float(
-            sum(
-                1
-                for entries in latest.values()
-                if (dated := [e for e in entries if e[0] <= y]) and max(dated)[1]
-            )
-        )
-    return Count(by_year, len(rows), "countries whose latest NDC entry refers to SOC")
-
-
-def _members(session: Session, years: range) -> Count:
-    rows = _created(session, Organisation, Organisation.country_iso3)
-    parties = {k for k, c in countries().items() if c["unfccc_party"]}
-    items = [(_year(at), iso3) for at, iso3 in rows if iso3 in parties]
-    return Count(
-        _cumulative_distinct(items, years), len(rows), "distinct UNFCCC Parties of members and partners"
-    )
-
-
-def _projects(session: Session, years: range) -> Count:
-    rows = _created(session, Project, Project.start_year, where=[Project.stage.in_(PROJECT_STAGES_COUNTED)])
-    return Count(
-        _cumulative_count((_year(s or at) for at, s in rows), years),
-        len(rows),
-        "projects selected or implemented",
-    )
-
-
-def _studies(session: Session, years: range) -> Count:
-    rows = session.scalars(select(Study.year)).all()
-    return Count(_per_year(map(_year, rows), years), len(rows), "studies and reviews by year of publication")
-
-
-def _meetings(note: str, *where) -> Callable[[Session, range], Count]:
-    def count(session: Session, years: range) -> Count:
-        rows = session.scalars(select(Meeting.date).where(*where)).all()
-        return Count(_per_year(map(_year, rows), years), len(rows), note)
-
-    return count
-
-
-def _schemes(session: Session, years: range) -> Count:
-    rows = session.scalars(select(SchemeReview.year)).all()
-    return Count(_cumulative_count(map(_year, rows), years), len(rows), "compensation schemes reviewed")
-
-
-def _certified_regions(session: Session, years: range) -> Count:
-    rows = session.execute(
-        select(SchemeReview.year, SchemeReview.country_iso3).where(
-            func.lower(SchemeReview.name).contains(SCHEME_4P1000_NAME)
-        )
-    ).all()
-    items = [(_year(y), region_of(iso3)) for y, iso3 in rows]
-    return Count(
-        _cumulative_distinct(items, years),
-        len(rows),
-        "regions where the «4 per 1000» certified scheme is used",
-    )
-
-
-def _strategies(session: Session, years: range) -> Count:
-    rows = session.execute(
-        select(Strategy.year, Strategy.country_iso3).where(Strategy.status.in_(STRATEGY_STATUSES_COUNTED))
-    ).all()
-    items = [(_year(y), iso3) for y, iso3 in rows]
-    return Count(
-        _cumulative_distinct(items, years), len(rows), "countries with an adopted soil-health strategy"
-    )
-
-
-def _practice_regions(session: Session, years: range) -> Count:
-    rows = _created(session, Practice, Practice.region, Practice.country_iso3)
-    items = [(_year(at), region or region_of(iso3)) for at, region, iso3 in rows]
-    return Count(
-        _cumulative_distinct(items, years),
-        len(rows),
-        "regions of the practices recorded (global entries count in none)",
-    )
-
-
-def _helpdesk_regions(session: Session, years: range) -> Count:
-    rows = _created(session, HelpdeskRequest, HelpdeskRequest.region, HelpdeskRequest.country_iso3)
-    by_year: dict[int, set] = defaultdict(set)
-    for at, region, iso3 in rows:
-        if region := region or region_of(iso3):
-            by_year[_year(at)].add(region)
-    return Count(
-        {y: float(len(by_year[y])) for y in years}, len(rows), "regions with a helpdesk request in the year"
-    )
-
-
-def _toolkit_share(share: float) -> Callable[[Session, range], Count]:
-    def count(session: Session, years: range) -> Count:
-        rows = session.execute(
-            select(ToolkitUsage.tool, ToolkitUsage.country_iso3, func.min(ToolkitUsage.at))
-            .where(ToolkitUsage.country_iso3.is_not(None))
-            .group_by(ToolkitUsage.tool, ToolkitUsage.country_iso3)
-        ).all()
-        by_year = {}
-        for y in years:
-            used = [(tool, iso3) for tool, iso3, first in rows if _year(first) <= y]
-            box = len({tool for tool, _ in used})
-            per_country = Counter(iso3 for _, iso3 in used)
-            by_year[y] = float(sum(1 for n in per_country.values() if box and n / box >= share))
-        uses = session.scalar(
-            select(func.count()).select_from(ToolkitUsage).where(ToolkitUsage.country_iso3.is_not(None))
-        )
-        note = (
-            f"countries that used at least {share:.0%} of the toolkit's calculators (those used anywhere); "
-            "a use counts once per calculator, country, day and signed-in user or anonymous client "
-            "(a salted hash of its address; the address is not stored)"
-        )
-        return Count(by_year, uses, note)
-
-    return count
-
-
-def _contacts(audience: str, note: str) -> Callable[[Session, range], Count]:
-    def count(session: Session, years: range) -> Count:
-        rows = _created(
-            session, Contact, Contact.affiliation, Contact.name, where=[Contact.audience == audience]
-        )
-        items = [(_year(at), (affiliation or name).strip().lower()) for at, affiliation, name in rows]
-        return Count(_cumulative_distinct(items, years), len(rows), note)
-
-    return count
-
-
-def _created_count(model, note: str, *where) -> Callable[[Session, range], Count]:
-    def count(session: Session, years: range) -> Count:
-        rows = session.scalars(select(model.created_at).where(*where)).all()
-        return Count(_cumulative_count(map(_year, rows), years), len(rows), note)
-
-    return count
-
-
-def _active_organisations(session: Session, years: range) -> Count:
-    organisations = session.scalars(select(Organisation.created_at)).all()
-    active: dict[int, set] = defaultdict(set)
-    for mapper in Base.registry.mappers:
-        model = mapper.class_
-        if not issubclass(model, Record) or model in (Organisation, User):
-            continue
-        year = extract("year", model.created_at)
-        rows = session.execute(
-            select(model.organisation_id, year).where(model.organisation_id.is_not(None)).distinct()
-        ).all()
-        for org, y in rows:
-            active[_year(int(y))].add(org)
-    by_year = {}
-    for y in years:
-        total = sum(1 for at in organisations if _year(at) <= y)
-        by_year[y] = 100.0 * len(active[y]) / total if total else None
-    return Count(by_year, len(organisations), "share of organisations that recorded something in the year")
-
-
-def _monitoring_countries(session: Session, years: range) -> Count:
-    first = func.min(func.coalesce(Observation.date, func.date(Observation.created_at)))
-    rows = session.execute(
-        select(Site.country_iso3, first, func.count(Observation.id))
-        .join(Layer, Layer.site_id == Site.id)
-        .join(Observation, Observation.layer_id == Layer.id)
-        .group_by(Site.country_iso3)
-    ).all()
-    items = [(_year(datetime.date.fromisoformat(str(d)[:10])), iso3) for iso3, d, _ in rows]
-    return Count(
-        _cumulative_distinct(items, years), sum(n for *_, n in rows), "countries with soil observations"
-    )
-
-
-def _twins(session: Session, years: range) -> Count:
-    rows = session.execute(
-        select(Municipality.id, Municipality.twin_id, Municipality.country_iso3, Municipality.created_at)
-    ).all()
-    twinned = {twin for _, twin, _, _ in rows if twin is not None} | {
-        i for i, twin, _, _ in rows if twin is not None
-    }
-    items = [(_year(at), iso3) for i, _, iso3, at in rows if i in twinned]
-    return Count(_cumulative_distinct(items, years), len(rows), "countries with a twinned municipality")
-
-
-def _youth_senior_regions(session: Session, years: range) -> Count:
-    rows = session.execute(
-        select(Network.created_at, Network.name, Organisation.region, Organisation.country_iso3)
-        .join(Organisation, Network.organisation_id == Organisation.id)
-        .where(Network.scope == "regional")
-    ).all()
-    rows = [r for r in rows if any(w in r.name.lower() for w in YOUTH_SENIOR_WORDS)]
-    items = [(_year(at), region or region_of(iso3)) for at, _, region, iso3 in rows]
-    note = "regions of regional youth or senior networks (the region of the organisation recording them)"
-    return Count(_cumulative_distinct(items, years), len(rows), note)
-
-
-def _budget(session: Session, years: range) -> Count:
-    rows = session.execute(select(BudgetLine.year, BudgetLine.amount, BudgetLine.currency)).all()
-    by_year: dict[int, float] = defaultdict(float)
-    other = 0
-    for year, amount, currency in rows:
-        if currency.upper() == "EUR":
-            by_year[year] += amount
-        else:
-            other += 1
-    note = "sum of the year's budget lines in EUR" + (
-        f"; {other} lines in other currencies left out" if other else ""
-    )
-    return Count({y: (by_year[y] if y in by_year else None) for y in years}, len(rows), note)
-
-
-COMPUTED: dict[str, Callable[[Session, range], Count]] = {
-    "parties_with_soc_in_ndc": _ndc,
-    "parties_member_or_partner": _members,
-    "projects_selected_and_implemented": _projects,
-    "studies_reviews_per_year": _studies,
-    "regional_meetings_per_year": _meetings(
-        "regional online meetings (webinars and meetings with a region) in the year",
-        Meeting.meeting_type.in_(MEETING_REGIONAL_ONLINE),
-        Meeting.region.is_not(None),
-    ),
-    "periodical_notes_per_year": _meetings(
-        "periodical notes in the year", Meeting.meeting_type == MEETING_NOTE
-    ),
-    "compensation_schemes_reviewed": _schemes,
-    "regions_using_certified_scheme": _certified_regions,
-    "countries_with_soil_health_strategy": _strategies,
-    "regions_covered_by_practice_database": _practice_regions,
-    "regions_with_active_helpdesk": _helpdesk_regions,
-    "countries_using_20pct_of_tools": _toolkit_share(0.2),
-    "countries_using_40pct_of_tools": _toolkit_share(0.4),
-    "global_food_businesses_contacted": _contacts(
-        AUDIENCE_FOOD_BUSINESS, "distinct food businesses contacted"
-    ),
-    "funding_institutions_reached": _contacts(AUDIENCE_FUNDER, "distinct funding institutions contacted"),
-    "operational_branding_mechanisms": _created_count(Branding, "branding mechanisms recorded"),
-    "organisations_active_on_platform_pct": _active_organisations,
-    "regional_network_meetings_per_year": _meetings(
-        "regional network meetings (regional events) in the year",
-        Meeting.meeting_type == MEETING_REGIONAL_NETWORK,
-    ),
-    "regions_with_youth_senior_partnership": _youth_senior_regions,
-    "signed_global_partnerships": _created_count(
-        Network,
-        "partnerships with global networks",
-        Network.network_type == "partnership",
-        Network.scope == "global",
-    ),
-    "monitoring_tools_in_catalogue": _created_count(MonitoringTool, "tools and methods in the catalogue"),
-    "countries_with_monitoring_data": _monitoring_countries,
-    "tool_developer_collaborations": _created_count(
-        Network,
-        "partnerships whose description names a tool developer",
-        Network.network_type == "partnership",
-        func.lower(Network.description).contains(TOOL_DEVELOPER_WORDS),
-    ),
-    "countries_with_twin_region_municipalities": _twins,
-    "annual_budget_eur": _budget,
-}
-"""How each ``registry`` indicator is counted. Registry indicators not listed here
-(``farmer_associations_contacted_pct``: the registry does not hold the number of farmer associations per
-region) and ``kpis_with_current_value_pct`` (computed last, from the others) are handled by
-:func:`compute`."""
-PER_YEAR = frozenset(
-    {
-        "studies_reviews_per_year",
-        "regional_meetings_per_year",
-        "periodical_notes_per_year",
-        "regional_network_meetings_per_year",
-        "regions_with_active_helpdesk",
-        "organisations_active_on_platform_pct",
-        "annual_budget_eur",
-    }
-)
-"""Indicators counted within each calendar year (the others are cumulative)."""
 SELF = "kpis_with_current_value_pct"
 KPI_KIND = "kpi-values"
 """The kind name of manual KPI values in permissions, the audit log and change events."""
 
 
-# ---------------------------------------------------------------------------------------------------
-# The report
+def manual_values(session: Session, name: str | None = None) -> list[KpiValue]:
+    """The manual values (of ``name``), by date then entry."""
+    query = select(KpiValue).order_by(KpiValue.date, KpiValue.id)
+    if name is not None:
+        query = query.where(KpiValue.indicator == name)
+    return list(session.scalars(query))
 
 
-def latest_manual(session: Session) -> dict[str, KpiValue]:
-    """The latest :class:`KpiValue` of each indicator (by date, then by entry)."""
-    latest: dict[str, KpiValue] = {}
-    for value in session.scalars(select(KpiValue).order_by(KpiValue.date, KpiValue.id)):
-        latest[value.indicator] = value
-    return latest
-
-
-def _manual_history(session: Session, name: str) -> list[dict]:
-    values = session.scalars(
-        select(KpiValue).where(KpiValue.indicator == name).order_by(KpiValue.date, KpiValue.id)
-    )
-    by_year = {v.date.year: v.value for v in values}
-    return [{"year": y, "value": by_year[y]} for y in sorted(by_year)]
+def value_dict(value: KpiValue) -> dict:
+    """A manual value with its history: who entered it when, from what, who approved it."""
+    return {
+        "id": value.id,
+        "indicator": value.indicator,
+        "value": value.value,
+        "date": value.date.isoformat(),
+        "source": value.source,
+        "entered_by": value.entered_by,
+        "entered_at": value.created_at.isoformat(),
+        "approved_by": value.approved_by,
+        "approved_at": value.approved_at.isoformat() if value.approved_at else None,
+        "self_approved": value.self_approved,
+        "state": "demo" if value.demo else "approved" if value.approved_by else "unapproved",
+    }
 
 
 def _clean(value: float | None) -> float | None:
     return None if value is None or not math.isfinite(value) else value
 
 
+def _rule_text(name: str) -> dict:
+    spec = counting.rule(name)
+    text = spec.get("text") or counting.rules()["manual"]
+    if spec["method"] == "manual" and "text" in spec:
+        text = {lang: f"{spec['text'][lang]} {counting.rules()['manual'][lang]}" for lang in spec["text"]}
+    return {
+        "method": spec["method"],
+        "kind": spec.get("kind"),
+        "period": spec.get("period"),
+        "text": text,
+        "baseline_source": spec.get("baseline"),
+        "state": counting.rules()["state"] | spec.get("state", {}) if spec["method"] != "manual" else None,
+    }
+
+
 def _report(
-    indicator: Indicator, current: float | None, history: list[dict], source: dict, year: int
+    indicator: Indicator, current: float | None, history: list[dict], source: dict, year: int, since: bool
 ) -> dict:
+    current = _clean(current)
+    statuses = {str(t): status(indicator, current if since else None, year, t) for t in (2030, 2050)}
     return {
         "name": indicator.name,
         "unit": indicator.unit,
         "source": indicator.source,
+        "rule": _rule_text(indicator.name),
         "baseline": None
         if indicator.baseline is None
         else {**indicator.baseline.as_dict(), "year": indicator.baseline_year},
         "target_2030": None if indicator.target_2030 is None else indicator.target_2030.as_dict(),
         "target_2050": None if indicator.target_2050 is None else indicator.target_2050.as_dict(),
-        "current": _clean(current),
+        "current": current,
         "current_source": source,
         "history": history,
         "expected_now": {str(t): expected(indicator, year, t) for t in (2030, 2050)},
-        "status": {str(t): status(indicator, _clean(current), year, t) for t in (2030, 2050)},
+        "status": statuses,
         "trend": trend(history),
     }
 
 
+def _history(by_year: dict[int, float | None], year: int) -> list[dict]:
+    history = [{"year": y, "value": _clean(v)} for y, v in by_year.items()]
+    while history and history[0]["value"] in (None, 0.0) and history[0]["year"] < year:
+        history.pop(0)  # years before the first record say nothing
+    return history
+
+
+def _counted_source(name: str, count: counting.Count, today: datetime.date) -> dict:
+    per_year = counting.rule(name).get("period") == "per_year"
+    current = counting.counted_in(count, name, today.year)
+    source = {
+        "kind": "registry",
+        "records": len(current),
+        "records_kind": counting.rule(name).get("kind"),
+        "period": "calendar year to date" if per_year else f"as of {today.isoformat()}",
+        "latest_record_year": count.latest_year,
+        **count.extra,
+    }
+    if count.demo_by_year is not None:
+        source["demo"] = {"value": _clean(count.demo_by_year.get(today.year)), "records": count.demo_records}
+    return source
+
+
 def compute(session: Session, today: datetime.date | None = None) -> dict:
-    """Every objective with its indicators: baseline, current value and its source, history by year,
-    status against the 2030 and 2050 targets and trend (see the module docstring)."""
+    """Every objective with its indicators: counting rule, baseline (with its source), current value and
+    its source, history by year, status against the 2030 and 2050 targets and trend (module docstring)."""
     today = today or datetime.date.today()
-    years = range(FIRST_YEAR, today.year + 1)
     goals, objectives = plan()
-    manual = latest_manual(session)
     reports: dict[str, dict] = {}
     for objective in objectives:
         for indicator in objective.indicators:
             name = indicator.name
-            if name == SELF:
+            method = counting.rule(name)["method"]
+            if method == "indicator_share":
                 continue
-            if name in COMPUTED:
-                count = COMPUTED[name](session, years)
-                history = [{"year": y, "value": _clean(v)} for y, v in count.by_year.items()]
-                while history and history[0]["value"] in (None, 0.0) and history[0]["year"] < today.year:
-                    history.pop(0)  # years before the first record say nothing
-                # no record of the kind at all: the registry cannot say (no data), rather than 0
+            if method != "manual":
+                count = counting.evaluate(session, name, today)
+                history = _history(count.by_year, today.year) if count.records else []  # no record: no data
                 current = count.by_year.get(today.year) if count.records else None
-                period = "calendar year to date" if name in PER_YEAR else f"as of {today.isoformat()}"
-                source = {"kind": "registry", "records": count.records, "note": count.note, "period": period}
+                source = _counted_source(name, count, today)
+                since = (count.latest_year or 0) >= BASELINE_YEAR
             else:
-                value = manual.get(name)
-                history = _manual_history(session, name)
-                current = value.value if value else None
-                source = (
-                    {
-                        "kind": "manual",
-                        "date": value.date.isoformat(),
-                        "source": value.source,
-                        "entered_by": value.entered_by,
-                    }
-                    if value
-                    else {"kind": "manual", "note": "no value entered yet"}
-                )
-            reports[name] = _report(indicator, current, history, source, today.year)
+                values = manual_values(session, name)
+                approved = [v for v in values if v.approved_by and not v.demo]
+                by_year = {v.date.year: v.value for v in approved}
+                history = [{"year": y, "value": by_year[y]} for y in sorted(by_year)]
+                latest = approved[-1] if approved else None
+                current = latest.value if latest else None
+                pending = [v for v in values if not v.approved_by and not v.demo]
+                demo = [v for v in values if v.demo]
+                source = {"kind": "manual", "values": len(values)}
+                if latest:
+                    source |= {k: v for k, v in value_dict(latest).items() if k not in ("id", "indicator")}
+                else:
+                    source["note"] = "no approved value yet"
+                if pending and (not latest or pending[-1].id > latest.id):
+                    source["unapproved"] = value_dict(pending[-1])
+                if demo:
+                    source["demo"] = {"value": demo[-1].value, "records": len(demo)}
+                since = latest is not None and latest.date.year >= BASELINE_YEAR
+            reports[name] = _report(indicator, current, history, source, today.year, since)
     others = list(reports.values())
     with_value = sum(1 for r in others if r["current"] is not None)
     share = 100.0 * with_value / len(others) if others else None
-    self_indicator = indicators()[SELF]
     reports[SELF] = _report(
-        self_indicator,
+        indicators()[SELF],
         share,
         [{"year": today.year, "value": share}],
         {
             "kind": "registry",
-            "records": len(others),
+            "records": with_value,
             "note": f"{with_value} of {len(others)} other indicators have a current value",
             "period": f"as of {today.isoformat()}",
+            "latest_record_year": today.year if with_value else None,
         },
         today.year,
+        with_value > 0,
     )
     return {
         "as_of": today.isoformat(),
         "status_rule": STATUS_RULE,
+        "counting_state": counting.rules()["state"],
         "goals": goals,
         "objectives": [
             {
@@ -691,10 +390,55 @@ def compute(session: Session, today: datetime.date | None = None) -> dict:
     }
 
 
+def records_behind(session: Session, name: str, user, year: int | None = None) -> dict:
+    """The records behind an indicator's value of ``year`` (default: this year): public kinds by name
+    (id, label, year, who verified it when), restricted kinds as a count unless ``user`` may read them;
+    manual indicators list their values with their history."""
+    if name not in indicators():
+        raise LookupError(f"no indicator {name!r}")
+    today = datetime.date.today()
+    year = year or today.year
+    spec = counting.rule(name)
+    if spec["method"] == "manual":
+        return {"indicator": name, "year": year, "rule": _rule_text(name),
+                "values": [value_dict(v) for v in manual_values(session, name)]}  # fmt: skip
+    if spec["method"] == "indicator_share":
+        report = compute(session, today)
+        rows = [i for o in report["objectives"] for i in o["indicators"] if i["name"] != SELF]
+        return {"indicator": name, "year": year, "rule": _rule_text(name),
+                "indicators": [{"name": i["name"], "current": i["current"]} for i in rows]}  # fmt: skip
+    count = counting.evaluate(session, name, today)
+    records = counting.counted_in(count, name, year)
+    kind = spec["kind"]
+    # counted records are published: a public kind's are readable by all; a restricted kind's names only by
+    # those who read every record of it (the Secretariat, the STC), else a count
+    readable = not KINDS[kind].restricted or (user is not None and user.role in ("secretariat", "stc"))
+    answer = {
+        "indicator": name,
+        "year": year,
+        "rule": _rule_text(name),
+        "kind": kind,
+        "restricted": KINDS[kind].restricted,
+        "count": len(records),
+        "value": _clean(count.by_year.get(year)),
+        "extra": count.extra,
+        "demo_records": count.demo_records,
+    }
+    if readable:
+        answer["records"] = [
+            {
+                "kind": r.kind, "id": r.id, "label": r.label, "year": r.year, "detail": r.detail,
+                "verified_by": r.verified_by,
+                "verified_at": r.verified_at.isoformat() if r.verified_at else None,
+            }
+            for r in sorted(records, key=lambda r: (r.year, r.label))
+        ]  # fmt: skip
+    return answer
+
+
 def manual_indicators() -> list[str]:
-    """The indicators that take values entered by hand: ``manual`` ones and registry ones the records
-    cannot count (not in :data:`COMPUTED`)."""
-    return [name for name in indicators() if name not in COMPUTED and name != SELF]
+    """The indicators that take values entered by hand (their counting rule's method is ``manual``)."""
+    return [name for name in indicators() if counting.rule(name)["method"] == "manual"]
 
 
 def record_value(
@@ -762,3 +506,42 @@ def record_value(
         service.audit(session, user, KPI_KIND, record.id, "create", None, after)
         changes.append({"kind": KPI_KIND, "action": "create", "id": record.id, "country_iso3": None})
     return record
+
+
+def secretariat_users(session: Session) -> int:
+    """How many active, non-demo Secretariat users the deployment has."""
+    return session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(User.role == "secretariat", User.active.is_(True), User.demo.is_(False))
+    )
+
+
+def approve_value(session: Session, value_id: int, user) -> KpiValue:
+    """A second Secretariat user approves a manual value: from then on it is used for the status. The user
+    who entered it may approve it only while the deployment has a single Secretariat user (``self_approved``,
+    shown so). Audited as ``approve``."""
+    from . import service
+
+    if user is None or user.role != "secretariat":
+        raise service.Forbidden("only the Secretariat approves KPI values")
+    changes: list[dict] = []
+    with service.transaction(session, changes):
+        value = session.get(KpiValue, value_id)
+        if value is None:
+            raise service.NotFound(f"no KPI value {value_id}")
+        if value.approved_by is not None:
+            raise service.Conflict(f"KPI value {value_id} was approved by {value.approved_by} already")
+        alone = secretariat_users(session) <= 1
+        if value.entered_by == user.email and not alone:
+            raise service.Forbidden(
+                "a second Secretariat user approves a value: you entered this one (self-approval is allowed "
+                "only while the deployment has a single Secretariat user)"
+            )
+        before = value_dict(value)
+        value.approved_by, value.approved_at = user.email, utcnow()
+        value.self_approved = value.entered_by == user.email
+        session.flush()
+        service.audit(session, user, KPI_KIND, value.id, "approve", before, value_dict(value))
+        changes.append({"kind": KPI_KIND, "action": "update", "id": value.id, "country_iso3": None})
+    return value

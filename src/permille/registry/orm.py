@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
@@ -72,6 +73,13 @@ class Record:
     updated_at: Mapped[datetime.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
     published: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """A demonstration record (``permille serve --demo``): never counted by an indicator."""
+    verified_at: Mapped[datetime.datetime | None]
+    """When the Secretariat last verified the record's content (its write or publication); None: not
+    verified (new, or changed since by someone else). Indicators count verified records only."""
+    verified_by: Mapped[str | None] = mapped_column(String(320))
+    """Who verified it: a Secretariat user's e-mail, or "system" (bundled, sourced catalogues)."""
 
     @declared_attr
     def organisation_id(cls) -> Mapped[int | None]:
@@ -276,6 +284,8 @@ class SchemeReview(Record, Base):
     scheme_type: Mapped[str] = mapped_column(String(40))
     country_iso3: Mapped[str | None] = mapped_column(String(3), index=True)
     year: Mapped[int]
+    recognised_4p1000: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """The scheme is the «4 per 1000» certified compensation scheme (KPI A5)."""
     methodology: Mapped[str] = mapped_column(Text, default="")
     findings: Mapped[str] = mapped_column(Text, default="")
     url: Mapped[str] = mapped_column(String(500), default="")
@@ -314,6 +324,10 @@ class Network(Record, Base):
     name: Mapped[str] = mapped_column(String(300))
     network_type: Mapped[str] = mapped_column(String(30))
     scope: Mapped[str] = mapped_column(String(30))
+    audience: Mapped[str] = mapped_column(String(20), default="general", server_default="general")
+    """general, youth or senior (KPI D3)."""
+    develops_tools: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """The partner develops impact-assessment tools (EX-ACT, CBP …; KPI E3)."""
     description: Mapped[str] = mapped_column(Text, default="")
     url: Mapped[str] = mapped_column(String(500), default="")
 
@@ -391,6 +405,15 @@ class ToolkitUsage(Record, Base):
     day: Mapped[datetime.date | None] = mapped_column(Date)
 
     __table_args__ = (Index("uq_toolkit_usage_once", "tool", "country_iso3", "actor", "day", unique=True),)
+
+
+class SignIn(Base):
+    """The days (UTC) on which a user signed in, one row per user and day: an organisation is active on the
+    platform (KPI D1) while one of its users signed in within the last 90 days (counting-rules.yaml)."""
+
+    __tablename__ = "sign_in"
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[datetime.date] = mapped_column(Date, primary_key=True, index=True)
 
 
 class UsageSalt(Base):

@@ -18,6 +18,9 @@ from sqlalchemy import false, or_, true
 ACTIONS = ("read", "create", "update", "publish", "admin")
 SECRETARIAT_ONLY = frozenset({"organisations", "users", "kpi-values", "budget-lines"})
 """Kinds only the Secretariat writes (assessments: the STC and the Secretariat)."""
+SERVER_WRITTEN = frozenset({"toolkit-usage"})
+"""Kinds only the platform itself writes (toolkit usage: recorded by the calculators, KPI B4); no user, the
+Secretariat included, creates or changes them through the API."""
 
 
 class Role(StrEnum):
@@ -43,6 +46,8 @@ def allowed(user: Any, action: str, kind: str, record: Any = None, *, public_kin
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}; one of {', '.join(ACTIONS)}")
     role = role_of(user)
+    if kind in SERVER_WRITTEN and action != "read" and not (role is Role.SECRETARIAT and user.id is None):
+        return False  # only the platform (service.SYSTEM, no user id) writes them
     if role is Role.SECRETARIAT:
         return True
     if action == "read":

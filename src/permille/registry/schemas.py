@@ -312,6 +312,9 @@ class SchemeReviewBase(Strict):
     scheme_type: Literal["compliance", "voluntary", "results_based_payment", "insetting", "other"]
     country_iso3: Iso3 | None = None
     year: Year
+    recognised_4p1000: bool = Field(
+        False, description="the «4 per 1000» certified compensation scheme (counted by KPI A5)"
+    )
     methodology: Text = ""
     findings: Text = ""
     url: Url = ""
@@ -341,6 +344,12 @@ class NetworkBase(Strict):
     name: Name
     network_type: Literal["network", "partnership"]
     scope: Literal["local", "national", "regional", "global"]
+    audience: Literal["general", "youth", "senior"] = Field(
+        "general", description="whom the network gathers (youth and senior networks: KPI D3)"
+    )
+    develops_tools: bool = Field(
+        False, description="the partner develops impact-assessment tools, e.g. EX-ACT (KPI E3)"
+    )
     description: Text = ""
     url: Url = ""
 

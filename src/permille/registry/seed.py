@@ -22,7 +22,7 @@ from importlib.resources import files
 from typing import Any
 
 import yaml
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from . import kpis, orm, rothamsted, service
@@ -158,6 +158,7 @@ class _Seeder:
     def __init__(self, session: Session, today: datetime.date):
         self.session, self.today = session, today
         self.ids: dict[tuple[str, str], int] = {}
+        self.demo_payloads: dict[int, dict] = {}  # id() → payload made by :meth:`demo` (kept alive: no reuse)
 
     def existing(self, model, *columns) -> dict[tuple, int]:
         rows = self.session.execute(select(model.id, *columns)).all()
@@ -171,7 +172,10 @@ class _Seeder:
         for payload in payloads:
             k = key(payload)
             if k not in stored:
-                stored[k] = service.create(self.session, kind, payload, service.SYSTEM).id
+                record = service.create(self.session, kind, payload, service.SYSTEM)
+                if self.demo_payloads.get(id(payload)) is payload:
+                    mark_demo(self.session, record)
+                stored[k] = record.id
             self.ids[(kind, str(k[0]))] = stored[k]
 
     def demo(self, rows: list[dict], **refs: str) -> list[dict]:
@@ -183,8 +187,17 @@ class _Seeder:
                 if field in payload:
                     payload[f"{field}_id"] = self.ids[(kind, payload.pop(field))]
             payload.setdefault("published", True)  # restricted kinds stay unreadable to the public
+            self.demo_payloads[id(payload)] = payload
             out.append(payload)
         return out
+
+
+def mark_demo(session: Session, record: Any) -> None:
+    """Flag a stored record as demonstration data (``demo``): no indicator counts it."""
+    model = type(record)
+    session.execute(update(model).where(model.id == record.id).values(demo=True))  # its version kept
+    session.commit()
+    session.refresh(record)
 
 
 def seeded_demo_accounts(session: Session) -> dict[str, int]:
@@ -281,7 +294,13 @@ def _demo_records(s: _Seeder, demo: dict) -> None:
         ("brandings", o.Branding, ("name",), "brandings", {}),
         ("helpdesk", o.HelpdeskRequest, ("subject",), "helpdesk", {}),
         ("budget-lines", o.BudgetLine, ("label", "year"), "budget_lines", {}),
-        ("toolkit-usage", o.ToolkitUsage, ("tool", "country_iso3"), "toolkit_usage", {}),
+        (
+            "toolkit-usage",
+            o.ToolkitUsage,
+            ("tool", "country_iso3"),
+            "toolkit_usage",
+            {"organisation": "organisations"},
+        ),
         ("sites", o.Site, ("name",), "sites", {"organisation": "organisations"}),
     ):
         s.add(
@@ -315,7 +334,7 @@ def _observations(s: _Seeder, rows: list[dict]) -> None:
     for row in rows:
         key = (row["site_id"], float(row["upper_cm"]), float(row["lower_cm"]), row["property"], row["date"])
         if key not in stored:
-            service.create(s.session, "observations", row, service.SYSTEM)
+            mark_demo(s.session, service.create(s.session, "observations", row, service.SYSTEM))
             stored.add(key)
 
 
@@ -325,6 +344,7 @@ def _kpi_values(s: _Seeder, rows: list[dict]) -> None:
     )
     for row in rows:
         if (row["indicator"], row["date"], row["source"]) not in stored:
-            kpis.record_value(
+            value = kpis.record_value(
                 s.session, row["indicator"], row["value"], row["date"], row["source"], service.SYSTEM
             )
+            mark_demo(s.session, value)

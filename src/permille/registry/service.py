@@ -350,6 +350,7 @@ def create(session: Session, kind: str, payload: Any, user: Any) -> Any:
             raise Invalid(f"{len(problems)} reference(s) to missing records", problems)
         values = _prepared(session, k, data, None)
         record = k.model(**values)
+        verification(record, user)
         session.add(record)
         session.flush()
         after = public_dict(k, record)
@@ -357,6 +358,16 @@ def create(session: Session, kind: str, payload: Any, user: Any) -> Any:
         _snapshot(session, user, k, record.id, after)
         changes.append(_change(k, "create", record))
     return record
+
+
+def verification(record: Any, user: Any) -> None:
+    """The Secretariat's write of a published record verifies its content (``verified_at``/``_by``; the
+    seed as "system"); anyone else's write un-verifies it until the Secretariat writes or publishes it again.
+    Indicators count verified records only (:mod:`permille.registry.counting`)."""
+    if user is not None and user.role == "secretariat" and record.published:
+        record.verified_at, record.verified_by = orm.utcnow(), user.email
+    elif user is None or user.role != "secretariat":
+        record.verified_at = record.verified_by = None
 
 
 def _prepared(session: Session, k: RecordKind, data: dict, record: Any) -> dict:
@@ -404,6 +415,7 @@ def update(session: Session, kind: str, record_id: int, payload: Any, user: Any)
             raise Invalid(f"{len(problems)} problem(s) in the update of {k.name} {record_id}", problems)
         for name, value in _prepared(session, k, merged, record).items():
             setattr(record, name, value)
+        verification(record, user)
         if k.name == "users":  # a token never grants more, or longer, than the account now does
             revoke_tokens_after_change(session, before, record, new_password="password" in patch)
         session.flush()

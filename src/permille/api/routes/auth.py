@@ -11,13 +11,13 @@ from pydantic import BaseModel, Field
 from sqlalchemy import delete
 
 from ...registry import service
-from ...registry.accounts import authenticate, find_user, revoke_tokens
+from ...registry.accounts import authenticate, find_user, record_sign_in, revoke_tokens
 from ...registry.kinds import KINDS
 from ...registry.orm import ApiToken, User
 from ...registry.schemas import Strict
 from ..deps import SessionDep, bearer, current_user
 from ..errors import ERROR_RESPONSES, ApiError, ErrorBody, error_response
-from ..readmodels import TOKENS
+from ..readmodels import SIGN_IN, TOKENS
 from ..security import (
     RateLimited,
     clear_attempts,
@@ -79,10 +79,13 @@ def sign_in(credentials: Credentials, session: SessionDep, request: Request):
             }
             service.audit(session, None, SIGN_IN_AUDIT_KIND, known.id if known else 0, "failed", None, after)
         raise ApiError(401, "unknown e-mail or wrong password", code="invalid_credentials")
-    with service.transaction(session, []):
+    changes: list[dict] = []
+    with service.transaction(session, changes):
         clear_attempts(session, credentials.email)
         delete_expired_tokens(session)
         token, expires_at = issue_token(session, user)
+        if record_sign_in(session, user):  # KPI D1
+            changes.append({"kind": SIGN_IN, "action": "create", "id": user.id, "country_iso3": None})
     return Token(access_token=token, expires_at=expires_at)
 
 

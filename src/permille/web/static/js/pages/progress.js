@@ -1,7 +1,8 @@
 // Progress page: the 24 objectives of the strategic plan, one card each, with every indicator's baseline →
 // current value → 2030 and 2050 targets, a sparkline of its history, its status against each target (a
 // colour AND a text label), its trend and where the value comes from (counted from the registry's records,
-// or entered by the Secretariat with a date and a source). Filter by goal (A–F, in the permalink
+// or entered by the Secretariat with a date, a source and a second Secretariat user's approval), its
+// counting rule and the records behind the value (opened on demand). Filter by goal (A–F, in the permalink
 // #/progress?goal=B); CSV export of every indicator; reloads when a record changes (server-sent events).
 
 const GOALS = ["A", "B", "C", "D", "E", "F"];
@@ -11,6 +12,7 @@ const STATUS_CLASS = {
   "on track": "status-good",
   behind: "status-bad",
   "no data": "status-unknown",
+  "no data since the baseline": "status-unknown",
   "no target": "status-unknown",
 };
 const STATUS_KEY = {
@@ -18,14 +20,15 @@ const STATUS_KEY = {
   "on track": "progress.status.onTrack",
   behind: "progress.status.behind",
   "no data": "progress.status.noData",
+  "no data since the baseline": "progress.status.noDataSince",
   "no target": "progress.status.noTarget",
 };
 
 const MESSAGES = {
   en: {
     "progress.title": "Progress of the Initiative",
-    "progress.intro": "The 24 objectives of the strategic plan: for each indicator, its baseline, its current value, and the 2030 and 2050 targets. Values are counted live from the platform's records, or entered by the Secretariat with their date and source.",
-    "progress.rule": "On track: at or above the straight line from the baseline (0 where the plan gives none) through the 2030 target to the 2050 target, read this year; the lower end of a range counts. Per-year indicators count the current calendar year to date.",
+    "progress.intro": "The 24 objectives of the strategic plan: for each indicator, its baseline, its current value, and the 2030 and 2050 targets. Values are counted live from the platform's records by the counting rule shown on each card (only records published and verified by the Secretariat, never demonstration data), or entered by the Secretariat with their date and source and approved by a second Secretariat user.",
+    "progress.rule": "On track: at or above the straight line from the baseline (0 where the plan gives none) through the 2030 target to the 2050 target, read this year; the lower end of a range counts. Per-year indicators count the current calendar year to date. No data since the baseline: no counted record or approved value dated in or after 2020 (rather than behind).",
     "progress.asOf": "As of {date}",
     "progress.goal": "Goal",
     "progress.allGoals": "All goals",
@@ -42,6 +45,26 @@ const MESSAGES = {
     "progress.status.behind": "behind",
     "progress.status.noData": "no data",
     "progress.status.noTarget": "no target",
+    "progress.status.noDataSince": "no data since the baseline",
+    "progress.countingRule": "Counting rule",
+    "progress.baselineSource": "Where the baseline comes from",
+    "progress.counted": "{records} records counted ({period}).",
+    "progress.openRecords": "Records behind the value",
+    "progress.restrictedCount": "{count} records of a restricted kind ({kind}): their names are not public.",
+    "progress.noRecords": "No record counted.",
+    "progress.verifiedBy": "verified by {by}",
+    "progress.demoValue": "With the demonstration records: {value} ({records} demo records, not counted).",
+    "progress.anonymousRuns": "{count} anonymous runs, shown apart, never counted.",
+    "progress.unapproved": "Unapproved value {value} of {date} ({source}), entered by {by}: not used until a second Secretariat user approves it.",
+    "progress.approvedBy": "approved by {by}",
+    "progress.selfApproved": "self-approved (single Secretariat user)",
+    "progress.report": "Annual report",
+    "progress.openData": "Open data (JSON)",
+    "progress.approve": "Approve",
+    "progress.state.unapproved": "unapproved",
+    "progress.state.approved": "approved",
+    "progress.state.demo": "demo",
+    "progress.rates": "Exchange rates: {rates}.",
     "progress.trend": "Trend",
     "progress.trend.up": "↑ rising",
     "progress.trend.down": "↓ falling",
@@ -108,8 +131,8 @@ const MESSAGES = {
   },
   fr: {
     "progress.title": "Progrès de l’Initiative",
-    "progress.intro": "Les 24 objectifs du plan stratégique : pour chaque indicateur, sa valeur de référence, sa valeur actuelle et les cibles 2030 et 2050. Les valeurs sont comptées en direct dans les registres de la plateforme, ou saisies par le Secrétariat avec leur date et leur source.",
-    "progress.rule": "En bonne voie : au-dessus ou sur la droite qui va de la valeur de référence (0 si le plan n’en donne pas) à la cible 2030 puis à la cible 2050, lue cette année ; la borne basse d’une fourchette compte. Les indicateurs annuels comptent l’année civile en cours.",
+    "progress.intro": "Les 24 objectifs du plan stratégique : pour chaque indicateur, sa valeur de référence, sa valeur actuelle et les cibles 2030 et 2050. Les valeurs sont comptées en direct dans les registres de la plateforme selon la règle de calcul affichée sur chaque carte (seules les fiches publiées et vérifiées par le Secrétariat, jamais les données de démonstration), ou saisies par le Secrétariat avec leur date et leur source et approuvées par un second utilisateur du Secrétariat.",
+    "progress.rule": "En bonne voie : au-dessus ou sur la droite qui va de la valeur de référence (0 si le plan n’en donne pas) à la cible 2030 puis à la cible 2050, lue cette année ; la borne basse d’une fourchette compte. Les indicateurs annuels comptent l’année civile en cours. Pas de données depuis la référence : aucune fiche comptée ni valeur approuvée datée de 2020 ou après (plutôt que « en retard »).",
     "progress.asOf": "Au {date}",
     "progress.goal": "But",
     "progress.allGoals": "Tous les buts",
@@ -126,6 +149,26 @@ const MESSAGES = {
     "progress.status.behind": "en retard",
     "progress.status.noData": "pas de données",
     "progress.status.noTarget": "pas de cible",
+    "progress.status.noDataSince": "pas de données depuis la référence",
+    "progress.countingRule": "Règle de calcul",
+    "progress.baselineSource": "D’où vient la référence",
+    "progress.counted": "{records} fiches comptées ({period}).",
+    "progress.openRecords": "Fiches derrière la valeur",
+    "progress.restrictedCount": "{count} fiches d’un type restreint ({kind}) : leurs noms ne sont pas publics.",
+    "progress.noRecords": "Aucune fiche comptée.",
+    "progress.verifiedBy": "vérifiée par {by}",
+    "progress.demoValue": "Avec les fiches de démonstration : {value} ({records} fiches de démo, non comptées).",
+    "progress.anonymousRuns": "{count} calculs anonymes, montrés à part, jamais comptés.",
+    "progress.unapproved": "Valeur non approuvée {value} du {date} ({source}), saisie par {by} : non utilisée avant l’approbation d’un second utilisateur du Secrétariat.",
+    "progress.approvedBy": "approuvée par {by}",
+    "progress.selfApproved": "auto-approuvée (un seul utilisateur du Secrétariat)",
+    "progress.report": "Rapport annuel",
+    "progress.openData": "Données ouvertes (JSON)",
+    "progress.approve": "Approuver",
+    "progress.state.unapproved": "non approuvée",
+    "progress.state.approved": "approuvée",
+    "progress.state.demo": "démo",
+    "progress.rates": "Taux de change : {rates}.",
     "progress.trend": "Tendance",
     "progress.trend.up": "↑ en hausse",
     "progress.trend.down": "↓ en baisse",
@@ -192,8 +235,8 @@ const MESSAGES = {
   },
   es: {
     "progress.title": "Progreso de la Iniciativa",
-    "progress.intro": "Los 24 objetivos del plan estratégico: para cada indicador, su línea de base, su valor actual y las metas de 2030 y 2050. Los valores se cuentan en directo en los registros de la plataforma o los introduce la Secretaría con su fecha y su fuente.",
-    "progress.rule": "En buen camino: sobre o por encima de la recta que va de la línea de base (0 si el plan no la da) a la meta de 2030 y luego a la de 2050, leída este año; cuenta el extremo inferior de un rango. Los indicadores anuales cuentan el año civil en curso.",
+    "progress.intro": "Los 24 objetivos del plan estratégico: para cada indicador, su línea de base, su valor actual y las metas de 2030 y 2050. Los valores se cuentan en directo en los registros de la plataforma según la regla de cálculo que muestra cada tarjeta (solo registros publicados y verificados por la Secretaría, nunca datos de demostración), o los introduce la Secretaría con su fecha y su fuente y los aprueba un segundo usuario de la Secretaría.",
+    "progress.rule": "En buen camino: sobre o por encima de la recta que va de la línea de base (0 si el plan no la da) a la meta de 2030 y luego a la de 2050, leída este año; cuenta el extremo inferior de un rango. Los indicadores anuales cuentan el año civil en curso. Sin datos desde la línea de base: ningún registro contado ni valor aprobado fechado en 2020 o después (en lugar de «atrasado»).",
     "progress.asOf": "A {date}",
     "progress.goal": "Meta general",
     "progress.allGoals": "Todas las metas",
@@ -210,6 +253,26 @@ const MESSAGES = {
     "progress.status.behind": "atrasado",
     "progress.status.noData": "sin datos",
     "progress.status.noTarget": "sin meta",
+    "progress.status.noDataSince": "sin datos desde la línea de base",
+    "progress.countingRule": "Regla de cálculo",
+    "progress.baselineSource": "De dónde viene la línea de base",
+    "progress.counted": "{records} registros contados ({period}).",
+    "progress.openRecords": "Registros detrás del valor",
+    "progress.restrictedCount": "{count} registros de un tipo restringido ({kind}): sus nombres no son públicos.",
+    "progress.noRecords": "Ningún registro contado.",
+    "progress.verifiedBy": "verificado por {by}",
+    "progress.demoValue": "Con los registros de demostración: {value} ({records} registros de demo, no contados).",
+    "progress.anonymousRuns": "{count} cálculos anónimos, mostrados aparte, nunca contados.",
+    "progress.unapproved": "Valor no aprobado {value} del {date} ({source}), introducido por {by}: no se usa hasta que un segundo usuario de la Secretaría lo apruebe.",
+    "progress.approvedBy": "aprobado por {by}",
+    "progress.selfApproved": "autoaprobado (un solo usuario de la Secretaría)",
+    "progress.report": "Informe anual",
+    "progress.openData": "Datos abiertos (JSON)",
+    "progress.approve": "Aprobar",
+    "progress.state.unapproved": "no aprobado",
+    "progress.state.approved": "aprobado",
+    "progress.state.demo": "demo",
+    "progress.rates": "Tipos de cambio: {rates}.",
     "progress.trend": "Tendencia",
     "progress.trend.up": "↑ en aumento",
     "progress.trend.down": "↓ en descenso",
@@ -381,24 +444,113 @@ function statusBadge(ctx, status, labelKey) {
 
 function sourceLine(ctx, indicator) {
   const source = indicator.current_source;
+  const digits = digitsFor(indicator.unit);
+  const lines = [];
   if (source.kind === "registry") {
-    return ctx.el(
-      "p",
-      { class: "small muted kpi-source" },
-      ctx.t("progress.fromRegistry", {
-        note: source.note,
-        records: ctx.fmt.number(source.records, 0),
-        period: source.period,
-      }),
-    );
+    lines.push(ctx.t("progress.counted", { records: ctx.fmt.number(source.records, 0), period: source.period }));
+    if (source.anonymous_runs) lines.push(ctx.t("progress.anonymousRuns", { count: ctx.fmt.number(source.anonymous_runs, 0) }));
+    const rates = Object.entries(source.rates || {}).map(([k, v]) => `${k}: ${v.per_eur} (${v.rate_year})`);
+    if (rates.length) lines.push(ctx.t("progress.rates", { rates: `${rates.join(", ")} — ${source.rates_source}` }));
+  } else if (!source.date) {
+    lines.push(ctx.t("progress.noManual"));
+  } else {
+    const approval = source.self_approved ? ctx.t("progress.selfApproved") : ctx.t("progress.approvedBy", { by: source.approved_by });
+    lines.push(`${ctx.t("progress.fromManual", { by: source.entered_by, source: source.source, date: ctx.fmt.date(source.date) })} (${approval})`);
   }
-  if (!source.date) return ctx.el("p", { class: "small muted kpi-source" }, ctx.t("progress.noManual"));
-  const demo = /^demo\b/i.test(source.source || "");
+  if (source.unapproved) {
+    const u = source.unapproved;
+    lines.push(ctx.t("progress.unapproved", { value: ctx.fmt.number(u.value, digits), date: ctx.fmt.date(u.date), source: u.source, by: u.entered_by }));
+  }
   return ctx.el(
-    "p",
+    "div",
     { class: "small muted kpi-source" },
-    ctx.t("progress.fromManual", { by: source.entered_by, source: source.source, date: ctx.fmt.date(source.date) }),
-    demo ? [" ", ctx.el("span", { class: "kpi-demo", title: ctx.t("progress.demoNote") }, ctx.t("progress.demo"))] : null,
+    lines.map((line) => ctx.el("p", {}, line)),
+    source.demo
+      ? ctx.el(
+          "p",
+          { class: "kpi-demo-line" },
+          ctx.el("span", { class: "kpi-demo", title: ctx.t("progress.demoNote") }, ctx.t("progress.demo")),
+          " ",
+          ctx.t("progress.demoValue", { value: ctx.fmt.number(source.demo.value, digits), records: ctx.fmt.number(source.demo.records, 0) }),
+        )
+      : null,
+  );
+}
+
+// The counting rule (in the page's language), where the baseline comes from, and the records behind the
+// value, fetched when the reader opens them (public kinds by name, restricted kinds as a count).
+function ruleBlock(ctx, indicator) {
+  const rule = indicator.rule;
+  const list = ctx.el("div", { class: "kpi-records-list" });
+  const records = ctx.el(
+    "details",
+    { class: "kpi-records small" },
+    ctx.el("summary", {}, ctx.t("progress.openRecords")),
+    list,
+  );
+  records.addEventListener("toggle", async () => {
+    if (!records.open || list.dataset.loaded) return;
+    const answer = await ctx.api(`/kpis/${indicator.name}/records`);
+    if (!ctx.alive()) return;
+    list.dataset.loaded = "1";
+    if (answer.values) {
+      const secretariat = ctx.user?.role === "secretariat";
+      const approve = (v) =>
+        ctx.el(
+          "button",
+          {
+            type: "button",
+            class: "btn btn-secondary kpi-approve",
+            onclick: async (event) => {
+              event.target.disabled = true;
+              try {
+                await ctx.api(`/kpis/values/${v.id}/approve`, { method: "POST" });
+                list.dispatchEvent(new CustomEvent("kpi-changed", { bubbles: true }));
+              } catch (error) {
+                event.target.replaceWith(ctx.el("span", { class: "error", role: "alert" }, error.message));
+              }
+            },
+          },
+          ctx.t("progress.approve"),
+        );
+      list.replaceChildren(
+        answer.values.length
+          ? ctx.el("ul", {}, answer.values.map((v) => ctx.el("li", { class: "kpi-value", "data-state": v.state },
+              `${ctx.fmt.date(v.date)}: ${ctx.fmt.number(v.value, digitsFor(indicator.unit))} — ${v.source} (${v.entered_by}, ${ctx.t(`progress.state.${v.state}`)}${v.approved_by ? `, ${v.self_approved ? ctx.t("progress.selfApproved") : ctx.t("progress.approvedBy", { by: v.approved_by })}` : ""}) `,
+              secretariat && v.state === "unapproved" ? approve(v) : null)))
+          : ctx.el("p", {}, ctx.t("progress.noManual")),
+      );
+    } else if (answer.indicators) {
+      list.replaceChildren(ctx.el("ul", {}, answer.indicators.map((i) => ctx.el("li", {}, `${ctx.t(`ind.${i.name}`)}: ${ctx.fmt.number(i.current, 1)}`))));
+    } else if (!answer.records) {
+      list.replaceChildren(ctx.el("p", { class: "kpi-restricted" }, ctx.t("progress.restrictedCount", { count: ctx.fmt.number(answer.count, 0), kind: answer.kind })));
+    } else if (answer.records.length === 0) {
+      list.replaceChildren(ctx.el("p", {}, ctx.t("progress.noRecords")));
+    } else {
+      list.replaceChildren(
+        ctx.el(
+          "ul",
+          {},
+          answer.records.map((r) =>
+            ctx.el(
+              "li",
+              { class: "kpi-record", "data-id": r.id },
+              ctx.el("a", { href: `#/registries?kind=${r.kind}&id=${r.id}` }, r.label),
+              ` (${r.year}${r.detail ? `; ${r.detail}` : ""}; ${ctx.t("progress.verifiedBy", { by: r.verified_by || "—" })})`,
+            ),
+          ),
+        ),
+      );
+    }
+  });
+  return ctx.el(
+    "div",
+    { class: "kpi-rule-block" },
+    ctx.el("p", { class: "small kpi-rule" }, ctx.el("strong", {}, `${ctx.t("progress.countingRule")}: `), rule.text[ctx.lang] || rule.text.en),
+    rule.baseline_source
+      ? ctx.el("p", { class: "small muted kpi-baseline-source" }, ctx.el("strong", {}, `${ctx.t("progress.baselineSource")}: `), rule.baseline_source[ctx.lang] || rule.baseline_source.en)
+      : null,
+    records,
   );
 }
 
@@ -436,6 +588,7 @@ function indicatorBlock(ctx, indicator) {
       ctx.el("span", { class: "kpi-trend small", "data-trend": indicator.trend || "none" }, `${ctx.t("progress.trend")}: ${ctx.t(trendKey)}`),
     ),
     sourceLine(ctx, indicator),
+    ruleBlock(ctx, indicator),
   );
 }
 
@@ -485,6 +638,13 @@ export async function render(root, params, ctx) {
   const shown = ctx.el("p", { class: "small muted progress-shown", role: "status" });
   const exports = ctx.el("div", {});
   ctx.exportLinks(exports, { csv: "/kpis/export.csv" });
+  exports.append(
+    ctx.el("a", { class: "btn btn-secondary report-link", "data-format": "pdf", href: `/api/kpis/report?lang=${ctx.lang}&format=pdf` }, `${ctx.t("progress.report")} (PDF)`),
+    " ",
+    ctx.el("a", { class: "btn btn-secondary report-link", "data-format": "html", href: `/api/kpis/report?lang=${ctx.lang}`, target: "_blank", rel: "noopener" }, `${ctx.t("progress.report")} (HTML)`),
+    " ",
+    ctx.el("a", { class: "btn btn-secondary", href: "/api/kpis/open-data.json", target: "_blank", rel: "noopener" }, ctx.t("progress.openData")),
+  );
   const grid = ctx.el("div", { class: "grid progress-grid" });
   root.append(
     ctx.el("style", {}, STYLE),
@@ -522,6 +682,7 @@ export async function render(root, params, ctx) {
   }
 
   await load();
+  grid.addEventListener("kpi-changed", () => load().catch((error) => console.error(error)));
 
   let timer = null;
   ctx.onChange(() => {

@@ -20,6 +20,7 @@ from . import docs, errors, readmodels
 from .boundary import JsonDepthLimit, SecurityHeaders
 from .edge import ReadEdge
 from .routes import auth, kpis, layers, monitoring, observations, records, sites_validation, toolkit
+from .routes import ndc
 from .routes.events import Broker
 from .routes.events import router as events_router
 
@@ -153,6 +154,7 @@ def create_app(
     app.include_router(sites_validation.router, prefix="/api")
     app.include_router(records.router, prefix="/api")
     app.include_router(layers.router, prefix="/api")
+    app.include_router(ndc.router, prefix="/api")
     app.mount("/", StaticFiles(directory=str(files("permille.web") / "static"), html=True), name="web")
     return app
 

@@ -13,7 +13,7 @@ from ..registry.orm import Site
 from ..registry.permissions import read_filter
 from ..registry.service import NotFound
 from . import measured as measured_stocks
-from . import zone_summaries
+from . import sites_map, zone_summaries
 from .sentences import sentences
 from .sources import BOUNDARIES_SOURCE, MEASURED_SOURCE, TIER1_SOURCE, TOPSOIL
 
@@ -59,12 +59,14 @@ def _sites(session, user, iso3: str, rows: list, measured: dict[int, list[dict]]
     ]  # fmt: skip
 
 
-def _caveats(summary: dict, reference: dict) -> list[str]:
+def _caveats(summary: dict, reference: dict, converted: bool) -> list[str]:
     stock = summary["stock_t0"]
     caveats = [
-        "Measured stocks need SOC (or SOM) and bulk density over 0–30 cm; other observations are not counted.",
+        "Measured stocks need SOC (or SOM) and bulk density, or a reported SOC stock, from the surface to 30 cm (20 cm with a conversion); other observations are not counted.",
         reference["caveat"],
     ]
+    if converted:
+        caveats.insert(1, sites_map.conversion_note())
     if stock is not None:
         grid = (
             f"{zones.bundled_metadata()['parameters']['resolution_deg']:g}° grid; "
@@ -103,7 +105,7 @@ def country(session, user, iso3: str, *, demo: bool) -> dict:
         "sites": _sites(session, user, iso3, rows, measured),
         "tier1": reference,
         "missing": absent + [zone_summaries.missing("soil_class")],
-        "caveats": _caveats(summary, reference),
+        "caveats": _caveats(summary, reference, any(s["converted"] for v in measured.values() for s in v)),
         "sources": sources,
         "sentences": sentences(summary, observed),
     }

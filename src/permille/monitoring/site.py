@@ -1,5 +1,6 @@
 """A site's monitoring answer: observations by depth and date, measured 0–30 cm stocks, a RothC nowcast
-with its uncertainty band, and the practices timeline of projects within :data:`SITE_RADIUS_KM`."""
+with its uncertainty band, the practices timeline of projects within :data:`SITE_RADIUS_KM`, and the mapped
+stock of the site's pixel beside its latest measured stock (:mod:`.mapped`)."""
 
 import datetime
 import math
@@ -11,6 +12,7 @@ from ..registry.orm import Project, Site
 from ..registry.permissions import read_filter
 from ..registry.service import NotFound
 from . import measured as measured_stocks
+from .mapped import comparison, mapped_stock
 from .nowcast import NOWCAST_MISSING, nowcast, site_inputs
 from .sources import TOPSOIL
 
@@ -72,6 +74,7 @@ def site(session, user, site_id: int, today: datetime.date | None = None) -> dic
         key=lambda item: (item["start_year"] or 0, item["name"]),
     )  # fmt: skip
     today = today or datetime.date.today()
+    mapped = mapped_stock(record.lat, record.lon)
     return {
         "id": record.id, "name": record.name, "country_iso3": record.country_iso3, "lat": record.lat,
         "lon": record.lon, "land_use": record.land_use, "description": record.description,
@@ -79,4 +82,5 @@ def site(session, user, site_id: int, today: datetime.date | None = None) -> dic
         "nowcast": nowcast(record, measured, float(np.mean(clay)), climate, today) if climate else None,
         "nowcast_missing": missing and {"input": missing, "message": NOWCAST_MISSING[missing]},
         "practices": timeline, "depth_cm": list(TOPSOIL),
+        "mapped": mapped, "comparison": comparison(measured, mapped),
     }  # fmt: skip

@@ -2,6 +2,7 @@
 computed by :mod:`permille.monitoring` (shared with ``permille monitoring``). Units: t C/ha (0–30 cm),
 t C/ha/yr, Mt C; intervals are 95 %."""
 
+import json
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -10,7 +11,7 @@ from fastapi.responses import Response
 from ...io.csv_safe import write_csv
 from ...monitoring import boundaries as monitoring_boundaries
 from ...monitoring import country as monitoring_country
-from ...monitoring import measured, site as monitoring_site, zone_summaries
+from ...monitoring import measured, site as monitoring_site, sites_map, zone_summaries
 from ...registry.schemas import MAX_INTEGER
 from ..deps import SessionDep, UserDep
 from ..errors import ERROR_RESPONSES
@@ -79,6 +80,16 @@ def measured_by_country(session: SessionDep, user: UserDep, format: Format = "js
     return answer
 
 
+@router.get("/sites.geojson", responses=GEOJSON)
+@cached("measured")
+def measured_sites(session: SessionDep, user: UserDep):
+    """The sites the caller may read that have a measured stock, as points with their latest 0–30 cm stock
+    (t C/ha, SD; ``converted`` from a shallower measurement, e.g. Rothamsted 0–23 cm, its depth and stock
+    kept) and the conversion method."""
+    body = json.dumps(sites_map.sites_geojson(session, user), separators=(",", ":"))
+    return Response(body, media_type="application/geo+json")
+
+
 @router.get("/regions/{name}", responses=CSV_OR_JSON)
 @cached("zones")
 def region(name: str, session: SessionDep, demo: DemoLayersDep, format: Format = "json"):
@@ -119,7 +130,8 @@ def site(
     format: Format = "json",
 ):
     """A site: observations by depth and date, measured 0–30 cm stocks, a RothC nowcast with its
-    uncertainty band, and the practices timeline of projects within 25 km."""
+    uncertainty band, the practices timeline of projects within 25 km, and the mapped 0–30 cm stock of its
+    pixel (``mapped``; "no mapped layer" when the layer is absent) compared with its latest stock."""
     if format == "csv":
         _record, _rows, by_depth = monitoring_site.observations_by_depth(session, user, site_id)
         return _csv(by_depth, f"site_{site_id}_observations.csv")

@@ -3,11 +3,13 @@ bundled Sanderman et al. (2017) layer (2010, 5′ ≈ 10 km), read through the r
 (``permille/data/layers/<id>/item.json`` and its assets, :mod:`permille.registry.reference_layers`). Without
 that layer the answer says "no mapped layer" (no stand-in).
 
-The pixel's SD is approximated from the layer's absolute prediction errors of OC density at 0 and 30 cm
-(kg C/m³): their mean × 0.30 m × 10 (kg C/m² → t C/ha), i.e. the density errors taken as fully correlated
-over the 30 cm (an upper bound; no bulk-density or coarse-fraction error is separate in the model)."""
+The pixel's SD follows the atlas's conversion (docs/atlas.md, "From OC-density error to stock error"): the
+layer's expected absolute prediction errors of OC density at 0 and 30 cm (kg C/m³), interpolated linearly
+and taken as fully correlated over depth (an upper bound), integrated over 0.30 m (× 10: kg C/m² → t C/ha),
+and turned into an SD as for a normal error (× √(π/2)): SD = √(π/2) · 10 · 0.3 · (e0 + e30) / 2."""
 
 import json
+import math
 
 from ..registry import reference_layers
 
@@ -16,6 +18,8 @@ STOCK_ASSET = "soc_0_30cm_2010"
 ERROR_ASSETS = ("ocd_error_0cm", "ocd_error_30cm")
 DEPTH_M = 0.30
 KG_M2_TO_T_HA = 10.0
+MEAN_ABSOLUTE_TO_SD = math.sqrt(math.pi / 2)
+"""SD of a normal error per unit of its expected absolute value."""
 CAVEAT = (
     "The mapped stock is a 5′ (about 10 km) pixel of a 2017 machine-learning model for the year 2010 "
     "(Sanderman et al. 2017), not a national GSOCmap; a site is a point measured in its own year and "
@@ -40,7 +44,7 @@ def _pixel(item_dir, asset: dict, lat: float, lon: float) -> tuple[float | None,
         value = float(source.read(1, window=((row, row + 1), (col, col + 1)))[0, 0])
         x, y = source.xy(row, col)
         missing = source.nodata is not None and value == source.nodata
-        return (None if missing else value * (source.scales[0] or 1.0)), (y, x)
+        return (None if missing else value * (source.scales[0] or 1.0)), (float(y), float(x))
 
 
 def mapped_stock(lat: float, lon: float) -> dict:
@@ -60,14 +64,15 @@ def mapped_stock(lat: float, lon: float) -> dict:
         return base | {"available": False, "message": "no mapped value at the site (no land pixel of the layer)"}
     errors = [_pixel(folder, item["assets"][a], lat, lon)[0] for a in ERROR_ASSETS if a in item["assets"]]
     sd = (
-        sum(errors) / len(errors) * DEPTH_M * KG_M2_TO_T_HA
+        MEAN_ABSOLUTE_TO_SD * KG_M2_TO_T_HA * DEPTH_M * sum(errors) / len(errors)
         if errors and all(e is not None for e in errors)
         else None
     )
     return base | {
         "available": True, "stock_t_c_ha": stock, "sd_t_c_ha": sd,
         "pixel_centre": {"lat": centre[0], "lon": centre[1]},
-        "uncertainty": "SD from the OC-density prediction errors at 0 and 30 cm, fully correlated over 0–30 cm (upper bound)"
+        "uncertainty": "SD = √(π/2) · 10 · 0.3 · (e0 + e30)/2 from the expected absolute OC-density prediction "
+        "errors at 0 and 30 cm, fully correlated over 0–30 cm (an upper bound)"
         if sd is not None else "the layer has no prediction-error asset: no SD",
     }  # fmt: skip
 

@@ -81,7 +81,8 @@ NOT_ANSWERED = {"", "n/a", "na", "not specified", "no specified action", "none",
 SOIL = re.compile(r"\bsoils?\b", re.I)
 SOC = re.compile(
     r"soil (organic )?carbon|carbon (stock|sequestration|storage)s? in (agricultural |the )?soils?|"
-    r"soil organic matter|carbone? (organique )?(du|des) sols?", re.I,
+    r"soil organic matter|carbone? (organique )?(du|des) sols?",
+    re.I,
 )
 PEAT = re.compile(r"\bpeat|wetland|histosol", re.I)
 FAO_ALIASES = {
@@ -91,8 +92,16 @@ FAO_ALIASES = {
     "United Republic of Tanzania": "TZA", "Viet Nam": "VNM", "European Union (27)": "EUU",
 }  # fmt: skip
 """FAOSTAT area names of Parties that the agData country table does not name (the EU: its 27 members)."""
-FAO_FORMER = {"Belgium-Luxembourg", "Czechoslovakia", "Ethiopia PDR", "USSR", "Yugoslav SFR", "Sudan (former)",
-              "Serbia and Montenegro", "Netherlands Antilles (former)"}
+FAO_FORMER = {
+    "Belgium-Luxembourg",
+    "Czechoslovakia",
+    "Ethiopia PDR",
+    "USSR",
+    "Yugoslav SFR",
+    "Sudan (former)",
+    "Serbia and Montenegro",
+    "Netherlands Antilles (former)",
+}
 """Former areas, whose series must not be mixed into their successor's."""
 LAND_ITEMS = {"Cropland": "cropland_kha", "Permanent meadows and pastures": "meadows_pastures_kha"}
 
@@ -119,7 +128,9 @@ def _codes(path: Path) -> set[str]:
 def parties(shared: Path) -> list[dict]:
     groups = shared / "unfccc-parties-and-groups"
     regional = {r["Code"]: r["Region"] for r in _csv(groups / "un-regional-groups.csv")}
-    annex, ldc, sids, eu = (_codes(groups / f) for f in ("annex-one.csv", "ldc.csv", "sids.csv", "european-union.csv"))
+    annex, ldc, sids, eu = (
+        _codes(groups / f) for f in ("annex-one.csv", "ldc.csv", "sids.csv", "european-union.csv")
+    )
     return [
         {
             "iso3": r["Code"], "name": r["Name"], "un_regional_group": regional.get(r["Code"]),
@@ -227,11 +238,15 @@ def land_use(shared: Path, iso3_of_name: dict[str, str]) -> dict[str, dict]:
 def country_codes(shared: Path) -> tuple[dict[str, str], dict[str, str]]:
     """ISO2 → ISO3 and FAOSTAT area name → ISO3 from the agData country table (rows whose names hold
     unquoted commas are left out: none is a Party), with :data:`FAO_ALIASES`, without :data:`FAO_FORMER`."""
-    with gzip.open(shared / "faostat-land-use" / "agData_FAO_Country_Table.csv.gz", "rt", encoding="utf-8") as f:
+    with gzip.open(
+        shared / "faostat-land-use" / "agData_FAO_Country_Table.csv.gz", "rt", encoding="utf-8"
+    ) as f:
         head, *rows = (line.rstrip("\n").split(",") for line in f)
     table = [dict(zip(head, row, strict=True)) for row in rows if len(row) == len(head)]
     table = [r for r in table if r["ISO3"] not in ("", "NA")]
-    iso3_of = {r["ISO2"]: r["ISO3"] for r in table if r["ISO2"] not in ("", "NA") and r["Country"] not in FAO_FORMER}
+    iso3_of = {
+        r["ISO2"]: r["ISO3"] for r in table if r["ISO2"] not in ("", "NA") and r["Country"] not in FAO_FORMER
+    }
     iso3_of["NA"] = "NAM"  # Namibia: the World Bank sheet writes its ISO2 code "NA"
     names = {r["Country"]: r["ISO3"] for r in table} | {r["FAO_TABLE_NAME"]: r["ISO3"] for r in table}
     return iso3_of, {k: v for k, v in names.items() if k not in FAO_FORMER} | FAO_ALIASES
@@ -258,16 +273,21 @@ def build(shared: Path, out: Path) -> list[dict]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data")
+    parser.add_argument(
+        "--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data"
+    )
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
     rows = build(args.shared, args.out)
     for name in ("parties.json", "land_use.json"):
         digest = hashlib.sha256((args.out / name).read_bytes()).hexdigest()
         print(f"{name}: {(args.out / name).stat().st_size / 1e3:.0f} kB, sha256 {digest}")
-    print(f"{len(rows)} Parties; covered: " + ", ".join(
-        f"{s} {sum(s in p['covered_by'] for p in rows)}" for s in ("cait2018", "wb2018", "explorer2022")
-    ))
+    print(
+        f"{len(rows)} Parties; covered: "
+        + ", ".join(
+            f"{s} {sum(s in p['covered_by'] for p in rows)}" for s in ("cait2018", "wb2018", "explorer2022")
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -14,7 +14,9 @@ DOCS_IMG = REPO / "docs" / "img"
 
 
 def wait_ready(page, name):
-    page.wait_for_selector(f'main .page[data-page="{name}"][data-state="ready"]', timeout=60_000)  # a loaded machine
+    page.wait_for_selector(
+        f'main .page[data-page="{name}"][data-state="ready"]', timeout=60_000
+    )  # a loaded machine
 
 
 def api(page, server, path: str) -> dict:
@@ -32,7 +34,9 @@ def test_measured_sites_on_the_map_and_the_site_comparison(page, server):
     assert converted.count() == len(rothamsted.treatments())
     assert f"({len(sites)})" in page.inner_text("#mon-sites-legend")
     uk = page.locator("#mon-map path.country-GBR").get_attribute("fill")
-    assert uk and uk != page.locator("#mon-map path.country-ISL").get_attribute("fill")  # GBR measured, Iceland not
+    assert uk and uk != page.locator("#mon-map path.country-ISL").get_attribute(
+        "fill"
+    )  # GBR measured, Iceland not
     DOCS_IMG.mkdir(parents=True, exist_ok=True)
     page.locator("#mon-map").screenshot(path=str(DOCS_IMG / "monitoring-sites.png"))
 
@@ -47,7 +51,9 @@ def test_measured_sites_on_the_map_and_the_site_comparison(page, server):
     assert "converted from 0–23 cm" in measured and "t C/ha" in measured
     answer = api(page, server, f"monitoring/sites/{hoosfield['properties']['id']}")
     if answer["mapped"]["available"]:
-        assert page.locator("#site-map-mapped").count() == 1 and "Sanderman" in page.inner_text("#site-mapped")
+        assert page.locator("#site-map-mapped").count() == 1 and "Sanderman" in page.inner_text(
+            "#site-mapped"
+        )
     else:
         assert page.inner_text("#site-map-none").startswith("No mapped layer")
 
@@ -68,9 +74,13 @@ def test_country_page_ndc_facts_and_land_use_chart(page, server):
     chart = page.evaluate(
         "() => Chart.getChart(document.getElementById('country-land-use')).data.datasets.map((d) => d.data)"
     )
-    crop = [{"x": y, "y": v} for y, v in zip(land["years"], land["cropland_kha"], strict=True) if v is not None]
+    crop = [
+        {"x": y, "y": v} for y, v in zip(land["years"], land["cropland_kha"], strict=True) if v is not None
+    ]
     assert chart[0] == crop and len(chart[1]) > 50
-    assert "Cropland and grassland area (1000 ha)" in page.inner_text("#country-ndc") and "FAOSTAT" in page.inner_text("#country-land-use-source")
+    assert "Cropland and grassland area (1000 ha)" in page.inner_text(
+        "#country-ndc"
+    ) and "FAOSTAT" in page.inner_text("#country-land-use-source")
     assert page.inner_text("#country-land-use-latest").startswith(f"{land['years'][-1]}: cropland")
     page.locator("#country-ndc").screenshot(path=str(DOCS_IMG / "country-ndc.png"))
 
@@ -82,7 +92,9 @@ def test_country_page_ndc_facts_and_land_use_chart(page, server):
 
 def test_ndc_tracker_lists_the_198_parties(page, server):
     parties = api(page, server, "ndc/parties")
-    assert parties["n_parties"] == 198 and all(p["covered_by"] or p["iso3"] in ("EUU", "VAT") for p in parties["items"])
+    assert parties["n_parties"] == 198 and all(
+        p["covered_by"] or p["iso3"] in ("EUU", "VAT") for p in parties["items"]
+    )
     page.goto(f"{server.url}/#/registries?tab=ndc")
     page.wait_for_selector('main .page[data-page="registries"][data-state="ready"]')
     total = int(re.sub(r"\D", "", page.locator("#reg-panel p[role=status]").inner_text()))

@@ -43,17 +43,23 @@ def _site_id(client, name: str) -> int:
 
 
 def test_site_answer_compares_with_the_mapped_pixel_or_says_no_layer(seeded_client):
-    site = seeded_client.get(f"/api/monitoring/sites/{_site_id(seeded_client, 'Hoosfield — unmanured (plot 11)')}")
+    site = seeded_client.get(
+        f"/api/monitoring/sites/{_site_id(seeded_client, 'Hoosfield — unmanured (plot 11)')}"
+    )
     body = site.json()
     assert body["measured"][-1]["converted"]
     if not (reference_layers.LAYERS / mapped.LAYER / "item.json").is_file():
-        assert body["mapped"]["available"] is False and body["mapped"]["message"].startswith("no mapped layer")
+        assert body["mapped"]["available"] is False and body["mapped"]["message"].startswith(
+            "no mapped layer"
+        )
         assert body["comparison"] is None
         return
     import rasterio  # the bundled layer: its pixel read independently
 
     item = json.loads((reference_layers.LAYERS / mapped.LAYER / "item.json").read_text())
-    with rasterio.open(reference_layers.LAYERS / mapped.LAYER / item["assets"][mapped.STOCK_ASSET]["href"]) as src:
+    with rasterio.open(
+        reference_layers.LAYERS / mapped.LAYER / item["assets"][mapped.STOCK_ASSET]["href"]
+    ) as src:
         expected = float(next(src.sample([(body["lon"], body["lat"])]))[0])
     assert body["mapped"]["available"] and body["mapped"]["stock_t_c_ha"] == pytest.approx(expected)
     c = body["comparison"]
@@ -73,7 +79,11 @@ def small_layer(tmp_path, monkeypatch):
                "transform": from_origin(-180, 90, 1, 1), "nodata": -32767}  # fmt: skip
     stock = (10 * np.arange(180)[:, None] + np.arange(360)[None, :]) % 30000
     stock[0, 0] = -32767
-    for name, values in (("stock.tif", stock), ("e0.tif", np.full((180, 360), 2)), ("e30.tif", np.full((180, 360), 4))):
+    for name, values in (
+        ("stock.tif", stock),
+        ("e0.tif", np.full((180, 360), 2)),
+        ("e30.tif", np.full((180, 360), 4)),
+    ):
         with rasterio.open(folder / name, "w", **profile) as dst:
             dst.write(values.astype("int16"), 1)
     item = {"properties": {"title": "Test stock", "permille:source": "a test grid", "license": "CC0",

@@ -58,11 +58,15 @@ def test_cait_and_explorer_facts_equal_the_source_tables():
         assert facts["a_lulucf"]["label"] == cait[iso3]["a_lulucf_label"].strip()
         assert facts["m_agriculture"]["vintage"] == "2018-06"
     with shared_path("data/ndc-content/ndc-content-klimalog-die-gdi.csv").open(encoding="utf-8") as f:
-        explorer = {r["country_code"]: r for r in csv.DictReader(line for line in f if not line.startswith("#"))}
+        explorer = {
+            r["country_code"]: r for r in csv.DictReader(line for line in f if not line.startswith("#"))
+        }
     coded = [iso3 for iso3, r in explorer.items() if int(r["agriculture_class"]) > 0]
     for iso3 in coded[:5]:
         fact = next(
-            f for f in parties.party(iso3)["facts"] if f["source"] == "explorer2022" and f["field"] == "agriculture"
+            f
+            for f in parties.party(iso3)["facts"]
+            if f["source"] == "explorer2022" and f["field"] == "agriculture"
         )
         assert fact["value"] == (explorer[iso3]["agriculture_details"].strip() or fact["label"])
 
@@ -70,10 +74,17 @@ def test_cait_and_explorer_facts_equal_the_source_tables():
 def _faostat(area: str) -> dict[int, dict[str, float]]:
     """Independent read of the FAOSTAT long table: year → item → 1000 ha for ``area``."""
     out: dict[int, dict[str, float]] = {}
-    with gzip.open(shared_path("data/faostat-land-use/agData_FAO_LandUse.csv.gz"), "rt", encoding="utf-8") as f:
+    with gzip.open(
+        shared_path("data/faostat-land-use/agData_FAO_LandUse.csv.gz"), "rt", encoding="utf-8"
+    ) as f:
         for line in f:
             *name, year, item, measurement, unit, value = line.rstrip("\n").split(",")
-            if ",".join(name) == area and measurement == "Area" and unit == "1000 ha" and value not in ("", "NA"):
+            if (
+                ",".join(name) == area
+                and measurement == "Area"
+                and unit == "1000 ha"
+                and value not in ("", "NA")
+            ):
                 out.setdefault(int(year), {})[item] = float(value)
     return out
 
@@ -101,9 +112,15 @@ def test_country_answer_with_faostat_cropland_and_grassland(client, iso3, area):
     land = answer["land_use"]
     assert land["units"] == "1000 ha" and "FAOSTAT" in land["source"]["title"]
     expected = _faostat(area)
-    assert land["years"] == sorted(y for y in expected if {"Cropland", "Permanent meadows and pastures"} & set(expected[y]))
-    for year, crop, grass in zip(land["years"], land["cropland_kha"], land["meadows_pastures_kha"], strict=True):
-        assert crop == expected[year].get("Cropland") and grass == expected[year].get("Permanent meadows and pastures")
+    assert land["years"] == sorted(
+        y for y in expected if {"Cropland", "Permanent meadows and pastures"} & set(expected[y])
+    )
+    for year, crop, grass in zip(
+        land["years"], land["cropland_kha"], land["meadows_pastures_kha"], strict=True
+    ):
+        assert crop == expected[year].get("Cropland") and grass == expected[year].get(
+            "Permanent meadows and pastures"
+        )
 
 
 def test_country_answer_errors_and_non_parties(seeded_client):

@@ -19,8 +19,7 @@ from ..toolkit.pool import ComputePool
 from . import docs, errors, readmodels
 from .boundary import JsonDepthLimit, SecurityHeaders
 from .edge import ReadEdge
-from .routes import auth, kpis, layers, monitoring, observations, records, sites_validation, toolkit
-from .routes import ndc
+from .routes import auth, kpis, layers, monitoring, ndc, observations, records, sites_validation, toolkit
 from .routes.events import Broker
 from .routes.events import router as events_router
 

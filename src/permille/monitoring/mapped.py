@@ -61,7 +61,10 @@ def mapped_stock(lat: float, lon: float) -> dict:
             "resolution": properties.get("resolution"), "year": 2010, "depth_cm": [0.0, 30.0],
             "units": "t C ha-1", "caveat": CAVEAT}  # fmt: skip
     if stock is None:
-        return base | {"available": False, "message": "no mapped value at the site (no land pixel of the layer)"}
+        return base | {
+            "available": False,
+            "message": "no mapped value at the site (no land pixel of the layer)",
+        }
     errors = [_pixel(folder, item["assets"][a], lat, lon)[0] for a in ERROR_ASSETS if a in item["assets"]]
     sd = (
         MEAN_ABSOLUTE_TO_SD * KG_M2_TO_T_HA * DEPTH_M * sum(errors) / len(errors)

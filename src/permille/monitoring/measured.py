@@ -165,4 +165,9 @@ def by_country(session, user) -> dict:
             "region": country["region"] if country else None, "n_sites": len(values), "mean_t_c_ha": mean,
             "low_t_c_ha": mean - half, "high_t_c_ha": mean + half, "latest_year": max(years, default=None),
         })  # fmt: skip
-    return {"units": {"mean": "t C ha-1"}, "depth_cm": list(TOPSOIL), "items": items, "source": MEASURED_SOURCE}
+    return {
+        "units": {"mean": "t C ha-1"},
+        "depth_cm": list(TOPSOIL),
+        "items": items,
+        "source": MEASURED_SOURCE,
+    }

@@ -13,7 +13,9 @@ from .sources import MEASURED_SOURCE
 def sites_geojson(session, user) -> dict:
     """FeatureCollection of the sites with a measured stock (points, lon/lat WGS 84), oldest id first."""
     stocks = measured_stocks.site_stocks(measured_stocks.observations(session, user))
-    records = session.scalars(select(Site).where(Site.id.in_(list(stocks)), read_filter(user, Site)).order_by(Site.id))
+    records = session.scalars(
+        select(Site).where(Site.id.in_(list(stocks)), read_filter(user, Site)).order_by(Site.id)
+    )
     features = []
     for site in records:
         series = stocks[site.id]

@@ -11,7 +11,8 @@ from fastapi.responses import Response
 from ...io.csv_safe import write_csv
 from ...monitoring import boundaries as monitoring_boundaries
 from ...monitoring import country as monitoring_country
-from ...monitoring import measured, site as monitoring_site, sites_map, zone_summaries
+from ...monitoring import measured, sites_map, zone_summaries
+from ...monitoring import site as monitoring_site
 from ...registry.schemas import MAX_INTEGER
 from ..deps import SessionDep, UserDep
 from ..errors import ERROR_RESPONSES

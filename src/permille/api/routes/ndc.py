@@ -19,7 +19,17 @@ def party_list():
     """The 198 UNFCCC Parties: groups, the sources covering each, whether its NDC content mentions soils,
     soil carbon, peatlands or wetlands (``mentions``), and the number of facts; ``sources`` with vintages."""
     doc = parties.document()
-    keep = ("iso3", "name", "un_regional_group", "annex_one", "ldc", "sids", "eu_member", "covered_by", "mentions")
+    keep = (
+        "iso3",
+        "name",
+        "un_regional_group",
+        "annex_one",
+        "ldc",
+        "sids",
+        "eu_member",
+        "covered_by",
+        "mentions",
+    )
     items = [{k: p[k] for k in keep} | {"n_facts": len(p["facts"])} for p in doc["parties"]]
     return {"n_parties": len(items), "sources": doc["sources"], "items": items}
 

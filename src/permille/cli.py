@@ -1135,12 +1135,13 @@ def monitoring_country(
     json_output: Annotated[bool, typer.Option("--json", help="Print the answer of the API as JSON.")] = False,
 ) -> None:
     """Print a country's monitoring page as the public sees it: sentences, modelled scenarios, measured
-    stocks over time, sites, IPCC Tier 1 reference stocks, missing layers, caveats and sources. The seed
-    catalogues are loaded first when missing (as `permille serve` does)."""
+    stocks over time, sites, IPCC Tier 1 reference stocks, missing layers, caveats and sources, and its NDC
+    content and FAOSTAT cropland and grassland areas. The seed catalogues are loaded first when missing (as
+    `permille serve` does); --json prints the monitoring answer of the API."""
     import json
 
     from .monitoring import country, report
-    from .registry import seed, service, zones
+    from .registry import parties, seed, service, zones
 
     if lang not in report.HEADINGS:
         _fail(ValueError(f"--lang: {lang!r} is not one of {', '.join(report.HEADINGS)}"))
@@ -1153,7 +1154,8 @@ def monitoring_country(
             answer = country.country(session, None, iso3.upper(), demo=demo_layers)
         except service.NotFound as e:
             _fail(e)
+        ndc = parties.country(session, None, iso3.upper())
     if json_output:
         print(json.dumps(answer, ensure_ascii=False, indent=1))
     else:
-        print(report.country_text(answer, lang), end="")
+        print(report.country_text(answer, lang) + report.ndc_text(ndc, lang), end="")

@@ -1,5 +1,6 @@
-"""The country page as plain text (``permille monitoring country ISO3``): the same answer the web page
-shows (:func:`.country.country`), in one language."""
+"""The country page as plain text (``permille monitoring country ISO3``): the same answers the web page
+shows (:func:`.country.country`; the NDC section, :func:`permille.registry.parties.country`), in one
+language."""
 
 from ..registry.kpis import countries
 from .sentences import number
@@ -78,4 +79,72 @@ def country_text(answer: dict, lang: str = "en") -> str:
     lines += _section(h["missing"], [m["message"] for m in answer["missing"]], h["none"])
     lines += _section(h["caveats"], answer["caveats"], h["none"])
     lines += _section(h["sources"], answer["sources"], h["none"])
+    return "\n".join(lines) + "\n"
+
+
+NDC_HEADINGS = {
+    "en": {
+        "title": "NDC: agriculture, land and soils", "not_party": "not a UNFCCC Party: no NDC",
+        "mentions": "Does the NDC content mention…",
+        "labels": ("soils", "soil carbon", "peatlands or wetlands", "a World Bank soils entry"),
+        "yes": "yes", "no": "no", "unknown": "not assessed", "facts": "What the assessments say",
+        "land": "Cropland and permanent meadows and pastures (1000 ha)", "no_land": "no FAOSTAT series",
+        "latest": "{year}: cropland {crop}, permanent meadows and pastures {grass}",
+    },
+    "fr": {
+        "title": "CDN : agriculture, terres et sols", "not_party": "pas une Partie à la CCNUCC : pas de CDN",
+        "mentions": "Le contenu de la CDN mentionne-t-il…",
+        "labels": ("les sols", "le carbone du sol", "les tourbières ou zones humides", "une entrée sols de la Banque mondiale"),
+        "yes": "oui", "no": "non", "unknown": "non évalué", "facts": "Ce que disent les évaluations",
+        "land": "Terres cultivées et prairies et pâturages permanents (1000 ha)", "no_land": "pas de série FAOSTAT",
+        "latest": "{year} : terres cultivées {crop}, prairies et pâturages permanents {grass}",
+    },
+    "es": {
+        "title": "CDN: agricultura, tierras y suelos", "not_party": "no es Parte de la CMNUCC: no hay CDN",
+        "mentions": "¿Menciona el contenido de la CDN…",
+        "labels": ("los suelos", "el carbono del suelo", "las turberas o humedales", "una entrada de suelos del Banco Mundial"),
+        "yes": "sí", "no": "no", "unknown": "no evaluado", "facts": "Lo que dicen las evaluaciones",
+        "land": "Tierras de cultivo y praderas y pastos permanentes (1000 ha)", "no_land": "sin serie de FAOSTAT",
+        "latest": "{year}: tierras de cultivo {crop}, praderas y pastos permanentes {grass}",
+    },
+}  # fmt: skip
+MENTION_KEYS = ("soils", "soil_carbon", "peatlands_wetlands", "wb_soils_subsector")
+
+
+def ndc_text(answer: dict, lang: str = "en") -> str:
+    """The NDC section of a country (:func:`permille.registry.parties.country`) as text in ``lang``: the
+    Party's mentions, its answered facts with source and vintage, and the latest FAOSTAT areas with the
+    source line."""
+    h = NDC_HEADINGS[lang]
+    party = answer["party"]
+    lines = ["", h["title"], "-" * len(h["title"])]
+    if party is None:
+        lines.append(f"  {h['not_party']}")
+    else:
+        flags = [party["mentions"][k] for k in MENTION_KEYS]
+        words = [h["unknown"] if f is None else h["yes" if f else "no"] for f in flags]
+        lines += _section(
+            h["mentions"], [f"{label}: {w}" for label, w in zip(h["labels"], words, strict=True)], ""
+        )
+        facts = [
+            f"{f['topic']}: {f['value']} [{f['source_title']}, {f['vintage']}]"
+            for f in party["facts"]
+            if f["answered"]
+        ]
+        lines += _section(h["facts"], facts, h["unknown"])
+    land = answer["land_use"]
+    if land is None:
+        lines += _section(h["land"], [], h["no_land"])
+    else:
+        latest = h["latest"].format(
+            year=land["years"][-1],
+            crop=number(land["cropland_kha"][-1], lang, 0) if land["cropland_kha"][-1] is not None else "–",
+            grass=number(land["meadows_pastures_kha"][-1], lang, 0)
+            if land["meadows_pastures_kha"][-1] is not None
+            else "–",
+        )
+        source = land["source"]
+        lines += _section(
+            h["land"], [latest, f"{source['title']}, {source['vintage']} ({source['licence']})"], ""
+        )
     return "\n".join(lines) + "\n"

@@ -1232,3 +1232,48 @@ def mail_send(
 
 if __name__ == "__main__":
     app()
+
+
+# --- monitoring (what the monitoring pages show) ---------------------------------------------------------
+
+monitoring_app = typer.Typer(
+    help="What the monitoring pages show, from the registry (PERMILLE_DATABASE_URL, else $PERMILLE_HOME).",
+    no_args_is_help=True,
+)
+app.add_typer(monitoring_app, name="monitoring")
+
+
+@monitoring_app.command("country")
+def monitoring_country(
+    iso3: Annotated[str, typer.Argument(help="The country's ISO 3166-1 alpha-3 code, e.g. FRA.")],
+    lang: Annotated[str, typer.Option(help="Language of the text: en, fr or es.")] = "en",
+    demo_layers: Annotated[
+        bool, typer.Option(help="Show the SYNTHETIC atlas layers (demonstration data) where no real one is.")
+    ] = False,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the answer of the API as JSON.")] = False,
+) -> None:
+    """Print a country's monitoring page as the public sees it: sentences, modelled scenarios, measured
+    stocks over time, sites, IPCC Tier 1 reference stocks, missing layers, caveats and sources, and its NDC
+    content and FAOSTAT cropland and grassland areas. The seed catalogues are loaded first when missing (as
+    `permille serve` does); --json prints the monitoring answer of the API."""
+    import json
+
+    from .monitoring import country, report
+    from .registry import parties, seed, service, zones
+
+    if lang not in report.HEADINGS:
+        _fail(ValueError(f"--lang: {lang!r} is not one of {', '.join(report.HEADINGS)}"))
+    with _registry_sessions()() as session:
+        seed.seed(session)
+        if demo_layers:
+            zones.load_bundled(session)
+        session.commit()
+        try:
+            answer = country.country(session, None, iso3.upper(), demo=demo_layers)
+        except service.NotFound as e:
+            _fail(e)
+        ndc = parties.country(session, None, iso3.upper())
+    if json_output:
+        print(json.dumps(answer, ensure_ascii=False, indent=1))
+    else:
+        print(report.country_text(answer, lang) + report.ndc_text(ndc, lang), end="")

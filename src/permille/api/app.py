@@ -21,7 +21,7 @@ from ..toolkit.pool import ComputePool
 from . import docs, errors, readmodels
 from .boundary import JsonDepthLimit, SecurityHeaders
 from .edge import ReadEdge
-from .routes import auth, kinds, kpis, layers, monitoring, observations, records, sites_validation, toolkit
+from .routes import auth, kinds, kpis, layers, monitoring, ndc, observations, records, sites_validation, toolkit
 from .routes.accounts import router as accounts_router
 from .routes.events import Broker
 from .routes.events import router as events_router
@@ -164,6 +164,7 @@ def create_app(
     app.include_router(records.router, prefix="/api")
     app.include_router(layers.router, prefix="/api")
     app.include_router(kinds.router, prefix="/api")
+    app.include_router(ndc.router, prefix="/api")
     app.mount("/", StaticFiles(directory=str(files("permille.web") / "static"), html=True), name="web")
     return app
 

@@ -5,6 +5,8 @@
 - ``data/registry/practices.yaml`` — good SOC-management practices with cited meta-analyses (B2);
 - ``data/registry/tools.yaml`` — SOC monitoring tools and methods with references (E1);
 - ``data/registry/ndcs.yaml`` — NDC tracker entries (A1), unverified ones saying so;
+- ``data/ndc/parties.json`` — one NDC tracker entry per UNFCCC Party (198), from the bundled NDC content
+  assessments (:mod:`.parties`);
 - only with ``demo=True`` (``permille serve --demo``): ``data/registry/demo.yaml`` — DEMONSTRATION
   records (every name starts with "Demo"), dated relative to the day of seeding so that every KPI and page
   shows something; and one demo user per role (:data:`DEMO_ACCOUNTS`, published passwords).
@@ -25,7 +27,7 @@ import yaml
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from . import kpis, orm, rothamsted, service
+from . import kpis, orm, parties, rothamsted, service
 from .schemas import Criterion
 
 DATA = files("permille") / "data" / "registry"
@@ -243,7 +245,8 @@ def seed(session: Session, today: datetime.date | None = None, *, demo: bool = F
     ndcs = _load("ndcs.yaml")
     s.add("ndcs", o.NdcEntry, lambda p: (p["country_iso3"], p["ndc_version"]),
           (o.NdcEntry.country_iso3, o.NdcEntry.ndc_version),
-          [ndc_payload(e, ndcs["source"]) for e in ndcs["ndcs"]])  # fmt: skip
+          [ndc_payload(e, ndcs["source"]) for e in ndcs["ndcs"]]
+          + [parties.ndc_payload(p) for p in parties.parties()])  # fmt: skip
     rothamsted.seed(session)  # real long-term experiment sites (not demo): always seeded
     if demo:
         _demo_records(s, demo_rows)

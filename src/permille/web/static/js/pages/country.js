@@ -3,6 +3,8 @@
 // country's sites (→ site page). Permalink: #/country?iso3=FRA. Updates without reload on change events
 // of the country.
 
+import { appendNdcSection } from "./country_ndc.js";
+
 const MESSAGES = {
   en: {
     "cty.back": "Monitoring map",
@@ -303,6 +305,7 @@ export async function render(root, params, ctx) {
         options: { animation: false, maintainAspectRatio: false, scales: axes(t("cty.stockAxis"), data.observed.map((o) => o.year)), plugins: { legend: { labels: { filter: (item) => !item.text.endsWith(" %") } } } },
       });
     }
+    await appendNdcSection(content, iso3, ctx, chart);
     ctx.exportLinks(exportsBox, {
       ...(modelled ? { csv: `/monitoring/countries/${iso3}?format=csv&table=statistics` } : {}),
       "tier1.csv": `/monitoring/countries/${iso3}?format=csv&table=tier1`,

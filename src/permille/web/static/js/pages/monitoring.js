@@ -3,6 +3,8 @@
 // a region selector (global → region) and a click on a country → its page. Permalink:
 // #/monitoring?layer=diff_ssm_20&show=uncertainty&region=Europe. Re-fetches on change events.
 
+import { showMeasuredSites } from "./monitoring_sites.js";
+
 const MESSAGES = {
   en: {
     "mon.title": "Soil organic carbon monitoring",
@@ -281,6 +283,7 @@ export async function render(root, params, ctx) {
       );
     };
     legend.addTo(map);
+    await showMeasuredSites(map, ctx);
 
     const rows = countries.items
       .filter((item) => (!region || item.region === region) && item.mean !== null)

@@ -2,6 +2,8 @@
 // 95 % band, and the practices timeline of nearby projects. Permalink: #/site?id=3. Updates without
 // reload on change events of its country.
 
+import { appendMappedComparison } from "./site_mapped.js";
+
 const MESSAGES = {
   en: {
     "site.back": "{country} page",
@@ -376,6 +378,7 @@ export async function render(root, params, ctx) {
         practices.length ? el("ul", { id: "site-practices" }, practices) : el("p", { class: "muted" }, t("site.practicesNone")),
       ),
     );
+    appendMappedComparison(content, data, ctx);
     longTermChart = drawLongTerm();
     if (nowcast) {
       const series = (field) => nowcast.points.map((p) => ({ x: decimalYear(p.date), y: p[field] }));

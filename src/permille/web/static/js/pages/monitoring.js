@@ -169,6 +169,10 @@ export async function render(root, params, ctx) {
     el("h2", {}, t("mon.countries")),
     countryList,
   );
+  // the real atlas's pixel layers, point values and areas of interest (js/atlas/pixel-map.js)
+  const atlasBox = el("section", { class: "stack", id: "atlas-section" });
+  root.append(atlasBox);
+  import("../atlas/pixel-map.js").then((m) => m.renderPixelMap(atlasBox, ctx));
 
   if (!boundaries) boundaries = await ctx.api("/monitoring/boundaries.geojson");
   if (typeof boundaries === "string") boundaries = JSON.parse(boundaries);

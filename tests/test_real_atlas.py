@@ -257,3 +257,17 @@ def test_area_vertex_limit(api):
     ring = [[2 + np.cos(a), 47 + np.sin(a)] for a in angles] + [[3.0, 47.0]]
     answer = api.post("/api/atlas/area", json={"type": "Polygon", "coordinates": [ring]})
     assert answer.status_code == 422 and "vertices" in answer.json()["error"]["message"]
+
+
+def test_potential_maps_are_identical_on_a_dask_local_cluster():
+    from distributed import Client, LocalCluster
+
+    dataset = real_layers.pipeline_inputs(1.0).sel(y=slice(51, 41), x=slice(-5, 10))
+    params = real_atlas.Parameters(members=10)
+    threads = real_atlas.potential_maps(params, dataset, chunk=(4, 4))
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        with Client(cluster):
+            cluster_result = real_atlas.potential_maps(params, dataset, chunk=(4, 4))
+    assert int(np.isfinite(threads["diff_ssm_10"]).sum()) > 50
+    for name in ("soc_t0", "diff_ssm_5", "diff_ssm_20", "diff_ssm_10_sd", "rate_bau"):
+        np.testing.assert_array_equal(threads[name].values, cluster_result[name].values)

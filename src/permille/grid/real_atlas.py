@@ -335,13 +335,14 @@ def summarise_zones(potential: xr.Dataset) -> pd.DataFrame:
     return pd.concat(tables, ignore_index=True)
 
 
-def potential_maps(params: Parameters, dataset: xr.Dataset | None = None) -> xr.Dataset:
+def potential_maps(params: Parameters, dataset: xr.Dataset | None = None, *, chunk=(45, 90)) -> xr.Dataset:
     """GSOCseq pixel maps on the coarse grid: :func:`permille.grid.pipeline.run` of
-    :func:`permille.grid.real_layers.pipeline_inputs` with ``members`` Monte Carlo members."""
+    :func:`permille.grid.real_layers.pipeline_inputs` with ``members`` Monte Carlo members, computed in
+    (y, x) ``chunk`` blocks on the active Dask scheduler (threads, or a ``distributed`` cluster)."""
     dataset = real_layers.pipeline_inputs(params.resolution_deg) if dataset is None else dataset
     inputs = dataset.drop_vars("npp_miami")
     result = pipeline.run(
-        inputs.chunk({"y": 45, "x": 90}), years=params.years, members=params.members, seed=params.seed
+        inputs.chunk({"y": chunk[0], "x": chunk[1]}), years=params.years, members=params.members, seed=params.seed
     ).compute()
     result["npp_miami"] = dataset["npp_miami"]
     result["clay"] = dataset["clay"]

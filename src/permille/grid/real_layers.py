@@ -103,6 +103,14 @@ def _sample(values: np.ndarray, transform: Affine, lat: np.ndarray, lon: np.ndar
     return values[rows[:, None], cols[None, :]]
 
 
+def _fill_sd(sd: np.ndarray, stock: np.ndarray) -> np.ndarray:
+    """Pixels with a stock but no error value (about 0.9 % of the land pixels, mostly lake shores and
+    coasts) take the stock × the ratio Σ SD / Σ stock of the pixels that have both."""
+    both = np.isfinite(sd) & np.isfinite(stock)
+    ratio = float(sd[both].sum(dtype=np.float64) / stock[both].sum(dtype=np.float64))
+    return np.where(np.isfinite(stock) & ~both, stock * ratio, sd).astype(np.float32)
+
+
 @dataclass(frozen=True)
 class FineLayers:
     """Every layer on the 5′ grid of the stock maps (``transform``, (2160, 4320) arrays, NaN / 0 outside)."""
@@ -142,6 +150,8 @@ def fine_layers() -> FineLayers:
     e0 = _float(*_read(SANDERMAN, "abs_error_OCDENS_0cm_2010AD_10km_ll.tif")[::2])
     e30 = _float(*_read(SANDERMAN, "abs_error_OCDENS_30cm_2010AD_10km_ll.tif")[::2])
     sd_30, sd_100 = stock_sd(e0, e30)
+    sd_30 = _fill_sd(sd_30, stocks["soc_0_30_2010"])
+    sd_100 = _fill_sd(sd_100, stocks["soc_0_100_2010"])
     lat, lon = centres(transform, sd_30.shape)
     igbp, t_igbp, _ = _read(LAND_COVER, "MCD12C1.A2019001.006.2020220162300.tif")
     soil, t_soil, _ = _read(SOIL_CLASS, "ipcc_soil_class_1deg.tif")

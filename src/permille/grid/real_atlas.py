@@ -161,6 +161,7 @@ def _fine_areas(fine: real_layers.FineLayers, rows: slice) -> np.ndarray:
 
 
 def _rows(level, keys, names, regions, quantity, cover, depth, estimate, sd, half, units, area, land):
+    area, land = np.asarray(area, dtype=float), np.asarray(land, dtype=float)
     frame = pd.DataFrame(
         {
             "level": level, "zone": keys, "name": names, "region": regions, "quantity": quantity,

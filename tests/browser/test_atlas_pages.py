@@ -5,7 +5,6 @@ estimate beside it and the potential of the three scenarios, each with its sourc
 Screenshots to docs/img/."""
 
 import re
-import shutil
 
 from .conftest import REPO
 
@@ -14,8 +13,8 @@ def wait_ready(page, name):
     page.wait_for_selector(f'main .page[data-page="{name}"][data-state="ready"]')
 
 
-def _docs_image(path, name):
-    shutil.copyfile(path, REPO / "docs" / "img" / f"{name}.png")
+def _docs_image(locator, name):
+    locator.screenshot(path=str(REPO / "docs" / "img" / f"{name}.png"))
 
 
 def test_default_map_is_coloured_from_the_real_atlas(page, server, screenshot):
@@ -55,7 +54,9 @@ def test_default_map_is_coloured_from_the_real_atlas(page, server, screenshot):
     assert re.search(r"\d \[\d", page.inner_text("#atlas-area-stock"))
     assert "Mt C/yr" in page.inner_text("#atlas-area-target")
     assert page.locator("#atlas-area-csv").count() == 1 and page.locator("#atlas-area-geojson").count() == 1
-    _docs_image(screenshot(page, "atlas-monitoring"), "atlas_monitoring")
+    screenshot(page, "atlas-monitoring")
+    _docs_image(page.locator("#mon-map"), "atlas_world_map")
+    _docs_image(page.locator("#atlas-section"), "atlas_pixel_map_and_area")
 
 
 def test_france_page_shows_stock_target_tier1_and_potential_with_sources(page, server, screenshot):
@@ -73,4 +74,5 @@ def test_france_page_shows_stock_target_tier1_and_potential_with_sources(page, s
         assert needle in sources, needle
     assert "SYNTHETIC" not in page.inner_text("main")
     page.wait_for_selector('#country-atlas-map[data-ready="1"]', timeout=120_000)
-    _docs_image(screenshot(page, "atlas-country-france"), "atlas_country_france")
+    screenshot(page, "atlas-country-france")
+    _docs_image(page.locator("#country-atlas"), "atlas_country_france")

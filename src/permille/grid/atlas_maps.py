@@ -25,6 +25,7 @@ from . import real_atlas, real_layers
 MAX_VERTICES = 5000
 MAX_AREA_KM2 = 5_000_000.0
 MAX_PNG_WIDTH = 1440
+MERCATOR_LAT = 85.0
 GEOD = pyproj.Geod(ellps="WGS84")
 
 
@@ -177,15 +178,28 @@ def window(bbox: tuple[float, float, float, float] | None) -> tuple[slice, slice
 
 
 def render_png(name: str, bbox=None, max_width: int = MAX_PNG_WIDTH) -> tuple[bytes, tuple[float, float, float, float]]:
-    """A PNG of layer ``name`` over ``bbox`` (default: the globe), at most ``max_width`` pixels wide (every
-    k-th fine cell), and the image's bounds (west, south, east, north) for an image overlay."""
-    rows, cols, bounds = window(bbox)
+    """A PNG of layer ``name`` over ``bbox`` (default: the globe) for a Web Mercator map (Leaflet's): columns
+    every k-th fine cell (at most ``max_width``), rows spaced evenly in Mercator y (each takes the fine row
+    holding its latitude), latitudes clipped to ±85°; and the image's bounds (west, south, east, north)."""
+    rows, cols, (west, south, east, north) = window(bbox)
+    south, north = max(south, -MERCATOR_LAT), min(north, MERCATOR_LAT)
     step = max(1, int(np.ceil((cols.stop - cols.start) / max_width)))
-    values = layer_values(name, rows, cols)[::step, ::step]
-    image = Image.fromarray(colourise(name, values), mode="RGBA")
+    fine = real_layers.fine_layers()
+    values = layer_values(name, rows, cols)[:, ::step]
+    width = values.shape[1]
+    top, bottom = _mercator_y(north), _mercator_y(south)
+    height = max(1, round(width * (top - bottom) / np.radians(east - west)))
+    y = top + (bottom - top) * (np.arange(height) + 0.5) / height
+    lat = np.degrees(np.arctan(np.sinh(y)))
+    row = np.clip(np.floor((fine.transform.f - lat) / abs(fine.transform.e)).astype(int), rows.start, rows.stop - 1)
+    image = Image.fromarray(colourise(name, values[row - rows.start]), mode="RGBA")
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=False, compress_level=6)
-    return buffer.getvalue(), bounds
+    image.save(buffer, format="PNG", compress_level=6)
+    return buffer.getvalue(), (west, south, east, north)
+
+
+def _mercator_y(lat: float) -> float:
+    return float(np.log(np.tan(np.pi / 4 + np.radians(lat) / 2)))
 
 
 def point(lat: float, lon: float) -> dict:

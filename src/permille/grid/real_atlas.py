@@ -319,6 +319,7 @@ def summarise_zones(potential: xr.Dataset) -> pd.DataFrame:
     fine = real_layers.fine_layers()
     rasters = atlas.zone_rasters(fine_template())
     index = atlas.country_index()
+    index["name"] = index.index.map(_largest_feature_names())  # AUS: Australia, not its islets
     whole = (slice(0, fine.shape[0]), slice(0, fine.shape[1]))
     tables = []
     for level, ids in rasters.items():
@@ -334,6 +335,20 @@ def summarise_zones(potential: xr.Dataset) -> pd.DataFrame:
             table = table[table["zone"].isin(index.index)]
         tables.append(table)
     return pd.concat(tables, ignore_index=True)
+
+
+def _largest_feature_names() -> dict[str, str]:
+    """ISO3 → the name of its largest bundled feature (several features may share a code)."""
+    from shapely.geometry import shape
+
+    geojson, _ = zonal.builtin_zones("countries")
+    best: dict[str, tuple[float, str]] = {}
+    for feature in geojson["features"]:
+        iso3 = feature["properties"]["iso3"]
+        area = shape(feature["geometry"]).area
+        if iso3 and area > best.get(iso3, (-1.0, ""))[0]:
+            best[iso3] = (area, feature["properties"]["name"])
+    return {iso3: name for iso3, (_, name) in best.items()}
 
 
 def potential_maps(params: Parameters, dataset: xr.Dataset | None = None, *, chunk=(45, 90)) -> xr.Dataset:

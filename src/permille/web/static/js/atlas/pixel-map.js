@@ -9,6 +9,22 @@ import { figuresTable } from "./figures.js";
 
 const MESSAGES = {
   en: {
+    "atl.layer.stock_0_30": "SOC stock 0–30 cm, 2010",
+    "atl.layer.stock_0_100": "SOC stock 0–100 cm, 2010",
+    "atl.layer.uncertainty_0_30": "SD of the SOC stock 0–30 cm",
+    "atl.layer.uncertainty_0_100": "SD of the SOC stock 0–100 cm",
+    "atl.layer.debt_0_30": "Carbon debt 0–30 cm (no land use − 2010)",
+    "atl.layer.potential_5": "GSOCseq potential, +5 % input (SSM − BAU, 20 years)",
+    "atl.layer.potential_10": "GSOCseq potential, +10 % input (SSM − BAU, 20 years)",
+    "atl.layer.potential_20": "GSOCseq potential, +20 % input (SSM − BAU, 20 years)",
+    "atl.layer.land_cover": "Land cover 2019 (MODIS IGBP, grouped)",
+    "atl.layer.soil_class": "IPCC soil class (Zobler FAO-74)",
+    "atl.layer.climate_zone": "IPCC climate zone (ERA5 2000–2025)",
+    "atl.layer.clay": "Topsoil clay (GLDAS, glaciers masked)",
+    "atl.class.cropland": "cropland",
+    "atl.class.grassland": "grassland",
+    "atl.class.forest": "forest",
+    "atl.class.other": "other",
     "atl.map": "Pixel map",
     "atl.layer": "Layer",
     "atl.legend": "Legend",
@@ -30,6 +46,22 @@ const MESSAGES = {
     "atl.badFile": "The file is not valid JSON: {error}",
   },
   fr: {
+    "atl.layer.stock_0_30": "Stock de COS 0–30 cm, 2010",
+    "atl.layer.stock_0_100": "Stock de COS 0–100 cm, 2010",
+    "atl.layer.uncertainty_0_30": "Écart type du stock de COS 0–30 cm",
+    "atl.layer.uncertainty_0_100": "Écart type du stock de COS 0–100 cm",
+    "atl.layer.debt_0_30": "Dette de carbone 0–30 cm (sans usage − 2010)",
+    "atl.layer.potential_5": "Potentiel GSOCseq, +5 % d'apport (GDS − tendanciel, 20 ans)",
+    "atl.layer.potential_10": "Potentiel GSOCseq, +10 % d'apport (GDS − tendanciel, 20 ans)",
+    "atl.layer.potential_20": "Potentiel GSOCseq, +20 % d'apport (GDS − tendanciel, 20 ans)",
+    "atl.layer.land_cover": "Couvert du sol 2019 (MODIS IGBP, regroupé)",
+    "atl.layer.soil_class": "Classe de sol GIEC (Zobler FAO-74)",
+    "atl.layer.climate_zone": "Zone climatique GIEC (ERA5 2000–2025)",
+    "atl.layer.clay": "Argile de surface (GLDAS, glaciers masqués)",
+    "atl.class.cropland": "cultures",
+    "atl.class.grassland": "prairies",
+    "atl.class.forest": "forêts",
+    "atl.class.other": "autres",
     "atl.map": "Carte des pixels",
     "atl.layer": "Couche",
     "atl.legend": "Légende",
@@ -51,6 +83,22 @@ const MESSAGES = {
     "atl.badFile": "Le fichier n'est pas un JSON valide : {error}",
   },
   es: {
+    "atl.layer.stock_0_30": "Stock de COS 0–30 cm, 2010",
+    "atl.layer.stock_0_100": "Stock de COS 0–100 cm, 2010",
+    "atl.layer.uncertainty_0_30": "Desviación típica del stock de COS 0–30 cm",
+    "atl.layer.uncertainty_0_100": "Desviación típica del stock de COS 0–100 cm",
+    "atl.layer.debt_0_30": "Deuda de carbono 0–30 cm (sin uso − 2010)",
+    "atl.layer.potential_5": "Potencial GSOCseq, +5 % de aporte (MSS − tendencial, 20 años)",
+    "atl.layer.potential_10": "Potencial GSOCseq, +10 % de aporte (MSS − tendencial, 20 años)",
+    "atl.layer.potential_20": "Potencial GSOCseq, +20 % de aporte (MSS − tendencial, 20 años)",
+    "atl.layer.land_cover": "Cobertura del suelo 2019 (MODIS IGBP, agrupada)",
+    "atl.layer.soil_class": "Clase de suelo IPCC (Zobler FAO-74)",
+    "atl.layer.climate_zone": "Zona climática IPCC (ERA5 2000–2025)",
+    "atl.layer.clay": "Arcilla superficial (GLDAS, glaciares enmascarados)",
+    "atl.class.cropland": "cultivos",
+    "atl.class.grassland": "pastizales",
+    "atl.class.forest": "bosques",
+    "atl.class.other": "otros",
     "atl.map": "Mapa de píxeles",
     "atl.layer": "Capa",
     "atl.legend": "Leyenda",
@@ -73,6 +121,16 @@ const MESSAGES = {
   },
 };
 
+// a layer's title and a class label in the page's language (the server's English as the fallback)
+const title = (t, name, fallback) => {
+  const text = t(`atl.layer.${name}`);
+  return text === `atl.layer.${name}` ? fallback : text;
+};
+const classLabel = (t, label) => {
+  const text = t(`atl.class.${label}`);
+  return text === `atl.class.${label}` ? label : text;
+};
+
 const pretty = (units) => units.replace("t C ha-1", "t C/ha").replace("class", "");
 
 // renderPixelMap(container, ctx, {bbox, area}) → the map; bbox [w, s, e, n] zooms on a country; area: show the
@@ -82,7 +140,7 @@ export async function renderPixelMap(container, ctx, { bbox = null, area = true,
   const { t, el, fmt } = ctx;
   const layers = (await ctx.api("/atlas/layers")).items;
   if (!ctx.alive()) return;
-  const select = el("select", { id: `${id}-layer` }, layers.map((l) => el("option", { value: l.name }, l.title)));
+  const select = el("select", { id: `${id}-layer` }, layers.map((l) => el("option", { value: l.name }, title(t, l.name, l.title))));
   const legendBox = el("div", { class: "legend", id: `${id}-legend` });
   const mapBox = el("div", { id: `${id}-map`, class: "map", role: "region", "aria-label": t("atl.map"), style: "background:#eaf1f6" });
   const pointBox = el("div", { id: `${id}-point`, class: "table-wrap" });
@@ -104,10 +162,10 @@ export async function renderPixelMap(container, ctx, { bbox = null, area = true,
 
   function showLegend(layer) {
     const items = layer.classes.length
-      ? layer.classes.map((c) => el("span", { class: "legend-item" }, el("span", { class: "swatch", style: `display:inline-block;width:0.9em;height:0.9em;background:${c.colour}` }), ` ${c.label} `))
+      ? layer.classes.map((c) => el("span", { class: "legend-item" }, el("span", { class: "swatch", style: `display:inline-block;width:0.9em;height:0.9em;background:${c.colour}` }), ` ${classLabel(t, c.label)} `))
       : layer.stops.map((s) => el("span", { class: "legend-item" }, el("span", { class: "swatch", style: `display:inline-block;width:0.9em;height:0.9em;background:${s.colour}` }), ` ${fmt.number(s.value)} `));
     legendBox.replaceChildren(
-      el("strong", {}, `${layer.title}${layer.units === "class" ? "" : ` (${pretty(layer.units)})`}: `),
+      el("strong", {}, `${title(t, layer.name, layer.title)}${layer.units === "class" ? "" : ` (${pretty(layer.units)})`}: `),
       ...items,
       el("p", { class: "muted source" }, `${t("atl.source")}: ${layer.source}`),
     );
@@ -147,8 +205,8 @@ export async function renderPixelMap(container, ctx, { bbox = null, area = true,
       el("table", { class: "data", id: `${id}-point-table` },
         el("thead", {}, el("tr", {}, el("th", {}, t("atl.layer")), el("th", {}, t("atl.value")), el("th", {}, t("atl.source")))),
         el("tbody", {}, answer.values.map((v) => el("tr", { "data-layer": v.layer },
-          el("td", {}, v.title),
-          el("td", { class: "num" }, v.value === null ? t("atl.none") : v.label ?? `${fmt.number(v.value, 1)} ${pretty(v.units)}`),
+          el("td", {}, title(t, v.layer, v.title)),
+          el("td", { class: "num" }, v.value === null ? t("atl.none") : v.label !== null ? classLabel(t, v.label) : `${fmt.number(v.value, 1)} ${pretty(v.units)}`),
           el("td", { class: "muted" }, v.source))))),
     );
   });

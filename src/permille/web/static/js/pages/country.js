@@ -155,7 +155,7 @@ export async function render(root, params, ctx) {
   const content = el("div", { class: "stack", id: "country-content" });
   root.append(content);
   // the real atlas's figures and the country's pixel map (js/atlas/country-atlas.js)
-  const atlasBox = el("section", { class: "stack", id: "country-atlas" });
+  const atlasBox = el("section", { class: "stack", id: "country-atlas-section" });
   root.append(atlasBox);
   import("../atlas/country-atlas.js").then((m) => m.renderCountryAtlas(atlasBox, iso3, ctx));
   const charts = [];

@@ -340,12 +340,22 @@ def zone_summary(zone: str) -> dict | None:
 
 
 def _zone_bbox(zone: str) -> list[float] | None:
-    from . import regrid
+    """The bounds (west, south, east, north) of a country's largest polygon (metropolitan France, not
+    its overseas regions) with a 5 % margin; None for a region or the world."""
+    from . import zonal
 
-    try:
-        return list(regrid.country_bbox(zone))
-    except (ValueError, KeyError):
+    geojson, _ = zonal.builtin_zones("countries")
+    parts = [
+        part
+        for f in geojson["features"]
+        if f["properties"]["iso3"] == zone
+        for part in shapely.get_parts(shape(f["geometry"]))
+    ]
+    if not parts:
         return None
+    west, south, east, north = max(parts, key=lambda p: p.area).bounds
+    dx, dy = 0.05 * (east - west), 0.05 * (north - south)
+    return [max(west - dx, -180.0), max(south - dy, -90.0), min(east + dx, 180.0), min(north + dy, 90.0)]
 
 
 def validation_table() -> pd.DataFrame:

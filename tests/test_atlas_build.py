@@ -112,8 +112,6 @@ def test_missing_layers_are_named_with_what_to_add(tmp_path, monkeypatch):
         build.select_layers(layers)
     assert set(caught.value.missing) == {"clay", "land_cover", "tmp", "pre", "pet"}
     assert "CRU TS" in caught.value.missing["pet"] and "permille data add" in str(caught.value)
-    result = runner.invoke(app, ["atlas", "build"])
-    assert result.exit_code == 2 and "--from-catalogue" in result.output
 
 
 def test_ambiguous_wrong_and_changed_layers(built, monkeypatch):

@@ -1119,12 +1119,9 @@ def atlas_build(
     from .grid import atlas, build, readers
     from .registry import zones
 
-    if not from_catalogue:
-        _fail(
-            ValueError(
-                "only --from-catalogue builds exist here; the synthetic demo atlas is permille grid atlas"
-            )
-        )
+    if not from_catalogue:  # the real default atlas from the bundled layers
+        _real_atlas_build(out, years=years, members=members, seed=seed, start_year=start_year, load=load)
+        return
     try:
         period = tuple(int(v) for v in climate_period.split("-")) if climate_period else None
         params = build.BuildParameters(
@@ -1147,6 +1144,29 @@ def atlas_build(
     console.print(f"dataset {metadata['dataset']}: {len(table)} rows, levels {', '.join(metadata['levels'])}")
     if load:
         _atlas_load(folder, replace=True)
+
+
+def _real_atlas_build(out: Path | None, *, years: int, members: int, seed: int, start_year: int, load: bool) -> None:
+    """``permille atlas build`` without --from-catalogue: the real default atlas (stocks, Tier 1, 4‰, debt,
+    GSOCseq potential) from the bundled layers, into ``$PERMILLE_HOME/atlas/real-default`` (what the
+    server shows instead of the bundled precomputed copy)."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .grid import real_atlas
+
+    params = real_atlas.Parameters(years=years, members=max(members, 10), seed=seed, start_year=start_year)
+    from .registry.real_atlas import home_folder
+
+    folder = out or home_folder()
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=console) as progress:  # fmt: skip
+        task = progress.add_task("real atlas build", total=real_atlas.steps(params))
+        metadata = real_atlas.build(
+            folder, params, on_step=lambda text: progress.update(task, advance=1, description=text)
+        )
+    console.print(f"wrote {folder} (dataset {metadata['dataset']}, {metadata['build_seconds']} s)", highlight=False)
+    if load:
+        _atlas_load(folder / real_atlas.MONITORING, replace=True)
 
 
 def _atlas_load(folder: Path, *, replace: bool) -> None:

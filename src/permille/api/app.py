@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 from .. import __version__
 from ..mail import transport as mail_transport
 from ..mail.queue import Courier
-from ..registry import deployment, events, zones
+from ..registry import deployment, events, real_atlas, zones
 from ..registry import seed as seed_module
 from ..registry.db import make_engine, migrate, session_factory
 from ..toolkit.pool import ComputePool
@@ -27,6 +27,7 @@ from .routes.events import Broker
 from .routes.events import router as events_router
 from .routes.mail import router as mail_router
 from .routes.review import router as review_router
+from .routes import atlas as atlas_routes
 
 _log = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 10 * 2**20
@@ -92,6 +93,8 @@ def create_app(
             seed_module.seed(session, demo=demo)
             if demo_layers:
                 zones.load_bundled(session)
+            else:  # the real default atlas (bundled layers), never mixed with the synthetic one
+                real_atlas.load_default(session)
             session.commit()
     broker = Broker()
     read_models = readmodels.ReadModels()
@@ -165,6 +168,7 @@ def create_app(
     app.include_router(layers.router, prefix="/api")
     app.include_router(kinds.router, prefix="/api")
     app.include_router(ndc.router, prefix="/api")
+    app.include_router(atlas_routes.router, prefix="/api")
     app.mount("/", StaticFiles(directory=str(files("permille.web") / "static"), html=True), name="web")
     return app
 

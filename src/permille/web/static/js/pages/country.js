@@ -156,6 +156,10 @@ export async function render(root, params, ctx) {
   const iso3 = (params.iso3 || "").toUpperCase();
   const content = el("div", { class: "stack", id: "country-content" });
   root.append(content);
+  // the real atlas's figures and the country's pixel map (js/atlas/country-atlas.js)
+  const atlasBox = el("section", { class: "stack", id: "country-atlas-section" });
+  root.append(atlasBox);
+  import("../atlas/country-atlas.js").then((m) => m.renderCountryAtlas(atlasBox, iso3, ctx));
   const charts = [];
 
   function table(id, headers, rows) {

@@ -154,6 +154,8 @@ export async function render(root, params, ctx) {
   const source = el("p", { id: "mon-source", class: "muted" });
   const mapBox = el("div", { id: "mon-map", class: "map", role: "region", style: "background:#eaf1f6" });
   const countryList = el("div", { class: "table-wrap" });
+  const countriesHeading = el("h2", {}, t("mon.countries"));
+  const atlasBox = el("section", { class: "stack", id: "atlas-section" });
   root.append(
     el("div", { class: "page-header" }, el("h1", {}, t("mon.title")), exportsBox),
     el("p", { class: "muted" }, t("mon.intro")),
@@ -168,9 +170,12 @@ export async function render(root, params, ctx) {
     summary,
     mapBox,
     source,
-    el("h2", {}, t("mon.countries")),
+    countriesHeading,
     countryList,
   );
+  // the real atlas's pixel layers, point values and areas of interest (js/atlas/pixel-map.js), before the list
+  root.insertBefore(atlasBox, countriesHeading);
+  import("../atlas/pixel-map.js").then((m) => m.renderPixelMap(atlasBox, ctx));
 
   if (!boundaries) boundaries = await ctx.api("/monitoring/boundaries.geojson");
   if (typeof boundaries === "string") boundaries = JSON.parse(boundaries);

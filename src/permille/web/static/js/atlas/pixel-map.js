@@ -1,0 +1,302 @@
+// Pixel map of the real atlas: a layer switch (stock, uncertainty, potential per scenario, debt, land cover,
+// soil class, climate zone, clay) drawn as server-rendered PNG overlays (GET /api/atlas/layers/<name>.png,
+// no external tiles) with a legend and units; a click gives the values of every layer there with sources
+// (GET /api/atlas/point); an area of interest, drawn (click the vertices, then "Finish") or uploaded as
+// GeoJSON, gives the same statistics as a country (POST /api/atlas/area), downloadable as CSV or GeoJSON.
+
+import { saveBlob } from "../api.js";
+import { figuresTable } from "./figures.js";
+
+const MESSAGES = {
+  en: {
+    "atl.layer.stock_0_30": "SOC stock 0–30 cm, 2010",
+    "atl.layer.stock_0_100": "SOC stock 0–100 cm, 2010",
+    "atl.layer.uncertainty_0_30": "SD of the SOC stock 0–30 cm",
+    "atl.layer.uncertainty_0_100": "SD of the SOC stock 0–100 cm",
+    "atl.layer.debt_0_30": "Carbon debt 0–30 cm (no land use − 2010)",
+    "atl.layer.potential_5": "GSOCseq potential, +5 % input (SSM − BAU, 20 years)",
+    "atl.layer.potential_10": "GSOCseq potential, +10 % input (SSM − BAU, 20 years)",
+    "atl.layer.potential_20": "GSOCseq potential, +20 % input (SSM − BAU, 20 years)",
+    "atl.layer.land_cover": "Land cover 2019 (MODIS IGBP, grouped)",
+    "atl.layer.soil_class": "IPCC soil class (Zobler FAO-74)",
+    "atl.layer.climate_zone": "IPCC climate zone (ERA5 2000–2025)",
+    "atl.layer.clay": "Topsoil clay (GLDAS, glaciers masked)",
+    "atl.class.cropland": "cropland",
+    "atl.class.grassland": "grassland",
+    "atl.class.forest": "forest",
+    "atl.class.other": "other",
+    "atl.map": "Pixel map",
+    "atl.layer": "Layer",
+    "atl.legend": "Legend",
+    "atl.click": "Click the map for the values of every layer at that point.",
+    "atl.point": "Values at {lat}, {lon}",
+    "atl.value": "Value",
+    "atl.source": "Source",
+    "atl.none": "no data",
+    "atl.area": "Area of interest",
+    "atl.areaHelp": "Draw: press “Draw”, click the vertices on the map, then “Finish”. Or upload a GeoJSON polygon (lon/lat, at most 5000 vertices and 5 000 000 km²).",
+    "atl.draw": "Draw",
+    "atl.finish": "Finish",
+    "atl.clear": "Clear",
+    "atl.upload": "Upload GeoJSON",
+    "atl.csv": "Download CSV",
+    "atl.geojson": "Download GeoJSON",
+    "atl.computing": "Computing…",
+    "atl.needThree": "Click at least three vertices first.",
+    "atl.badFile": "The file is not valid JSON: {error}",
+  },
+  fr: {
+    "atl.layer.stock_0_30": "Stock de COS 0–30 cm, 2010",
+    "atl.layer.stock_0_100": "Stock de COS 0–100 cm, 2010",
+    "atl.layer.uncertainty_0_30": "Écart type du stock de COS 0–30 cm",
+    "atl.layer.uncertainty_0_100": "Écart type du stock de COS 0–100 cm",
+    "atl.layer.debt_0_30": "Dette de carbone 0–30 cm (sans usage − 2010)",
+    "atl.layer.potential_5": "Potentiel GSOCseq, +5 % d'apport (GDS − tendanciel, 20 ans)",
+    "atl.layer.potential_10": "Potentiel GSOCseq, +10 % d'apport (GDS − tendanciel, 20 ans)",
+    "atl.layer.potential_20": "Potentiel GSOCseq, +20 % d'apport (GDS − tendanciel, 20 ans)",
+    "atl.layer.land_cover": "Couvert du sol 2019 (MODIS IGBP, regroupé)",
+    "atl.layer.soil_class": "Classe de sol GIEC (Zobler FAO-74)",
+    "atl.layer.climate_zone": "Zone climatique GIEC (ERA5 2000–2025)",
+    "atl.layer.clay": "Argile de surface (GLDAS, glaciers masqués)",
+    "atl.class.cropland": "cultures",
+    "atl.class.grassland": "prairies",
+    "atl.class.forest": "forêts",
+    "atl.class.other": "autres",
+    "atl.map": "Carte des pixels",
+    "atl.layer": "Couche",
+    "atl.legend": "Légende",
+    "atl.click": "Cliquez sur la carte pour obtenir la valeur de chaque couche en ce point.",
+    "atl.point": "Valeurs en {lat}, {lon}",
+    "atl.value": "Valeur",
+    "atl.source": "Source",
+    "atl.none": "pas de donnée",
+    "atl.area": "Zone d'intérêt",
+    "atl.areaHelp": "Dessiner : cliquez sur « Dessiner », cliquez les sommets sur la carte, puis « Terminer ». Ou téléversez un polygone GeoJSON (lon/lat, au plus 5000 sommets et 5 000 000 km²).",
+    "atl.draw": "Dessiner",
+    "atl.finish": "Terminer",
+    "atl.clear": "Effacer",
+    "atl.upload": "Téléverser un GeoJSON",
+    "atl.csv": "Télécharger en CSV",
+    "atl.geojson": "Télécharger en GeoJSON",
+    "atl.computing": "Calcul en cours…",
+    "atl.needThree": "Cliquez d'abord au moins trois sommets.",
+    "atl.badFile": "Le fichier n'est pas un JSON valide : {error}",
+  },
+  es: {
+    "atl.layer.stock_0_30": "Stock de COS 0–30 cm, 2010",
+    "atl.layer.stock_0_100": "Stock de COS 0–100 cm, 2010",
+    "atl.layer.uncertainty_0_30": "Desviación típica del stock de COS 0–30 cm",
+    "atl.layer.uncertainty_0_100": "Desviación típica del stock de COS 0–100 cm",
+    "atl.layer.debt_0_30": "Deuda de carbono 0–30 cm (sin uso − 2010)",
+    "atl.layer.potential_5": "Potencial GSOCseq, +5 % de aporte (MSS − tendencial, 20 años)",
+    "atl.layer.potential_10": "Potencial GSOCseq, +10 % de aporte (MSS − tendencial, 20 años)",
+    "atl.layer.potential_20": "Potencial GSOCseq, +20 % de aporte (MSS − tendencial, 20 años)",
+    "atl.layer.land_cover": "Cobertura del suelo 2019 (MODIS IGBP, agrupada)",
+    "atl.layer.soil_class": "Clase de suelo IPCC (Zobler FAO-74)",
+    "atl.layer.climate_zone": "Zona climática IPCC (ERA5 2000–2025)",
+    "atl.layer.clay": "Arcilla superficial (GLDAS, glaciares enmascarados)",
+    "atl.class.cropland": "cultivos",
+    "atl.class.grassland": "pastizales",
+    "atl.class.forest": "bosques",
+    "atl.class.other": "otros",
+    "atl.map": "Mapa de píxeles",
+    "atl.layer": "Capa",
+    "atl.legend": "Leyenda",
+    "atl.click": "Haga clic en el mapa para ver el valor de cada capa en ese punto.",
+    "atl.point": "Valores en {lat}, {lon}",
+    "atl.value": "Valor",
+    "atl.source": "Fuente",
+    "atl.none": "sin datos",
+    "atl.area": "Área de interés",
+    "atl.areaHelp": "Dibujar: pulse «Dibujar», haga clic en los vértices del mapa y luego «Terminar». O suba un polígono GeoJSON (lon/lat, como máximo 5000 vértices y 5 000 000 km²).",
+    "atl.draw": "Dibujar",
+    "atl.finish": "Terminar",
+    "atl.clear": "Borrar",
+    "atl.upload": "Subir GeoJSON",
+    "atl.csv": "Descargar CSV",
+    "atl.geojson": "Descargar GeoJSON",
+    "atl.computing": "Calculando…",
+    "atl.needThree": "Primero haga clic en al menos tres vértices.",
+    "atl.badFile": "El archivo no es un JSON válido: {error}",
+  },
+};
+
+// a layer's title and a class label in the page's language (the server's English as the fallback)
+const title = (t, name, fallback) => {
+  const text = t(`atl.layer.${name}`);
+  return text === `atl.layer.${name}` ? fallback : text;
+};
+const classLabel = (t, label) => {
+  const text = t(`atl.class.${label}`);
+  return text === `atl.class.${label}` ? label : text;
+};
+
+const pretty = (units) => units.replace("t C ha-1", "t C/ha").replace("class", "");
+
+// renderPixelMap(container, ctx, {bbox, area}) → the map; bbox [w, s, e, n] zooms on a country; area: show the
+// area-of-interest tools.
+export async function renderPixelMap(container, ctx, { bbox = null, area = true, id = "atlas" } = {}) {
+  ctx.i18n.add(MESSAGES);
+  const { t, el, fmt } = ctx;
+  const layers = (await ctx.api("/atlas/layers")).items;
+  if (!ctx.alive()) return;
+  const select = el("select", { id: `${id}-layer` }, layers.map((l) => el("option", { value: l.name }, title(t, l.name, l.title))));
+  const legendBox = el("div", { class: "legend", id: `${id}-legend` });
+  const mapBox = el("div", { id: `${id}-map`, class: "map", role: "region", "aria-label": t("atl.map"), style: "background:#eaf1f6" });
+  const pointBox = el("div", { id: `${id}-point`, class: "table-wrap" });
+  const areaBox = el("div", { id: `${id}-area-result` });
+  const areaStatus = el("p", { id: `${id}-area-status`, class: "muted", role: "status" });
+  container.append(
+    el("h2", {}, t("atl.map")),
+    el("div", { class: "toolbar" }, el("label", { class: "field" }, t("atl.layer"), select)),
+    legendBox,
+    mapBox,
+    el("p", { class: "muted" }, t("atl.click")),
+    pointBox,
+  );
+  const map = L.map(mapBox, { minZoom: 1, maxZoom: 9, zoomSnap: 0.5 });
+  if (bbox) map.fitBounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]]);
+  else map.setView([20, 10], 1.5);
+  map.attributionControl.addAttribution("permille atlas (bundled real layers)");
+  let overlay = null;
+
+  function showLegend(layer) {
+    const items = layer.classes.length
+      ? layer.classes.map((c) => el("span", { class: "legend-item" }, el("span", { class: "swatch", style: `display:inline-block;width:0.9em;height:0.9em;background:${c.colour}` }), ` ${classLabel(t, c.label)} `))
+      : layer.stops.map((s) => el("span", { class: "legend-item" }, el("span", { class: "swatch", style: `display:inline-block;width:0.9em;height:0.9em;background:${s.colour}` }), ` ${fmt.number(s.value)} `));
+    legendBox.replaceChildren(
+      el("strong", {}, `${title(t, layer.name, layer.title)}${layer.units === "class" ? "" : ` (${pretty(layer.units)})`}: `),
+      ...items,
+      el("p", { class: "muted source" }, `${t("atl.source")}: ${layer.source}`),
+    );
+  }
+
+  function draw() {
+    const layer = layers.find((l) => l.name === select.value);
+    showLegend(layer);
+    const query = bbox ? `?bbox=${bbox.map((v) => v.toFixed(4)).join(",")}` : "";
+    const url = `/api/atlas/layers/${layer.name}.png${query}`;
+    fetch(url).then((response) => {
+      const bounds = (response.headers.get("X-Bounds") || "-180,-90,180,90").split(",").map(Number);
+      return response.blob().then((blob) => {
+        if (!ctx.alive()) return;
+        if (overlay) overlay.remove();
+        overlay = L.imageOverlay(URL.createObjectURL(blob), [[bounds[1], bounds[0]], [bounds[3], bounds[2]]], { opacity: 0.9 }).addTo(map);
+        mapBox.dataset.layer = layer.name;
+        mapBox.dataset.ready = "1";
+      });
+    });
+  }
+  select.addEventListener("change", draw);
+  draw();
+
+  let drawing = null;
+  map.on("click", async (event) => {
+    if (drawing) {
+      drawing.points.push(event.latlng);
+      drawing.line.setLatLngs(drawing.points);
+      return;
+    }
+    const { lat, lng } = event.latlng;
+    const answer = await ctx.api(`/atlas/point?lat=${lat.toFixed(4)}&lon=${(((lng + 180) % 360 + 360) % 360 - 180).toFixed(4)}`);
+    if (!ctx.alive()) return;
+    pointBox.replaceChildren(
+      el("h3", {}, t("atl.point", { lat: lat.toFixed(3), lon: lng.toFixed(3) })),
+      el("table", { class: "data", id: `${id}-point-table` },
+        el("thead", {}, el("tr", {}, el("th", {}, t("atl.layer")), el("th", {}, t("atl.value")), el("th", {}, t("atl.source")))),
+        el("tbody", {}, answer.values.map((v) => el("tr", { "data-layer": v.layer },
+          el("td", {}, title(t, v.layer, v.title)),
+          el("td", { class: "num" }, v.value === null ? t("atl.none") : v.label !== null ? classLabel(t, v.label) : `${fmt.number(v.value, 1)} ${pretty(v.units)}`),
+          el("td", { class: "muted" }, v.source))))),
+    );
+  });
+
+  if (!area) return map;
+  // --- area of interest
+  const fileInput = el("input", { type: "file", accept: ".json,.geojson,application/geo+json", id: `${id}-area-file` });
+  const drawButton = el("button", { type: "button", id: `${id}-area-draw` }, t("atl.draw"));
+  const finishButton = el("button", { type: "button", id: `${id}-area-finish`, disabled: true }, t("atl.finish"));
+  const clearButton = el("button", { type: "button", id: `${id}-area-clear` }, t("atl.clear"));
+  container.append(
+    el("h2", {}, t("atl.area")),
+    el("p", { class: "muted" }, t("atl.areaHelp")),
+    el("div", { class: "toolbar" }, drawButton, finishButton, clearButton, el("label", { class: "field" }, t("atl.upload"), fileInput)),
+    areaStatus,
+    areaBox,
+  );
+  let shape = null;
+
+  function clear() {
+    if (drawing) drawing.line.remove();
+    if (shape) shape.remove();
+    drawing = null;
+    shape = null;
+    finishButton.disabled = true;
+    areaBox.replaceChildren();
+    areaStatus.textContent = "";
+  }
+
+  async function compute(geojson) {
+    areaStatus.textContent = t("atl.computing");
+    areaBox.replaceChildren();
+    try {
+      const answer = await ctx.api("/atlas/area", { body: geojson });
+      if (!ctx.alive()) return;
+      areaStatus.textContent = "";
+      const download = (format, name) => el("button", {
+        type: "button", id: `${id}-area-${format}`,
+        onclick: async () => {
+          const response = await fetch(`/api/atlas/area?format=${format}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(geojson) });
+          saveBlob(name, await response.blob());
+        },
+      }, t(`atl.${format}`));
+      areaBox.replaceChildren(
+        el("div", { class: "export-links" }, download("csv", "area_statistics.csv"), download("geojson", "area_statistics.geojson")),
+        figuresTable(answer, ctx, `${id}-area`),
+      );
+    } catch (error) {
+      areaStatus.textContent = error.message;
+      areaStatus.dataset.error = "1";
+    }
+  }
+
+  drawButton.addEventListener("click", () => {
+    clear();
+    drawing = { points: [], line: L.polyline([], { color: "#d62728" }).addTo(map) };
+    finishButton.disabled = false;
+  });
+  finishButton.addEventListener("click", () => {
+    if (!drawing || drawing.points.length < 3) {
+      areaStatus.textContent = t("atl.needThree");
+      return;
+    }
+    const ring = drawing.points.map((p) => [p.lng, p.lat]);
+    ring.push(ring[0]);
+    drawing.line.remove();
+    shape = L.polygon(drawing.points, { color: "#d62728", fill: false }).addTo(map);
+    drawing = null;
+    finishButton.disabled = true;
+    compute({ type: "Polygon", coordinates: [ring] });
+  });
+  clearButton.addEventListener("click", clear);
+  fileInput.addEventListener("change", async () => {
+    const file = fileInput.files[0];
+    if (!file) return;
+    clear();
+    let geojson;
+    try {
+      geojson = JSON.parse(await file.text());
+    } catch (error) {
+      areaStatus.textContent = t("atl.badFile", { error: error.message });
+      return;
+    }
+    try {
+      shape = L.geoJSON(geojson, { style: { color: "#d62728", fill: false } }).addTo(map);
+      map.fitBounds(shape.getBounds());
+    } catch {
+      // the server names what is wrong with the geometry
+    }
+    compute(geojson);
+  });
+  return map;
+}

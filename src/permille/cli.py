@@ -682,7 +682,9 @@ def serve(
     engine = make_engine(url)
     console.print(f"registry: {engine.url.render_as_string(hide_password=True)}", highlight=False)
     try:
-        application = create_app(engine, demo=demo, demo_layers=demo_layers, toolkit_workers=toolkit_workers)
+        application = create_app(
+            engine, demo=demo, demo_layers=demo_layers, toolkit_workers=toolkit_workers, start_toolkit=True
+        )
     except DeploymentRefused as e:
         _fail(e)
     if demo_layers:

@@ -485,3 +485,17 @@ def test_toolkit_processes_run_at_a_lower_cpu_priority_than_the_server():
         assert pool._executor.submit(os.nice, 0).result(timeout=120) == os.nice(0) + NICENESS
     finally:
         pool.close()
+
+
+def test_the_pool_is_started_before_the_app_answers(tmp_path):
+    """``start_toolkit`` (``permille serve``): the worker processes run before the first request, so no
+    request (and no test) waits for a process to start."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'start.db'}")
+    try:
+        with TestClient(create_app(engine, seed=False, toolkit_workers=2, start_toolkit=True)) as client:
+            pool = client.app.state.toolkit
+            assert pool.processes == 2
+            assert client.post("/api/toolkit/sampling", json=example(client, "sampling")).status_code == 200
+            assert pool.processes == 2
+    finally:
+        engine.dispose()

@@ -3,8 +3,9 @@ neither the server's event loop nor its interpreter lock and reads are served me
 
 :class:`ComputePool` wraps a :class:`concurrent.futures.ProcessPoolExecutor` started with the *spawn*
 method (forking a server that runs threads is unsafe, and a fork server that preloads the calculators
-aborts: the numerical stack starts GNU OpenMP, which refuses fork()); processes start on the first
-calculation (≈ 3 s to import the numerical stack, far more on a loaded machine) and stay, at a lower CPU
+aborts: the numerical stack starts GNU OpenMP, which refuses fork()); processes start with the server
+(:meth:`ComputePool.start`, awaited before it answers: ≈ 3 s to import the numerical stack, far more on a
+loaded machine), or else on the first calculation, and stay, at a lower CPU
 priority than the server (:data:`NICENESS`). ``size`` 0 runs calculations in a thread of this process
 instead.
 """
@@ -47,6 +48,18 @@ def _call(calculator: str, args: tuple):
     return CALCULATORS[calculator](*args)
 
 
+def _initialise() -> None:
+    """A worker process's start: a lower CPU priority (:func:`lower_priority`), then the calculators'
+    numerical stack imported, so that a process takes work only once it can run it at once."""
+    lower_priority()
+    from . import calculators  # noqa: F401
+
+
+def _ready() -> int:
+    """The worker's process id (a started process answers at once)."""
+    return os.getpid()
+
+
 class PoolUnavailable(RuntimeError):
     """A worker process died (e.g. killed for memory); the pool was restarted for the next request."""
 
@@ -65,7 +78,24 @@ class ComputePool:
         if self.size == 0:
             return None
         context = multiprocessing.get_context("spawn")
-        return ProcessPoolExecutor(self.size, mp_context=context, initializer=lower_priority)
+        return ProcessPoolExecutor(self.size, mp_context=context, initializer=_initialise)
+
+    @property
+    def processes(self) -> int:
+        """Worker processes started (and not stopped)."""
+        if self._executor is None:
+            return 0
+        return sum(p.is_alive() for p in list((self._executor._processes or {}).values()))
+
+    def start(self) -> None:
+        """Start every worker process and wait until they answer (blocking: seconds, more on a loaded
+        machine), so that no request waits for a process to start."""
+        if self._executor is None:
+            return
+        # an idle-less executor spawns one process per submission, up to its size
+        futures = [self._executor.submit(_ready) for _ in range(self.size)]
+        for future in futures:
+            future.result()
 
     async def run(self, calculator: str, *args):
         with self._lock:

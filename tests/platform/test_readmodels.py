@@ -217,9 +217,8 @@ def test_each_kind_touches_exactly_the_aggregates_declared():
     assert readmodels.TOUCHES[ZONES_KIND] == {"zones", "country"}
     assert readmodels.TOUCHES["users"] == {"records"}  # the KPIs count no users
     models = readmodels.ReadModels(enabled=True)
-    models._entries.update(
-        {(a, "key"): readmodels._Entry(a, 0, datetime.date.today(), None) for a in readmodels.DEPENDS_ON}  # type: ignore[arg-type]
-    )
+    for a in readmodels.DEPENDS_ON:
+        models._keep((a, b"key", None), readmodels._Entry(a, 0, datetime.date.today(), None, 1), False)  # type: ignore[arg-type]
     models.changed({"kind": "projects", "action": "create", "id": 1, "country_iso3": "SEN"})
     assert {k[0] for k in models._entries} == set(readmodels.DEPENDS_ON) - {"kpis", "site", "records"}
 

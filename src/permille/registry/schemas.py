@@ -47,19 +47,21 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def unstorable_text(value: Any, where: str = "") -> list[str]:
-    """Where ``value`` (nested lists and dicts) holds text no database stores: NUL characters or lone
-    UTF-16 surrogates."""
-    if isinstance(value, str):
-        return [where or "value"] if _UNSTORABLE.search(value) else []
-    if isinstance(value, dict):
-        return [
-            p
-            for k, v in value.items()
-            for p in unstorable_text(k, where) + unstorable_text(v, f"{where}.{k}".strip("."))
-        ]
-    if isinstance(value, list | tuple):
-        return [p for i, v in enumerate(value) for p in unstorable_text(v, f"{where}.{i}".strip("."))]
-    return []
+    """Where ``value`` (nested lists and dicts, to any depth: walked without recursion) holds text no
+    database stores: NUL characters or lone UTF-16 surrogates; in document order."""
+    found: list[str] = []
+    stack: list[tuple[Any, str]] = [(value, where)]
+    while stack:
+        item, at = stack.pop()
+        if isinstance(item, str):
+            if _UNSTORABLE.search(item):
+                found.append(at or "value")
+        elif isinstance(item, dict):
+            children = [(c, p) for k, v in item.items() for c, p in ((k, at), (v, f"{at}.{k}".strip(".")))]
+            stack.extend(reversed(children))
+        elif isinstance(item, list | tuple):
+            stack.extend(reversed([(v, f"{at}.{i}".strip(".")) for i, v in enumerate(item)]))
+    return found
 
 
 class Strict(BaseModel):

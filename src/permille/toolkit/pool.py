@@ -13,6 +13,7 @@ instead.
 import asyncio
 import multiprocessing
 import os
+import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -41,11 +42,44 @@ def default_size() -> int:
     return max(1, (os.cpu_count() or 1) - 1)
 
 
-def _call(calculator: str, args: tuple):
-    """Run ``calculator`` of :data:`permille.toolkit.calculators.CALCULATORS` (in a worker process)."""
+class BudgetExceeded(RuntimeError):
+    """A calculation used more CPU time than its budget and was stopped."""
+
+    def __init__(self, budget_s: float):
+        super().__init__(budget_s)
+        self.budget_s = budget_s
+
+    def __str__(self) -> str:
+        return (
+            f"the calculation used more than {self.budget_s:g} s of CPU time and was stopped "
+            "(limit MAX_CPU_S); ask for fewer draws, years or areas"
+        )
+
+
+def _over_budget(_signum, _frame):
+    raise BudgetExceeded(_BUDGET[0])
+
+
+_BUDGET = [0.0]  # the budget of the calculation running in this worker process, for the message
+
+
+def _call(calculator: str, args: tuple, budget_s: float | None = None):
+    """Run ``calculator`` of :data:`permille.toolkit.calculators.CALCULATORS` (in a worker process),
+    stopped with :class:`BudgetExceeded` once it has used ``budget_s`` seconds of CPU time (the process's
+    user and system time, all threads: a profiling timer, so the budget does not depend on how busy the
+    machine is; checked between Python bytecodes, so a compiled loop is stopped when it returns)."""
     from .calculators import CALCULATORS
 
-    return CALCULATORS[calculator](*args)
+    if budget_s is None or threading.current_thread() is not threading.main_thread():
+        return CALCULATORS[calculator](*args)
+    _BUDGET[0] = budget_s
+    previous = signal.signal(signal.SIGPROF, _over_budget)
+    signal.setitimer(signal.ITIMER_PROF, budget_s)
+    try:
+        return CALCULATORS[calculator](*args)
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
 
 
 def _initialise() -> None:
@@ -66,10 +100,15 @@ class PoolUnavailable(RuntimeError):
 
 class ComputePool:
     """``await pool.run("balance", body, "json")`` → the calculator's :class:`~.calculators.Answer`,
-    computed in a worker process; ``in_flight`` counts the calculations submitted and not yet done."""
+    computed in a worker process within ``budget_s`` CPU seconds (default
+    :data:`~permille.toolkit.limits.MAX_CPU_S`; else :class:`BudgetExceeded`; no budget in threads,
+    ``size`` 0); ``in_flight`` counts the calculations submitted and not yet done."""
 
-    def __init__(self, size: int | None = None):
+    def __init__(self, size: int | None = None, budget_s: float | None = None):
+        from .limits import MAX_CPU_S
+
         self.size = default_size() if size is None else size
+        self.budget_s = MAX_CPU_S if budget_s is None else budget_s
         self.in_flight = 0
         self._lock = threading.Lock()
         self._executor = self._start()
@@ -104,7 +143,8 @@ class ComputePool:
             if self._executor is None:
                 return await asyncio.to_thread(_call, calculator, args)
             try:
-                return await asyncio.wrap_future(self._executor.submit(_call, calculator, args))
+                job = self._executor.submit(_call, calculator, args, self.budget_s)
+                return await asyncio.wrap_future(job)
             except BrokenProcessPool:
                 with self._lock:
                     broken, self._executor = self._executor, self._start()

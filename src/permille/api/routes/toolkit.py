@@ -17,14 +17,18 @@ from starlette.concurrency import run_in_threadpool
 from ...registry.usage import record_use
 from ...toolkit import examples
 from ...toolkit.answers import Refused
-from ...toolkit.pool import PoolUnavailable
+from ...toolkit.pool import BudgetExceeded, PoolUnavailable
 from ...toolkit.schemas import BalanceIn, CreditsIn, RothcScenarioIn, SamplingIn, StocksIn
+from ..boundary import MAX_JSON_DEPTH, json_depth
 from ..deps import SessionDep, UserDep
 from ..errors import ERROR_RESPONSES, ApiError
 
 router = APIRouter(prefix="/toolkit", tags=["toolkit"], responses=ERROR_RESPONSES)
 TABLE = {200: {"content": {"application/json": {}, "text/csv": {}}}}
 REPORT = {200: {"content": {"application/json": {}, "text/csv": {}, "application/pdf": {}}}}
+
+MAX_MAPPING_CHARS = 10_000
+"""Characters of the stocks calculator's ``mapping`` form field (a column mapping is a few hundred)."""
 
 TableFormat = Annotated[Literal["json", "csv"], Query(alias="format", description="json or csv")]
 ReportFormat = Annotated[Literal["json", "csv", "pdf"], Query(alias="format", description="json, csv or pdf")]
@@ -36,6 +40,8 @@ async def _calculate(request: Request, session, user, calculator: str, country_i
         answer = await request.app.state.toolkit.run(calculator, *args)
     except Refused as e:
         raise ApiError(422, e.message, e.details, code=e.code) from None
+    except BudgetExceeded as e:
+        raise ApiError(422, str(e), code="too_much_work") from None
     except PoolUnavailable as e:
         raise ApiError(503, str(e)) from None
     await run_in_threadpool(
@@ -84,7 +90,11 @@ def _stocks_options(mapping: str | None, depths_cm: str, method: str, country_is
         raw["depths_cm"] = [float(d) for d in depths_cm.replace(";", ",").split(",") if d.strip()]
     except ValueError:
         details.append({"loc": ["depths_cm"], "message": f"{depths_cm!r}: give depths in cm, e.g. 30,50"})
-    if mapping:
+    if mapping and len(mapping) > MAX_MAPPING_CHARS:
+        details.append({"loc": ["mapping"], "message": f"longer than {MAX_MAPPING_CHARS:,} characters"})
+    elif mapping and (depth := json_depth(mapping.encode())) > MAX_JSON_DEPTH:
+        details.append({"loc": ["mapping"], "message": f"nested {depth} levels; at most {MAX_JSON_DEPTH}"})
+    elif mapping:
         try:
             raw["mapping"] = json.loads(mapping)
         except json.JSONDecodeError as e:

@@ -3,8 +3,6 @@ points 3 and 9): mathtext in a report's text, a CSV cell over the csv module's f
 of JSON nested a thousand levels, free text of 200,000 characters, a baseline from year 526; security
 headers on an unexpected 500; ``schemas.unstorable_text`` walks any depth."""
 
-import json
-
 import pytest
 from fastapi.testclient import TestClient
 
@@ -37,7 +35,9 @@ def test_a_csv_cell_over_the_field_limit_is_a_422(threads, auth):
     header = "site_id,upper_cm,lower_cm,property,value,unit"
     csv = f"{header}\n{site.json()['id']},0,30,{'x' * 131_073},1,%\n"
     answer = threads.post(
-        "/api/observations/ingest", files={"file": ("o.csv", csv.encode(), "text/csv")}, headers=auth("secretariat")
+        "/api/observations/ingest",
+        files={"file": ("o.csv", csv.encode(), "text/csv")},
+        headers=auth("secretariat"),
     )
     assert answer.status_code == 422, answer.text
     assert "line 2" in answer.json()["error"]["message"]

@@ -456,18 +456,21 @@ def cached(aggregate: str, model=None):
     def decorate(route: Callable) -> Callable:
         signature = inspect.signature(route)
         scoped = USER_PARAMETER in signature.parameters
+        # FastAPI hands the request to one parameter only: the route's own, if it takes it
+        own = next((n for n, p in signature.parameters.items() if p.annotation is Request), None)
 
         @functools.wraps(route)
         def wrapper(*args, **kwargs):
-            request: Request | None = kwargs.pop(REQUEST_PARAMETER, None)
+            request: Request | None = kwargs.get(own) if own else kwargs.pop(REQUEST_PARAMETER, None)
             if request is None:
                 return route(*args, **kwargs)
             scope = read_scope(kwargs[USER_PARAMETER]) if scoped else None
             models: ReadModels = request.app.state.readmodels
             return models.serve(request, aggregate, scope, functools.partial(route, *args, **kwargs), model)
 
-        extra = inspect.Parameter(REQUEST_PARAMETER, inspect.Parameter.KEYWORD_ONLY, annotation=Request)
-        wrapper.__signature__ = signature.replace(parameters=[*signature.parameters.values(), extra])
+        if own is None:
+            extra = inspect.Parameter(REQUEST_PARAMETER, inspect.Parameter.KEYWORD_ONLY, annotation=Request)
+            wrapper.__signature__ = signature.replace(parameters=[*signature.parameters.values(), extra])
         return wrapper
 
     return decorate

@@ -412,6 +412,23 @@ class SiteBase(Spatial):
     description: Text = ""
 
 
+EARLIEST_OBSERVATION = datetime.date(1800, 1, 1)
+"""Earliest accepted sampling date (the oldest archived soil samples, Rothamsted's, are from 1843)."""
+
+
+def _plausible_date(value: datetime.date) -> datetime.date:
+    """A sampling date from :data:`EARLIEST_OBSERVATION` to tomorrow (a day ahead for time zones)."""
+    latest = datetime.date.today() + datetime.timedelta(days=1)
+    if not EARLIEST_OBSERVATION <= value <= latest:
+        raise ValueError(
+            f"date {value.isoformat()} is not between {EARLIEST_OBSERVATION.isoformat()} and today"
+        )
+    return value
+
+
+SamplingDate = Annotated[datetime.date, AfterValidator(_plausible_date)]
+
+
 class ObservationBase(Strict):
     """One result of a site's layer; the property, unit and plausible range are those of
     :mod:`permille.measure.soildata` (e.g. SOC 0–100 %, bulk density (0, 2.65] g/cm3)."""
@@ -423,7 +440,7 @@ class ObservationBase(Strict):
     value: float = Field(allow_inf_nan=False, description="in ``unit``")
     unit: Annotated[str, StringConstraints(min_length=1, max_length=20)]
     uncertainty: float | None = Field(None, ge=0, allow_inf_nan=False, description="±, in ``unit``")
-    date: datetime.date | None = Field(None, description="date of sampling")
+    date: SamplingDate | None = Field(None, description="date of sampling, from 1800-01-01 to today")
     method: Annotated[str, Field(max_length=200)] = ""
 
     @model_validator(mode="after")

@@ -62,4 +62,6 @@ def text_refusal(value) -> str | None:
     where = long_texts(value)
     if not where:
         return None
-    return f"text longer than {MAX_TEXT_CHARS:,} characters (limit MAX_TEXT_CHARS) in: {', '.join(where[:10])}"
+    return (
+        f"text longer than {MAX_TEXT_CHARS:,} characters (limit MAX_TEXT_CHARS) in: {', '.join(where[:10])}"
+    )

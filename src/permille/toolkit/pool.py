@@ -64,19 +64,25 @@ _BUDGET = [0.0]  # the budget of the calculation running in this worker process,
 
 
 def _call(calculator: str, args: tuple, budget_s: float | None = None):
-    """Run ``calculator`` of :data:`permille.toolkit.calculators.CALCULATORS` (in a worker process),
-    stopped with :class:`BudgetExceeded` once it has used ``budget_s`` seconds of CPU time (the process's
-    user and system time, all threads: a profiling timer, so the budget does not depend on how busy the
-    machine is; checked between Python bytecodes, so a compiled loop is stopped when it returns)."""
+    """Run ``calculator`` of :data:`permille.toolkit.calculators.CALCULATORS` (in a worker process)
+    within ``budget_s`` CPU seconds (:func:`_apply`)."""
     from .calculators import CALCULATORS
 
+    return _apply(CALCULATORS[calculator], args, budget_s)
+
+
+def _apply(function, args: tuple, budget_s: float | None = None):
+    """``function(*args)``, stopped with :class:`BudgetExceeded` once it has used ``budget_s`` seconds of
+    CPU time (the process's user and system time, all threads: a profiling timer, so the budget does not
+    depend on how busy the machine is; checked between Python bytecodes, so a compiled loop is stopped
+    when it returns). No budget outside a process's main thread (``size`` 0)."""
     if budget_s is None or threading.current_thread() is not threading.main_thread():
-        return CALCULATORS[calculator](*args)
+        return function(*args)
     _BUDGET[0] = budget_s
     previous = signal.signal(signal.SIGPROF, _over_budget)
     signal.setitimer(signal.ITIMER_PROF, budget_s)
     try:
-        return CALCULATORS[calculator](*args)
+        return function(*args)
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0)
         signal.signal(signal.SIGPROF, previous)
@@ -153,6 +159,21 @@ class ComputePool:
         finally:
             with self._lock:
                 self.in_flight -= 1
+
+    def call(self, function, *args):
+        """``function(*args)`` (a module-level function, picklable arguments) in a worker process within
+        the CPU budget, for a computation of the server that is too heavy for its process (the site
+        nowcast): blocking, so called from a worker thread, never the event loop. With ``size`` 0, in the
+        calling thread."""
+        if self._executor is None:
+            return function(*args)
+        try:
+            return self._executor.submit(_apply, function, args, self.budget_s).result()
+        except BrokenProcessPool:
+            with self._lock:
+                broken, self._executor = self._executor, self._start()
+            broken.shutdown(wait=False, cancel_futures=True)
+            raise PoolUnavailable("a toolkit worker process stopped; try again") from None
 
     def close(self) -> None:
         """Stop the worker processes (queued calculations are cancelled)."""

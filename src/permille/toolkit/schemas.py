@@ -145,7 +145,9 @@ class BalanceIn(ProjectIn):
         work = max(self.monte_carlo.draws, 1) * len(self.areas) * max(simulated, 1)
         if work > limits.MAX_BALANCE_WORK:
             raise ValueError(
-                beyond("MAX_BALANCE_WORK", "draws × areas × simulated years (earliest period to last_year)", work)
+                beyond(
+                    "MAX_BALANCE_WORK", "draws × areas × simulated years (earliest period to last_year)", work
+                )
             )
         return self
 

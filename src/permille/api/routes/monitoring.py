@@ -17,6 +17,7 @@ import datetime
 import json
 import math
 from collections import defaultdict
+from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from typing import Annotated, Literal
@@ -413,7 +414,15 @@ def _site_inputs(site: Site, measured: list[dict], clay_obs: list[float]) -> tup
     return climate, None
 
 
-def _nowcast(site: Site, measured: list[dict], clay: float, climate: dict, today: datetime.date) -> dict:
+@dataclass(frozen=True)
+class _SiteRef:
+    """What the nowcast needs of a site (picklable, for the worker process)."""
+
+    id: int
+    land_use: str | None
+
+
+def _nowcast(site: _SiteRef, measured: list[dict], clay: float, climate: dict, today: datetime.date) -> dict:
     """RothC (BAU, repeated climatology) from the first measured 0–30 cm stock, anchored at equilibrium
     (:func:`permille.models.rothc.inputs_for_stock`), to today's month; Monte Carlo band over the input
     ranges of the grid pipeline (:data:`permille.grid.pipeline.UNCERTAINTY`, FAO GSOCseq Table 12.1)."""
@@ -714,6 +723,7 @@ def site(
     site_id: Annotated[int, Path(ge=1, le=MAX_INTEGER)],
     session: SessionDep,
     user: UserDep,
+    request: Request,
     format: Format = "json",
 ):
     """A site: observations by depth and date, measured 0–30 cm stocks, a RothC nowcast with its
@@ -756,7 +766,10 @@ def site(
         "lon": record.lon, "land_use": record.land_use, "description": record.description,
         "observations": by_depth, "measured": measured,
         "nowcast": (
-            _nowcast(record, measured, float(np.mean(clay)), climate, datetime.date.today()) if climate else None
+            request.app.state.toolkit.call(  # heavy: in a toolkit worker process (issue 19, point 8)
+                _nowcast, _SiteRef(record.id, record.land_use), measured, float(np.mean(clay)), climate,
+                datetime.date.today(),
+            ) if climate else None
         ),
         "nowcast_missing": missing and {"input": missing, "message": NOWCAST_MISSING[missing]},
         "practices": timeline, "depth_cm": list(TOPSOIL),

@@ -23,7 +23,7 @@ from . import events, orm
 from .accounts import revoke_tokens_after_change
 from .db import IMMEDIATE
 from .kinds import KINDS, RecordKind
-from .permissions import allowed, read_filter
+from .permissions import Role, allowed, read_filter, role_of
 
 
 class RegistryError(Exception):
@@ -195,26 +195,44 @@ def export(session: Session, kind: str, user: Any, **options) -> Iterator[dict]:
 
 
 def history(session: Session, kind: str, record_id: int, user: Any) -> list[dict]:
-    """Every write of a readable record, oldest first: when, who (signed-in readers only), action, the
-    version it produced, before and after."""
+    """Every write of a readable record, oldest first: when, who, action, the version it produced, before
+    and after. Who: to signed-in readers the writer's name and organisation; the e-mail address only to
+    the Secretariat (anonymous readers: nobody)."""
     k = kind_of(kind)
     get(session, kind, record_id, user)
     rows = session.scalars(
         select(orm.AuditLog)
         .where(orm.AuditLog.kind == k.name, orm.AuditLog.record_id == record_id)
         .order_by(orm.AuditLog.id)
+    ).all()
+    writers = _writers(session, sorted({row.user_id for row in rows if row.user_id is not None}))
+    secretariat = role_of(user) is Role.SECRETARIAT
+    entries = []
+    for row in rows:
+        name, organisation = writers.get(row.user_id, (row.actor if row.user_id is None else None, None))
+        entries.append(
+            {
+                "at": row.at.isoformat(),
+                "actor": name if user is not None else None,
+                "actor_organisation": organisation if user is not None else None,
+                "actor_email": row.actor if secretariat else None,
+                "action": row.action,
+                "version": (row.after or {}).get("version"),
+                "before": row.before,
+                "after": row.after,
+            }
+        )
+    return entries
+
+
+def _writers(session: Session, ids: list[int]) -> dict[int, tuple[str, str | None]]:
+    """User id → (name, organisation name) of the writers of a history."""
+    query = (
+        select(orm.User.id, orm.User.name, orm.Organisation.name)
+        .outerjoin(orm.Organisation, orm.Organisation.id == orm.User.organisation_id)
+        .where(orm.User.id.in_(ids))
     )
-    return [
-        {
-            "at": row.at.isoformat(),
-            "actor": row.actor if user is not None else None,
-            "action": row.action,
-            "version": (row.after or {}).get("version"),
-            "before": row.before,
-            "after": row.after,
-        }
-        for row in rows
-    ]
+    return {i: (name or f"user {i}", organisation) for i, name, organisation in session.execute(query)}
 
 
 # --- writing ------------------------------------------------------------------------------------------------

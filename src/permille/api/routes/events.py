@@ -7,7 +7,10 @@ of ``GET /api/<kind>/<id>``): anonymously, of published records of public kinds 
 show; a browser's ``EventSource`` sends no ``Authorization`` header); with ``Authorization: Bearer``,
 also of the user's organisation's records, and of everything for the STC and the Secretariat. Of other
 records of public kinds it hears only that the kind changed, without id, country or owner (see
-:func:`view`). A stream whose token expires or is revoked ends at the next heartbeat.
+:func:`view`). A signed-in stream re-checks its token before every change it delivers, and at once when
+any user or token changes (a sign-out, "log out everywhere", a re-roled or deactivated user): a stream
+whose token was revoked ends before it delivers anything more; one whose token expired, at the latest
+at the next heartbeat.
 
 The service publishes from worker threads; :class:`Broker` hands each change to every client's queue on
 its event loop with ``call_soon_threadsafe``.
@@ -33,6 +36,10 @@ from ..security import user_for_token
 
 router = APIRouter(tags=["events"])
 HEARTBEAT_S = 15.0
+RECHECK = {"recheck": True}
+"""Put in every signed-in stream's queue when a user or token changes: the stream checks its token."""
+ACCOUNT_KINDS = frozenset({"users", "tokens"})
+"""Change kinds after which signed-in streams check their token at once."""
 QUEUE_SIZE = 1000
 """Changes kept for a slow client; beyond, the oldest wait is the client's problem: new ones are dropped."""
 
@@ -68,8 +75,11 @@ class Broker:
         """Hand ``change`` to every client that may read it (None, the end of the streams, to all)."""
         with self._lock:
             clients = list(self._clients)
+        recheck = change is not None and change.get("kind") in ACCOUNT_KINDS
         for loop, queue, reader in clients:
             seen = change if change is None else view(reader, change)
+            if seen is None and recheck and reader is not None:
+                seen = RECHECK  # every delivery re-checks the token: this one only does
             if seen is None:
                 continue
             try:
@@ -119,6 +129,9 @@ def _reader(sessions, token: str | None) -> Reader | None | Literal[False]:
 def _offer(queue: asyncio.Queue, change: dict | None) -> None:
     if not queue.full():
         queue.put_nowait(change)
+    elif change is RECHECK or change is None:  # never dropped: make room
+        queue.get_nowait()
+        queue.put_nowait(change)
 
 
 @router.get("/events", include_in_schema=False)
@@ -147,6 +160,10 @@ async def stream(
                     continue
                 if change is None:
                     return
+                if token is not None and await run_in_threadpool(_reader, sessions, token) is False:
+                    return  # revoked (or expired) since the last check: nothing more is delivered
+                if change is RECHECK:
+                    continue
                 yield f"event: change\ndata: {json.dumps(change)}\n\n"
         finally:
             broker.disconnect(queue)

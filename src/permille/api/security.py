@@ -21,13 +21,19 @@ import math
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from ..registry.orm import ApiToken, LoginAttempt, User, utcnow
 from ..registry.service import transaction
 
 TOKEN_LIFETIME = datetime.timedelta(hours=12)
+MAX_TOKENS_PER_USER = 10
+"""Active tokens a user may hold (browsers and scripts); a new sign-in beyond revokes the oldest."""
+LAST_USED_RESOLUTION = datetime.timedelta(minutes=5)
+"""A token's ``last_used_at`` is written when older than this (one write per token per 5 minutes, not one
+per request; answers of the read cache's fast path do not count)."""
+MAX_USER_AGENT_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -63,29 +69,60 @@ def token_digest(token: str) -> str:
 
 
 def issue_token(
-    session: Session, user: User, lifetime: datetime.timedelta = TOKEN_LIFETIME
+    session: Session,
+    user: User,
+    lifetime: datetime.timedelta = TOKEN_LIFETIME,
+    user_agent: str | None = None,
 ) -> tuple[str, datetime.datetime]:
-    """A new token for ``user`` and its expiry (UTC); the digest is added to ``session`` (commit it)."""
+    """A new token for ``user`` and its expiry (UTC), with the client's ``User-Agent`` if known; the
+    digest is added to ``session`` (commit it). The user's oldest active tokens beyond
+    :data:`MAX_TOKENS_PER_USER` are revoked."""
     token = secrets.token_urlsafe(32)
-    expires_at = utcnow() + lifetime
-    session.add(ApiToken(user_id=user.id, token_hash=token_digest(token), expires_at=expires_at))
+    now = utcnow()
+    expires_at = now + lifetime
+    agent = user_agent[:MAX_USER_AGENT_CHARS] if user_agent else None
+    session.add(
+        ApiToken(
+            user_id=user.id,
+            token_hash=token_digest(token),
+            expires_at=expires_at,
+            created_at=now,
+            user_agent=agent,
+        )
+    )
+    session.flush()
+    active = session.scalars(
+        select(ApiToken.id)
+        .where(ApiToken.user_id == user.id, ApiToken.expires_at > now)
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    ).all()
+    if len(active) > MAX_TOKENS_PER_USER:
+        session.execute(delete(ApiToken).where(ApiToken.id.in_(active[MAX_TOKENS_PER_USER:])))
     return token, expires_at
 
 
-def token_for(session: Session, token: str) -> tuple[User, str, datetime.datetime] | None:
+def token_for(session: Session, token: str, touch: bool = True) -> tuple[User, str, datetime.datetime] | None:
     """The active user a token belongs to, the token's digest and its expiry (UTC), or None when the
-    token is unknown or expired."""
+    token is unknown or expired. With ``touch`` its ``last_used_at`` is set to now when older than
+    :data:`LAST_USED_RESOLUTION` (in ``session``'s transaction: commit it)."""
     digest = token_digest(token)
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
-    if row is None or row.expires_at <= utcnow() or not row.user.active:
+    now = utcnow()
+    if row is None or row.expires_at <= now or not row.user.active:
         return None
+    if touch and (row.last_used_at is None or now - _aware(row.last_used_at) >= LAST_USED_RESOLUTION):
+        session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
     expires_at = row.expires_at
     return row.user, digest, expires_at if expires_at.tzinfo else expires_at.replace(tzinfo=datetime.UTC)
 
 
+def _aware(moment: datetime.datetime) -> datetime.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+
+
 def user_for_token(session: Session, token: str) -> User | None:
     """The active user a token belongs to, or None when the token is unknown or expired."""
-    found = token_for(session, token)
+    found = token_for(session, token, touch=False)
     return None if found is None else found[0]
 
 

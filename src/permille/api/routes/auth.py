@@ -82,7 +82,7 @@ def sign_in(credentials: Credentials, session: SessionDep, request: Request):
     with service.transaction(session, []):
         clear_attempts(session, credentials.email)
         delete_expired_tokens(session)
-        token, expires_at = issue_token(session, user)
+        token, expires_at = issue_token(session, user, user_agent=request.headers.get("user-agent"))
     return Token(access_token=token, expires_at=expires_at)
 
 

@@ -19,7 +19,18 @@ from ..toolkit.pool import ComputePool
 from . import docs, errors, readmodels
 from .boundary import JsonDepthLimit, SecurityHeaders
 from .edge import ReadEdge
-from .routes import auth, kpis, layers, monitoring, observations, records, sites_validation, tokens, toolkit
+from .routes import (
+    auth,
+    kpis,
+    layers,
+    monitoring,
+    observations,
+    proposals,
+    records,
+    sites_validation,
+    tokens,
+    toolkit,
+)
 from .routes.events import Broker
 from .routes.events import router as events_router
 
@@ -159,6 +170,7 @@ def create_app(
     app.include_router(records.router, prefix="/api")
     app.include_router(layers.router, prefix="/api")
     app.include_router(tokens.router, prefix="/api")
+    app.include_router(proposals.router, prefix="/api")
     app.mount("/", StaticFiles(directory=str(files("permille.web") / "static"), html=True), name="web")
     return app
 

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import events, orm
+from . import events, orm, proposals
 from .accounts import revoke_tokens_after_change
 from .db import IMMEDIATE
 from .kinds import KINDS, RecordKind
@@ -366,6 +366,10 @@ def create(session: Session, kind: str, payload: Any, user: Any) -> Any:
         problems = _missing_references(session, user, k, data)
         if problems:
             raise Invalid(f"{len(problems)} reference(s) to missing records", problems)
+        if k.name == "observations":  # at another organisation's site: a proposal to its owner
+            site = session.get(orm.Site, data["site_id"])
+            if proposals.is_proposal(user, site, data["organisation_id"]):
+                data = proposals.as_proposal(data, site)
         values = _prepared(session, k, data, None)
         record = k.model(**values)
         session.add(record)
@@ -416,6 +420,12 @@ def update(session: Session, kind: str, record_id: int, payload: Any, user: Any)
         problems += _missing_references(session, user, k, merged)
         if problems:
             raise Invalid(f"{len(problems)} problem(s) in the update of {k.name} {record_id}", problems)
+        if k.name == "observations" and merged["site_id"] != before["site_id"]:
+            site = session.get(orm.Site, merged["site_id"])
+            if proposals.is_proposal(user, site, merged["organisation_id"]):
+                raise _refuse(
+                    user, "an observation moves only to its organisation's sites; propose a new one"
+                )
         for name, value in _prepared(session, k, merged, record).items():
             setattr(record, name, value)
         if k.name == "users":  # a token never grants more, or longer, than the account now does
@@ -507,12 +517,19 @@ def ingest_observations(
             raise Invalid(f"{len(problems)} problem(s) in {len(rows)} row(s); nothing was stored", problems)
         layers = _layers(session, [(v["site_id"], v["upper_cm"], v["lower_cm"]) for _, v in valid])
         now = orm.utcnow()
+        owners = {  # per site: the owner of its rows, and whether they are proposals
+            i: (site.organisation_id, True)
+            if proposals.is_proposal(user, site, organisation_id)
+            else (organisation_id, False)
+            for i, site in sites.items()
+        }
         stored = [
             {
                 "layer_id": layers[(v["site_id"], v["upper_cm"], v["lower_cm"])],
                 "property": str(v["property"]),
                 **{f: v[f] for f in ("value", "unit", "uncertainty", "date", "method")},
-                "organisation_id": organisation_id,
+                "organisation_id": owners[v["site_id"]][0],
+                "proposed": owners[v["site_id"]][1],
                 "published": False,
                 "version": 1,
                 "created_at": now,
@@ -535,7 +552,8 @@ def ingest_observations(
                 "property": str(v["property"]),
                 "date": v["date"].isoformat() if v["date"] else None,
                 "country_iso3": sites[v["site_id"]].country_iso3,
-                "organisation_id": organisation_id,
+                "proposed": owners[v["site_id"]][1],
+                "organisation_id": owners[v["site_id"]][0],
                 "published": False,
                 "version": 1,
                 "created_at": now.isoformat(),
@@ -573,7 +591,7 @@ def ingest_observations(
                 for a in afters
             ],
         )
-        for country in sorted({a["country_iso3"] for a in afters}):
+        for country, owner in sorted({(a["country_iso3"], a["organisation_id"]) for a in afters}, key=str):
             changes.append(
                 {
                     "kind": k.name,
@@ -581,7 +599,7 @@ def ingest_observations(
                     "id": None,
                     "country_iso3": country,
                     "published": False,
-                    "organisation_id": organisation_id,
+                    "organisation_id": owner,
                 }
             )
     return ids

@@ -8,8 +8,9 @@ user's tokens are revoked when their password, role, organisation or activity ch
 
 Rate limit: each sign-in is recorded in the table ``login_attempt`` *before* its password is checked, then
 the attempts of its account and of its client address within the window are counted; over
-:data:`ACCOUNT_LIMIT` or :data:`ADDRESS_LIMIT` the attempt is withdrawn and refused (:class:`RateLimited`,
-answered 429 with ``Retry-After``). A failed attempt stays recorded (and is written to the audit log by
+:data:`ACCOUNT_LIMIT`, or within the wait :data:`ADDRESS_LIMIT` imposes on an address (failures on other
+e-mails; doubling waits of at most :data:`ADDRESS_MAX_DELAY`), the attempt is withdrawn and refused
+(:class:`RateLimited`, answered 429 with ``Retry-After``). A failed attempt stays recorded (and is written to the audit log by
 the route); a successful one clears its account's attempts. Because the rows are in the database and
 counted after commit, every worker process sees the same attempts, and concurrent attempts cannot get
 more than the limit through to the password check.
@@ -50,9 +51,25 @@ mistypes, while an online guesser gets 480 guesses a day, hopeless against a pas
 policy (zxcvbn score ≥ 3, i.e. ≥ 10⁸ guesses). Locks the account only for sign-ins from anyone, not its
 existing tokens."""
 ADDRESS_LIMIT = RateLimit(failures=20, window=datetime.timedelta(minutes=15))
-"""Failed sign-ins per client address in 15 minutes, across e-mails: stops one client from trying one
-common password on many accounts; high enough for an office behind one NAT address. The address is the
-TCP peer (or ``X-Forwarded-For`` from a proxy that uvicorn trusts, ``--forwarded-allow-ips``)."""
+"""Failed sign-ins per client address in 15 minutes on *other* e-mails than the one tried, before the
+address is slowed down: stops one client from trying one common password on many accounts; high enough
+for an office behind one NAT address. The address is the TCP peer (or ``X-Forwarded-For`` from a proxy
+``permille serve --forwarded-allow-ips`` trusts). Beyond, not a block but a delay (:func:`address_delay`):
+behind a proxy every user shares its address, and a stranger's guesses must not lock them out."""
+ADDRESS_MAX_DELAY = datetime.timedelta(seconds=60)
+"""The longest wait the address limit imposes after its last failure: 2^(n − 20) s for n failures on other
+e-mails, at most 60 s (so ≤ 1,440 guesses a day from an address beyond the first 20, and a user behind the
+same proxy waits at most a minute, never 15)."""
+
+
+def address_delay(failures: int) -> datetime.timedelta:
+    """The wait after an address's last failure before its next attempt, with ``failures`` failures on
+    other e-mails in the window: none up to :data:`ADDRESS_LIMIT`, then doubling from 1 s to
+    :data:`ADDRESS_MAX_DELAY`."""
+    beyond = failures - ADDRESS_LIMIT.failures
+    if beyond < 0:
+        return datetime.timedelta(0)
+    return min(datetime.timedelta(seconds=2 ** min(beyond, 16)), ADDRESS_MAX_DELAY)
 
 
 class RateLimited(Exception):
@@ -148,21 +165,36 @@ def start_attempt(session: Session, email: str, address: str) -> int:
         session.flush()
         attempt_id = attempt.id
     # committed: the counts below see every attempt that committed before, in any worker
-    for limited, limit, column, value in (
-        ("account", ACCOUNT_LIMIT, LoginAttempt.email, email),
-        ("address", ADDRESS_LIMIT, LoginAttempt.address, address),
-    ):
-        others = session.scalars(
-            select(LoginAttempt.at)
-            .where(column == value, LoginAttempt.at > now - limit.window, LoginAttempt.id != attempt_id)
-            .order_by(LoginAttempt.at)
-        ).all()
-        if len(others) >= limit.failures:
-            with transaction(session, []):
-                session.execute(delete(LoginAttempt).where(LoginAttempt.id == attempt_id))
-            free_at = others[len(others) - limit.failures] + limit.window
-            raise RateLimited(max(1, math.ceil((free_at - now).total_seconds())), limited)
+    window = LoginAttempt.at > now - ACCOUNT_LIMIT.window
+    others = session.scalars(
+        select(LoginAttempt.at)
+        .where(LoginAttempt.email == email, window, LoginAttempt.id != attempt_id)
+        .order_by(LoginAttempt.at)
+    ).all()
+    if len(others) >= ACCOUNT_LIMIT.failures:
+        free_at = others[len(others) - ACCOUNT_LIMIT.failures] + ACCOUNT_LIMIT.window
+        _withdraw(session, attempt_id, free_at - now, "account")
+    elsewhere = session.scalars(  # this address's failures on other e-mails
+        select(LoginAttempt.at)
+        .where(
+            LoginAttempt.address == address,
+            LoginAttempt.email != email,
+            LoginAttempt.at > now - ADDRESS_LIMIT.window,
+            LoginAttempt.id != attempt_id,
+        )
+        .order_by(LoginAttempt.at)
+    ).all()
+    delay = address_delay(len(elsewhere))
+    if delay and elsewhere[-1] + delay > now:
+        _withdraw(session, attempt_id, elsewhere[-1] + delay - now, "address")
     return attempt_id
+
+
+def _withdraw(session: Session, attempt_id: int, wait: datetime.timedelta, limited: str) -> None:
+    """Delete the attempt just recorded and refuse it (:class:`RateLimited`, ``wait`` rounded up)."""
+    with transaction(session, []):
+        session.execute(delete(LoginAttempt).where(LoginAttempt.id == attempt_id))
+    raise RateLimited(max(1, math.ceil(wait.total_seconds())), limited)
 
 
 def clear_attempts(session: Session, email: str) -> None:

@@ -21,3 +21,12 @@ class NoDelayHTTPProtocol(AutoHTTPProtocol):
         if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         super().connection_made(transport)
+
+
+def uvicorn_options(host: str, port: int, forwarded_allow_ips: str | None = None) -> dict:
+    """The settings ``permille serve`` gives uvicorn: address, protocol, and the proxies it trusts
+    (``forwarded_allow_ips``; None: uvicorn's default, ``$FORWARDED_ALLOW_IPS`` else 127.0.0.1)."""
+    options = {"host": host, "port": port, "log_level": "info", "http": PROTOCOL, "proxy_headers": True}
+    if forwarded_allow_ips is not None:
+        options["forwarded_allow_ips"] = forwarded_allow_ips
+    return options

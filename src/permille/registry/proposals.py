@@ -1,6 +1,6 @@
 """Observations at another organisation's site are proposals (issue 19, point 11): a site's observations
 are its owner's data, so a writer who is not the Secretariat and not of the site's organisation adds
-nothing to it directly. What they post (one at a time or in a bulk ingest) is stored as the site owner's
+nothing to an organisation's site directly. What they post (one at a time or in a bulk ingest) is stored as the site owner's
 *unpublished* record with ``proposed`` set; the owner's members or the Secretariat accept it
 (:func:`accept`), after which it counts as the site's data (the monitoring pages leave proposals out) and
 the Secretariat may publish it. The audit log keeps who proposed it."""
@@ -15,8 +15,10 @@ from .permissions import Role, allowed, role_of
 
 def is_proposal(user: Any, site: orm.Site | None, organisation_id: int | None) -> bool:
     """Whether an observation of ``organisation_id`` written by ``user`` at ``site`` is a proposal: the
-    site belongs to another organisation (or to none) and the writer is not the Secretariat."""
-    if site is None or role_of(user) is Role.SECRETARIAT:
+    site belongs to another organisation and the writer is not the Secretariat. (A site of no
+    organisation is the Secretariat's: an observation there stays the writer's, unpublished until the
+    Secretariat publishes it.)"""
+    if site is None or site.organisation_id is None or role_of(user) is Role.SECRETARIAT:
         return False
     return site.organisation_id != organisation_id
 

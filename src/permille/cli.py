@@ -702,6 +702,7 @@ def serve(
     for email, role, password in DEMO_ACCOUNTS if demo else ():
         console.print(f"demo account ({role}): {email} / {password}", highlight=False)
     options = serving.uvicorn_options(host, port, forwarded_allow_ips)
+    serving.raise_file_limit()  # the worker processes inherit it
     if workers == 1:
         uvicorn.run(application, **options)
         return

@@ -1,8 +1,13 @@
-"""Event streams that end (issue 19, points 5 and 6): a revoked token's stream delivers nothing more and
-ends while events flow, without waiting for a heartbeat. Real uvicorn server in a thread (the test client
+"""Event streams that end and connections that cannot exhaust the server (issue 19, points 5 and 6): a
+revoked token's stream delivers nothing more and ends while events flow, without waiting for a heartbeat;
+streams are capped per client and in total; a connection that does not finish its request headers is
+closed; ``permille serve`` raises the open-file limit. Real uvicorn server in a thread (the test client
 does not stream). SQLite and PostgreSQL."""
 
+import contextlib
 import socket
+import subprocess
+import sys
 import threading
 import time
 
@@ -10,6 +15,7 @@ import httpx
 import pytest
 import uvicorn
 
+from permille.api import serving
 from permille.api.app import create_app
 from permille.api.routes import events as events_route
 
@@ -29,7 +35,9 @@ def server(engine, monkeypatch):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     app = create_app(engine, seed=False, toolkit_workers=0)
-    config = uvicorn.Config(app, port=port, log_level="warning", timeout_graceful_shutdown=1)
+    config = uvicorn.Config(
+        app, port=port, log_level="warning", timeout_graceful_shutdown=1, http=serving.NoDelayHTTPProtocol
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -69,3 +77,53 @@ def test_a_revoked_tokens_stream_ends_and_delivers_nothing_more(server, auth, re
             reader.join(10)
             assert not reader.is_alive(), "the stream of a revoked token is still open"
     assert not [line for line in lines if line.startswith("data:")]
+
+
+def test_event_streams_are_capped_per_client_and_in_total(server, monkeypatch):
+    monkeypatch.setattr(events_route, "MAX_STREAMS_PER_CLIENT", 2)
+    monkeypatch.setattr(events_route, "MAX_STREAMS", 3)
+    with httpx.Client(base_url=server, timeout=10) as client, contextlib.ExitStack() as streams:
+        for _ in range(2):
+            assert streams.enter_context(client.stream("GET", "/api/events")).status_code == 200
+        refused = client.get("/api/events")
+        assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+        monkeypatch.setattr(events_route, "MAX_STREAMS_PER_CLIENT", 10)
+        assert streams.enter_context(client.stream("GET", "/api/events")).status_code == 200
+        full = client.get("/api/events")
+        assert full.status_code == 503 and int(full.headers["Retry-After"]) > 0
+    with httpx.Client(base_url=server, timeout=10) as client:  # closed streams free their places
+        deadline = time.monotonic() + 10
+        while (status := _first_status(client)) != 200 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert status == 200
+
+
+def _first_status(client) -> int:
+    with client.stream("GET", "/api/events") as stream:
+        return stream.status_code
+
+
+def test_a_connection_that_does_not_finish_its_headers_is_closed(server, monkeypatch):
+    monkeypatch.setattr(serving, "HEADER_TIMEOUT_S", 0.5)
+    host, port = server.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as slow:
+        slow.sendall(b"GET /api/kpis HTTP/1.1\r\nHost: x\r\nX-Slow: ")  # and nothing more
+        assert slow.recv(1024) == b"", "the connection stayed open"
+    with socket.create_connection((host, int(port)), timeout=10) as prompt:
+        prompt.sendall(b"GET /api/auth/token HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert prompt.recv(1024).startswith(b"HTTP/1.1 ")
+
+
+def test_serve_raises_the_open_file_limit_where_allowed():
+    code = (
+        "import resource; from permille.api import serving; "
+        "soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE); "
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard)); "
+        "print(serving.raise_file_limit(), min(hard, serving.FILE_LIMIT))"
+    )
+    now, expected = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert int(now) == int(expected) > 256
+    options = serving.uvicorn_options("127.0.0.1", 8000)
+    assert options["limit_concurrency"] == serving.MAX_CONNECTIONS and options["timeout_keep_alive"] == 5

@@ -31,7 +31,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 from ...registry.kinds import KINDS
 from ...registry.permissions import allowed
 from ..deps import bearer
-from ..errors import ApiError
+from ..errors import ApiError, error_response
 from ..security import user_for_token
 
 router = APIRouter(tags=["events"])
@@ -40,6 +40,11 @@ RECHECK = {"recheck": True}
 """Put in every signed-in stream's queue when a user or token changes: the stream checks its token."""
 ACCOUNT_KINDS = frozenset({"users", "tokens"})
 """Change kinds after which signed-in streams check their token at once."""
+MAX_STREAMS = 500
+"""Open streams per server process (503 with Retry-After beyond): each holds a connection, a file."""
+MAX_STREAMS_PER_CLIENT = 8
+"""Open streams per client address (429 with Retry-After beyond): a browser opens one per tab."""
+STREAM_RETRY_AFTER_S = 30
 QUEUE_SIZE = 1000
 """Changes kept for a slow client; beyond, the oldest wait is the client's problem: new ones are dropped."""
 
@@ -53,23 +58,40 @@ class Reader:
     organisation_id: int | None
 
 
+class TooManyStreams(Exception):
+    """A stream refused: ``status`` 503 (the server's cap) or 429 (the client's)."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
 class Broker:
     """Fan-out of changes (from any thread) to the connected clients (asyncio queues)."""
 
     def __init__(self):
         self._clients: set[tuple[asyncio.AbstractEventLoop, asyncio.Queue, Reader | None]] = set()
+        self._addresses: dict[int, str] = {}  # id(queue) → client address
         self._lock = threading.Lock()
 
-    def connect(self, reader: Reader | None = None) -> asyncio.Queue:
-        """A queue of the changes ``reader`` (a user's role and organisation; None: the public) may read."""
+    def connect(self, reader: Reader | None = None, address: str = "") -> asyncio.Queue:
+        """A queue of the changes ``reader`` (a user's role and organisation; None: the public) may read;
+        :class:`TooManyStreams` beyond :data:`MAX_STREAMS` in all or :data:`MAX_STREAMS_PER_CLIENT` from
+        the client ``address``."""
         queue: asyncio.Queue = asyncio.Queue(QUEUE_SIZE)
         with self._lock:
+            if len(self._clients) >= MAX_STREAMS:
+                raise TooManyStreams(503, f"the server has {MAX_STREAMS} event streams open; try again later")
+            if sum(a == address for a in self._addresses.values()) >= MAX_STREAMS_PER_CLIENT:
+                raise TooManyStreams(429, f"at most {MAX_STREAMS_PER_CLIENT} event streams per client")
             self._clients.add((asyncio.get_running_loop(), queue, reader))
+            self._addresses[id(queue)] = address
         return queue
 
     def disconnect(self, queue: asyncio.Queue) -> None:
         with self._lock:
             self._clients = {client for client in self._clients if client[1] is not queue}
+            self._addresses.pop(id(queue), None)
 
     def publish(self, change: dict | None) -> None:
         """Hand ``change`` to every client that may read it (None, the end of the streams, to all)."""
@@ -137,7 +159,7 @@ def _offer(queue: asyncio.Queue, change: dict | None) -> None:
 @router.get("/events", include_in_schema=False)
 async def stream(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
-) -> StreamingResponse:
+):
     """The change stream (left out of the OpenAPI schema: it never ends)."""
     sessions = request.app.state.sessions
     token = credentials.credentials if credentials is not None else None
@@ -145,7 +167,13 @@ async def stream(
     if reader is False:
         raise ApiError(401, "the token is unknown or has expired; sign in again", code="invalid_token")
     broker: Broker = request.app.state.broker
-    queue = broker.connect(reader)
+    try:
+        queue = broker.connect(reader, request.client.host if request.client else "")
+    except TooManyStreams as e:
+        headers = {"Retry-After": str(STREAM_RETRY_AFTER_S)}
+        return error_response(
+            e.status, str(e), code="busy" if e.status == 503 else "too_many_requests", headers=headers
+        )
 
     async def messages():
         try:

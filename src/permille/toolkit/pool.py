@@ -18,6 +18,8 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from .fairness import FairSlots
+
 ENV = "PERMILLE_TOOLKIT_WORKERS"
 """Environment variable: number of toolkit worker processes (0: in-process threads)."""
 NICENESS = 10
@@ -117,6 +119,7 @@ class ComputePool:
         self.budget_s = MAX_CPU_S if budget_s is None else budget_s
         self.in_flight = 0
         self._lock = threading.Lock()
+        self._slots: FairSlots | None = None
         self._executor = self._start()
 
     def _start(self) -> ProcessPoolExecutor | None:
@@ -142,23 +145,28 @@ class ComputePool:
         for future in futures:
             future.result()
 
-    async def run(self, calculator: str, *args):
-        with self._lock:
-            self.in_flight += 1
-        try:
-            if self._executor is None:
-                return await asyncio.to_thread(_call, calculator, args)
-            try:
-                job = self._executor.submit(_call, calculator, args, self.budget_s)
-                return await asyncio.wrap_future(job)
-            except BrokenProcessPool:
-                with self._lock:
-                    broken, self._executor = self._executor, self._start()
-                broken.shutdown(wait=False, cancel_futures=True)
-                raise PoolUnavailable("a toolkit worker process stopped; try again") from None
-        finally:
+    async def run(self, calculator: str, *args, client: str = ""):
+        """The calculation, when a place is free and it is ``client``'s turn (:class:`~.fairness.FairSlots`:
+        :class:`~.fairness.QueueFull` when the queue is full; cancelled while waiting, it never runs)."""
+        if self._slots is None:  # made on the loop that runs the calculations
+            self._slots = FairSlots(self.size)
+        async with self._slots.place(client):
             with self._lock:
-                self.in_flight -= 1
+                self.in_flight += 1
+            try:
+                if self._executor is None:
+                    return await asyncio.to_thread(_call, calculator, args)
+                try:
+                    job = self._executor.submit(_call, calculator, args, self.budget_s)
+                    return await asyncio.wrap_future(job)
+                except BrokenProcessPool:
+                    with self._lock:
+                        broken, self._executor = self._executor, self._start()
+                    broken.shutdown(wait=False, cancel_futures=True)
+                    raise PoolUnavailable("a toolkit worker process stopped; try again") from None
+            finally:
+                with self._lock:
+                    self.in_flight -= 1
 
     def call(self, function, *args):
         """``function(*args)`` (a module-level function, picklable arguments) in a worker process within

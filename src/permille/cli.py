@@ -726,6 +726,14 @@ def serve(
             "else CPU cores − 1; 0: threads of the server process).",
         ),
     ] = None,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            help="Proxies whose X-Forwarded-For / X-Forwarded-Proto are trusted (comma-separated addresses "
+            "or networks, '*' for any; default: $FORWARDED_ALLOW_IPS, else 127.0.0.1): the sign-in limit "
+            "then counts the client's address, not the proxy's.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the platform (API under /api, web pages at /) on the registry database: PERMILLE_DATABASE_URL,
     else the SQLite file $PERMILLE_HOME/permille.db (~/.permille), created, migrated and seeded on first run."""
@@ -749,7 +757,9 @@ def serve(
     engine = make_engine(url)
     console.print(f"registry: {engine.url.render_as_string(hide_password=True)}", highlight=False)
     try:
-        application = create_app(engine, demo=demo, demo_layers=demo_layers, toolkit_workers=toolkit_workers)
+        application = create_app(
+            engine, demo=demo, demo_layers=demo_layers, toolkit_workers=toolkit_workers, start_toolkit=True
+        )
     except DeploymentRefused as e:
         _fail(e)
     if demo_layers:
@@ -758,8 +768,10 @@ def serve(
     console.print(f"serving the platform at {address}/ (API: {address}/docs)", highlight=False)
     for email, role, password in DEMO_ACCOUNTS if demo else ():
         console.print(f"demo account ({role}): {email} / {password}", highlight=False)
+    options = serving.uvicorn_options(host, port, forwarded_allow_ips)
+    serving.raise_file_limit()  # the worker processes inherit it
     if workers == 1:
-        uvicorn.run(application, host=host, port=port, log_level="info", http=serving.PROTOCOL)
+        uvicorn.run(application, **options)
         return
     # migrated and seeded once above; each worker process builds its own app from the environment
     os.environ |= {
@@ -774,16 +786,7 @@ def serve(
     engine.dispose()
     factory = "permille.api.app:app_from_env"
     # a worker importing the app on a loaded machine answers uvicorn's health check late: wait a minute
-    uvicorn.run(
-        factory,
-        factory=True,
-        workers=workers,
-        host=host,
-        port=port,
-        log_level="info",
-        http=serving.PROTOCOL,
-        timeout_worker_healthcheck=60,
-    )
+    uvicorn.run(factory, factory=True, workers=workers, timeout_worker_healthcheck=60, **options)
 
 
 toolkit_app = typer.Typer(

@@ -31,7 +31,7 @@ CHROMIUM_ARGS = [
     "--enable-unsafe-swiftshader",
 ]
 LAPTOP = {"width": 1366, "height": 800}
-SERVER_START_TIMEOUT_S = 60
+SERVER_START_TIMEOUT_S = 300  # a hang guard: the start includes the toolkit pool (seconds, more when busy)
 
 
 def _missing(message: str):
@@ -104,7 +104,7 @@ def _serve(tmp_path_factory, **app_options):
     environment.setenv("PERMILLE_HOME", str(home))
     environment.delenv("PERMILLE_DATABASE_URL", raising=False)
     engine = make_engine(f"sqlite:///{home / 'permille.db'}")
-    app = create_app(engine, demo=True, **app_options)
+    app = create_app(engine, demo=True, start_toolkit=True, **app_options)  # no request waits for a process
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

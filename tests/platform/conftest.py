@@ -111,12 +111,13 @@ def client(engine) -> Iterator[TestClient]:
         yield client
 
 
-def demo_app(engine: Engine):
+def demo_app(engine: Engine, **options):
     """``create_app`` with the seed and the demo records and accounts, as on a trial installation
-    (``PERMILLE_ENV=development``: the tests' PostgreSQL server is not a deployment)."""
+    (``PERMILLE_ENV=development``: the tests' PostgreSQL server is not a deployment); ``options`` go to
+    ``create_app``."""
     with pytest.MonkeyPatch.context() as environment:
         environment.setenv("PERMILLE_ENV", "development")
-        return create_app(engine, seed=True, demo=True)
+        return create_app(engine, seed=True, demo=True, **options)
 
 
 @pytest.fixture

@@ -6,6 +6,11 @@ Secretariat, and requests that do not, on a seeded SQLite and PostgreSQL registr
 conforms to the documented schema (records, pages and the common error body). Generation is
 derandomised, so a run is reproducible; a few examples per operation bound the run time.
 
+No call depends on how fast processes start: the toolkit's worker processes are started before the app
+answers (``start_toolkit``), and each call's budget is the work the toolkit's limits allow
+(:mod:`permille.toolkit.limits`), not a wall-clock guess: the request timeout (:data:`HANG_S`) only stops
+a hung test.
+
 The operations are driven through schemathesis' Python API (``operation.as_strategy`` under
 Hypothesis): one test reports every failing operation at once, and schemathesis' lazy pytest fixture
 does not run under pytest 9 (it sets ``request.node._nodeid``).
@@ -29,6 +34,9 @@ from tests.platform.conftest import demo_app
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 EXAMPLES = 3  # per operation and generation mode
+HANG_S = 600
+"""Seconds after which a call counts as hung (schemathesis' default, 10 s, failed a toolkit call on a busy
+machine); every operation's work is bounded by the API's own limits."""
 FUZZ = settings(
     max_examples=EXAMPLES,
     derandomize=True,
@@ -50,7 +58,7 @@ def _failures(schema, app, headers: dict, modes: tuple[GenerationMode, ...]) -> 
             @FUZZ
             @given(case=operation.as_strategy(generation_mode=mode))
             def run(case):
-                case.call_and_validate(session=client, headers=headers, checks=CHECKS)
+                case.call_and_validate(session=client, headers=headers, checks=CHECKS, timeout=HANG_S)
 
             try:
                 run()
@@ -73,7 +81,7 @@ ROLE_MODES = {
 @pytest.fixture(scope="module")
 def seeded_app(world):
     """An app on the module's database of the backend, with the seed catalogues and demo records."""
-    return demo_app(world.engine)
+    return demo_app(world.engine, start_toolkit=True)
 
 
 @pytest.mark.parametrize("role", list(ROLE_MODES))

@@ -159,9 +159,9 @@ def test_history_and_version_conflicts(world):
     assert stale.status_code == 409 and error_of(stale)["code"] == "conflict"
     assert world.client.patch(path, json={"summary": "no version"}, headers=headers).status_code == 422
     history = world.client.get(f"{path}/history", headers=headers).json()
-    assert [(h["action"], h["version"], h["actor"]) for h in history] == [
-        ("create", 1, "stc@test.example.org"),
-        ("update", 2, "stc@test.example.org"),
+    assert [(h["action"], h["version"], h["actor"], h["actor_email"]) for h in history] == [
+        ("create", 1, "Test stc", None),  # names to signed-in readers, e-mails to the Secretariat only
+        ("update", 2, "Test stc", None),
     ]
     assert history[1]["before"]["summary"] == "" and history[1]["after"]["summary"] == "first review"
     assert world.client.get(path, headers=headers).json()["summary"] == "first review"

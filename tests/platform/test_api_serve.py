@@ -18,7 +18,17 @@ def test_serve_starts_on_a_new_sqlite_database(tmp_path):
         "PERMILLE_HOME": str(tmp_path)
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "permille.cli", "serve", "--demo", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "permille.cli",
+            "serve",
+            "--demo",
+            "--port",
+            str(port),
+            "--toolkit-workers",
+            "0",
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

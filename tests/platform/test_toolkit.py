@@ -488,3 +488,34 @@ def test_toolkit_processes_run_at_a_lower_cpu_priority_than_the_server():
         assert pool._executor.submit(os.nice, 0).result(timeout=120) == os.nice(0) + NICENESS
     finally:
         pool.close()
+
+
+def test_the_pool_is_started_before_the_app_answers(tmp_path):
+    """``start_toolkit`` (``permille serve``): the worker processes run before the first request, so no
+    request (and no test) waits for a process to start."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'start.db'}")
+    try:
+        with TestClient(create_app(engine, seed=False, toolkit_workers=2, start_toolkit=True)) as client:
+            pool = client.app.state.toolkit
+            assert pool.processes == 2
+            assert client.post("/api/toolkit/sampling", json=example(client, "sampling")).status_code == 200
+            assert pool.processes == 2
+    finally:
+        engine.dispose()
+
+
+def test_a_calculation_over_its_cpu_budget_is_stopped_and_refused(api):
+    """The per-request budget (limits.MAX_CPU_S) stops the job in its worker process; the pool stays."""
+    pool = api.app.state.toolkit
+    assert pool.budget_s == limits.MAX_CPU_S
+    body = example(api, "balance")
+    body["monte_carlo"]["draws"] = limits.MAX_BALANCE_DRAWS
+    pool.budget_s = 0.05
+    try:
+        answer = api.post("/api/toolkit/balance", json=body)
+    finally:
+        pool.budget_s = limits.MAX_CPU_S
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["error"]["code"] == "too_much_work"
+    assert "MAX_CPU_S" in answer.json()["error"]["message"]
+    assert api.post("/api/toolkit/sampling", json=example(api, "sampling")).status_code == 200

@@ -42,7 +42,7 @@ def _serve(url: str, home, *args: str) -> tuple[subprocess.Popen, str]:
         "PERMILLE_TOOLKIT_WORKERS": "0",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "permille.cli", "serve", "--port", str(port), *args],
+        [sys.executable, "-m", "permille.cli", "serve", "--port", str(port), "--toolkit-workers", "0", *args],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

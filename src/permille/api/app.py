@@ -21,7 +21,20 @@ from ..toolkit.pool import ComputePool
 from . import docs, errors, readmodels
 from .boundary import JsonDepthLimit, SecurityHeaders
 from .edge import ReadEdge
-from .routes import auth, kinds, kpis, layers, monitoring, ndc, observations, records, sites_validation, toolkit
+from .routes import (
+    auth,
+    kinds,
+    kpis,
+    layers,
+    monitoring,
+    ndc,
+    observations,
+    proposals,
+    records,
+    sites_validation,
+    tokens,
+    toolkit,
+)
 from .routes.accounts import router as accounts_router
 from .routes.events import Broker
 from .routes.events import router as events_router
@@ -73,6 +86,7 @@ def create_app(
     max_upload_bytes: int = MAX_UPLOAD_BYTES,
     demo_layers: bool = False,
     toolkit_workers: int | None = None,
+    start_toolkit: bool = False,
 ) -> FastAPI:
     """The app on ``engine`` (default: :func:`~permille.registry.db.database_url`), migrated to the newest
     revision and, with ``seed``, holding the seed catalogues, and with ``demo`` the demo records and
@@ -80,7 +94,9 @@ def create_app(
     (:func:`~permille.registry.deployment.check`, raising ``DeploymentRefused``). ``demo_layers`` loads and
     shows the SYNTHETIC zone statistics ("atlas-synthetic", labelled demonstration data) where no real
     dataset is loaded; without it the monitoring pages show only real data. ``toolkit_workers``: processes
-    of the toolkit's pool (default :func:`permille.toolkit.pool.default_size`; 0: threads of this process).
+    of the toolkit's pool (default :func:`permille.toolkit.pool.default_size`; 0: threads of this process);
+    with ``start_toolkit`` its processes are started before the app answers (``permille serve``), else at
+    the first calculation.
     On PostgreSQL, changes are shared with the other processes serving the same database
     (:func:`permille.registry.events.bridge`)."""
     engine = engine or make_engine()
@@ -118,6 +134,8 @@ def create_app(
         unsubscribe = events.subscribe(broker.publish)
         unbridge = events.bridge(engine) if engine.dialect.name == "postgresql" else None
         _app.state.toolkit = ComputePool(toolkit_workers)
+        if start_toolkit:
+            await asyncio.to_thread(_app.state.toolkit.start)
         courier = asyncio.create_task(_app.state.courier.run())  # retries of the mail queue
         warming = sites_validation.warm_up()  # in each serving process (not in the parent of --workers)
         poller = None
@@ -169,6 +187,8 @@ def create_app(
     app.include_router(kinds.router, prefix="/api")
     app.include_router(ndc.router, prefix="/api")
     app.include_router(atlas_routes.router, prefix="/api")
+    app.include_router(tokens.router, prefix="/api")
+    app.include_router(proposals.router, prefix="/api")
     app.mount("/", StaticFiles(directory=str(files("permille.web") / "static"), html=True), name="web")
     return app
 
@@ -183,4 +203,5 @@ def app_from_env() -> FastAPI:
         seed=os.environ.get("PERMILLE_SEED", "1") != "0",
         demo=os.environ.get("PERMILLE_DEMO", "0") == "1",
         demo_layers=os.environ.get("PERMILLE_DEMO_LAYERS", "0") == "1",
+        start_toolkit=True,
     )

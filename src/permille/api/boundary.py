@@ -98,8 +98,15 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
 """Headers added to every answer (a header the route set itself is kept)."""
 
 
+PRIVATE_NO_STORE = (b"cache-control", b"private, no-store")
+"""The Cache-Control of an answer to a request with credentials that sets none itself (``/api/me``,
+restricted exports, history …): no shared or browser cache keeps it. Cached reads send their own
+(``private, no-cache`` with an ETag)."""
+
+
 class SecurityHeaders:
-    """Add :data:`SECURITY_HEADERS` to every answer, and :data:`HSTS` when the request's scheme is https.
+    """Add :data:`SECURITY_HEADERS` to every answer, and :data:`HSTS` when the request's scheme is https;
+    :data:`PRIVATE_NO_STORE` to an answer to a request with an ``Authorization`` header.
 
     The scheme is uvicorn's: https when the server terminates TLS, or when a proxy it trusts
     (``--forwarded-allow-ips``, default 127.0.0.1 only) says so with ``X-Forwarded-Proto``; a client cannot
@@ -115,6 +122,9 @@ class SecurityHeaders:
         extra = list(SECURITY_HEADERS)
         if scope.get("scheme") == "https":
             extra.append((b"strict-transport-security", HSTS.encode()))
+
+        if any(name == b"authorization" for name, _ in scope.get("headers") or []):
+            extra.append(PRIVATE_NO_STORE)
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":

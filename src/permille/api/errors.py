@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from ..registry import service
+from .boundary import SECURITY_HEADERS
 
 _log = logging.getLogger(__name__)
 
@@ -120,4 +121,6 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception):
         _log.exception("unexpected error", exc_info=exc)
-        return error_response(500, "internal error; the request was not completed")
+        # answered by the outermost (server error) middleware, outside SecurityHeaders: they are added here
+        headers = {name.decode(): value.decode() for name, value in SECURITY_HEADERS}
+        return error_response(500, "internal error; the request was not completed", headers=headers)

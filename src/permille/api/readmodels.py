@@ -2,7 +2,8 @@
 aggregates, record lists and records) are kept per process, ready to send (JSON or CSV bytes with a strong
 ETag), until a change touches what they were computed from.
 
-An answer is kept under its URL (path and query string) and, for a route that depends on the reader, the
+An answer is kept under its URL (path and the query parameters the route declares: an unknown one makes
+no new answer, :func:`canonical_query`) and, for a route that depends on the reader, the
 reader's :func:`read_scope`. A route decorated with :func:`cached` computes it on a miss
 (:meth:`ReadModels.serve`); later requests for it are answered by :class:`permille.api.edge.ReadEdge`
 before routing, dependencies or the database (:meth:`ReadModels.at_edge`).
@@ -36,11 +37,12 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import unquote_plus
 
 from fastapi import Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
-from pydantic import TypeAdapter
+from pydantic import BaseModel, TypeAdapter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -79,7 +81,13 @@ TOUCHES: dict[str, frozenset[str]] = {
 """Change kind → the aggregates a change of that kind invalidates."""
 
 MAX_ENTRIES = 4096
-"""Answers kept per process (the oldest computed dropped first)."""
+"""Answers kept per process (the oldest computed dropped first); also bound by bytes (:data:`MAX_BYTES`)."""
+MAX_BYTES = 64 * 2**20
+"""Bytes of kept answers per process, bodies and keys (the oldest computed dropped first): 64 MiB."""
+MAX_ANSWER_BYTES = 8 * 2**20
+"""A bigger answer (bytes) is sent but not kept."""
+MAX_QUERY_BYTES = 2048
+"""An answer to a longer query string (its declared parameters, bytes) is sent but not kept."""
 MAX_READERS = 10_000
 """Readers of tokens kept per process (the oldest dropped first)."""
 POLL_S = 1.0
@@ -190,6 +198,43 @@ class _Entry:
     generation: int
     day: datetime.date
     answer: Answer
+    size: int
+
+
+def _walk_query_names(dependant, names: set[str]) -> None:
+    for field in dependant.query_params:
+        model = field.field_info.annotation
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            names.update(f.alias or name for name, f in model.model_fields.items())
+        else:
+            names.add(field.alias)
+    for sub in dependant.dependencies:
+        _walk_query_names(sub, names)
+
+
+_DECLARED: dict[int, tuple[object, frozenset[str]]] = {}  # id(route) → (route, names); routes are few
+
+
+def declared_query(route) -> frozenset[str]:
+    """The query parameters a FastAPI route reads (those of its query models included)."""
+    found = _DECLARED.get(id(route))
+    if found is None or found[0] is not route:
+        names: set[str] = set()
+        _walk_query_names(route.dependant, names)
+        found = _DECLARED[id(route)] = (route, frozenset(names))
+    return found[1]
+
+
+def canonical_query(query: bytes, declared: frozenset[str]) -> bytes:
+    """``query`` without the parameters not in ``declared`` (the route ignores them, so the answer is the
+    same): an unknown parameter (``?n=1``, ``?n=2`` …) makes no new kept answer. The kept parameters keep
+    their bytes and order, so the usual URL is found at the edge."""
+    kept = [
+        part
+        for part in query.split(b"&")
+        if part and unquote_plus(part.partition(b"=")[0].decode("latin-1")) in declared
+    ]
+    return b"&".join(kept)
 
 
 class Readers:
@@ -254,6 +299,8 @@ class ReadModels:
         self.readers = Readers()
         self._entries: OrderedDict[tuple, _Entry] = OrderedDict()
         self._scoped: dict[tuple[str, bytes], bool] = {}
+        self._urls: dict[tuple[str, bytes], int] = {}  # URL → kept answers (one per read scope)
+        self.bytes = 0
         self._generation = dict.fromkeys(DEPENDS_ON, 0)
         self._versions: dict[str, tuple] | None = None
         self._computing: dict[tuple, threading.Event] = {}
@@ -273,7 +320,33 @@ class ReadModels:
             for aggregate in touched:
                 self._generation[aggregate] += 1
             for key in [k for k, entry in self._entries.items() if entry.aggregate in touched]:
-                del self._entries[key]
+                self._drop(key)
+
+    def _drop(self, key: tuple) -> None:
+        """Forget the kept answer of ``key`` and, with its URL's last answer, the URL (lock held)."""
+        entry = self._entries.pop(key)
+        self.bytes -= entry.size
+        url = key[:2]
+        self._urls[url] -= 1
+        if not self._urls[url]:
+            del self._urls[url], self._scoped[url]
+
+    def _keep(self, key: tuple, entry: _Entry, scoped: bool) -> None:
+        """Keep ``entry`` under ``key``, then drop the oldest until within the bounds (lock held)."""
+        if key in self._entries:
+            self._drop(key)
+        self._entries[key] = entry
+        self.bytes += entry.size
+        url = key[:2]
+        self._urls[url] = self._urls.get(url, 0) + 1
+        self._scoped[url] = scoped
+        while len(self._entries) > MAX_ENTRIES or self.bytes > MAX_BYTES:
+            self._drop(next(iter(self._entries)))
+
+    def sizes(self) -> tuple[int, int, int]:
+        """Kept answers, URLs indexed and bytes kept."""
+        with self._lock:
+            return len(self._entries), len(self._scoped), self.bytes
 
     def poll(self, session: Session) -> set[str]:
         """Read the database-side version (:func:`database_version`) and treat every kind whose version
@@ -328,6 +401,9 @@ class ReadModels:
         if not self.enabled:
             return compute()
         path, query = request.scope["path"], request.scope.get("query_string", b"")
+        route = request.scope.get("route")
+        if route is not None and hasattr(route, "dependant"):
+            query = canonical_query(query, declared_query(route))
         key = (path, query, scope)
         answer = self._kept_or_computed(key, aggregate, compute, model)
         if matches(request.headers.get("if-none-match"), answer.etag):
@@ -356,13 +432,12 @@ class ReadModels:
         try:
             scoped = key[2] is not None
             answer = _answer(compute(), "private, no-cache" if scoped else "no-cache", scoped, model)
+            size = len(answer.body) + len(key[0]) + len(key[1])
+            keep = answer.status_code == 200 and size <= MAX_ANSWER_BYTES and len(key[1]) <= MAX_QUERY_BYTES
             with self._lock:
-                if answer.status_code == 200 and self._generation[aggregate] == generation:
-                    self._entries[key] = _Entry(aggregate, generation, datetime.date.today(), answer)
-                    self._scoped[key[:2]] = scoped
-                    while len(self._entries) > MAX_ENTRIES:
-                        dropped = self._entries.popitem(last=False)[0]
-                        self._scoped.pop(dropped[:2], None)
+                if keep and self._generation[aggregate] == generation:
+                    entry = _Entry(aggregate, generation, datetime.date.today(), answer, size)
+                    self._keep(key, entry, scoped)
             return answer
         finally:
             with self._lock:
@@ -384,18 +459,21 @@ def cached(aggregate: str, model=None):
     def decorate(route: Callable) -> Callable:
         signature = inspect.signature(route)
         scoped = USER_PARAMETER in signature.parameters
+        # FastAPI hands the request to one parameter only: the route's own, if it takes it
+        own = next((n for n, p in signature.parameters.items() if p.annotation is Request), None)
 
         @functools.wraps(route)
         def wrapper(*args, **kwargs):
-            request: Request | None = kwargs.pop(REQUEST_PARAMETER, None)
+            request: Request | None = kwargs.get(own) if own else kwargs.pop(REQUEST_PARAMETER, None)
             if request is None:
                 return route(*args, **kwargs)
             scope = read_scope(kwargs[USER_PARAMETER]) if scoped else None
             models: ReadModels = request.app.state.readmodels
             return models.serve(request, aggregate, scope, functools.partial(route, *args, **kwargs), model)
 
-        extra = inspect.Parameter(REQUEST_PARAMETER, inspect.Parameter.KEYWORD_ONLY, annotation=Request)
-        wrapper.__signature__ = signature.replace(parameters=[*signature.parameters.values(), extra])
+        if own is None:
+            extra = inspect.Parameter(REQUEST_PARAMETER, inspect.Parameter.KEYWORD_ONLY, annotation=Request)
+            wrapper.__signature__ = signature.replace(parameters=[*signature.parameters.values(), extra])
         return wrapper
 
     return decorate

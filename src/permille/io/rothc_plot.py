@@ -5,6 +5,7 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
+matplotlib.rcParams["text.parse_math"] = False  # names drawn as written: "$…$" is not mathtext (a 500)
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 

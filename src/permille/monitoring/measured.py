@@ -84,6 +84,7 @@ def observations(session, user, **where) -> list[Observation]:
         .join(Layer, Observation.layer_id == Layer.id)
         .join(Site, Layer.site_id == Site.id)
         .where(read_filter(user, Observation), read_filter(user, Site))
+        .where(Observation.proposed.is_(False))  # proposals are not the site's data until accepted
     )
     for column, value in where.items():
         query = query.where(getattr(Site, column) == value)

@@ -2,6 +2,7 @@
 real inputs (measured stock and clay, the bundled ERA5 climatology), never a synthetic stand-in."""
 
 import datetime
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -36,7 +37,15 @@ def site_inputs(site: Site, measured: list[dict], clay_obs: list[float]) -> tupl
     return climate, None
 
 
-def nowcast(site: Site, measured: list[dict], clay: float, climate: dict, today: datetime.date) -> dict:
+@dataclass(frozen=True)
+class SiteRef:
+    """What the nowcast needs of a site: picklable, so the nowcast can run in a toolkit worker process."""
+
+    id: int
+    land_use: str | None
+
+
+def nowcast(site: SiteRef, measured: list[dict], clay: float, climate: dict, today: datetime.date) -> dict:
     """RothC (BAU, repeated climatology) from the first measured 0–30 cm stock, anchored at equilibrium
     (:func:`permille.models.rothc.inputs_for_stock`), to today's month; Monte Carlo band over the input
     ranges of the grid pipeline (:data:`permille.grid.pipeline.UNCERTAINTY`, FAO GSOCseq Table 12.1)."""

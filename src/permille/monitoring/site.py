@@ -4,6 +4,7 @@ stock of the site's pixel beside its latest measured stock (:mod:`.mapped`)."""
 
 import datetime
 import math
+from collections.abc import Callable
 
 import numpy as np
 from sqlalchemy import select
@@ -13,7 +14,7 @@ from ..registry.permissions import read_filter
 from ..registry.service import NotFound
 from . import measured as measured_stocks
 from .mapped import comparison, mapped_stock
-from .nowcast import NOWCAST_MISSING, nowcast, site_inputs
+from .nowcast import NOWCAST_MISSING, SiteRef, nowcast, site_inputs
 from .sources import TOPSOIL
 
 SITE_RADIUS_KM = 25.0
@@ -53,8 +54,13 @@ def observations_by_depth(session, user, site_id: int) -> tuple[Site, list, list
     return record, rows, by_depth
 
 
-def site(session, user, site_id: int, today: datetime.date | None = None) -> dict:
-    """The site answer (see the module docstring); ``today`` ends the nowcast (default: today)."""
+def _inline(function: Callable, *args):
+    return function(*args)
+
+
+def site(session, user, site_id: int, today: datetime.date | None = None, run: Callable = _inline) -> dict:
+    """The site answer (see the module docstring); ``today`` ends the nowcast (default: today). ``run``
+    computes the nowcast (the API passes its toolkit pool's ``call``: heavy work leaves the serving process)."""
     record, rows, by_depth = observations_by_depth(session, user, site_id)
     measured = measured_stocks.site_stocks(rows).get(site_id, [])
     clay = [measured_stocks.canonical(o)[0] for o in rows if o.property == "clay"]
@@ -79,7 +85,10 @@ def site(session, user, site_id: int, today: datetime.date | None = None) -> dic
         "id": record.id, "name": record.name, "country_iso3": record.country_iso3, "lat": record.lat,
         "lon": record.lon, "land_use": record.land_use, "description": record.description,
         "observations": by_depth, "measured": measured,
-        "nowcast": nowcast(record, measured, float(np.mean(clay)), climate, today) if climate else None,
+        "nowcast": (
+            run(nowcast, SiteRef(record.id, record.land_use), measured, float(np.mean(clay)), climate, today)
+            if climate else None
+        ),
         "nowcast_missing": missing and {"input": missing, "message": NOWCAST_MISSING[missing]},
         "practices": timeline, "depth_cm": list(TOPSOIL),
         "mapped": mapped, "comparison": comparison(measured, mapped),

@@ -80,7 +80,8 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     if user is None:
         verify_password(_dummy_hash(), password)
         return None
-    return user if user.active and verify_password(user.password_hash, password) else None
+    correct = verify_password(user.password_hash, password)  # also for an inactive user: the same time
+    return user if user.active and correct else None
 
 
 def revoke_tokens(session: Session, user_id: int) -> int:

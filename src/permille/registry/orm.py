@@ -138,6 +138,8 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime.datetime] = mapped_column(index=True)
+    last_used_at: Mapped[datetime.datetime | None] = mapped_column(default=None)
+    user_agent: Mapped[str | None] = mapped_column(String(200), default=None)
     user: Mapped[User] = relationship(lazy="joined")
 
 
@@ -463,6 +465,7 @@ class Observation(Record, Base):
     uncertainty: Mapped[float | None]
     date: Mapped[datetime.date | None] = mapped_column(Date)
     method: Mapped[str] = mapped_column(String(200), default="")
+    proposed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     layer: Mapped[Layer] = relationship(lazy="joined")
 
     # the column "property" shadows the builtin in this class body

@@ -47,19 +47,21 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def unstorable_text(value: Any, where: str = "") -> list[str]:
-    """Where ``value`` (nested lists and dicts) holds text no database stores: NUL characters or lone
-    UTF-16 surrogates."""
-    if isinstance(value, str):
-        return [where or "value"] if _UNSTORABLE.search(value) else []
-    if isinstance(value, dict):
-        return [
-            p
-            for k, v in value.items()
-            for p in unstorable_text(k, where) + unstorable_text(v, f"{where}.{k}".strip("."))
-        ]
-    if isinstance(value, list | tuple):
-        return [p for i, v in enumerate(value) for p in unstorable_text(v, f"{where}.{i}".strip("."))]
-    return []
+    """Where ``value`` (nested lists and dicts, to any depth: walked without recursion) holds text no
+    database stores: NUL characters or lone UTF-16 surrogates; in document order."""
+    found: list[str] = []
+    stack: list[tuple[Any, str]] = [(value, where)]
+    while stack:
+        item, at = stack.pop()
+        if isinstance(item, str):
+            if _UNSTORABLE.search(item):
+                found.append(at or "value")
+        elif isinstance(item, dict):
+            children = [(c, p) for k, v in item.items() for c, p in ((k, at), (v, f"{at}.{k}".strip(".")))]
+            stack.extend(reversed(children))
+        elif isinstance(item, list | tuple):
+            stack.extend(reversed([(v, f"{at}.{i}".strip(".")) for i, v in enumerate(item)]))
+    return found
 
 
 class Strict(BaseModel):
@@ -425,6 +427,23 @@ class SiteBase(Spatial):
     description: Text = ""
 
 
+EARLIEST_OBSERVATION = datetime.date(1800, 1, 1)
+"""Earliest accepted sampling date (the oldest archived soil samples, Rothamsted's, are from 1843)."""
+
+
+def _plausible_date(value: datetime.date) -> datetime.date:
+    """A sampling date from :data:`EARLIEST_OBSERVATION` to tomorrow (a day ahead for time zones)."""
+    latest = datetime.date.today() + datetime.timedelta(days=1)
+    if not EARLIEST_OBSERVATION <= value <= latest:
+        raise ValueError(
+            f"date {value.isoformat()} is not between {EARLIEST_OBSERVATION.isoformat()} and today"
+        )
+    return value
+
+
+SamplingDate = Annotated[datetime.date, AfterValidator(_plausible_date)]
+
+
 class ObservationBase(Strict):
     """One result of a site's layer; the property, unit and plausible range are those of
     :mod:`permille.measure.soildata` (e.g. SOC 0–100 %, bulk density (0, 2.65] g/cm3)."""
@@ -436,7 +455,7 @@ class ObservationBase(Strict):
     value: float = Field(allow_inf_nan=False, description="in ``unit``")
     unit: Annotated[str, StringConstraints(min_length=1, max_length=20)]
     uncertainty: float | None = Field(None, ge=0, allow_inf_nan=False, description="±, in ``unit``")
-    date: datetime.date | None = Field(None, description="date of sampling")
+    date: SamplingDate | None = Field(None, description="date of sampling, from 1800-01-01 to today")
     method: Annotated[str, Field(max_length=200)] = ""
 
     @model_validator(mode="after")

@@ -19,11 +19,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import events, orm
+from . import events, orm, proposals
 from .accounts import revoke_tokens_after_change
 from .db import IMMEDIATE
 from .kinds import KINDS, RecordKind
-from .permissions import allowed, read_filter
+from .permissions import Role, allowed, read_filter, role_of
 
 
 class RegistryError(Exception):
@@ -195,26 +195,44 @@ def export(session: Session, kind: str, user: Any, **options) -> Iterator[dict]:
 
 
 def history(session: Session, kind: str, record_id: int, user: Any) -> list[dict]:
-    """Every write of a readable record, oldest first: when, who (signed-in readers only), action, the
-    version it produced, before and after."""
+    """Every write of a readable record, oldest first: when, who, action, the version it produced, before
+    and after. Who: to signed-in readers the writer's name and organisation; the e-mail address only to
+    the Secretariat (anonymous readers: nobody)."""
     k = kind_of(kind)
     get(session, kind, record_id, user)
     rows = session.scalars(
         select(orm.AuditLog)
         .where(orm.AuditLog.kind == k.name, orm.AuditLog.record_id == record_id)
         .order_by(orm.AuditLog.id)
+    ).all()
+    writers = _writers(session, sorted({row.user_id for row in rows if row.user_id is not None}))
+    secretariat = role_of(user) is Role.SECRETARIAT
+    entries = []
+    for row in rows:
+        name, organisation = writers.get(row.user_id, (row.actor if row.user_id is None else None, None))
+        entries.append(
+            {
+                "at": row.at.isoformat(),
+                "actor": name if user is not None else None,
+                "actor_organisation": organisation if user is not None else None,
+                "actor_email": row.actor if secretariat else None,
+                "action": row.action,
+                "version": (row.after or {}).get("version"),
+                "before": row.before,
+                "after": row.after,
+            }
+        )
+    return entries
+
+
+def _writers(session: Session, ids: list[int]) -> dict[int, tuple[str, str | None]]:
+    """User id → (name, organisation name) of the writers of a history."""
+    query = (
+        select(orm.User.id, orm.User.name, orm.Organisation.name)
+        .outerjoin(orm.Organisation, orm.Organisation.id == orm.User.organisation_id)
+        .where(orm.User.id.in_(ids))
     )
-    return [
-        {
-            "at": row.at.isoformat(),
-            "actor": row.actor if user is not None else None,
-            "action": row.action,
-            "version": (row.after or {}).get("version"),
-            "before": row.before,
-            "after": row.after,
-        }
-        for row in rows
-    ]
+    return {i: (name or f"user {i}", organisation) for i, name, organisation in session.execute(query)}
 
 
 # --- writing ------------------------------------------------------------------------------------------------
@@ -348,6 +366,10 @@ def create(session: Session, kind: str, payload: Any, user: Any) -> Any:
         problems = _missing_references(session, user, k, data)
         if problems:
             raise Invalid(f"{len(problems)} reference(s) to missing records", problems)
+        if k.name == "observations":  # at another organisation's site: a proposal to its owner
+            site = session.get(orm.Site, data["site_id"])
+            if proposals.is_proposal(user, site, data["organisation_id"]):
+                data = proposals.as_proposal(data, site)
         values = _prepared(session, k, data, None)
         record = k.model(**values)
         verification(record, user)
@@ -413,6 +435,12 @@ def update(session: Session, kind: str, record_id: int, payload: Any, user: Any)
         problems += _missing_references(session, user, k, merged)
         if problems:
             raise Invalid(f"{len(problems)} problem(s) in the update of {k.name} {record_id}", problems)
+        if k.name == "observations" and merged["site_id"] != before["site_id"]:
+            site = session.get(orm.Site, merged["site_id"])
+            if proposals.is_proposal(user, site, merged["organisation_id"]):
+                raise _refuse(
+                    user, "an observation moves only to its organisation's sites; propose a new one"
+                )
         for name, value in _prepared(session, k, merged, record).items():
             setattr(record, name, value)
         verification(record, user)
@@ -505,12 +533,19 @@ def ingest_observations(
             raise Invalid(f"{len(problems)} problem(s) in {len(rows)} row(s); nothing was stored", problems)
         layers = _layers(session, [(v["site_id"], v["upper_cm"], v["lower_cm"]) for _, v in valid])
         now = orm.utcnow()
+        owners = {  # per site: the owner of its rows, and whether they are proposals
+            i: (site.organisation_id, True)
+            if proposals.is_proposal(user, site, organisation_id)
+            else (organisation_id, False)
+            for i, site in sites.items()
+        }
         stored = [
             {
                 "layer_id": layers[(v["site_id"], v["upper_cm"], v["lower_cm"])],
                 "property": str(v["property"]),
                 **{f: v[f] for f in ("value", "unit", "uncertainty", "date", "method")},
-                "organisation_id": organisation_id,
+                "organisation_id": owners[v["site_id"]][0],
+                "proposed": owners[v["site_id"]][1],
                 "published": False,
                 "version": 1,
                 "created_at": now,
@@ -533,7 +568,8 @@ def ingest_observations(
                 "property": str(v["property"]),
                 "date": v["date"].isoformat() if v["date"] else None,
                 "country_iso3": sites[v["site_id"]].country_iso3,
-                "organisation_id": organisation_id,
+                "proposed": owners[v["site_id"]][1],
+                "organisation_id": owners[v["site_id"]][0],
                 "published": False,
                 "version": 1,
                 "created_at": now.isoformat(),
@@ -571,7 +607,7 @@ def ingest_observations(
                 for a in afters
             ],
         )
-        for country in sorted({a["country_iso3"] for a in afters}):
+        for country, owner in sorted({(a["country_iso3"], a["organisation_id"]) for a in afters}, key=str):
             changes.append(
                 {
                     "kind": k.name,
@@ -579,7 +615,7 @@ def ingest_observations(
                     "id": None,
                     "country_iso3": country,
                     "published": False,
-                    "organisation_id": organisation_id,
+                    "organisation_id": owner,
                 }
             )
     return ids

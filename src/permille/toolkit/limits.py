@@ -16,7 +16,15 @@ MAX_BALANCE_YEARS = 100
 MAX_BALANCE_AREAS = 20
 """Areas of a project balance."""
 MAX_BALANCE_WORK = 1_000_000
-"""Draws × areas × years of a project balance (≈ 5 s here): the product bounds its run time."""
+"""Draws × areas × simulated years of a project balance (≈ 5 s here): the product bounds its run time.
+The simulated years run from the earliest period's ``year`` (the baseline history) to ``last_year``."""
+MIN_YEAR, MAX_YEAR = 1800, 2200
+"""Earliest and latest calendar year of any period, first or last year of a toolkit request."""
+MAX_TEXT_CHARS = 200
+"""Characters of any text of a toolkit request (names of projects, areas and strata, periods)."""
+MAX_CPU_S = 60.0
+"""CPU seconds a calculation may use in its worker process; beyond, it is stopped and refused with 422
+(:class:`permille.toolkit.pool.ComputePool`; the input limits above keep a valid request within ≈ 10 s)."""
 MAX_STOCKS_ROWS = 20_000
 """Rows (layers) of a table uploaded to the stocks calculator."""
 MAX_STOCKS_DEPTHS = 10
@@ -30,3 +38,30 @@ MAX_CREDIT_CHANGES = 1000
 def beyond(limit: str, what: str, value: int) -> str:
     """The refusal of ``value`` above the limit named ``limit`` (a constant of this module)."""
     return f"{what} = {value:,}: at most {globals()[limit]:,} per toolkit request (limit {limit})"
+
+
+def long_texts(value, limit: int = MAX_TEXT_CHARS) -> list[str]:
+    """Where the raw input ``value`` (nested dicts and lists, walked without recursion) holds a text longer
+    than ``limit`` characters, as dotted paths."""
+    found: list[str] = []
+    stack = [(value, "")]
+    while stack:
+        item, at = stack.pop()
+        if isinstance(item, str):
+            if len(item) > limit:
+                found.append(at or "value")
+        elif isinstance(item, dict):
+            stack.extend((v, f"{at}.{k}".strip(".")) for k, v in item.items())
+        elif isinstance(item, list | tuple):
+            stack.extend((v, f"{at}.{i}".strip(".")) for i, v in enumerate(item))
+    return sorted(found)
+
+
+def text_refusal(value) -> str | None:
+    """The refusal of texts over :data:`MAX_TEXT_CHARS` in ``value``, or None."""
+    where = long_texts(value)
+    if not where:
+        return None
+    return (
+        f"text longer than {MAX_TEXT_CHARS:,} characters (limit MAX_TEXT_CHARS) in: {', '.join(where[:10])}"
+    )

@@ -3,8 +3,9 @@ neither the server's event loop nor its interpreter lock and reads are served me
 
 :class:`ComputePool` wraps a :class:`concurrent.futures.ProcessPoolExecutor` started with the *spawn*
 method (forking a server that runs threads is unsafe, and a fork server that preloads the calculators
-aborts: the numerical stack starts GNU OpenMP, which refuses fork()); processes start on the first
-calculation (≈ 3 s to import the numerical stack, far more on a loaded machine) and stay, at a lower CPU
+aborts: the numerical stack starts GNU OpenMP, which refuses fork()); processes start with the server
+(:meth:`ComputePool.start`, awaited before it answers: ≈ 3 s to import the numerical stack, far more on a
+loaded machine), or else on the first calculation, and stay, at a lower CPU
 priority than the server (:data:`NICENESS`). ``size`` 0 runs calculations in a thread of this process
 instead.
 """
@@ -12,9 +13,12 @@ instead.
 import asyncio
 import multiprocessing
 import os
+import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+
+from .fairness import FairSlots
 
 ENV = "PERMILLE_TOOLKIT_WORKERS"
 """Environment variable: number of toolkit worker processes (0: in-process threads)."""
@@ -40,11 +44,62 @@ def default_size() -> int:
     return max(1, (os.cpu_count() or 1) - 1)
 
 
-def _call(calculator: str, args: tuple):
-    """Run ``calculator`` of :data:`permille.toolkit.calculators.CALCULATORS` (in a worker process)."""
+class BudgetExceeded(RuntimeError):
+    """A calculation used more CPU time than its budget and was stopped."""
+
+    def __init__(self, budget_s: float):
+        super().__init__(budget_s)
+        self.budget_s = budget_s
+
+    def __str__(self) -> str:
+        return (
+            f"the calculation used more than {self.budget_s:g} s of CPU time and was stopped "
+            "(limit MAX_CPU_S); ask for fewer draws, years or areas"
+        )
+
+
+def _over_budget(_signum, _frame):
+    raise BudgetExceeded(_BUDGET[0])
+
+
+_BUDGET = [0.0]  # the budget of the calculation running in this worker process, for the message
+
+
+def _call(calculator: str, args: tuple, budget_s: float | None = None):
+    """Run ``calculator`` of :data:`permille.toolkit.calculators.CALCULATORS` (in a worker process)
+    within ``budget_s`` CPU seconds (:func:`_apply`)."""
     from .calculators import CALCULATORS
 
-    return CALCULATORS[calculator](*args)
+    return _apply(CALCULATORS[calculator], args, budget_s)
+
+
+def _apply(function, args: tuple, budget_s: float | None = None):
+    """``function(*args)``, stopped with :class:`BudgetExceeded` once it has used ``budget_s`` seconds of
+    CPU time (the process's user and system time, all threads: a profiling timer, so the budget does not
+    depend on how busy the machine is; checked between Python bytecodes, so a compiled loop is stopped
+    when it returns). No budget outside a process's main thread (``size`` 0)."""
+    if budget_s is None or threading.current_thread() is not threading.main_thread():
+        return function(*args)
+    _BUDGET[0] = budget_s
+    previous = signal.signal(signal.SIGPROF, _over_budget)
+    signal.setitimer(signal.ITIMER_PROF, budget_s)
+    try:
+        return function(*args)
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
+
+
+def _initialise() -> None:
+    """A worker process's start: a lower CPU priority (:func:`lower_priority`), then the calculators'
+    numerical stack imported, so that a process takes work only once it can run it at once."""
+    lower_priority()
+    from . import calculators  # noqa: F401
+
+
+def _ready() -> int:
+    """The worker's process id (a started process answers at once)."""
+    return os.getpid()
 
 
 class PoolUnavailable(RuntimeError):
@@ -53,36 +108,80 @@ class PoolUnavailable(RuntimeError):
 
 class ComputePool:
     """``await pool.run("balance", body, "json")`` → the calculator's :class:`~.calculators.Answer`,
-    computed in a worker process; ``in_flight`` counts the calculations submitted and not yet done."""
+    computed in a worker process within ``budget_s`` CPU seconds (default
+    :data:`~permille.toolkit.limits.MAX_CPU_S`; else :class:`BudgetExceeded`; no budget in threads,
+    ``size`` 0); ``in_flight`` counts the calculations submitted and not yet done."""
 
-    def __init__(self, size: int | None = None):
+    def __init__(self, size: int | None = None, budget_s: float | None = None):
+        from .limits import MAX_CPU_S
+
         self.size = default_size() if size is None else size
+        self.budget_s = MAX_CPU_S if budget_s is None else budget_s
         self.in_flight = 0
         self._lock = threading.Lock()
+        self._slots: FairSlots | None = None
         self._executor = self._start()
 
     def _start(self) -> ProcessPoolExecutor | None:
         if self.size == 0:
             return None
         context = multiprocessing.get_context("spawn")
-        return ProcessPoolExecutor(self.size, mp_context=context, initializer=lower_priority)
+        return ProcessPoolExecutor(self.size, mp_context=context, initializer=_initialise)
 
-    async def run(self, calculator: str, *args):
-        with self._lock:
-            self.in_flight += 1
-        try:
-            if self._executor is None:
-                return await asyncio.to_thread(_call, calculator, args)
-            try:
-                return await asyncio.wrap_future(self._executor.submit(_call, calculator, args))
-            except BrokenProcessPool:
-                with self._lock:
-                    broken, self._executor = self._executor, self._start()
-                broken.shutdown(wait=False, cancel_futures=True)
-                raise PoolUnavailable("a toolkit worker process stopped; try again") from None
-        finally:
+    @property
+    def processes(self) -> int:
+        """Worker processes started (and not stopped)."""
+        if self._executor is None:
+            return 0
+        return sum(p.is_alive() for p in list((self._executor._processes or {}).values()))
+
+    def start(self) -> None:
+        """Start every worker process and wait until they answer (blocking: seconds, more on a loaded
+        machine), so that no request waits for a process to start."""
+        if self._executor is None:
+            return
+        # an idle-less executor spawns one process per submission, up to its size
+        futures = [self._executor.submit(_ready) for _ in range(self.size)]
+        for future in futures:
+            future.result()
+
+    async def run(self, calculator: str, *args, client: str = ""):
+        """The calculation, when a place is free and it is ``client``'s turn (:class:`~.fairness.FairSlots`:
+        :class:`~.fairness.QueueFull` when the queue is full; cancelled while waiting, it never runs)."""
+        if self._slots is None:  # made on the loop that runs the calculations
+            self._slots = FairSlots(self.size)
+        async with self._slots.place(client):
             with self._lock:
-                self.in_flight -= 1
+                self.in_flight += 1
+            try:
+                if self._executor is None:
+                    return await asyncio.to_thread(_call, calculator, args)
+                try:
+                    job = self._executor.submit(_call, calculator, args, self.budget_s)
+                    return await asyncio.wrap_future(job)
+                except BrokenProcessPool:
+                    with self._lock:
+                        broken, self._executor = self._executor, self._start()
+                    broken.shutdown(wait=False, cancel_futures=True)
+                    raise PoolUnavailable("a toolkit worker process stopped; try again") from None
+            finally:
+                with self._lock:
+                    self.in_flight -= 1
+
+    def call(self, function, *args):
+        """``function(*args)`` (a module-level function, picklable arguments) in a worker process within
+        the CPU budget, for a computation of the server that is too heavy for its process (the site
+        nowcast): blocking, so called from a worker thread, never the event loop. With ``size`` 0, in the
+        calling thread."""
+        if self._executor is None:
+            return function(*args)
+        try:
+            return self._executor.submit(_apply, function, args, self.budget_s).result()
+        except BrokenProcessPool:
+            with self._lock:
+                broken, self._executor = self._executor, self._start()
+            broken.shutdown(wait=False, cancel_futures=True)
+            raise PoolUnavailable("a toolkit worker process stopped; try again") from None
 
     def close(self) -> None:
         """Stop the worker processes (queued calculations are cancelled)."""

@@ -23,8 +23,18 @@ INTERPOLATIONS = Literal["natural_spline", "fmm_hyman", "linear"]  # permille.me
 MAX_SD_PER_MDD = 100  # sd / MDD above this needs more than ~10⁵ points: refused
 
 
+def _bounded_text(data: Any) -> Any:
+    """Refuse any text over :data:`~permille.toolkit.limits.MAX_TEXT_CHARS` (a report draws it)."""
+    refusal = limits.text_refusal(data)
+    if refusal:
+        raise ValueError(refusal)
+    return data
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    _text = model_validator(mode="before")(_bounded_text)
 
 
 # --- RothC scenario --------------------------------------------------------------------------------------
@@ -103,6 +113,8 @@ class BalanceIn(ProjectIn):
 
     country_iso3: Iso3
 
+    _text = model_validator(mode="before")(_bounded_text)
+
     @field_validator("monte_carlo")
     @classmethod
     def _draws_for_a_request(cls, v):
@@ -122,9 +134,21 @@ class BalanceIn(ProjectIn):
         years = self.last_year - self.first_year + 1
         if years > limits.MAX_BALANCE_YEARS:
             raise ValueError(beyond("MAX_BALANCE_YEARS", "years (last_year − first_year + 1)", years))
-        work = max(self.monte_carlo.draws, 1) * len(self.areas) * max(years, 1)
+        periods = [p.year for a in self.areas for scenario in (a.baseline, a.project) for p in scenario]
+        earliest = min([self.first_year, *periods])
+        if earliest < limits.MIN_YEAR or self.last_year > limits.MAX_YEAR:
+            raise ValueError(
+                f"years from {earliest} to {self.last_year}: periods, first_year and last_year must lie "
+                f"within {limits.MIN_YEAR}–{limits.MAX_YEAR} (limits MIN_YEAR, MAX_YEAR)"
+            )
+        simulated = self.last_year - earliest + 1  # the models run from the earliest period
+        work = max(self.monte_carlo.draws, 1) * len(self.areas) * max(simulated, 1)
         if work > limits.MAX_BALANCE_WORK:
-            raise ValueError(beyond("MAX_BALANCE_WORK", "draws × areas × years", work))
+            raise ValueError(
+                beyond(
+                    "MAX_BALANCE_WORK", "draws × areas × simulated years (earliest period to last_year)", work
+                )
+            )
         return self
 
 

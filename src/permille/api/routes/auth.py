@@ -83,7 +83,7 @@ def sign_in(credentials: Credentials, session: SessionDep, request: Request):
     with service.transaction(session, changes):
         clear_attempts(session, credentials.email)
         delete_expired_tokens(session)
-        token, expires_at = issue_token(session, user)
+        token, expires_at = issue_token(session, user, user_agent=request.headers.get("user-agent"))
         if record_sign_in(session, user):  # KPI D1
             changes.append({"kind": SIGN_IN, "action": "create", "id": user.id, "country_iso3": None})
     return Token(access_token=token, expires_at=expires_at)

@@ -7,7 +7,10 @@ of ``GET /api/<kind>/<id>``): anonymously, of published records of public kinds 
 show; a browser's ``EventSource`` sends no ``Authorization`` header); with ``Authorization: Bearer``,
 also of the user's organisation's records, and of everything for the STC and the Secretariat. Of other
 records of public kinds it hears only that the kind changed, without id, country or owner (see
-:func:`view`). A stream whose token expires or is revoked ends at the next heartbeat.
+:func:`view`). A signed-in stream re-checks its token before every change it delivers, and at once when
+any user or token changes (a sign-out, "log out everywhere", a re-roled or deactivated user): a stream
+whose token was revoked ends before it delivers anything more; one whose token expired, at the latest
+at the next heartbeat.
 
 The service publishes from worker threads; :class:`Broker` hands each change to every client's queue on
 its event loop with ``call_soon_threadsafe``.
@@ -28,11 +31,20 @@ from fastapi.security import HTTPAuthorizationCredentials
 from ...registry.kinds import KINDS
 from ...registry.permissions import allowed
 from ..deps import bearer
-from ..errors import ApiError
+from ..errors import ApiError, error_response
 from ..security import user_for_token
 
 router = APIRouter(tags=["events"])
 HEARTBEAT_S = 15.0
+RECHECK = {"recheck": True}
+"""Put in every signed-in stream's queue when a user or token changes: the stream checks its token."""
+ACCOUNT_KINDS = frozenset({"users", "tokens"})
+"""Change kinds after which signed-in streams check their token at once."""
+MAX_STREAMS = 500
+"""Open streams per server process (503 with Retry-After beyond): each holds a connection, a file."""
+MAX_STREAMS_PER_CLIENT = 8
+"""Open streams per client address (429 with Retry-After beyond): a browser opens one per tab."""
+STREAM_RETRY_AFTER_S = 30
 QUEUE_SIZE = 1000
 """Changes kept for a slow client; beyond, the oldest wait is the client's problem: new ones are dropped."""
 
@@ -46,30 +58,50 @@ class Reader:
     organisation_id: int | None
 
 
+class TooManyStreams(Exception):
+    """A stream refused: ``status`` 503 (the server's cap) or 429 (the client's)."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
 class Broker:
     """Fan-out of changes (from any thread) to the connected clients (asyncio queues)."""
 
     def __init__(self):
         self._clients: set[tuple[asyncio.AbstractEventLoop, asyncio.Queue, Reader | None]] = set()
+        self._addresses: dict[int, str] = {}  # id(queue) → client address
         self._lock = threading.Lock()
 
-    def connect(self, reader: Reader | None = None) -> asyncio.Queue:
-        """A queue of the changes ``reader`` (a user's role and organisation; None: the public) may read."""
+    def connect(self, reader: Reader | None = None, address: str = "") -> asyncio.Queue:
+        """A queue of the changes ``reader`` (a user's role and organisation; None: the public) may read;
+        :class:`TooManyStreams` beyond :data:`MAX_STREAMS` in all or :data:`MAX_STREAMS_PER_CLIENT` from
+        the client ``address``."""
         queue: asyncio.Queue = asyncio.Queue(QUEUE_SIZE)
         with self._lock:
+            if len(self._clients) >= MAX_STREAMS:
+                raise TooManyStreams(503, f"the server has {MAX_STREAMS} event streams open; try again later")
+            if sum(a == address for a in self._addresses.values()) >= MAX_STREAMS_PER_CLIENT:
+                raise TooManyStreams(429, f"at most {MAX_STREAMS_PER_CLIENT} event streams per client")
             self._clients.add((asyncio.get_running_loop(), queue, reader))
+            self._addresses[id(queue)] = address
         return queue
 
     def disconnect(self, queue: asyncio.Queue) -> None:
         with self._lock:
             self._clients = {client for client in self._clients if client[1] is not queue}
+            self._addresses.pop(id(queue), None)
 
     def publish(self, change: dict | None) -> None:
         """Hand ``change`` to every client that may read it (None, the end of the streams, to all)."""
         with self._lock:
             clients = list(self._clients)
+        recheck = change is not None and change.get("kind") in ACCOUNT_KINDS
         for loop, queue, reader in clients:
             seen = change if change is None else view(reader, change)
+            if seen is None and recheck and reader is not None:
+                seen = RECHECK  # every delivery re-checks the token: this one only does
             if seen is None:
                 continue
             try:
@@ -119,12 +151,15 @@ def _reader(sessions, token: str | None) -> Reader | None | Literal[False]:
 def _offer(queue: asyncio.Queue, change: dict | None) -> None:
     if not queue.full():
         queue.put_nowait(change)
+    elif change is RECHECK or change is None:  # never dropped: make room
+        queue.get_nowait()
+        queue.put_nowait(change)
 
 
 @router.get("/events", include_in_schema=False)
 async def stream(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
-) -> StreamingResponse:
+):
     """The change stream (left out of the OpenAPI schema: it never ends)."""
     sessions = request.app.state.sessions
     token = credentials.credentials if credentials is not None else None
@@ -132,7 +167,13 @@ async def stream(
     if reader is False:
         raise ApiError(401, "the token is unknown or has expired; sign in again", code="invalid_token")
     broker: Broker = request.app.state.broker
-    queue = broker.connect(reader)
+    try:
+        queue = broker.connect(reader, request.client.host if request.client else "")
+    except TooManyStreams as e:
+        headers = {"Retry-After": str(STREAM_RETRY_AFTER_S)}
+        return error_response(
+            e.status, str(e), code="busy" if e.status == 503 else "too_many_requests", headers=headers
+        )
 
     async def messages():
         try:
@@ -147,6 +188,10 @@ async def stream(
                     continue
                 if change is None:
                     return
+                if token is not None and await run_in_threadpool(_reader, sessions, token) is False:
+                    return  # revoked (or expired) since the last check: nothing more is delivered
+                if change is RECHECK:
+                    continue
                 yield f"event: change\ndata: {json.dumps(change)}\n\n"
         finally:
             broker.disconnect(queue)

@@ -128,6 +128,7 @@ def site(
     site_id: Annotated[int, Path(ge=1, le=MAX_INTEGER)],
     session: SessionDep,
     user: UserDep,
+    request: Request,
     format: Format = "json",
 ):
     """A site: observations by depth and date, measured 0–30 cm stocks, a RothC nowcast with its
@@ -136,7 +137,7 @@ def site(
     if format == "csv":
         _record, _rows, by_depth = monitoring_site.observations_by_depth(session, user, site_id)
         return _csv(by_depth, f"site_{site_id}_observations.csv")
-    return monitoring_site.site(session, user, site_id)
+    return monitoring_site.site(session, user, site_id, run=request.app.state.toolkit.call)  # nowcast: a worker
 
 
 @router.get("/boundaries.geojson", responses=GEOJSON)

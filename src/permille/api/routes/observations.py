@@ -45,6 +45,16 @@ def ingest(file: UploadFile, session: SessionDep, user: UserDep) -> IngestReport
     except UnicodeDecodeError as e:
         raise ApiError(422, f"the file is not UTF-8 text (byte {e.start})") from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        rows, numbers, problems = _read_rows(reader)
+    except csv.Error as e:  # e.g. a cell over the csv module's field limit (131,072 characters)
+        raise ApiError(422, f"the CSV file cannot be read at line {reader.line_num + 1}: {e}") from None
+    ids = service.ingest_observations(session, rows, user, row_numbers=numbers, file_problems=problems)
+    return IngestReport(stored=len(ids), ids=ids)
+
+
+def _read_rows(reader: csv.DictReader) -> tuple[list[dict], list[int], list[dict]]:
+    """The rows of the CSV (stripped cells), their line numbers and the problems of the file's shape."""
     header = [c.strip() for c in reader.fieldnames or []]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
@@ -62,5 +72,4 @@ def ingest(file: UploadFile, session: SessionDep, user: UserDep) -> IngestReport
             problems.append({"row": reader.line_num, "column": None, "message": "more cells than columns"})
             line.pop(None)
         rows.append({c: (v.strip() if isinstance(v, str) else v) for c, v in line.items()})
-    ids = service.ingest_observations(session, rows, user, row_numbers=numbers, file_problems=problems)
-    return IngestReport(stored=len(ids), ids=ids)
+    return rows, numbers, problems

@@ -29,7 +29,9 @@ _PAGING = ("page", "page_size", "q", "sort")
 
 class HistoryEntry(BaseModel):
     at: str
-    actor: str | None = Field(description="who wrote it (shown to signed-in readers)")
+    actor: str | None = Field(description="who wrote it: the writer's name (shown to signed-in readers)")
+    actor_organisation: str | None = Field(None, description="the writer's organisation (signed-in readers)")
+    actor_email: str | None = Field(None, description="the writer's e-mail address (the Secretariat only)")
     action: str
     version: int | None
     before: dict | None

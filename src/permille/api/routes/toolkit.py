@@ -6,6 +6,7 @@ naming ``country_iso3`` counts as a use of the country (:func:`permille.registry
 per calculator, user or client, and day).
 """
 
+import asyncio
 import json
 from typing import Annotated, Literal
 
@@ -17,25 +18,59 @@ from starlette.concurrency import run_in_threadpool
 from ...registry.usage import record_use
 from ...toolkit import examples
 from ...toolkit.answers import Refused
-from ...toolkit.pool import PoolUnavailable
+from ...toolkit.fairness import QueueFull
+from ...toolkit.pool import BudgetExceeded, PoolUnavailable
 from ...toolkit.schemas import BalanceIn, CreditsIn, RothcScenarioIn, SamplingIn, StocksIn
+from ..boundary import MAX_JSON_DEPTH, json_depth
 from ..deps import SessionDep, UserDep
-from ..errors import ERROR_RESPONSES, ApiError
+from ..errors import ERROR_RESPONSES, ApiError, error_response
 
 router = APIRouter(prefix="/toolkit", tags=["toolkit"], responses=ERROR_RESPONSES)
 TABLE = {200: {"content": {"application/json": {}, "text/csv": {}}}}
 REPORT = {200: {"content": {"application/json": {}, "text/csv": {}, "application/pdf": {}}}}
 
+MAX_MAPPING_CHARS = 10_000
+"""Characters of the stocks calculator's ``mapping`` form field (a column mapping is a few hundred)."""
+
 TableFormat = Annotated[Literal["json", "csv"], Query(alias="format", description="json or csv")]
 ReportFormat = Annotated[Literal["json", "csv", "pdf"], Query(alias="format", description="json, csv or pdf")]
 
 
+DISCONNECT_POLL_S = 0.5
+"""Seconds between two checks of whether the client of a calculation has hung up."""
+
+
+async def _unless_disconnected(request: Request, calculation):
+    """The result of ``calculation``, cancelled when the client hangs up (a waiting calculation leaves the
+    queue; one running in a worker process is bounded by its CPU budget)."""
+    task = asyncio.ensure_future(calculation)
+    try:
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=DISCONNECT_POLL_S)
+            if done:
+                return task.result()
+            if await request.is_disconnected():
+                task.cancel()
+                raise ApiError(499, "the client closed the connection", code="client_closed")
+    finally:
+        if not task.done():
+            task.cancel()
+
+
 async def _calculate(request: Request, session, user, calculator: str, country_iso3: str | None, *args):
     """Run ``calculator`` in the worker pool, count the use, and answer JSON or the file."""
+    client = f"user {user.id}" if user else f"address {request.client.host if request.client else ''}"
     try:
-        answer = await request.app.state.toolkit.run(calculator, *args)
+        answer = await _unless_disconnected(
+            request, request.app.state.toolkit.run(calculator, *args, client=client)
+        )
+    except QueueFull as e:
+        headers = {"Retry-After": str(e.retry_after_s)}
+        return error_response(503, str(e), code="busy", headers=headers)
     except Refused as e:
         raise ApiError(422, e.message, e.details, code=e.code) from None
+    except BudgetExceeded as e:
+        raise ApiError(422, str(e), code="too_much_work") from None
     except PoolUnavailable as e:
         raise ApiError(503, str(e)) from None
     await run_in_threadpool(
@@ -84,7 +119,11 @@ def _stocks_options(mapping: str | None, depths_cm: str, method: str, country_is
         raw["depths_cm"] = [float(d) for d in depths_cm.replace(";", ",").split(",") if d.strip()]
     except ValueError:
         details.append({"loc": ["depths_cm"], "message": f"{depths_cm!r}: give depths in cm, e.g. 30,50"})
-    if mapping:
+    if mapping and len(mapping) > MAX_MAPPING_CHARS:
+        details.append({"loc": ["mapping"], "message": f"longer than {MAX_MAPPING_CHARS:,} characters"})
+    elif mapping and (depth := json_depth(mapping.encode())) > MAX_JSON_DEPTH:
+        details.append({"loc": ["mapping"], "message": f"nested {depth} levels; at most {MAX_JSON_DEPTH}"})
+    elif mapping:
         try:
             raw["mapping"] = json.loads(mapping)
         except json.JSONDecodeError as e:

@@ -30,14 +30,18 @@ def _child(out: str, members: int, resolution: float, workers: int) -> None:
     if workers:
         from distributed import Client, LocalCluster
 
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
         client = Client(cluster)
     start = time.perf_counter()
     real_atlas.build(Path(out), params)
     seconds = time.perf_counter() - start
     worker_peaks = []
     if client is not None:
-        worker_peaks = list(client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024).values())
+        worker_peaks = list(
+            client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024).values()
+        )
         client.close()
         cluster.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -67,7 +67,9 @@ def _item(folder: Path, properties: dict, assets: dict) -> None:
         "permille:synthetic": False, "depth_cm": None,
     }  # fmt: skip
     item = global_item(folder.name, base | properties, assets)
-    folder.joinpath("item.json").write_text(json.dumps(item, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    folder.joinpath("item.json").write_text(
+        json.dumps(item, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
 
 
 def _write_tif(path: Path, data: np.ndarray, transform: Affine, nodata, **tags) -> None:

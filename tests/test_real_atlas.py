@@ -36,7 +36,12 @@ def summary() -> pd.DataFrame:
 
 
 def _get(summary, zone, quantity, cover="all", depth="0-30"):
-    row = summary[(summary.zone == zone) & (summary.quantity == quantity) & (summary.cover == cover) & (summary.depth_cm == depth)]
+    row = summary[
+        (summary.zone == zone)
+        & (summary.quantity == quantity)
+        & (summary.cover == cover)
+        & (summary.depth_cm == depth)
+    ]
     assert len(row) == 1, (zone, quantity, cover, depth)
     return row.iloc[0]
 
@@ -45,7 +50,13 @@ def _get(summary, zone, quantity, cover="all", depth="0-30"):
 def test_items_have_source_licence_units_resolution_and_checksums(layer_id):
     item = json.loads((LAYERS / layer_id / "item.json").read_text(encoding="utf-8"))
     p = item["properties"]
-    assert p["permille:synthetic"] is False and p["license"] and p["permille:source"] and p["units"] and p["resolution"]
+    assert (
+        p["permille:synthetic"] is False
+        and p["license"]
+        and p["permille:source"]
+        and p["units"]
+        and p["resolution"]
+    )
     assert (LAYERS / layer_id / "PROVENANCE.md").is_file()
     for asset in item["assets"].values():
         digest = hashlib.sha256((LAYERS / layer_id / asset["href"]).read_bytes()).hexdigest()
@@ -61,19 +72,31 @@ def test_package_data_stays_under_40_mb():
 def _walk(root, folder):
     from pathlib import Path
 
-    return [p for p in Path(str(root / "layers" / folder if folder in NEW else root / folder)).rglob("*") if p.is_file()]
+    return [
+        p
+        for p in Path(str(root / "layers" / folder if folder in NEW else root / folder)).rglob("*")
+        if p.is_file()
+    ]
 
 
 def test_zobler_mapping_has_a_class_and_a_reason_for_every_unit_of_the_grid():
-    rows = list(csv.DictReader((LAYERS / "zobler1986_ipcc_soil_class" / "fao74_to_ipcc.csv").read_text().splitlines()))
+    rows = list(
+        csv.DictReader((LAYERS / "zobler1986_ipcc_soil_class" / "fao74_to_ipcc.csv").read_text().splitlines())
+    )
     by_code = {int(r["code"]): r for r in rows}
-    with rasterio.open(shared_path("data/zobler1986-fao74-soil-units-1deg/zobler_fao_soil_units_106_1deg.tif")) as src:
+    with rasterio.open(
+        shared_path("data/zobler1986-fao74-soil-units-1deg/zobler_fao_soil_units_106_1deg.tif")
+    ) as src:
         units = set(np.unique(src.read(1)).tolist()) - {src.nodata}
     assert units <= set(by_code)
     assert all(r["reason"] for r in rows)
     classes = {r["name"].split()[-1]: r["ipcc_soil_class"] for r in rows if r["ipcc_soil_class"]}
-    assert classes["PODZOL"] == "spodic" and classes["ANDOSOL"] == "volcanic" and classes["ARENOSOL"] == "sandy"
-    assert classes["GLEYSOL"] == "wetland" and classes["FERRALSOL"] == "LAC" and classes["HISTOSOL"] == "organic"
+    assert (
+        classes["PODZOL"] == "spodic" and classes["ANDOSOL"] == "volcanic" and classes["ARENOSOL"] == "sandy"
+    )
+    assert (
+        classes["GLEYSOL"] == "wetland" and classes["FERRALSOL"] == "LAC" and classes["HISTOSOL"] == "organic"
+    )
     assert classes["CHERNOZEM"] == "HAC"
 
 
@@ -133,7 +156,9 @@ def test_country_means_equal_an_independent_computation_from_the_source_raster(s
 
 def test_the_target_is_0_4_percent_of_the_agricultural_topsoil_stock(summary):
     for zone in ("FRA", "WLD", "Africa"):
-        stock = sum(_get(summary, zone, "stock_total", cover)["estimate"] for cover in ("cropland", "grassland"))
+        stock = sum(
+            _get(summary, zone, "stock_total", cover)["estimate"] for cover in ("cropland", "grassland")
+        )
         target = _get(summary, zone, "target_c", "cropland+grassland")
         assert target["estimate"] == pytest.approx(0.004 * stock, rel=1e-4)
         assert _get(summary, zone, "target_co2e", "cropland+grassland")["estimate"] == pytest.approx(
@@ -143,7 +168,9 @@ def test_the_target_is_0_4_percent_of_the_agricultural_topsoil_stock(summary):
 
 def test_tier1_of_a_forest_pixel_is_its_socref():
     fine = real_layers.fine_layers()
-    forest = np.argwhere((fine.igbp == 2) & (fine.soil_class == 2) & (fine.climate_zone == 1))[0]  # LAC, tropical wet
+    forest = np.argwhere((fine.igbp == 2) & (fine.soil_class == 2) & (fine.climate_zone == 1))[
+        0
+    ]  # LAC, tropical wet
     rows, cols = slice(forest[0], forest[0] + 1), slice(forest[1], forest[1] + 1)
     table = real_atlas.summarise_window(real_atlas.Window(rows, cols, np.ones((1, 1), dtype=np.int32), ["p"]), "area",
                                         ["p"], [""], _potential())  # fmt: skip
@@ -158,7 +185,9 @@ def _potential():
 
 
 def test_potential_grows_with_the_input_increase(summary):
-    gains = [_get(summary, "FRA", f"potential_total_{s}", "modelled")["estimate"] for s in real_atlas.SCENARIOS]
+    gains = [
+        _get(summary, "FRA", f"potential_total_{s}", "modelled")["estimate"] for s in real_atlas.SCENARIOS
+    ]
     assert 0 < gains[0] < gains[1] < gains[2]
     assert gains[1] == pytest.approx(2 * gains[0], rel=0.05)  # RothC is affine in the input
 
@@ -209,7 +238,15 @@ def test_point_values_with_sources(api):
     answer = api.get("/api/atlas/point?lat=48.0&lon=2.0").json()  # Beauce, France: cropland
     values = {v["layer"]: v for v in answer["values"]}
     assert 20 < values["stock_0_30"]["value"] < 150 and values["land_cover"]["label"] == "cropland"
-    assert values["soil_class"]["label"] in {"HAC", "LAC", "sandy", "spodic", "volcanic", "wetland", "organic"}
+    assert values["soil_class"]["label"] in {
+        "HAC",
+        "LAC",
+        "sandy",
+        "spodic",
+        "volcanic",
+        "wetland",
+        "organic",
+    }
     assert all(v["source"] for v in answer["values"])
     sea = api.get("/api/atlas/point?lat=0&lon=-30").json()
     assert {v["layer"]: v for v in sea["values"]}["stock_0_30"]["value"] is None
@@ -228,7 +265,9 @@ def test_area_of_interest_statistics_and_downloads(api):
     fine = real_layers.fine_layers()
     r0, c0 = round((90 - 49) * 12), round((180 + 1) * 12)
     block = fine.stocks["soc_0_30_2010"][r0 : r0 + 24, c0 : c0 + 24]
-    assert stock["estimate"] == pytest.approx(np.nanmean(block), rel=0.01)  # near-equal areas in 2° of latitude
+    assert stock["estimate"] == pytest.approx(
+        np.nanmean(block), rel=0.01
+    )  # near-equal areas in 2° of latitude
     text = api.post("/api/atlas/area?format=csv", json=SQUARE)
     assert text.headers["content-type"].startswith("text/csv") and "stock_mean" in text.text
     feature = api.post("/api/atlas/area?format=geojson", json={"type": "Feature", "geometry": SQUARE}).json()
@@ -240,7 +279,13 @@ def test_area_of_interest_statistics_and_downloads(api):
     [
         ({"type": "Point", "coordinates": [1, 2]}, "geometry 1"),
         ({"type": "Polygon", "coordinates": [[[0, 0], [0.01, 0], [0.01, 0.01], [0, 0]]]}, "geometry"),
-        ({"type": "Polygon", "coordinates": [[[-170, -60], [170, -60], [170, 80], [-170, 80], [-170, -60]]]}, "geometry"),
+        (
+            {
+                "type": "Polygon",
+                "coordinates": [[[-170, -60], [170, -60], [170, 80], [-170, 80], [-170, -60]]],
+            },
+            "geometry",
+        ),
         ({"type": "Polygon", "coordinates": [[[0, 0], [200, 0], [0, 1], [0, 0]]]}, "coordinates"),
         ({"type": "FeatureCollection", "features": []}, "features"),
     ],

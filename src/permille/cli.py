@@ -1149,7 +1149,9 @@ def atlas_build(
         _atlas_load(folder, replace=True)
 
 
-def _real_atlas_build(out: Path | None, *, years: int, members: int, seed: int, start_year: int, load: bool) -> None:
+def _real_atlas_build(
+    out: Path | None, *, years: int, members: int, seed: int, start_year: int, load: bool
+) -> None:
     """``permille atlas build`` without --from-catalogue: the real default atlas (stocks, Tier 1, 4‰, debt,
     GSOCseq potential) from the bundled layers, into ``$PERMILLE_HOME/atlas/real-default`` (what the
     server shows instead of the bundled precomputed copy)."""
@@ -1167,7 +1169,9 @@ def _real_atlas_build(out: Path | None, *, years: int, members: int, seed: int, 
         metadata = real_atlas.build(
             folder, params, on_step=lambda text: progress.update(task, advance=1, description=text)
         )
-    console.print(f"wrote {folder} (dataset {metadata['dataset']}, {metadata['build_seconds']} s)", highlight=False)
+    console.print(
+        f"wrote {folder} (dataset {metadata['dataset']}, {metadata['build_seconds']} s)", highlight=False
+    )
     if load:
         _atlas_load(folder / real_atlas.MONITORING, replace=True)
 

@@ -27,7 +27,9 @@ def test_default_map_is_coloured_from_the_real_atlas(page, server, screenshot):
     coloured = [f for f in fills if f not in ("none", "rgb(204, 204, 204)", "rgb(221, 221, 221)")]
     assert len(set(coloured)) > 5 and len(coloured) > 150, set(fills)
     text = page.inner_text("main")
-    assert "SYNTHETIC" not in text and "demonstration data" not in text and "No real SOC stock layer" not in text
+    assert (
+        "SYNTHETIC" not in text and "demonstration data" not in text and "No real SOC stock layer" not in text
+    )
     page.wait_for_selector('#atlas-map[data-ready="1"]', timeout=120_000)  # first use reads the 5′ layers
     assert "t C/ha" in page.inner_text("#atlas-legend") and "Sanderman" in page.inner_text("#atlas-legend")
     page.select_option("#atlas-layer", "potential_10")

@@ -33,6 +33,7 @@ def _key(value: float) -> str:
 def synthetic_numbers() -> dict[str, set[str]]:
     """zone → its modelled numbers in the bundled synthetic atlas that have 6 significant digits, as the
     table writes them (shorter ones, such as 154.56, could be a real number by chance)."""
+
     def numbers(folder: str) -> dict[str, set[str]]:
         text = (files("permille") / "data" / folder / "zone_statistics.csv").read_text()
         out: dict[str, set[str]] = {}
@@ -77,7 +78,12 @@ def test_default_answers_hold_no_synthetic_number(seeded_client, synthetic_numbe
         answer = seeded_client.get(path)
         assert answer.status_code == 200 and "atlas-real-" in answer.text, path
     germany = seeded_client.get("/api/monitoring/countries/DEU").json()
-    assert germany["dataset"]["synthetic"] is False and set(germany["scenarios"]) == {"bau", "ssm_5", "ssm_10", "ssm_20"}
+    assert germany["dataset"]["synthetic"] is False and set(germany["scenarios"]) == {
+        "bau",
+        "ssm_5",
+        "ssm_10",
+        "ssm_20",
+    }
     assert any(
         s.startswith("Climate zones: IPCC climate zone from the ERA5 climatology 2000–2025")
         for s in germany["sources"]

@@ -21,6 +21,7 @@ from ..toolkit.pool import ComputePool
 from . import docs, errors, readmodels
 from .boundary import JsonDepthLimit, SecurityHeaders
 from .edge import ReadEdge
+from .routes import atlas as atlas_routes
 from .routes import (
     auth,
     kinds,
@@ -40,7 +41,6 @@ from .routes.events import Broker
 from .routes.events import router as events_router
 from .routes.mail import router as mail_router
 from .routes.review import router as review_router
-from .routes import atlas as atlas_routes
 
 _log = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 10 * 2**20

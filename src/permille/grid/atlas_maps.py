@@ -56,7 +56,12 @@ _DEBT = ((-10, "#2166ac"), (0, "#f7f7f7"), (10, "#f4a582"), (30, "#b2182b"), (60
 _SD = ((0, "#f2f0f7"), (20, "#cbc9e2"), (40, "#9e9ac8"), (70, "#756bb1"), (120, "#54278f"))
 _CLAY = ((0, "#ffffcc"), (15, "#c2e699"), (30, "#78c679"), (45, "#31a354"), (65, "#006837"))
 
-COVER_CLASSES = ((0, "cropland", "#e6ab02"), (1, "grassland", "#a6d854"), (2, "forest", "#1b7837"), (3, "other", "#bdbdbd"))
+COVER_CLASSES = (
+    (0, "cropland", "#e6ab02"),
+    (1, "grassland", "#a6d854"),
+    (2, "forest", "#1b7837"),
+    (3, "other", "#bdbdbd"),
+)
 SOIL_COLOURS = {"HAC": "#a6761d", "LAC": "#e7298a", "sandy": "#fee08b", "spodic": "#7570b3", "volcanic": "#333333",
                 "wetland": "#1f78b4", "organic": "#01665e"}  # fmt: skip
 ZONE_COLOURS = ("#006837", "#31a354", "#d9ef8b", "#8c510a", "#1a9850", "#fee08b", "#4575b4", "#abd9e9",
@@ -162,7 +167,9 @@ def colourise(name: str, values: np.ndarray) -> np.ndarray:
     return rgba
 
 
-def window(bbox: tuple[float, float, float, float] | None) -> tuple[slice, slice, tuple[float, float, float, float]]:
+def window(
+    bbox: tuple[float, float, float, float] | None,
+) -> tuple[slice, slice, tuple[float, float, float, float]]:
     """Rows and cols of the fine grid covering ``bbox`` (west, south, east, north), and their exact bounds."""
     fine = real_layers.fine_layers()
     t = fine.transform
@@ -177,7 +184,9 @@ def window(bbox: tuple[float, float, float, float] | None) -> tuple[slice, slice
     return slice(r0, r1), slice(c0, c1), (t.c + t.a * c0, t.f + t.e * r1, t.c + t.a * c1, t.f + t.e * r0)
 
 
-def render_png(name: str, bbox=None, max_width: int = MAX_PNG_WIDTH) -> tuple[bytes, tuple[float, float, float, float]]:
+def render_png(
+    name: str, bbox=None, max_width: int = MAX_PNG_WIDTH
+) -> tuple[bytes, tuple[float, float, float, float]]:
     """A PNG of layer ``name`` over ``bbox`` (default: the globe) for a Web Mercator map (Leaflet's): columns
     every k-th fine cell (at most ``max_width``), rows spaced evenly in Mercator y (each takes the fine row
     holding its latitude), latitudes clipped to ±85°; and the image's bounds (west, south, east, north)."""
@@ -191,7 +200,9 @@ def render_png(name: str, bbox=None, max_width: int = MAX_PNG_WIDTH) -> tuple[by
     height = max(1, round(width * (top - bottom) / np.radians(east - west)))
     y = top + (bottom - top) * (np.arange(height) + 0.5) / height
     lat = np.degrees(np.arctan(np.sinh(y)))
-    row = np.clip(np.floor((fine.transform.f - lat) / abs(fine.transform.e)).astype(int), rows.start, rows.stop - 1)
+    row = np.clip(
+        np.floor((fine.transform.f - lat) / abs(fine.transform.e)).astype(int), rows.start, rows.stop - 1
+    )
     image = Image.fromarray(colourise(name, values[row - rows.start]), mode="RGBA")
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", compress_level=6)
@@ -253,7 +264,9 @@ def parse_area(geojson: dict) -> shapely.Geometry:
     parts = []
     for i, g in enumerate(geometries):
         if not isinstance(g, dict) or g.get("type") not in ("Polygon", "MultiPolygon"):
-            raise AreaError(f"geometry {i + 1}", f"expected a Polygon or MultiPolygon, got {(g or {}).get('type')!r}")
+            raise AreaError(
+                f"geometry {i + 1}", f"expected a Polygon or MultiPolygon, got {(g or {}).get('type')!r}"
+            )
         try:
             geometry = shape(g)
         except (ValueError, TypeError, IndexError, AttributeError) as error:
@@ -265,7 +278,9 @@ def parse_area(geojson: dict) -> shapely.Geometry:
         raise AreaError("geometry", f"{vertices} vertices; at most {MAX_VERTICES} (simplify the polygon)")
     west, south, east, north = area.bounds
     if west < -180 or east > 180 or south < -90 or north > 90:
-        raise AreaError("coordinates", "outside −180 … 180 longitude / −90 … 90 latitude (lon, lat order, EPSG:4326)")
+        raise AreaError(
+            "coordinates", "outside −180 … 180 longitude / −90 … 90 latitude (lon, lat order, EPSG:4326)"
+        )
     if not area.is_valid:
         area = shapely.make_valid(area)
     km2 = abs(GEOD.geometry_area_perimeter(area)[0]) / 1e6
@@ -289,8 +304,12 @@ def area_statistics(geojson: dict, name: str = "area") -> tuple[pd.DataFrame, sh
     ids = rasterize([(area, 1)], out_shape=(rows.stop - rows.start, cols.stop - cols.start), transform=sub,
                     dtype="int32")  # fmt: skip
     if not ids.any():
-        raise AreaError("geometry", f"smaller than the 5′ (≈ 9 km) cells: no cell centre lies inside; draw a larger area")
-    table = real_atlas.summarise_window(real_atlas.Window(rows, cols, ids, [name]), "area", [name], [""], potential())
+        raise AreaError(
+            "geometry", "smaller than the 5′ (≈ 9 km) cells: no cell centre lies inside; draw a larger area"
+        )
+    table = real_atlas.summarise_window(
+        real_atlas.Window(rows, cols, ids, [name]), "area", [name], [""], potential()
+    )
     return table, area
 
 
@@ -363,11 +382,17 @@ def validation_table() -> pd.DataFrame:
     country: means over the same pixels, difference and relative difference, Tier 1 interval."""
     table = summary_table()
     sel = table[(table["cover"] == "all") & table["quantity"].isin(["tier1_mean", "mapped_on_tier1_mean"])]
-    wide = sel.pivot_table(index=["level", "zone", "name"], columns="quantity", values="estimate").reset_index()
+    wide = sel.pivot_table(
+        index=["level", "zone", "name"], columns="quantity", values="estimate"
+    ).reset_index()
     lows = sel[sel["quantity"] == "tier1_mean"].set_index("zone")[["low", "high", "area_ha"]]
     wide = wide.join(lows, on="zone")
     wide["difference"] = wide["mapped_on_tier1_mean"] - wide["tier1_mean"]
     wide["relative_difference_pct"] = 100 * wide["difference"] / wide["tier1_mean"]
-    wide["within_tier1_interval"] = (wide["mapped_on_tier1_mean"] >= wide["low"]) & (wide["mapped_on_tier1_mean"] <= wide["high"])
+    wide["within_tier1_interval"] = (wide["mapped_on_tier1_mean"] >= wide["low"]) & (
+        wide["mapped_on_tier1_mean"] <= wide["high"]
+    )
     order = {"global": 0, "region": 1, "country": 2}
-    return wide.sort_values(["level", "zone"], key=lambda s: s.map(order) if s.name == "level" else s).reset_index(drop=True)
+    return wide.sort_values(
+        ["level", "zone"], key=lambda s: s.map(order) if s.name == "level" else s
+    ).reset_index(drop=True)

@@ -230,7 +230,17 @@ def summarise_window(
                 mean = np.where(counted > 0, total_t / counted, np.nan)
                 sd_mean = np.where(counted > 0, sd_t / counted, np.nan)
             half_total, half_mean = zonal.Z_95 * sd_t / 1e6, zonal.Z_95 * sd_mean
-            emit("stock_mean", cover_name, depth, mean, sd_mean, half_mean, "t C ha-1", counted, land_area[cover_name])
+            emit(
+                "stock_mean",
+                cover_name,
+                depth,
+                mean,
+                sd_mean,
+                half_mean,
+                "t C ha-1",
+                counted,
+                land_area[cover_name],
+            )
             emit("stock_total", cover_name, depth, total_t / 1e6, sd_t / 1e6, half_total, "Mt C", counted,
                  land_area[cover_name])  # fmt: skip
             if depth == "0-30" and cover_name in ("cropland", "grassland"):
@@ -244,10 +254,23 @@ def summarise_window(
                 dmean = np.where(dcount > 0, dtotal / dcount, np.nan)
             none = np.full(n, np.nan)
             emit("debt_mean", cover_name, depth, dmean, none, none, "t C ha-1", dcount, land_area[cover_name])
-            emit("debt_total", cover_name, depth, dtotal / 1e6, none, none, "Mt C", dcount, land_area[cover_name])
+            emit(
+                "debt_total",
+                cover_name,
+                depth,
+                dtotal / 1e6,
+                none,
+                none,
+                "Mt C",
+                dcount,
+                land_area[cover_name],
+            )
     target_sd = np.sqrt(target_var)
     agri = land_area["cropland"] + land_area["grassland"]
-    for quantity, factor, units in (("target_c", 1.0, "Mt C yr-1"), ("target_co2e", CO2_PER_C, "Mt CO2e yr-1")):
+    for quantity, factor, units in (
+        ("target_c", 1.0, "Mt C yr-1"),
+        ("target_co2e", CO2_PER_C, "Mt CO2e yr-1"),
+    ):
         scale = TARGET_RATE * factor
         emit(quantity, "cropland+grassland", "0-30", target_stock * scale, target_sd * scale,
              zonal.Z_95 * target_sd * scale, units, agri, agri)  # fmt: skip
@@ -281,9 +304,9 @@ def summarise_window(
     prow = np.clip(((90.0 - lat) / res).astype(int), 0, potential.sizes["y"] - 1)
     pcol = np.clip(((lon + 180.0) / res).astype(int), 0, potential.sizes["x"] - 1)
     for label in SCENARIOS:
-        for kind, name, units_mean, units_total in (
-            ("potential", None, "t C ha-1", "Mt C"),
-            ("potential_rate", None, "t C ha-1 yr-1", "Mt C yr-1"),
+        for kind, units_mean, units_total in (
+            ("potential", "t C ha-1", "Mt C"),
+            ("potential_rate", "t C ha-1 yr-1", "Mt C yr-1"),
         ):
             # the rate is the additional sequestration per year: (SSM − BAU) / years
             scale = 1.0 / potential.attrs["forward_years"] if kind == "potential_rate" else 1.0
@@ -358,7 +381,10 @@ def potential_maps(params: Parameters, dataset: xr.Dataset | None = None, *, chu
     dataset = real_layers.pipeline_inputs(params.resolution_deg) if dataset is None else dataset
     inputs = dataset.drop_vars("npp_miami")
     result = pipeline.run(
-        inputs.chunk({"y": chunk[0], "x": chunk[1]}), years=params.years, members=params.members, seed=params.seed
+        inputs.chunk({"y": chunk[0], "x": chunk[1]}),
+        years=params.years,
+        members=params.members,
+        seed=params.seed,
     ).compute()
     result["npp_miami"] = dataset["npp_miami"]
     result["clay"] = dataset["clay"]
@@ -366,9 +392,11 @@ def potential_maps(params: Parameters, dataset: xr.Dataset | None = None, *, chu
     return result
 
 
-POTENTIAL_BANDS = ("soc_t0", "input_t0", "rate_bau", "npp_miami") + tuple(
-    f"{p}{s}" for s in SCENARIOS for p in ("diff_ssm_", "rate_ssm_")
-) + tuple(f"diff_ssm_{s}_sd" for s in SCENARIOS)
+POTENTIAL_BANDS = (
+    ("soc_t0", "input_t0", "rate_bau", "npp_miami")
+    + tuple(f"{p}{s}" for s in SCENARIOS for p in ("diff_ssm_", "rate_ssm_"))
+    + tuple(f"diff_ssm_{s}_sd" for s in SCENARIOS)
+)
 
 
 def write_potential(result: xr.Dataset, path: Path) -> None:
@@ -463,6 +491,8 @@ def build(
         "build_seconds": round(time.perf_counter() - start, 1),
         "permille_version": __version__,
     }
-    (out / METADATA_FILE).write_text(json.dumps(metadata, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / METADATA_FILE).write_text(
+        json.dumps(metadata, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     step("written")
     return metadata

@@ -16,7 +16,9 @@ from ..errors import ERROR_RESPONSES, ApiError
 
 router = APIRouter(prefix="/atlas", tags=["atlas"], responses=ERROR_RESPONSES)
 
-LayerName = Annotated[str, Path(pattern=r"^[a-z0-9_]{1,40}$", description="a map layer (GET /api/atlas/layers)")]
+LayerName = Annotated[
+    str, Path(pattern=r"^[a-z0-9_]{1,40}$", description="a map layer (GET /api/atlas/layers)")
+]
 
 
 def _maps():
@@ -88,7 +90,9 @@ def validation(format: Literal["json", "csv"] = "json"):
 
 @router.post("/area", summary="Statistics of an area of interest (GeoJSON polygon)")
 async def area_of_interest(
-    geojson: Annotated[dict, Body(description="GeoJSON Polygon/MultiPolygon, Feature or FeatureCollection, lon/lat")],
+    geojson: Annotated[
+        dict, Body(description="GeoJSON Polygon/MultiPolygon, Feature or FeatureCollection, lon/lat")
+    ],
     format: Literal["json", "csv", "geojson"] = "json",
     name: Annotated[str, Query(min_length=1, max_length=60)] = "area",
 ):

@@ -137,7 +137,9 @@ def site(
     if format == "csv":
         _record, _rows, by_depth = monitoring_site.observations_by_depth(session, user, site_id)
         return _csv(by_depth, f"site_{site_id}_observations.csv")
-    return monitoring_site.site(session, user, site_id, run=request.app.state.toolkit.call)  # nowcast: a worker
+    return monitoring_site.site(
+        session, user, site_id, run=request.app.state.toolkit.call
+    )  # nowcast: a worker
 
 
 @router.get("/boundaries.geojson", responses=GEOJSON)

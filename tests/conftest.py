@@ -21,3 +21,15 @@ def shared_path(relative: str) -> Path:
 
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _temporary_home(tmp_path_factory):
+    """A temporary ``PERMILLE_HOME`` unless one is set: no test writes under the user's ~/.permille (e.g.
+    the e-mail outbox of an app made without ``PERMILLE_SMTP_URL``)."""
+    if os.environ.get("PERMILLE_HOME"):
+        yield
+        return
+    os.environ["PERMILLE_HOME"] = str(tmp_path_factory.mktemp("permille-home"))
+    yield
+    os.environ.pop("PERMILLE_HOME", None)

@@ -1179,5 +1179,56 @@ def atlas_load(
     _atlas_load(folder, replace=replace)
 
 
+# --- e-mail: the outbox and the queue -------------------------------------------------------------------------
+
+mail_app = typer.Typer(
+    help="The platform's e-mail: the outbox folder ($PERMILLE_HOME/outbox, used without PERMILLE_SMTP_URL) "
+    "and the queue of messages to send.",
+    no_args_is_help=True,
+)
+app.add_typer(mail_app, name="mail")
+
+
+@mail_app.command("outbox")
+def mail_outbox(
+    show: Annotated[str | None, typer.Option(help="Print this message (its file name) in full.")] = None,
+) -> None:
+    """List the messages of the outbox folder, newest first (date, recipient, subject, file name)."""
+    from .mail import outbox
+    from .mail.transport import outbox_folder
+
+    folder = outbox_folder()
+    if show:
+        message = outbox.read(folder, show)
+        if message is None:
+            _fail(f"no message {show} in {folder}")
+        console.print(
+            f"To: {message['to']}\nSubject: {message['subject']}\n\n{message['text']}", highlight=False
+        )
+        return
+    messages = outbox.listing(folder)
+    for m in messages:
+        console.print(f"{m['date']}  {m['to']}  {m['subject']}  {m['id']}", highlight=False, soft_wrap=True)
+    console.print(f"{len(messages)} message(s) in {folder}", highlight=False)
+
+
+@mail_app.command("send")
+def mail_send(
+    retry_failed: Annotated[
+        bool, typer.Option(help="Put the failed messages back in the queue first.")
+    ] = False,
+) -> None:
+    """Send the due messages of the queue now (the server also does every 30 s)."""
+    from .mail import queue, transport
+
+    with _registry_sessions()() as session:
+        if retry_failed:
+            console.print(f"{queue.retry_failed(session)} failed message(s) queued again", highlight=False)
+        counts = queue.deliver_due(session, transport.from_env(), transport.sender())
+    console.print(
+        f"sent {counts['sent']}, to retry {counts['retry']}, failed {counts['failed']}", highlight=False
+    )
+
+
 if __name__ == "__main__":
     app()

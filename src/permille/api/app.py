@@ -12,6 +12,8 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException
 
 from .. import __version__
+from ..mail import transport as mail_transport
+from ..mail.queue import Courier
 from ..registry import deployment, events, zones
 from ..registry import seed as seed_module
 from ..registry.db import make_engine, migrate, session_factory
@@ -19,7 +21,19 @@ from ..toolkit.pool import ComputePool
 from . import docs, errors, readmodels
 from .boundary import JsonDepthLimit, SecurityHeaders
 from .edge import ReadEdge
-from .routes import auth, kpis, layers, monitoring, observations, records, sites_validation, toolkit
+from .routes import (
+    accounts,
+    auth,
+    kpis,
+    layers,
+    mail,
+    monitoring,
+    observations,
+    records,
+    review,
+    sites_validation,
+    toolkit,
+)
 from .routes.events import Broker
 from .routes.events import router as events_router
 
@@ -110,6 +124,7 @@ def create_app(
         unsubscribe = events.subscribe(broker.publish)
         unbridge = events.bridge(engine) if engine.dialect.name == "postgresql" else None
         _app.state.toolkit = ComputePool(toolkit_workers)
+        courier = asyncio.create_task(_app.state.courier.run())  # retries of the mail queue
         warming = sites_validation.warm_up()  # in each serving process (not in the parent of --workers)
         poller = None
         if read_models.enabled:
@@ -118,6 +133,7 @@ def create_app(
         try:
             yield
         finally:
+            courier.cancel()
             if warming is not None:
                 warming.stop()
             if poller is not None:
@@ -141,6 +157,7 @@ def create_app(
     app.state.max_upload_bytes = max_upload_bytes
     app.state.demo_layers = demo_layers
     app.state.readmodels = read_models
+    app.state.courier = Courier(sessions, mail_transport.from_env(), mail_transport.sender())
     errors.install(app)
     app.add_middleware(JsonDepthLimit)
     app.add_middleware(BodySizeLimit, limit=max_upload_bytes)
@@ -153,6 +170,8 @@ def create_app(
     app.include_router(sites_validation.router, prefix="/api")
     app.include_router(records.router, prefix="/api")
     app.include_router(layers.router, prefix="/api")
+    for router in (accounts.router, review.router, mail.router):
+        app.include_router(router, prefix="/api")
     app.mount("/", StaticFiles(directory=str(files("permille.web") / "static"), html=True), name="web")
     return app
 

@@ -117,6 +117,8 @@ class User(Record, Base):
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    language: Mapped[str] = mapped_column(String(8), default="en")  # of the e-mails sent to them
+    org_admin: Mapped[bool] = mapped_column(Boolean, default=False)  # invites colleagues
 
 
 class ApiToken(Base):
@@ -456,3 +458,87 @@ class Observation(Record, Base):
     @builtins.property
     def country_iso3(self) -> str:
         return self.layer.site.country_iso3
+
+
+# --- accounts' life cycle, review, e-mail (migration 0005_accounts) ----------------------------------------
+
+
+class MembershipApplication(Base):
+    """A public application to join the Initiative; ``state`` pending → approved (``organisation_id`` the
+    organisation it created) or declined (``reason`` told to the applicant)."""
+
+    __tablename__ = "membership_application"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow, index=True)
+    organisation_name: Mapped[str] = mapped_column(String(300))
+    membership: Mapped[str] = mapped_column(String(20))  # member, partner
+    org_type: Mapped[str] = mapped_column(String(40))
+    region: Mapped[str | None] = mapped_column(String(60))
+    country_iso3: Mapped[str | None] = mapped_column(String(3))
+    website: Mapped[str] = mapped_column(String(500), default="")
+    contact_name: Mapped[str] = mapped_column(String(200))
+    contact_email: Mapped[str] = mapped_column(String(320))
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    motivation: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    decided_at: Mapped[datetime.datetime | None]
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+
+
+class AccountToken(Base):
+    """A single-use link sent by e-mail: ``purpose`` "invite" (set a first password, 7 days) or "reset"
+    (set a new password, 1 hour); stored only as the SHA-256 digest of the token."""
+
+    __tablename__ = "account_token"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(10))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime.datetime]
+    used_at: Mapped[datetime.datetime | None]
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class ReviewState(Base):
+    """Where a record of a member or partner stands in the review: ``state`` submitted → returned (with
+    ``comment``) or approved (published; ``approved_data`` is the record as approved, the base of the next
+    review's changes). A record without a row is a draft (or was published by the Secretariat itself)."""
+
+    __tablename__ = "review_state"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[int] = mapped_column(Integer)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    submitted_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    submitted_at: Mapped[datetime.datetime | None]
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    decided_at: Mapped[datetime.datetime | None]
+    approved_data: Mapped[dict | None]
+
+    __table_args__ = (UniqueConstraint("kind", "record_id"),)
+
+
+class MailMessage(Base):
+    """An e-mail to send (a persisted queue): written in the transaction of the action that causes it, so
+    that the action and its message are kept together; ``state`` pending → sent, or failed after
+    ``attempts`` tries (``last_error``); retried from ``next_attempt_at`` (permille.mail.queue)."""
+
+    __tablename__ = "mail_message"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+    recipient: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(8))
+    template: Mapped[str] = mapped_column(String(40))
+    state: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime.datetime] = mapped_column(default=utcnow, index=True)
+    sent_at: Mapped[datetime.datetime | None]
+    last_error: Mapped[str] = mapped_column(Text, default="")

@@ -150,11 +150,17 @@ class OrganisationBase(Strict):
     website: Url = ""
 
 
+Language = Literal["en", "fr", "es"]
+"""The languages of the pages and e-mails."""
+
+
 class UserBase(Strict):
     email: Email
     name: Annotated[str, Field(max_length=200)] = ""
     role: Literal["member", "partner", "stc", "secretariat"]
     active: bool = True
+    language: Language = Field("en", description="language of the e-mails sent to the user")
+    org_admin: bool = Field(False, description="may invite colleagues into their organisation")
 
 
 Password = Annotated[

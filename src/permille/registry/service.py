@@ -371,7 +371,9 @@ def _prepared(session: Session, k: RecordKind, data: dict, record: Any) -> dict:
 
 def update(session: Session, kind: str, record_id: int, payload: Any, user: Any) -> Any:
     """Change the fields given in ``payload``; ``version`` (required for versioned kinds) must be the
-    stored one, else :class:`Conflict`. Publishing (changing ``published``) needs the Secretariat."""
+    stored one, else :class:`Conflict`. Publishing (changing ``published``) needs the Secretariat; a
+    change to a published record by someone who may not publish withdraws it until it is approved again
+    (:mod:`.review`)."""
     k = kind_of(kind)
     patch = _validate(k.update, payload).model_dump(exclude_unset=True)
     version = patch.pop("version", None)
@@ -395,6 +397,8 @@ def update(session: Session, kind: str, record_id: int, payload: Any, user: Any)
         publishing = merged["published"] != record.published
         if publishing and not allowed(user, "publish", k.name, record):
             raise _refuse(user, "only the Secretariat publishes or withdraws records")
+        if record.published and not publishing and not allowed(user, "publish", k.name, record):
+            merged["published"] = False  # a change by a member, partner or the STC: reviewed again
         problems += _missing_references(session, user, k, merged)
         if problems:
             raise Invalid(f"{len(problems)} problem(s) in the update of {k.name} {record_id}", problems)

@@ -43,6 +43,7 @@
  * it threw): browser tests wait for main .page[data-state="ready"].
  * CSS classes for pages are listed at the top of css/app.css.
  */
+import { renderAccountNav } from "./account-nav.js";
 import { api, apiUrl, downloadUrl, saveBlob, setToken, token } from "./api.js";
 import { el } from "./dom.js";
 import { subscribe } from "./events.js";
@@ -347,6 +348,7 @@ function showUser() {
   signoutButton.hidden = !user;
   userName.hidden = !user;
   userName.textContent = user ? user.name || user.email : "";
+  renderAccountNav(user, i18n.t);
 }
 
 async function loadUser() {

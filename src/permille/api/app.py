@@ -34,6 +34,7 @@ from .routes import (
     sites_validation,
     toolkit,
 )
+from .routes import calls, helpdesk, notifications
 from .routes.events import Broker
 from .routes.events import router as events_router
 
@@ -171,6 +172,8 @@ def create_app(
     app.include_router(records.router, prefix="/api")
     app.include_router(layers.router, prefix="/api")
     for router in (accounts.router, review.router, mail.router):
+        app.include_router(router, prefix="/api")
+    for router in (calls.router, helpdesk.router, notifications.router):
         app.include_router(router, prefix="/api")
     app.mount("/", StaticFiles(directory=str(files("permille.web") / "static"), html=True), name="web")
     return app

@@ -1,0 +1,57 @@
+"""My notifications (domain: :mod:`permille.registry.notify`): the inbox, read marks, the e-mail mode per
+kind (immediate, daily digest, off) and the one-click unsubscribe link of the e-mails."""
+
+from html import escape
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import HTMLResponse
+
+from ...registry import notify
+from ...registry.orm import User
+from ..deps import SessionDep, require
+from ..errors import ERROR_RESPONSES
+
+router = APIRouter(tags=["notifications"], responses=ERROR_RESPONSES)
+Signed = Annotated[User, Depends(require("member", "partner", "stc", "secretariat"))]
+
+
+@router.get("/notifications")
+def inbox(session: SessionDep, user: Signed, unread: bool = False) -> dict:
+    """My newest notifications and how many are unread."""
+    return notify.inbox(session, user, unread)
+
+
+@router.post("/notifications/read")
+def read_all(session: SessionDep, user: Signed) -> dict:
+    """Mark all my notifications read."""
+    return {"changed": notify.mark_read(session, user, None)}
+
+
+@router.post("/notifications/{notification_id}/read")
+def read(notification_id: int, session: SessionDep, user: Signed) -> dict:
+    """Mark one of my notifications read."""
+    return {"changed": notify.mark_read(session, user, notification_id)}
+
+
+@router.get("/notifications/preferences")
+def preferences(session: SessionDep, user: Signed) -> dict[str, str]:
+    """My e-mail mode per kind: immediate, digest or off."""
+    return notify.preferences(session, user)
+
+
+@router.put("/notifications/preferences")
+def set_preferences(body: dict[str, str], session: SessionDep, user: Signed) -> dict[str, str]:
+    """Set my e-mail mode of some kinds."""
+    return notify.set_preferences(session, user, body)
+
+
+@router.api_route("/notifications/unsubscribe/{token}", methods=["GET", "POST"], response_class=HTMLResponse)
+def unsubscribe(token: str, session: SessionDep) -> str:
+    """One click from an e-mail: no more e-mails of its kind (GET or RFC 8058 POST)."""
+    email, kind = notify.unsubscribe(session, token)
+    return (
+        "<!doctype html><meta charset=utf-8><title>Unsubscribed</title>"
+        f"<p>Unsubscribed: {kind} — {escape(email)}.</p>"
+        f"<p>Désabonné : {kind}. — Suscripción cancelada: {kind}.</p>"
+    )

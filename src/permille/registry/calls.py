@@ -214,35 +214,32 @@ def _guards(session: Session, call: orm.ProjectCall, row: orm.CallApplication, n
 
 
 def apply(session: Session, user: Any, call_id: int, payload: Any, now: datetime.datetime | None = None):
-    """A draft application of the user's organisation's project to the call."""
+    """A draft application of the user's organisation's project to the call (one per project and call:
+    the table's unique constraint refuses a second, 409)."""
     data = _validate(ApplicationIn, payload)
     now = now or orm.utcnow()
     with transaction(session, []):
         call = _call(session, call_id)
-        project = session.get(orm.Project, data.project_id)
-        if project is None or user is None or project.organisation_id != user.organisation_id:
-            raise Invalid(
-                "submit a project of your organisation",
-                [{"loc": ["project_id"], "message": "not a project of your organisation", "type": "ownership"}],
-            )
         row = orm.CallApplication(
             call_id=call.id,
-            project_id=project.id,
-            organisation_id=project.organisation_id,
-            created_by=user.id,
+            project_id=data.project_id,
+            organisation_id=user.organisation_id if user is not None else None,
+            created_by=user.id if user is not None else None,
             created_at=now,
             region=data.region,
             summary=data.summary,
             state=machine(MACHINE).initial,
         )
-        if session.scalar(
-            select(orm.CallApplication.id).where(
-                orm.CallApplication.call_id == call.id, orm.CallApplication.project_id == project.id
-            )
-        ):
-            raise Conflict("this project is already submitted to this call")
+        held = roles(session, user, row)
         session.add(row)
-        fire(session, MACHINE, row, "create", user, roles(session, user, row), _guards(session, call, row, now))
+        # the role and the deadlines are checked first; a refusal below rolls the row back
+        fire(session, MACHINE, row, "create", user, held, _guards(session, call, row, now), {"project_id": data.project_id})
+        project = session.get(orm.Project, data.project_id)
+        if project is None or project.organisation_id != user.organisation_id:
+            raise Invalid(
+                "submit a project of your organisation",
+                [{"loc": ["project_id"], "message": "not a project of your organisation", "type": "ownership"}],
+            )
     return row
 
 

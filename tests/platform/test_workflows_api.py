@@ -154,7 +154,7 @@ def test_an_anonymous_question_answered_and_published_as_faq(client, auth, sessi
     received = mailserver.wait_for("farmer@example.org")[0]
     assert "Couverts végétaux" in " ".join(received["Subject"].split())
     link = URL.findall(text_of(received))[0]
-    qid, token = re.search(r"/helpdesk/question/(\d+)/(\S+)$", link).groups()
+    qid, token = re.search(r"helpdesk\?question=(\d+)&token=(\S+)$", link).groups()
     path = f"/api/helpdesk/questions/{qid}"
     assert client.get(path).status_code == 404  # without the link
     assert client.get(path, params={"token": token}).json()["state"] == "routed"

@@ -304,7 +304,7 @@ def _reviewer(session: Session, payload: dict) -> orm.User:
 
 def _effect(session, user, row, call, action, base_url, now, *, reviewer, scores, report, reason, payload):
     """What an action does beyond its new state."""
-    link = f"/#/calls/application/{row.id}"
+    link = f"/#/calls?application={row.id}"
     project = session.get(orm.Project, row.project_id)
     if action == "edit":
         row.summary = _validate(EditIn, payload).summary

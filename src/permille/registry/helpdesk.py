@@ -173,7 +173,7 @@ def ask(session: Session, user: Any, payload: Any, base_url: str) -> tuple[orm.H
         session.add(row)
         fire(session, "helpdesk_question", row, "ask", user, roles(session, user, row), _guards(session, user, row, {}),
              {"region": row.region, "topic": row.topic})
-        link = f"{base_url.rstrip('/')}/#/helpdesk/question/{row.id}/{token}"
+        link = f"{base_url.rstrip('/')}/#/helpdesk?question={row.id}&token={token}"
         enqueue(session, compose("helpdesk_received", email, data.language, subject=data.subject,
                                  region=data.region, link=link))
         for expert in _experts(session, row.region, row.topic):
@@ -182,7 +182,7 @@ def ask(session: Session, user: Any, payload: Any, base_url: str) -> tuple[orm.H
 
 
 def _tell_expert(session, expert, row, kind, event, base_url):
-    notify(session, expert, kind, "helpdesk_task", base_url, f"/#/helpdesk/queue/{row.id}", region=row.region,
+    notify(session, expert, kind, "helpdesk_task", base_url, f"/#/helpdesk?question={row.id}", region=row.region,
            subject=row.subject, topic=row.topic, asked_in=row.language, event=event)
 
 
@@ -215,11 +215,11 @@ def act(
             text = given["text"].strip()
             session.add(orm.HelpdeskMessage(question_id=row.id, at=now, author="expert", user_id=user.id, text=text))
             row.answered_at = row.answered_at or now
-            values = {"subject": row.subject, "expert": user.name or user.email, "answer": text,
-                      "link": f"{base_url.rstrip('/')}/#/helpdesk/question/{row.id}"}
+            # an anonymous asker replies through the link of their first e-mail (only its digest is kept)
+            values = {"subject": row.subject, "expert": user.name or user.email, "answer": text, "link": None}
             asker = session.get(orm.User, row.asker_id) if row.asker_id else None
             if asker is not None:
-                notify(session, asker, "answer", "helpdesk_answered", base_url, f"/#/helpdesk/question/{row.id}",
+                notify(session, asker, "answer", "helpdesk_answered", base_url, f"/#/helpdesk?question={row.id}",
                        subject=row.subject, expert=values["expert"], answer=text)
             else:
                 enqueue(session, compose("helpdesk_answered", row.asker_email, row.language, **values))

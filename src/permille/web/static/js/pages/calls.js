@@ -4,13 +4,16 @@
 // the workflow allows the user now (submit, assign a reviewer, score the criteria, recommend, select or
 // not with a reason, report yearly), the reviewers, the conflicts of interest refused, and the STC's
 // recommendation (mean, lowest–highest, spread and comments per criterion), the applicant's feedback.
-import { field, form, notice, t } from "../accounts-ui.js";
+import { field, form, gate, notice, t } from "../accounts-ui.js";
 import { REGIONS, stateBadge } from "../workflows-ui.js";
 
 export async function render(root, params, ctx) {
   const { el } = ctx;
   const status = el("div", { role: "status", "aria-live": "polite" });
-  if (params.application) return application(root, ctx, params.application, status);
+  if (params.application) {
+    if (!gate(root, ctx)) return;
+    return application(root, ctx, params.application, status);
+  }
   if (params.call) return call(root, ctx, params.call, status);
   root.append(el("h1", { tabindex: "-1" }, t("calls.title")), status);
   const calls = await ctx.api("/calls");
@@ -82,7 +85,6 @@ async function application(root, ctx, id, status) {
       status.replaceChildren(notice(t("calls.done", { action: t(`act.${action}`) })));
     } catch (error) {
       status.replaceChildren(notice(error.message, "error"));
-      throw error;
     }
   };
   root.append(
@@ -117,7 +119,9 @@ async function application(root, ctx, id, status) {
   }
   if (a.recommendation) root.append(recommendation(ctx, a));
   for (const action of ["select", "reject"].filter((x) => a.actions.includes(x))) {
-    root.append(form({ fields: [field({ name: "reason", type: "textarea", label: t("calls.reason"), required: true })], submit: t(`act.${action}`), onSubmit: (v) => post(action, { reason: v.reason }) }));
+    const decision = form({ fields: [field({ name: "reason", type: "textarea", label: t("calls.reason"), required: true })], submit: t(`act.${action}`), onSubmit: (v) => post(action, { reason: v.reason }) });
+    decision.dataset.decision = action;
+    root.append(decision);
   }
   if (a.reports.length) root.append(el("h2", {}, t("calls.reports")), el("ul", {}, a.reports.map((r) => el("li", {}, `${r.year}: ${r.text}${r.measured_t_c_ha === null ? "" : ` — ${ctx.fmt.number(r.measured_t_c_ha, 2)} ± ${ctx.fmt.number(r.uncertainty_t_c_ha, 2)} t C/ha`}`))));
   if (a.actions.includes("report")) {

@@ -66,7 +66,12 @@ async function question(root, ctx, params, status) {
   const path = `/helpdesk/questions/${params.question}`;
   const q = await ctx.api(`${path}${token ? `?${token}` : ""}`);
   const post = async (action, body) => {
-    await ctx.api(`${path}/${action}${token ? `?${token}` : ""}`, { body: body || {} });
+    try {
+      await ctx.api(`${path}/${action}${token ? `?${token}` : ""}`, { body: body || {} });
+    } catch (error) {
+      status.replaceChildren(notice(error.message, "error"));
+      return;
+    }
     root.replaceChildren();
     await question(root, ctx, params, status);
     status.replaceChildren(notice(t("calls.done", { action: t(`act.${action}`) })));

@@ -179,7 +179,7 @@ def test_a_whole_call_in_the_pages(page, server, mailserver, people, page_errors
 
 def test_an_anonymous_question_answered_in_the_pages(page, server, mailserver, people, page_errors):
     secretariat = api(server, people["secretariat"]["email"])
-    assert secretariat.put(f"/helpdesk/experts/{people['expert']['id']}", json={"regions": ["Africa"]}).status_code == 200
+    assert secretariat.put(f"/helpdesks/experts/{people['expert']['id']}", json={"regions": ["Africa"]}).status_code == 200
     page.goto(f"{server.url}/#/helpdesk")
     ready(page, "helpdesk")
     page.locator("main section.ask").locator('[name="region"]').select_option("Africa")
@@ -223,7 +223,8 @@ def test_an_anonymous_question_answered_in_the_pages(page, server, mailserver, p
     sign_in(page, people["secretariat"]["email"])
     goto(page, server, "#/helpdesk", "helpdesk")
     page.locator("main section.faq-review button", has_text="Publish").click()
-    ready(page, "helpdesk")
+    page.wait_for_selector("main .faq-results article:has-text('crotalaire')")  # published: in the FAQ
+    assert page.locator("main section.faq-review [data-faq]").count() == 0
     sign_out(page)
     goto(page, server, "#/helpdesk", "helpdesk")
     page.fill('main section.faq [name="q"]', "COUVERTURE")

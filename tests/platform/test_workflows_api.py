@@ -141,21 +141,21 @@ def test_a_whole_call_for_projects(client, auth, session, mailserver):
 def test_an_anonymous_question_answered_and_published_as_faq(client, auth, session, mailserver):
     secretariat = auth("secretariat")
     expert = auth.user("partner")
-    assert client.put(f"/api/helpdesk/experts/{expert.id}", json={"regions": ["Africa"]}, headers=auth("member")).status_code == 403
-    assert client.put(f"/api/helpdesk/experts/{auth.user('member').id}", json={"regions": ["Africa"]},
+    assert client.put(f"/api/helpdesks/experts/{expert.id}", json={"regions": ["Africa"]}, headers=auth("member")).status_code == 403
+    assert client.put(f"/api/helpdesks/experts/{auth.user('member').id}", json={"regions": ["Africa"]},
                       headers=secretariat).status_code == 422  # members are not experts  # fmt: skip
-    assert client.put(f"/api/helpdesk/experts/{expert.id}", json={"regions": ["Africa"]}, headers=secretariat).status_code == 200
+    assert client.put(f"/api/helpdesks/experts/{expert.id}", json={"regions": ["Africa"]}, headers=secretariat).status_code == 200
 
     question = {"region": "Africa", "country_iso3": "SEN", "topic": "practices", "language": "fr",
                 "subject": "Couverts végétaux au Sahel", "question": "Quelles espèces semer ?"}  # fmt: skip
-    assert client.post("/api/helpdesk/questions", json=question).status_code == 422  # no e-mail address
-    asked = client.post("/api/helpdesk/questions", json=question | {"email": "farmer@example.org"})
+    assert client.post("/api/helpdesks/questions", json=question).status_code == 422  # no e-mail address
+    asked = client.post("/api/helpdesks/questions", json=question | {"email": "farmer@example.org"})
     assert asked.status_code == 201 and asked.json()["state"] == "routed"
     received = mailserver.wait_for("farmer@example.org")[0]
     assert "Couverts végétaux" in " ".join(received["Subject"].split())
     link = URL.findall(text_of(received))[0]
     qid, token = re.search(r"helpdesk\?question=(\d+)&token=(\S+)$", link).groups()
-    path = f"/api/helpdesk/questions/{qid}"
+    path = f"/api/helpdesks/questions/{qid}"
     assert client.get(path).status_code == 404  # without the link
     assert client.get(path, params={"token": token}).json()["state"] == "routed"
     assert mailserver.wait_for("partner@test.example.org")  # the region's expert is told
@@ -186,7 +186,7 @@ def test_an_anonymous_question_answered_and_published_as_faq(client, auth, sessi
 def test_anonymous_questions_are_rate_limited(client):
     question = {"region": "Asia", "topic": "monitoring", "subject": "SOC sampling", "question": "How deep?",
                 "email": "curious@example.org"}  # fmt: skip
-    codes = [client.post("/api/helpdesk/questions", json=question).status_code for _ in range(6)]
+    codes = [client.post("/api/helpdesks/questions", json=question).status_code for _ in range(6)]
     assert codes == [201] * 5 + [429]
 
 

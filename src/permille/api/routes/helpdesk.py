@@ -20,7 +20,7 @@ Action = Literal["assign", "answer", "follow_up", "propose_faq", "close"]
 Token = Annotated[str | None, Query(max_length=100, description="the asker's secret link token")]
 
 
-@router.post("/helpdesk/questions", status_code=201, responses=RATE_LIMITED)
+@router.post("/helpdesks/questions", status_code=201, responses=RATE_LIMITED)
 def ask(body: helpdesk.QuestionIn, session: SessionDep, user: UserDep, request: Request, tasks: BackgroundTasks):
     """Ask a regional helpdesk (anyone; anonymous: with an e-mail address). The asker gets a link by e-mail."""
     email = body.email or (user.email if user else "")
@@ -32,19 +32,19 @@ def ask(body: helpdesk.QuestionIn, session: SessionDep, user: UserDep, request: 
     return {"id": row.id, "state": row.state}
 
 
-@router.get("/helpdesk/questions")
+@router.get("/helpdesks/questions")
 def queue(session: SessionDep, user: Signed) -> list[dict]:
     """Questions for me: all (Secretariat, STC), my regions' (an expert), or mine."""
     return helpdesk.queue(session, user)
 
 
-@router.get("/helpdesk/questions/{question_id}")
+@router.get("/helpdesks/questions/{question_id}")
 def question(question_id: int, session: SessionDep, user: UserDep, token: Token = None) -> dict:
     """A question and its thread (the asker, with their token if anonymous; experts; the Secretariat)."""
     return helpdesk.get_question(session, user, question_id, token)
 
 
-@router.post("/helpdesk/questions/{question_id}/{action}")
+@router.post("/helpdesks/questions/{question_id}/{action}")
 def act(
     question_id: int,
     action: Action,
@@ -62,13 +62,13 @@ def act(
     return helpdesk.get_question(session, user, question_id, token)
 
 
-@router.get("/helpdesk/experts")
+@router.get("/helpdesks/experts")
 def experts(session: SessionDep, user: Signed) -> list[dict]:
     """The helpdesks' experts with their regions and topics."""
     return helpdesk.experts(session)
 
 
-@router.put("/helpdesk/experts/{user_id}")
+@router.put("/helpdesks/experts/{user_id}")
 def set_expert(user_id: int, body: helpdesk.ExpertIn, session: SessionDep, user: Secretariat) -> dict:
     """Name a partner or STC user expert of regions and topics (the Secretariat)."""
     return helpdesk.set_expert(session, user, user_id, body)

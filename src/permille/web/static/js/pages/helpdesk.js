@@ -3,13 +3,16 @@
 // questions of their regions. ?question=<id>[&token=<secret of the asker's link>]: the conversation with
 // the actions the workflow allows the viewer (take or assign, answer, reply, propose as FAQ, close). The
 // Secretariat reviews the proposed FAQ entries.
-import { field, form, notice, t } from "../accounts-ui.js";
+import { field, form, gate, notice, t } from "../accounts-ui.js";
 import { REGIONS, TOPICS, stateBadge } from "../workflows-ui.js";
 
 export async function render(root, params, ctx) {
   const { el } = ctx;
   const status = el("div", { role: "status", "aria-live": "polite" });
-  if (params.question) return question(root, ctx, params, status);
+  if (params.question) {
+    if (!params.token && !gate(root, ctx)) return; // the asker comes with the link's token
+    return question(root, ctx, params, status);
+  }
   root.append(el("h1", { tabindex: "-1" }, t("help.title")), el("p", {}, t("help.intro")), status);
   const asked = form({
     fields: [
@@ -23,7 +26,7 @@ export async function render(root, params, ctx) {
     ],
     submit: t("help.ask"),
     onSubmit: async (v, node) => {
-      await ctx.api("/helpdesk/questions", { body: { ...v, country_iso3: v.country_iso3 ? v.country_iso3.toUpperCase() : null } });
+      await ctx.api("/helpdesks/questions", { body: { ...v, country_iso3: v.country_iso3 ? v.country_iso3.toUpperCase() : null } });
       node.reset();
       status.replaceChildren(notice(t("help.asked", { region: t(`opt.${v.region}`), email: v.email || ctx.user.email })));
     },
@@ -42,16 +45,18 @@ export async function render(root, params, ctx) {
   await search({});
 
   if (!ctx.user) return;
-  const mine = await ctx.api("/helpdesk/questions");
+  const mine = await ctx.api("/helpdesks/questions");
   root.append(el("section", { class: "stack queue" }, el("h2", {}, t("help.queue")),
     mine.length ? el("ul", {}, mine.map((q) => el("li", { class: "card", "data-question": q.id }, el("a", { href: `#/helpdesk?question=${q.id}` }, q.subject), " ", stateBadge(q.state), el("p", { class: "small muted" }, `${t(`opt.${q.region}`)} · ${t(`opt.${q.topic}`)} · ${q.language}`)))) : el("p", { class: "muted" }, t("help.noQueue"))));
-  if (ctx.user.role !== "secretariat") return;
+  if (ctx.user.role !== "secretariat" || !ctx.alive()) return;
   const proposed = await ctx.api("/faq?state=proposed");
   root.append(el("section", { class: "stack faq-review" }, el("h2", {}, t("help.review")),
     ...proposed.map((f) => el("div", { class: "card stack", "data-faq": f.id }, faqCard(ctx, f), el("div", { class: "actions" },
-      ...["publish", "decline"].map((action) => el("button", { type: "button", class: action === "publish" ? "btn" : "btn btn-secondary", onclick: async () => {
+      ...["publish", "decline"].map((action) => el("button", { type: "button", class: action === "publish" ? "btn" : "btn btn-secondary", onclick: async (event) => {
         await ctx.api(`/faq/${f.id}/${action}`, { method: "POST" });
-        ctx.navigate("helpdesk", {});
+        event.target.closest("[data-faq]").remove();
+        status.replaceChildren(notice(`${t(`help.${action}`)}: ${f.question}`));
+        await search({});
       } }, t(`help.${action}`))))))));
 }
 
@@ -63,7 +68,7 @@ function faqCard(ctx, f) {
 async function question(root, ctx, params, status) {
   const { el } = ctx;
   const token = params.token ? `token=${encodeURIComponent(params.token)}` : "";
-  const path = `/helpdesk/questions/${params.question}`;
+  const path = `/helpdesks/questions/${params.question}`;
   const q = await ctx.api(`${path}${token ? `?${token}` : ""}`);
   const post = async (action, body) => {
     try {
@@ -86,7 +91,7 @@ async function question(root, ctx, params, status) {
   if (q.messages.length) root.append(el("h2", {}, t("help.thread")), el("ol", { class: "thread stack" }, q.messages.map((m) => el("li", { class: `card message message-${m.author}` }, el("p", { class: "small muted" }, `${t(`help.author.${m.author}`)} · ${ctx.fmt.date(m.at, { dateStyle: "medium", timeStyle: "short" })}`), el("p", {}, m.text)))));
   if (q.actions.includes("assign")) {
     if (ctx.user?.role === "secretariat") {
-      const experts = (await ctx.api("/helpdesk/experts")).filter((e) => e.regions.includes(q.region));
+      const experts = (await ctx.api("/helpdesks/experts")).filter((e) => e.regions.includes(q.region));
       root.append(form({ fields: [field({ name: "expert_id", type: "select", options: experts.map((e) => [e.user_id, `${e.name || e.email}`]) })], submit: t("act.assign"), onSubmit: (v) => post("assign", { expert_id: Number(v.expert_id) }) }));
     } else root.append(el("div", { class: "actions" }, el("button", { type: "button", class: "btn", "data-action": "take", onclick: () => post("assign", { expert_id: ctx.user.id }) }, t("act.take"))));
   }

@@ -172,6 +172,10 @@ def test_a_whole_call_in_the_pages(page, server, mailserver, people, page_errors
     page.click('main form[data-decision="select"] button[type="submit"]')
     page.wait_for_selector('main h1 [data-state="selected"]')
     shot(page, "workflows-call-selected")
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: nothing wider than the screen
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "workflows-call-phone")
+    page.set_viewport_size({"width": 1366, "height": 800})
     decision = mailserver.wait_for(people["applicant"]["email"])[0]
     assert "is selected" in decision["Subject"] and "A strong, measurable SOC case." in text_of(decision)
     sign_out(page)
@@ -232,3 +236,6 @@ def test_an_anonymous_question_answered_in_the_pages(page, server, mailserver, p
     page.click("main section.faq button[type='submit']")
     page.wait_for_selector("main .faq-results article:has-text('crotalaire')")
     shot(page, "workflows-helpdesk-faq")
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "workflows-helpdesk-phone")

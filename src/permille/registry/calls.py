@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from . import orm
 from .notify import notify
 from .permissions import Role, role_of
-from .schemas import Criterion, CriterionScore, Name, Region, Strict, Text, Year
+from .schemas import Criterion, CriterionScore, Name, RecordId, Region, Strict, Text, Year
 from .service import Conflict, Forbidden, Invalid, NotFound, _validate, audit, transaction
 from .workflow import fire, machine
 
@@ -46,7 +46,7 @@ class CallIn(Strict):
 
 
 class ApplicationIn(Strict):
-    project_id: Annotated[int, Field(ge=1)]
+    project_id: RecordId
     region: Region
     summary: Text = ""
 
@@ -61,7 +61,7 @@ class EditIn(Strict):
 
 
 class AssignIn(Strict):
-    reviewer_id: Annotated[int, Field(ge=1)]
+    reviewer_id: RecordId
 
 
 class DecisionIn(Strict):

@@ -18,7 +18,7 @@ from ..mail.queue import enqueue
 from . import orm
 from .notify import notify
 from .permissions import Role, role_of
-from .schemas import Email, Iso3, Name, Region, Strict
+from .schemas import Email, Iso3, Name, RecordId, Region, Strict
 from .service import Forbidden, Invalid, NotFound, _validate, transaction
 from .workflow import fire, machine
 
@@ -45,7 +45,7 @@ class TextIn(Strict):
 
 
 class AssignIn(Strict):
-    expert_id: Annotated[int, Field(ge=1)]
+    expert_id: RecordId
 
 
 class FaqIn(Strict):

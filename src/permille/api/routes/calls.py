@@ -3,14 +3,16 @@
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, BackgroundTasks, Body, Depends, Request
+from fastapi import APIRouter, BackgroundTasks, Body, Depends, Path, Request
 
 from ...registry import calls
 from ...registry.orm import User
 from ..deps import SessionDep, require
+from ...registry.schemas import MAX_INTEGER
 from ..errors import ERROR_RESPONSES
 from .accounts import public_url
 
+Id = Annotated[int, Path(ge=1, le=MAX_INTEGER)]
 router = APIRouter(tags=["calls"], responses=ERROR_RESPONSES)
 Secretariat = Annotated[User, Depends(require("secretariat"))]
 Signed = Annotated[User, Depends(require("member", "partner", "stc", "secretariat"))]
@@ -30,27 +32,27 @@ def open_call(body: calls.CallIn, session: SessionDep, user: Secretariat) -> dic
 
 
 @router.get("/calls/{call_id}/applications")
-def applications(call_id: int, session: SessionDep, user: Signed) -> list[dict]:
+def applications(call_id: Id, session: SessionDep, user: Signed) -> list[dict]:
     """The applications to a call I may read (Secretariat and STC: all; members: their organisation's)."""
     return calls.applications(session, user, call_id)
 
 
 @router.post("/calls/{call_id}/applications", status_code=201)
-def apply(call_id: int, body: calls.ApplicationIn, session: SessionDep, user: Signed) -> dict:
+def apply(call_id: Id, body: calls.ApplicationIn, session: SessionDep, user: Signed) -> dict:
     """Apply with a project of my organisation (a draft until submitted; before the deadline)."""
     row = calls.apply(session, user, call_id, body)
     return calls.get_application(session, user, row.id)
 
 
 @router.get("/call-applications/{application_id}")
-def application(application_id: int, session: SessionDep, user: Signed) -> dict:
+def application(application_id: Id, session: SessionDep, user: Signed) -> dict:
     """An application, its reviews (Secretariat, STC), recommendation, decision and reports."""
     return calls.get_application(session, user, application_id)
 
 
 @router.post("/call-applications/{application_id}/{action}")
 def act(
-    application_id: int,
+    application_id: Id,
     action: Action,
     session: SessionDep,
     user: Signed,

@@ -5,14 +5,16 @@ secret token of the link mailed to them."""
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, BackgroundTasks, Body, Depends, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Body, Depends, Path, Query, Request
 
 from ...registry import helpdesk
 from ...registry.orm import User
 from ..deps import SessionDep, UserDep, require
+from ...registry.schemas import MAX_INTEGER
 from ..errors import ERROR_RESPONSES
 from .accounts import RATE_LIMITED, _limited, public_url
 
+Id = Annotated[int, Path(ge=1, le=MAX_INTEGER)]
 router = APIRouter(tags=["helpdesk"], responses=ERROR_RESPONSES)
 Secretariat = Annotated[User, Depends(require("secretariat"))]
 Signed = Annotated[User, Depends(require("member", "partner", "stc", "secretariat"))]
@@ -39,14 +41,14 @@ def queue(session: SessionDep, user: Signed) -> list[dict]:
 
 
 @router.get("/helpdesks/questions/{question_id}")
-def question(question_id: int, session: SessionDep, user: UserDep, token: Token = None) -> dict:
+def question(question_id: Id, session: SessionDep, user: UserDep, token: Token = None) -> dict:
     """A question and its thread (the asker, with their token if anonymous; experts; the Secretariat)."""
     return helpdesk.get_question(session, user, question_id, token)
 
 
 @router.post("/helpdesks/questions/{question_id}/{action}")
 def act(
-    question_id: int,
+    question_id: Id,
     action: Action,
     session: SessionDep,
     user: UserDep,
@@ -69,7 +71,7 @@ def experts(session: SessionDep, user: Signed) -> list[dict]:
 
 
 @router.put("/helpdesks/experts/{user_id}")
-def set_expert(user_id: int, body: helpdesk.ExpertIn, session: SessionDep, user: Secretariat) -> dict:
+def set_expert(user_id: Id, body: helpdesk.ExpertIn, session: SessionDep, user: Secretariat) -> dict:
     """Name a partner or STC user expert of regions and topics (the Secretariat)."""
     return helpdesk.set_expert(session, user, user_id, body)
 
@@ -88,7 +90,7 @@ def faq(
 
 @router.post("/faq/{entry_id}/{action}")
 def decide_faq(
-    entry_id: int, action: Literal["publish", "decline", "withdraw"], session: SessionDep, user: Secretariat
+    entry_id: Id, action: Literal["publish", "decline", "withdraw"], session: SessionDep, user: Secretariat
 ) -> dict:
     """Publish, decline or withdraw a proposed FAQ entry (the Secretariat)."""
     return helpdesk.faq_dict(helpdesk.decide_faq(session, user, entry_id, action))

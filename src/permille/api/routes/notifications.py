@@ -4,14 +4,16 @@ kind (immediate, daily digest, off) and the one-click unsubscribe link of the e-
 from html import escape
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path
 from fastapi.responses import HTMLResponse
 
 from ...registry import notify
 from ...registry.orm import User
 from ..deps import SessionDep, require
+from ...registry.schemas import MAX_INTEGER
 from ..errors import ERROR_RESPONSES
 
+Id = Annotated[int, Path(ge=1, le=MAX_INTEGER)]
 router = APIRouter(tags=["notifications"], responses=ERROR_RESPONSES)
 Signed = Annotated[User, Depends(require("member", "partner", "stc", "secretariat"))]
 
@@ -29,7 +31,7 @@ def read_all(session: SessionDep, user: Signed) -> dict:
 
 
 @router.post("/notifications/{notification_id}/read")
-def read(notification_id: int, session: SessionDep, user: Signed) -> dict:
+def read(notification_id: Id, session: SessionDep, user: Signed) -> dict:
     """Mark one of my notifications read."""
     return {"changed": notify.mark_read(session, user, notification_id)}
 

@@ -270,3 +270,36 @@ def test_review_loop_users_and_outbox_pages(page, server, mailserver):
     page.click('dialog.confirm-dialog button[value="yes"]')
     page.wait_for_selector(f'form.user-row[data-user="{member.email}"] .status-bad')
     assert httpx.get(f"{server.url}/api/me", headers=member.headers).status_code == 401
+
+
+def test_profile_name_and_password(page, server, page_errors):
+    page_errors.allow(r"/api/me/tokens$")  # the sessions section is shown only where the server lists them
+    page_errors.allow(r"/api/me/password$")  # the wrong current password below, refused on purpose
+    member = member_of_new_organisation(server, "Profile Test Cooperative")
+    page.goto(f"{server.url}/#/monitoring")
+    sign_in(page, member.email, member.password)
+    page.click('.site-nav a[href="#/profile"]')
+    ready(page, "profile")
+    page.fill('[name="name"]', "Fatou Sarr")
+    page.select_option('[name="language"]', "fr")
+    page.locator("form", has=page.locator('[name="name"]')).locator('button[type="submit"]').click()
+    page.wait_for_selector("#user-name:has-text('Fatou Sarr')")
+    assert httpx.get(f"{server.url}/api/me", headers=member.headers).json()["language"] == "fr"
+
+    password_form = page.locator("form", has=page.locator('[name="current_password"]'))
+    page.fill('[name="current_password"]', "not my password")
+    page.fill('[name="new_password"]', NEW_PASSWORD)
+    page.fill('[name="confirm_password"]', NEW_PASSWORD)
+    password_form.locator('button[type="submit"]').click()
+    page.locator('[data-field="current_password"] .field-error').wait_for()
+    assert page.evaluate("document.activeElement.name") == "current_password"
+    page.fill('[name="current_password"]', member.password)
+    password_form.locator('button[type="submit"]').click()
+    page.wait_for_selector("main p.notice:has-text('other sessions were signed out')")
+    shot(page, "accounts-profile")
+    assert httpx.get(f"{server.url}/api/me", headers=member.headers).status_code == 401  # the old token
+    page.reload()  # this session carries on with the new token
+    ready(page, "profile")
+    assert page.input_value('[name="name"]') == "Fatou Sarr"
+    sign_out(page)
+    sign_in(page, member.email, NEW_PASSWORD)

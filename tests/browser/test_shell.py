@@ -6,10 +6,10 @@ import pytest
 
 PHONE = {"width": 375, "height": 800}
 PAGES = ["monitoring", "progress", "toolkit", "registries"]
-NAV = {
-    "en": ["Monitoring", "Progress", "Toolkit", "Registries"],
-    "fr": ["Suivi", "Progrès", "Boîte à outils", "Registres"],
-    "es": ["Seguimiento", "Progreso", "Herramientas", "Registros"],
+NAV = {  # a visitor's header: the sections, then the account link "Join" (js/account-nav.js)
+    "en": ["Monitoring", "Progress", "Toolkit", "Registries", "Join"],
+    "fr": ["Suivi", "Progrès", "Boîte à outils", "Registres", "Adhérer"],
+    "es": ["Seguimiento", "Progreso", "Herramientas", "Registros", "Adherirse"],
 }
 
 

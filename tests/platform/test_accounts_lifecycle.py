@@ -150,6 +150,9 @@ def test_application_is_checked(client):
     )
     assert bad.status_code == 422
     assert {d["loc"][-1] for d in bad.json()["error"]["details"]} == {"contact_email", "motivation"}
+    for address in ("a,b@example.org", "(note)a@example.org", "a<b@example.org"):  # one plain address only
+        listed = client.post("/api/applications", json=APPLICATION | {"contact_email": address})
+        assert listed.status_code == 422, address
 
 
 def test_invitations_by_secretariat_and_organisation_admin(client, auth, session, mailserver):
@@ -354,6 +357,32 @@ def test_outbox_without_smtp(engine, auth, tmp_path, monkeypatch):
     assert APPLICATION["contact_email"] in listed_by_cli.output and "1 message(s)" in listed_by_cli.output
     shown = CliRunner().invoke(cli.app, ["mail", "outbox", "--show", listed[0]["id"]])
     assert "Sols Vivants du Sahel" in shown.output
+
+
+def test_a_deployment_takes_links_from_its_setting_only(client, auth, session, mailserver, monkeypatch):
+    """A reset link built from the request's Host header could point at another site: a deployment
+    needs PERMILLE_PUBLIC_URL and does nothing without it."""
+    auth("member")
+    monkeypatch.setenv("PERMILLE_ENV", "production")
+    monkeypatch.delenv("PERMILLE_PUBLIC_URL")
+    evil = {"Host": "attacker.example.net"}
+    refused = client.post("/api/password-reset", json={"email": "member@test.example.org"}, headers=evil)
+    assert refused.status_code == 503 and "PERMILLE_PUBLIC_URL" in refused.json()["error"]["message"]
+    invited = client.post(
+        "/api/invitations", json={"email": "x@example.org", "role": "stc"}, headers=auth("secretariat")
+    )
+    assert invited.status_code == 503
+    assert audit_rows(session, "accounts") == [] and mailserver.messages == []
+    monkeypatch.setenv("PERMILLE_PUBLIC_URL", "https://platform.example.org/")
+    assert (
+        client.post(
+            "/api/password-reset", json={"email": "member@test.example.org"}, headers=evil
+        ).status_code
+        == 202
+    )
+    assert link_in(mailserver.wait_for("member@test.example.org")[0]).startswith(
+        "https://platform.example.org/#/"
+    )
 
 
 def test_smtp_url_is_checked(monkeypatch):

@@ -21,22 +21,15 @@ from ..toolkit.pool import ComputePool
 from . import docs, errors, readmodels
 from .boundary import JsonDepthLimit, SecurityHeaders
 from .edge import ReadEdge
-from .routes import (
-    accounts,
-    auth,
-    kpis,
-    layers,
-    mail,
-    monitoring,
-    observations,
-    records,
-    review,
-    sites_validation,
-    toolkit,
-)
-from .routes import calls, helpdesk, notifications
+from .routes import auth, kpis, layers, monitoring, observations, records, sites_validation, toolkit
+from .routes.accounts import router as accounts_router
 from .routes.events import Broker
 from .routes.events import router as events_router
+from .routes.mail import router as mail_router
+from .routes.review import router as review_router
+from .routes.calls import router as calls_router
+from .routes.helpdesk import router as helpdesk_router
+from .routes.notifications import router as notifications_router
 
 _log = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 10 * 2**20
@@ -168,13 +161,13 @@ def create_app(
     for router in (auth.router, observations.router, kpis.router, monitoring.router, toolkit.router):
         app.include_router(router, prefix="/api")
     app.include_router(events_router, prefix="/api")
+    for router in (accounts_router, review_router, mail_router):  # accounts' life cycle, review, e-mail
+        app.include_router(router, prefix="/api")
+    for router in (calls_router, helpdesk_router, notifications_router):  # the workflows (issue 20)
+        app.include_router(router, prefix="/api")
     app.include_router(sites_validation.router, prefix="/api")
     app.include_router(records.router, prefix="/api")
     app.include_router(layers.router, prefix="/api")
-    for router in (accounts.router, review.router, mail.router):
-        app.include_router(router, prefix="/api")
-    for router in (calls.router, helpdesk.router, notifications.router):
-        app.include_router(router, prefix="/api")
     app.mount("/", StaticFiles(directory=str(files("permille.web") / "static"), html=True), name="web")
     return app
 

@@ -2,7 +2,9 @@
 
 import datetime
 from email import message_from_bytes
+from email.header import decode_header, make_header
 from email.message import EmailMessage
+from email.policy import compat32
 from email.policy import default as default_policy
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -16,6 +18,22 @@ def _parse(path: Path) -> EmailMessage:
     return message_from_bytes(path.read_bytes(), policy=default_policy)
 
 
+def _headers(path: Path) -> dict[str, str]:
+    """The message's headers as text (decoded, not parsed as addresses: shown as written)."""
+    raw = message_from_bytes(path.read_bytes(), policy=compat32)
+    return {
+        name: str(make_header(decode_header(raw[name]))) if raw[name] else ""
+        for name in ("Date", "To", "From", "Subject", "Content-Language")
+    }
+
+
+def _iso(date: str) -> str | None:
+    try:
+        return parsedate_to_datetime(date).astimezone(datetime.UTC).isoformat()
+    except (TypeError, ValueError):
+        return None
+
+
 def listing(folder: Path, limit: int = MAX_LISTED) -> list[dict]:
     """The newest ``limit`` messages of ``folder``, newest first: ``id`` (file name), ``date`` (ISO,
     UTC), ``to``, ``subject``."""
@@ -24,14 +42,13 @@ def listing(folder: Path, limit: int = MAX_LISTED) -> list[dict]:
     paths = sorted((p for p in folder.iterdir() if NAME.match(p.name)), reverse=True)[:limit]
     items = []
     for path in paths:
-        message = _parse(path)
-        date = parsedate_to_datetime(message["Date"]) if message["Date"] else None
+        headers = _headers(path)
         items.append(
             {
                 "id": path.name,
-                "date": date.astimezone(datetime.UTC).isoformat() if date else None,
-                "to": str(message["To"]),
-                "subject": str(message["Subject"]),
+                "date": _iso(headers["Date"]),
+                "to": headers["To"],
+                "subject": headers["Subject"],
             }
         )
     return items
@@ -45,16 +62,16 @@ def read(folder: Path, message_id: str) -> dict | None:
     path = folder / message_id
     if not path.is_file():
         return None
-    message = _parse(path)
+    message, headers = _parse(path), _headers(path)
     text = message.get_body(("plain",))
     html = message.get_body(("html",))
     return {
         "id": message_id,
-        "date": str(message["Date"]),
-        "to": str(message["To"]),
-        "from": str(message["From"]),
-        "subject": str(message["Subject"]),
-        "language": str(message["Content-Language"] or ""),
+        "date": headers["Date"],
+        "to": headers["To"],
+        "from": headers["From"],
+        "subject": headers["Subject"],
+        "language": headers["Content-Language"],
         "text": text.get_content() if text else "",
         "html": html.get_content() if html else "",
     }

@@ -11,9 +11,11 @@ Setting a password by either, or changing it, revokes every bearer token of the 
 import datetime
 import hashlib
 import secrets
+from email.errors import HeaderParseError
+from email.headerregistry import Address
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
@@ -35,6 +37,21 @@ ACCOUNTS = "accounts"
 ``record_id``: the user's id)."""
 
 
+def _deliverable(value: str) -> str:
+    """``value`` if it is one plain address an e-mail can be sent to (no comment, quoting, list)."""
+    try:
+        parsed = Address(addr_spec=value).addr_spec
+    except (ValueError, IndexError, HeaderParseError):
+        parsed = None
+    if parsed != value:
+        raise ValueError("not one e-mail address (write it as name@domain.org)")
+    return value
+
+
+MailAddress = Annotated[Email, AfterValidator(_deliverable)]
+"""An e-mail address the platform writes to."""
+
+
 class ApplicationIn(Strict):
     """A public membership application."""
 
@@ -45,13 +62,13 @@ class ApplicationIn(Strict):
     country_iso3: Iso3 | None = None
     website: Url = ""
     contact_name: Annotated[str, Field(min_length=1, max_length=200)]
-    contact_email: Email
+    contact_email: MailAddress
     language: Language = "en"
     motivation: Annotated[str, Field(min_length=20, max_length=5000)]
 
 
 class InvitationIn(Strict):
-    email: Email
+    email: MailAddress
     name: Annotated[str, Field(max_length=200)] = ""
     role: Literal["member", "partner", "stc", "secretariat"] | None = Field(
         None, description="default: the organisation's membership (member or partner)"

@@ -122,6 +122,7 @@ def _deciding(session: Session, kind: str, record_id: int, user: Any) -> tuple[A
 
 def approve(session: Session, kind: str, record_id: int, user: Any) -> Any:
     """Approve a submitted record: it is published (version +1, audited as ``approve`` and ``publish``)."""
+    _reviewable(kind)
     k = KINDS[kind]
     changes: list[dict] = []
     with transaction(session, changes):

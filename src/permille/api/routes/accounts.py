@@ -10,11 +10,12 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Request
 from pydantic import BaseModel, Field
 
 from ...registry import lifecycle
+from ...registry.deployment import is_deployment
 from ...registry.kinds import KINDS
 from ...registry.orm import User
 from ...registry.schemas import Email, Strict
 from ..deps import SessionDep, require
-from ..errors import ERROR_RESPONSES, ErrorBody, error_response
+from ..errors import ERROR_RESPONSES, ApiError, ErrorBody, error_response
 from ..security import RateLimited, delete_expired_tokens, issue_token, start_attempt
 from .auth import Token
 
@@ -24,8 +25,24 @@ UserPublic = KINDS["users"].public
 RATE_LIMITED = {429: {"model": ErrorBody, "description": "too many requests; see Retry-After"}}
 
 
+NOT_CONFIGURED = {503: {"model": ErrorBody, "description": "a deployment without PERMILLE_PUBLIC_URL"}}
+
+
 def public_url(request: Request) -> str:
-    return os.environ.get("PERMILLE_PUBLIC_URL", "").strip() or str(request.base_url)
+    """The platform's address in e-mailed links: ``PERMILLE_PUBLIC_URL``; else, outside a deployment
+    (:mod:`permille.registry.deployment`), the request's base URL. A deployment never takes it from the
+    request, whose Host header a client chooses (a reset link pointing at another site would hand it the
+    token): without the setting it answers 503 before anything is done."""
+    configured = os.environ.get("PERMILLE_PUBLIC_URL", "").strip()
+    if configured:
+        return configured
+    if is_deployment(request.app.state.engine.url):
+        raise ApiError(
+            503,
+            "e-mailed links need the platform's address: set PERMILLE_PUBLIC_URL (e.g. https://platform.example.org)",
+            code="not_configured",
+        )
+    return str(request.base_url)
 
 
 def _deliver(request: Request, tasks: BackgroundTasks) -> None:
@@ -94,7 +111,7 @@ def applications(
     return [lifecycle.application_dict(a) for a in lifecycle.applications(session, user, state)]
 
 
-@router.post("/applications/{application_id}/approve", response_model=Application)
+@router.post("/applications/{application_id}/approve", response_model=Application, responses=NOT_CONFIGURED)
 def approve(
     application_id: int, session: SessionDep, user: Secretariat, request: Request, tasks: BackgroundTasks
 ):
@@ -126,7 +143,7 @@ def decline(
 # --- invitations ---------------------------------------------------------------------------------------------
 
 
-@router.post("/invitations", status_code=201, response_model=UserPublic)
+@router.post("/invitations", status_code=201, response_model=UserPublic, responses=NOT_CONFIGURED)
 def invite(
     invitation: lifecycle.InvitationIn,
     session: SessionDep,
@@ -147,7 +164,7 @@ def invited(session: SessionDep, user: Secretariat):
     return lifecycle.invited_ids(session, user)
 
 
-@router.post("/users/{user_id}/invitation", status_code=204)
+@router.post("/users/{user_id}/invitation", status_code=204, responses=NOT_CONFIGURED)
 def resend_invitation(
     user_id: int, session: SessionDep, user: Secretariat, request: Request, tasks: BackgroundTasks
 ):
@@ -188,7 +205,9 @@ class Accepted(BaseModel):
 RESET_ANSWER = "if an account has this e-mail, a link to choose a new password was sent to it (valid 1 hour)"
 
 
-@router.post("/password-reset", status_code=202, response_model=Accepted, responses=RATE_LIMITED)
+@router.post(
+    "/password-reset", status_code=202, response_model=Accepted, responses=RATE_LIMITED | NOT_CONFIGURED
+)
 def request_reset(body: ResetRequest, session: SessionDep, request: Request, tasks: BackgroundTasks):
     """Ask for a reset link by e-mail: the same answer whether the e-mail has an account or not; at most
     5 requests per e-mail and 20 per client address in 15 minutes (429)."""

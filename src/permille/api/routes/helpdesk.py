@@ -25,11 +25,12 @@ Token = Annotated[str | None, Query(max_length=100, description="the asker's sec
 @router.post("/helpdesks/questions", status_code=201, responses=RATE_LIMITED)
 def ask(body: helpdesk.QuestionIn, session: SessionDep, user: UserDep, request: Request, tasks: BackgroundTasks):
     """Ask a regional helpdesk (anyone; anonymous: with an e-mail address). The asker gets a link by e-mail."""
+    base_url = public_url(request)  # first: a deployment without its address refuses before anything
     email = body.email or (user.email if user else "")
     refused = _limited(session, request, email.lower(), "helpdesk")
     if refused is not None:
         return refused
-    row, _token = helpdesk.ask(session, user, body, public_url(request))
+    row, _token = helpdesk.ask(session, user, body, base_url)
     tasks.add_task(request.app.state.courier.nudge)
     return {"id": row.id, "state": row.state}
 

@@ -42,7 +42,9 @@ def people(server):
     expert partner of the Africa helpdesk and the Secretariat (password :data:`PASSWORD`)."""
     with Session(server.engine) as session:
         org = Organisation(name="Sols Vivants Sénégal", membership="member", org_type="ngo", region="Africa")
-        partner = Organisation(name="Réseau Sahel Sols", membership="partner", org_type="research", region="Africa")
+        partner = Organisation(
+            name="Réseau Sahel Sols", membership="partner", org_type="research", region="Africa"
+        )
         session.add_all([org, partner])
         session.flush()
         rows = {}
@@ -85,7 +87,9 @@ def sign_out(page) -> None:
 
 def api(server, email: str) -> httpx.Client:
     token = httpx.post(f"{server.url}/api/auth/token", json={"email": email, "password": PASSWORD})
-    return httpx.Client(base_url=f"{server.url}/api", headers={"Authorization": f"Bearer {token.json()['access_token']}"})
+    return httpx.Client(
+        base_url=f"{server.url}/api", headers={"Authorization": f"Bearer {token.json()['access_token']}"}
+    )
 
 
 def goto(page, server, hash_: str, name: str) -> None:
@@ -146,7 +150,9 @@ def test_a_whole_call_in_the_pages(page, server, mailserver, people, page_errors
     goto(page, server, f"#/calls?application={application_id}", "calls")
     for n, criterion in enumerate(Criterion):
         page.fill(f'[name="score_{criterion.value}"]', str(3 + n % 3))
-        page.fill(f'[name="comment_{criterion.value}"]', f"{criterion.value} assessed on the project document")
+        page.fill(
+            f'[name="comment_{criterion.value}"]', f"{criterion.value} assessed on the project document"
+        )
     page.fill('main [name="comment"]', "Strong soil carbon case; the monitoring plan is thin.")
     shot(page, "workflows-call-reviewer")
     page.click("main form button[type='submit']")
@@ -155,7 +161,12 @@ def test_a_whole_call_in_the_pages(page, server, mailserver, people, page_errors
     second = api(server, people["stc_b"]["email"])
     scores = {c.value: {"score": 2, "comment": "needs baseline sampling"} for c in Criterion}
     path = f"/call-applications/{application_id}"
-    assert second.post(f"{path}/score", json={"scores": scores, "comment": "Sample the baseline first."}).status_code == 200
+    assert (
+        second.post(
+            f"{path}/score", json={"scores": scores, "comment": "Sample the baseline first."}
+        ).status_code
+        == 200
+    )
     assert second.post(f"{path}/recommend").json()["state"] == "recommended"
 
     sign_in(page, people["applicant"]["email"])
@@ -183,7 +194,12 @@ def test_a_whole_call_in_the_pages(page, server, mailserver, people, page_errors
 
 def test_an_anonymous_question_answered_in_the_pages(page, server, mailserver, people, page_errors):
     secretariat = api(server, people["secretariat"]["email"])
-    assert secretariat.put(f"/helpdesks/experts/{people['expert']['id']}", json={"regions": ["Africa"]}).status_code == 200
+    assert (
+        secretariat.put(
+            f"/helpdesks/experts/{people['expert']['id']}", json={"regions": ["Africa"]}
+        ).status_code
+        == 200
+    )
     page.goto(f"{server.url}/#/helpdesk")
     ready(page, "helpdesk")
     page.locator("main section.ask").locator('[name="region"]').select_option("Africa")
@@ -213,7 +229,9 @@ def test_an_anonymous_question_answered_in_the_pages(page, server, mailserver, p
     answered = mailserver.wait_for("paysan@example.org", 2)[1]
     assert "crotalaire" in text_of(answered)
     page.click("main details.propose-faq summary")
-    page.locator("main details.propose-faq").locator('[name="question"]').fill("Quelles plantes de couverture au Sahel ?")
+    page.locator("main details.propose-faq").locator('[name="question"]').fill(
+        "Quelles plantes de couverture au Sahel ?"
+    )
     page.locator("main details.propose-faq").locator("button[type='submit']").click()
     page.wait_for_selector("main p.notice")
     sign_out(page)

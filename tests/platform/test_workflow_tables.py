@@ -71,7 +71,9 @@ def cases(table: dict, actors: tuple, name: str) -> list:
 def test_the_tables_are_those_tested():
     assert {(t.source, t.action) for t in machine("call_application").transitions} == set(CALL)
     # the creating steps of questions and FAQ entries are tested through the API (test_workflows_api.py)
-    assert {(t.source, t.action) for t in machine("faq_entry").transitions} == set(FAQ) | {("start", "propose")}
+    assert {(t.source, t.action) for t in machine("faq_entry").transitions} == set(FAQ) | {
+        ("start", "propose")
+    }
     assert {(t.source, t.action) for t in machine("helpdesk_question").transitions} == set(HELPDESK) | {
         ("start", "ask")
     }
@@ -106,33 +108,59 @@ def people(world):
         }
         session.flush()
         for key, region in (("expert", "Africa"), ("region_expert", "Africa"), ("other_expert", "Asia")):
-            session.add(orm.HelpdeskExpert(user_id=users[key].id, regions=[region], topics=list(helpdesk.TOPICS)))
+            session.add(
+                orm.HelpdeskExpert(user_id=users[key].id, regions=[region], topics=list(helpdesk.TOPICS))
+            )
         session.commit()
         return {k: v.id for k, v in users.items()} | {"org_a": org_a.id, "org_b": org_b.id}
 
 
 def _project(session, organisation_id):
-    project = orm.Project(name=f"P{next(_n)}", country_iso3="SEN", lon=-16, lat=14, area_ha=10, stage="proposed",
-                          organisation_id=organisation_id)
+    project = orm.Project(
+        name=f"P{next(_n)}",
+        country_iso3="SEN",
+        lon=-16,
+        lat=14,
+        area_ha=10,
+        stage="proposed",
+        organisation_id=organisation_id,
+    )
     session.add(project)
     session.flush()
     return project
 
 
 def _application(session, people, state, closes=NOW + 10 * DAY, review_by=NOW + 20 * DAY):
-    call = orm.ProjectCall(title="Call", opens_at=NOW - DAY, closes_at=closes, review_by=review_by,
-                           regions=["Africa"], criteria=[c.value for c in Criterion])
+    call = orm.ProjectCall(
+        title="Call",
+        opens_at=NOW - DAY,
+        closes_at=closes,
+        review_by=review_by,
+        regions=["Africa"],
+        criteria=[c.value for c in Criterion],
+    )
     session.add(call)
     session.flush()
-    row = orm.CallApplication(call_id=call.id, project_id=_project(session, people["org_a"]).id,
-                              organisation_id=people["org_a"], created_by=people["applicant"], region="Africa",
-                              state=state)
+    row = orm.CallApplication(
+        call_id=call.id,
+        project_id=_project(session, people["org_a"]).id,
+        organisation_id=people["org_a"],
+        created_by=people["applicant"],
+        region="Africa",
+        state=state,
+    )
     session.add(row)
     session.flush()
     scored = state not in ("draft", "submitted")
     for key in ("reviewer", "reviewer2"):
-        session.add(orm.CallReview(application_id=row.id, reviewer_id=people[key],
-                                   scores=_scores(3) if scored else None, scored_at=NOW if scored else None))
+        session.add(
+            orm.CallReview(
+                application_id=row.id,
+                reviewer_id=people[key],
+                scores=_scores(3) if scored else None,
+                scored_at=NOW if scored else None,
+            )
+        )
     session.commit()
     return call, row
 
@@ -171,10 +199,15 @@ def test_call_application_machine(world, people, state, action, actor):
             call, _ = _application(session, people, "draft")
             mine = _project(session, user.organisation_id if user else None).id
             session.commit()
-            attempt = lambda: calls.apply(session, user, call.id, {"project_id": mine, "region": "Africa"}, NOW)  # noqa: E731
+
+            def attempt():
+                return calls.apply(session, user, call.id, {"project_id": mine, "region": "Africa"}, NOW)
         else:
             _, row = _application(session, people, state)
-            attempt = lambda: calls.act(session, user, row.id, action, _payload(action, people, actor), BASE, NOW)  # noqa: E731
+
+            def attempt():
+                return calls.act(session, user, row.id, action, _payload(action, people, actor), BASE, NOW)
+
         if actor in allowed:
             done = attempt()
             assert done.state == target
@@ -195,7 +228,11 @@ def test_call_application_machine(world, people, state, action, actor):
 )  # fmt: skip
 def test_call_deadlines_refuse_late_steps(world, people, action, state, deadline):
     with world.session() as session:
-        past = {"closes": NOW - DAY / 2} if deadline == "closes" else {"review_by": NOW - DAY / 4, "closes": NOW - DAY / 2}
+        past = (
+            {"closes": NOW - DAY / 2}
+            if deadline == "closes"
+            else {"review_by": NOW - DAY / 4, "closes": NOW - DAY / 2}
+        )
         call, row = _application(session, people, "draft" if state == "start" else state, **past)
         actor = "reviewer" if action == "score" else "applicant"
         user = _user(session, people, actor)
@@ -228,12 +265,19 @@ def test_helpdesk_question_machine(world, people, state, action, actor):
         row, token = _question(session, people, state)
         user = _user(session, people, actor) if actor != "asker" else None
         payload = {
-            "assign": {"expert_id": people[actor] if actor in ("expert", "region_expert") else people["expert"]},
+            "assign": {
+                "expert_id": people[actor] if actor in ("expert", "region_expert") else people["expert"]
+            },
             "answer": {"text": "Use cover crops."},
             "follow_up": {"text": "Which ones?"},
             "propose_faq": {"question": "How?", "answer": "Cover crops.", "language": "en"},
         }.get(action)
-        attempt = lambda: helpdesk.act(session, user, row.id, action, payload, BASE, token if actor == "asker" else None)  # noqa: E731
+
+        def attempt():
+            return helpdesk.act(
+                session, user, row.id, action, payload, BASE, token if actor == "asker" else None
+            )
+
         if actor in allowed:
             assert attempt().state == target
             assert _audited(session, "helpdesk_question", row.id, action)
@@ -249,7 +293,9 @@ def test_helpdesk_question_machine(world, people, state, action, actor):
 def test_faq_entry_machine(world, people, state, action, actor):
     allowed, target = FAQ.get((state, action), (set(), None))
     with world.session() as session:
-        entry = orm.FaqEntry(region="Africa", topic="practices", language="en", question="q", answer="a", state=state)
+        entry = orm.FaqEntry(
+            region="Africa", topic="practices", language="en", question="q", answer="a", state=state
+        )
         session.add(entry)
         session.commit()
         user = _user(session, people, actor)

@@ -17,7 +17,13 @@ from permille.registry.orm import AuditLog, Notification, ReviewConflict, User, 
 from permille.registry.schemas import Criterion
 from tests.mailserver import MailServer, text_of
 
-PROJECT = {"name": "Agroforestry in Kaffrine", "country_iso3": "SEN", "lon": -15.5, "lat": 14.1, "area_ha": 250.0}
+PROJECT = {
+    "name": "Agroforestry in Kaffrine",
+    "country_iso3": "SEN",
+    "lon": -15.5,
+    "lat": 14.1,
+    "area_ha": 250.0,
+}
 URL = re.compile(r"https?://\S+")
 
 
@@ -36,7 +42,9 @@ def client(engine, mailserver, monkeypatch):
 
 
 def _user(session, email, role, organisation_id=None, name=""):
-    user = User(email=email, name=name or email, role=role, password_hash="x", organisation_id=organisation_id)
+    user = User(
+        email=email, name=name or email, role=role, password_hash="x", organisation_id=organisation_id
+    )
     session.add(user)
     session.commit()
     return user
@@ -58,18 +66,26 @@ def test_a_whole_call_for_projects(client, auth, session, mailserver):
     )  # fmt: skip
     assert call.status_code == 201, call.text
     assert len(call.json()["criteria"]) == 14
-    assert client.post("/api/calls", json=call.json() | {"id": None}, headers=member).status_code in (403, 422)
+    assert client.post("/api/calls", json=call.json() | {"id": None}, headers=member).status_code in (
+        403,
+        422,
+    )
 
     # an organisation no longer sets "selected" itself
     refused = client.post("/api/projects", json=PROJECT | {"stage": "selected"}, headers=member)
     assert refused.status_code == 403 and "call for projects" in refused.json()["error"]["message"]
     project = client.post("/api/projects", json=PROJECT | {"stage": "proposed"}, headers=member).json()
-    assert client.patch(f"/api/projects/{project['id']}", json={"stage": "selected"}, headers=member).status_code == 403
+    assert (
+        client.patch(f"/api/projects/{project['id']}", json={"stage": "selected"}, headers=member).status_code
+        == 403
+    )
 
     path = f"/api/calls/{call.json()['id']}/applications"
     wrong_region = client.post(path, json={"project_id": project["id"], "region": "Asia"}, headers=member)
     assert wrong_region.status_code == 422
-    application = client.post(path, json={"project_id": project["id"], "region": "Africa"}, headers=member).json()
+    application = client.post(
+        path, json={"project_id": project["id"], "region": "Africa"}, headers=member
+    ).json()
     assert application["state"] == "draft" and "submit" in application["actions"]
     app_path = f"/api/call-applications/{application['id']}"
     assert client.post(f"{app_path}/submit", headers=auth("partner")).status_code == 404  # not theirs
@@ -95,10 +111,17 @@ def test_a_whole_call_for_projects(client, auth, session, mailserver):
     assert inbox["unread"] == 1 and inbox["items"][0]["kind"] == "assignment"
 
     assert client.post(f"{app_path}/start_review", headers=secretariat).json()["state"] == "under_review"
-    assert client.post(f"{app_path}/score", json={"scores": _scores(4)}, headers=secretariat).status_code == 403
+    assert (
+        client.post(f"{app_path}/score", json={"scores": _scores(4)}, headers=secretariat).status_code == 403
+    )
     partial = {k: v for k, v in list(_scores(4).items())[:13]}
     assert client.post(f"{app_path}/score", json={"scores": partial}, headers=stc).status_code == 422
-    assert client.post(f"{app_path}/score", json={"scores": _scores(4), "comment": "Sound."}, headers=stc).status_code == 200
+    assert (
+        client.post(
+            f"{app_path}/score", json={"scores": _scores(4), "comment": "Sound."}, headers=stc
+        ).status_code
+        == 200
+    )
     assert client.post(f"{app_path}/recommend", headers=stc).status_code == 409  # one reviewer still to score
     from permille.api.security import issue_token
 
@@ -121,18 +144,27 @@ def test_a_whole_call_for_projects(client, auth, session, mailserver):
 
     assert client.post(f"{app_path}/select", json={"reason": " "}, headers=secretariat).status_code == 422
     assert client.post(f"{app_path}/select", json={"reason": "x"}, headers=member).status_code == 403
-    selected = client.post(f"{app_path}/select", json={"reason": "Strong expected impact."}, headers=secretariat)
+    selected = client.post(
+        f"{app_path}/select", json={"reason": "Strong expected impact."}, headers=secretariat
+    )
     assert selected.json()["state"] == "selected" and selected.json()["project"]["stage"] == "selected"
     decision = mailserver.wait_for("member@test.example.org")[0]
     assert "is selected" in decision["Subject"] and "Strong expected impact." in text_of(decision)
 
-    report = {"year": 2028, "text": "Trees planted on 200 ha.", "measured_t_c_ha": 0.5, "uncertainty_t_c_ha": 0.3}
+    report = {
+        "year": 2028,
+        "text": "Trees planted on 200 ha.",
+        "measured_t_c_ha": 0.5,
+        "uncertainty_t_c_ha": 0.3,
+    }
     implemented = client.post(f"{app_path}/report", json=report, headers=member).json()
     assert implemented["state"] == "implemented" and implemented["reports"][0]["measured_t_c_ha"] == 0.5
     assert client.post(f"{app_path}/report", json=report, headers=member).status_code == 409  # one per year
     session.expire_all()
     steps = session.scalars(
-        select(AuditLog.action).where(AuditLog.kind == "call_application", AuditLog.record_id == application["id"])
+        select(AuditLog.action).where(
+            AuditLog.kind == "call_application", AuditLog.record_id == application["id"]
+        )
     ).all()
     assert steps == ["create", "submit", "conflict", "assign", "assign", "start_review", "score", "score",
                      "recommend", "select", "report"]  # fmt: skip
@@ -141,10 +173,20 @@ def test_a_whole_call_for_projects(client, auth, session, mailserver):
 def test_an_anonymous_question_answered_and_published_as_faq(client, auth, session, mailserver):
     secretariat = auth("secretariat")
     expert = auth.user("partner")
-    assert client.put(f"/api/helpdesks/experts/{expert.id}", json={"regions": ["Africa"]}, headers=auth("member")).status_code == 403
+    assert (
+        client.put(
+            f"/api/helpdesks/experts/{expert.id}", json={"regions": ["Africa"]}, headers=auth("member")
+        ).status_code
+        == 403
+    )
     assert client.put(f"/api/helpdesks/experts/{auth.user('member').id}", json={"regions": ["Africa"]},
                       headers=secretariat).status_code == 422  # members are not experts  # fmt: skip
-    assert client.put(f"/api/helpdesks/experts/{expert.id}", json={"regions": ["Africa"]}, headers=secretariat).status_code == 200
+    assert (
+        client.put(
+            f"/api/helpdesks/experts/{expert.id}", json={"regions": ["Africa"]}, headers=secretariat
+        ).status_code
+        == 200
+    )
 
     question = {"region": "Africa", "country_iso3": "SEN", "topic": "practices", "language": "fr",
                 "subject": "Couverts végétaux au Sahel", "question": "Quelles espèces semer ?"}  # fmt: skip
@@ -161,7 +203,10 @@ def test_an_anonymous_question_answered_and_published_as_faq(client, auth, sessi
     assert mailserver.wait_for("partner@test.example.org")  # the region's expert is told
 
     partner = auth("partner")
-    assert client.post(f"{path}/assign", json={"expert_id": expert.id}, headers=partner).json()["state"] == "assigned"
+    assert (
+        client.post(f"{path}/assign", json={"expert_id": expert.id}, headers=partner).json()["state"]
+        == "assigned"
+    )
     # the asker cannot write the answer
     assert client.post(f"{path}/answer", params={"token": token}, json={"text": "Mine"}).status_code == 403
     answer = "Niébé et mil en association."
@@ -169,14 +214,20 @@ def test_an_anonymous_question_answered_and_published_as_faq(client, auth, sessi
     answered = mailserver.wait_for("farmer@example.org", 2)[1]
     assert answer in text_of(answered)
     follow = client.post(f"{path}/follow_up", params={"token": token}, json={"text": "Et en saison sèche ?"})
-    assert follow.json()["state"] == "assigned" and [m["author"] for m in follow.json()["messages"]] == ["expert", "asker"]
+    assert follow.json()["state"] == "assigned" and [m["author"] for m in follow.json()["messages"]] == [
+        "expert",
+        "asker",
+    ]
     client.post(f"{path}/answer", json={"text": "Paillage."}, headers=partner)
     faq = {"question": "Quelles plantes de couverture au Sahel ?", "answer": answer, "language": "fr"}
     assert client.post(f"{path}/propose_faq", json=faq, headers=partner).status_code == 200
     assert client.get("/api/faq", params={"q": "couverture"}).json() == []  # not yet reviewed
     proposed = client.get("/api/faq", params={"state": "proposed"}, headers=secretariat).json()
     assert client.post(f"/api/faq/{proposed[0]['id']}/publish", headers=partner).status_code == 403
-    assert client.post(f"/api/faq/{proposed[0]['id']}/publish", headers=secretariat).json()["state"] == "published"
+    assert (
+        client.post(f"/api/faq/{proposed[0]['id']}/publish", headers=secretariat).json()["state"]
+        == "published"
+    )
     found = client.get("/api/faq", params={"q": "COUVERTURE sahel", "language": "fr"}).json()
     assert [f["question"] for f in found] == [faq["question"]]
     assert client.get("/api/faq", params={"q": "couverture", "language": "es"}).json() == []
@@ -193,9 +244,16 @@ def test_anonymous_questions_are_rate_limited(client):
 def test_digest_and_one_click_unsubscribe(client, auth, session, mailserver):
     reviewer = auth("stc")
     user = auth.user("stc")
-    preferences = client.put("/api/notifications/preferences", json={"assignment": "digest"}, headers=reviewer)
+    preferences = client.put(
+        "/api/notifications/preferences", json={"assignment": "digest"}, headers=reviewer
+    )
     assert preferences.json()["assignment"] == "digest"
-    assert client.put("/api/notifications/preferences", json={"assignment": "weekly"}, headers=reviewer).status_code == 422
+    assert (
+        client.put(
+            "/api/notifications/preferences", json={"assignment": "weekly"}, headers=reviewer
+        ).status_code
+        == 422
+    )
     me = session.get(User, user.id)
     for n in range(2):
         notify.notify(session, me, "assignment", "helpdesk_task", "http://platform.test", "/#/helpdesk",

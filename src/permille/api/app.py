@@ -23,13 +23,13 @@ from .boundary import JsonDepthLimit, SecurityHeaders
 from .edge import ReadEdge
 from .routes import auth, kpis, layers, monitoring, observations, records, sites_validation, toolkit
 from .routes.accounts import router as accounts_router
+from .routes.calls import router as calls_router
 from .routes.events import Broker
 from .routes.events import router as events_router
-from .routes.mail import router as mail_router
-from .routes.review import router as review_router
-from .routes.calls import router as calls_router
 from .routes.helpdesk import router as helpdesk_router
+from .routes.mail import router as mail_router
 from .routes.notifications import router as notifications_router
+from .routes.review import router as review_router
 
 _log = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 10 * 2**20

@@ -99,7 +99,9 @@ def open_call(session: Session, user: Any, payload: Any) -> orm.ProjectCall:
     data = _validate(CallIn, payload)
     with transaction(session, []):
         call = orm.ProjectCall(
-            **data.model_dump(exclude={"criteria"}), criteria=[c.value for c in data.criteria], created_by=user.id
+            **data.model_dump(exclude={"criteria"}),
+            criteria=[c.value for c in data.criteria],
+            created_by=user.id,
         )
         session.add(call)
         session.flush()
@@ -109,7 +111,9 @@ def open_call(session: Session, user: Any, payload: Any) -> orm.ProjectCall:
 
 def calls(session: Session) -> list[dict]:
     """Every call, newest first (public)."""
-    return [call_dict(c) for c in session.scalars(select(orm.ProjectCall).order_by(orm.ProjectCall.id.desc()))]
+    return [
+        call_dict(c) for c in session.scalars(select(orm.ProjectCall).order_by(orm.ProjectCall.id.desc()))
+    ]
 
 
 def _call(session: Session, call_id: int) -> orm.ProjectCall:
@@ -142,7 +146,9 @@ def _review(session: Session, application_id: int, reviewer_id: int) -> orm.Call
 def _reviews(session: Session, application_id: int) -> list[orm.CallReview]:
     return list(
         session.scalars(
-            select(orm.CallReview).where(orm.CallReview.application_id == application_id).order_by(orm.CallReview.id)
+            select(orm.CallReview)
+            .where(orm.CallReview.application_id == application_id)
+            .order_by(orm.CallReview.id)
         )
     )
 
@@ -155,7 +161,9 @@ def _application(session: Session, application_id: int, user: Any) -> orm.CallAp
     return row
 
 
-def _guards(session: Session, call: orm.ProjectCall, row: orm.CallApplication, now: datetime.datetime, **given):
+def _guards(
+    session: Session, call: orm.ProjectCall, row: orm.CallApplication, now: datetime.datetime, **given
+):
     """The named guards of the table, on ``row`` at ``now`` (``given``: the action's inputs)."""
 
     def call_open():
@@ -185,10 +193,18 @@ def _guards(session: Session, call: orm.ProjectCall, row: orm.CallApplication, n
 
     def two_reviewers():
         count = len(_reviews(session, row.id))
-        return None if count >= MIN_REVIEWERS else Conflict(f"assign at least {MIN_REVIEWERS} reviewers ({count} now)")
+        return (
+            None
+            if count >= MIN_REVIEWERS
+            else Conflict(f"assign at least {MIN_REVIEWERS} reviewers ({count} now)")
+        )
 
     def review_open():
-        return None if now <= call.review_by else Conflict(f"the review ended on {call.review_by:%Y-%m-%d} (the deadline)")
+        return (
+            None
+            if now <= call.review_by
+            else Conflict(f"the review ended on {call.review_by:%Y-%m-%d} (the deadline)")
+        )
 
     def all_scored():
         reviews = _reviews(session, row.id)
@@ -199,7 +215,10 @@ def _guards(session: Session, call: orm.ProjectCall, row: orm.CallApplication, n
 
     def reason():
         if not given.get("reason", "").strip():
-            return Invalid("give the reason of the decision", [{"loc": ["reason"], "message": "required", "type": "missing"}])
+            return Invalid(
+                "give the reason of the decision",
+                [{"loc": ["reason"], "message": "required", "type": "missing"}],
+            )
         return None
 
     return {
@@ -233,12 +252,27 @@ def apply(session: Session, user: Any, call_id: int, payload: Any, now: datetime
         held = roles(session, user, row)
         session.add(row)
         # the role and the deadlines are checked first; a refusal below rolls the row back
-        fire(session, MACHINE, row, "create", user, held, _guards(session, call, row, now), {"project_id": data.project_id})
+        fire(
+            session,
+            MACHINE,
+            row,
+            "create",
+            user,
+            held,
+            _guards(session, call, row, now),
+            {"project_id": data.project_id},
+        )
         project = session.get(orm.Project, data.project_id)
         if project is None or project.organisation_id != user.organisation_id:
             raise Invalid(
                 "submit a project of your organisation",
-                [{"loc": ["project_id"], "message": "not a project of your organisation", "type": "ownership"}],
+                [
+                    {
+                        "loc": ["project_id"],
+                        "message": "not a project of your organisation",
+                        "type": "ownership",
+                    }
+                ],
             )
     return row
 
@@ -272,8 +306,20 @@ def act(
             report = _validate(ReportIn, payload) if action == "report" else None
             guards = _guards(session, call, row, now, **given)
             fire(session, MACHINE, row, action, user, roles(session, user, row), guards, detail)
-            _effect(session, user, row, call, action, base_url, now, reviewer=reviewer, scores=scores,
-                    report=report, reason=given.get("reason", ""), payload=payload)
+            _effect(
+                session,
+                user,
+                row,
+                call,
+                action,
+                base_url,
+                now,
+                reviewer=reviewer,
+                scores=scores,
+                report=report,
+                reason=given.get("reason", ""),
+                payload=payload,
+            )
     except Conflict:
         if conflicts:  # the refused assignment is kept on the record
             with transaction(session, []):
@@ -286,8 +332,15 @@ def act(
                         recorded_by=user.id,
                     )
                 )
-                audit(session, user, MACHINE, application_id, "conflict", None,
-                      {"reviewer": reviewer.email, "reason": conflicts[0]})
+                audit(
+                    session,
+                    user,
+                    MACHINE,
+                    application_id,
+                    "conflict",
+                    None,
+                    {"reviewer": reviewer.email, "reason": conflicts[0]},
+                )
         raise
     return row
 
@@ -312,8 +365,17 @@ def _effect(session, user, row, call, action, base_url, now, *, reviewer, scores
         if _review(session, row.id, reviewer.id) is not None:
             raise Conflict(f"{reviewer.email} already reviews this application")
         session.add(orm.CallReview(application_id=row.id, reviewer_id=reviewer.id, assigned_at=now))
-        notify(session, reviewer, "assignment", "call_assigned", base_url, link, title=project.name,
-               call=call.title, review_by=f"{call.review_by:%Y-%m-%d}")
+        notify(
+            session,
+            reviewer,
+            "assignment",
+            "call_assigned",
+            base_url,
+            link,
+            title=project.name,
+            call=call.title,
+            review_by=f"{call.review_by:%Y-%m-%d}",
+        )
     elif action == "score":
         missing = sorted(set(call.criteria) - {c.value for c in scores.scores})
         extra = sorted({c.value for c in scores.scores} - set(call.criteria))
@@ -321,7 +383,10 @@ def _effect(session, user, row, call, action, base_url, now, *, reviewer, scores
             raise Invalid(
                 "score every criterion of the call, and only those",
                 [{"loc": ["scores", c], "message": "missing", "type": "missing"} for c in missing]
-                + [{"loc": ["scores", c], "message": "not a criterion of this call", "type": "extra"} for c in extra],
+                + [
+                    {"loc": ["scores", c], "message": "not a criterion of this call", "type": "extra"}
+                    for c in extra
+                ],
             )
         review = _review(session, row.id, user.id)
         review.scores = {c.value: s.model_dump() for c, s in scores.scores.items()}
@@ -332,14 +397,28 @@ def _effect(session, user, row, call, action, base_url, now, *, reviewer, scores
             project.stage = "selected"
         applicant = session.get(orm.User, row.created_by) if row.created_by else None
         if applicant is not None:
-            notify(session, applicant, "decision", "call_decision", base_url, link, title=project.name,
-                   call=call.title, selected=action == "select", reason=reason)
+            notify(
+                session,
+                applicant,
+                "decision",
+                "call_decision",
+                base_url,
+                link,
+                title=project.name,
+                call=call.title,
+                selected=action == "select",
+                reason=reason,
+            )
     elif action == "report":
         if session.scalar(
-            select(orm.CallReport.id).where(orm.CallReport.application_id == row.id, orm.CallReport.year == report.year)
+            select(orm.CallReport.id).where(
+                orm.CallReport.application_id == row.id, orm.CallReport.year == report.year
+            )
         ):
             raise Conflict(f"the report of {report.year} is already there")
-        session.add(orm.CallReport(application_id=row.id, created_by=user.id, created_at=now, **report.model_dump()))
+        session.add(
+            orm.CallReport(application_id=row.id, created_by=user.id, created_at=now, **report.model_dump())
+        )
         project.stage = "implemented"
     session.flush()
 
@@ -383,8 +462,13 @@ def application_dict(session: Session, user: Any, row: orm.CallApplication) -> d
     out = {
         "id": row.id,
         "call": call_dict(call),
-        "project": {"id": project.id, "name": project.name, "country_iso3": project.country_iso3,
-                    "stage": project.stage, "expected_impact": project.expected_impact},
+        "project": {
+            "id": project.id,
+            "name": project.name,
+            "country_iso3": project.country_iso3,
+            "stage": project.stage,
+            "expected_impact": project.expected_impact,
+        },
         "organisation": session.get(orm.Organisation, row.organisation_id).name,
         "region": row.region,
         "summary": row.summary,
@@ -395,21 +479,38 @@ def application_dict(session: Session, user: Any, row: orm.CallApplication) -> d
         "actions": machine(MACHINE).allowed(row.state, held),
         "my_review": {"scores": mine.scores, "comment": mine.comment} if mine else None,
         "reviews": [
-            {"reviewer": session.get(orm.User, r.reviewer_id).name or session.get(orm.User, r.reviewer_id).email,
-             "reviewer_id": r.reviewer_id, "scored": r.scores is not None,
-             "scores": r.scores if insider else None, "comment": r.comment if insider else None}
+            {
+                "reviewer": session.get(orm.User, r.reviewer_id).name
+                or session.get(orm.User, r.reviewer_id).email,
+                "reviewer_id": r.reviewer_id,
+                "scored": r.scores is not None,
+                "scores": r.scores if insider else None,
+                "comment": r.comment if insider else None,
+            }
             for r in reviews
-        ] if insider else [],
+        ]
+        if insider
+        else [],
         "conflicts": [
             {"reviewer_id": c.reviewer_id, "reason": c.reason, "at": _iso(c.recorded_at)}
-            for c in session.scalars(select(orm.ReviewConflict).where(orm.ReviewConflict.application_id == row.id))
-        ] if insider else [],
+            for c in session.scalars(
+                select(orm.ReviewConflict).where(orm.ReviewConflict.application_id == row.id)
+            )
+        ]
+        if insider
+        else [],
         "recommendation": recommendation(session, row, call.criteria) if insider or reviewed else None,
         "reports": [
-            {"year": r.year, "text": r.text, "measured_t_c_ha": r.measured_t_c_ha,
-             "uncertainty_t_c_ha": r.uncertainty_t_c_ha}
+            {
+                "year": r.year,
+                "text": r.text,
+                "measured_t_c_ha": r.measured_t_c_ha,
+                "uncertainty_t_c_ha": r.uncertainty_t_c_ha,
+            }
             for r in session.scalars(
-                select(orm.CallReport).where(orm.CallReport.application_id == row.id).order_by(orm.CallReport.year)
+                select(orm.CallReport)
+                .where(orm.CallReport.application_id == row.id)
+                .order_by(orm.CallReport.year)
             )
         ],
     }
@@ -425,7 +526,9 @@ def applications(session: Session, user: Any, call_id: int) -> list[dict]:
     their organisation's."""
     _call(session, call_id)
     rows = session.scalars(
-        select(orm.CallApplication).where(orm.CallApplication.call_id == call_id).order_by(orm.CallApplication.id)
+        select(orm.CallApplication)
+        .where(orm.CallApplication.call_id == call_id)
+        .order_by(orm.CallApplication.id)
     ).all()
     return [
         application_dict(session, user, r)

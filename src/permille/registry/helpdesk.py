@@ -92,7 +92,13 @@ def set_expert(session: Session, user: Any, expert_id: int, payload: Any) -> dic
 
 def expert_dict(session: Session, row: orm.HelpdeskExpert) -> dict:
     user = session.get(orm.User, row.user_id)
-    return {"user_id": user.id, "name": user.name, "email": user.email, "regions": row.regions, "topics": row.topics}
+    return {
+        "user_id": user.id,
+        "name": user.name,
+        "email": user.email,
+        "regions": row.regions,
+        "topics": row.topics,
+    }
 
 
 def experts(session: Session) -> list[dict]:
@@ -154,7 +160,9 @@ def ask(session: Session, user: Any, payload: Any, base_url: str) -> tuple[orm.H
     data = _validate(QuestionIn, payload)
     email = data.email or (user.email if user is not None else None)
     if email is None:
-        raise Invalid("give your e-mail address", [{"loc": ["email"], "message": "required", "type": "missing"}])
+        raise Invalid(
+            "give your e-mail address", [{"loc": ["email"], "message": "required", "type": "missing"}]
+        )
     token = secrets.token_urlsafe(32)
     with transaction(session, []):
         row = orm.HelpdeskQuestion(
@@ -171,23 +179,51 @@ def ask(session: Session, user: Any, payload: Any, base_url: str) -> tuple[orm.H
             state=machine("helpdesk_question").initial,
         )
         session.add(row)
-        fire(session, "helpdesk_question", row, "ask", user, roles(session, user, row), _guards(session, user, row, {}),
-             {"region": row.region, "topic": row.topic})
+        fire(
+            session,
+            "helpdesk_question",
+            row,
+            "ask",
+            user,
+            roles(session, user, row),
+            _guards(session, user, row, {}),
+            {"region": row.region, "topic": row.topic},
+        )
         link = f"{base_url.rstrip('/')}/#/helpdesk?question={row.id}&token={token}"
-        enqueue(session, compose("helpdesk_received", email, data.language, subject=data.subject,
-                                 region=data.region, link=link))
+        enqueue(
+            session,
+            compose(
+                "helpdesk_received", email, data.language, subject=data.subject, region=data.region, link=link
+            ),
+        )
         for expert in _experts(session, row.region, row.topic):
             _tell_expert(session, expert, row, "question", "new", base_url)
     return row, token
 
 
 def _tell_expert(session, expert, row, kind, event, base_url):
-    notify(session, expert, kind, "helpdesk_task", base_url, f"/#/helpdesk?question={row.id}", region=row.region,
-           subject=row.subject, topic=row.topic, asked_in=row.language, event=event)
+    notify(
+        session,
+        expert,
+        kind,
+        "helpdesk_task",
+        base_url,
+        f"/#/helpdesk?question={row.id}",
+        region=row.region,
+        subject=row.subject,
+        topic=row.topic,
+        asked_in=row.language,
+        event=event,
+    )
 
 
 def act(
-    session: Session, user: Any, question_id: int, action: str, payload: dict | None, base_url: str,
+    session: Session,
+    user: Any,
+    question_id: int,
+    action: str,
+    payload: dict | None,
+    base_url: str,
     token: str | None = None,
 ) -> orm.HelpdeskQuestion:
     """Take ``action`` on a question (the asker by their link ``token`` or account; experts; the Secretariat)."""
@@ -198,14 +234,24 @@ def act(
         if action == "assign":
             expert = session.get(orm.User, _validate(AssignIn, payload).expert_id)
             if expert is None:
-                raise Invalid("no such user", [{"loc": ["expert_id"], "message": "unknown", "type": "missing"}])
+                raise Invalid(
+                    "no such user", [{"loc": ["expert_id"], "message": "unknown", "type": "missing"}]
+                )
             given["expert"] = expert
         if action in ("answer", "follow_up"):
             given["text"] = _validate(TextIn, payload).text
         faq = _validate(FaqIn, payload) if action == "propose_faq" else None
         held = roles(session, user, row, token)
-        fire(session, "helpdesk_question", row, action, user, held, _guards(session, user, row, given),
-             {"expert": given["expert"].email} if "expert" in given else None)
+        fire(
+            session,
+            "helpdesk_question",
+            row,
+            action,
+            user,
+            held,
+            _guards(session, user, row, given),
+            {"expert": given["expert"].email} if "expert" in given else None,
+        )
         now = orm.utcnow()
         if action == "assign":
             row.expert_id = given["expert"].id
@@ -213,25 +259,51 @@ def act(
                 _tell_expert(session, given["expert"], row, "assignment", "assigned", base_url)
         elif action == "answer":
             text = given["text"].strip()
-            session.add(orm.HelpdeskMessage(question_id=row.id, at=now, author="expert", user_id=user.id, text=text))
+            session.add(
+                orm.HelpdeskMessage(question_id=row.id, at=now, author="expert", user_id=user.id, text=text)
+            )
             row.answered_at = row.answered_at or now
             # an anonymous asker replies through the link of their first e-mail (only its digest is kept)
             values = {"subject": row.subject, "expert": user.name or user.email, "answer": text, "link": None}
             asker = session.get(orm.User, row.asker_id) if row.asker_id else None
             if asker is not None:
-                notify(session, asker, "answer", "helpdesk_answered", base_url, f"/#/helpdesk?question={row.id}",
-                       subject=row.subject, expert=values["expert"], answer=text)
+                notify(
+                    session,
+                    asker,
+                    "answer",
+                    "helpdesk_answered",
+                    base_url,
+                    f"/#/helpdesk?question={row.id}",
+                    subject=row.subject,
+                    expert=values["expert"],
+                    answer=text,
+                )
             else:
                 enqueue(session, compose("helpdesk_answered", row.asker_email, row.language, **values))
         elif action == "follow_up":
-            session.add(orm.HelpdeskMessage(question_id=row.id, at=now, author="asker",
-                                            user_id=user.id if user else None, text=given["text"].strip()))
+            session.add(
+                orm.HelpdeskMessage(
+                    question_id=row.id,
+                    at=now,
+                    author="asker",
+                    user_id=user.id if user else None,
+                    text=given["text"].strip(),
+                )
+            )
             expert = session.get(orm.User, row.expert_id)
             _tell_expert(session, expert, row, "assignment", "follow_up", base_url)
         elif action == "propose_faq":
-            entry = orm.FaqEntry(question_id=row.id, created_at=now, region=row.region, topic=row.topic,
-                                 language=faq.language, question=faq.question, answer=faq.answer,
-                                 proposed_by=user.id, state=machine("faq_entry").initial)
+            entry = orm.FaqEntry(
+                question_id=row.id,
+                created_at=now,
+                region=row.region,
+                topic=row.topic,
+                language=faq.language,
+                question=faq.question,
+                answer=faq.answer,
+                proposed_by=user.id,
+                state=machine("faq_entry").initial,
+            )
             session.add(entry)
             fire(session, "faq_entry", entry, "propose", user, {"expert"}, {})
         elif action == "close":
@@ -243,7 +315,9 @@ def question_dict(session: Session, user: Any, row: orm.HelpdeskQuestion, token:
     held = roles(session, user, row, token)
     expert = session.get(orm.User, row.expert_id) if row.expert_id else None
     messages = session.scalars(
-        select(orm.HelpdeskMessage).where(orm.HelpdeskMessage.question_id == row.id).order_by(orm.HelpdeskMessage.id)
+        select(orm.HelpdeskMessage)
+        .where(orm.HelpdeskMessage.question_id == row.id)
+        .order_by(orm.HelpdeskMessage.id)
     )
     return {
         "id": row.id,
@@ -296,7 +370,9 @@ def faq_dict(row: orm.FaqEntry) -> dict:
     }
 
 
-def faq(session: Session, user: Any, q: str = "", language: str | None = None, state: str = "published") -> list[dict]:
+def faq(
+    session: Session, user: Any, q: str = "", language: str | None = None, state: str = "published"
+) -> list[dict]:
     """FAQ entries whose question or answer holds ``q`` (case-insensitive), in ``language`` if given;
     entries not published only for the Secretariat."""
     if state != "published" and role_of(user) is not Role.SECRETARIAT:
@@ -306,7 +382,11 @@ def faq(session: Session, user: Any, q: str = "", language: str | None = None, s
         where.append(orm.FaqEntry.language == language)
     for word in q.split()[:10]:
         pattern = f"%{word.lower()}%"
-        where.append(or_(func.lower(orm.FaqEntry.question).like(pattern), func.lower(orm.FaqEntry.answer).like(pattern)))
+        where.append(
+            or_(
+                func.lower(orm.FaqEntry.question).like(pattern), func.lower(orm.FaqEntry.answer).like(pattern)
+            )
+        )
     rows = session.scalars(select(orm.FaqEntry).where(*where).order_by(orm.FaqEntry.id.desc()).limit(200))
     return [faq_dict(r) for r in rows]
 

@@ -127,7 +127,9 @@ def preferences(session: Session, user: Any) -> dict[str, str]:
 def set_preferences(session: Session, user: Any, modes: dict[str, str]) -> dict[str, str]:
     """Set the user's mode of each kind given."""
     problems = [
-        {"loc": [kind], "message": f"one of {', '.join(KINDS)}", "type": "enum"} for kind in modes if kind not in KINDS
+        {"loc": [kind], "message": f"one of {', '.join(KINDS)}", "type": "enum"}
+        for kind in modes
+        if kind not in KINDS
     ] + [
         {"loc": [kind], "message": f"one of {', '.join(MODES)}", "type": "enum"}
         for kind, mode in modes.items()

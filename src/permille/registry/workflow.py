@@ -90,5 +90,7 @@ def fire(
     before = item.state
     item.state = transition.target
     session.flush()
-    audit(session, user, name, item.id, action, {"state": before}, {"state": transition.target} | (detail or {}))
+    audit(
+        session, user, name, item.id, action, {"state": before}, {"state": transition.target} | (detail or {})
+    )
     return transition

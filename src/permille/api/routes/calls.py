@@ -7,8 +7,8 @@ from fastapi import APIRouter, BackgroundTasks, Body, Depends, Path, Request
 
 from ...registry import calls
 from ...registry.orm import User
-from ..deps import SessionDep, require
 from ...registry.schemas import MAX_INTEGER
+from ..deps import SessionDep, require
 from ..errors import ERROR_RESPONSES
 from .accounts import public_url
 
@@ -16,7 +16,9 @@ Id = Annotated[int, Path(ge=1, le=MAX_INTEGER)]
 router = APIRouter(tags=["calls"], responses=ERROR_RESPONSES)
 Secretariat = Annotated[User, Depends(require("secretariat"))]
 Signed = Annotated[User, Depends(require("member", "partner", "stc", "secretariat"))]
-Action = Literal["edit", "submit", "assign", "start_review", "score", "recommend", "select", "reject", "report", "close"]
+Action = Literal[
+    "edit", "submit", "assign", "start_review", "score", "recommend", "select", "reject", "report", "close"
+]
 
 
 @router.get("/calls")

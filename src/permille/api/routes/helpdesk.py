@@ -9,8 +9,8 @@ from fastapi import APIRouter, BackgroundTasks, Body, Depends, Path, Query, Requ
 
 from ...registry import helpdesk
 from ...registry.orm import User
-from ..deps import SessionDep, UserDep, require
 from ...registry.schemas import MAX_INTEGER
+from ..deps import SessionDep, UserDep, require
 from ..errors import ERROR_RESPONSES
 from .accounts import RATE_LIMITED, _limited, public_url
 
@@ -23,7 +23,9 @@ Token = Annotated[str | None, Query(max_length=100, description="the asker's sec
 
 
 @router.post("/helpdesks/questions", status_code=201, responses=RATE_LIMITED)
-def ask(body: helpdesk.QuestionIn, session: SessionDep, user: UserDep, request: Request, tasks: BackgroundTasks):
+def ask(
+    body: helpdesk.QuestionIn, session: SessionDep, user: UserDep, request: Request, tasks: BackgroundTasks
+):
     """Ask a regional helpdesk (anyone; anonymous: with an e-mail address). The asker gets a link by e-mail."""
     base_url = public_url(request)  # first: a deployment without its address refuses before anything
     email = body.email or (user.email if user else "")

@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse
 
 from ...registry import notify
 from ...registry.orm import User
-from ..deps import SessionDep, require
 from ...registry.schemas import MAX_INTEGER
+from ..deps import SessionDep, require
 from ..errors import ERROR_RESPONSES
 
 Id = Annotated[int, Path(ge=1, le=MAX_INTEGER)]

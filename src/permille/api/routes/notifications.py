@@ -48,12 +48,26 @@ def set_preferences(body: dict[str, str], session: SessionDep, user: Signed) -> 
     return notify.set_preferences(session, user, body)
 
 
-@router.api_route("/notifications/unsubscribe/{token}", methods=["GET", "POST"], response_class=HTMLResponse)
-def unsubscribe(token: str, session: SessionDep) -> str:
-    """One click from an e-mail: no more e-mails of its kind (GET or RFC 8058 POST)."""
+Secret = Annotated[str, Path(max_length=100, description="the secret of the e-mail's unsubscribe link")]
+HTML = {200: {"content": {"text/html": {}}, "description": "a page saying what was switched off"}}
+
+
+def _unsubscribed(session, token: str) -> HTMLResponse:
     email, kind = notify.unsubscribe(session, token)
-    return (
+    return HTMLResponse(
         "<!doctype html><meta charset=utf-8><title>Unsubscribed</title>"
         f"<p>Unsubscribed: {kind} — {escape(email)}.</p>"
         f"<p>Désabonné : {kind}. — Suscripción cancelada: {kind}.</p>"
     )
+
+
+@router.get("/notifications/unsubscribe/{token}", responses=HTML)
+def unsubscribe(token: Secret, session: SessionDep) -> HTMLResponse:
+    """One click from an e-mail: no more e-mails of its kind."""
+    return _unsubscribed(session, token)
+
+
+@router.post("/notifications/unsubscribe/{token}", responses=HTML)
+def unsubscribe_one_click(token: Secret, session: SessionDep) -> HTMLResponse:
+    """The same for mail clients' one-click unsubscribe (RFC 8058)."""
+    return _unsubscribed(session, token)

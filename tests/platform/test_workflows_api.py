@@ -9,8 +9,10 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 from sqlalchemy import select
 
+from permille import cli
 from permille.api.app import create_app
 from permille.registry import notify
 from permille.registry.orm import AuditLog, Notification, ReviewConflict, User, utcnow
@@ -241,7 +243,7 @@ def test_anonymous_questions_are_rate_limited(client):
     assert codes == [201] * 5 + [429]
 
 
-def test_digest_and_one_click_unsubscribe(client, auth, session, mailserver):
+def test_digest_and_one_click_unsubscribe(client, auth, session, mailserver, db_url):
     reviewer = auth("stc")
     user = auth.user("stc")
     preferences = client.put(
@@ -259,10 +261,16 @@ def test_digest_and_one_click_unsubscribe(client, auth, session, mailserver):
         notify.notify(session, me, "assignment", "helpdesk_task", "http://platform.test", "/#/helpdesk",
                       region="Africa", subject=f"Q{n}", topic="practices", asked_in="en", event="assigned")  # fmt: skip
     session.commit()
-    assert notify.send_digests(session, "http://platform.test") == 1
+    ran = CliRunner().invoke(
+        cli.app,
+        ["notifications", "digest", "--public-url", "http://platform.test"],
+        env={"PERMILLE_DATABASE_URL": db_url},
+    )
+    assert ran.exit_code == 0 and "1 digest(s) queued" in ran.output, ran.output  # the daily command
     client.app.state.courier.deliver()
     digest = mailserver.wait_for("stc@test.example.org")[0]
     assert "2 notification" in digest["Subject"] and "Q0" in text_of(digest) and "Q1" in text_of(digest)
+    session.expire_all()
     assert notify.send_digests(session, "http://platform.test") == 0  # each notification once
 
     client.put("/api/notifications/preferences", json={"assignment": "immediate"}, headers=reviewer)

@@ -1232,7 +1232,9 @@ def mail_send(
 
 # --- notifications of the workflows (docs/workflows.md) -------------------------------------------------------
 
-notifications_app = typer.Typer(help="Notifications of the workflows: the daily digest.", no_args_is_help=True)
+notifications_app = typer.Typer(
+    help="Notifications of the workflows: the daily digest.", no_args_is_help=True
+)
 app.add_typer(notifications_app, name="notifications")
 
 

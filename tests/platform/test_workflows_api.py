@@ -288,3 +288,25 @@ def test_digest_and_one_click_unsubscribe(client, auth, session, mailserver, db_
     assert client.post("/api/notifications/read", headers=reviewer).json() == {"changed": 3}
     session.expire_all()
     assert {n.mail for n in session.scalars(select(Notification))} == {"digested", "sent"}
+
+
+def test_comment_threads_follow_the_records_visibility(client, auth):
+    member = auth("member")
+    project = client.post("/api/projects", json=PROJECT | {"stage": "proposed"}, headers=member).json()
+    path = f"/api/comments/projects/{project['id']}"
+    assert client.post(path, json={"text": "Baseline sampled in May."}, headers=member).status_code == 201
+    assert client.post(path, json={"text": " "}, headers=member).status_code == 422
+    assert (
+        client.post(path, json={"text": "Mine too"}, headers=auth("partner")).status_code == 404
+    )  # unpublished
+    assert (
+        client.get(path).status_code == 404 and client.get(path, headers=auth("partner")).status_code == 404
+    )
+    assert client.post(path, json={"text": "Anonymous"}).status_code == 401
+    thread = client.post(path, json={"text": "Add the bulk density."}, headers=auth("stc")).json()
+    assert [(c["author"], c["text"]) for c in thread] == [
+        ("Test member", "Baseline sampled in May."),
+        ("Test stc", "Add the bulk density."),
+    ]
+    assert client.get("/api/comments/call-applications/1", headers=member).status_code == 404  # none
+    assert client.get("/api/comments/sites/1", headers=member).status_code == 422  # not a kind with threads

@@ -716,3 +716,18 @@ class NotificationPreference(Base):
     token: Mapped[str] = mapped_column(String(64), unique=True)
 
     __table_args__ = (UniqueConstraint("user_id", "kind"),)
+
+
+class Comment(Base):
+    """A comment in the thread of a record (``kind``: projects or call-applications), by a signed-in user
+    who may read the record."""
+
+    __tablename__ = "comment"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+    kind: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[int] = mapped_column(Integer)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    text: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_comment_kind_record", "kind", "record_id"),)

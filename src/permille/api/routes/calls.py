@@ -1,4 +1,4 @@
-"""Calls for projects (domain: :mod:`permille.registry.calls`; transitions:
+"""Calls for projects and comment threads (domain: :mod:`permille.registry.calls`; transitions:
 ``data/workflows/call_application.yaml``): open a call, apply, and one route per workflow action."""
 
 from typing import Annotated, Any, Literal
@@ -6,9 +6,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, BackgroundTasks, Body, Depends, Path, Request
 
 from ...registry import calls
+from ...registry import comments as comments_domain
 from ...registry.orm import User
 from ...registry.schemas import MAX_INTEGER
-from ..deps import SessionDep, require
+from ..deps import SessionDep, UserDep, require
 from ..errors import ERROR_RESPONSES
 from .accounts import public_url
 
@@ -68,3 +69,22 @@ def act(
     calls.act(session, user, application_id, action, body, public_url(request))
     tasks.add_task(request.app.state.courier.nudge)
     return calls.get_application(session, user, application_id)
+
+
+@router.get("/comments/{kind}/{record_id}")
+def comments(kind: comments_domain.Kind, record_id: Id, session: SessionDep, user: UserDep) -> list[dict]:
+    """The comment thread of a project or a call application I may read."""
+    return comments_domain.thread(session, kind, record_id, user)
+
+
+@router.post("/comments/{kind}/{record_id}", status_code=201)
+def comment(
+    kind: comments_domain.Kind,
+    record_id: Id,
+    body: comments_domain.CommentIn,
+    session: SessionDep,
+    user: Signed,
+) -> list[dict]:
+    """Comment on a project or a call application I may read; the thread as it is now."""
+    comments_domain.add(session, kind, record_id, user, body)
+    return comments_domain.thread(session, kind, record_id, user)

@@ -1,8 +1,7 @@
 """The Initiative's workflows: calls for projects (``project_call``, ``call_application``, ``call_review``,
 ``review_conflict``, ``call_report``), regional helpdesks (``helpdesk_expert``, ``helpdesk_question``,
-``helpdesk_message``, ``faq_entry``) and notifications (``notification``, ``project_call``, ``call_application``, ``call_review``,
-``review_conflict``, ``call_report``), regional helpdesks (``helpdesk_expert``, ``helpdesk_question``,
-``helpdesk_message``, ``faq_entry``) and notifications (``notification``, ``notification_preference``).
+``helpdesk_message``, ``faq_entry``), notifications (``notification``, ``notification_preference``) and
+comment threads (``comment``).
 
 Revision ID: 0005_workflows
 Revises: 0005_accounts
@@ -256,8 +255,22 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_review_conflict_application_id"), "review_conflict", ["application_id"])
 
+    op.create_table(
+        "comment",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("record_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(["user_id"], ["app_user.id"], name=op.f("fk_comment_user_id_app_user")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_comment")),
+    )
+    op.create_index("ix_comment_kind_record", "comment", ["kind", "record_id"])
+
 
 def downgrade() -> None:
+    op.drop_table("comment")
     op.drop_table("review_conflict")
     op.drop_table("call_review")
     op.drop_table("call_report")

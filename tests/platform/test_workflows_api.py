@@ -9,8 +9,8 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-from typer.testing import CliRunner
 from sqlalchemy import select
+from typer.testing import CliRunner
 
 from permille import cli
 from permille.api.app import create_app

@@ -174,6 +174,9 @@ def test_a_whole_call_in_the_pages(page, server, mailserver, people, page_errors
     page.wait_for_selector("main section.recommendation")
     assert "Sample the baseline first." in page.inner_text("main section.recommendation")
     assert page.locator("main ul.reviews").count() == 0  # who scored what stays with the STC
+    page.fill('main section.comments [name="text"]', "Thank you: we will sample the baseline this May.")
+    page.click("main section.comments button[type='submit']")
+    page.wait_for_selector("main section.comments li:has-text('sample the baseline this May')")
     shot(page, "workflows-call-applicant-feedback")
     sign_out(page)
 

@@ -124,6 +124,7 @@ async function application(root, ctx, id, status) {
     root.append(decision);
   }
   if (a.reports.length) root.append(el("h2", {}, t("calls.reports")), el("ul", {}, a.reports.map((r) => el("li", {}, `${r.year}: ${r.text}${r.measured_t_c_ha === null ? "" : ` — ${ctx.fmt.number(r.measured_t_c_ha, 2)} ± ${ctx.fmt.number(r.uncertainty_t_c_ha, 2)} t C/ha`}`))));
+  root.append(await thread(ctx, `/comments/call-applications/${id}`));
   if (a.actions.includes("report")) {
     root.append(form({
       fields: [field({ name: "year", type: "number", label: t("calls.year"), required: true }), field({ name: "text", type: "textarea", label: t("calls.text"), required: true }), field({ name: "measured_t_c_ha", type: "number", label: t("calls.measured") }), field({ name: "uncertainty_t_c_ha", type: "number", label: t("calls.uncertainty") })],
@@ -146,4 +147,17 @@ function recommendation(ctx, a) {
     )),
     r.comments.length ? el("ul", { class: "comments" }, r.comments.map((c) => el("li", {}, c))) : null,
   );
+}
+
+// The comment thread of the application (the applicant's organisation, the STC and the Secretariat).
+async function thread(ctx, path) {
+  const { el } = ctx;
+  const list = el("ol", { class: "stack comments-thread" });
+  const show = (comments) => list.replaceChildren(...comments.map((c) => el("li", { class: "card", "data-comment": c.id }, el("p", { class: "small muted" }, `${c.author} · ${ctx.fmt.date(c.at, { dateStyle: "medium", timeStyle: "short" })}`), el("p", {}, c.text))));
+  show(await ctx.api(path));
+  return el("section", { class: "stack comments" }, el("h2", {}, t("calls.discussion")), list,
+    form({ fields: [field({ name: "text", type: "textarea", label: t("f.comment"), required: true })], submit: t("calls.addComment"), onSubmit: async (v, node) => {
+      show(await ctx.api(path, { body: { text: v.text } }));
+      node.reset();
+    } }));
 }

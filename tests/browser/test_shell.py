@@ -7,9 +7,9 @@ import pytest
 PHONE = {"width": 375, "height": 800}
 PAGES = ["monitoring", "progress", "toolkit", "registries"]
 NAV = {  # a visitor's header: the sections, then the account link "Join" (js/account-nav.js)
-    "en": ["Monitoring", "Progress", "Toolkit", "Registries", "Join"],
-    "fr": ["Suivi", "Progrès", "Boîte à outils", "Registres", "Adhérer"],
-    "es": ["Seguimiento", "Progreso", "Herramientas", "Registros", "Adherirse"],
+    "en": ["Monitoring", "Progress", "Toolkit", "Registries", "Calls", "Helpdesk", "Join"],
+    "fr": ["Suivi", "Progrès", "Boîte à outils", "Registres", "Appels", "Assistance", "Adhérer"],
+    "es": ["Seguimiento", "Progreso", "Herramientas", "Registros", "Convocatorias", "Ayuda", "Adherirse"],
 }
 
 

@@ -480,8 +480,7 @@ def application_dict(session: Session, user: Any, row: orm.CallApplication) -> d
         "my_review": {"scores": mine.scores, "comment": mine.comment} if mine else None,
         "reviews": [
             {
-                "reviewer": session.get(orm.User, r.reviewer_id).name
-                or session.get(orm.User, r.reviewer_id).email,
+                "reviewer": _name(session, r.reviewer_id),
                 "reviewer_id": r.reviewer_id,
                 "scored": r.scores is not None,
                 "scores": r.scores if insider else None,
@@ -492,7 +491,12 @@ def application_dict(session: Session, user: Any, row: orm.CallApplication) -> d
         if insider
         else [],
         "conflicts": [
-            {"reviewer_id": c.reviewer_id, "reason": c.reason, "at": _iso(c.recorded_at)}
+            {
+                "reviewer_id": c.reviewer_id,
+                "reviewer": _name(session, c.reviewer_id),
+                "reason": c.reason,
+                "at": _iso(c.recorded_at),
+            }
             for c in session.scalars(
                 select(orm.ReviewConflict).where(orm.ReviewConflict.application_id == row.id)
             )
@@ -535,3 +539,8 @@ def applications(session: Session, user: Any, call_id: int) -> list[dict]:
         for r in rows
         if role_of(user) in READERS or "applicant" in roles(session, user, r)
     ]
+
+
+def _name(session: Session, user_id: int) -> str:
+    user = session.get(orm.User, user_id)
+    return user.name or user.email

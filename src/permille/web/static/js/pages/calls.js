@@ -101,7 +101,7 @@ async function application(root, ctx, id, status) {
     root.append(el("h2", {}, t("calls.reviews")), el("ul", { class: "reviews" }, a.reviews.map((r) => el("li", { "data-reviewer": r.reviewer_id }, `${r.reviewer} — ${r.scored ? t("calls.scored") : t("calls.toScore")}`))));
   }
   if (a.conflicts.length) {
-    root.append(el("h2", {}, t("calls.conflicts")), el("ul", { class: "conflicts" }, a.conflicts.map((c) => el("li", {}, `#${c.reviewer_id}: ${c.reason}`))));
+    root.append(el("h2", {}, t("calls.conflicts")), el("ul", { class: "conflicts" }, a.conflicts.map((c) => el("li", {}, `${c.reviewer}: ${c.reason}`))));
   }
   if (a.actions.includes("assign")) {
     const users = (await ctx.api("/users?page_size=100")).items.filter((u) => u.role === "stc" && u.active !== false);

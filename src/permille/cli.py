@@ -1257,6 +1257,28 @@ def mail_send(
     )
 
 
+# --- notifications of the workflows (docs/workflows.md) -------------------------------------------------------
+
+notifications_app = typer.Typer(
+    help="Notifications of the workflows: the daily digest.", no_args_is_help=True
+)
+app.add_typer(notifications_app, name="notifications")
+
+
+@notifications_app.command("digest")
+def notifications_digest(
+    public_url: Annotated[
+        str, typer.Option(envvar="PERMILLE_PUBLIC_URL", help="The platform's address, for the inbox link.")
+    ],
+) -> None:
+    """Queue one e-mail per user with the notifications they chose to get as a daily digest (run it daily,
+    e.g. from cron; the server sends the queue)."""
+    from .registry import notify
+
+    with _registry_sessions()() as session:
+        console.print(f"{notify.send_digests(session, public_url)} digest(s) queued", highlight=False)
+
+
 if __name__ == "__main__":
     app()
 

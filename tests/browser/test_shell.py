@@ -7,9 +7,9 @@ import pytest
 PHONE = {"width": 375, "height": 800}
 PAGES = ["monitoring", "progress", "toolkit", "registries"]
 NAV = {  # a visitor's header: the sections, then the account link "Join" (js/account-nav.js)
-    "en": ["Monitoring", "Progress", "Toolkit", "Registries", "Records", "Join"],
-    "fr": ["Suivi", "Progrès", "Boîte à outils", "Registres", "Fiches", "Adhérer"],
-    "es": ["Seguimiento", "Progreso", "Herramientas", "Registros", "Fichas", "Adherirse"],
+    "en": ["Monitoring", "Progress", "Toolkit", "Registries", "Records", "Calls", "Helpdesk", "Join"],
+    "fr": ["Suivi", "Progrès", "Boîte à outils", "Registres", "Fiches", "Appels", "Assistance", "Adhérer"],
+    "es": ["Seguimiento", "Progreso", "Herramientas", "Registros", "Fichas", "Convocatorias", "Ayuda", "Adherirse"],
 }
 
 

@@ -28,7 +28,7 @@ _counter = itertools.count()
 PATCHES = {
     "organisations": {"website": "https://example.org/new"},
     "users": {"name": "Renamed"},
-    "projects": {"stage": "selected"},
+    "projects": {"area_ha": 30.0},
     "assessments": {"summary": "revised after the field visit"},
     "practices": {"soil": "loam"},
     "monitoring-tools": {"accuracy": "± 10 % of the stock"},

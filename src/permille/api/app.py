@@ -37,9 +37,12 @@ from .routes import (
     toolkit,
 )
 from .routes.accounts import router as accounts_router
+from .routes.calls import router as calls_router
 from .routes.events import Broker
 from .routes.events import router as events_router
+from .routes.helpdesk import router as helpdesk_router
 from .routes.mail import router as mail_router
+from .routes.notifications import router as notifications_router
 from .routes.review import router as review_router
 
 _log = logging.getLogger(__name__)
@@ -180,6 +183,8 @@ def create_app(
         app.include_router(router, prefix="/api")
     app.include_router(events_router, prefix="/api")
     for router in (accounts_router, review_router, mail_router):  # accounts' life cycle, review, e-mail
+        app.include_router(router, prefix="/api")
+    for router in (calls_router, helpdesk_router, notifications_router):  # the workflows (issue 20)
         app.include_router(router, prefix="/api")
     app.include_router(sites_validation.router, prefix="/api")
     app.include_router(records.router, prefix="/api")

@@ -25,9 +25,14 @@ class Message:
     template: str
 
 
+CATALOGUES = ("messages.yaml", "workflows.yaml")
+"""The message files under ``templates/`` (the accounts' e-mails, the workflows' notifications)."""
+
+
 @functools.cache
 def _catalogue() -> dict:
-    return yaml.safe_load((files(__package__) / "templates" / "messages.yaml").read_text(encoding="utf-8"))
+    folder = files(__package__) / "templates"
+    return {k: v for n in CATALOGUES for k, v in yaml.safe_load((folder / n).read_text("utf-8")).items()}
 
 
 @functools.cache

@@ -568,3 +568,192 @@ class MailMessage(Base):
     next_attempt_at: Mapped[datetime.datetime] = mapped_column(default=utcnow, index=True)
     sent_at: Mapped[datetime.datetime | None]
     last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+# --- the Initiative's workflows (migration 0005_workflows; docs/workflows.md) ------------------------------
+
+
+class ProjectCall(Base):
+    """A call for projects opened by the Secretariat: submissions from ``opens_at`` until ``closes_at``,
+    scores until ``review_by``; ``regions`` eligible (empty: every region); ``criteria`` scored by the STC."""
+
+    __tablename__ = "project_call"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    opens_at: Mapped[datetime.datetime]
+    closes_at: Mapped[datetime.datetime]
+    review_by: Mapped[datetime.datetime]
+    regions: Mapped[list] = mapped_column(default=list)
+    criteria: Mapped[list] = mapped_column(default=list)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class CallApplication(Base):
+    """A project submitted to a call by its organisation; ``state`` follows data/workflows/call_application.yaml."""
+
+    __tablename__ = "call_application"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("project_call.id"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+    region: Mapped[str] = mapped_column(String(60))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    reason: Mapped[str] = mapped_column(Text, default="")  # of the Secretariat's decision
+    decided_at: Mapped[datetime.datetime | None]
+
+    __table_args__ = (UniqueConstraint("call_id", "project_id"),)
+
+
+class CallReview(Base):
+    """An STC reviewer assigned to an application; ``scores`` {criterion: {score 0-5, comment}} once sent."""
+
+    __tablename__ = "call_review"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("call_application.id"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    assigned_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+    scores: Mapped[dict | None]
+    comment: Mapped[str] = mapped_column(Text, default="")
+    scored_at: Mapped[datetime.datetime | None]
+
+    __table_args__ = (UniqueConstraint("application_id", "reviewer_id"),)
+
+
+class ReviewConflict(Base):
+    """A refused assignment: the reviewer has a conflict of interest with the application (``reason``)."""
+
+    __tablename__ = "review_conflict"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("call_application.id"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    reason: Mapped[str] = mapped_column(String(300))
+    recorded_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class CallReport(Base):
+    """A selected project's yearly report: what was done, and the SOC change measured at its sites
+    (``measured_t_c_ha``, t C/ha over the year, with ``uncertainty_t_c_ha``) against the models' expectation."""
+
+    __tablename__ = "call_report"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("call_application.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    measured_t_c_ha: Mapped[float | None] = mapped_column(Float)
+    uncertainty_t_c_ha: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+    __table_args__ = (UniqueConstraint("application_id", "year"),)
+
+
+class HelpdeskExpert(Base):
+    """A partner or STC user who answers the helpdesk of ``regions`` on ``topics``."""
+
+    __tablename__ = "helpdesk_expert"
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
+    regions: Mapped[list] = mapped_column(default=list)
+    topics: Mapped[list] = mapped_column(default=list)
+
+
+class HelpdeskQuestion(Base):
+    """A question to a regional helpdesk; ``state`` follows data/workflows/helpdesk_question.yaml. An
+    anonymous asker acts through the secret link mailed to them (stored as its SHA-256 digest)."""
+
+    __tablename__ = "helpdesk_question"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow, index=True)
+    region: Mapped[str] = mapped_column(String(60), index=True)
+    country_iso3: Mapped[str | None] = mapped_column(String(3))
+    topic: Mapped[str] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(8))
+    subject: Mapped[str] = mapped_column(String(300))
+    question: Mapped[str] = mapped_column(Text)
+    asker_email: Mapped[str] = mapped_column(String(320))
+    asker_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    asker_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    expert_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
+    answered_at: Mapped[datetime.datetime | None]  # the first answer (B3: within 30 days)
+    closed_at: Mapped[datetime.datetime | None]
+
+
+class HelpdeskMessage(Base):
+    """One message of a helpdesk thread: an expert's answer or the asker's follow-up (``author``)."""
+
+    __tablename__ = "helpdesk_message"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("helpdesk_question.id"), index=True)
+    at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+    author: Mapped[str] = mapped_column(String(10))  # expert, asker
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class FaqEntry(Base):
+    """An answer proposed by an expert as a public FAQ entry, published after the Secretariat's review."""
+
+    __tablename__ = "faq_entry"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question_id: Mapped[int | None] = mapped_column(ForeignKey("helpdesk_question.id"))
+    created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+    region: Mapped[str] = mapped_column(String(60))
+    topic: Mapped[str] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(8), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    proposed_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    published_at: Mapped[datetime.datetime | None]
+
+
+class Notification(Base):
+    """An entry of a user's inbox; ``mail`` says what became of its e-mail: sent (queued), digest (waits
+    for the daily digest), digested, off (the user unsubscribed from its ``kind``)."""
+
+    __tablename__ = "notification"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+    kind: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    link: Mapped[str] = mapped_column(String(500), default="")
+    read_at: Mapped[datetime.datetime | None]
+    mail: Mapped[str] = mapped_column(String(10), index=True)
+
+
+class NotificationPreference(Base):
+    """How a user gets the e-mails of one ``kind``: ``mode`` immediate, digest or off; ``token``: the
+    secret of the one-click unsubscribe link in each of these e-mails (it can only switch this kind off,
+    so it is kept as is, to be written into every message)."""
+
+    __tablename__ = "notification_preference"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    mode: Mapped[str] = mapped_column(String(10))
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+
+    __table_args__ = (UniqueConstraint("user_id", "kind"),)
+
+
+class Comment(Base):
+    """A comment in the thread of a record (``kind``: projects or call-applications), by a signed-in user
+    who may read the record."""
+
+    __tablename__ = "comment"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+    kind: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[int] = mapped_column(Integer)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    text: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_comment_kind_record", "kind", "record_id"),)

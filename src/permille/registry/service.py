@@ -349,6 +349,23 @@ def _change(k: RecordKind, action: str, record: Any) -> dict:
     }
 
 
+WORKFLOW_VALUES = {("projects", "stage"): ("selected", "implemented")}
+"""Values only a workflow sets (calls for projects, :mod:`.calls`): an organisation never writes them;
+the Secretariat may, for projects selected before the platform."""
+
+
+def _workflow_values(k: RecordKind, user: Any, values: dict, before: dict | None) -> None:
+    if role_of(user) is Role.SECRETARIAT:
+        return
+    for (kind, field), reserved in WORKFLOW_VALUES.items():
+        value = values.get(field)
+        if kind == k.name and value in reserved and (before is None or before.get(field) != value):
+            raise Forbidden(
+                f"{field} {value!r} is set by the call for projects' decision, not by the project's organisation",
+                [{"loc": [field], "message": "set by the call for projects", "type": "workflow"}],
+            )
+
+
 def create(session: Session, kind: str, payload: Any, user: Any) -> Any:
     """A new record of ``kind`` from ``payload`` (dict or the kind's Create model), owned by the writer's
     organisation unless it names one; refused (:class:`Forbidden`) where the role may not."""
@@ -361,6 +378,7 @@ def create(session: Session, kind: str, payload: Any, user: Any) -> Any:
         raise _refuse(user, f"your role may not create {k.name} for organisation {draft.organisation_id}")
     if data["published"] and not allowed(user, "publish", k.name, draft):
         raise _refuse(user, "only the Secretariat publishes records")
+    _workflow_values(k, user, data, None)
     changes: list[dict] = []
     with transaction(session, changes):
         problems = _missing_references(session, user, k, data)
@@ -424,6 +442,7 @@ def update(session: Session, kind: str, record_id: int, payload: Any, user: Any)
             )
         before = public_dict(k, record)
         merged, problems = _merge(k, before, patch)
+        _workflow_values(k, user, patch, before)
         draft = SimpleNamespace(organisation_id=merged["organisation_id"], published=merged["published"])
         if not allowed(user, "update", k.name, draft, public_kind=not k.restricted):
             raise _refuse(user, f"you may not give this record to organisation {draft.organisation_id}")

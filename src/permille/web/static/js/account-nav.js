@@ -11,6 +11,7 @@ const LINKS = [
   ["review", "acc.nav.review", (user) => user && ["stc", "secretariat"].includes(user.role)],
   ["users", "acc.nav.users", (user) => user && user.role === "secretariat"],
   ["outbox", "acc.nav.outbox", (user) => user && user.role === "secretariat"],
+  ["inbox", "wf.nav.inbox", (user) => Boolean(user)], // the workflows' notifications (js/pages/inbox.js)
   ["profile", "acc.nav.profile", (user) => Boolean(user)],
 ];
 

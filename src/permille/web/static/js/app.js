@@ -44,6 +44,7 @@
  * CSS classes for pages are listed at the top of css/app.css.
  */
 import { renderAccountNav } from "./account-nav.js";
+import "./workflows-ui.js"; // the workflow pages' messages (calls, helpdesk, inbox) and nav labels
 import { api, apiUrl, downloadUrl, saveBlob, setToken, token } from "./api.js";
 import { el } from "./dom.js";
 import { subscribe } from "./events.js";

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_workflows"
-down_revision = "0005_harden"  # merged with the accounts branch; the lead re-chains
+down_revision = "0005_harden"
 branch_labels = None
 depends_on = None
 

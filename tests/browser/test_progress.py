@@ -124,21 +124,20 @@ def test_csv_export(page, server):
     assert len(lines) == 1 + 30
 
 
-def test_the_open_page_updates_when_a_project_arrives(page, server):
+def test_the_open_page_updates_when_a_study_arrives(page, server):
     open_progress(page, server, "?goal=A")
-    before = api_current(page, server, "projects_selected_and_implemented")
-    assert current_text(page, "projects_selected_and_implemented") == (
-        intl(page, "en", before) if before else "–"
-    )
+    name = "studies_reviews_per_year"
+    before = api_current(page, server, name)
+    assert current_text(page, name) == (intl(page, "en", before) if before else "–")
     admin = server.account("secretariat")
-    project = {"name": "Browser test: a selected project", "country_iso3": "KEN", "lon": 37.0, "lat": 0.0,
-               "area_ha": 10.0, "stage": "selected", "published": True}  # fmt: skip
-    answer = page.request.post(f"{server.url}/api/projects", data=project, headers=admin.headers)
+    study = {"title": "Browser test: a study", "study_type": "study", "country_iso3": "KEN",
+             "year": datetime.date.today().year, "published": True}  # fmt: skip
+    answer = page.request.post(f"{server.url}/api/studies", data=study, headers=admin.headers)
     assert answer.status == 201, answer.text()
     expected = intl(page, "en", (before or 0) + 1)
     page.wait_for_function(
         "([selector, text]) => document.querySelector(selector)?.textContent.trim() === text",
-        arg=["[data-indicator='projects_selected_and_implemented'] .kpi-current .num", expected],
+        arg=[f"[data-indicator='{name}'] .kpi-current .num", expected],
         timeout=5000,
     )
     assert page.url.endswith("#/progress?goal=A")  # no reload, no navigation

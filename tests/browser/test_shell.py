@@ -9,7 +9,16 @@ PAGES = ["monitoring", "progress", "toolkit", "registries"]
 NAV = {  # a visitor's header: the sections, then the account link "Join" (js/account-nav.js)
     "en": ["Monitoring", "Progress", "Toolkit", "Registries", "Records", "Calls", "Helpdesk", "Join"],
     "fr": ["Suivi", "Progrès", "Boîte à outils", "Registres", "Fiches", "Appels", "Assistance", "Adhérer"],
-    "es": ["Seguimiento", "Progreso", "Herramientas", "Registros", "Fichas", "Convocatorias", "Ayuda", "Adherirse"],
+    "es": [
+        "Seguimiento",
+        "Progreso",
+        "Herramientas",
+        "Registros",
+        "Fichas",
+        "Convocatorias",
+        "Ayuda",
+        "Adherirse",
+    ],
 }
 
 

@@ -10,11 +10,12 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from permille import cli
 from permille.api.app import create_app
-from permille.registry import notify
+from permille.registry import counting, notify
 from permille.registry.orm import AuditLog, Notification, ReviewConflict, User, utcnow
 from permille.registry.schemas import Criterion
 from tests.mailserver import MailServer, text_of
@@ -56,8 +57,21 @@ def _scores(value):
     return {c.value: {"score": value, "comment": f"{c.value}: {value}/5"} for c in Criterion}
 
 
+def _kpi(session, name: str) -> float | None:
+    """The indicator's value this year, as the KPIs page counts it."""
+    today = datetime.date.today()
+    with Session(session.get_bind()) as reader:  # its own transaction, ended at once (SQLite locks)
+        return counting.evaluate(reader, name, today).by_year[today.year]
+
+
 def test_a_whole_call_for_projects(client, auth, session, mailserver):
     member, secretariat, stc = auth("member"), auth("secretariat"), auth("stc")
+    a2 = _kpi(session, "projects_selected_and_implemented")
+    by_hand = client.post(
+        "/api/projects", json=PROJECT | {"stage": "selected", "published": True}, headers=secretariat
+    )
+    assert by_hand.status_code == 201, by_hand.text
+    assert _kpi(session, "projects_selected_and_implemented") == a2  # a stage set by hand moves no KPI
     now = utcnow()
     call = client.post(
         "/api/calls",
@@ -152,6 +166,15 @@ def test_a_whole_call_for_projects(client, auth, session, mailserver):
     assert selected.json()["state"] == "selected" and selected.json()["project"]["stage"] == "selected"
     decision = mailserver.wait_for("member@test.example.org")[0]
     assert "is selected" in decision["Subject"] and "Strong expected impact." in text_of(decision)
+    assert _kpi(session, "projects_selected_and_implemented") == a2  # the project is not published yet
+    current = client.get(f"/api/projects/{project['id']}", headers=secretariat).json()
+    published = client.patch(
+        f"/api/projects/{project['id']}",
+        json={"published": True, "version": current.get("version")},
+        headers=secretariat,
+    )
+    assert published.status_code == 200, published.text
+    assert _kpi(session, "projects_selected_and_implemented") == a2 + 1  # KPI A2 moves by one, by the call
 
     report = {
         "year": 2028,
@@ -174,6 +197,7 @@ def test_a_whole_call_for_projects(client, auth, session, mailserver):
 
 def test_an_anonymous_question_answered_and_published_as_faq(client, auth, session, mailserver):
     secretariat = auth("secretariat")
+    assert _kpi(session, "regions_with_active_helpdesk") == 0
     expert = auth.user("partner")
     assert (
         client.put(
@@ -211,10 +235,12 @@ def test_an_anonymous_question_answered_and_published_as_faq(client, auth, sessi
     )
     # the asker cannot write the answer
     assert client.post(f"{path}/answer", params={"token": token}, json={"text": "Mine"}).status_code == 403
+    assert _kpi(session, "regions_with_active_helpdesk") == 0  # asked, not answered: B3 does not move
     answer = "Niébé et mil en association."
     assert client.post(f"{path}/answer", json={"text": answer}, headers=partner).json()["state"] == "answered"
     answered = mailserver.wait_for("farmer@example.org", 2)[1]
     assert answer in text_of(answered)
+    assert _kpi(session, "regions_with_active_helpdesk") == 1  # Africa's helpdesk answered within 30 days
     follow = client.post(f"{path}/follow_up", params={"token": token}, json={"text": "Et en saison sèche ?"})
     assert follow.json()["state"] == "assigned" and [m["author"] for m in follow.json()["messages"]] == [
         "expert",

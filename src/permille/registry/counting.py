@@ -22,7 +22,20 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from .kinds import KINDS
-from .orm import Layer, Municipality, Observation, Organisation, SignIn, Site, ToolkitUsage, User
+from .orm import (
+    AuditLog,
+    CallApplication,
+    HelpdeskQuestion,
+    Layer,
+    Municipality,
+    Observation,
+    Organisation,
+    Project,
+    SignIn,
+    Site,
+    ToolkitUsage,
+    User,
+)
 
 DATA = files("permille") / "data" / "strategic-plan"
 FIRST_YEAR = 2015
@@ -442,6 +455,42 @@ def _budget_eur(session: Session, spec: dict, years: range) -> Count:
     return count
 
 
+def _selected_in_calls(session: Session, spec: dict, years: range) -> Count:
+    """Projects the Secretariat selected through a call for projects (an audited ``select`` step of the
+    call-application workflow, :func:`permille.registry.workflow.fire`), dated by that step; the project
+    itself must be in the rules' state (published, verified). A stage set by hand counts nowhere."""
+    selected = session.execute(
+        select(CallApplication.project_id, func.min(AuditLog.at))
+        .join(AuditLog, (AuditLog.record_id == CallApplication.id) & (AuditLog.kind == "call_application"))
+        .where(AuditLog.action == "select")
+        .group_by(CallApplication.project_id)
+    ).all()
+    when = dict(selected)
+    projects = session.scalars(select(Project).where(Project.id.in_(when), *_state(Project, spec))).all()
+    items = []
+    for project in projects:
+        counted = Counted(
+            "projects", project.id, project.name, _year(when[project.id]), bool(project.demo),
+            project.verified_by, project.verified_at, "selected through a call for projects",
+        )  # fmt: skip
+        items.append((counted, ("projects", project.id)))
+    return _split(items, years, spec["period"])
+
+
+def _helpdesks_answering(session: Session, spec: dict, years: range) -> Count:
+    """Regions whose helpdesk gave a first answer within ``days`` of the question, by the year of the answer
+    (questions are restricted: the drill-down shows them as a count)."""
+    limit = datetime.timedelta(days=spec["days"])
+    rows = session.scalars(select(HelpdeskQuestion).where(HelpdeskQuestion.answered_at.is_not(None))).all()
+    items = []
+    for q in rows:
+        if q.answered_at - q.created_at <= limit:
+            counted = Counted("helpdesk-questions", q.id, q.subject, _year(q.answered_at), False, None, None,
+                              f"answered in {(q.answered_at - q.created_at).days} days ({q.region})")  # fmt: skip
+            items.append((counted, q.region))
+    return _split(items, years, spec["period"])
+
+
 METHODS: dict[str, Callable[..., Count]] = {
     "records": _records,
     "latest_per_country": _latest_per_country,
@@ -449,6 +498,8 @@ METHODS: dict[str, Callable[..., Count]] = {
     "observed_countries": _observed_countries,
     "twinned": _twinned,
     "budget_eur": _budget_eur,
+    "selected_in_calls": _selected_in_calls,
+    "helpdesks_answering": _helpdesks_answering,
 }
 """The computations a rule's ``method`` names (``active_organisations`` also needs the day;
 ``manual`` and ``indicator_share`` are evaluated by :mod:`permille.registry.kpis`)."""

@@ -412,13 +412,15 @@ def records_behind(session: Session, name: str, user, year: int | None = None) -
     kind = spec["kind"]
     # counted records are published: a public kind's are readable by all; a restricted kind's names only by
     # those who read every record of it (the Secretariat, the STC), else a count
-    readable = not KINDS[kind].restricted or (user is not None and user.role in ("secretariat", "stc"))
+    # (a workflow's own table, e.g. the helpdesk questions of B3, is restricted)
+    restricted = KINDS[kind].restricted if kind in KINDS else True
+    readable = not restricted or (user is not None and user.role in ("secretariat", "stc"))
     answer = {
         "indicator": name,
         "year": year,
         "rule": _rule_text(name),
         "kind": kind,
-        "restricted": KINDS[kind].restricted,
+        "restricted": restricted,
         "count": len(records),
         "value": _clean(count.by_year.get(year)),
         "extra": count.extra,

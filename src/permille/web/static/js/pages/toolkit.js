@@ -962,7 +962,7 @@ const VIEWS = {
     };
   },
   balance(ctx, r) {
-    const { t, el } = ctx;
+    const { t, el, fmt } = ctx;
     const keys = ["balance_t_c_ha_yr", "balance_t_co2e_ha_yr", "total_t_co2e", "balance_share_of_4permille"];
     const rows = [];
     for (const [model, estimates] of Object.entries(r.estimates)) {

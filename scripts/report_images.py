@@ -3,14 +3,13 @@ pages as PNG images for the documentation (docs/img/report-*.png). Run: uv run p
 
 from pathlib import Path
 
+import pandas as pd
 import pypdfium2
 
 from permille.io import balance_report, report_render, verification_report
 from permille.io.project_file import read_project
 from permille.measure import remeasurement, schemes
 from permille.models import balance
-
-import pandas as pd
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "docs" / "img"
@@ -24,7 +23,9 @@ def pages(pdf: bytes, name: str) -> None:
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    result = balance.simulate(read_project(REPO / "examples" / "project.yaml").to_model(), draws=2000, seed=42)
+    result = balance.simulate(
+        read_project(REPO / "examples" / "project.yaml").to_model(), draws=2000, seed=42
+    )
     profile = schemes.profile("vm0042")
     changes = remeasurement.credit(pd.read_csv(REPO / "examples" / "remeasurement.csv"), profile)
     project = [c for c in changes.lines if c.stratum == remeasurement.PROJECT]

@@ -15,7 +15,14 @@ from permille.io import balance_report, report_render, verification_report
 from permille.io.project_file import read_project
 from permille.measure import credits, schemes
 from permille.models import balance
-from permille.models.ipcc.categories import CarbonInput, ClimateZone, GrasslandManagement, LandUse, SoilClass, Tillage
+from permille.models.ipcc.categories import (
+    CarbonInput,
+    ClimateZone,
+    GrasslandManagement,
+    LandUse,
+    SoilClass,
+    Tillage,
+)
 from permille.models.ipcc.tier1 import DrainedLandUse
 from tests.conftest import REPO
 
@@ -150,11 +157,17 @@ def test_credits_on_a_loss_say_no_credits_and_draw_no_waterfall():
 
 
 def test_plural_rules_come_from_the_catalogue():
-    for lang, one, many in (("en", "1 area", "3 areas"), ("fr", "1 surface", "3 surfaces"), ("es", "1 superficie", "3 superficies")):
+    for lang, one, many in (
+        ("en", "1 area", "3 areas"),
+        ("fr", "1 surface", "3 surfaces"),
+        ("es", "1 superficie", "3 superficies"),
+    ):
         t = i18n.translations(lang)
         assert t.ngettext("%(num)d area", "%(num)d areas", 1) % {"num": 1} == one
         assert t.ngettext("%(num)d area", "%(num)d areas", 3) % {"num": 3} == many
-    assert i18n.translations("fr").ngettext("%(num)d year", "%(num)d years", 0) % {"num": 0} == "0 an"  # French: 0 is singular
+    assert (
+        i18n.translations("fr").ngettext("%(num)d year", "%(num)d years", 0) % {"num": 0} == "0 an"
+    )  # French: 0 is singular
 
 
 def test_every_message_of_the_reports_is_translated():

@@ -22,6 +22,8 @@ def test_the_web_example_gives_the_command_line_numbers():
     web = calculators.project_balance(BalanceIn.model_validate(body)).data
     cli = balance.simulate(read_project(PROJECT).to_model(), draws=300, seed=42).summary()
     for model in balance.MODELS:
-        assert web["estimates"][model]["balance_t_co2e_ha_yr"]["mean"] == cli[model]["balance_t_co2e_ha_yr"].mean
+        assert (
+            web["estimates"][model]["balance_t_co2e_ha_yr"]["mean"] == cli[model]["balance_t_co2e_ha_yr"].mean
+        )
         area = web["estimates"][model]["area_ha"]["mean"]
         assert area == pytest.approx(106, abs=1)  # 85 + 15 + 6 ha (± 3–5 %): the peat meadow counts

@@ -94,14 +94,18 @@ def test_the_stocks_chart_has_no_separate_interval_bar(page, server):
     page.set_default_timeout(RUN_TIMEOUT_MS)
     open_toolkit(page, server, "stocks")
     run_example(page, "stocks")
-    datasets = page.evaluate("() => Chart.getChart(document.querySelector('.tk-results canvas')).data.datasets")
+    datasets = page.evaluate(
+        "() => Chart.getChart(document.querySelector('.tk-results canvas')).data.datasets"
+    )
     assert len(datasets) == 1 and len(datasets[0]["intervals"]) == len(datasets[0]["data"])
 
 
 def pages_to_visit(page, server) -> list[str]:
     page.goto(server.url + "/")
     page.wait_for_selector(".site-nav a[data-page]")
-    links = page.eval_on_selector_all(".site-nav a[data-page]", "links => links.map(a => a.getAttribute('href'))")
+    links = page.eval_on_selector_all(
+        ".site-nav a[data-page]", "links => links.map(a => a.getAttribute('href'))"
+    )
     return [*links, *(f"#/toolkit?calc={c}" for c in CALCULATORS)]
 
 
@@ -116,7 +120,9 @@ def test_no_page_scrolls_sideways_at_390_px(browser, server):
             page.wait_for_selector("main .page[data-state]", timeout=20_000)
             if "calc=" in href:
                 run_example(page, href.split("=")[1])
-            width = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            width = page.evaluate(
+                "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+            )
             if width[0] > width[1]:
                 wide.append((href, width))
         assert not wide, wide

@@ -157,7 +157,12 @@ def report_html(result: ProjectResult, lang: str = "en", seed: int | None = None
             cells += [Estimate.of(without), Estimate.of(with_), Estimate.of(with_ - without)]
         yearly.append({"year": int(year), "cells": cells})
     disagree = [
-        {"a": _(a), "b": _(b), "ea": summary[a]["balance_t_co2e_ha_yr"], "eb": summary[b]["balance_t_co2e_ha_yr"]}
+        {
+            "a": _(a),
+            "b": _(b),
+            "ea": summary[a]["balance_t_co2e_ha_yr"],
+            "eb": summary[b]["balance_t_co2e_ha_yr"],
+        }
         for a, b in disagreements(summary)
     ]
     return report_render.render(
@@ -237,11 +242,16 @@ def balance_figure(summary: dict, project, _=lambda s: s):
     fig, ax = plt.subplots(figsize=(5, 3))
     for i, model in enumerate(MODELS):
         e = summary[model]["balance_t_co2e_ha_yr"]
-        ax.errorbar(i, e.mean, yerr=[[e.mean - e.low], [e.high - e.mean]], fmt="o", capsize=6, color="tab:green")
+        ax.errorbar(
+            i, e.mean, yerr=[[e.mean - e.low], [e.high - e.mean]], fmt="o", capsize=6, color="tab:green"
+        )
     ax.axhline(0, color="black", lw=0.6)
     ax.set_xticks(range(len(MODELS)), [_(m) for m in MODELS])
     ax.set_xlim(-0.5, len(MODELS) - 0.5)
     ax.set_ylabel(_("t CO2e/ha/yr (mean, 95 % interval)"))
-    ax.set_title(_("Balance, with − without, {first}–{last}").format(first=project.first_year, last=project.last_year), fontsize=10)
+    ax.set_title(
+        _("Balance, with − without, {first}–{last}").format(first=project.first_year, last=project.last_year),
+        fontsize=10,
+    )
     fig.tight_layout()
     return fig

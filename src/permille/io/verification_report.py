@@ -72,7 +72,13 @@ class VerificationReport:
 
     def totals(self) -> dict[str, float]:
         """The credit chain summed over :attr:`credits`, t CO2e."""
-        keys = ("gross_t_co2e", "uncertainty_deduction_t_co2e", "leakage_t_co2e", "buffer_t_co2e", "issuable_t_co2e")
+        keys = (
+            "gross_t_co2e",
+            "uncertainty_deduction_t_co2e",
+            "leakage_t_co2e",
+            "buffer_t_co2e",
+            "issuable_t_co2e",
+        )
         return {k: sum(getattr(c, k) for c in self.credits) for k in keys}
 
 
@@ -150,7 +156,9 @@ def report_html(report: VerificationReport, lang: str = "en") -> str:
     figures.append((_("Each change with its interval."), change_figure(report, _)))
     totals = report.totals()
     if report.credits and totals["gross_t_co2e"] > 0:
-        figures.append((_("From the gross removal to the issuable credits, t CO2e."), waterfall_figure(report, _)))
+        figures.append(
+            (_("From the gross removal to the issuable credits, t CO2e."), waterfall_figure(report, _))
+        )
     lines = [*report.credits, *report.stratum_credits]
     return report_render.render(
         "verification.html",
@@ -181,7 +189,9 @@ def write(report: VerificationReport, out_dir: str | Path, lang: str = "en") -> 
     html = report_html(report, lang)
     paths[0].write_text(html, encoding="utf-8")
     paths[1].write_bytes(report_render.pdf(html))
-    paths[2].write_text(json.dumps(report.document(), indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    paths[2].write_text(
+        json.dumps(report.document(), indent=2, ensure_ascii=False, default=str), encoding="utf-8"
+    )
     return paths
 
 

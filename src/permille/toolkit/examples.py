@@ -35,7 +35,9 @@ def balance() -> dict:
     """The example project of ``examples/project.yaml``, all three areas (the package ships a copy)."""
     import yaml
 
-    return yaml.safe_load((files("permille") / "data" / "examples" / "project.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load(
+        (files("permille") / "data" / "examples" / "project.yaml").read_text(encoding="utf-8")
+    )
 
 
 def stocks() -> dict:

@@ -4,7 +4,6 @@ equivalent soil mass from an imported table, sampling design, and the credit cha
 Stocks t C/ha, depths cm, areas ha, credits t CO2e.
 """
 
-
 import pandas as pd
 
 from ..io import soil_import, verification_report

@@ -30,7 +30,7 @@ def main() -> None:
     changes = remeasurement.credit(pd.read_csv(REPO / "examples" / "remeasurement.csv"), profile)
     project = [c for c in changes.lines if c.stratum == remeasurement.PROJECT]
     report = verification_report.VerificationReport(
-        "remeasurement.csv: measure and re-measure", profile, None, changes.estimates, project, {},
+        "remeasurement.csv", profile, None, changes.estimates, project, {},
         notes=changes.notes, stratum_credits=[c for c in changes.lines if c.stratum != remeasurement.PROJECT],
     )  # fmt: skip
     for lang in ("en", "fr", "es"):

@@ -374,7 +374,7 @@ def measure_compare(
             f"gross {lines[0].gross_t_co2e:,.1f} → issuable [bold]{lines[0].issuable_t_co2e:,.1f} t CO2e[/]"
         )
     report = verification_report.VerificationReport(
-        title=f"{soil_file.name}: {treatment} vs {control}",
+        title=f"{soil_file.name}: {treatment} − {control}",
         scheme=profile,
         stocks=result.layers,
         changes=result.differences,
@@ -427,7 +427,7 @@ def measure_credits(
         console.print(f"[yellow]note[/] {note}")
     project = [c for c in result.lines if c.stratum == remeasurement.PROJECT]
     report = verification_report.VerificationReport(
-        title=f"{changes.name}: measure and re-measure",
+        title=changes.name,
         scheme=profile,
         stocks=None,
         changes=result.estimates,

@@ -163,7 +163,7 @@ def report_html(report: VerificationReport, lang: str = "en") -> str:
     return report_render.render(
         "verification.html",
         lang,
-        title=_(report.title),
+        title=_("Verification report") + " — " + _(report.title),
         report=report,
         scheme=report.scheme,
         rule=rule_in_words(report.scheme, _, lang),

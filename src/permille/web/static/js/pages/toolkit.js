@@ -823,7 +823,7 @@ async function downloadResult(ctx, calc, request, result, format, onError) {
       init.headers = { "Content-Type": "application/json" };
       init.body = JSON.stringify(request.body);
     }
-    const lang = format === "pdf" ? `&lang=${ctx.i18n.language()}` : "";
+    const lang = format === "pdf" ? `&lang=${ctx.lang}` : "";
     const response = await fetch(apiUrl(`/toolkit/${calc}?format=${format}${lang}`), init);
     if (!response.ok) {
       const error = new Error(`${response.status}`);

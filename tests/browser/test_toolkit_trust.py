@@ -151,3 +151,25 @@ def test_the_toolkit_speaks_french_and_spanish(browser, server, lang):
                     page.screenshot(path=str(DOCS_IMG / f"toolkit-{calc}-{lang}-{name}.png"), full_page=True)
         finally:
             context.close()
+
+
+def test_the_pdf_report_is_in_the_page_language(browser, server):
+    import io
+
+    import pypdf
+
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="fr", accept_downloads=True)
+    context.set_default_timeout(RUN_TIMEOUT_MS)
+    page = context.new_page()
+    page.add_init_script("localStorage.setItem('permille.lang', 'fr')")
+    try:
+        open_toolkit(page, server, "credits")
+        run_example(page, "credits")
+        with page.expect_download() as info:
+            page.locator('.tk-results button[data-format="pdf"]').click()
+        text = " ".join(
+            p.extract_text() for p in pypdf.PdfReader(io.BytesIO(open(info.value.path(), "rb").read())).pages
+        )
+        assert "Rapport de vérification" in text and "Crédits émissibles" in text
+    finally:
+        context.close()

@@ -104,7 +104,7 @@ def test_cumbria_hedgerows_end_to_end(tmp_path):
     assert 0 < line["issuable_t_co2e"] < line["after_leakage_t_co2e"] < line["gross_t_co2e"]
     assert (tmp_path / "report.pdf").read_bytes()[:5] == b"%PDF-"
     html = (tmp_path / "report.html").read_text()
-    assert html.count("data:image/png;base64,") == 3 and "Credit chain" in html
+    assert html.count("data:image/svg+xml;base64,") == 3 and "Credit chain" in html
 
 
 def test_compare_reference_mass_and_extrapolation_options_reach_the_comparison(tmp_path):

@@ -179,12 +179,13 @@ def balance(
         Path, typer.Argument(help="A project file (YAML or JSON); see examples/project.yaml.")
     ],
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="Folder for balance.json, yearly.csv, balance.png.")
+        Path, typer.Option("--out", "-o", help="Folder for balance.json, yearly.csv, balance.html, balance.pdf.")
     ] = Path("results"),
     draws: Annotated[
         int | None, typer.Option(help="Monte Carlo draws (default: the file's, else 1000).")
     ] = None,
     seed: Annotated[int | None, typer.Option(help="Random seed (default: the file's).")] = None,
+    lang: Annotated[str, typer.Option(help="Language of the report: en, fr or es.")] = "en",
 ) -> None:
     """Soil carbon balance of a project, with minus without: IPCC Tier 1, Tier 2 and RothC side by side,
     with Monte Carlo uncertainty and the 4‰ indicator."""
@@ -202,7 +203,7 @@ def balance(
     except (ProjectFileError, ValueError, LookupError) as e:
         _fail(e)
     console.print(_balance_table(result))
-    for path in balance_report.write(result, out):
+    for path in balance_report.write(result, out, lang):
         console.print(f"wrote {path}")
 
 
@@ -324,6 +325,7 @@ def measure_compare(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Folder for report.html, report.pdf, report.json.")
     ] = Path("results"),
+    lang: Annotated[str, typer.Option(help="Language of the report: en, fr or es.")] = "en",
 ) -> None:
     """Compare two groups of cores (e.g. hedgerow vs control): import → stocks → equivalent soil mass →
     difference with interval → credits under a scheme → a verification report."""
@@ -372,15 +374,16 @@ def measure_compare(
             f"gross {lines[0].gross_t_co2e:,.1f} → issuable [bold]{lines[0].issuable_t_co2e:,.1f} t CO2e[/]"
         )
     report = verification_report.VerificationReport(
-        title=f"{soil_file.name}: {treatment} vs {control}",
+        title=f"{soil_file.name}: {treatment} − {control}",
         scheme=profile,
         stocks=result.layers,
         changes=result.differences,
         credits=lines,
         methods=result.methods,
         notes=[f"left out: {n}" for n in result.dropped],
+        confidence=result.confidence,
     )
-    for path in verification_report.write(report, out):
+    for path in verification_report.write(report, out, lang):
         console.print(f"wrote {path}")
 
 
@@ -394,6 +397,7 @@ def measure_credits(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Folder for report.html, report.pdf, report.json.")
     ] = Path("results"),
+    lang: Annotated[str, typer.Option(help="Language of the report: en, fr or es.")] = "en",
 ) -> None:
     """Measure and re-measure: paired SOC changes by stratum → stratified estimate → the scheme's credit
     chain (uncertainty deduction, leakage, buffer) → a verification report."""
@@ -423,7 +427,7 @@ def measure_credits(
         console.print(f"[yellow]note[/] {note}")
     project = [c for c in result.lines if c.stratum == remeasurement.PROJECT]
     report = verification_report.VerificationReport(
-        title=f"{changes.name}: measure and re-measure",
+        title=changes.name,
         scheme=profile,
         stocks=None,
         changes=result.estimates,
@@ -431,11 +435,10 @@ def measure_credits(
         stratum_credits=[c for c in result.lines if c.stratum != remeasurement.PROJECT],
         methods={
             "estimator": "stratified (STSI) mean, variance without finite-population correction, Satterthwaite df",
-            "uncertainty": f"{profile.uncertainty.rule.value} {profile.uncertainty.probability or ''}".strip(),
         },
         notes=result.notes,
     )
-    for path in verification_report.write(report, out):
+    for path in verification_report.write(report, out, lang):
         console.print(f"wrote {path}")
 
 

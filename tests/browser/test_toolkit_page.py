@@ -34,7 +34,7 @@ def run_example(page, calculator: str):
 
 
 def download(page, fmt: str):
-    with page.expect_download() as info:
+    with page.expect_download(timeout=90_000) as info:  # a PDF report is typeset by WeasyPrint: seconds
         page.locator(f'.tk-results button[data-format="{fmt}"]').click()
     value = info.value
     assert value.suggested_filename.endswith(f".{fmt}")

@@ -1,9 +1,8 @@
-"""A verification report a verifier can read: HTML and PDF with tables and plots (stock by depth, change
-with intervals, credit waterfall), plus the same numbers as JSON."""
+"""A verification report a verifier can read: one Jinja2 template rendered as HTML and, by WeasyPrint, as an
+A4 PDF (the same content), in English, French or Spanish — scheme and its version, inputs, method in words,
+stocks and changes with intervals, the credit chain step by step, charts (stock by depth, changes with
+intervals, credit waterfall), caveats, sources — plus the same numbers as JSON."""
 
-import base64
-import html
-import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,11 +13,27 @@ matplotlib.use("Agg")
 matplotlib.rcParams["text.parse_math"] = False  # names drawn as written: "$…$" is not mathtext (a 500)
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
-from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
 
+from .. import i18n  # noqa: E402
 from ..measure.credits import CreditLine  # noqa: E402
-from ..measure.schemes import SchemeProfile  # noqa: E402
+from ..measure.schemes import SchemeProfile, UncertaintyRule  # noqa: E402
 from ..measure.validation import Validation  # noqa: E402
+from . import report_render  # noqa: E402
+
+#: The steps of the credit chain: field of :class:`CreditLine`, label, decimals.
+CHAIN = (
+    ("area_ha", "Area, ha", 1),
+    ("mean_t_c_ha", "Mean change, t C/ha", 3),
+    ("se_t_c_ha", "Standard error, t C/ha", 3),
+    ("df", "Degrees of freedom", 1),
+    ("quantile", "t quantile used", 3),
+    ("conservative_t_c_ha", "Change kept after the uncertainty rule, t C/ha", 3),
+    ("gross_t_co2e", "Gross removal, t CO2e", 1),
+    ("uncertainty_deduction_t_co2e", "− uncertainty deduction, t CO2e", 1),
+    ("leakage_t_co2e", "− leakage, t CO2e", 1),
+    ("buffer_t_co2e", "− non-permanence buffer, t CO2e", 1),
+    ("issuable_t_co2e", "Issuable credits, t CO2e", 1),
+)
 
 
 @dataclass
@@ -28,7 +43,7 @@ class VerificationReport:
     row per estimate with label, mean_t_c_ha, low_t_c_ha, high_t_c_ha and any other columns; ``credits``:
     the credit lines the scheme issues (summed in the waterfall); ``stratum_credits``: lines shown for
     transparency only (e.g. each stratum of a stratified estimate); ``methods``: how the numbers were made
-    (ESM interpolator, reference mass rule, conversion factors…)."""
+    (ESM interpolator, reference mass rule, conversion factors…); ``confidence``: of the intervals."""
 
     title: str
     scheme: SchemeProfile
@@ -39,6 +54,7 @@ class VerificationReport:
     validation: Validation | None = None
     notes: list[str] = field(default_factory=list)
     stratum_credits: list[CreditLine] = field(default_factory=list)  # shown, not summed
+    confidence: float = 0.90
 
     def document(self) -> dict:
         """Every number of the report, JSON-ready."""
@@ -46,6 +62,7 @@ class VerificationReport:
             "title": self.title,
             "scheme": self.scheme.model_dump(),
             "methods": self.methods,
+            "confidence": self.confidence,
             "stocks": None if self.stocks is None else self.stocks.to_dict(orient="records"),
             "changes": self.changes.to_dict(orient="records"),
             "credits": [c.as_dict() for c in self.credits],
@@ -54,10 +71,21 @@ class VerificationReport:
             "notes": self.notes,
         }
 
+    def totals(self) -> dict[str, float]:
+        """The credit chain summed over :attr:`credits`, t CO2e."""
+        keys = (
+            "gross_t_co2e",
+            "uncertainty_deduction_t_co2e",
+            "leakage_t_co2e",
+            "buffer_t_co2e",
+            "issuable_t_co2e",
+        )
+        return {k: sum(getattr(c, k) for c in self.credits) for k in keys}
 
-def stock_figure(report: VerificationReport):
-    """Mean SOC stock of each layer by group, with its interval, depth downwards."""
-    fig, ax = plt.subplots(figsize=(6, 4.5))
+
+def stock_figure(report: VerificationReport, _=lambda s: s):
+    """Mean SOC stock of each layer by group, with its interval as an error bar, depth downwards."""
+    fig, ax = plt.subplots(figsize=(6, 4))
     groups = list(dict.fromkeys(report.stocks["group"]))
     height = 0.8 / max(len(groups), 1)
     for i, (group, rows) in enumerate(report.stocks.groupby("group", sort=False)):
@@ -68,144 +96,106 @@ def stock_figure(report: VerificationReport):
         ax.barh(mid, rows.mean_t_c_ha, height=height * (rows.lower_cm - rows.upper_cm), xerr=err, label=group,
                 alpha=0.8, capsize=3)  # fmt: skip
     ax.invert_yaxis()
-    ax.set_xlabel("SOC stock of the layer, t C/ha (mean, interval)")
-    ax.set_ylabel("depth, cm")
+    ax.set_xlabel(_("SOC stock of the layer, t C/ha (mean, interval)"))
+    ax.set_ylabel(_("depth, cm"))
     ax.legend(fontsize="small")
-    ax.set_title("Stock by depth")
     fig.tight_layout()
     return fig
 
 
-def change_figure(report: VerificationReport):
+def change_figure(report: VerificationReport, _=lambda s: s):
     """Each estimated change with its interval."""
-    fig, ax = plt.subplots(figsize=(6, 0.6 + 0.5 * len(report.changes)))
+    fig, ax = plt.subplots(figsize=(6, 0.8 + 0.45 * len(report.changes)))
     c = report.changes.reset_index(drop=True)
     ax.errorbar(c.mean_t_c_ha, range(len(c)), xerr=[c.mean_t_c_ha - c.low_t_c_ha, c.high_t_c_ha - c.mean_t_c_ha],
                 fmt="o", capsize=5)  # fmt: skip
     ax.axvline(0, color="black", lw=0.7)
     ax.set_yticks(range(len(c)), c.label)
     ax.invert_yaxis()
-    ax.set_xlabel("change, t C/ha (mean, interval)")
-    ax.set_title("Change with intervals")
+    ax.set_xlabel(_("change, t C/ha (mean, interval)"))
     fig.tight_layout()
     return fig
 
 
-def waterfall_figure(report: VerificationReport):
+def waterfall_figure(report: VerificationReport, _=lambda s: s):
     """Gross removal → uncertainty deduction → leakage → buffer → issuable credits (t CO2e, all strata)."""
-    total = {k: sum(getattr(c, k) for c in report.credits) for k in
-             ("gross_t_co2e", "uncertainty_deduction_t_co2e", "leakage_t_co2e", "buffer_t_co2e", "issuable_t_co2e")}  # fmt: skip
-    steps = [("gross", total["gross_t_co2e"]), ("uncertainty", -total["uncertainty_deduction_t_co2e"]),
-             ("leakage", -total["leakage_t_co2e"]), ("buffer", -total["buffer_t_co2e"])]  # fmt: skip
-    fig, ax = plt.subplots(figsize=(6, 4))
+    total = report.totals()
+    steps = [(_("gross"), total["gross_t_co2e"]), (_("uncertainty"), -total["uncertainty_deduction_t_co2e"]),
+             (_("leakage"), -total["leakage_t_co2e"]), (_("buffer"), -total["buffer_t_co2e"])]  # fmt: skip
+    fig, ax = plt.subplots(figsize=(6, 3.6))
     level = 0.0
-    for i, (_, value) in enumerate(steps):
+    for i, (_name, value) in enumerate(steps):
         bottom = level if value >= 0 else level + value
         ax.bar(i, abs(value), bottom=bottom, color="tab:green" if i == 0 else "tab:red")
-        ax.text(i, bottom + abs(value), f"{value:,.0f}", ha="center", va="bottom", fontsize="small")
         level += value
     ax.bar(len(steps), total["issuable_t_co2e"], color="tab:blue")
-    ax.text(
-        len(steps), total["issuable_t_co2e"], f"{total['issuable_t_co2e']:,.0f}", ha="center", va="bottom"
-    )
-    ax.set_xticks(range(len(steps) + 1), [s for s, _ in steps] + ["issuable"])
-    ax.set_ylabel("t CO2e")
-    ax.set_title(f"Credit waterfall — {report.scheme.id}")
+    ax.set_xticks(range(len(steps) + 1), [s for s, _v in steps] + [_("issuable")])
+    ax.set_ylabel(_("t CO2e"))
     fig.tight_layout()
     return fig
 
 
-FIGURES = (stock_figure, change_figure, waterfall_figure)
+def rule_in_words(scheme: SchemeProfile, _, lang: str = "en") -> str:
+    """The scheme's uncertainty rule as a sentence in the reader's language."""
+    u = scheme.uncertainty
+    if u.rule is UncertaintyRule.POE:
+        return _(
+            "the change kept is the one-sided lower bound at %(p)s %% probability of exceedance (t quantile, "
+            "Satterthwaite degrees of freedom)"
+        ) % {"p": i18n.number(u.probability * 100, 1, lang)}
+    if u.rule is UncertaintyRule.CI90_HALFWIDTH:
+        return _("the change is reduced by the half-width of its 90 % interval, as a fraction of the mean")
+    return _("the mean change is kept, without deduction")
 
 
-def _figures(report: VerificationReport):
-    """The figures that apply: stocks only when given, the waterfall only when there are credits."""
-    skip = {stock_figure: report.stocks is None, waterfall_figure: not report.credits}
-    return [f for f in FIGURES if not skip.get(f, False)]
+def report_html(report: VerificationReport, lang: str = "en") -> str:
+    """The report as HTML in ``lang`` (the PDF is this HTML printed)."""
+    _ = i18n.translations(lang).gettext
+    figures = []
+    if report.stocks is not None:
+        figures.append((_("SOC stock of each layer by group: mean and interval."), stock_figure(report, _)))
+    figures.append((_("Each change with its interval."), change_figure(report, _)))
+    totals = report.totals()
+    if report.credits and totals["gross_t_co2e"] > 0:
+        figures.append(
+            (_("From the gross removal to the issuable credits, t CO2e."), waterfall_figure(report, _))
+        )
+    lines = [*report.credits, *report.stratum_credits]
+    return report_render.render(
+        "verification.html",
+        lang,
+        title=_("Verification report") + " — " + _(report.title),
+        report=report,
+        scheme=report.scheme,
+        rule=rule_in_words(report.scheme, _, lang),
+        confidence=report.confidence * 100,
+        methods=[(_(k), v) for k, v in report.methods.items()],
+        changes=report.changes.to_dict(orient="records"),
+        stocks=None if report.stocks is None else report.stocks.to_dict(orient="records"),
+        chain=[(_(label), digits, [getattr(c, key) for c in lines]) for key, label, digits in CHAIN],
+        chain_columns=[f"{c.period}: {c.stratum}" for c in lines],
+        n_issued=len(report.credits),
+        losses=[f"{c.period}: {c.stratum}" for c in lines if c.mean_t_c_ha <= 0],
+        totals=totals,
+        validation=report.validation,
+        figures=[(caption, report_render.svg(fig)) for caption, fig in figures],
+    )
 
 
-def _png(fig) -> str:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=100)
-    plt.close(fig)
-    return base64.b64encode(buffer.getvalue()).decode()
-
-
-def _tables(report: VerificationReport) -> dict[str, pd.DataFrame]:
-    tables = {
-        "Methods": pd.DataFrame(list(report.methods.items()), columns=["step", "method"]),
-        "Stock by depth (t C/ha)": report.stocks,
-        "Changes (t C/ha)": report.changes,
-    }
-    for name, lines in (
-        ("Credit chain", report.credits),
-        ("Credit chain of each stratum (not summed)", report.stratum_credits),
-    ):
-        if lines:
-            chain = pd.DataFrame([c.as_dict() for c in lines])
-            chain.index = chain.period + ": " + chain.stratum
-            tables[f"{name} (t CO2e)"] = chain.drop(columns=["period", "stratum"]).T.reset_index(names="step")
-    tables = {k: v for k, v in tables.items() if v is not None}
-    if report.validation:
-        tables["Model validation"] = pd.DataFrame([report.validation.as_dict()])
-    return tables
-
-
-def write(report: VerificationReport, out_dir: str | Path) -> list[Path]:
+def write(report: VerificationReport, out_dir: str | Path, lang: str = "en") -> list[Path]:
     """Write ``report.html``, ``report.pdf`` and ``report.json`` into ``out_dir``."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [out_dir / "report.html", out_dir / "report.pdf", out_dir / "report.json"]
-    s = report.scheme
-    header = [
-        f"<h1>{html.escape(report.title)}</h1>",
-        f"<p><b>Scheme:</b> {html.escape(s.name)} — {html.escape(s.version)}"
-        + ("" if s.verified else " <b>(profile values not yet verified against the method text)</b>")
-        + "</p>",
-        "<p><b>Follows:</b></p><ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in s.follows) + "</ul>",
-        "<p><b>Simplifies:</b></p><ul>"
-        + "".join(f"<li>{html.escape(x)}</li>" for x in s.simplifies)
-        + "</ul>",
-    ]
-    body = [
-        f'<img alt="{f.__doc__.splitlines()[0]}" src="data:image/png;base64,{_png(f(report))}">'
-        for f in _figures(report)
-    ]
-    tables = [f"<h2>{html.escape(name)}</h2>" + t.to_html(index=False, float_format=lambda v: f"{v:,.4g}")
-              for name, t in _tables(report).items()]  # fmt: skip
-    notes = "".join(f"<li>{html.escape(n)}</li>" for n in report.notes)
-    style = "body{font-family:sans-serif;max-width:1100px;margin:auto}table{border-collapse:collapse;font-size:13px}" \
-            "td,th{border:1px solid #ccc;padding:2px 6px}img{max-width:48%;vertical-align:top}"  # fmt: skip
-    paths[0].write_text(
-        f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(report.title)}</title>"
-        f"<style>{style}</style></head><body>{''.join(header)}{''.join(body)}{''.join(tables)}"
-        f"<h2>Notes</h2><ul>{notes}</ul></body></html>",
-        encoding="utf-8",
-    )
-    with PdfPages(paths[1]) as pdf:
-        fig = plt.figure(figsize=(8.27, 11.69))
-        text = [report.title, "", f"Scheme: {s.name}", s.version, ""] + [
-            f"{k}: {v}" for k, v in report.methods.items()
-        ]
-        text += [""] + [f"- {n}" for n in report.notes]
-        fig.text(0.06, 0.96, "\n".join(text), va="top", fontsize=9, wrap=True)
-        pdf.savefig(fig)
-        plt.close(fig)
-        for make in _figures(report):
-            fig = make(report)
-            pdf.savefig(fig)
-            plt.close(fig)
-        for name, table in _tables(report).items():
-            fig, ax = plt.subplots(figsize=(11.69, 8.27))
-            ax.axis("off")
-            ax.set_title(name)
-            shown = table.map(lambda v: f"{v:,.4g}" if isinstance(v, float) else str(v)[:40])
-            t = ax.table(cellText=shown.values, colLabels=list(table.columns), loc="upper center", fontsize=7)
-            t.auto_set_font_size(False)
-            t.set_fontsize(6)
-            pdf.savefig(fig)
-            plt.close(fig)
+    html = report_html(report, lang)
+    paths[0].write_text(html, encoding="utf-8")
+    paths[1].write_bytes(report_render.pdf(html))
     paths[2].write_text(
         json.dumps(report.document(), indent=2, ensure_ascii=False, default=str), encoding="utf-8"
     )
     return paths
+
+
+def pdf(report: VerificationReport, lang: str = "en") -> bytes:
+    """The report as PDF bytes."""
+    return report_render.pdf(report_html(report, lang))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..io import balance_report, soil_import
+from ..io import balance_report, report_render, soil_import
 from ..io.csv_safe import write_csv
 from ..models import balance as balance_model
 from . import limits, measure, rothc
@@ -63,9 +63,10 @@ def rothc_scenario(body: RothcScenarioIn, fmt: str = "json") -> Answer:
     return Answer(jsonable(result))
 
 
-def project_balance(body: BalanceIn, fmt: str = "json") -> Answer:
+def project_balance(body: BalanceIn, fmt: str = "json", lang: str = "en") -> Answer:
     """IPCC Tier 1, Tier 2 and RothC balance of a project (:func:`permille.models.balance.simulate`);
-    CSV: the yearly table; PDF: the balance report's figure."""
+    CSV: the yearly table (rounded to :data:`~permille.io.balance_report.CSV_DECIMALS`); PDF: the balance
+    report in ``lang``."""
     try:
         result = balance_model.simulate(
             body.to_model(), draws=body.monte_carlo.draws, seed=body.monte_carlo.seed
@@ -73,11 +74,11 @@ def project_balance(body: BalanceIn, fmt: str = "json") -> Answer:
     except ValueError as e:
         raise refused(e) from None
     if fmt == "csv":
-        return _csv(balance_report.yearly_table(result), "balance-yearly")
+        return _csv(balance_report.yearly_csv_table(result), "balance-yearly")
     if fmt == "pdf":
-        with tempfile.TemporaryDirectory() as folder:
-            path = balance_report.plot(result, Path(folder) / "balance.pdf")
-            return _pdf(path.read_bytes(), "balance")
+        html = balance_report.report_html(result, lang, seed=body.monte_carlo.seed)
+        return _pdf(report_render.pdf(html), "balance-report")
+    summary = result.summary()
     return Answer(
         jsonable(
             {
@@ -89,7 +90,8 @@ def project_balance(body: BalanceIn, fmt: str = "json") -> Answer:
                 "seed": body.monte_carlo.seed,
                 "interval": "95 % (2.5–97.5 percentiles of the draws)",
                 "quantities": balance_report.QUANTITIES,
-                "estimates": {m: {k: asdict(e) for k, e in q.items()} for m, q in result.summary().items()},
+                "estimates": {m: {k: asdict(e) for k, e in q.items()} for m, q in summary.items()},
+                "disagreements": [list(pair) for pair in balance_report.disagreements(summary)],
                 "yearly": balance_report.yearly_table(result).to_dict(orient="records"),
                 "areas": [a.area.name for a in result.areas],
             }
@@ -133,9 +135,9 @@ def sampling_design(body: SamplingIn, fmt: str = "json") -> Answer:
     return Answer(jsonable(result))
 
 
-def credit_estimate(body: CreditsIn, fmt: str = "json") -> Answer:
+def credit_estimate(body: CreditsIn, fmt: str = "json", lang: str = "en") -> Answer:
     """:func:`permille.toolkit.measure.credit_estimate`; CSV: the credit lines; PDF: the verification
-    report."""
+    report in ``lang``."""
     try:
         result, report = measure.credit_estimate(body)
     except ValueError as e:
@@ -143,7 +145,7 @@ def credit_estimate(body: CreditsIn, fmt: str = "json") -> Answer:
     if fmt == "csv":
         return _csv(pd.DataFrame(result["lines"]), "credits")
     if fmt == "pdf":
-        return _pdf(measure.report_pdf(report), "credits-report")
+        return _pdf(measure.report_pdf(report, lang), "credits-report")
     return Answer(jsonable(result))
 
 

@@ -4,9 +4,6 @@ equivalent soil mass from an imported table, sampling design, and the credit cha
 Stocks t C/ha, depths cm, areas ha, credits t CO2e.
 """
 
-import tempfile
-from pathlib import Path
-
 import pandas as pd
 
 from ..io import soil_import, verification_report
@@ -151,7 +148,8 @@ def credit_estimate(p: CreditsIn) -> tuple[dict, verification_report.Verificatio
         stocks=None,
         changes=changes,
         credits=lines,
-        methods={"uncertainty": rule, "intervals": f"{CONFIDENCE:.0%} t intervals of the changes"},
+        methods={},
+        confidence=CONFIDENCE,
         notes=[]
         if profile.verified
         else ["the profile's values are not yet verified against the method text"],
@@ -175,8 +173,6 @@ def credit_estimate(p: CreditsIn) -> tuple[dict, verification_report.Verificatio
     return result, report
 
 
-def report_pdf(report: verification_report.VerificationReport) -> bytes:
-    """The verification report as PDF bytes."""
-    with tempfile.TemporaryDirectory() as folder:
-        paths = verification_report.write(report, folder)
-        return Path(paths[1]).read_bytes()
+def report_pdf(report: verification_report.VerificationReport, lang: str = "en") -> bytes:
+    """The verification report as PDF bytes in ``lang``."""
+    return verification_report.pdf(report, lang)

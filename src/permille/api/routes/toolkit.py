@@ -34,6 +34,7 @@ MAX_MAPPING_CHARS = 10_000
 
 TableFormat = Annotated[Literal["json", "csv"], Query(alias="format", description="json or csv")]
 ReportFormat = Annotated[Literal["json", "csv", "pdf"], Query(alias="format", description="json, csv or pdf")]
+ReportLanguage = Annotated[Literal["en", "fr", "es"], Query(alias="lang", description="language of the PDF report")]
 
 
 DISCONNECT_POLL_S = 0.5
@@ -106,9 +107,14 @@ async def rothc_scenario(
     summary="Project soil carbon balance: IPCC Tier 1, Tier 2 and RothC, Monte Carlo",
 )
 async def project_balance(
-    body: BalanceIn, request: Request, session: SessionDep, user: UserDep, fmt: ReportFormat = "json"
+    body: BalanceIn,
+    request: Request,
+    session: SessionDep,
+    user: UserDep,
+    fmt: ReportFormat = "json",
+    lang: ReportLanguage = "en",
 ):
-    return await _calculate(request, session, user, "balance", body.country_iso3, body, fmt)
+    return await _calculate(request, session, user, "balance", body.country_iso3, body, fmt, lang)
 
 
 def _stocks_options(mapping: str | None, depths_cm: str, method: str, country_iso3: str | None) -> StocksIn:
@@ -173,9 +179,14 @@ async def sampling_design(
 
 @router.post("/credits", responses=REPORT, summary="Credits under a scheme profile from SOC change estimates")
 async def credit_estimate(
-    body: CreditsIn, request: Request, session: SessionDep, user: UserDep, fmt: ReportFormat = "json"
+    body: CreditsIn,
+    request: Request,
+    session: SessionDep,
+    user: UserDep,
+    fmt: ReportFormat = "json",
+    lang: ReportLanguage = "en",
 ):
-    return await _calculate(request, session, user, "credits", body.country_iso3, body, fmt)
+    return await _calculate(request, session, user, "credits", body.country_iso3, body, fmt, lang)
 
 
 @router.get("/examples/{calculator}", summary="A filled example input of a calculator")

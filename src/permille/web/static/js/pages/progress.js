@@ -345,9 +345,10 @@ const STYLE = `
 .kpi-card h2 { font-size: 1.05rem; margin: 0.1rem 0 0.5rem; }
 .kpi-indicator { border-top: 1px solid var(--line); padding-top: 0.5rem; margin-top: 0.5rem; }
 .kpi-name { font-size: 0.95rem; margin: 0 0 0.3rem; }
-.kpi-steps { display: grid; grid-template-columns: repeat(4, 1fr); gap: 0.25rem; }
+.kpi-steps { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 0.25rem; }
+@media (max-width: 480px) { .kpi-steps { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
 .kpi-step { display: flex; flex-direction: column; }
-.kpi-step .num { text-align: left; font-size: 1rem; }
+.kpi-step .num { text-align: left; font-size: 1rem; white-space: normal; overflow-wrap: anywhere; }
 .kpi-current .num { font-weight: 700; font-size: 1.15rem; }
 .kpi-statuses { display: flex; flex-wrap: wrap; gap: 0.25rem 0.75rem; margin: 0.3rem 0; font-size: 0.9rem; }
 .kpi-demo { border: 1px solid var(--warn); color: var(--warn); border-radius: 4px; padding: 0 0.3rem; font-size: 0.8rem; }

@@ -113,6 +113,30 @@ const MESSAGES = {
     "r.change": "Change (t C/ha)",
     "r.se": "Standard error (t C/ha)",
     "r.unverified": "The values of this profile are not yet verified against the method text.",
+    "r.noCredits": "No credits: the stock decreased (mean change {change} t C/ha). A scheme issues nothing for a loss, and nothing is deducted.",
+    "r.disagree": "{a} and {b} disagree beyond their 95 % intervals: {ea} against {eb} t CO2e/ha/yr. The intervals carry the uncertainty of coefficients, inputs and areas, not of the models' assumptions: Tier 1 moves to an equilibrium set by tabulated factors whatever the carbon inputs; Tier 2 and RothC follow the inputs and the climate. Report the models side by side; the PDF report explains the difference.",
+    "tk.download.json": "All numbers (JSON)",
+    "tk.download.csv": "Table (CSV, rounded to the method's precision)",
+    "tk.download.pdf": "Report (PDF)",
+    "tk.stale": "The inputs changed: run again to see their results.",
+    "tk.plausible": "These values pass the limits but are unlikely; check them:",
+    "w.temperature": "a monthly mean temperature of {value} °C (soils rarely see monthly means above 40 °C or below −30 °C)",
+    "w.precipitation": "{value} mm of rain in a month (above 1,000 mm is rare outside monsoon extremes)",
+    "w.pet": "{value} mm of potential evapotranspiration in a month (above 300 mm is rare)",
+    "w.soc": "a stock of {value} t C/ha in the mineral soil (above 300 t C/ha is an organic soil, which RothC does not model)",
+    "w.clay": "{value} % clay (above 80 % is rare)",
+    "w.input": "a carbon input of {value} t C/ha/yr (above 15 t C/ha/yr is rare even under grassland or manure)",
+    "w.inputChange": "a change of the plant input of {value} % (more than tripling is rare)",
+    "w.change": "a change of {value} t C/ha (more than 30 t C/ha between two measurements is rare)",
+    "opt.natural_spline": "Natural cubic spline",
+    "opt.fmm_hyman": "Monotone cubic spline (Hyman)",
+    "opt.linear": "Linear",
+    "opt.4p1000": "«4 per 1000» scheme (proposed)",
+    "opt.vm0042": "Verra VM0042",
+    "opt.au-soil-carbon": "Australian soil carbon method",
+    "opt.label-bas-carbone": "Label Bas-Carbone (France)",
+    "m.fixed depth": "Fixed depth",
+    "m.ESM": "Equivalent soil mass",
   },
   fr: {
     "tk.title": "Boîte à outils",
@@ -219,6 +243,30 @@ const MESSAGES = {
     "r.change": "Variation (t C/ha)",
     "r.se": "Erreur type (t C/ha)",
     "r.unverified": "Les valeurs de ce profil ne sont pas encore vérifiées sur le texte de la méthode.",
+    "r.noCredits": "Aucun crédit : le stock a diminué (variation moyenne {change} t C/ha). Un mécanisme n’émet rien pour une perte, et rien n’est déduit.",
+    "r.disagree": "{a} et {b} divergent au-delà de leurs intervalles à 95 % : {ea} contre {eb} t CO2e/ha/an. Les intervalles portent l’incertitude des coefficients, des apports et des surfaces, pas celle des hypothèses des modèles : le Tier 1 tend vers un équilibre fixé par des facteurs tabulés quels que soient les apports ; le Tier 2 et RothC suivent les apports et le climat. Présentez les modèles côte à côte ; le rapport PDF explique l’écart.",
+    "tk.download.json": "Toutes les valeurs (JSON)",
+    "tk.download.csv": "Tableau (CSV, arrondi à la précision de la méthode)",
+    "tk.download.pdf": "Rapport (PDF)",
+    "tk.stale": "Les entrées ont changé : relancez le calcul pour voir leurs résultats.",
+    "tk.plausible": "Ces valeurs respectent les limites mais sont peu probables ; vérifiez-les :",
+    "w.temperature": "une température moyenne mensuelle de {value} °C (les sols connaissent rarement des moyennes mensuelles au-dessus de 40 °C ou au-dessous de −30 °C)",
+    "w.precipitation": "{value} mm de pluie en un mois (au-delà de 1 000 mm, c’est rare hors extrêmes de mousson)",
+    "w.pet": "{value} mm d’évapotranspiration potentielle en un mois (au-delà de 300 mm, c’est rare)",
+    "w.soc": "un stock de {value} t C/ha dans le sol minéral (au-delà de 300 t C/ha, c’est un sol organique, que RothC ne modélise pas)",
+    "w.clay": "{value} % d’argile (au-delà de 80 %, c’est rare)",
+    "w.input": "un apport de carbone de {value} t C/ha/an (au-delà de 15 t C/ha/an, c’est rare même en prairie ou avec du fumier)",
+    "w.inputChange": "une variation de l’apport végétal de {value} % (plus que tripler est rare)",
+    "w.change": "une variation de {value} t C/ha (plus de 30 t C/ha entre deux mesures, c’est rare)",
+    "opt.natural_spline": "Spline cubique naturelle",
+    "opt.fmm_hyman": "Spline cubique monotone (Hyman)",
+    "opt.linear": "Linéaire",
+    "opt.4p1000": "Mécanisme «4 pour 1000» (proposé)",
+    "opt.vm0042": "Verra VM0042",
+    "opt.au-soil-carbon": "Méthode australienne du carbone des sols",
+    "opt.label-bas-carbone": "Label Bas-Carbone (France)",
+    "m.fixed depth": "Profondeur fixe",
+    "m.ESM": "Masse de sol équivalente",
   },
   es: {
     "tk.title": "Herramientas",
@@ -325,6 +373,30 @@ const MESSAGES = {
     "r.change": "Cambio (t C/ha)",
     "r.se": "Error estándar (t C/ha)",
     "r.unverified": "Los valores de este perfil aún no se han verificado con el texto del método.",
+    "r.noCredits": "Sin créditos: el stock disminuyó (cambio medio {change} t C/ha). Un mecanismo no emite nada por una pérdida y no se deduce nada.",
+    "r.disagree": "{a} y {b} discrepan más allá de sus intervalos del 95 %: {ea} frente a {eb} t CO2e/ha/año. Los intervalos recogen la incertidumbre de los coeficientes, los aportes y las superficies, no la de los supuestos de los modelos: el Tier 1 tiende a un equilibrio fijado por factores tabulados sean cuales sean los aportes; el Tier 2 y RothC siguen los aportes y el clima. Presente los modelos uno al lado del otro; el informe PDF explica la diferencia.",
+    "tk.download.json": "Todos los valores (JSON)",
+    "tk.download.csv": "Tabla (CSV, redondeada a la precisión del método)",
+    "tk.download.pdf": "Informe (PDF)",
+    "tk.stale": "Los datos cambiaron: vuelva a calcular para ver sus resultados.",
+    "tk.plausible": "Estos valores respetan los límites pero son poco probables; revíselos:",
+    "w.temperature": "una temperatura media mensual de {value} °C (los suelos rara vez tienen medias mensuales por encima de 40 °C o por debajo de −30 °C)",
+    "w.precipitation": "{value} mm de lluvia en un mes (más de 1000 mm es raro fuera de los extremos monzónicos)",
+    "w.pet": "{value} mm de evapotranspiración potencial en un mes (más de 300 mm es raro)",
+    "w.soc": "un stock de {value} t C/ha en el suelo mineral (más de 300 t C/ha es un suelo orgánico, que RothC no modela)",
+    "w.clay": "{value} % de arcilla (más del 80 % es raro)",
+    "w.input": "un aporte de carbono de {value} t C/ha/año (más de 15 t C/ha/año es raro incluso en pradera o con estiércol)",
+    "w.inputChange": "un cambio del aporte vegetal de {value} % (más que triplicarlo es raro)",
+    "w.change": "un cambio de {value} t C/ha (más de 30 t C/ha entre dos mediciones es raro)",
+    "opt.natural_spline": "Spline cúbico natural",
+    "opt.fmm_hyman": "Spline cúbico monótono (Hyman)",
+    "opt.linear": "Lineal",
+    "opt.4p1000": "Mecanismo «4 por 1000» (propuesto)",
+    "opt.vm0042": "Verra VM0042",
+    "opt.au-soil-carbon": "Método australiano de carbono del suelo",
+    "opt.label-bas-carbone": "Label Bas-Carbone (Francia)",
+    "m.fixed depth": "Profundidad fija",
+    "m.ESM": "Masa de suelo equivalente",
   },
 };
 
@@ -452,7 +524,19 @@ export async function render(root, params, ctx) {
 
   const status = el("p", { class: "muted", role: "status", "aria-live": "polite" });
   const problems = el("div", { class: "error", role: "alert", hidden: true });
+  const warnings = el("div", { class: "notice tk-warnings", role: "status", hidden: true });
   const results = el("section", { class: "stack tk-results", "aria-labelledby": "tk-results-title", hidden: true });
+  // A result never stays beside inputs it does not belong to: any edit or failed run clears it.
+  const clearResults = (why) => {
+    for (const chart of charts.splice(0)) chart.destroy();
+    results.replaceChildren();
+    results.hidden = true;
+    warnings.hidden = true;
+    results.dataset.state = why;
+    status.textContent = why === "stale" ? t("tk.stale") : "";
+  };
+  form.addEventListener("input", () => results.dataset.state === "done" && clearResults("stale"));
+  form.addEventListener("change", () => results.dataset.state === "done" && clearResults("stale"));
   const exampleButton = el("button", { type: "button", class: "btn btn-secondary", "data-action": "example" }, t("tk.example"));
   const runButton = el("button", { type: "submit", class: "btn", "data-action": "run" }, t("tk.run"));
   form.append(el("div", { class: "actions" }, exampleButton, runButton));
@@ -464,7 +548,7 @@ export async function render(root, params, ctx) {
       if (!ctx.alive()) return;
       fillForm(calc, controls, example);
       if (form.toggleClimate) form.toggleClimate();
-      status.textContent = "";
+      clearResults("empty");
     } catch (error) {
       showProblems(error);
     }
@@ -477,16 +561,17 @@ export async function render(root, params, ctx) {
     status.textContent = t("tk.running");
     runButton.disabled = true;
     try {
+      clearResults("running");
       const request = readForm(calc, controls, country.value.trim());
       const result = await send(ctx, calc, request, "json");
       if (!ctx.alive()) return;
       showResults(request, result);
+      showWarnings(request.body ? implausible(calc, request.body) : []);
       status.textContent = t("tk.done");
       results.dataset.state = "done";
     } catch (error) {
       if (!ctx.alive()) return;
-      results.dataset.state = "error";
-      status.textContent = "";
+      clearResults("error");
       showProblems(error);
     } finally {
       runButton.disabled = false;
@@ -504,12 +589,22 @@ export async function render(root, params, ctx) {
     problems.hidden = false;
   }
 
+  function showWarnings(found) {
+    warnings.replaceChildren(
+      el("p", {}, t("tk.plausible")),
+      el("ul", {}, found.map(([key, v]) => el("li", {}, t(key, { value: fmt.number(v) })))),
+    );
+    warnings.hidden = !found.length;
+  }
+
   function showResults(request, result) {
     for (const chart of charts.splice(0)) chart.destroy();
     const body = el("div", { class: "stack" });
     const chartBox = el("div", { class: "chart" });
     const canvas = el("canvas", { role: "img", "aria-label": t(`tk.tab.${calc}`) });
     chartBox.append(canvas);
+    const view = VIEWS[calc](ctx, result);
+    chartBox.hidden = !view.chart;
     const downloads = el("div", { class: "actions export-links", "aria-label": t("tk.downloads") });
     for (const format of spec.formats) {
       downloads.append(
@@ -521,15 +616,14 @@ export async function render(root, params, ctx) {
             "data-format": format,
             onclick: () => downloadResult(ctx, calc, request, result, format, showProblems),
           },
-          t("common.download", { format: format.toUpperCase() }),
+          t(`tk.download.${format}`),
         ),
       );
     }
-    const view = VIEWS[calc](ctx, result);
     body.append(view.table, chartBox, ...(view.extra || []));
     results.replaceChildren(el("h2", { id: "tk-results-title" }, t("tk.results")), downloads, body);
     results.hidden = false;
-    if (typeof Chart !== "undefined") charts.push(new Chart(canvas, view.chart));
+    if (view.chart && typeof Chart !== "undefined") charts.push(new Chart(canvas, view.chart));
   }
 
   root.append(
@@ -543,6 +637,7 @@ export async function render(root, params, ctx) {
       form,
       status,
       problems,
+      warnings,
       results,
     ),
   );
@@ -553,6 +648,45 @@ export async function render(root, params, ctx) {
 
 // ---------------------------------------------------------------- form
 
+// A code (natural_spline, vm0042, ESM…) in words when the page has them, else the code itself.
+function words(t, prefix, code) {
+  const key = `${prefix}.${code}`;
+  const text = t(key);
+  return text === key ? code : text;
+}
+
+// Values that pass the hard limits (permille.toolkit.limits) but are unlikely: [message key, value].
+function implausible(calc, body) {
+  const found = [];
+  const check = (key, values, low, high) => {
+    for (const v of [values].flat()) if (typeof v === "number" && (v > high || v < low)) return found.push([key, v]);
+  };
+  const climate = (c) => {
+    if (!c) return;
+    check("w.temperature", c.temperature_c, -30, 40);
+    check("w.precipitation", c.precipitation_mm, 0, 1000);
+    check("w.pet", c.pet_mm, 0, 300);
+  };
+  if (calc === "rothc") {
+    climate(body.climate);
+    check("w.soc", body.soc_t_c_ha, 0, 300);
+    check("w.clay", body.clay_pct, 0, 80);
+    check("w.input", body.baseline_input_t_c_ha_yr, 0, 15);
+    check("w.inputChange", body.input_change_pct, -100, 200);
+  }
+  if (calc === "balance") {
+    for (const area of body.areas || []) {
+      climate(area.climate);
+      check("w.clay", area.clay_pct, 0, 80);
+      for (const m of [...(area.baseline || []), ...(area.project || [])]) {
+        check("w.input", (m.plant_input_t_c_ha || 0) + (m.manure_t_c_ha || 0), 0, 15);
+      }
+    }
+  }
+  if (calc === "credits") for (const c of body.changes || []) check("w.change", c.mean_t_c_ha, -30, 30);
+  return found;
+}
+
 function makeControl(ctx, name, kind, options) {
   const { el, t } = ctx;
   const id = `tk-${name}`;
@@ -560,7 +694,7 @@ function makeControl(ctx, name, kind, options) {
     return el(
       "select",
       { id, name },
-      options.options.map((value) => el("option", { value }, name === "climate_preset" ? t(`f.preset.${value}`) : value)),
+      options.options.map((value) => el("option", { value }, name === "climate_preset" ? t(`f.preset.${value}`) : words(t, "opt", value))),
     );
   }
   if (kind === "check") return el("input", { id, name, type: "checkbox" });
@@ -698,7 +832,8 @@ async function downloadResult(ctx, calc, request, result, format, onError) {
       init.headers = { "Content-Type": "application/json" };
       init.body = JSON.stringify(request.body);
     }
-    const response = await fetch(apiUrl(`/toolkit/${calc}?format=${format}`), init);
+    const lang = format === "pdf" ? `&lang=${ctx.lang}` : "";
+    const response = await fetch(apiUrl(`/toolkit/${calc}?format=${format}${lang}`), init);
     if (!response.ok) {
       const error = new Error(`${response.status}`);
       try {
@@ -781,6 +916,36 @@ function interval(ctx, key, low, high) {
   return `${value(ctx, key, low)} – ${value(ctx, key, high)}`;
 }
 
+// Chart.js plugin: each bar's interval (dataset.intervals[i] = [low, high]) drawn as an error bar on it.
+const ERROR_BARS = {
+  id: "errorBars",
+  afterDatasetsDraw(chart) {
+    const { ctx: g, scales } = chart;
+    chart.data.datasets.forEach((dataset, d) => {
+      if (!dataset.intervals) return;
+      chart.getDatasetMeta(d).data.forEach((bar, i) => {
+        const [low, high] = dataset.intervals[i] || [];
+        if (low === undefined || low === null) return;
+        const top = scales.y.getPixelForValue(high);
+        const bottom = scales.y.getPixelForValue(low);
+        const half = Math.min(8, bar.width / 4);
+        g.save();
+        g.strokeStyle = "#333";
+        g.lineWidth = 1.5;
+        g.beginPath();
+        g.moveTo(bar.x, top);
+        g.lineTo(bar.x, bottom);
+        g.moveTo(bar.x - half, top);
+        g.lineTo(bar.x + half, top);
+        g.moveTo(bar.x - half, bottom);
+        g.lineTo(bar.x + half, bottom);
+        g.stroke();
+        g.restore();
+      });
+    });
+  },
+};
+
 const VIEWS = {
   rothc(ctx, r) {
     const { t, el } = ctx;
@@ -806,7 +971,7 @@ const VIEWS = {
     };
   },
   balance(ctx, r) {
-    const { t, el } = ctx;
+    const { t, el, fmt } = ctx;
     const keys = ["balance_t_c_ha_yr", "balance_t_co2e_ha_yr", "total_t_co2e", "balance_share_of_4permille"];
     const rows = [];
     for (const [model, estimates] of Object.entries(r.estimates)) {
@@ -823,26 +988,37 @@ const VIEWS = {
       const values = { low95: rowsOf.map((x) => x.stock_t_c_ha_low95), high95: rowsOf.map((x) => x.stock_t_c_ha_high95) };
       return [...band(model, values, colors[i]), { label: model, data: rowsOf.map((x) => x.stock_t_c_ha_mean), borderColor: colors[i], pointRadius: 0 }];
     });
+    const estimate = (e) => `${fmt.number(e.mean, 2)} [${fmt.number(e.low, 2)} – ${fmt.number(e.high, 2)}]`;
+    const disagree = (r.disagreements || []).map(([a, b]) =>
+      el("p", { class: "notice", "data-disagree": `${a}|${b}` }, t("r.disagree", {
+        a, b, ea: estimate(r.estimates[a].balance_t_co2e_ha_yr), eb: estimate(r.estimates[b].balance_t_co2e_ha_yr),
+      })),
+    );
     return {
-      table: table(ctx, [t("tk.quantity"), t("tk.mean"), t("tk.sd"), t("tk.interval95")], rows),
+      table: el("div", {}, ...disagree, table(ctx, [t("tk.quantity"), t("tk.mean"), t("tk.sd"), t("tk.interval95")], rows)),
       chart: lineChart(ctx, years, datasets, t("r.balanceChart"), t("tk.year")),
       extra: [el("p", { class: "muted small" }, t("tk.draws", { n: r.n_draws, seed: r.seed }))],
     };
   },
   stocks(ctx, r) {
     const { t, fmt, el } = ctx;
-    const rows = r.groups.map((g) => [g.group || "—", g.method, fmt.number(g.depth_cm), fmt.number(g.n), fmt.number(g.mean_t_c_ha, 2), interval(ctx, "", g.low_t_c_ha, g.high_t_c_ha)]);
-    const labels = r.groups.map((g) => `${g.group} · ${g.method} · 0–${fmt.number(g.depth_cm)} cm`);
+    const rows = r.groups.map((g) => [g.group || "—", words(t, "m", g.method), fmt.number(g.depth_cm), fmt.number(g.n), fmt.number(g.mean_t_c_ha, 2), interval(ctx, "", g.low_t_c_ha, g.high_t_c_ha)]);
+    const labels = r.groups.map((g) => `${g.group} · ${words(t, "m", g.method)} · 0–${fmt.number(g.depth_cm)} cm`);
     const chart = {
       type: "bar",
       data: {
         labels,
         datasets: [
-          { label: t("r.stockMean"), data: r.groups.map((g) => g.mean_t_c_ha), backgroundColor: `${COLORS.scenario}99` },
-          { label: t("tk.interval90"), data: r.groups.map((g) => [g.low_t_c_ha, g.high_t_c_ha]), backgroundColor: `${COLORS.other}66` },
+          {
+            label: `${t("r.stockMean")} (${t("tk.interval90")})`,
+            data: r.groups.map((g) => g.mean_t_c_ha),
+            intervals: r.groups.map((g) => [g.low_t_c_ha, g.high_t_c_ha]),
+            backgroundColor: `${COLORS.scenario}99`,
+          },
         ],
       },
       options: { maintainAspectRatio: false, animation: false, scales: { y: { title: { display: true, text: t("r.stock") } } } },
+      plugins: [ERROR_BARS],
     };
     const extra = r.dropped.length ? [el("p", { class: "notice" }, `${t("r.dropped")}: ${r.dropped.join("; ")}`)] : [];
     return {
@@ -893,6 +1069,19 @@ const VIEWS = {
     const labels = [...steps.map(([key]) => t(`r.${key}`)), t("r.issuable")];
     const changeRows = r.changes.map((c) => [c.label, fmt.number(c.mean_t_c_ha, 3), fmt.number(c.se_t_c_ha, 3), interval(ctx, "", c.low_t_c_ha, c.high_t_c_ha)]);
     const totalRows = labels.map((label, i) => [label, fmt.number(i < steps.length ? steps[i][1] : r.totals.issuable_t_co2e, 1)]);
+    if (r.totals.gross_t_co2e <= 0) {
+      const change = r.changes.reduce((sum, c) => sum + c.mean_t_c_ha, 0) / Math.max(r.changes.length, 1);
+      return {
+        table: el(
+          "div",
+          {},
+          el("p", {}, `${r.scheme.name} — ${r.scheme.version}`),
+          el("p", { class: "notice tk-headline", "data-outcome": "no-credits" }, t("r.noCredits", { change: fmt.number(change, 3) })),
+          table(ctx, [t("r.stratum"), t("r.change"), t("r.se"), t("tk.interval90")], changeRows),
+        ),
+        chart: null,
+      };
+    }
     return {
       table: el(
         "div",

@@ -80,8 +80,12 @@ ROLE_MODES = {
 
 @pytest.fixture(scope="module")
 def seeded_app(world):
-    """An app on the module's database of the backend, with the seed catalogues and demo records."""
-    return demo_app(world.engine, start_toolkit=True)
+    """An app on the module's database of the backend, with the seed catalogues and demo records, configured
+    as a deployment is (its public address set, for the e-mailed links of the account routes)."""
+    environment = pytest.MonkeyPatch()
+    environment.setenv("PERMILLE_PUBLIC_URL", "https://platform.example.org")
+    yield demo_app(world.engine, start_toolkit=True)
+    environment.undo()
 
 
 @pytest.mark.parametrize("role", list(ROLE_MODES))

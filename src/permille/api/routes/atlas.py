@@ -78,7 +78,11 @@ async def point_values(
     return await run_in_threadpool(maps.point, lat, lon)
 
 
-@router.get("/validation", summary="Mapped stock vs the IPCC Tier 1 estimate by zone")
+@router.get(
+    "/validation",
+    summary="Mapped stock vs the IPCC Tier 1 estimate by zone",
+    responses={200: {"content": {"application/json": {}, "text/csv": {}}}},
+)
 def validation(format: Literal["json", "csv"] = "json"):
     table = _maps().validation_table()
     rows = json.loads(table.to_json(orient="records"))

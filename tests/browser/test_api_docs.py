@@ -10,10 +10,14 @@ def test_docs_render_offline_from_the_package(page, server, screenshot):
         lambda route: route.abort(),
     )
     page.goto(f"{server.url}/docs")
-    page.wait_for_selector(".opblock-summary-path", timeout=20_000)
-    paths = page.locator(".opblock-summary-path").all_inner_texts()
-    assert "/api/observations/ingest" in [p.strip() for p in paths]
-    assert len(paths) >= 5 and "/api/auth/token" in [p.strip() for p in paths]
+    page.wait_for_selector(".opblock-tag", timeout=20_000)  # the tags, closed: opened one by one
+    tags = [t.split("\n")[0].strip() for t in page.locator(".opblock-tag").all_inner_texts()]
+    assert {"auth", "observations", "kpis", "monitoring", "toolkit"} <= set(tags), tags
+    for tag in ("auth", "observations"):
+        page.click(f".opblock-tag[data-tag='{tag}']")
+        page.wait_for_selector(f"#operations-tag-{tag} ~ div .opblock-summary-path", timeout=20_000)
+    paths = [p.strip() for p in page.locator(".opblock-summary-path").all_inner_texts()]
+    assert "/api/observations/ingest" in paths and "/api/auth/token" in paths, paths
     assert page.locator(".information-container .title").inner_text().startswith("permille platform")
     outside = [url for url in requested if not url.startswith((server.url, "data:", "blob:"))]
     assert outside == [], f"requests leaving the server: {outside}"

@@ -185,6 +185,14 @@ const COLUMNS = {
 };
 const SYSTEM_FIELDS = new Set(["id", "created_at", "updated_at", "version", "organisation_id", "published"]);
 
+// The writer of a history entry: name, organisation and, for the Secretariat only (the API sends it to
+// no one else), the e-mail address.
+function who(entry) {
+  const organisation = entry.actor_organisation ? ` (${entry.actor_organisation})` : "";
+  const email = entry.actor_email && entry.actor_email !== entry.actor ? ` <${entry.actor_email}>` : "";
+  return `${entry.actor}${organisation}${email}`;
+}
+
 export async function render(root, params, ctx) {
   ctx.i18n.add(MESSAGES);
   await loadCatalogue();
@@ -537,7 +545,7 @@ async function renderHistory(root, ctx, kind, record) {
               el("strong", {}, `${ctx.fmt.date(entry.at, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`),
               ` — ${t(`rec.action.${entry.action}`)}`,
               entry.version ? ` (${label(kind.name, "version")} ${entry.version})` : "",
-              entry.actor ? ` ${t("rec.by", { actor: entry.actor })}` : "",
+              entry.actor ? ` ${t("rec.by", { actor: who(entry) })}` : "",
               fields.length ? el("div", { class: "muted small" }, t("rec.changedFields", { fields: fields.map((f) => label(kind.name, f)).join(", ") })) : null,
             );
           }),

@@ -179,7 +179,8 @@ def balance(
         Path, typer.Argument(help="A project file (YAML or JSON); see examples/project.yaml.")
     ],
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="Folder for balance.json, yearly.csv, balance.html, balance.pdf.")
+        Path,
+        typer.Option("--out", "-o", help="Folder for balance.json, yearly.csv, balance.html, balance.pdf."),
     ] = Path("results"),
     draws: Annotated[
         int | None, typer.Option(help="Monte Carlo draws (default: the file's, else 1000).")

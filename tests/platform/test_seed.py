@@ -131,7 +131,10 @@ def test_seeding_is_complete_idempotent_audited_and_usable(seeded_client, sessio
     report = seeded_client.get("/api/kpis").json()  # the demo gives every objective something to show,
     shown = lambda i: i["current"] is not None or "demo" in i["current_source"]  # noqa: E731
     # A2 and B3 count only what the call and helpdesk workflows did; the demo seed runs neither (yet)
-    assert [o["id"] for o in report["objectives"] if not any(shown(i) for i in o["indicators"])] == ["A2", "B3"]
+    assert [o["id"] for o in report["objectives"] if not any(shown(i) for i in o["indicators"])] == [
+        "A2",
+        "B3",
+    ]
     demo_only = [i for o in report["objectives"] for i in o["indicators"] if "demo" in i["current_source"]]
     assert demo_only  # labelled demo, apart from the values (which demo records never move)
     indicators = [i for o in report["objectives"] for i in o["indicators"]]

@@ -346,8 +346,7 @@ def test_stocks_upload_limits_rows_and_depths(api):
 def test_a_read_is_served_while_a_heavy_run_is_in_flight(api):
     pool = api.app.state.toolkit
     assert pool.size == 1
-    body = example(api, "balance")
-    body["monte_carlo"]["draws"] = limits.MAX_BALANCE_DRAWS
+    body = example(api, "balance")  # the example project (three areas, 2,000 draws): seconds of work
     heavy: dict = {}
 
     def run_heavy():
@@ -364,7 +363,7 @@ def test_a_read_is_served_while_a_heavy_run_is_in_flight(api):
     read_done = time.monotonic()
     thread.join(120)
     assert read.status_code == 200 and heavy["answer"].status_code == 200
-    assert heavy["answer"].json()["n_draws"] == limits.MAX_BALANCE_DRAWS
+    assert heavy["answer"].json()["n_draws"] == body["monte_carlo"]["draws"]
     assert read_done < heavy["done"], "the read waited behind the heavy run"
 
 
@@ -508,8 +507,7 @@ def test_a_calculation_over_its_cpu_budget_is_stopped_and_refused(api):
     """The per-request budget (limits.MAX_CPU_S) stops the job in its worker process; the pool stays."""
     pool = api.app.state.toolkit
     assert pool.budget_s == limits.MAX_CPU_S
-    body = example(api, "balance")
-    body["monte_carlo"]["draws"] = limits.MAX_BALANCE_DRAWS
+    body = example(api, "balance")  # the example project: 2,000 draws, seconds of work, within the limits
     pool.budget_s = 0.05
     try:
         answer = api.post("/api/toolkit/balance", json=body)

@@ -4,6 +4,7 @@ Retry-After); a calculation whose client hung up leaves the queue without runnin
 no part (SQLite)."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,6 +14,13 @@ from permille.registry.db import make_engine
 from permille.toolkit import fairness
 from permille.toolkit.examples import EXAMPLES
 from permille.toolkit.fairness import FairSlots, QueueFull
+
+
+def _run(coroutine):
+    """``asyncio.run`` in a thread of its own: the browser tests' Playwright keeps an event loop running in the
+    main thread for the whole session."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
 
 
 async def _hold(slots: FairSlots, client: str, order: list[str], release: asyncio.Event, name: str):
@@ -34,7 +42,7 @@ def test_a_freed_place_goes_to_the_clients_in_turn():
         await asyncio.gather(*tasks)
         return order
 
-    assert asyncio.run(scenario()) == ["a1", "a2", "b1", "a3", "a4"]
+    assert _run(scenario()) == ["a1", "a2", "b1", "a3", "a4"]
 
 
 def test_the_queue_is_bounded_per_client_and_in_total(monkeypatch):
@@ -56,7 +64,7 @@ def test_the_queue_is_bounded_per_client_and_in_total(monkeypatch):
         await asyncio.gather(*tasks)
         assert slots.queued == 0 and slots.running == 0
 
-    asyncio.run(scenario())
+    _run(scenario())
 
 
 def test_a_cancelled_waiting_calculation_never_runs():
@@ -73,7 +81,7 @@ def test_a_cancelled_waiting_calculation_never_runs():
         assert gone.cancelled() and slots.queued == 0 and slots.running == 0
         return order
 
-    assert asyncio.run(scenario()) == ["first", "last"]
+    assert _run(scenario()) == ["first", "last"]
 
 
 def test_a_full_queue_is_answered_503_with_retry_after(tmp_path, monkeypatch):

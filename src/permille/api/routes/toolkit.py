@@ -34,7 +34,9 @@ MAX_MAPPING_CHARS = 10_000
 
 TableFormat = Annotated[Literal["json", "csv"], Query(alias="format", description="json or csv")]
 ReportFormat = Annotated[Literal["json", "csv", "pdf"], Query(alias="format", description="json, csv or pdf")]
-ReportLanguage = Annotated[Literal["en", "fr", "es"], Query(alias="lang", description="language of the PDF report")]
+ReportLanguage = Annotated[
+    Literal["en", "fr", "es"], Query(alias="lang", description="language of the PDF report")
+]
 
 
 DISCONNECT_POLL_S = 0.5

@@ -1330,3 +1330,29 @@ def monitoring_country(
         print(json.dumps(answer, ensure_ascii=False, indent=1))
     else:
         print(report.country_text(answer, lang) + report.ndc_text(ndc, lang), end="")
+
+
+@monitoring_app.command("sites-validation")
+def monitoring_sites_validation(
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print the rows and the summary as JSON.")
+    ] = False,
+) -> None:
+    """Print the mapped 0–30 cm stock (Sanderman et al. 2017, 2010) against every registry site with a
+    measured stock, as the public sees them: n, bias (mapped − measured) and RMSE (t C/ha), the depth
+    conversion, one row per site (Markdown, as in docs/atlas-validation.md). The seed catalogues are loaded
+    first when missing (as `permille serve` does)."""
+    import json
+
+    from .monitoring import site_validation
+    from .registry import seed
+
+    with _registry_sessions()() as session:
+        seed.seed(session)
+        session.commit()
+        rows = site_validation.site_rows(session, None)
+    total = site_validation.summary(rows)
+    if json_output:
+        print(json.dumps({"summary": total, "sites": rows}, ensure_ascii=False, indent=1))
+    else:
+        print("\n".join(site_validation.markdown(rows, total)))

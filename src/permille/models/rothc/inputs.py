@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from . import prep_kernels
 from .constants import RM_MOIST_MIN
 from .soil import moisture_thresholds, partition
 from .validation import Checker
@@ -72,21 +73,17 @@ class Prepared:
     soil: tuple  # f_bio, f_hum, smd_max, smd_1bar, smd_bare, rm_min, decomposition factor: (N,)
     iom: np.ndarray | None
     with_c14: bool
-    carbon_input: np.ndarray  # plant + manure, t C/ha/month, (months or 1, N or 1) before broadcasting
     checker: Checker
 
     @property
     def smd_max(self) -> np.ndarray:
         return self.soil[2]
 
-    def cumulative_input(self, rows: np.ndarray) -> np.ndarray:
-        """Plant + manure carbon added from the first month up to each month in ``rows``, t C/ha, (R, N)."""
-        monthly = np.broadcast_to(self.carbon_input, (self.n_months, self.carbon_input.shape[1]))
-        if len(rows) == 0:
-            return np.zeros((0, self.n_sites))
-        ends = np.asarray(rows) + 1  # sums between recorded months, then their running total
-        between = np.add.reduceat(monthly[: ends[-1]], np.r_[0, ends[:-1]], axis=0)
-        return np.ascontiguousarray(np.broadcast_to(np.cumsum(between, axis=0), (len(rows), self.n_sites)))
+    def cumulative_input(self, rows: np.ndarray, chunk: int = 1024) -> np.ndarray:
+        """Plant + manure carbon added from the first month up to each month in ``rows``, t C/ha, (R, N):
+        summed month after month, sites in parallel (:func:`prep_kernels.cumulative_input`)."""
+        plant, fym = self.forcing[4], self.forcing[7]
+        return prep_kernels.cumulative_input(plant, fym, rows, self.n_sites, chunk)
 
 
 def _length(value, axis: int) -> int | None:
@@ -175,7 +172,7 @@ def prepare(soil: Soil, forcing: Forcing, *, n_months: int | None = None) -> Pre
         n_months=n_months,
         n_sites=n_sites,
         forcing=tuple(
-            np.ascontiguousarray(a)
+            prep_kernels.contiguous(a)
             for a in (
                 arrays["temperature"],
                 arrays["rain"],
@@ -191,6 +188,5 @@ def prepare(soil: Soil, forcing: Forcing, *, n_months: int | None = None) -> Pre
         soil=(f_bio, f_hum, smd_max, smd_1bar, smd_bare, np.full(n_sites, RM_MOIST_MIN), decomposition),
         iom=iom,
         with_c14=forcing.modern_percent is not None,
-        carbon_input=plant + arrays["fym"],
         checker=check,
     )

@@ -46,7 +46,7 @@ def run(soil: Soil, forcing: Forcing, initial: State | None = None, *, output: s
         months=months,
         out=out,
         out_c14=out_c14 if prep.with_c14 else None,
-        inputs=prep.cumulative_input(months),
+        inputs=prep.cumulative_input(months, CHUNK),
         initial=state,
         final=State(pools, state.iom, smd, c14 if prep.with_c14 else None),
     )

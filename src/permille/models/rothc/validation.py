@@ -4,6 +4,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from . import prep_kernels
+
 #: At most this many bad entries are listed per field; the rest are counted.
 MAX_LISTED = 10
 
@@ -52,10 +54,18 @@ class Checker:
     def finite_range(self, name, values, lo=-np.inf, hi=np.inf, *, lo_open=False, unit="", where=None):
         """Flag NaN/inf and values outside [lo, hi] (or (lo, hi] with ``lo_open``)."""
         where = where or self.site_of
-        values = np.asarray(values, dtype=float)
-        if values.size:  # fast path for large arrays: min and max (NaN propagates) tell if all is well
-            low, high = values.min(), values.max()
-            if np.isfinite(low) and np.isfinite(high) and (low > lo if lo_open else low >= lo) and high <= hi:
+        values = prep_kernels.as_float64(values)
+        if values.size:  # fast path: one parallel pass for a large array, else min and max (NaN propagates)
+            fine = prep_kernels.all_within(values, lo, hi, lo_open)
+            if fine is None:
+                low, high = values.min(), values.max()
+                fine = (
+                    np.isfinite(low)
+                    and np.isfinite(high)
+                    and (low > lo if lo_open else low >= lo)
+                    and high <= hi
+                )
+            if fine:
                 return
         nonfinite = ~np.isfinite(values)
         if nonfinite.any():
@@ -83,7 +93,7 @@ class Checker:
         """A forcing as a 2-D array (months or 1, sites or 1), not yet broadcast; None if misshapen.
 
         (1, N) is one value per site for every month."""
-        a = np.asarray(value, dtype=float)
+        a = prep_kernels.as_float64(value)
         if a.ndim == 0:
             return a.reshape(1, 1)
         if a.ndim == 1 and len(a) == n_months:

@@ -8,7 +8,7 @@ import os
 
 import numpy as np
 
-from . import kernels
+from . import kernels, prep_kernels
 from .constants import SPINUP_TOLERANCE
 from .inputs import Forcing, Prepared, Soil, prepare
 from .soil import iom_falloon, soc_with_falloon_iom
@@ -167,15 +167,18 @@ def _annual_fixed_points(prep: Prepared, max_years: int):
         years,
         CHUNK,
     )
-    frozen = ~np.isfinite(x_plant).all(axis=1) | ~np.isfinite(x_fym).all(axis=1)
-    if frozen.any():
+    finite = prep_kernels.all_within(x_plant, -np.inf, np.inf, False) and prep_kernels.all_within(
+        x_fym, -np.inf, np.inf, False
+    )  # in parallel; None (small arrays) takes numpy's check
+    frozen = None if finite else ~np.isfinite(x_plant).all(axis=1) | ~np.isfinite(x_fym).all(axis=1)
+    if frozen is not None and frozen.any():
         temperature = np.broadcast_to(prep.forcing[0], (12, n)).max(axis=0)
         prep.checker.check(
             "temperature", temperature, "°C is the warmest month: below −5 °C nothing decomposes and no "
             "equilibrium exists", frozen, prep.checker.site_of,
         )  # fmt: skip
     prep.checker.raise_if_any()
-    return x_plant.T.copy(), x_fym.T.copy(), c_plant.T.copy(), c_fym.T.copy(), smd
+    return (*(prep_kernels.transposed(a) for a in (x_plant, x_fym, c_plant, c_fym)), smd)
 
 
 def _initial_state(prep: Prepared, soil: Soil, initial: State | None) -> State:

@@ -28,7 +28,7 @@ import xarray as xr
 
 from permille import __version__
 
-from . import pipeline, synthetic, zonal
+from . import cluster, pipeline, synthetic, zonal
 
 #: Where the bundled tables live (package data).
 BUNDLED = files("permille") / "data" / "monitoring"
@@ -313,9 +313,10 @@ def zone_table(
     names = country_index()
     stocks = {k: v for k, v in _layers(params.years, params.increases).items() if k.startswith("soc_")}
     tables, attrs = [], {}
+    chunked = cluster.persist(dataset.chunk({"y": chunk, "x": chunk}))  # sent to a cluster's workers once
     for year in range(1, params.years + 1):
         result = pipeline.run(
-            dataset.chunk({"y": chunk, "x": chunk}),
+            chunked,
             years=year,
             increases=params.increases,
             members=params.members,

@@ -40,7 +40,7 @@ from permille import __version__
 
 from ..models.ipcc.categories import ClimateZone, LandUse, SoilClass
 from ..models.ipcc.coefficients import socref, stock_change_factor
-from . import atlas, pipeline, real_layers, zonal
+from . import atlas, cluster, pipeline, real_layers, zonal
 
 SUMMARY_FILE, METADATA_FILE, POTENTIAL_FILE = "summary.csv", "metadata.json", "potential.tif"
 MONITORING = "monitoring"  # sub-folder: zone_statistics.csv and .json (a zones dataset)
@@ -381,7 +381,7 @@ def potential_maps(params: Parameters, dataset: xr.Dataset | None = None, *, chu
     dataset = real_layers.pipeline_inputs(params.resolution_deg) if dataset is None else dataset
     inputs = dataset.drop_vars("npp_miami")
     result = pipeline.run(
-        inputs.chunk({"y": chunk[0], "x": chunk[1]}),
+        cluster.persist(inputs.chunk({"y": chunk[0], "x": chunk[1]})),
         years=params.years,
         members=params.members,
         seed=params.seed,

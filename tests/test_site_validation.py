@@ -134,3 +134,22 @@ def test_registry_path_gives_the_same_rows(tmp_path):
     total = site_validation.summary(rows)
     assert total["n"] == len(sites) and total["n_converted"] == len(sites)
     assert total["bias_range_t_c_ha"][0] < total["bias_t_c_ha"] < total["bias_range_t_c_ha"][1]
+
+
+def test_cli_prints_the_same_table(tmp_path, monkeypatch):
+    """`permille monitoring sites-validation` on a fresh registry prints the docs' summary row."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from permille.cli import app
+
+    monkeypatch.setenv("PERMILLE_DATABASE_URL", f"sqlite:///{tmp_path}/cli.db")
+    runner = CliRunner()
+    markdown = runner.invoke(app, ["monitoring", "sites-validation"])
+    assert markdown.exit_code == 0, markdown.output
+    summary, _ = _doc_tables()
+    assert "| " + " | ".join(summary) + " |" in markdown.output
+    answer = runner.invoke(app, ["monitoring", "sites-validation", "--json"])
+    total = json.loads(answer.output)["summary"]
+    assert total["n"] == int(summary[0]) and f"{total['bias_t_c_ha']:+.1f}" == summary[4].split()[0]

@@ -305,9 +305,9 @@ def test_area_vertex_limit(api):
 
 
 def test_potential_maps_are_identical_on_a_dask_local_cluster():
-    """The distributed scheduler (in-process workers here: worker processes would each compile the RothC
-    kernels, minutes on this machine; benchmarks/bench_real_atlas.py runs the whole build on worker
-    processes and compares the files) gives the threaded scheduler's results to the bit."""
+    """The distributed scheduler (in-process workers here, with the inputs persisted on them;
+    tests/test_grid_cluster.py runs worker processes, benchmarks/bench_real_atlas.py the whole build on
+    them) gives the threaded scheduler's results to the bit."""
     from distributed import Client, LocalCluster
 
     dataset = real_layers.pipeline_inputs(1.0).sel(y=slice(51, 41), x=slice(-5, 10))

@@ -89,18 +89,17 @@ def markdown(rows: list[dict], total: dict | None) -> list[str]:
     """The section of docs/atlas-validation.md: the summary table, then one row per site."""
     if total is None:
         return ["No registry site has both a measured stock and a mapped pixel: no comparison."]
-    depths = sorted({r["measured_depth_cm"][1] for r in rows if r["converted"]})
-    factors = "; ".join(
-        f"0–{d:g} cm: F = {f.mean:.3f} ± {f.sd:.3f}, bounds {f.low:.3f}–{f.high:.3f}"
-        for d in depths
-        if (f := depth_conversion.factor(d))
-    )
+    factors = ""
+    for depth in sorted({r["measured_depth_cm"][1] for r in rows if r["converted"]}):
+        f = depth_conversion.factor(depth)
+        factors += f"; 0–{depth:g} cm: F = {f.mean:.3f} ± {f.sd:.3f}, bounds {f.low:.3f}–{f.high:.3f}"
+    pixels = f"{total['n_pixels']} distinct 5′ pixel{'s' if total['n_pixels'] != 1 else ''}"
     lines = [
         f"Sites: every registry site with a measured SOC stock (n = {total['n']}, {total['n_converted']} "
-        f"converted, in {total['n_pixels']} distinct 5′ pixel{'s' if total['n_pixels'] != 1 else ''}), each with its measurement nearest {MAP_YEAR} (the "
+        f"converted, in {pixels}), each with its measurement nearest {MAP_YEAR} (the "
         "map's year). Depth: a stock measured from the surface to 20–30 cm is converted to 0–30 cm by × F "
         "(`permille.measure.depth_conversion`, Jobbágy & Jackson 2000 steepest profile to uniform density"
-        f"{'; ' + factors if factors else ''}); the ranges give bias and RMSE "
+        f"{factors}); the ranges give bias and RMSE "
         "with the measured stocks at the bounds of F. Bias = mean of (mapped − measured).",
         "",
         "| n sites | pixels | measured mean (t C/ha) | mapped mean (t C/ha) | bias (t C/ha) [F bounds] | RMSE (t C/ha) [F bounds] |",

@@ -769,12 +769,13 @@ def serve(
     if demo_layers:
         console.print("monitoring: SYNTHETIC demonstration layers shown where no real dataset is loaded")
     address = f"http://{host}:{port}"
-    console.print(f"serving the platform at {address}/ (API: {address}/docs)", highlight=False)
+    console.print(f"serving the platform at {address}/ (API: {address}/docs, documentation: {address}/help)", highlight=False)
     for email, role, password in DEMO_ACCOUNTS if demo else ():
         console.print(f"demo account ({role}): {email} / {password}", highlight=False)
     options = serving.uvicorn_options(host, port, forwarded_allow_ips)
     serving.raise_file_limit()  # the worker processes inherit it
     if workers == 1:
+        application.state.help.prepare()  # the documentation at /help, built once into $PERMILLE_HOME/help
         uvicorn.run(application, **options)
         return
     # migrated and seeded once above; each worker process builds its own app from the environment

@@ -451,7 +451,7 @@ Scheduler = Annotated[
 
 def _grid_compute(
     dataset, *, years, increases, members, seed, out: Path, scheduler, zones=None, depth_cm=None,
-    gsocseq=False, scripts_numerics=False,
+    gsocseq=False, scripts_numerics=False, zones_outside="outside every zone",
 ):  # fmt: skip
     """Run the pipeline lazily, compute it with a progress bar, write NetCDF, Zarr, COGs and zonal tables
     (with ``gsocseq``, also the official GSOCseq product set: :func:`permille.grid.gsocseq.products`; with
@@ -460,7 +460,7 @@ def _grid_compute(
     from dask.diagnostics import ProgressBar
 
     from .grid import io as grid_io
-    from .grid import pipeline, zonal
+    from .grid import pipeline, summary, zonal
 
     depth = pipeline.DEPTH_CM if depth_cm is None else depth_cm
     lazy = pipeline.run(
@@ -473,8 +473,10 @@ def _grid_compute(
         envelope=gsocseq,
         bau_input="warmup-mean" if gsocseq else "anchored",  # GSOCseq: the warm-up's mean input (Cin_mean)
     )
+    synthetic = summary.is_synthetic(dataset)
+    mark = f"{summary.SYNTHETIC_LABEL}: " if synthetic else ""
     console.print(
-        f"grid {dataset.sizes['y']} × {dataset.sizes['x']}, {len(lazy.data_vars)} output layers, "
+        f"{mark}grid {dataset.sizes['y']} × {dataset.sizes['x']}, {len(lazy.data_vars)} output layers, "
         f"{years} years, increases {', '.join(f'{f:.0%}' for f in increases)}, {members} uncertainty members"
     )
     if scheduler:
@@ -487,34 +489,46 @@ def _grid_compute(
     else:
         with ProgressBar(minimum=0.5):
             result = lazy.compute()
+    named = lambda name: out / summary.file_name(name, synthetic)  # noqa: E731
     out.mkdir(parents=True, exist_ok=True)
-    written = [
-        grid_io.write_netcdf(result, out / "potential.nc"),
-        grid_io.write_zarr(result, out / "potential.zarr"),
-    ]
+    written = [grid_io.write_netcdf(result, named("potential.nc")), grid_io.write_zarr(result, named("potential.zarr"))]
     highest = max(increases)
     for name in ("soc_t0", "soc_bau", f"diff_ssm_{pipeline._label(highest)}", "rate_bau"):
         layer = result[name]
-        written.append(
-            grid_io.write_cog(layer, out / f"{name}.tif", units=layer.units, long_name=layer.long_name)
-        )
+        long_name = f"{mark}{layer.long_name}"
+        written.append(grid_io.write_cog(layer, named(f"{name}.tif"), units=layer.units, long_name=long_name))
     if zones is not None:
-        geometries, name_property = zones
-        ids = zonal.rasterize_zones(geometries, result["soc_t0"], name_property=name_property)
+        ids = summary.zone_ids(zones, result["soc_t0"], zones_outside)
         tables = []
         for name in ("soc_t0", "soc_bau", f"diff_ssm_{pipeline._label(highest)}"):
             sd = result.get(f"{name}_sd")
             table = zonal.zonal_stats(result[name], ids, sd_t_c_ha=sd)
             tables.append(table.assign(layer=name))
         table = pd.concat(tables)
-        table.to_csv(out / "zonal.csv")
-        written.append(out / "zonal.csv")
-        console.print(table[["layer", "area_ha", "total_mt_c", "mean_t_c_ha"]].round(3).to_string())
+        if synthetic:
+            table = table.assign(data=summary.SYNTHETIC_LABEL)
+        table.to_csv(named("zonal.csv"))
+        written.append(named("zonal.csv"))
+        in_words = {
+            "soc_t0": "SOC stock at t0",
+            "soc_bau": f"SOC stock after {years} years, BAU",
+            f"diff_ssm_{pipeline._label(highest)}": f"SSM (input +{highest:.0%}) − BAU after {years} years",
+        }
+        rows, empty = summary.console_rows(table, in_words)
+        printed = Table("zone", "layer", "modelled area", "total, Mt C", "mean, t C/ha", title=f"{mark}zonal statistics")
+        for row in rows:
+            printed.add_row(*row)
+        console.print(printed)
+        if empty:
+            zones_named = len(ids.attrs["zone_names"]) - 1
+            listed = ", ".join(empty) if len(empty) <= 10 else f"{len(empty)} of the {zones_named} zones"
+            console.print(f"no modelled cell in {listed} (outside the grid, or no data there)", highlight=False)
     modelled = int(result["soc_bau"].notnull().sum())
     diff = result[f"diff_ssm_{pipeline._label(highest)}"]
     console.print(
-        f"{modelled:,} pixels modelled; mean SOC t0 {float(result['soc_t0'].mean()):.1f} t C/ha; "
-        f"+{highest:.0%} input adds {float(diff.mean()):.2f} t C/ha on average after {years} years"
+        f"{mark}{modelled:,} pixels modelled; mean SOC t0 {float(result['soc_t0'].mean()):.1f} t C/ha; "
+        f"+{highest:.0%} input adds {float(diff.mean()):.2f} t C/ha on average after {years} years",
+        highlight=False,
     )
     if gsocseq:
         written += _write_gsocseq(result, dataset["land_cover"], out / "gsocseq")
@@ -564,6 +578,7 @@ def grid_demo(
     """The pipeline on a SYNTHETIC grid (clearly labelled, for trying it offline, spanning Europe and
     Africa), with zonal statistics by the Initiative's regions and by country (bundled boundaries)."""
     from .grid.pipeline import SSM_INCREASES
+    from .grid.summary import OUTSIDE
     from .grid.synthetic import synthetic_grid
     from .grid.zonal import builtin_zones
 
@@ -578,6 +593,7 @@ def grid_demo(
         out=out,
         scheduler=scheduler,
         zones=zones,
+        zones_outside=OUTSIDE[zone_kind],
     )
 
 
@@ -609,6 +625,7 @@ def grid_run(
 
     from .grid import io as grid_io
     from .grid import zonal
+    from .grid.summary import OUTSIDE
     from .io.grid_config import read_config
 
     try:
@@ -630,7 +647,7 @@ def grid_run(
         _grid_compute(
             dataset, years=cfg.years, increases=cfg.increases, members=cfg.members, seed=cfg.seed,
             out=cfg.output, scheduler=scheduler, zones=zones, depth_cm=cfg.depth_cm, gsocseq=gsocseq,
-            scripts_numerics=scripts_numerics,
+            scripts_numerics=scripts_numerics, zones_outside=OUTSIDE.get(cfg.zones, "outside every zone"),
         )  # fmt: skip
     except (ValueError, OSError, KeyError) as e:
         _fail(e)

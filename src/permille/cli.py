@@ -1330,7 +1330,7 @@ def monitoring_country(
     import json
 
     from .monitoring import country, report
-    from .registry import parties, seed, service, zones
+    from .registry import parties, real_atlas, seed, service, zones
 
     if lang not in report.HEADINGS:
         _fail(ValueError(f"--lang: {lang!r} is not one of {', '.join(report.HEADINGS)}"))
@@ -1338,6 +1338,8 @@ def monitoring_country(
         seed.seed(session)
         if demo_layers:
             zones.load_bundled(session)
+        else:  # the real default atlas, as `permille serve` loads it
+            real_atlas.load_default(session)
         session.commit()
         try:
             answer = country.country(session, None, iso3.upper(), demo=demo_layers)

@@ -676,8 +676,10 @@ def grid_atlas(
         table, metadata = atlas.atlas_table(params)
     except ValueError as e:
         _fail(e)
+    from .grid.summary import SYNTHETIC_LABEL
+
     for path in atlas.write_atlas(table, metadata, out):
-        console.print(f"wrote {path}")
+        console.print(f"{SYNTHETIC_LABEL}: wrote {path}", highlight=False)
 
 
 @app.command()

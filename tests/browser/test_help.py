@@ -5,7 +5,6 @@ $PERMILLE_HOME/help on first use, linked from every page's footer, and usable of
 import base64
 import hashlib
 import re
-import shutil
 
 import httpx
 
@@ -65,7 +64,6 @@ def test_help_is_linked_from_the_footer_and_its_search_works_offline(server, pag
 def test_a_build_is_kept_until_the_source_changes(tmp_path):
     source = tmp_path / "source"
     (source / "docs").mkdir(parents=True)
-    shutil.copy(help_site.source_config(), source / "mkdocs.yml")
     config = source / "mkdocs.yml"
     config.write_text("site_name: t\ntheme:\n  name: material\n  font: false\nplugins: [search]\n")
     (source / "docs" / "index.md").write_text("# One\n")

@@ -133,3 +133,26 @@ def test_configuration_problems_are_all_reported(tmp_path):
     text = " ".join(result.output.split())
     for problem in ("years:", "depth_cm:", "inputs: lacks clay, land_cover", "unknown variable(s) evi"):
         assert problem in text, problem
+
+
+def test_the_example_configuration_runs_and_marks_every_output_synthetic(tmp_path):
+    import shutil
+
+    import rasterio
+
+    from tests.conftest import REPO
+
+    shutil.copytree(REPO / "examples" / "grid", tmp_path / "examples" / "grid")
+    config = tmp_path / "examples" / "grid" / "grid.yaml"
+    result = runner.invoke(app, ["grid", "run", str(config), "--gsocseq"])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "results" / "grid-example"
+    assert sorted(p.name for p in out.iterdir()) == [
+        "SYNTHETIC_diff_ssm_20.tif", "SYNTHETIC_gsocseq", "SYNTHETIC_potential.nc", "SYNTHETIC_potential.zarr",
+        "SYNTHETIC_rate_bau.tif", "SYNTHETIC_soc_bau.tif", "SYNTHETIC_soc_t0.tif", "SYNTHETIC_zonal.csv",
+    ]  # fmt: skip
+    for tif in out.rglob("*.tif"):
+        with rasterio.open(tif) as raster:
+            assert raster.tags()["long_name"].startswith("SYNTHETIC — not real data: "), tif.name
+    products = xr.open_dataset(out / "SYNTHETIC_gsocseq" / "GSOCseq_products.nc", engine="h5netcdf")
+    assert "SYNTHETIC" in products.attrs["comment"]

@@ -531,7 +531,7 @@ def _grid_compute(
         highlight=False,
     )
     if gsocseq:
-        written += _write_gsocseq(result, dataset["land_cover"], out / "gsocseq")
+        written += _write_gsocseq(result, dataset["land_cover"], named("gsocseq"), mark)
     if scripts_numerics:
         scripts = pipeline.run(
             dataset,
@@ -542,23 +542,25 @@ def _grid_compute(
             numerics="gsocseq-scripts",
             bau_input="warmup-mean",
         ).compute()
-        written += _write_gsocseq(scripts, dataset["land_cover"], out / "gsocseq-scripts-numerics")
+        written += _write_gsocseq(scripts, dataset["land_cover"], named("gsocseq-scripts-numerics"), mark)
     for path in written:
         console.print(f"wrote {path}")
 
 
-def _write_gsocseq(result, land_cover, folder: Path) -> list[Path]:
-    """The official GSOCseq products as GeoTIFFs (official names and units) and one NetCDF in ``folder``."""
+def _write_gsocseq(result, land_cover, folder: Path, mark: str = "") -> list[Path]:
+    """The official GSOCseq products as GeoTIFFs (official names and units) and one NetCDF in ``folder``;
+    ``mark`` ("SYNTHETIC — not real data: ") starts every long name and the NetCDF's comment."""
     from .grid import gsocseq
     from .grid import io as grid_io
 
     official = gsocseq.products(result, land_cover.compute())
+    if mark:
+        official.attrs["comment"] = mark.rstrip(": ")
     folder.mkdir(parents=True, exist_ok=True)
     written = [grid_io.write_netcdf(official, folder / "GSOCseq_products.nc")]
     for name, layer in official.data_vars.items():
-        written.append(
-            grid_io.write_cog(layer, folder / f"{name}.tif", units=layer.units, long_name=layer.long_name)
-        )
+        long_name = f"{mark}{layer.long_name}"
+        written.append(grid_io.write_cog(layer, folder / f"{name}.tif", units=layer.units, long_name=long_name))
     return written
 
 
@@ -625,7 +627,7 @@ def grid_run(
 
     from .grid import io as grid_io
     from .grid import zonal
-    from .grid.summary import OUTSIDE
+    from .grid.summary import OUTSIDE, SYNTHETIC_LABEL
     from .io.grid_config import read_config
 
     try:
@@ -640,6 +642,8 @@ def grid_run(
                 f"configuration has years {cfg.years}, increases {list(cfg.increases)}"
             )
         dataset = grid_io.open_inputs(cfg.inputs, chunks=cfg.chunks, resampling=cfg.resampling)
+        if cfg.synthetic:  # every output is marked (file names, tags, CSV column, console)
+            dataset.attrs["comment"] = SYNTHETIC_LABEL
         if cfg.zones in zonal.BUILTIN_ZONES:
             zones = zonal.builtin_zones(cfg.zones)
         else:

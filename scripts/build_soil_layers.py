@@ -41,10 +41,10 @@ GLDAS = "gldas-soil-texture-0.25deg"
 MODIS = "modis-mcd12c1-2019-land-cover-0.05deg"
 
 STOCK_FILES = {
-    "soc_0_30cm_2010": ("SOCS_0_30cm_year_2010AD_10km.tif", "SOC stock 0–30 cm, 2010, Mg C/ha"),
-    "soc_0_30cm_nolu": ("SOCS_0_30cm_year_NoLU_10km.tif", "SOC stock 0–30 cm, no land use, Mg C/ha"),
-    "soc_0_100cm_2010": ("SOCS_0_100cm_year_2010AD_10km.tif", "SOC stock 0–100 cm, 2010, Mg C/ha"),
-    "soc_0_100cm_nolu": ("SOCS_0_100cm_year_NoLU_10km.tif", "SOC stock 0–100 cm, no land use, Mg C/ha"),
+    "soc_0_30cm_2010": ("SOCS_0_30cm_year_2010AD_10km.tif", "SOC stock 0–30 cm, 2010, t C/ha"),
+    "soc_0_30cm_nolu": ("SOCS_0_30cm_year_NoLU_10km.tif", "SOC stock 0–30 cm, no land use, t C/ha"),
+    "soc_0_100cm_2010": ("SOCS_0_100cm_year_2010AD_10km.tif", "SOC stock 0–100 cm, 2010, t C/ha"),
+    "soc_0_100cm_nolu": ("SOCS_0_100cm_year_NoLU_10km.tif", "SOC stock 0–100 cm, no land use, t C/ha"),
     "ocd_error_0cm": ("abs_error_OCDENS_0cm_2010AD_10km_ll.tif", "Absolute prediction error of OC density at 0 cm, kg C/m³"),
     "ocd_error_30cm": ("abs_error_OCDENS_30cm_2010AD_10km_ll.tif", "Absolute prediction error of OC density at 30 cm, kg C/m³"),
     "landmask": ("landmask_10km.tif", "Land mask (1 land)"),
@@ -99,7 +99,7 @@ def sanderman(data: Path) -> None:
         folder,
         {
             "title": "SOC stock 0–30 and 0–100 cm, 2010 and no land use (Sanderman et al. 2017)",
-            "description": "Soil organic carbon stock, Mg C/ha (= t C/ha), of the year 2010 and of the 'no land use' "
+            "description": "Soil organic carbon stock, t C/ha (Mg C/ha in the source), of the year 2010 and of the 'no land use' "
             "scenario, 0–30 and 0–100 cm, with the absolute prediction error of OC density at 0 and 30 cm "
             "(kg C/m³) from which the stock uncertainty is derived. Machine-learning model on soil profiles, 10 km.",
             "variable": "soc_stock", "units": "t C ha-1", "depth_cm": [0.0, 30.0],

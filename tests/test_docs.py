@@ -1,4 +1,4 @@
-"""The examples in the README and in docstrings run and give what they say."""
+"""The examples in the README, in the documentation and in docstrings run and give what they say."""
 
 import doctest
 import re
@@ -9,12 +9,13 @@ import numpy as np
 import permille.models.rothc
 
 README = Path(__file__).resolve().parents[1] / "README.md"
+PYTHON_DOC = README.parent / "docs" / "python.md"
 
 
-def test_readme_python_example_runs():
-    block = re.search(r"```python\n(.*?)```", README.read_text(), re.S).group(1)
+def test_python_example_runs():
+    block = re.search(r"```python\n(.*?)```", PYTHON_DOC.read_text(), re.S).group(1)
     scope: dict = {}
-    exec(compile(block, str(README), "exec"), scope)
+    exec(compile(block, str(PYTHON_DOC), "exec"), scope)
     result = scope["result"]
     assert result.soc.shape == (20, 3)
     np.testing.assert_allclose(scope["start"].soc, [35.0, 42.0, 60.0], rtol=1e-12)

@@ -115,6 +115,7 @@ def test_cli_writes_the_tables(tmp_path):
     assert result.exit_code == 0, result.output
     table, metadata = atlas.read_atlas(tmp_path)
     assert metadata["synthetic"] is True and metadata["parameters"]["resolution_deg"] == 10.0
+    assert all(line.startswith("SYNTHETIC — not real data: ") for line in result.output.splitlines() if line)
     assert set(table.year) == {2020, 2021}
 
 

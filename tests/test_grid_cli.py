@@ -15,16 +15,46 @@ runner = CliRunner()
 pytestmark = pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")
 
 
-def test_demo_writes_maps_and_zonal_tables(tmp_path):
+def test_demo_writes_maps_and_zonal_tables_every_one_marked_synthetic(tmp_path):
+    import pandas as pd
+    import rasterio
+
     result = runner.invoke(
         app, ["grid", "demo", "--ny", "12", "--nx", "16", "--chunks", "8", "-o", str(tmp_path)]
     )
     assert result.exit_code == 0, result.output
-    for name in ("potential.nc", "soc_bau.tif", "diff_ssm_20.tif", "zonal.csv"):
-        assert (tmp_path / name).exists(), name
-    maps = xr.open_dataset(tmp_path / "potential.nc", engine="h5netcdf")
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == [
+        "SYNTHETIC_diff_ssm_20.tif", "SYNTHETIC_potential.nc", "SYNTHETIC_potential.zarr",
+        "SYNTHETIC_rate_bau.tif", "SYNTHETIC_soc_bau.tif", "SYNTHETIC_soc_t0.tif", "SYNTHETIC_zonal.csv",
+    ]  # fmt: skip
+    maps = xr.open_dataset(tmp_path / "SYNTHETIC_potential.nc", engine="h5netcdf")
     assert maps.attrs["Conventions"].startswith("CF-") and maps["diff_ssm_20"].attrs["units"] == "t C ha-1"
     assert "SYNTHETIC" in maps.attrs["comment"]
+    for tif in tmp_path.glob("*.tif"):
+        with rasterio.open(tif) as raster:
+            assert raster.tags()["long_name"].startswith("SYNTHETIC — not real data: "), tif.name
+    zonal = pd.read_csv(tmp_path / "SYNTHETIC_zonal.csv")
+    assert set(zonal["data"]) == {"SYNTHETIC — not real data"}
+    # the modelled cells in no region are a row of their own: the rows add up to every modelled cell
+    t0 = zonal[zonal["layer"] == "soc_t0"].set_index("zone")
+    assert "outside every region" in t0.index
+    assert t0["n_valid"].sum() == int(maps["soc_t0"].notnull().sum())
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    status = [line for line in lines if not line.startswith(("┏", "┃", "┡", "│", "└", "wrote", "no modelled"))]
+    assert all(line.startswith("SYNTHETIC — not real data: ") for line in status), status
+    assert not any(word in result.output for word in ("NaN", "nan", "e+0"))
+    assert "Mha" in result.output or " ha " in result.output
+
+
+def test_areas_read_as_people_write_them():
+    from permille.grid.summary import readable_area
+
+    assert readable_area(1.181643e09) == "1,181.6 Mha"
+    assert readable_area(13_875_714.2) == "13.88 Mha"
+    assert readable_area(52_345.0) == "52,300 ha"
+    assert readable_area(712.4) == "712 ha"
+    assert readable_area(0.0) == readable_area(float("nan")) == "none"
 
 
 def _inputs(tmp_path):
@@ -103,3 +133,26 @@ def test_configuration_problems_are_all_reported(tmp_path):
     text = " ".join(result.output.split())
     for problem in ("years:", "depth_cm:", "inputs: lacks clay, land_cover", "unknown variable(s) evi"):
         assert problem in text, problem
+
+
+def test_the_example_configuration_runs_and_marks_every_output_synthetic(tmp_path):
+    import shutil
+
+    import rasterio
+
+    from tests.conftest import REPO
+
+    shutil.copytree(REPO / "examples" / "grid", tmp_path / "examples" / "grid")
+    config = tmp_path / "examples" / "grid" / "grid.yaml"
+    result = runner.invoke(app, ["grid", "run", str(config), "--gsocseq"])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "results" / "grid-example"
+    assert sorted(p.name for p in out.iterdir()) == [
+        "SYNTHETIC_diff_ssm_20.tif", "SYNTHETIC_gsocseq", "SYNTHETIC_potential.nc", "SYNTHETIC_potential.zarr",
+        "SYNTHETIC_rate_bau.tif", "SYNTHETIC_soc_bau.tif", "SYNTHETIC_soc_t0.tif", "SYNTHETIC_zonal.csv",
+    ]  # fmt: skip
+    for tif in out.rglob("*.tif"):
+        with rasterio.open(tif) as raster:
+            assert raster.tags()["long_name"].startswith("SYNTHETIC — not real data: "), tif.name
+    products = xr.open_dataset(out / "SYNTHETIC_gsocseq" / "GSOCseq_products.nc", engine="h5netcdf")
+    assert "SYNTHETIC" in products.attrs["comment"]

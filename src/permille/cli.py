@@ -451,7 +451,7 @@ Scheduler = Annotated[
 
 def _grid_compute(
     dataset, *, years, increases, members, seed, out: Path, scheduler, zones=None, depth_cm=None,
-    gsocseq=False, scripts_numerics=False,
+    gsocseq=False, scripts_numerics=False, zones_outside="outside every zone",
 ):  # fmt: skip
     """Run the pipeline lazily, compute it with a progress bar, write NetCDF, Zarr, COGs and zonal tables
     (with ``gsocseq``, also the official GSOCseq product set: :func:`permille.grid.gsocseq.products`; with
@@ -460,7 +460,7 @@ def _grid_compute(
     from dask.diagnostics import ProgressBar
 
     from .grid import io as grid_io
-    from .grid import pipeline, zonal
+    from .grid import pipeline, summary, zonal
 
     depth = pipeline.DEPTH_CM if depth_cm is None else depth_cm
     lazy = pipeline.run(
@@ -473,8 +473,10 @@ def _grid_compute(
         envelope=gsocseq,
         bau_input="warmup-mean" if gsocseq else "anchored",  # GSOCseq: the warm-up's mean input (Cin_mean)
     )
+    synthetic = summary.is_synthetic(dataset)
+    mark = f"{summary.SYNTHETIC_LABEL}: " if synthetic else ""
     console.print(
-        f"grid {dataset.sizes['y']} × {dataset.sizes['x']}, {len(lazy.data_vars)} output layers, "
+        f"{mark}grid {dataset.sizes['y']} × {dataset.sizes['x']}, {len(lazy.data_vars)} output layers, "
         f"{years} years, increases {', '.join(f'{f:.0%}' for f in increases)}, {members} uncertainty members"
     )
     if scheduler:
@@ -487,37 +489,49 @@ def _grid_compute(
     else:
         with ProgressBar(minimum=0.5):
             result = lazy.compute()
+    named = lambda name: out / summary.file_name(name, synthetic)  # noqa: E731
     out.mkdir(parents=True, exist_ok=True)
-    written = [
-        grid_io.write_netcdf(result, out / "potential.nc"),
-        grid_io.write_zarr(result, out / "potential.zarr"),
-    ]
+    written = [grid_io.write_netcdf(result, named("potential.nc")), grid_io.write_zarr(result, named("potential.zarr"))]
     highest = max(increases)
     for name in ("soc_t0", "soc_bau", f"diff_ssm_{pipeline._label(highest)}", "rate_bau"):
         layer = result[name]
-        written.append(
-            grid_io.write_cog(layer, out / f"{name}.tif", units=layer.units, long_name=layer.long_name)
-        )
+        long_name = f"{mark}{layer.long_name}"
+        written.append(grid_io.write_cog(layer, named(f"{name}.tif"), units=layer.units, long_name=long_name))
     if zones is not None:
-        geometries, name_property = zones
-        ids = zonal.rasterize_zones(geometries, result["soc_t0"], name_property=name_property)
+        ids = summary.zone_ids(zones, result["soc_t0"], zones_outside)
         tables = []
         for name in ("soc_t0", "soc_bau", f"diff_ssm_{pipeline._label(highest)}"):
             sd = result.get(f"{name}_sd")
             table = zonal.zonal_stats(result[name], ids, sd_t_c_ha=sd)
             tables.append(table.assign(layer=name))
         table = pd.concat(tables)
-        table.to_csv(out / "zonal.csv")
-        written.append(out / "zonal.csv")
-        console.print(table[["layer", "area_ha", "total_mt_c", "mean_t_c_ha"]].round(3).to_string())
+        if synthetic:
+            table = table.assign(data=summary.SYNTHETIC_LABEL)
+        table.to_csv(named("zonal.csv"))
+        written.append(named("zonal.csv"))
+        in_words = {
+            "soc_t0": "SOC stock at t0",
+            "soc_bau": f"SOC stock after {years} years, BAU",
+            f"diff_ssm_{pipeline._label(highest)}": f"SSM (input +{highest:.0%}) − BAU after {years} years",
+        }
+        rows, empty = summary.console_rows(table, in_words)
+        printed = Table("zone", "layer", "modelled area", "total, Mt C", "mean, t C/ha", title=f"{mark}zonal statistics")
+        for row in rows:
+            printed.add_row(*row)
+        console.print(printed)
+        if empty:
+            zones_named = len(ids.attrs["zone_names"]) - 1
+            listed = ", ".join(empty) if len(empty) <= 10 else f"{len(empty)} of the {zones_named} zones"
+            console.print(f"no modelled cell in {listed} (outside the grid, or no data there)", highlight=False)
     modelled = int(result["soc_bau"].notnull().sum())
     diff = result[f"diff_ssm_{pipeline._label(highest)}"]
     console.print(
-        f"{modelled:,} pixels modelled; mean SOC t0 {float(result['soc_t0'].mean()):.1f} t C/ha; "
-        f"+{highest:.0%} input adds {float(diff.mean()):.2f} t C/ha on average after {years} years"
+        f"{mark}{modelled:,} pixels modelled; mean SOC t0 {float(result['soc_t0'].mean()):.1f} t C/ha; "
+        f"+{highest:.0%} input adds {float(diff.mean()):.2f} t C/ha on average after {years} years",
+        highlight=False,
     )
     if gsocseq:
-        written += _write_gsocseq(result, dataset["land_cover"], out / "gsocseq")
+        written += _write_gsocseq(result, dataset["land_cover"], named("gsocseq"), mark)
     if scripts_numerics:
         scripts = pipeline.run(
             dataset,
@@ -528,23 +542,25 @@ def _grid_compute(
             numerics="gsocseq-scripts",
             bau_input="warmup-mean",
         ).compute()
-        written += _write_gsocseq(scripts, dataset["land_cover"], out / "gsocseq-scripts-numerics")
+        written += _write_gsocseq(scripts, dataset["land_cover"], named("gsocseq-scripts-numerics"), mark)
     for path in written:
         console.print(f"wrote {path}")
 
 
-def _write_gsocseq(result, land_cover, folder: Path) -> list[Path]:
-    """The official GSOCseq products as GeoTIFFs (official names and units) and one NetCDF in ``folder``."""
+def _write_gsocseq(result, land_cover, folder: Path, mark: str = "") -> list[Path]:
+    """The official GSOCseq products as GeoTIFFs (official names and units) and one NetCDF in ``folder``;
+    ``mark`` ("SYNTHETIC — not real data: ") starts every long name and the NetCDF's comment."""
     from .grid import gsocseq
     from .grid import io as grid_io
 
     official = gsocseq.products(result, land_cover.compute())
+    if mark:
+        official.attrs["comment"] = mark.rstrip(": ")
     folder.mkdir(parents=True, exist_ok=True)
     written = [grid_io.write_netcdf(official, folder / "GSOCseq_products.nc")]
     for name, layer in official.data_vars.items():
-        written.append(
-            grid_io.write_cog(layer, folder / f"{name}.tif", units=layer.units, long_name=layer.long_name)
-        )
+        long_name = f"{mark}{layer.long_name}"
+        written.append(grid_io.write_cog(layer, folder / f"{name}.tif", units=layer.units, long_name=long_name))
     return written
 
 
@@ -564,6 +580,7 @@ def grid_demo(
     """The pipeline on a SYNTHETIC grid (clearly labelled, for trying it offline, spanning Europe and
     Africa), with zonal statistics by the Initiative's regions and by country (bundled boundaries)."""
     from .grid.pipeline import SSM_INCREASES
+    from .grid.summary import OUTSIDE
     from .grid.synthetic import synthetic_grid
     from .grid.zonal import builtin_zones
 
@@ -578,6 +595,7 @@ def grid_demo(
         out=out,
         scheduler=scheduler,
         zones=zones,
+        zones_outside=OUTSIDE[zone_kind],
     )
 
 
@@ -609,6 +627,7 @@ def grid_run(
 
     from .grid import io as grid_io
     from .grid import zonal
+    from .grid.summary import OUTSIDE, SYNTHETIC_LABEL
     from .io.grid_config import read_config
 
     try:
@@ -623,6 +642,8 @@ def grid_run(
                 f"configuration has years {cfg.years}, increases {list(cfg.increases)}"
             )
         dataset = grid_io.open_inputs(cfg.inputs, chunks=cfg.chunks, resampling=cfg.resampling)
+        if cfg.synthetic:  # every output is marked (file names, tags, CSV column, console)
+            dataset.attrs["comment"] = SYNTHETIC_LABEL
         if cfg.zones in zonal.BUILTIN_ZONES:
             zones = zonal.builtin_zones(cfg.zones)
         else:
@@ -630,7 +651,7 @@ def grid_run(
         _grid_compute(
             dataset, years=cfg.years, increases=cfg.increases, members=cfg.members, seed=cfg.seed,
             out=cfg.output, scheduler=scheduler, zones=zones, depth_cm=cfg.depth_cm, gsocseq=gsocseq,
-            scripts_numerics=scripts_numerics,
+            scripts_numerics=scripts_numerics, zones_outside=OUTSIDE.get(cfg.zones, "outside every zone"),
         )  # fmt: skip
     except (ValueError, OSError, KeyError) as e:
         _fail(e)
@@ -659,8 +680,10 @@ def grid_atlas(
         table, metadata = atlas.atlas_table(params)
     except ValueError as e:
         _fail(e)
+    from .grid.summary import SYNTHETIC_LABEL
+
     for path in atlas.write_atlas(table, metadata, out):
-        console.print(f"wrote {path}")
+        console.print(f"{SYNTHETIC_LABEL}: wrote {path}", highlight=False)
 
 
 @app.command()
@@ -769,12 +792,13 @@ def serve(
     if demo_layers:
         console.print("monitoring: SYNTHETIC demonstration layers shown where no real dataset is loaded")
     address = f"http://{host}:{port}"
-    console.print(f"serving the platform at {address}/ (API: {address}/docs)", highlight=False)
+    console.print(f"serving the platform at {address}/ (API: {address}/docs, documentation: {address}/help)", highlight=False)
     for email, role, password in DEMO_ACCOUNTS if demo else ():
         console.print(f"demo account ({role}): {email} / {password}", highlight=False)
     options = serving.uvicorn_options(host, port, forwarded_allow_ips)
     serving.raise_file_limit()  # the worker processes inherit it
     if workers == 1:
+        application.state.help.prepare()  # the documentation at /help, built once into $PERMILLE_HOME/help
         uvicorn.run(application, **options)
         return
     # migrated and seeded once above; each worker process builds its own app from the environment
@@ -1312,7 +1336,7 @@ def monitoring_country(
     import json
 
     from .monitoring import country, report
-    from .registry import parties, seed, service, zones
+    from .registry import parties, real_atlas, seed, service, zones
 
     if lang not in report.HEADINGS:
         _fail(ValueError(f"--lang: {lang!r} is not one of {', '.join(report.HEADINGS)}"))
@@ -1320,6 +1344,8 @@ def monitoring_country(
         seed.seed(session)
         if demo_layers:
             zones.load_bundled(session)
+        else:  # the real default atlas, as `permille serve` loads it
+            real_atlas.load_default(session)
         session.commit()
         try:
             answer = country.country(session, None, iso3.upper(), demo=demo_layers)

@@ -30,6 +30,8 @@ def test_country_text_is_the_page_answer(cli_env, engine):
     assert json.loads(as_json.output) == page
     assert printed.output.startswith("United Kingdom (GBR)\n")
     assert page["sites"], "the Rothamsted sites are seeded on every install"
+    # the real default atlas is loaded as `permille serve` loads it: the page's modelled stock is printed
+    assert "t C/ha on average" in printed.output and "No real SOC stock layer" not in printed.output
     for line in page["sentences"]["en"] + page["sources"] + page["caveats"]:
         assert f"  {line}\n" in printed.output
     for site in page["sites"]:

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException
+from starlette.responses import RedirectResponse
 
 from .. import __version__
 from ..mail import transport as mail_transport
@@ -21,6 +22,7 @@ from ..toolkit.pool import ComputePool
 from . import docs, errors, readmodels
 from .boundary import JsonDepthLimit, SecurityHeaders
 from .edge import ReadEdge
+from .help import HelpSite
 from .routes import atlas as atlas_routes
 from .routes import (
     auth,
@@ -194,6 +196,9 @@ def create_app(
     app.include_router(atlas_routes.router, prefix="/api")
     app.include_router(tokens.router, prefix="/api")
     app.include_router(proposals.router, prefix="/api")
+    app.state.help = HelpSite()  # the documentation site, built at its first request (or by `serve`)
+    app.add_route("/help", lambda _request: RedirectResponse("/help/", status_code=308), include_in_schema=False)
+    app.mount("/help", app.state.help, name="help")
     app.mount("/", StaticFiles(directory=str(files("permille.web") / "static"), html=True), name="web")
     return app
 

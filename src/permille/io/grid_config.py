@@ -23,6 +23,7 @@ Example::
     zones: countries              # zonal statistics: countries, regions (the Initiative's five), or a
                                   # GeoJSON file of polygons with a "name" property
     output: results/grid          # folder: NetCDF, Zarr, COGs and zonal tables
+    synthetic: false              # true: the inputs are not real data; every output is marked SYNTHETIC
 """
 
 from pathlib import Path
@@ -46,6 +47,7 @@ class GridConfig(BaseModel):
     seed: int = 0
     zones: str | None = None
     output: Path = Path("results/grid")
+    synthetic: bool = False
 
 
 def read_config(path: str | Path) -> GridConfig:

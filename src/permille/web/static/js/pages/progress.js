@@ -371,11 +371,15 @@ function unitLabel(ctx, unit) {
 }
 
 // "5–10" for a range, "13" for a number, "none" without one.
+// A value or range of the plan. Millions are written short ("2M–5M", "10 M–20 M"): the plan's round
+// targets lose nothing, and F2's budget targets in euros fit their column on a desktop and a phone.
 function planValue(ctx, spec, unit) {
   if (!spec) return ctx.t("progress.none");
   const digits = digitsFor(unit);
-  if ("value" in spec) return ctx.fmt.number(spec.value, digits);
-  return ctx.fmt.range(spec.min, spec.max, digits);
+  const values = "value" in spec ? [spec.value] : [spec.min, spec.max];
+  const short = values.every((v) => Math.abs(v) >= 1e6);
+  const one = (v) => (short ? new Intl.NumberFormat(ctx.lang, { notation: "compact", maximumFractionDigits: 1 }).format(v) : ctx.fmt.number(v, digits));
+  return values.map(one).join("–");
 }
 
 function lowerEnd(spec) {

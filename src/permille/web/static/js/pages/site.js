@@ -4,6 +4,9 @@
 
 import { appendMappedComparison } from "./site_mapped.js";
 
+// Units as the pages write them: a carbon stock is stored in the canonical "Mg/ha" and read as t C/ha.
+const UNIT_WORDS = { "Mg/ha": "t C/ha" };
+
 const MESSAGES = {
   en: {
     "site.back": "{country} page",
@@ -329,7 +332,7 @@ export async function render(root, params, ctx) {
         el("td", { class: "num" }, `${fmt.number(o.upper_cm, 0)}–${fmt.number(o.lower_cm, 0)}`),
         el("td", {}, o.property),
         el("td", { class: "num" }, fmt.number(o.value, 3)),
-        el("td", {}, o.unit),
+        el("td", {}, UNIT_WORDS[o.unit] ?? o.unit),
         el("td", { class: "num" }, o.uncertainty === null ? "–" : fmt.number(o.uncertainty, 3)),
       ),
     );

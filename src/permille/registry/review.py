@@ -2,7 +2,9 @@
 until they submit it and the Secretariat (assessments: the STC or the Secretariat) approves it, which
 publishes it, or returns it with a comment. :class:`~.orm.ReviewState` holds where each record stands:
 no row (a draft) → ``submitted`` → ``returned`` (comment; submit again after changing it) or
-``approved`` (published; ``approved_data`` is the base of the changes shown at its next review).
+``approved`` (published; ``approved_data`` is the base of the changes shown at its next review). A change
+to a published record waits as its pending change (:mod:`.pending`): the public reads the published version
+until the change is approved.
 
 Each step is audited on the record (``kind`` its kind, actions ``submit``, ``return``, ``approve`` and
 ``publish``), so the record's history shows its review.
@@ -17,13 +19,15 @@ from ..mail.compose import compose
 from ..mail.queue import enqueue
 from . import orm
 from .kinds import KINDS
-from .permissions import SECRETARIAT_ONLY, Role, allowed, role_of
+from .pending import NOT_REVIEWED
+from .permissions import Role, allowed, role_of
 from .service import (
     Conflict,
     Forbidden,
     Invalid,
-    _change,
-    _snapshot,
+    _merge,
+    _missing_references,
+    apply,
     audit,
     get,
     kind_of,
@@ -31,8 +35,6 @@ from .service import (
     transaction,
 )
 
-NOT_REVIEWED = SECRETARIAT_ONLY | {"toolkit-usage"}
-"""Kinds that are not submitted for review (the Secretariat writes them; usage is counted)."""
 REVIEWABLE = tuple(name for name in KINDS if name not in NOT_REVIEWED)
 UNCHANGED = frozenset({"id", "created_at", "updated_at", "version", "published"})
 """Fields left out of the changes shown to the reviewer."""
@@ -72,15 +74,34 @@ def state_of(session: Session, kind: str, record_id: int, user: Any) -> orm.Revi
     return _state(session, kind, record_id)
 
 
-def state_dict(row: orm.ReviewState | None) -> dict | None:
+def may_see_proposal(user: Any, kind: str, record: Any) -> bool:
+    """Who sees a pending change: who may change the record, and who decides on it."""
+    return role_of(user) in deciders(kind) or allowed(
+        user, "update", kind, record, public_kind=not KINDS[kind].restricted
+    )
+
+
+def state_dict(row: orm.ReviewState | None, *, proposal: bool = False) -> dict | None:
+    """The review state; ``proposal``: with the pending change (``proposed``, None if there is none)."""
     if row is None:
         return None
-    return {
+    answer = {
         "state": row.state,
         "comment": row.comment,
         "submitted_at": row.submitted_at.isoformat() if row.submitted_at else None,
         "decided_at": row.decided_at.isoformat() if row.decided_at else None,
+        "pending": row.proposed is not None,
     }
+    if proposal:
+        answer["proposed"] = row.proposed
+    return answer
+
+
+def state_for(session: Session, kind: str, record_id: int, user: Any) -> dict | None:
+    """The review state of a record ``user`` may read, with its pending change for who may see it."""
+    record = get(session, kind, record_id, user)
+    row = _state(session, kind, record_id)
+    return state_dict(row, proposal=may_see_proposal(user, kind, record))
 
 
 def submit(session: Session, kind: str, record_id: int, user: Any) -> orm.ReviewState:
@@ -121,22 +142,25 @@ def _deciding(session: Session, kind: str, record_id: int, user: Any) -> tuple[A
 
 
 def approve(session: Session, kind: str, record_id: int, user: Any) -> Any:
-    """Approve a submitted record: it is published (version +1, audited as ``approve`` and ``publish``)."""
+    """Approve a submitted record: a draft is published (audited as ``approve`` and ``publish``); a
+    published record's pending change is applied to it (``approve`` and ``update``), as the approver's
+    write: the Secretariat's approval verifies it (:func:`.service.verification`)."""
     _reviewable(kind)
     k = KINDS[kind]
     changes: list[dict] = []
     with transaction(session, changes):
         record, row = _deciding(session, kind, record_id, user)
         before = public_dict(k, record)
-        record.published = True
-        session.flush()
-        after = public_dict(k, record)
         audit(session, user, kind, record_id, "approve", None, {"review": "approved"})
-        audit(session, user, kind, record_id, "publish", before, after)
-        _snapshot(session, user, k, record_id, after)
-        row.state, row.comment, row.approved_data = "approved", "", after
+        change = row.proposed if row.proposed is not None and record.published else {"published": True}
+        merged, problems = _merge(k, before, change)
+        problems += _missing_references(session, user, k, merged)
+        if problems:
+            raise Invalid(f"{len(problems)} problem(s) in the change of {kind} {record_id}", problems)
+        apply(session, user, k, record, before, merged, "update" if record.published else "publish", changes)
+        row.state, row.comment, row.approved_data = "approved", "", public_dict(k, record)
+        row.proposed = row.proposed_by = None
         row.decided_by, row.decided_at = user.id, orm.utcnow()
-        changes.append(_change(k, "publish", record))
     return record
 
 
@@ -216,7 +240,10 @@ def queue(session: Session, user: Any) -> list[dict]:
         if record is None:
             continue
         current = public_dict(k, record)
-        published = _published_before(session, row.kind, row.record_id, row)
+        if row.proposed is not None and record.published:  # a pending change of the published record
+            current, published = current | row.proposed, current
+        else:
+            published = _published_before(session, row.kind, row.record_id, row)
         submitter = session.get(orm.User, row.submitted_by) if row.submitted_by else None
         organisation = session.get(orm.Organisation, row.organisation_id) if row.organisation_id else None
         items.append(
@@ -229,6 +256,7 @@ def queue(session: Session, user: Any) -> list[dict]:
                 "submitted_at": row.submitted_at.isoformat() if row.submitted_at else None,
                 "published": record.published,
                 "first_publication": published is None,
+                "pending": row.proposed is not None,
                 "changes": changes_of(current, published),
                 "record": current,
             }

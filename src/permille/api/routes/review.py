@@ -22,6 +22,10 @@ class ReviewStateOut(BaseModel):
     comment: str
     submitted_at: str | None
     decided_at: str | None
+    pending: bool = Field(description="a change of the published record awaits review")
+    proposed: dict | None = Field(
+        None, description="the pending change (the fields that differ from the published record), for who may see it"
+    )
 
 
 class Change(BaseModel):
@@ -39,6 +43,7 @@ class QueueItem(BaseModel):
     submitted_at: str | None
     published: bool
     first_publication: bool
+    pending: bool
     changes: list[Change]
     record: dict
 
@@ -56,8 +61,9 @@ def queue(session: SessionDep, user: Deciders):
 
 @router.get("/review/{kind}/{record_id}", response_model=ReviewStateOut | None)
 def state(kind: str, record_id: int, session: SessionDep, user: Signed):
-    """Where a record I may read stands in the review (null: a draft, never submitted)."""
-    return review.state_dict(review.state_of(session, kind, record_id, user))
+    """Where a record I may read stands in the review (null: a draft, never submitted), with its pending
+    change for those who may change the record or decide on it."""
+    return review.state_for(session, kind, record_id, user)
 
 
 @router.post("/review/{kind}/{record_id}/submit", response_model=ReviewStateOut)

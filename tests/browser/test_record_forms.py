@@ -161,6 +161,13 @@ def count_observations(server, site_id: int) -> int:
         )
 
 
+def observation_ids(server, site_id: int) -> list[int]:
+    with Session(server.engine) as session:
+        return list(
+            session.scalars(select(Observation.id).join(Layer).where(Layer.site_id == site_id).order_by(Observation.id))
+        )
+
+
 def fill(page, values: dict):
     for field, value in values.items():
         control = page.locator(f"#rec-{field}")
@@ -178,7 +185,7 @@ def confirm(page):
     page.locator("dialog.confirm-dialog button[value=yes]").click()
 
 
-def test_a_member_adds_a_site_a_project_and_observations_the_secretariat_publishes_the_public_sees_them(
+def test_a_member_adds_a_site_a_project_and_observations_submits_them_the_secretariat_approves_the_public_sees_them(
     browser, server, tmp_path
 ):
     org = organisation(server, "Journey organisation")
@@ -244,21 +251,47 @@ def test_a_member_adds_a_site_a_project_and_observations_the_secretariat_publish
         page.locator("#rec-upload button[type=submit]").click()
         page.get_by_text("3 observations stored.").wait_for()
         assert count_observations(server, site_id) == 3
+        page.locator('[data-action="submit-upload"]').click()
+        page.get_by_text("3 observations submitted for review.").wait_for()
+
+        for kind, record_id in (("sites", site_id), ("projects", project_id)):
+            open_records(page, server, f"kind={kind}&id={record_id}")
+            assert page.locator("#rec-review").get_attribute("data-state") == "draft"
+            page.locator('[data-action="submit"]').click()
+            confirm(page)
+            page.locator('#rec-review[data-state="submitted"]').wait_for()
+            assert page.locator('[data-action="submit"]').count() == 0
+            assert record(server, kind, record_id)["published"] is False
+        shot(page, "forms-submitted-en")
 
         office = new_page()
         use(office, server, secretariat)
-        for kind, record_id in (("sites", site_id), ("projects", project_id)):
-            open_records(office, server, f"kind={kind}&id={record_id}")
-            office.locator('[data-action="publish"]').click()
-            confirm(office)
-            office.locator('[data-action="withdraw"]').wait_for()
+        office.goto(f"{server.url}/#/review")
+        office.wait_for_selector('main .page[data-page="review"][data-state="ready"]')
+        mine = office.locator(f'.review-item[data-record="sites/{site_id}"]')
+        mine.wait_for()
+        assert name in mine.inner_text()
+        shot(office, "forms-review-queue-en")
+        observations = observation_ids(server, site_id)
+        for kind, record_id in [("sites", site_id), ("projects", project_id)] + [
+            ("observations", i) for i in observations
+        ]:
+            item = office.locator(f'.review-item[data-record="{kind}/{record_id}"]')
+            item.locator('[data-action="approve"]').click()
+            office.locator('dialog.confirm-dialog button[value="yes"]').click()
+            item.wait_for(state="detached")
             assert record(server, kind, record_id)["published"] is True
-        shot(office, "forms-secretariat-published-en")
         open_records(office, server, f"kind=sites&id={site_id}&view=history")
         history = office.locator("#rec-history li").all_inner_texts()
-        assert len(history) == 2 and "created" in history[0] and "publication changed" in history[1]
-        assert member.email in history[0] and "Published" in history[1]
+        assert [h.split(" — ")[1].split(" (")[0].split(" by ")[0] for h in history] == [
+            "created",
+            "submitted for review",
+            "approved",
+            "publication changed",
+        ], history
+        assert member.email in history[0] and "Published" in history[3]
 
+        # signed out: the public map, the registries and the indicator show what was approved
         public = new_page()
         use(public, server, None)
         open_records(public, server, f"kind=sites&q={name.split()[-1]}")
@@ -268,6 +301,30 @@ def test_a_member_adds_a_site_a_project_and_observations_the_secretariat_publish
         public.goto(f"{server.url}/#/registries?tab=projects&q={project.split()[-1]}")
         public.wait_for_selector('main .page[data-page="registries"][data-state="ready"]')
         public.locator("#reg-list").get_by_text(project).wait_for()
+        public.goto(f"{server.url}/#/monitoring")
+        public.wait_for_selector('main .page[data-page="monitoring"][data-state="ready"]')
+        marker = public.locator(f".measured-site-{site_id}")
+        marker.wait_for()
+        marker.hover()
+        public.get_by_text(re.compile(rf"{re.escape(name)} \(.*t C/ha")).wait_for()
+        shot(public, "forms-public-map-en", full_page=False)
+        public.goto(f"{server.url}/#/progress")
+        public.wait_for_selector('main .page[data-page="progress"][data-state="ready"]')
+        indicator = public.locator('.kpi-indicator[data-indicator="countries_with_monitoring_data"]')
+        indicator.locator("details.kpi-records summary").click()
+        indicator.locator(".kpi-records-list").get_by_text(name).wait_for()
+
+        # a change to the published site waits for review; the public still reads the published one
+        open_records(page, server, f"kind=sites&id={site_id}&view=edit")
+        page.locator("#rec-edit-review").wait_for()
+        page.locator("#rec-description").fill("Maize since 1990")
+        submit(page)
+        page.locator('#rec-review[data-state="pending"]').wait_for()
+        assert "Maize since 1990" in page.locator("#rec-proposed").inner_text()
+        shot(page, "forms-pending-change-en")
+        assert record(server, "sites", site_id)["description"] == ""
+        open_records(public, server, f"kind=sites&id={site_id}")
+        assert public.locator("#rec-proposed").count() == 0 and "Maize" not in public.inner_text("main")
 
         for lang in ("fr", "es"):
             use(page, server, member, lang)

@@ -104,26 +104,40 @@ def state_for(session: Session, kind: str, record_id: int, user: Any) -> dict | 
     return state_dict(row, proposal=may_see_proposal(user, kind, record))
 
 
+MAX_SUBMITTED = 5000
+"""Most records one request submits (a CSV of observations: every row it stored)."""
+
+
 def submit(session: Session, kind: str, record_id: int, user: Any) -> orm.ReviewState:
     """Submit a record for review (its writer: someone who may update it)."""
+    return submit_many(session, kind, [record_id], user)[0]
+
+
+def submit_many(session: Session, kind: str, record_ids: list[int], user: Any) -> list[orm.ReviewState]:
+    """Submit records of ``kind`` for review, all or none (at most :data:`MAX_SUBMITTED`)."""
     _reviewable(kind)
     k = KINDS[kind]
+    if not 0 < len(record_ids) <= MAX_SUBMITTED:
+        raise Invalid(f"submit 1 to {MAX_SUBMITTED} records at a time")
+    rows = []
     with transaction(session, []):
-        record = get(session, kind, record_id, user)
-        if not allowed(user, "update", kind, record, public_kind=not k.restricted):
-            raise Forbidden(f"your role may not submit this {kind} record")
-        row = _state(session, kind, record_id)
-        if row is not None and row.state == "submitted":
-            raise Conflict(f"{kind} {record_id} awaits review already")
-        if row is None:
-            row = orm.ReviewState(kind=kind, record_id=record_id, approved_data=None)
-            session.add(row)
-        row.state, row.comment = "submitted", ""
-        row.organisation_id = record.organisation_id
-        row.submitted_by, row.submitted_at = user.id, orm.utcnow()
-        row.decided_by, row.decided_at = None, None
-        audit(session, user, kind, record_id, "submit", None, {"review": "submitted"})
-    return row
+        for record_id in dict.fromkeys(record_ids):
+            record = get(session, kind, record_id, user)
+            if not allowed(user, "update", kind, record, public_kind=not k.restricted):
+                raise Forbidden(f"your role may not submit this {kind} record")
+            row = _state(session, kind, record_id)
+            if row is not None and row.state == "submitted":
+                raise Conflict(f"{kind} {record_id} awaits review already")
+            if row is None:
+                row = orm.ReviewState(kind=kind, record_id=record_id, approved_data=None)
+                session.add(row)
+            row.state, row.comment = "submitted", ""
+            row.organisation_id = record.organisation_id
+            row.submitted_by, row.submitted_at = user.id, orm.utcnow()
+            row.decided_by, row.decided_at = None, None
+            audit(session, user, kind, record_id, "submit", None, {"review": "submitted"})
+            rows.append(row)
+    return rows
 
 
 def _deciding(session: Session, kind: str, record_id: int, user: Any) -> tuple[Any, orm.ReviewState]:

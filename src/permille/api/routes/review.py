@@ -48,6 +48,10 @@ class QueueItem(BaseModel):
     record: dict
 
 
+class SubmitMany(Strict):
+    ids: Annotated[list[int], Field(min_length=1, max_length=review.MAX_SUBMITTED)]
+
+
 class ReturnBody(Strict):
     comment: Annotated[str, Field(min_length=1, max_length=5000)]
 
@@ -70,6 +74,12 @@ def state(kind: str, record_id: int, session: SessionDep, user: Signed):
 def submit(kind: str, record_id: int, session: SessionDep, user: Signed):
     """Submit a record for review (someone who may change it)."""
     return review.state_dict(review.submit(session, kind, record_id, user))
+
+
+@router.post("/review/{kind}/submit", response_model=list[ReviewStateOut])
+def submit_many(kind: str, body: SubmitMany, session: SessionDep, user: Signed):
+    """Submit several records of a kind for review, all or none (e.g. every row of a CSV upload)."""
+    return [review.state_dict(row) for row in review.submit_many(session, kind, body.ids, user)]
 
 
 @router.post("/review/{kind}/{record_id}/approve", response_model=ReviewStateOut)

@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from permille.registry import service
+from permille.registry import review, service
 from permille.registry.kinds import KINDS
-from permille.registry.orm import Layer, Observation, Organisation, User
-from permille.registry.permissions import allowed
+from permille.registry.orm import Layer, Observation, Organisation, ReviewState, User
+from permille.registry.permissions import Role, allowed
 from tests.platform.test_api_permissions import sample
 
 from .conftest import LAPTOP, SCREENSHOTS, Account
@@ -149,6 +149,58 @@ def test_every_kind_shows_a_control_for_each_write_the_role_may_do_and_none_for_
         )
         checked += 1
     assert checked >= len(KINDS) - 4  # every kind but the restricted ones is readable by all roles
+
+
+@pytest.fixture(scope="module")
+def in_review(server, walk):
+    """For each reviewed kind, a draft and a record awaiting review of the walk's member organisation."""
+    users, records = walk
+    member_org = records["sites"].organisation_id
+    made = {}
+    with Session(server.engine) as session:
+        refs = {"project_id": records["projects"].id, "site_id": records["sites"].id}
+        for kind in review.REVIEWABLE:
+            for state in ("draft", "submitted"):
+                payload = sample(kind, refs) | {"organisation_id": member_org, "published": False}
+                record_id = service.create(session, kind, payload, service.SYSTEM).id
+                if state == "submitted":
+                    session.add(ReviewState(kind=kind, record_id=record_id, organisation_id=member_org, state="submitted", comment=""))
+                    session.commit()
+                made[kind, state] = SimpleNamespace(id=record_id, organisation_id=member_org, published=False)
+    return made
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_reviewed_kind_shows_submit_approve_and_return_to_whom_the_api_allows(
+    page, server, walk, in_review, role
+):
+    """Submit for review: who may change the record and may not publish it; approve and return: the
+    deciders of the kind (assessments: the STC and the Secretariat; else the Secretariat), on a record
+    awaiting review. The rules are the API's own (permissions.allowed, review.deciders)."""
+    users, _ = walk
+    account, user = users[role]
+    use(page, server, account)
+    checked = 0
+    for (kind, state), rec in in_review.items():
+        public_kind = not KINDS[kind].restricted
+        if not allowed(user, "read", kind, rec, public_kind=public_kind):
+            continue
+        open_records(page, server, f"kind={kind}&id={rec.id}")
+        may_submit = allowed(user, "update", kind, rec, public_kind=public_kind) and not allowed(
+            user, "publish", kind, rec, public_kind=public_kind
+        )
+        decides = user is not None and Role(role) in review.deciders(kind)
+        assert page.locator("#rec-review").get_attribute("data-state") == (state if decides or may_submit or allowed(user, "update", kind, rec, public_kind=public_kind) else "unpublished"), (kind, state)
+        assert page.locator('[data-action="submit"]').count() == int(may_submit and state == "draft"), (kind, state)
+        for action in ("approve", "return"):
+            assert page.locator(f'[data-action="{action}"]').count() == int(decides and state == "submitted"), (
+                kind,
+                state,
+                action,
+            )
+        checked += 1
+    expected = {"public": 0, "partner": 0}.get(role, 2 * len(review.REVIEWABLE))
+    assert checked == expected
 
 
 # ---------------------------------------------------------------- a member's records, published

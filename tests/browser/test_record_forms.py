@@ -164,7 +164,15 @@ def in_review(server, walk):
                 payload = sample(kind, refs) | {"organisation_id": member_org, "published": False}
                 record_id = service.create(session, kind, payload, service.SYSTEM).id
                 if state == "submitted":
-                    session.add(ReviewState(kind=kind, record_id=record_id, organisation_id=member_org, state="submitted", comment=""))
+                    session.add(
+                        ReviewState(
+                            kind=kind,
+                            record_id=record_id,
+                            organisation_id=member_org,
+                            state="submitted",
+                            comment="",
+                        )
+                    )
                     session.commit()
                 made[kind, state] = SimpleNamespace(id=record_id, organisation_id=member_org, published=False)
     return made
@@ -190,10 +198,19 @@ def test_every_reviewed_kind_shows_submit_approve_and_return_to_whom_the_api_all
             user, "publish", kind, rec, public_kind=public_kind
         )
         decides = user is not None and Role(role) in review.deciders(kind)
-        assert page.locator("#rec-review").get_attribute("data-state") == (state if decides or may_submit or allowed(user, "update", kind, rec, public_kind=public_kind) else "unpublished"), (kind, state)
-        assert page.locator('[data-action="submit"]').count() == int(may_submit and state == "draft"), (kind, state)
+        assert page.locator("#rec-review").get_attribute("data-state") == (
+            state
+            if decides or may_submit or allowed(user, "update", kind, rec, public_kind=public_kind)
+            else "unpublished"
+        ), (kind, state)
+        assert page.locator('[data-action="submit"]').count() == int(may_submit and state == "draft"), (
+            kind,
+            state,
+        )
         for action in ("approve", "return"):
-            assert page.locator(f'[data-action="{action}"]').count() == int(decides and state == "submitted"), (
+            assert page.locator(f'[data-action="{action}"]').count() == int(
+                decides and state == "submitted"
+            ), (
                 kind,
                 state,
                 action,
@@ -216,7 +233,9 @@ def count_observations(server, site_id: int) -> int:
 def observation_ids(server, site_id: int) -> list[int]:
     with Session(server.engine) as session:
         return list(
-            session.scalars(select(Observation.id).join(Layer).where(Layer.site_id == site_id).order_by(Observation.id))
+            session.scalars(
+                select(Observation.id).join(Layer).where(Layer.site_id == site_id).order_by(Observation.id)
+            )
         )
 
 

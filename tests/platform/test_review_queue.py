@@ -152,7 +152,11 @@ def test_a_change_to_a_published_record_waits_for_review_and_leaves_the_publishe
     approved = client.post(f"{path}/approve", headers=secretariat)
     assert approved.status_code == 200 and approved.json()["pending"] is False
     now = client.get(f"/api/sites/{site['id']}").json()
-    assert (now["description"], now["land_use"], now["published"]) == ("hybrid maize since 1990", "grassland", True)
+    assert (now["description"], now["land_use"], now["published"]) == (
+        "hybrid maize since 1990",
+        "grassland",
+        True,
+    )
     assert now["version"] == version + 1 and verified(session, site["id"])
     assert actions(session, "sites", site["id"])[-8:] == [
         ("propose", "member"),
@@ -165,9 +169,14 @@ def test_a_change_to_a_published_record_waits_for_review_and_leaves_the_publishe
         ("update", "secretariat"),
     ]
     # the Secretariat's own change is not a proposal: it applies at once
-    assert client.patch(
-        f"/api/sites/{site['id']}", json={"name": "Renamed", "version": now["version"]}, headers=secretariat
-    ).json()["name"] == "Renamed"
+    assert (
+        client.patch(
+            f"/api/sites/{site['id']}",
+            json={"name": "Renamed", "version": now["version"]},
+            headers=secretariat,
+        ).json()["name"]
+        == "Renamed"
+    )
 
 
 def test_a_patch_that_changes_nothing_writes_nothing(client, auth, session):

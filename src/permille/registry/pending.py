@@ -44,7 +44,9 @@ def propose(session: Session, user: Any, kind: str, record: Any, before: dict, m
     if (row.proposed if row is not None else None) == (change or None):
         return None
     if row is None:
-        row = orm.ReviewState(kind=kind, record_id=record.id, state="approved", comment="", approved_data=before)
+        row = orm.ReviewState(
+            kind=kind, record_id=record.id, state="approved", comment="", approved_data=before
+        )
         session.add(row)
     row.organisation_id = record.organisation_id
     row.proposed = change or None

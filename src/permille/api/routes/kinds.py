@@ -10,8 +10,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
-from ...registry.kinds import KINDS, RecordKind
 from ...registry import pending
+from ...registry.kinds import KINDS, RecordKind
 from ...registry.permissions import allowed, role_of, writes
 from ...registry.review import deciders
 from ..deps import UserDep
@@ -26,7 +26,9 @@ class Writes(BaseModel):
         description="which records: any, the caller's organisation's"
     )
     publish: bool = Field(description="publish and withdraw from publication")
-    submit: bool = Field(description="submit the records the caller may change for review (who may not publish)")
+    submit: bool = Field(
+        description="submit the records the caller may change for review (who may not publish)"
+    )
     review: bool = Field(description="approve or return what is submitted for review")
 
 

@@ -24,7 +24,8 @@ class ReviewStateOut(BaseModel):
     decided_at: str | None
     pending: bool = Field(description="a change of the published record awaits review")
     proposed: dict | None = Field(
-        None, description="the pending change (the fields that differ from the published record), for who may see it"
+        None,
+        description="the pending change (the fields that differ from the published record), for who may see it",
     )
 
 

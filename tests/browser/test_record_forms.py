@@ -397,16 +397,24 @@ def test_a_member_adds_a_site_a_project_and_observations_submits_them_the_secret
         open_records(public, server, f"kind=sites&id={site_id}")
         assert public.locator("#rec-proposed").count() == 0 and "Maize" not in public.inner_text("main")
 
-        for lang in ("fr", "es"):
+        for lang, words in (("fr", "Soumettre à la relecture"), ("es", "Enviar a revisión")):
             use(page, server, member, lang)
             open_records(page, server, "kind=sites&view=new")
             shot(page, f"forms-site-new-{lang}")
+            open_records(page, server, f"kind=sites&id={site_id}")
+            assert page.locator('[data-action="submit"]').inner_text() == words
+            shot(page, f"forms-pending-change-{lang}")
         phone = new_page(PHONE)
         use(phone, server, member, "fr")
         open_records(phone, server, "kind=projects&view=new")
         shot(phone, "forms-project-new-fr-390px")
         open_records(phone, server, f"kind=projects&id={project_id}")
         shot(phone, "forms-project-detail-fr-390px")
+        open_records(phone, server, f"kind=sites&id={site_id}")
+        button = phone.locator('[data-action="submit"]').bounding_box()
+        assert button["x"] >= 0 and button["x"] + button["width"] <= PHONE["width"], "the control fits the phone"
+        assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        shot(phone, "forms-pending-change-fr-390px")
     finally:
         for context in contexts:
             context.close()

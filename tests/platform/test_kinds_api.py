@@ -89,3 +89,27 @@ def test_the_catalogue_names_every_field_and_choice_in_three_languages():
                 if f"{kind}.{name}:{c}" not in CATALOGUE and f"*.{name}:{c}" not in CATALOGUE
             ]
     assert not missing, f"not in messages/records.json: {missing}"
+
+
+def test_the_account_forms_are_their_requests_schemas_named_in_the_catalogue(world):
+    """The account pages' forms (js/accounts-ui.js accountForm) are rendered from GET /api/forms/{name}:
+    the JSON Schema of the request each sends, every field and choice labelled in the same catalogue."""
+    from permille.api.routes.accounts import ACCOUNT_FORMS
+
+    missing = []
+    for name, model in ACCOUNT_FORMS.items():
+        schema = world.client.get(f"/api/forms/{name}").json()
+        assert schema == model.model_json_schema(), name
+        for field, prop in schema["properties"].items():
+            if field in ("token", "language") and name in ("password", "apply"):
+                continue  # not shown: the link's token, the page's language
+            if _label(name, field) is None:
+                missing.append(f"{name}.{field}")
+            missing += [
+                f"{name}.{field}:{c}"
+                for c in _choices(schema, prop)
+                if f"{name}.{field}:{c}" not in CATALOGUE and f"*.{field}:{c}" not in CATALOGUE
+            ]
+    assert not missing, f"not in messages/records.json: {missing}"
+    assert _label("password", "confirm_password"), "the repeated password"
+    assert world.client.get("/api/forms/no-such-form").status_code == 422

@@ -1,7 +1,8 @@
 // #/users (Secretariat): every account with its role, organisation, language, admin flag and activity;
 // save a row (PATCH /api/users/{id} with its version: a change of role, organisation or activity signs
-// the user out), deactivate/reactivate after a confirmation, invite someone (POST /api/invitations).
-import { confirmAction, field, form, gate, notice, showError, t, values } from "../accounts-ui.js";
+// the user out), deactivate/reactivate after a confirmation, invite someone (POST /api/invitations, the
+// form rendered from its JSON Schema: accountForm).
+import { accountForm, confirmAction, field, gate, notice, showError, t, values } from "../accounts-ui.js";
 
 const ROLES = ["member", "partner", "stc", "secretariat"];
 
@@ -15,20 +16,14 @@ export async function render(root, params, ctx) {
   const search = el("input", { type: "search", id: "users-q", value: params.q || "" });
   const list = el("div", { class: "stack" });
 
-  const invite = form({
-    fields: [
-      field({ name: "email", type: "email", required: true }),
-      field({ name: "name" }),
-      field({ name: "role", type: "select", options: ROLES }),
-      field({ name: "organisation_id", type: "select", options: orgOptions }),
-      field({ name: "language", type: "select", options: ["en", "fr", "es"], value: ctx.lang }),
-      field({ name: "org_admin", type: "checkbox" }),
-    ],
-    submit: t("acc.send"),
-    async onSubmit(fields, node) {
-      const body = { ...fields, organisation_id: fields.organisation_id ? Number(fields.organisation_id) : null };
-      const made = await ctx.api("/invitations", { body });
-      node.reset();
+  const invite = await accountForm(ctx, "invite", {
+    values: { language: ctx.lang },
+    choices: { organisation_id: organisations.map((o) => [o.id, o.name]) },
+    autocomplete: { email: "off" },
+    submitLabel: t("acc.send"),
+    async onSubmit(data, form) {
+      const made = await ctx.api("/invitations", { body: data });
+      form.element.reset();
       status.replaceChildren(notice(t("users.invited", { email: made.email })));
       await load();
     },
@@ -122,7 +117,7 @@ export async function render(root, params, ctx) {
   });
   root.append(
     status,
-    el("details", { class: "card stack" }, el("summary", {}, t("users.invite")), invite),
+    el("details", { class: "card stack" }, el("summary", {}, t("users.invite")), invite.element),
     el("div", { class: "field" }, el("label", { for: "users-q" }, t("users.search")), search),
     list,
   );

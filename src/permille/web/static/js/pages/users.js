@@ -2,16 +2,14 @@
 // save a row (PATCH /api/users/{id} with its version: a change of role, organisation or activity signs
 // the user out), deactivate/reactivate after a confirmation, invite someone (POST /api/invitations, the
 // form rendered from its JSON Schema: accountForm).
-import { accountForm, confirmAction, field, gate, notice, showError, t, values } from "../accounts-ui.js";
-
-const ROLES = ["member", "partner", "stc", "secretariat"];
+import { accountForm, confirmAction, gate, notice, t } from "../accounts-ui.js";
+import { renderForm } from "../forms.js";
 
 export async function render(root, params, ctx) {
   const { el } = ctx;
   root.append(el("h1", { tabindex: "-1" }, t("users.title")));
   if (!gate(root, ctx, ["secretariat"])) return;
-  const organisations = (await ctx.api("/organisations?page_size=500&sort=name")).items;
-  const orgOptions = [["", t("opt.none")], ...organisations.map((o) => [String(o.id), o.name])];
+  const [organisations, usersKind] = await Promise.all([ctx.api("/organisations?page_size=500&sort=name").then((page) => page.items), ctx.api("/kinds/users")]);
   const status = el("div", { role: "status" });
   const search = el("input", { type: "search", id: "users-q", value: params.q || "" });
   const list = el("div", { class: "stack" });
@@ -36,56 +34,54 @@ export async function render(root, params, ctx) {
       await ctx.api(`/users/${user.id}/invitation`, { method: "POST" });
       status.replaceChildren(notice(t("users.resent", { email: user.email })));
     } catch (error) {
-      showError(rowForm, error);
+      failed(rowForm, error);
     }
   }
 
   function row(user) {
-    const rowForm = el(
-      "form",
-      { class: "user-row card", "data-user": user.email },
+    // the users kind's own form (PATCH /api/users/{id}), rendered from its Update schema like the records'
+    const rowForm = renderForm(document.createElement("div"), usersKind.update_schema, {
+      kind: "users",
+      idPrefix: `user-${user.id}`,
+      values: user,
+      omit: ["published", "email", "active", "password", "version"],
+      choices: { organisation_id: organisations.map((o) => [o.id, o.name]) },
+      submitLabel: t("acc.save"),
+      onSubmit: async ({ data, problems }) => {
+        if (problems.length) return rowForm.showErrors(problems);
+        rowForm.clearErrors();
+        try {
+          await ctx.api(`/users/${user.id}`, { method: "PATCH", body: { ...data, name: data.name ?? "", version: user.version } });
+          status.replaceChildren(notice(t("acc.saved")));
+          await load();
+        } catch (error) {
+          failed(rowForm, error);
+        }
+        return undefined;
+      },
+    });
+    const node = rowForm.element;
+    node.classList.add("user-row", "card");
+    node.dataset.user = user.email;
+    node.prepend(
       el("div", { class: "toolbar" },
         el("strong", {}, user.email),
         user.active ? null : el("span", { class: "status-bad" }, ` (${t("users.inactive")})`),
         invited.has(user.id) ? el("span", { class: "muted" }, ` (${t("org.invitedNoPassword")})`) : null,
       ),
-      el("div", { class: "toolbar" },
-        field({ name: "name", value: user.name }),
-        field({ name: "role", type: "select", options: ROLES, value: user.role }),
-        field({ name: "organisation_id", type: "select", options: orgOptions, value: user.organisation_id ?? "" }),
-        field({ name: "language", type: "select", options: ["en", "fr", "es"], value: user.language }),
-        field({ name: "org_admin", type: "checkbox", value: user.org_admin }),
-      ),
-      el("p", { class: "error form-error", role: "alert", tabindex: "-1", hidden: true }),
-      el("div", { class: "actions" },
-        el("button", { type: "submit", class: "btn" }, t("acc.save")),
-        el("button", { type: "button", class: "btn btn-secondary", onclick: () => setActive(user, !user.active, rowForm) },
-          user.active ? t("users.deactivate") : t("users.reactivate")),
-        invited.has(user.id)
-          ? el("button", { type: "button", class: "btn btn-secondary", onclick: () => resend(user, rowForm) }, t("users.resend"))
-          : null,
-      ),
     );
-    rowForm.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const fields = values(rowForm);
-      const body = {
-        name: fields.name ?? "",
-        role: fields.role,
-        language: fields.language,
-        org_admin: fields.org_admin,
-        organisation_id: fields.organisation_id ? Number(fields.organisation_id) : null,
-        version: user.version,
-      };
-      try {
-        await ctx.api(`/users/${user.id}`, { method: "PATCH", body });
-        status.replaceChildren(notice(t("acc.saved")));
-        await load();
-      } catch (error) {
-        showError(rowForm, error);
-      }
-    });
-    return rowForm;
+    node.querySelector(".actions").append(
+      el("button", { type: "button", class: "btn btn-secondary", onclick: () => setActive(user, !user.active, rowForm) },
+        user.active ? t("users.deactivate") : t("users.reactivate")),
+      invited.has(user.id)
+        ? el("button", { type: "button", class: "btn btn-secondary", onclick: () => resend(user, rowForm) }, t("users.resend"))
+        : "",
+    );
+    return node;
+  }
+
+  function failed(rowForm, error) {
+    rowForm.showErrors(error.details?.length && typeof error.details[0] === "object" ? error.details : [{ loc: [], message: error.message }]);
   }
 
   async function setActive(user, active, rowForm) {
@@ -94,7 +90,7 @@ export async function render(root, params, ctx) {
       await ctx.api(`/users/${user.id}`, { method: "PATCH", body: { active, version: user.version } });
       await load();
     } catch (error) {
-      showError(rowForm, error);
+      failed(rowForm, error);
     }
   }
 

@@ -62,7 +62,11 @@ def wait_ready(page):
 
 def open_records(page, server, query: str):
     page.evaluate("document.querySelector('main .page')?.setAttribute('data-stale', '1')")
-    page.goto(f"{server.url}/#/records?{query}")
+    url = f"{server.url}/#/records?{query}"
+    if page.url == url:
+        page.reload()  # the same address: no hash change, so no new rendering
+    else:
+        page.goto(url)
     wait_ready(page)
 
 
@@ -337,6 +341,21 @@ def test_a_member_adds_a_site_a_project_and_observations_submits_them_the_secret
 
         office = new_page()
         use(office, server, secretariat)
+        # the Secretariat returns the project from its page, with a comment; the member sees it, resubmits
+        open_records(office, server, f"kind=projects&id={project_id}")
+        assert office.locator('[data-action="approve"]').count() == 1
+        office.locator('[data-action="return"]').click()
+        office.locator("#rec-dialog-text").fill("Give the start year of the practices.")
+        shot(office, "forms-record-return-en", full_page=False)
+        office.locator('dialog.confirm-dialog button[value="yes"]').click()
+        office.locator('#rec-review[data-state="returned"]').wait_for()
+        assert office.locator('[data-action="approve"]').count() == 0
+        open_records(page, server, f"kind=projects&id={project_id}")
+        assert "Give the start year of the practices." in page.locator("#rec-review").inner_text()
+        page.locator('[data-action="submit"]').click()
+        confirm(page)
+        page.locator('#rec-review[data-state="submitted"]').wait_for()
+
         office.goto(f"{server.url}/#/review")
         office.wait_for_selector('main .page[data-page="review"][data-state="ready"]')
         mine = office.locator(f'.review-item[data-record="sites/{site_id}"]')

@@ -325,7 +325,7 @@ function title(ctx, kind, record) {
   return `${kindLabel(kind.name)} ${record.id}${field !== "id" && record[field] ? ` — ${record[field]}` : ""}`;
 }
 
-function confirmDialog(ctx, message, { withText = null } = {}) {
+function confirmDialog(ctx, message, { withText = null, confirmLabel = null } = {}) {
   // a modal <dialog>: keyboard-usable (Esc cancels), focus on the safe choice; withText: the label of a
   // required text (a reviewer's comment), resolved instead of true
   return new Promise((resolve) => {
@@ -339,7 +339,7 @@ function confirmDialog(ctx, message, { withText = null } = {}) {
         { method: "dialog" },
         el("p", {}, message),
         text ? el("div", { class: "field" }, el("label", { for: "rec-dialog-text" }, withText), text) : null,
-        el("div", { class: "actions" }, el("button", { class: "btn", value: "yes" }, t("rec.yes")), el("button", { class: "btn btn-secondary", value: "no", formnovalidate: true, autofocus: !text }, t("rec.cancel"))),
+        el("div", { class: "actions" }, el("button", { class: "btn", value: "yes" }, confirmLabel || t("rec.yes")), el("button", { class: "btn btn-secondary", value: "no", formnovalidate: true, autofocus: !text }, t("rec.cancel"))),
       ),
     );
     dialog.addEventListener("close", () => {
@@ -616,16 +616,16 @@ async function renderDetail(root, ctx, kind, record) {
   if (mayChange) controls.append(link(ctx, { kind: kind.name, id: record.id, view: "edit" }, t("rec.edit"), { class: "btn", "data-action": "update" }));
   if (review && mayChange && kind.writes.submit && review.state !== "submitted" && (!record.published || review.pending)) {
     controls.append(el("button", { type: "button", class: "btn", "data-action": "submit", onclick: async () => {
-      if (await confirmDialog(ctx, t("rec.confirmSubmit"))) await act(() => ctx.api(`${reviewPath}/submit`, { method: "POST" }));
+      if (await confirmDialog(ctx, t("rec.confirmSubmit"), { confirmLabel: t("rec.submit") })) await act(() => ctx.api(`${reviewPath}/submit`, { method: "POST" }));
     } }, t("rec.submit")));
   }
   if (review && kind.writes.review && review.state === "submitted") {
     controls.append(
       el("button", { type: "button", class: "btn", "data-action": "approve", onclick: async () => {
-        if (await confirmDialog(ctx, t("rec.confirmApprove"))) await act(() => ctx.api(`${reviewPath}/approve`, { method: "POST" }));
+        if (await confirmDialog(ctx, t("rec.confirmApprove"), { confirmLabel: t("rec.approve") })) await act(() => ctx.api(`${reviewPath}/approve`, { method: "POST" }));
       } }, t("rec.approve")),
       el("button", { type: "button", class: "btn btn-secondary", "data-action": "return", onclick: async () => {
-        const comment = await confirmDialog(ctx, t("rec.return"), { withText: t("rec.returnComment") });
+        const comment = await confirmDialog(ctx, t("rec.return"), { withText: t("rec.returnComment"), confirmLabel: t("rec.return") });
         if (comment) await act(() => ctx.api(`${reviewPath}/return`, { body: { comment } }));
       } }, t("rec.return")),
     );

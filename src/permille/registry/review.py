@@ -81,19 +81,22 @@ def may_see_proposal(user: Any, kind: str, record: Any) -> bool:
     )
 
 
-def state_dict(row: orm.ReviewState | None, *, proposal: bool = False) -> dict | None:
-    """The review state; ``proposal``: with the pending change (``proposed``, None if there is none)."""
+def state_dict(row: orm.ReviewState | None, *, proposal: bool = False, published: bool = True) -> dict | None:
+    """The review state; ``proposal``: with the pending change (``proposed``, None if there is none).
+    A pending change is one of a published record (``published``): a record the Secretariat withdrew
+    meanwhile shows none; it is reviewed as a draft, whose approval drops the old change."""
     if row is None:
         return None
+    change = row.proposed if published else None
     answer = {
         "state": row.state,
         "comment": row.comment,
         "submitted_at": row.submitted_at.isoformat() if row.submitted_at else None,
         "decided_at": row.decided_at.isoformat() if row.decided_at else None,
-        "pending": row.proposed is not None,
+        "pending": change is not None,
     }
     if proposal:
-        answer["proposed"] = row.proposed
+        answer["proposed"] = change
     return answer
 
 
@@ -101,7 +104,7 @@ def state_for(session: Session, kind: str, record_id: int, user: Any) -> dict | 
     """The review state of a record ``user`` may read, with its pending change for who may see it."""
     record = get(session, kind, record_id, user)
     row = _state(session, kind, record_id)
-    return state_dict(row, proposal=may_see_proposal(user, kind, record))
+    return state_dict(row, proposal=may_see_proposal(user, kind, record), published=record.published)
 
 
 MAX_SUBMITTED = 5000
@@ -270,7 +273,7 @@ def queue(session: Session, user: Any) -> list[dict]:
                 "submitted_at": row.submitted_at.isoformat() if row.submitted_at else None,
                 "published": record.published,
                 "first_publication": published is None,
-                "pending": row.proposed is not None,
+                "pending": row.proposed is not None and record.published,
                 "changes": changes_of(current, published),
                 "record": current,
             }
@@ -318,7 +321,7 @@ def organisation_overview(session: Session, user: Any) -> dict:
                     "title": title_of(kind, record),
                     "published": record.published,
                     "updated_at": record.updated_at.isoformat(),
-                    "review": state_dict(state),
+                    "review": state_dict(state, published=record.published),
                 }
             )
     return {

@@ -42,6 +42,23 @@ def test_the_writes_listed_for_a_role_are_those_the_api_accepts(world, refs, rol
         assert (published.status_code == 200) == writes["publish"], (kind, published.text)
         readable = world.client.get(f"/api/{kind}", headers=headers).status_code == 200
         assert readable == entry["readable"], kind
+        # the review: Submit is offered to who may change the record and may not publish (the API lets
+        # any writer submit); Approve and Return to exactly who the API lets decide
+        draft = member_record(world, refs, kind, published=False)
+        submitted = world.client.post(f"/api/review/{kind}/{draft['id']}/submit", headers=headers)
+        if role == "public":
+            assert submitted.status_code == 401 and not writes["submit"] and not writes["review"]
+            continue
+        assert entry["reviewed"] == (submitted.status_code != 422), (kind, submitted.text)
+        if writes["submit"] and (
+            writes["update"] == "any" or role == "member"
+        ):  # this record is the member's
+            assert submitted.status_code == 200, (kind, submitted.text)
+            assert not writes["publish"]
+        if entry["reviewed"]:
+            world.client.post(f"/api/review/{kind}/{draft['id']}/submit", headers=world.auth("secretariat"))
+            approved = world.client.post(f"/api/review/{kind}/{draft['id']}/approve", headers=headers)
+            assert (approved.status_code == 200) == writes["review"], (kind, approved.text)
 
 
 def test_a_kind_gives_the_schemas_of_its_forms(world):

@@ -485,9 +485,9 @@ def apply(
     action: str,
     changes: list[dict],
     patch: dict | None = None,
-) -> bool:
+) -> None:
     """Give ``record`` the ``merged`` values (checked) as ``user``'s write: verification, audit row, version
-    snapshot and change event, unless nothing changed (False: nothing written)."""
+    snapshot and change event, unless nothing changed (then nothing is written)."""
     for name, value in _prepared(session, k, merged, record).items():
         setattr(record, name, value)
     verification(record, user)
@@ -496,11 +496,10 @@ def apply(
     session.flush()
     after = public_dict(k, record)
     if after == before:
-        return False  # no UPDATE was issued: same version, nothing to audit
+        return  # no UPDATE was issued: same version, nothing to audit
     audit(session, user, k.name, record.id, action, before, after)
     _snapshot(session, user, k, record.id, after)
     changes.append(_change(k, action, record))
-    return True
 
 
 def _merge(k: RecordKind, before: dict, patch: dict) -> tuple[dict, list[dict]]:

@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from permille.registry import service
+from permille.registry import review, service
 from permille.registry.kinds import KINDS
-from permille.registry.orm import Layer, Observation, Organisation, User
-from permille.registry.permissions import allowed
+from permille.registry.orm import Layer, Observation, Organisation, ReviewState, User
+from permille.registry.permissions import Role, allowed
 from tests.platform.test_api_permissions import sample
 
 from .conftest import LAPTOP, SCREENSHOTS, Account
@@ -62,7 +62,11 @@ def wait_ready(page):
 
 def open_records(page, server, query: str):
     page.evaluate("document.querySelector('main .page')?.setAttribute('data-stale', '1')")
-    page.goto(f"{server.url}/#/records?{query}")
+    url = f"{server.url}/#/records?{query}"
+    if page.url == url:
+        page.reload()  # the same address: no hash change, so no new rendering
+    else:
+        page.goto(url)
     wait_ready(page)
 
 
@@ -151,6 +155,75 @@ def test_every_kind_shows_a_control_for_each_write_the_role_may_do_and_none_for_
     assert checked >= len(KINDS) - 4  # every kind but the restricted ones is readable by all roles
 
 
+@pytest.fixture(scope="module")
+def in_review(server, walk):
+    """For each reviewed kind, a draft and a record awaiting review of the walk's member organisation."""
+    users, records = walk
+    member_org = records["sites"].organisation_id
+    made = {}
+    with Session(server.engine) as session:
+        refs = {"project_id": records["projects"].id, "site_id": records["sites"].id}
+        for kind in review.REVIEWABLE:
+            for state in ("draft", "submitted"):
+                payload = sample(kind, refs) | {"organisation_id": member_org, "published": False}
+                record_id = service.create(session, kind, payload, service.SYSTEM).id
+                if state == "submitted":
+                    session.add(
+                        ReviewState(
+                            kind=kind,
+                            record_id=record_id,
+                            organisation_id=member_org,
+                            state="submitted",
+                            comment="",
+                        )
+                    )
+                    session.commit()
+                made[kind, state] = SimpleNamespace(id=record_id, organisation_id=member_org, published=False)
+    return made
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_reviewed_kind_shows_submit_approve_and_return_to_whom_the_api_allows(
+    page, server, walk, in_review, role
+):
+    """Submit for review: who may change the record and may not publish it; approve and return: the
+    deciders of the kind (assessments: the STC and the Secretariat; else the Secretariat), on a record
+    awaiting review. The rules are the API's own (permissions.allowed, review.deciders)."""
+    users, _ = walk
+    account, user = users[role]
+    use(page, server, account)
+    checked = 0
+    for (kind, state), rec in in_review.items():
+        public_kind = not KINDS[kind].restricted
+        if not allowed(user, "read", kind, rec, public_kind=public_kind):
+            continue
+        open_records(page, server, f"kind={kind}&id={rec.id}")
+        may_submit = allowed(user, "update", kind, rec, public_kind=public_kind) and not allowed(
+            user, "publish", kind, rec, public_kind=public_kind
+        )
+        decides = user is not None and Role(role) in review.deciders(kind)
+        assert page.locator("#rec-review").get_attribute("data-state") == (
+            state
+            if decides or may_submit or allowed(user, "update", kind, rec, public_kind=public_kind)
+            else "unpublished"
+        ), (kind, state)
+        assert page.locator('[data-action="submit"]').count() == int(may_submit and state == "draft"), (
+            kind,
+            state,
+        )
+        for action in ("approve", "return"):
+            assert page.locator(f'[data-action="{action}"]').count() == int(
+                decides and state == "submitted"
+            ), (
+                kind,
+                state,
+                action,
+            )
+        checked += 1
+    expected = {"public": 0, "partner": 0}.get(role, 2 * len(review.REVIEWABLE))
+    assert checked == expected
+
+
 # ---------------------------------------------------------------- a member's records, published
 
 
@@ -158,6 +231,15 @@ def count_observations(server, site_id: int) -> int:
     with Session(server.engine) as session:
         return session.scalar(
             select(func.count()).select_from(Observation).join(Layer).where(Layer.site_id == site_id)
+        )
+
+
+def observation_ids(server, site_id: int) -> list[int]:
+    with Session(server.engine) as session:
+        return list(
+            session.scalars(
+                select(Observation.id).join(Layer).where(Layer.site_id == site_id).order_by(Observation.id)
+            )
         )
 
 
@@ -178,7 +260,7 @@ def confirm(page):
     page.locator("dialog.confirm-dialog button[value=yes]").click()
 
 
-def test_a_member_adds_a_site_a_project_and_observations_the_secretariat_publishes_the_public_sees_them(
+def test_a_member_adds_a_site_a_project_and_observations_submits_them_the_secretariat_approves_the_public_sees_them(
     browser, server, tmp_path
 ):
     org = organisation(server, "Journey organisation")
@@ -244,21 +326,62 @@ def test_a_member_adds_a_site_a_project_and_observations_the_secretariat_publish
         page.locator("#rec-upload button[type=submit]").click()
         page.get_by_text("3 observations stored.").wait_for()
         assert count_observations(server, site_id) == 3
+        page.locator('[data-action="submit-upload"]').click()
+        page.get_by_text("3 observations submitted for review.").wait_for()
+
+        for kind, record_id in (("sites", site_id), ("projects", project_id)):
+            open_records(page, server, f"kind={kind}&id={record_id}")
+            assert page.locator("#rec-review").get_attribute("data-state") == "draft"
+            page.locator('[data-action="submit"]').click()
+            confirm(page)
+            page.locator('#rec-review[data-state="submitted"]').wait_for()
+            assert page.locator('[data-action="submit"]').count() == 0
+            assert record(server, kind, record_id)["published"] is False
+        shot(page, "forms-submitted-en")
 
         office = new_page()
         use(office, server, secretariat)
-        for kind, record_id in (("sites", site_id), ("projects", project_id)):
-            open_records(office, server, f"kind={kind}&id={record_id}")
-            office.locator('[data-action="publish"]').click()
-            confirm(office)
-            office.locator('[data-action="withdraw"]').wait_for()
+        # the Secretariat returns the project from its page, with a comment; the member sees it, resubmits
+        open_records(office, server, f"kind=projects&id={project_id}")
+        assert office.locator('[data-action="approve"]').count() == 1
+        office.locator('[data-action="return"]').click()
+        office.locator("#rec-dialog-text").fill("Give the start year of the practices.")
+        shot(office, "forms-record-return-en", full_page=False)
+        office.locator('dialog.confirm-dialog button[value="yes"]').click()
+        office.locator('#rec-review[data-state="returned"]').wait_for()
+        assert office.locator('[data-action="approve"]').count() == 0
+        open_records(page, server, f"kind=projects&id={project_id}")
+        assert "Give the start year of the practices." in page.locator("#rec-review").inner_text()
+        page.locator('[data-action="submit"]').click()
+        confirm(page)
+        page.locator('#rec-review[data-state="submitted"]').wait_for()
+
+        office.goto(f"{server.url}/#/review")
+        office.wait_for_selector('main .page[data-page="review"][data-state="ready"]')
+        mine = office.locator(f'.review-item[data-record="sites/{site_id}"]')
+        mine.wait_for()
+        assert name in mine.inner_text()
+        shot(office, "forms-review-queue-en")
+        observations = observation_ids(server, site_id)
+        for kind, record_id in [("sites", site_id), ("projects", project_id)] + [
+            ("observations", i) for i in observations
+        ]:
+            item = office.locator(f'.review-item[data-record="{kind}/{record_id}"]')
+            item.locator('[data-action="approve"]').click()
+            office.locator('dialog.confirm-dialog button[value="yes"]').click()
+            item.wait_for(state="detached")
             assert record(server, kind, record_id)["published"] is True
-        shot(office, "forms-secretariat-published-en")
         open_records(office, server, f"kind=sites&id={site_id}&view=history")
         history = office.locator("#rec-history li").all_inner_texts()
-        assert len(history) == 2 and "created" in history[0] and "publication changed" in history[1]
-        assert member.email in history[0] and "Published" in history[1]
+        assert [h.split(" — ")[1].split(" (")[0].split(" by ")[0] for h in history] == [
+            "created",
+            "submitted for review",
+            "approved",
+            "publication changed",
+        ], history
+        assert member.email in history[0] and "Published" in history[3]
 
+        # signed out: the public map, the registries and the indicator show what was approved
         public = new_page()
         use(public, server, None)
         open_records(public, server, f"kind=sites&q={name.split()[-1]}")
@@ -268,17 +391,49 @@ def test_a_member_adds_a_site_a_project_and_observations_the_secretariat_publish
         public.goto(f"{server.url}/#/registries?tab=projects&q={project.split()[-1]}")
         public.wait_for_selector('main .page[data-page="registries"][data-state="ready"]')
         public.locator("#reg-list").get_by_text(project).wait_for()
+        public.goto(f"{server.url}/#/monitoring")
+        public.wait_for_selector('main .page[data-page="monitoring"][data-state="ready"]')
+        marker = public.locator(f".measured-site-{site_id}")
+        marker.wait_for()
+        marker.hover()
+        public.get_by_text(re.compile(rf"{re.escape(name)} \(.*t C/ha")).wait_for()
+        shot(public, "forms-public-map-en", full_page=False)
+        public.goto(f"{server.url}/#/progress")
+        public.wait_for_selector('main .page[data-page="progress"][data-state="ready"]')
+        indicator = public.locator('.kpi-indicator[data-indicator="countries_with_monitoring_data"]')
+        indicator.locator("details.kpi-records summary").click()
+        indicator.locator(".kpi-records-list").get_by_text(name).wait_for()
 
-        for lang in ("fr", "es"):
+        # a change to the published site waits for review; the public still reads the published one
+        open_records(page, server, f"kind=sites&id={site_id}&view=edit")
+        page.locator("#rec-edit-review").wait_for()
+        page.locator("#rec-description").fill("Maize since 1990")
+        submit(page)
+        page.locator('#rec-review[data-state="pending"]').wait_for()
+        assert "Maize since 1990" in page.locator("#rec-proposed").inner_text()
+        shot(page, "forms-pending-change-en")
+        assert record(server, "sites", site_id)["description"] == ""
+        open_records(public, server, f"kind=sites&id={site_id}")
+        assert public.locator("#rec-proposed").count() == 0 and "Maize" not in public.inner_text("main")
+
+        for lang, words in (("fr", "Soumettre à la relecture"), ("es", "Enviar a revisión")):
             use(page, server, member, lang)
             open_records(page, server, "kind=sites&view=new")
             shot(page, f"forms-site-new-{lang}")
+            open_records(page, server, f"kind=sites&id={site_id}")
+            assert page.locator('[data-action="submit"]').inner_text() == words
+            shot(page, f"forms-pending-change-{lang}")
         phone = new_page(PHONE)
         use(phone, server, member, "fr")
         open_records(phone, server, "kind=projects&view=new")
         shot(phone, "forms-project-new-fr-390px")
         open_records(phone, server, f"kind=projects&id={project_id}")
         shot(phone, "forms-project-detail-fr-390px")
+        open_records(phone, server, f"kind=sites&id={site_id}")
+        button = phone.locator('[data-action="submit"]').bounding_box()
+        assert button["x"] >= 0 and button["x"] + button["width"] <= PHONE["width"], "the control fits the phone"
+        assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        shot(phone, "forms-pending-change-fr-390px")
     finally:
         for context in contexts:
             context.close()

@@ -42,6 +42,23 @@ def test_the_writes_listed_for_a_role_are_those_the_api_accepts(world, refs, rol
         assert (published.status_code == 200) == writes["publish"], (kind, published.text)
         readable = world.client.get(f"/api/{kind}", headers=headers).status_code == 200
         assert readable == entry["readable"], kind
+        # the review: Submit is offered to who may change the record and may not publish (the API lets
+        # any writer submit); Approve and Return to exactly who the API lets decide
+        draft = member_record(world, refs, kind, published=False)
+        submitted = world.client.post(f"/api/review/{kind}/{draft['id']}/submit", headers=headers)
+        if role == "public":
+            assert submitted.status_code == 401 and not writes["submit"] and not writes["review"]
+            continue
+        assert entry["reviewed"] == (submitted.status_code != 422), (kind, submitted.text)
+        if writes["submit"] and (
+            writes["update"] == "any" or role == "member"
+        ):  # this record is the member's
+            assert submitted.status_code == 200, (kind, submitted.text)
+            assert not writes["publish"]
+        if entry["reviewed"]:
+            world.client.post(f"/api/review/{kind}/{draft['id']}/submit", headers=world.auth("secretariat"))
+            approved = world.client.post(f"/api/review/{kind}/{draft['id']}/approve", headers=headers)
+            assert (approved.status_code == 200) == writes["review"], (kind, approved.text)
 
 
 def test_a_kind_gives_the_schemas_of_its_forms(world):
@@ -89,3 +106,27 @@ def test_the_catalogue_names_every_field_and_choice_in_three_languages():
                 if f"{kind}.{name}:{c}" not in CATALOGUE and f"*.{name}:{c}" not in CATALOGUE
             ]
     assert not missing, f"not in messages/records.json: {missing}"
+
+
+def test_the_account_forms_are_their_requests_schemas_named_in_the_catalogue(world):
+    """The account pages' forms (js/accounts-ui.js accountForm) are rendered from GET /api/forms/{name}:
+    the JSON Schema of the request each sends, every field and choice labelled in the same catalogue."""
+    from permille.api.routes.accounts import ACCOUNT_FORMS
+
+    missing = []
+    for name, model in ACCOUNT_FORMS.items():
+        schema = world.client.get(f"/api/forms/{name}").json()
+        assert schema == model.model_json_schema(), name
+        for field, prop in schema["properties"].items():
+            if field in ("token", "language") and name in ("password", "apply"):
+                continue  # not shown: the link's token, the page's language
+            if _label(name, field) is None:
+                missing.append(f"{name}.{field}")
+            missing += [
+                f"{name}.{field}:{c}"
+                for c in _choices(schema, prop)
+                if f"{name}.{field}:{c}" not in CATALOGUE and f"*.{field}:{c}" not in CATALOGUE
+            ]
+    assert not missing, f"not in messages/records.json: {missing}"
+    assert _label("password", "confirm_password"), "the repeated password"
+    assert world.client.get("/api/forms/no-such-form").status_code == 422

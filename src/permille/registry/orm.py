@@ -531,7 +531,9 @@ class AccountToken(Base):
 class ReviewState(Base):
     """Where a record of a member or partner stands in the review: ``state`` submitted → returned (with
     ``comment``) or approved (published; ``approved_data`` is the record as approved, the base of the next
-    review's changes). A record without a row is a draft (or was published by the Secretariat itself)."""
+    review's changes). A record without a row is a draft (or was published by the Secretariat itself).
+    ``proposed``: the pending change of a published record (the fields that differ, :mod:`.pending`), by
+    ``proposed_by``; the published record is untouched until it is approved."""
 
     __tablename__ = "review_state"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -545,6 +547,8 @@ class ReviewState(Base):
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     decided_at: Mapped[datetime.datetime | None]
     approved_data: Mapped[dict | None]
+    proposed: Mapped[dict | None]
+    proposed_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
     __table_args__ = (UniqueConstraint("kind", "record_id"),)
 

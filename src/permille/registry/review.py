@@ -2,7 +2,9 @@
 until they submit it and the Secretariat (assessments: the STC or the Secretariat) approves it, which
 publishes it, or returns it with a comment. :class:`~.orm.ReviewState` holds where each record stands:
 no row (a draft) → ``submitted`` → ``returned`` (comment; submit again after changing it) or
-``approved`` (published; ``approved_data`` is the base of the changes shown at its next review).
+``approved`` (published; ``approved_data`` is the base of the changes shown at its next review). A change
+to a published record waits as its pending change (:mod:`.pending`): the public reads the published version
+until the change is approved.
 
 Each step is audited on the record (``kind`` its kind, actions ``submit``, ``return``, ``approve`` and
 ``publish``), so the record's history shows its review.
@@ -17,13 +19,15 @@ from ..mail.compose import compose
 from ..mail.queue import enqueue
 from . import orm
 from .kinds import KINDS
-from .permissions import SECRETARIAT_ONLY, Role, allowed, role_of
+from .pending import NOT_REVIEWED
+from .permissions import Role, allowed, role_of
 from .service import (
     Conflict,
     Forbidden,
     Invalid,
-    _change,
-    _snapshot,
+    _merge,
+    _missing_references,
+    apply,
     audit,
     get,
     kind_of,
@@ -31,8 +35,6 @@ from .service import (
     transaction,
 )
 
-NOT_REVIEWED = SECRETARIAT_ONLY | {"toolkit-usage"}
-"""Kinds that are not submitted for review (the Secretariat writes them; usage is counted)."""
 REVIEWABLE = tuple(name for name in KINDS if name not in NOT_REVIEWED)
 UNCHANGED = frozenset({"id", "created_at", "updated_at", "version", "published"})
 """Fields left out of the changes shown to the reviewer."""
@@ -72,37 +74,73 @@ def state_of(session: Session, kind: str, record_id: int, user: Any) -> orm.Revi
     return _state(session, kind, record_id)
 
 
-def state_dict(row: orm.ReviewState | None) -> dict | None:
+def may_see_proposal(user: Any, kind: str, record: Any) -> bool:
+    """Who sees a pending change: who may change the record, and who decides on it."""
+    return role_of(user) in deciders(kind) or allowed(
+        user, "update", kind, record, public_kind=not KINDS[kind].restricted
+    )
+
+
+def state_dict(row: orm.ReviewState | None, *, proposal: bool = False, published: bool = True) -> dict | None:
+    """The review state; ``proposal``: with the pending change (``proposed``, None if there is none).
+    A pending change is one of a published record (``published``): a record the Secretariat withdrew
+    meanwhile shows none; it is reviewed as a draft, whose approval drops the old change."""
     if row is None:
         return None
-    return {
+    change = row.proposed if published else None
+    answer = {
         "state": row.state,
         "comment": row.comment,
         "submitted_at": row.submitted_at.isoformat() if row.submitted_at else None,
         "decided_at": row.decided_at.isoformat() if row.decided_at else None,
+        "pending": change is not None,
     }
+    if proposal:
+        answer["proposed"] = change
+    return answer
+
+
+def state_for(session: Session, kind: str, record_id: int, user: Any) -> dict | None:
+    """The review state of a record ``user`` may read, with its pending change for who may see it."""
+    record = get(session, kind, record_id, user)
+    row = _state(session, kind, record_id)
+    return state_dict(row, proposal=may_see_proposal(user, kind, record), published=record.published)
+
+
+MAX_SUBMITTED = 5000
+"""Most records one request submits (a CSV of observations: every row it stored)."""
 
 
 def submit(session: Session, kind: str, record_id: int, user: Any) -> orm.ReviewState:
     """Submit a record for review (its writer: someone who may update it)."""
+    return submit_many(session, kind, [record_id], user)[0]
+
+
+def submit_many(session: Session, kind: str, record_ids: list[int], user: Any) -> list[orm.ReviewState]:
+    """Submit records of ``kind`` for review, all or none (at most :data:`MAX_SUBMITTED`)."""
     _reviewable(kind)
     k = KINDS[kind]
+    if not 0 < len(record_ids) <= MAX_SUBMITTED:
+        raise Invalid(f"submit 1 to {MAX_SUBMITTED} records at a time")
+    rows = []
     with transaction(session, []):
-        record = get(session, kind, record_id, user)
-        if not allowed(user, "update", kind, record, public_kind=not k.restricted):
-            raise Forbidden(f"your role may not submit this {kind} record")
-        row = _state(session, kind, record_id)
-        if row is not None and row.state == "submitted":
-            raise Conflict(f"{kind} {record_id} awaits review already")
-        if row is None:
-            row = orm.ReviewState(kind=kind, record_id=record_id, approved_data=None)
-            session.add(row)
-        row.state, row.comment = "submitted", ""
-        row.organisation_id = record.organisation_id
-        row.submitted_by, row.submitted_at = user.id, orm.utcnow()
-        row.decided_by, row.decided_at = None, None
-        audit(session, user, kind, record_id, "submit", None, {"review": "submitted"})
-    return row
+        for record_id in dict.fromkeys(record_ids):
+            record = get(session, kind, record_id, user)
+            if not allowed(user, "update", kind, record, public_kind=not k.restricted):
+                raise Forbidden(f"your role may not submit this {kind} record")
+            row = _state(session, kind, record_id)
+            if row is not None and row.state == "submitted":
+                raise Conflict(f"{kind} {record_id} awaits review already")
+            if row is None:
+                row = orm.ReviewState(kind=kind, record_id=record_id, approved_data=None)
+                session.add(row)
+            row.state, row.comment = "submitted", ""
+            row.organisation_id = record.organisation_id
+            row.submitted_by, row.submitted_at = user.id, orm.utcnow()
+            row.decided_by, row.decided_at = None, None
+            audit(session, user, kind, record_id, "submit", None, {"review": "submitted"})
+            rows.append(row)
+    return rows
 
 
 def _deciding(session: Session, kind: str, record_id: int, user: Any) -> tuple[Any, orm.ReviewState]:
@@ -121,22 +159,25 @@ def _deciding(session: Session, kind: str, record_id: int, user: Any) -> tuple[A
 
 
 def approve(session: Session, kind: str, record_id: int, user: Any) -> Any:
-    """Approve a submitted record: it is published (version +1, audited as ``approve`` and ``publish``)."""
+    """Approve a submitted record: a draft is published (audited as ``approve`` and ``publish``); a
+    published record's pending change is applied to it (``approve`` and ``update``), as the approver's
+    write: the Secretariat's approval verifies it (:func:`.service.verification`)."""
     _reviewable(kind)
     k = KINDS[kind]
     changes: list[dict] = []
     with transaction(session, changes):
         record, row = _deciding(session, kind, record_id, user)
         before = public_dict(k, record)
-        record.published = True
-        session.flush()
-        after = public_dict(k, record)
         audit(session, user, kind, record_id, "approve", None, {"review": "approved"})
-        audit(session, user, kind, record_id, "publish", before, after)
-        _snapshot(session, user, k, record_id, after)
-        row.state, row.comment, row.approved_data = "approved", "", after
+        change = row.proposed if row.proposed is not None and record.published else {"published": True}
+        merged, problems = _merge(k, before, change)
+        problems += _missing_references(session, user, k, merged)
+        if problems:
+            raise Invalid(f"{len(problems)} problem(s) in the change of {kind} {record_id}", problems)
+        apply(session, user, k, record, before, merged, "update" if record.published else "publish", changes)
+        row.state, row.comment, row.approved_data = "approved", "", public_dict(k, record)
+        row.proposed = row.proposed_by = None
         row.decided_by, row.decided_at = user.id, orm.utcnow()
-        changes.append(_change(k, "publish", record))
     return record
 
 
@@ -216,7 +257,10 @@ def queue(session: Session, user: Any) -> list[dict]:
         if record is None:
             continue
         current = public_dict(k, record)
-        published = _published_before(session, row.kind, row.record_id, row)
+        if row.proposed is not None and record.published:  # a pending change of the published record
+            current, published = current | row.proposed, current
+        else:
+            published = _published_before(session, row.kind, row.record_id, row)
         submitter = session.get(orm.User, row.submitted_by) if row.submitted_by else None
         organisation = session.get(orm.Organisation, row.organisation_id) if row.organisation_id else None
         items.append(
@@ -229,6 +273,7 @@ def queue(session: Session, user: Any) -> list[dict]:
                 "submitted_at": row.submitted_at.isoformat() if row.submitted_at else None,
                 "published": record.published,
                 "first_publication": published is None,
+                "pending": row.proposed is not None and record.published,
                 "changes": changes_of(current, published),
                 "record": current,
             }
@@ -276,7 +321,7 @@ def organisation_overview(session: Session, user: Any) -> dict:
                     "title": title_of(kind, record),
                     "published": record.published,
                     "updated_at": record.updated_at.isoformat(),
-                    "review": state_dict(state),
+                    "review": state_dict(state, published=record.published),
                 }
             )
     return {

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import events, orm, proposals
+from . import events, orm, pending, proposals
 from .accounts import revoke_tokens_after_change
 from .db import IMMEDIATE
 from .kinds import KINDS, RecordKind
@@ -422,9 +422,10 @@ def _prepared(session: Session, k: RecordKind, data: dict, record: Any) -> dict:
 
 def update(session: Session, kind: str, record_id: int, payload: Any, user: Any) -> Any:
     """Change the fields given in ``payload``; ``version`` (required for versioned kinds) must be the
-    stored one, else :class:`Conflict`. Publishing (changing ``published``) needs the Secretariat; a
-    change to a published record by someone who may not publish withdraws it until it is approved again
-    (:mod:`.review`)."""
+    stored one, else :class:`Conflict`. Publishing (changing ``published``) needs the Secretariat. A change
+    to a published record by someone who may not publish leaves the record as published and is kept as its
+    pending change until the review approves it (:mod:`.pending`, :mod:`.review`). A change that changes
+    nothing writes nothing (no version, no audit row)."""
     k = kind_of(kind)
     patch = _validate(k.update, payload).model_dump(exclude_unset=True)
     version = patch.pop("version", None)
@@ -441,8 +442,12 @@ def update(session: Session, kind: str, record_id: int, payload: Any, user: Any)
                 [{"loc": ["version"], "message": f"current version is {record.version}", "type": "stale"}],
             )
         before = public_dict(k, record)
-        merged, problems = _merge(k, before, patch)
-        _workflow_values(k, user, patch, before)
+        proposing = (
+            record.published and pending.reviewed(k.name) and not allowed(user, "publish", k.name, record)
+        )
+        base = before | pending.proposed(session, k.name, record.id) if proposing else before
+        merged, problems = _merge(k, base, patch)
+        _workflow_values(k, user, patch, base)
         draft = SimpleNamespace(organisation_id=merged["organisation_id"], published=merged["published"])
         if not allowed(user, "update", k.name, draft, public_kind=not k.restricted):
             raise _refuse(user, f"you may not give this record to organisation {draft.organisation_id}")
@@ -450,7 +455,7 @@ def update(session: Session, kind: str, record_id: int, payload: Any, user: Any)
         if publishing and not allowed(user, "publish", k.name, record):
             raise _refuse(user, "only the Secretariat publishes or withdraws records")
         if record.published and not publishing and not allowed(user, "publish", k.name, record):
-            merged["published"] = False  # a change by a member, partner or the STC: reviewed again
+            merged["published"] = False  # a kind that is not reviewed: withdrawn until published again
         problems += _missing_references(session, user, k, merged)
         if problems:
             raise Invalid(f"{len(problems)} problem(s) in the update of {k.name} {record_id}", problems)
@@ -460,18 +465,41 @@ def update(session: Session, kind: str, record_id: int, payload: Any, user: Any)
                 raise _refuse(
                     user, "an observation moves only to its organisation's sites; propose a new one"
                 )
-        for name, value in _prepared(session, k, merged, record).items():
-            setattr(record, name, value)
-        verification(record, user)
-        if k.name == "users":  # a token never grants more, or longer, than the account now does
-            revoke_tokens_after_change(session, before, record, new_password="password" in patch)
-        session.flush()
-        after = public_dict(k, record)
-        action = "publish" if publishing else "update"
-        audit(session, user, k.name, record.id, action, before, after)
-        _snapshot(session, user, k, record.id, after)
-        changes.append(_change(k, action, record))
+        if proposing:
+            merged["published"] = True
+            change = pending.propose(session, user, k.name, record, before, merged)
+            if change is not None:
+                audit(session, user, k.name, record.id, "propose", before, before | change)
+            return record
+        apply(session, user, k, record, before, merged, "publish" if publishing else "update", changes, patch)
     return record
+
+
+def apply(
+    session: Session,
+    user: Any,
+    k: RecordKind,
+    record: Any,
+    before: dict,
+    merged: dict,
+    action: str,
+    changes: list[dict],
+    patch: dict | None = None,
+) -> None:
+    """Give ``record`` the ``merged`` values (checked) as ``user``'s write: verification, audit row, version
+    snapshot and change event, unless nothing changed (then nothing is written)."""
+    for name, value in _prepared(session, k, merged, record).items():
+        setattr(record, name, value)
+    verification(record, user)
+    if k.name == "users":  # a token never grants more, or longer, than the account now does
+        revoke_tokens_after_change(session, before, record, new_password="password" in (patch or {}))
+    session.flush()
+    after = public_dict(k, record)
+    if after == before:
+        return  # no UPDATE was issued: same version, nothing to audit
+    audit(session, user, k.name, record.id, action, before, after)
+    _snapshot(session, user, k, record.id, after)
+    changes.append(_change(k, action, record))
 
 
 def _merge(k: RecordKind, before: dict, patch: dict) -> tuple[dict, list[dict]]:

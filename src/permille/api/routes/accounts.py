@@ -198,6 +198,24 @@ class ResetRequest(Strict):
     email: Email
 
 
+ACCOUNT_FORMS = {
+    "apply": lifecycle.ApplicationIn,
+    "invite": lifecycle.InvitationIn,
+    "password": lifecycle.PasswordIn,
+    "change-password": lifecycle.PasswordChange,
+    "profile": lifecycle.ProfileIn,
+    "forgot-password": ResetRequest,
+}
+"""The account pages' forms, rendered by the record forms' renderer (web/static/js/forms.js) from these
+request models' JSON Schemas, labelled from the same catalogue (messages/records.json, "<form>.<field>")."""
+
+
+@router.get("/forms/{name}")
+def account_form(name: Literal[tuple(ACCOUNT_FORMS)]) -> dict:
+    """The JSON Schema of the request an account page's form sends."""
+    return ACCOUNT_FORMS[name].model_json_schema()
+
+
 class Accepted(BaseModel):
     message: str
 

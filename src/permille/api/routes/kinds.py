@@ -1,6 +1,6 @@
 """``GET /api/kinds``: every record kind as the web pages show it to the caller — its search, filter and sort
 fields and the writes the caller's role may do (``create``, ``update``: ``"any"``/``"own"``/null,
-``publish``), answered by :func:`permille.registry.permissions.writes`, the rule the writes themselves are
+``publish``; ``submit`` and ``review`` for the review), answered by :func:`permille.registry.permissions.writes`, the rule the writes themselves are
 checked by. ``GET /api/kinds/{kind}`` adds the JSON Schemas of the kind's Create and Update models (the
 forms are rendered from them) and the fields a record shows.
 """
@@ -10,8 +10,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
+from ...registry import pending
 from ...registry.kinds import KINDS, RecordKind
-from ...registry.permissions import allowed, writes
+from ...registry.permissions import allowed, role_of, writes
+from ...registry.review import deciders
 from ..deps import UserDep
 from ..errors import ERROR_RESPONSES
 
@@ -24,6 +26,10 @@ class Writes(BaseModel):
         description="which records: any, the caller's organisation's"
     )
     publish: bool = Field(description="publish and withdraw from publication")
+    submit: bool = Field(
+        description="submit the records the caller may change for review (who may not publish)"
+    )
+    review: bool = Field(description="approve or return what is submitted for review")
 
 
 class FilterField(BaseModel):
@@ -38,6 +44,7 @@ class KindSummary(BaseModel):
     spatial: bool
     versioned: bool
     restricted: bool = Field(description="never shown to the public")
+    reviewed: bool = Field(description="what members and partners write waits for review")
     search: list[str]
     filters: list[FilterField]
     sort: list[str]
@@ -76,6 +83,7 @@ def _filters(k: RecordKind, schema: dict) -> list[FilterField]:
 def _summary(k: RecordKind, user) -> dict:
     public_kind = not k.restricted
     schema = k.create.model_json_schema()
+    reviewed, may = pending.reviewed(k.name), writes(user, k.name, public_kind=public_kind)
     return {
         "name": k.name,
         "readable": allowed(user, "read", k.name, public_kind=public_kind),
@@ -85,7 +93,12 @@ def _summary(k: RecordKind, user) -> dict:
         "search": list(k.search),
         "filters": _filters(k, schema),
         "sort": list(k.sort),
-        "writes": writes(user, k.name, public_kind=public_kind),
+        "reviewed": reviewed,
+        "writes": may
+        | {
+            "submit": reviewed and may["update"] is not None and not may["publish"],
+            "review": reviewed and role_of(user) in deciders(k.name),
+        },
     }
 
 

@@ -150,11 +150,22 @@ def _add_routes(k: RecordKind) -> None:
         return service.create(session, k.name, body, user)
 
     @router.patch(
-        f"{base}/{{record_id}}", response_model=k.public, tags=tags, operation_id=f"update_{k.name}"
+        f"{base}/{{record_id}}",
+        response_model=k.public,
+        tags=tags,
+        operation_id=f"update_{k.name}",
+        description=UPDATE_DESCRIPTION,
     )
     def update(record_id: Id, body: Annotated[k.update, Body()], session: SessionDep, user: UserDep):
         return service.update(session, k.name, record_id, body, user)
 
+
+UPDATE_DESCRIPTION = (
+    "Change the fields given (with the record's `version` for versioned kinds; a stale one is 409). A change "
+    "to a published record by someone who may not publish leaves it published and unchanged (the answer) and "
+    "is kept as its pending change until the review approves it (`GET /api/review/{kind}/{id}`). A change "
+    "that changes nothing writes nothing (no new version)."
+)
 
 for _kind in KINDS.values():
     _add_routes(_kind)

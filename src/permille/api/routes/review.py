@@ -22,6 +22,11 @@ class ReviewStateOut(BaseModel):
     comment: str
     submitted_at: str | None
     decided_at: str | None
+    pending: bool = Field(description="a change of the published record awaits review")
+    proposed: dict | None = Field(
+        None,
+        description="the pending change (the fields that differ from the published record), for who may see it",
+    )
 
 
 class Change(BaseModel):
@@ -39,8 +44,13 @@ class QueueItem(BaseModel):
     submitted_at: str | None
     published: bool
     first_publication: bool
+    pending: bool
     changes: list[Change]
     record: dict
+
+
+class SubmitMany(Strict):
+    ids: Annotated[list[int], Field(min_length=1, max_length=review.MAX_SUBMITTED)]
 
 
 class ReturnBody(Strict):
@@ -56,14 +66,21 @@ def queue(session: SessionDep, user: Deciders):
 
 @router.get("/review/{kind}/{record_id}", response_model=ReviewStateOut | None)
 def state(kind: str, record_id: int, session: SessionDep, user: Signed):
-    """Where a record I may read stands in the review (null: a draft, never submitted)."""
-    return review.state_dict(review.state_of(session, kind, record_id, user))
+    """Where a record I may read stands in the review (null: a draft, never submitted), with its pending
+    change for those who may change the record or decide on it."""
+    return review.state_for(session, kind, record_id, user)
 
 
 @router.post("/review/{kind}/{record_id}/submit", response_model=ReviewStateOut)
 def submit(kind: str, record_id: int, session: SessionDep, user: Signed):
     """Submit a record for review (someone who may change it)."""
     return review.state_dict(review.submit(session, kind, record_id, user))
+
+
+@router.post("/review/{kind}/submit", response_model=list[ReviewStateOut])
+def submit_many(kind: str, body: SubmitMany, session: SessionDep, user: Signed):
+    """Submit several records of a kind for review, all or none (e.g. every row of a CSV upload)."""
+    return [review.state_dict(row) for row in review.submit_many(session, kind, body.ids, user)]
 
 
 @router.post("/review/{kind}/{record_id}/approve", response_model=ReviewStateOut)

@@ -1,8 +1,10 @@
 // Shared by the account pages (apply, invitation, password, profile, users, review, outbox, my
-// organisation): their messages in en/fr/es, small form helpers (a labelled field, the API's 422 details
-// shown next to their fields with the field's label, the first bad field focused) and a confirmation
-// dialog before destructive actions.
+// organisation): their messages in en/fr/es, accountForm (the pages' forms, rendered by the record forms'
+// renderer js/forms.js from the JSON Schema of the request they send, GET /api/forms/{name}, labelled from
+// the one catalogue messages/records.json), small helpers for the forms that are not a request's schema
+// (a user's row, a search) and a confirmation dialog before destructive actions.
 import { el } from "./dom.js";
+import { loadCatalogue, renderForm } from "./forms.js";
 import * as i18n from "./i18n.js";
 
 export const MESSAGES = {
@@ -88,8 +90,6 @@ export const MESSAGES = {
     "apply.intro": "Organisations join the «4 per 1000» Initiative as members or partners. The Secretariat reviews each application; the contact person receives an invitation to the platform once it is approved.",
     "apply.submit": "Send the application",
     "apply.done": "Thank you: your application was received. A confirmation was sent to {email}.",
-    "pw.mismatch": "The two passwords differ.",
-    "pw.rules": "At least 12 characters and not easy to guess: several uncommon words make a good password.",
     "invite.title": "Set your password",
     "invite.for": "Account: {email}",
     "invite.submit": "Set my password",
@@ -144,6 +144,7 @@ export const MESSAGES = {
     "review.before": "Published version",
     "review.after": "Submitted",
     "review.first": "Never published: every field is new.",
+    "review.pendingChange": "A change of a published record: the public sees the published version until you approve it.",
     "review.noChange": "No change since the published version.",
     "outbox.title": "Outbox",
     "outbox.transport": "E-mail goes to: {transport}",
@@ -278,8 +279,6 @@ export const MESSAGES = {
     "apply.intro": "Les organisations rejoignent l’Initiative « 4 pour 1000 » comme membres ou partenaires. Le Secrétariat examine chaque candidature ; la personne de contact reçoit une invitation à la plateforme une fois la candidature acceptée.",
     "apply.submit": "Envoyer la candidature",
     "apply.done": "Merci : votre candidature a été reçue. Une confirmation a été envoyée à {email}.",
-    "pw.mismatch": "Les deux mots de passe diffèrent.",
-    "pw.rules": "12 caractères au moins et difficile à deviner : plusieurs mots peu courants font un bon mot de passe.",
     "invite.title": "Choisir votre mot de passe",
     "invite.for": "Compte : {email}",
     "invite.submit": "Enregistrer mon mot de passe",
@@ -334,6 +333,7 @@ export const MESSAGES = {
     "review.before": "Version publiée",
     "review.after": "Soumis",
     "review.first": "Jamais publiée : tous les champs sont nouveaux.",
+    "review.pendingChange": "Une modification d’une fiche publiée : le public voit la version publiée jusqu’à votre approbation.",
     "review.noChange": "Aucun changement depuis la version publiée.",
     "outbox.title": "Boîte d’envoi",
     "outbox.transport": "Les courriels vont vers : {transport}",
@@ -468,8 +468,6 @@ export const MESSAGES = {
     "apply.intro": "Las organizaciones se unen a la Iniciativa «4 por 1000» como miembros o socios. La Secretaría examina cada solicitud; la persona de contacto recibe una invitación a la plataforma una vez aprobada.",
     "apply.submit": "Enviar la solicitud",
     "apply.done": "Gracias: hemos recibido su solicitud. Se envió una confirmación a {email}.",
-    "pw.mismatch": "Las dos contraseñas no coinciden.",
-    "pw.rules": "12 caracteres como mínimo y difícil de adivinar: varias palabras poco comunes forman una buena contraseña.",
     "invite.title": "Elegir su contraseña",
     "invite.for": "Cuenta: {email}",
     "invite.submit": "Guardar mi contraseña",
@@ -524,6 +522,7 @@ export const MESSAGES = {
     "review.before": "Versión publicada",
     "review.after": "Enviado",
     "review.first": "Nunca publicado: todos los campos son nuevos.",
+    "review.pendingChange": "Un cambio de una ficha publicada: el público ve la versión publicada hasta que usted lo apruebe.",
     "review.noChange": "Sin cambios desde la versión publicada.",
     "outbox.title": "Bandeja de salida",
     "outbox.transport": "Los correos van a: {transport}",
@@ -581,6 +580,32 @@ i18n.add(MESSAGES);
 
 export const t = i18n.t;
 let fieldCount = 0;
+
+// The form of the request ``name`` (apply, invite, password, change-password, profile, forgot-password),
+// rendered by js/forms.js from its JSON Schema: onSubmit(data, form) sends it and may throw the API's error,
+// shown on the form (422 details next to their fields, by their labels; the first bad field focused).
+// Options are renderForm's (values, omit, choices, autocomplete, confirm, submitLabel). Returns the form
+// (form.element to place on the page).
+export async function accountForm(ctx, name, { onSubmit, ...options }) {
+  const [schema] = await Promise.all([ctx.api(`/forms/${name}`), loadCatalogue()]);
+  const form = renderForm(document.createElement("div"), schema, {
+    kind: name,
+    idPrefix: `acc-${name}`,
+    ...options,
+    onSubmit: async ({ data, problems }) => {
+      if (problems.length) return form.showErrors(problems);
+      form.clearErrors(); // nothing stale left on screen
+      try {
+        await onSubmit(data, form);
+      } catch (error) {
+        form.showErrors(error.details?.length && typeof error.details[0] === "object" ? error.details : [{ loc: [], message: error.message }]);
+      }
+      return undefined;
+    },
+  });
+  form.element.classList.add("account-form");
+  return form;
+}
 
 // A labelled control: {name, type: text|email|password|textarea|select|checkbox, options: [values] (labels
 // "opt.<value>") or [[value, label]], value, required, autocomplete, help}. The label is "f.<name>".
@@ -690,22 +715,6 @@ export function form({ fields, submit, onSubmit, extra = [] }) {
     }
   });
   return node;
-}
-
-// A password and its confirmation; the check of the pair happens before sending.
-export function passwordFields(name = "password") {
-  return [
-    field({ name, type: "password", required: true, autocomplete: "new-password", help: t("pw.rules") }),
-    field({ name: "confirm_password", type: "password", required: true, autocomplete: "new-password" }),
-  ];
-}
-
-export function checkPair(fields, name = "password") {
-  if (fields[name] !== fields.confirm_password) {
-    const error = new Error(t("pw.mismatch"));
-    error.details = [{ loc: ["confirm_password"], message: t("pw.mismatch") }];
-    throw error;
-  }
 }
 
 // A modal confirmation (Escape or Cancel: false). withText: also ask for a text (a reason, a comment),

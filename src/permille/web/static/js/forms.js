@@ -6,7 +6,11 @@
 //   await loadCatalogue()                       fetch the catalogue once (call before rendering)
 //   const form = renderForm(container, schema, {kind, values, onSubmit, omit, optional, submitLabel})
 //     omit: top-level fields left out; optional: required fields that may be left empty (an edit's
-//     write-only password); onSubmit({data, problems}, form) may be async: the button waits for it
+//     write-only password); onSubmit({data, problems}, form) may be async: the button waits for it;
+//     choices: {field: [[value, label]]} a select of choices the schema cannot list (an organisation);
+//     autocomplete: {field: token}; confirm: a password field asked twice (confirm_password, never sent)
+//   The account pages' forms (apply, invite, password, profile…) are rendered the same way from the
+//   schemas of GET /api/forms/{name}, labelled "<form>.<field>" in the same catalogue.
 //     form.values()       → {data, problems}: the request body (empty optional fields left out or null)
 //                            and the problems found while reading it (an unreadable number, bad JSON)
 //     form.showErrors(details)  show the API's 422 details ({loc, message, type}) next to their fields,
@@ -27,6 +31,7 @@ import { add, language, t } from "./i18n.js";
 add({
   en: {
     "forms.required": "required",
+    "forms.mismatch": "the two passwords differ",
     "forms.pattern": "not in the expected form",
     "forms.tooShort": "too short",
     "forms.tooLong": "too long (at most {limit} characters)",
@@ -47,6 +52,7 @@ add({
   },
   fr: {
     "forms.required": "obligatoire",
+    "forms.mismatch": "les deux mots de passe diffèrent",
     "forms.pattern": "pas sous la forme attendue",
     "forms.tooShort": "trop court",
     "forms.tooLong": "trop long ({limit} caractères au plus)",
@@ -67,6 +73,7 @@ add({
   },
   es: {
     "forms.required": "obligatorio",
+    "forms.mismatch": "las dos contraseñas no coinciden",
     "forms.pattern": "no tiene la forma esperada",
     "forms.tooShort": "demasiado corto",
     "forms.tooLong": "demasiado largo ({limit} caracteres como máximo)",
@@ -228,7 +235,8 @@ function widgetOf(name, s, root) {
     return keys && value && value.properties ? "map" : "json";
   }
   if (s.format === "date") return "date";
-  if (name === "password") return "password";
+  if (name.endsWith("password")) return "password";
+  if (name.endsWith("email")) return "email";
   if ((s.maxLength || 0) >= 5000) return "text";
   return "string";
 }
@@ -238,7 +246,7 @@ const idOf = (prefix, path) => `${prefix}-${path.join("-").replace(/[^A-Za-z0-9_
 
 // ---------------------------------------------------------------- the renderer
 
-export function renderForm(container, schema, { kind, values = {}, onSubmit, omit = [], optional = [], submitLabel, idPrefix = "f" } = {}) {
+export function renderForm(container, schema, { kind, values = {}, onSubmit, omit = [], optional = [], submitLabel, idPrefix = "f", choices = {}, autocomplete = {}, confirm = null } = {}) {
   const lang = language();
   const fields = []; // {path, widget, shape, control, errorNode, wrapper, required}
   const mapKeys = new Set(); // paths of dict fields whose keys are choices (scores.<criterion>)
@@ -250,7 +258,7 @@ export function renderForm(container, schema, { kind, values = {}, onSubmit, omi
       if (prefix.length === 0 && omit.includes(name)) continue;
       const path = [...prefix, name];
       const s = shape(prop, root);
-      const widget = widgetOf(name, s, root);
+      const widget = prefix.length === 0 && choices[name] ? "choices" : widgetOf(name, s, root);
       const value = current?.[name];
       const isRequired = required.includes(name) && !(prefix.length === 0 && optional.includes(name));
       if (widget === "map") {
@@ -270,10 +278,11 @@ export function renderForm(container, schema, { kind, values = {}, onSubmit, omi
         continue;
       }
       parent.append(field(path, s, widget, value, isRequired));
+      if (prefix.length === 0 && confirm === name) parent.append(field(["confirm_password"], s, widget, value, isRequired, name));
     }
   }
 
-  function field(path, s, widget, value, isRequired) {
+  function field(path, s, widget, value, isRequired, confirms = null) {
     const id = idOf(idPrefix, path);
     const key = fieldKey(path, mapKeys);
     const name = path.join(".");
@@ -282,7 +291,15 @@ export function renderForm(container, schema, { kind, values = {}, onSubmit, omi
     const errorNode = el("p", { class: "field-error error", id: `${id}-error`, hidden: true });
     const describedBy = [hint ? `${id}-help` : null, `${id}-error`].filter(Boolean).join(" ");
     let control;
-    if (widget === "select") {
+    if (widget === "choices") {
+      control = el(
+        "select",
+        { id, name },
+        isRequired ? null : el("option", { value: "" }, t("forms.none")),
+        choices[name].map(([choice, text]) => el("option", { value: String(choice), selected: String(value ?? "") === String(choice) }, text)),
+      );
+      if (value === undefined || value === null) control.value = isRequired ? control.value : "";
+    } else if (widget === "select") {
       const options = [];
       if (!isRequired || s.nullable || value === undefined) options.push(el("option", { value: "" }, t("forms.none")));
       for (const choice of s.enum) options.push(el("option", { value: String(choice), selected: value === choice }, choiceLabel(kind, key, choice)));
@@ -307,8 +324,9 @@ export function renderForm(container, schema, { kind, values = {}, onSubmit, omi
     } else if (widget === "text") {
       control = el("textarea", { id, name, rows: 4, value: value ?? "" });
     } else {
-      const type = widget === "date" ? "date" : widget === "password" ? "password" : "text";
-      control = el("input", { id, name, type, value: value ?? "", autocomplete: widget === "password" ? "new-password" : "off" });
+      const type = ["date", "password", "email"].includes(widget) ? widget : "text";
+      const auto = widget === "password" ? (name.startsWith("current") ? "current-password" : "new-password") : widget === "email" ? "email" : "off";
+      control = el("input", { id, name, type, value: value ?? "", autocomplete: autocomplete[name] || auto });
       if (s.maxLength) control.maxLength = s.maxLength;
     }
     control.setAttribute("aria-describedby", describedBy);
@@ -320,7 +338,7 @@ export function renderForm(container, schema, { kind, values = {}, onSubmit, omi
       hint ? el("p", { class: "muted small", id: `${id}-help` }, hint) : null,
       errorNode,
     );
-    fields.push({ path, widget, shape: s, control, errorNode, wrapper, required: isRequired });
+    fields.push({ path, widget, shape: s, control, errorNode, wrapper, required: isRequired, confirms });
     return wrapper;
   }
 
@@ -370,6 +388,10 @@ export function renderForm(container, schema, { kind, values = {}, onSubmit, omi
       const choice = s.enum.find((c) => String(c) === raw);
       return { value: choice ?? raw };
     }
+    if (widget === "choices") {
+      const choice = choices[f.path[0]].find(([c]) => String(c) === raw);
+      return { value: choice ? choice[0] : raw };
+    }
     return { value: raw };
   }
 
@@ -396,6 +418,11 @@ export function renderForm(container, schema, { kind, values = {}, onSubmit, omi
       const problems = [];
       for (const f of fields) {
         if (f.group) continue;
+        if (f.confirms) {
+          const other = fields.find((g) => g.path.join(".") === f.confirms);
+          if (other && other.control.value !== f.control.value) problems.push({ loc: f.path, message: t("forms.mismatch"), type: "client" });
+          continue; // checked here, never sent
+        }
         const result = read(f);
         if (result.error) {
           problems.push({ loc: f.path, message: result.error, type: "client" });

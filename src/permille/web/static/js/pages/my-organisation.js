@@ -1,14 +1,14 @@
 // #/my-organisation (members and partners): the organisation's records grouped as drafts, awaiting
 // review, returned (with the reviewer's comment) and published, each draft or returned record with a
 // "Submit for review" button (POST /api/review/{kind}/{id}/submit); its members; an organisation's admin
-// invites colleagues (POST /api/invitations).
-import { field, form, gate, kindName, notice, t } from "../accounts-ui.js";
+// invites colleagues (POST /api/invitations, the form rendered from its JSON Schema: accountForm).
+import { accountForm, gate, kindName, notice, t } from "../accounts-ui.js";
 
 const GROUPS = [
   ["returned", (r) => r.review?.state === "returned"],
-  ["drafts", (r) => !r.published && !["submitted", "returned"].includes(r.review?.state)],
+  ["drafts", (r) => (!r.published || r.review?.pending) && !["submitted", "returned"].includes(r.review?.state)], // a published record's pending change too
   ["submitted", (r) => r.review?.state === "submitted"],
-  ["published", (r) => r.published && !["submitted", "returned"].includes(r.review?.state)],
+  ["published", (r) => r.published && !r.review?.pending && !["submitted", "returned"].includes(r.review?.state)],
 ];
 
 export async function render(root, _params, ctx) {
@@ -77,15 +77,17 @@ export async function render(root, _params, ctx) {
     if (ctx.user.org_admin) {
       members.append(
         el("h3", {}, t("org.invite")),
-        form({
-          fields: [field({ name: "email", type: "email", required: true }), field({ name: "name" }), field({ name: "language", type: "select", options: ["en", "fr", "es"], value: ctx.lang })],
-          submit: t("acc.send"),
-          async onSubmit(values) {
-            const made = await ctx.api("/invitations", { body: values });
+        (await accountForm(ctx, "invite", {
+          omit: ["role", "organisation_id", "org_admin"], // into this organisation, with its membership
+          values: { language: ctx.lang },
+          autocomplete: { email: "off" },
+          submitLabel: t("acc.send"),
+          async onSubmit(data) {
+            const made = await ctx.api("/invitations", { body: data });
             status.replaceChildren(notice(t("users.invited", { email: made.email })));
             await load();
           },
-        }),
+        })).element,
       );
     }
     body.replaceChildren(

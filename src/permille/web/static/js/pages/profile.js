@@ -1,8 +1,9 @@
 // #/profile: my name and the language of my e-mails (PATCH /api/me), my password (POST /api/me/password:
 // every other session signed out; this one gets a new token), and my active sessions
-// (GET /api/me/tokens, shown only when the server offers it) with a button to sign one out.
+// (GET /api/me/tokens, shown only when the server offers it) with a button to sign one out. Both forms are
+// rendered from their requests' JSON Schemas (accountForm "profile" and "change-password").
 import { setToken } from "../api.js";
-import { checkPair, confirmAction, field, form, gate, notice, passwordFields, t } from "../accounts-ui.js";
+import { accountForm, confirmAction, gate, notice, t } from "../accounts-ui.js";
 
 export async function render(root, _params, ctx) {
   const { el } = ctx;
@@ -18,30 +19,24 @@ export async function render(root, _params, ctx) {
     }
   }
   const status = el("div", { class: "status-line", role: "status" });
-  const details = form({
-    fields: [
-      el("p", { class: "muted" }, `${me.email} — `, t("profile.role", { role: t(`opt.${me.role}`), organisation })),
-      field({ name: "name", value: me.name, autocomplete: "name" }),
-      field({ name: "language", type: "select", options: ["en", "fr", "es"], value: me.language }),
-    ],
-    submit: t("acc.save"),
-    async onSubmit(values) {
-      const saved = await ctx.api("/me", { method: "PATCH", body: { name: values.name ?? "", language: values.language } });
+  const details = await accountForm(ctx, "profile", {
+    values: { name: me.name, language: me.language },
+    autocomplete: { name: "name" },
+    submitLabel: t("acc.save"),
+    async onSubmit(data) {
+      const saved = await ctx.api("/me", { method: "PATCH", body: { name: data.name ?? "", language: data.language } });
       document.getElementById("user-name").textContent = saved.name || saved.email;
       status.replaceChildren(notice(t("acc.saved")));
     },
   });
-  const password = form({
-    fields: [
-      field({ name: "current_password", type: "password", required: true, autocomplete: "current-password" }),
-      ...passwordFields("new_password"),
-    ],
-    submit: t("acc.save"),
-    async onSubmit(values, node) {
-      checkPair(values, "new_password");
-      const answer = await ctx.api("/me/password", { body: { current_password: values.current_password, new_password: values.new_password } });
+  details.element.prepend(el("p", { class: "muted" }, `${me.email} — `, t("profile.role", { role: t(`opt.${me.role}`), organisation })));
+  const password = await accountForm(ctx, "change-password", {
+    confirm: "new_password",
+    submitLabel: t("acc.save"),
+    async onSubmit(data, form) {
+      const answer = await ctx.api("/me/password", { body: data });
       setToken(answer.access_token);
-      node.reset();
+      form.element.reset();
       status.replaceChildren(notice(t("profile.passwordDone")));
       await loadSessions();
     },
@@ -100,8 +95,8 @@ export async function render(root, _params, ctx) {
   root.append(
     status,
     el("div", { class: "grid" },
-      el("section", { class: "card stack" }, el("h2", {}, t("profile.details")), details),
-      el("section", { class: "card stack" }, el("h2", {}, t("profile.password")), password),
+      el("section", { class: "card stack" }, el("h2", {}, t("profile.details")), details.element),
+      el("section", { class: "card stack" }, el("h2", {}, t("profile.password")), password.element),
     ),
     sessions,
   );

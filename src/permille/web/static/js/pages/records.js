@@ -67,6 +67,30 @@ const MESSAGES = {
     "rec.column": "Column",
     "rec.problem": "Problem",
     "rec.notReadable": "Sign in to see these records.",
+    "rec.action.propose": "change proposed (awaits review)",
+    "rec.action.submit": "submitted for review",
+    "rec.action.return": "returned by the reviewer",
+    "rec.action.approve": "approved",
+    "rec.review.draft": "Draft: not submitted for review yet. Only your organisation, the STC and the Secretariat see it.",
+    "rec.review.submitted": "Awaiting review by the Secretariat.",
+    "rec.review.submittedAssessment": "Awaiting review by the STC or the Secretariat.",
+    "rec.review.returned": "Returned by the reviewer: {comment}",
+    "rec.review.pending": "A change of this published record is not submitted for review yet. The public sees the published version.",
+    "rec.review.pendingSubmitted": "A change of this published record awaits review. The public sees the published version until it is approved.",
+    "rec.review.approved": "Published (approved on {date}).",
+    "rec.review.change": "Change awaiting review",
+    "rec.review.publishedValue": "Published",
+    "rec.review.proposedValue": "Proposed",
+    "rec.submit": "Submit for review",
+    "rec.confirmSubmit": "Submit this record for review? The Secretariat will approve it (publish it) or return it with a comment.",
+    "rec.approve": "Approve and publish",
+    "rec.confirmApprove": "Approve this record? It will be published as shown here.",
+    "rec.return": "Return with a comment",
+    "rec.returnComment": "What should be changed?",
+    "rec.submitted": "Submitted for review.",
+    "rec.editPublished": "This record is published: your change will wait for review, and the public keeps seeing the published version until it is approved.",
+    "rec.submitUpload": "Submit these {n} observations for review",
+    "rec.uploadSubmitted": "{n} observations submitted for review.",
   },
   fr: {
     "rec.title": "Fiches",
@@ -121,6 +145,30 @@ const MESSAGES = {
     "rec.column": "Colonne",
     "rec.problem": "Problème",
     "rec.notReadable": "Connectez-vous pour voir ces fiches.",
+    "rec.action.propose": "modification proposée (en attente de relecture)",
+    "rec.action.submit": "soumise à la relecture",
+    "rec.action.return": "renvoyée par le relecteur",
+    "rec.action.approve": "approuvée",
+    "rec.review.draft": "Brouillon : pas encore soumis à la relecture. Seuls votre organisation, le STC et le Secrétariat le voient.",
+    "rec.review.submitted": "En attente de la relecture du Secrétariat.",
+    "rec.review.submittedAssessment": "En attente de la relecture du STC ou du Secrétariat.",
+    "rec.review.returned": "Renvoyée par le relecteur : {comment}",
+    "rec.review.pending": "Une modification de cette fiche publiée n’est pas encore soumise à la relecture. Le public voit la version publiée.",
+    "rec.review.pendingSubmitted": "Une modification de cette fiche publiée attend la relecture. Le public voit la version publiée jusqu’à son approbation.",
+    "rec.review.approved": "Publiée (approuvée le {date}).",
+    "rec.review.change": "Modification en attente de relecture",
+    "rec.review.publishedValue": "Publié",
+    "rec.review.proposedValue": "Proposé",
+    "rec.submit": "Soumettre à la relecture",
+    "rec.confirmSubmit": "Soumettre cette fiche à la relecture ? Le Secrétariat l’approuvera (la publiera) ou la renverra avec un commentaire.",
+    "rec.approve": "Approuver et publier",
+    "rec.confirmApprove": "Approuver cette fiche ? Elle sera publiée telle qu’elle est affichée ici.",
+    "rec.return": "Renvoyer avec un commentaire",
+    "rec.returnComment": "Que faut-il changer ?",
+    "rec.submitted": "Soumise à la relecture.",
+    "rec.editPublished": "Cette fiche est publiée : votre modification attendra la relecture, et le public verra la version publiée jusqu’à son approbation.",
+    "rec.submitUpload": "Soumettre ces {n} observations à la relecture",
+    "rec.uploadSubmitted": "{n} observations soumises à la relecture.",
   },
   es: {
     "rec.title": "Fichas",
@@ -175,6 +223,30 @@ const MESSAGES = {
     "rec.column": "Columna",
     "rec.problem": "Problema",
     "rec.notReadable": "Inicie sesión para ver estas fichas.",
+    "rec.action.propose": "cambio propuesto (pendiente de revisión)",
+    "rec.action.submit": "enviada a revisión",
+    "rec.action.return": "devuelta por el revisor",
+    "rec.action.approve": "aprobada",
+    "rec.review.draft": "Borrador: aún no enviado a revisión. Solo su organización, el STC y la Secretaría lo ven.",
+    "rec.review.submitted": "Pendiente de la revisión de la Secretaría.",
+    "rec.review.submittedAssessment": "Pendiente de la revisión del STC o de la Secretaría.",
+    "rec.review.returned": "Devuelta por el revisor: {comment}",
+    "rec.review.pending": "Un cambio de esta ficha publicada aún no se ha enviado a revisión. El público ve la versión publicada.",
+    "rec.review.pendingSubmitted": "Un cambio de esta ficha publicada espera revisión. El público ve la versión publicada hasta que se apruebe.",
+    "rec.review.approved": "Publicada (aprobada el {date}).",
+    "rec.review.change": "Cambio pendiente de revisión",
+    "rec.review.publishedValue": "Publicado",
+    "rec.review.proposedValue": "Propuesto",
+    "rec.submit": "Enviar a revisión",
+    "rec.confirmSubmit": "¿Enviar esta ficha a revisión? La Secretaría la aprobará (la publicará) o la devolverá con un comentario.",
+    "rec.approve": "Aprobar y publicar",
+    "rec.confirmApprove": "¿Aprobar esta ficha? Se publicará tal como se muestra aquí.",
+    "rec.return": "Devolver con un comentario",
+    "rec.returnComment": "¿Qué debe cambiarse?",
+    "rec.submitted": "Enviada a revisión.",
+    "rec.editPublished": "Esta ficha está publicada: su cambio esperará la revisión y el público verá la versión publicada hasta que se apruebe.",
+    "rec.submitUpload": "Enviar estas {n} observaciones a revisión",
+    "rec.uploadSubmitted": "{n} observaciones enviadas a revisión.",
   },
 };
 
@@ -253,22 +325,72 @@ function title(ctx, kind, record) {
   return `${kindLabel(kind.name)} ${record.id}${field !== "id" && record[field] ? ` — ${record[field]}` : ""}`;
 }
 
-function confirmDialog(ctx, message) {
-  // a modal <dialog>: keyboard-usable (Esc cancels), focus on the safe choice
+function confirmDialog(ctx, message, { withText = null, confirmLabel = null } = {}) {
+  // a modal <dialog>: keyboard-usable (Esc cancels), focus on the safe choice; withText: the label of a
+  // required text (a reviewer's comment), resolved instead of true
   return new Promise((resolve) => {
     const { el, t } = ctx;
+    const text = withText ? el("textarea", { id: "rec-dialog-text", rows: 4, required: true }) : null;
     const dialog = el(
       "dialog",
       { class: "confirm-dialog", "aria-label": message },
-      el("form", { method: "dialog" }, el("p", {}, message), el("div", { class: "actions" }, el("button", { class: "btn", value: "yes" }, t("rec.yes")), el("button", { class: "btn btn-secondary", value: "no", autofocus: true }, t("rec.cancel")))),
+      el(
+        "form",
+        { method: "dialog" },
+        el("p", {}, message),
+        text ? el("div", { class: "field" }, el("label", { for: "rec-dialog-text" }, withText), text) : null,
+        el("div", { class: "actions" }, el("button", { class: "btn", value: "yes" }, confirmLabel || t("rec.yes")), el("button", { class: "btn btn-secondary", value: "no", formnovalidate: true, autofocus: !text }, t("rec.cancel"))),
+      ),
     );
     dialog.addEventListener("close", () => {
-      resolve(dialog.returnValue === "yes");
+      const yes = dialog.returnValue === "yes";
+      resolve(text ? (yes && text.value.trim()) || null : yes);
       dialog.remove();
     });
     document.body.append(dialog);
     dialog.showModal();
+    text?.focus();
   });
+}
+
+// Where a record stands in the review, for those who may change it or decide on it (null otherwise).
+async function reviewOf(ctx, kind, record) {
+  if (!kind.reviewed || !ctx.user || !(canUpdate(kind, record, ctx.user) || kind.writes.review)) return null;
+  return { state: null, pending: false, proposed: null, ...((await ctx.api(`/review/${kind.name}/${record.id}`)) || {}) };
+}
+
+function reviewStatus(ctx, kind, record, review) {
+  const { el, t } = ctx;
+  if (!review) return el("p", { class: record.published ? "status-good" : "status-unknown", id: "rec-review", "data-state": record.published ? "published" : "unpublished" }, record.published ? t("rec.published") : t("rec.unpublished"));
+  let key;
+  let state;
+  if (review.state === "submitted") [key, state] = [review.pending ? "rec.review.pendingSubmitted" : kind.name === "assessments" ? "rec.review.submittedAssessment" : "rec.review.submitted", "submitted"];
+  else if (review.state === "returned") [key, state] = ["rec.review.returned", "returned"];
+  else if (review.pending) [key, state] = ["rec.review.pending", "pending"];
+  else if (!record.published) [key, state] = ["rec.review.draft", "draft"];
+  else [key, state] = [review.decided_at ? "rec.review.approved" : "rec.published", "published"];
+  const cls = state === "published" ? "status-good" : state === "returned" ? "status-bad" : "status-unknown";
+  return el("p", { class: cls, id: "rec-review", "data-state": state, role: "status" }, t(key, { comment: review.comment, date: review.decided_at ? ctx.fmt.date(review.decided_at) : "" }));
+}
+
+function proposedTable(ctx, kind, record, review) {
+  const { el, t } = ctx;
+  if (!review?.proposed) return null;
+  return el(
+    "section",
+    { class: "stack", id: "rec-proposed" },
+    el("h2", {}, t("rec.review.change")),
+    el(
+      "div",
+      { class: "table-wrap" },
+      el(
+        "table",
+        { class: "data" },
+        el("thead", {}, el("tr", {}, [t("rec.field"), t("rec.review.publishedValue"), t("rec.review.proposedValue")].map((h) => el("th", { scope: "col" }, h)))),
+        el("tbody", {}, Object.entries(review.proposed).map(([f, value]) => el("tr", { "data-field": f }, el("th", { scope: "row" }, label(kind.name, f)), el("td", {}, display(ctx, kind, f, record[f])), el("td", {}, display(ctx, kind, f, value))))),
+      ),
+    ),
+  );
 }
 
 // ---------------------------------------------------------------- index
@@ -437,7 +559,20 @@ function uploadPanel(ctx, kind) {
     result.replaceChildren(el("p", { class: "muted" }, t("common.loading")));
     try {
       const answer = await ctx.api("/observations/ingest", { form: { file: file.files[0] } });
-      result.replaceChildren(el("p", { class: "notice", role: "status" }, t("rec.uploadStored", { n: answer.stored })));
+      const stored = el("p", { class: "notice", role: "status" }, t("rec.uploadStored", { n: answer.stored }));
+      const send = kind.writes.submit && answer.ids.length
+        ? el("button", { type: "button", class: "btn", "data-action": "submit-upload", onclick: async () => {
+            send.disabled = true;
+            try {
+              await ctx.api(`/review/${kind.name}/submit`, { body: { ids: answer.ids } });
+              send.replaceWith(el("p", { class: "notice", role: "status" }, t("rec.uploadSubmitted", { n: answer.ids.length })));
+            } catch (error) {
+              send.disabled = false;
+              result.append(el("p", { class: "error", role: "alert" }, t("common.error", { message: error.message })));
+            }
+          } }, t("rec.submitUpload", { n: answer.ids.length }))
+        : null;
+      result.replaceChildren(stored, send || "");
       form.reset();
     } catch (error) {
       const rows = (error.details || []).filter((d) => typeof d === "object" && d !== null);
@@ -465,8 +600,36 @@ function uploadPanel(ctx, kind) {
 
 async function renderDetail(root, ctx, kind, record) {
   const { el, t } = ctx;
+  const review = await reviewOf(ctx, kind, record);
   const controls = el("div", { class: "record-controls" });
-  if (canUpdate(kind, record, ctx.user)) controls.append(link(ctx, { kind: kind.name, id: record.id, view: "edit" }, t("rec.edit"), { class: "btn", "data-action": "update" }));
+  const mayChange = canUpdate(kind, record, ctx.user);
+  const reviewPath = `/review/${kind.name}/${record.id}`;
+  async function act(run) {
+    try {
+      await run();
+      ctx.navigate("records", { kind: kind.name, id: record.id });
+    } catch (error) {
+      message.textContent = t("common.error", { message: error.message });
+      message.hidden = false;
+    }
+  }
+  if (mayChange) controls.append(link(ctx, { kind: kind.name, id: record.id, view: "edit" }, t("rec.edit"), { class: "btn", "data-action": "update" }));
+  if (review && mayChange && kind.writes.submit && review.state !== "submitted" && (!record.published || review.pending)) {
+    controls.append(el("button", { type: "button", class: "btn", "data-action": "submit", onclick: async () => {
+      if (await confirmDialog(ctx, t("rec.confirmSubmit"), { confirmLabel: t("rec.submit") })) await act(() => ctx.api(`${reviewPath}/submit`, { method: "POST" }));
+    } }, t("rec.submit")));
+  }
+  if (review && kind.writes.review && review.state === "submitted") {
+    controls.append(
+      el("button", { type: "button", class: "btn", "data-action": "approve", onclick: async () => {
+        if (await confirmDialog(ctx, t("rec.confirmApprove"), { confirmLabel: t("rec.approve") })) await act(() => ctx.api(`${reviewPath}/approve`, { method: "POST" }));
+      } }, t("rec.approve")),
+      el("button", { type: "button", class: "btn btn-secondary", "data-action": "return", onclick: async () => {
+        const comment = await confirmDialog(ctx, t("rec.return"), { withText: t("rec.returnComment"), confirmLabel: t("rec.return") });
+        if (comment) await act(() => ctx.api(`${reviewPath}/return`, { body: { comment } }));
+      } }, t("rec.return")),
+    );
+  }
   if (kind.writes.publish) {
     const publishing = !record.published;
     controls.append(
@@ -478,13 +641,7 @@ async function renderDetail(root, ctx, kind, record) {
           "data-action": publishing ? "publish" : "withdraw",
           onclick: async () => {
             if (!(await confirmDialog(ctx, t(publishing ? "rec.confirmPublish" : "rec.confirmWithdraw")))) return;
-            try {
-              await ctx.api(`/${kind.name}/${record.id}`, { method: "PATCH", body: { published: publishing, version: record.version } });
-              ctx.navigate("records", { kind: kind.name, id: record.id });
-            } catch (error) {
-              message.textContent = t("common.error", { message: error.message });
-              message.hidden = false;
-            }
+            await act(() => ctx.api(`/${kind.name}/${record.id}`, { method: "PATCH", body: { published: publishing, version: record.version } }));
           },
         },
         t(publishing ? "rec.publish" : "rec.withdraw"),
@@ -500,9 +657,10 @@ async function renderDetail(root, ctx, kind, record) {
   put(root, 
     el("p", {}, link(ctx, { kind: kind.name }, `← ${t("rec.back")}`)),
     el("h1", {}, title(ctx, kind, record)),
-    el("p", { class: record.published ? "status-good" : "status-unknown" }, record.published ? t("rec.published") : t("rec.unpublished")),
+    reviewStatus(ctx, kind, record, review),
     controls,
     message,
+    proposedTable(ctx, kind, record, review),
     el("dl", { class: "details" }, rows),
     kind.spatial ? el("div", { class: "field" }, el("div", { class: "map map-picker", id: "rec-map" })) : null,
   );
@@ -601,22 +759,25 @@ async function renderEdit(root, ctx, kind, record) {
   }
   const conflict = el("div", { class: "conflict", id: "rec-conflict", role: "alert", hidden: true });
   const notice = el("p", { class: "notice", role: "status", hidden: true });
+  const review = await reviewOf(ctx, kind, record);
+  const shown = { ...record, ...(review?.proposed || {}) }; // a published record: edit its pending change
   put(root, 
     el("p", {}, link(ctx, { kind: kind.name, id: record.id }, `← ${t("rec.backRecord")}`)),
     el("h1", {}, t("rec.editTitle", { title: title(ctx, kind, record) })),
+    record.published && kind.writes.submit ? el("p", { class: "notice", id: "rec-edit-review" }, t("rec.editPublished")) : null,
     conflict,
     notice,
   );
   let base = record; // the version the change is made to
   const form = renderForm(root, kind.create_schema, {
     kind: kind.name,
-    values: record,
+    values: shown,
     omit: omitted(kind),
     optional: Object.keys(kind.create_schema.properties).filter((f) => !kind.fields.includes(f)), // write-only: kept unless typed
     idPrefix: "rec",
     onSubmit: async ({ data, problems }) => {
       if (problems.length) return form.showErrors(problems);
-      const patch = changes(data, record);
+      const patch = changes(data, shown);
       if (!Object.keys(patch).length) {
         notice.textContent = t("rec.noChange");
         notice.hidden = false;

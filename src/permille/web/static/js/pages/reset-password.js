@@ -1,8 +1,9 @@
 // #/reset-password?token=…: the link of a reset e-mail → choose a new password
 // (POST /api/password-reset/confirm: every session of the account is signed out), then sign in.
-// linkPage is shared with #/accept-invitation.
+// linkPage is shared with #/accept-invitation. The form is rendered from the request's JSON Schema
+// (accountForm "password"; the token is the link's, the password asked twice).
 import { setToken } from "../api.js";
-import { checkPair, form, notice, passwordFields, t } from "../accounts-ui.js";
+import { accountForm, notice, t } from "../accounts-ui.js";
 
 export async function linkPage(root, params, ctx, spec) {
   const { el } = ctx;
@@ -22,25 +23,26 @@ export async function linkPage(root, params, ctx, spec) {
     if (spec.again) box.append(el("p", {}, el("a", { href: "#/forgot-password" }, t("reset.again"))));
     return;
   }
-  const passwordForm = form({
-    fields: [
-      el("p", {}, t("invite.for", { email: account.email })),
-      el("input", { type: "email", name: "username", value: account.email, autocomplete: "username", hidden: true, "aria-hidden": "true", tabindex: "-1", disabled: true }),
-      ...passwordFields("password"),
-    ],
-    submit: t(spec.submit),
-    async onSubmit(values) {
-      checkPair(values);
-      await ctx.api(spec.send, { body: { token, password: values.password } });
+  const passwordForm = await accountForm(ctx, "password", {
+    omit: ["token"],
+    confirm: "password",
+    submitLabel: t(spec.submit),
+    async onSubmit(data) {
+      await ctx.api(spec.send, { body: { token, password: data.password } });
       setToken(null); // any session of this browser was revoked with the others
       ctx.setParams({ token: null }); // the link is used up: keep it out of the history
       const done = notice(t(spec.done));
       const signIn = el("button", { type: "button", class: "btn", onclick: () => document.getElementById("signin-button").click() }, t("signIn"));
-      passwordForm.replaceWith(el("div", { class: "stack" }, done, el("div", { class: "actions" }, signIn)));
+      passwordForm.element.replaceWith(el("div", { class: "stack" }, done, el("div", { class: "actions" }, signIn)));
       done.focus();
     },
   });
-  box.append(passwordForm);
+  // the account's address, for password managers (which offer to save the new password under it)
+  passwordForm.element.prepend(
+    el("p", {}, t("invite.for", { email: account.email })),
+    el("input", { type: "email", name: "username", value: account.email, autocomplete: "username", hidden: true, "aria-hidden": "true", tabindex: "-1", disabled: true }),
+  );
+  box.append(passwordForm.element);
 }
 
 export function render(root, params, ctx) {

@@ -76,13 +76,14 @@ export async function render(root, _params, ctx) {
       el("h3", {}, `${item.title} `, el("span", { class: "muted small" }, `(${kindName(item.kind)} #${item.id})`)),
       el("p", { class: "muted small" }, item.organisation ? `${item.organisation} — ` : "", t("review.submittedBy", { who: item.submitted_by || "–", date: ctx.fmt.date(item.submitted_at) })),
       item.first_publication ? el("p", { class: "small" }, t("review.first")) : null,
+      item.pending ? el("p", { class: "small" }, t("review.pendingChange")) : null,
       changesTable(item),
       el("div", { class: "actions" },
-        el("button", { type: "button", class: "btn", onclick: async () => {
+        el("button", { type: "button", class: "btn", "data-action": "approve", onclick: async () => {
           if (!(await confirmAction(t("review.approveConfirm", { title: item.title }), { confirmLabel: t("review.approve") }))) return;
           await act(() => ctx.api(`${path}/approve`, { method: "POST" }), t("review.approved", { title: item.title }));
         } }, t("review.approve")),
-        el("button", { type: "button", class: "btn btn-secondary", onclick: async () => {
+        el("button", { type: "button", class: "btn btn-secondary", "data-action": "return", onclick: async () => {
           const comment = await confirmAction(`${t("review.return")}: ${item.title}`, { withText: "comment", confirmLabel: t("review.return") });
           if (!comment) return;
           await act(() => ctx.api(`${path}/return`, { body: { comment } }), t("review.returned", { title: item.title }));

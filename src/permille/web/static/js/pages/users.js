@@ -1,34 +1,27 @@
 // #/users (Secretariat): every account with its role, organisation, language, admin flag and activity;
 // save a row (PATCH /api/users/{id} with its version: a change of role, organisation or activity signs
-// the user out), deactivate/reactivate after a confirmation, invite someone (POST /api/invitations).
-import { confirmAction, field, form, gate, notice, showError, t, values } from "../accounts-ui.js";
-
-const ROLES = ["member", "partner", "stc", "secretariat"];
+// the user out), deactivate/reactivate after a confirmation, invite someone (POST /api/invitations, the
+// form rendered from its JSON Schema: accountForm).
+import { accountForm, confirmAction, gate, notice, t } from "../accounts-ui.js";
+import { renderForm } from "../forms.js";
 
 export async function render(root, params, ctx) {
   const { el } = ctx;
   root.append(el("h1", { tabindex: "-1" }, t("users.title")));
   if (!gate(root, ctx, ["secretariat"])) return;
-  const organisations = (await ctx.api("/organisations?page_size=500&sort=name")).items;
-  const orgOptions = [["", t("opt.none")], ...organisations.map((o) => [String(o.id), o.name])];
+  const [organisations, usersKind] = await Promise.all([ctx.api("/organisations?page_size=500&sort=name").then((page) => page.items), ctx.api("/kinds/users")]);
   const status = el("div", { role: "status" });
   const search = el("input", { type: "search", id: "users-q", value: params.q || "" });
   const list = el("div", { class: "stack" });
 
-  const invite = form({
-    fields: [
-      field({ name: "email", type: "email", required: true }),
-      field({ name: "name" }),
-      field({ name: "role", type: "select", options: ROLES }),
-      field({ name: "organisation_id", type: "select", options: orgOptions }),
-      field({ name: "language", type: "select", options: ["en", "fr", "es"], value: ctx.lang }),
-      field({ name: "org_admin", type: "checkbox" }),
-    ],
-    submit: t("acc.send"),
-    async onSubmit(fields, node) {
-      const body = { ...fields, organisation_id: fields.organisation_id ? Number(fields.organisation_id) : null };
-      const made = await ctx.api("/invitations", { body });
-      node.reset();
+  const invite = await accountForm(ctx, "invite", {
+    values: { language: ctx.lang },
+    choices: { organisation_id: organisations.map((o) => [o.id, o.name]) },
+    autocomplete: { email: "off" },
+    submitLabel: t("acc.send"),
+    async onSubmit(data, form) {
+      const made = await ctx.api("/invitations", { body: data });
+      form.element.reset();
       status.replaceChildren(notice(t("users.invited", { email: made.email })));
       await load();
     },
@@ -41,56 +34,54 @@ export async function render(root, params, ctx) {
       await ctx.api(`/users/${user.id}/invitation`, { method: "POST" });
       status.replaceChildren(notice(t("users.resent", { email: user.email })));
     } catch (error) {
-      showError(rowForm, error);
+      failed(rowForm, error);
     }
   }
 
   function row(user) {
-    const rowForm = el(
-      "form",
-      { class: "user-row card", "data-user": user.email },
+    // the users kind's own form (PATCH /api/users/{id}), rendered from its Update schema like the records'
+    const rowForm = renderForm(document.createElement("div"), usersKind.update_schema, {
+      kind: "users",
+      idPrefix: `user-${user.id}`,
+      values: user,
+      omit: ["published", "email", "active", "password", "version"],
+      choices: { organisation_id: organisations.map((o) => [o.id, o.name]) },
+      submitLabel: t("acc.save"),
+      onSubmit: async ({ data, problems }) => {
+        if (problems.length) return rowForm.showErrors(problems);
+        rowForm.clearErrors();
+        try {
+          await ctx.api(`/users/${user.id}`, { method: "PATCH", body: { ...data, name: data.name ?? "", version: user.version } });
+          status.replaceChildren(notice(t("acc.saved")));
+          await load();
+        } catch (error) {
+          failed(rowForm, error);
+        }
+        return undefined;
+      },
+    });
+    const node = rowForm.element;
+    node.classList.add("user-row", "card");
+    node.dataset.user = user.email;
+    node.prepend(
       el("div", { class: "toolbar" },
         el("strong", {}, user.email),
         user.active ? null : el("span", { class: "status-bad" }, ` (${t("users.inactive")})`),
         invited.has(user.id) ? el("span", { class: "muted" }, ` (${t("org.invitedNoPassword")})`) : null,
       ),
-      el("div", { class: "toolbar" },
-        field({ name: "name", value: user.name }),
-        field({ name: "role", type: "select", options: ROLES, value: user.role }),
-        field({ name: "organisation_id", type: "select", options: orgOptions, value: user.organisation_id ?? "" }),
-        field({ name: "language", type: "select", options: ["en", "fr", "es"], value: user.language }),
-        field({ name: "org_admin", type: "checkbox", value: user.org_admin }),
-      ),
-      el("p", { class: "error form-error", role: "alert", tabindex: "-1", hidden: true }),
-      el("div", { class: "actions" },
-        el("button", { type: "submit", class: "btn" }, t("acc.save")),
-        el("button", { type: "button", class: "btn btn-secondary", onclick: () => setActive(user, !user.active, rowForm) },
-          user.active ? t("users.deactivate") : t("users.reactivate")),
-        invited.has(user.id)
-          ? el("button", { type: "button", class: "btn btn-secondary", onclick: () => resend(user, rowForm) }, t("users.resend"))
-          : null,
-      ),
     );
-    rowForm.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const fields = values(rowForm);
-      const body = {
-        name: fields.name ?? "",
-        role: fields.role,
-        language: fields.language,
-        org_admin: fields.org_admin,
-        organisation_id: fields.organisation_id ? Number(fields.organisation_id) : null,
-        version: user.version,
-      };
-      try {
-        await ctx.api(`/users/${user.id}`, { method: "PATCH", body });
-        status.replaceChildren(notice(t("acc.saved")));
-        await load();
-      } catch (error) {
-        showError(rowForm, error);
-      }
-    });
-    return rowForm;
+    node.querySelector(".actions").append(
+      el("button", { type: "button", class: "btn btn-secondary", onclick: () => setActive(user, !user.active, rowForm) },
+        user.active ? t("users.deactivate") : t("users.reactivate")),
+      invited.has(user.id)
+        ? el("button", { type: "button", class: "btn btn-secondary", onclick: () => resend(user, rowForm) }, t("users.resend"))
+        : "",
+    );
+    return node;
+  }
+
+  function failed(rowForm, error) {
+    rowForm.showErrors(error.details?.length && typeof error.details[0] === "object" ? error.details : [{ loc: [], message: error.message }]);
   }
 
   async function setActive(user, active, rowForm) {
@@ -99,7 +90,7 @@ export async function render(root, params, ctx) {
       await ctx.api(`/users/${user.id}`, { method: "PATCH", body: { active, version: user.version } });
       await load();
     } catch (error) {
-      showError(rowForm, error);
+      failed(rowForm, error);
     }
   }
 
@@ -122,7 +113,7 @@ export async function render(root, params, ctx) {
   });
   root.append(
     status,
-    el("details", { class: "card stack" }, el("summary", {}, t("users.invite")), invite),
+    el("details", { class: "card stack" }, el("summary", {}, t("users.invite")), invite.element),
     el("div", { class: "field" }, el("label", { for: "users-q" }, t("users.search")), search),
     list,
   );

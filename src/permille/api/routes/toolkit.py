@@ -191,6 +191,21 @@ async def credit_estimate(
     return await _calculate(request, session, user, "credits", body.country_iso3, body, fmt, lang)
 
 
+@router.get("/site-inputs", summary="Climate, IPCC climate zone, SOC, clay and land cover at a point, with sources")
+async def site_inputs(
+    lat: Annotated[float, Query(description="latitude, degrees north (WGS 84), −90 … 90")],
+    lon: Annotated[float, Query(description="longitude, degrees east (WGS 84), −180 … 180")],
+) -> dict:
+    """The values of the bundled layers in the cells holding the point (:mod:`permille.toolkit.site_inputs`),
+    each with units and source: 422 naming the field for a point out of range or over the sea."""
+    from ...toolkit import site_inputs as site  # rasterio: loaded on first use
+
+    try:
+        return await run_in_threadpool(site.site_inputs, lat, lon)
+    except site.SiteError as error:
+        raise ApiError(422, str(error), [{"loc": [error.field], "message": str(error)}]) from None
+
+
 @router.get("/examples/{calculator}", summary="A filled example input of a calculator")
 def example(calculator: Literal["rothc", "balance", "stocks", "sampling", "credits"]):
     return examples.EXAMPLES[calculator]()

@@ -35,6 +35,7 @@ from .routes import (
     sites_validation,
     tokens,
     toolkit,
+    toolkit_saved,
 )
 from .routes.accounts import router as accounts_router
 from .routes.calls import router as calls_router
@@ -194,6 +195,7 @@ def create_app(
     app.include_router(atlas_routes.router, prefix="/api")
     app.include_router(tokens.router, prefix="/api")
     app.include_router(proposals.router, prefix="/api")
+    app.include_router(toolkit_saved.router, prefix="/api")  # saved calculations (issue 22)
     app.mount("/", StaticFiles(directory=str(files("permille.web") / "static"), html=True), name="web")
     return app
 

@@ -206,6 +206,18 @@ async def site_inputs(
         raise ApiError(422, str(error), [{"loc": [error.field], "message": str(error)}]) from None
 
 
+FORMS = {"rothc": RothcScenarioIn, "balance": BalanceIn, "sampling": SamplingIn, "credits": CreditsIn}
+
+
+@router.get("/forms/{calculator}", summary="The JSON Schema of a calculator's request, and its example in it")
+def form(calculator: Literal["rothc", "balance", "sampling", "credits"]) -> dict:
+    """What the page's form renderer (``web/static/js/forms.js``) draws the calculator's form from: the
+    request's JSON Schema and the example with every category written as the schema's value."""
+    model = FORMS[calculator]
+    example_in = model.model_validate(examples.EXAMPLES[calculator]())
+    return {"schema": model.model_json_schema(), "example": example_in.model_dump(mode="json", exclude_none=True)}
+
+
 @router.get("/examples/{calculator}", summary="A filled example input of a calculator")
 def example(calculator: Literal["rothc", "balance", "stocks", "sampling", "credits"]):
     return examples.EXAMPLES[calculator]()

@@ -8,7 +8,8 @@ layers are read cell by cell from the files of :mod:`permille.grid.real_layers` 
 :func:`permille.grid.atlas_maps.point` loads every layer on the 5′ grid first, 0.4 GB): the value of the
 cell holding the point, with the atlas's classes (:func:`~permille.grid.real_layers.cover_groups`,
 :func:`~permille.grid.real_layers.soil_classes`, :func:`~permille.grid.real_layers.climate_zones`) and
-stock SD (:func:`~permille.grid.real_layers.stock_sd`).
+stock SD (:func:`~permille.grid.real_layers.stock_sd`), from :mod:`permille.grid.layer_files` (the light part
+of ``real_layers``: no xarray stack to import).
 
 Units: °C, mm/month, t C/ha (0–30 cm), clay %.
 """
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import rasterio
 
-from ..grid import real_layers
+from ..grid import layer_files as real_layers
 from ..registry import reference_layers
 
 SOC_0_30 = "SOCS_0_30cm_year_2010AD_10km.tif"

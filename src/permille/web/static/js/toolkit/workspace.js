@@ -115,7 +115,7 @@ export function workspace(ctx, { calc, current, reopen }) {
   const share = el("input", { id: "ws-share", name: "ws-share", type: "checkbox", disabled: !ctx.user.organisation_id });
   const save = el("button", { type: "button", class: "btn", "data-action": "save" }, t("ws.save"));
   const status = el("p", { class: "muted small", role: "status", "aria-live": "polite" });
-  const list = el("div", { class: "table-scroll" });
+  const list = el("div", { class: "table-wrap" });
   element.append(
     el(
       "div",
@@ -173,7 +173,7 @@ export function workspace(ctx, { calc, current, reopen }) {
       );
     });
     list.replaceChildren(
-      el("table", { class: "table" }, el("caption", { class: "muted small" }, t("ws.limit", { n: items.filter((i) => i.mine).length, limit: answer.limit })), el("thead", {}, header), el("tbody", {}, rows)),
+      el("table", { class: "data" }, el("caption", { class: "muted small" }, t("ws.limit", { n: items.filter((i) => i.mine).length, limit: answer.limit })), el("thead", {}, header), el("tbody", {}, rows)),
     );
   }
 

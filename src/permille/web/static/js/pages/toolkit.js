@@ -567,6 +567,7 @@ export async function render(root, params, ctx) {
     lastRun = null;
   };
   let lastRun = null; // {inputs, summary} of the result on screen: what "Save" keeps
+  schemaHolder.addEventListener("change", () => site?.refreshTargets()); // areas added, removed, renamed
   for (const target of [form, schemaHolder, site?.element].filter(Boolean)) {
     target.addEventListener("input", () => results.dataset.state === "done" && clearResults("stale"));
     target.addEventListener("change", () => results.dataset.state === "done" && clearResults("stale"));

@@ -101,7 +101,7 @@ const COVER_WORDS = {
   es: { cropland: "cultivos", grassland: "pastizal", forest: "bosque", other: "otras tierras" },
 };
 
-// The source line of a filled field, placed after the field's wrapper; an edit of the field rewords it.
+// The source line of a filled field, in the field's box under it; an edit of the field rewords it.
 export function showSource(ctx, control, field) {
   const wrapper = control.closest(".field, label, fieldset") || control;
   const id = `${control.id || control.name}-source`;
@@ -109,7 +109,8 @@ export function showSource(ctx, control, field) {
   const shown = Array.isArray(field.value) ? field.value.map((v) => formatNumber(v)).join(" ; ") : formatNumber(field.value);
   const cell = field.cell_deg ? ` (${t("site.cell", { size: formatNumber(Number(field.cell_deg.toFixed(3))) })})` : "";
   const note = ctx.el("p", { class: "muted small tk-source", id, "data-source-for": control.name || control.id }, t("site.source", { source: field.source + cell }));
-  wrapper.after(note);
+  if (wrapper === control) control.after(note);
+  else wrapper.append(note); // inside the field's box: a grid of fields keeps its columns
   const edited = () => {
     note.textContent = t("site.edited", { value: shown, source: field.source });
     note.dataset.edited = "true";

@@ -19,6 +19,12 @@ PHONE = {"width": 390, "height": 844}
 RUN_TIMEOUT_MS = 90_000
 FILL_TIMEOUT_MS = 60_000  # the first fill imports rasterio and pandas in the server: seconds on a busy machine
 BEAUCE = (48.0, 2.0)  # cropland south of Paris
+WIDE_ELEMENTS = """() => [...document.querySelectorAll('main *')]
+  .filter((e) => !e.closest('.leaflet-container') && e.getBoundingClientRect().right > innerWidth + 1)
+  .filter((e) => { for (let a = e.parentElement; a; a = a.parentElement)
+    if (['auto', 'hidden', 'scroll'].includes(getComputedStyle(a).overflowX)) return false; return true; })
+  .slice(0, 5).map((e) => `${e.tagName}.${e.className} ${(e.innerText || '').slice(0, 40)}`)"""
+"""What makes a page scroll sideways (elements past the window, outside any scrolling box)."""
 
 
 def site_inputs(server, lat: float, lon: float) -> dict:
@@ -149,7 +155,7 @@ def test_pick_run_save_reopen(browser, server, lang):
             row = page.locator(f'.tk-saved tr:has-text("{saved_name}")')
             row.wait_for()
             width = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
-            wide = page.evaluate("""() => [...document.querySelectorAll('main *')].filter((e) => !e.closest('.leaflet-container') && !(() => { for (let a = e.parentElement; a; a = a.parentElement) if (['auto', 'hidden', 'scroll'].includes(getComputedStyle(a).overflowX)) return true; return false; })() && e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).sort((a, b) => b.getBoundingClientRect().right - a.getBoundingClientRect().right).slice(0, 8).map((e) => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right) + ' ' + (e.innerText || '').slice(0, 40))""")
+            wide = page.evaluate(WIDE_ELEMENTS)
             assert width <= 0, f"{lang} {name}: the page scrolls sideways by {width} px: {wide}"
             page.screenshot(path=str(DOCS_IMG / f"toolkit-site-{lang}-{name}.png"), full_page=True)
 

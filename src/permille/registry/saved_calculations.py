@@ -58,7 +58,8 @@ def _name(text: str) -> str:
 
 
 def _free_name(session: Session, user: User, name: str, exclude: int | None = None) -> None:
-    query = select(SavedCalculation.id).where(SavedCalculation.user_id == user.id, SavedCalculation.name == name)
+    mine = SavedCalculation.user_id == user.id
+    query = select(SavedCalculation.id).where(mine, SavedCalculation.name == name)
     if exclude is not None:
         query = query.where(SavedCalculation.id != exclude)
     if session.scalar(query) is not None:
@@ -68,9 +69,8 @@ def _free_name(session: Session, user: User, name: str, exclude: int | None = No
 def _room(session: Session, user: User) -> None:
     count = session.scalar(select(func.count()).where(SavedCalculation.user_id == user.id))
     if count >= MAX_PER_USER:
-        raise Refusal(
-            422, f"you have {count} saved calculations, the most a user keeps ({MAX_PER_USER}); delete one first"
-        )
+        message = f"you have {count} saved calculations, the most a user keeps ({MAX_PER_USER}); delete one first"
+        raise Refusal(422, message)
 
 
 def _shareable(user: User, shared: bool) -> None:
@@ -122,7 +122,13 @@ def get(session: Session, user: User, calculation_id: int, action: str = "read")
 
 
 def create(
-    session: Session, user: User, name: str, calculator: str, inputs: dict, summary: dict, shared: bool = False
+    session: Session,
+    user: User,
+    name: str,
+    calculator: str,
+    inputs: dict,
+    summary: dict,
+    shared: bool = False,
 ) -> dict:
     """Save a new calculation (all or nothing; the caller's inputs are already checked by the calculator's
     schema)."""
@@ -156,7 +162,8 @@ def update(session: Session, user: User, calculation_id: int, changes: dict) -> 
     if changes.get("inputs") is not None:
         _size(changes["inputs"], MAX_INPUT_BYTES, "inputs")
         _size(changes.get("summary") or {}, MAX_SUMMARY_BYTES, "summary")
-        row.inputs, row.summary, row.software_version = changes["inputs"], changes.get("summary") or {}, __version__
+        row.inputs, row.summary = changes["inputs"], changes.get("summary") or {}
+        row.software_version = __version__
     session.commit()
     return describe(row, user)
 
@@ -168,7 +175,8 @@ def duplicate(session: Session, user: User, calculation_id: int, name: str | Non
     if name is None:
         taken = set(session.scalars(select(SavedCalculation.name).where(SavedCalculation.user_id == user.id)))
         base = row.name[: MAX_NAME_CHARS - 10]
-        name = next(n for n in (f"{base} (copy{f' {k}' if k > 1 else ''})" for k in range(1, 1000)) if n not in taken)
+        names = (f"{base} (copy{f' {k}' if k > 1 else ''})" for k in range(1, MAX_PER_USER + 2))
+        name = next(n for n in names if n not in taken)
     summary = dict(row.summary)
     answer = create(session, user, name, row.calculator, row.inputs, summary)
     copy = session.get(SavedCalculation, answer["id"])

@@ -43,7 +43,7 @@ class SaveIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=saved.MAX_NAME_CHARS)
     calculator: Calculator
-    inputs: dict[str, Any] = Field(description="the calculator's request body (stocks: with csv and filename)")
+    inputs: dict[str, Any] = Field(description="the calculator's request (stocks: with csv and filename)")
     summary: dict[str, Any] = Field(default_factory=dict, description="the result's key figures when saved")
     shared: bool = Field(False, description="readable by your organisation's members")
 
@@ -52,7 +52,7 @@ class ChangeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str | None = Field(None, min_length=1, max_length=saved.MAX_NAME_CHARS)
     shared: bool | None = None
-    inputs: dict[str, Any] | None = Field(None, description="new inputs (with summary): overwrite the calculation")
+    inputs: dict[str, Any] | None = Field(None, description="new inputs (with summary): overwrite it")
     summary: dict[str, Any] | None = None
 
 
@@ -66,8 +66,11 @@ def _checked(calculator: str, inputs: dict) -> None:
     try:
         SCHEMAS[calculator].model_validate(inputs)
     except ValidationError as e:
-        details = [{"loc": ["inputs", *(str(x) for x in err["loc"])], "message": err["msg"]} for err in e.errors()]
-        raise ApiError(422, f"the inputs are not valid for {calculator}: {len(details)} problem(s)", details) from None
+        details = [
+            {"loc": ["inputs", *(str(x) for x in err["loc"])], "message": err["msg"]} for err in e.errors()
+        ]
+        message = f"the inputs are not valid for {calculator}: {len(details)} problem(s)"
+        raise ApiError(422, message, details) from None
 
 
 def _answer(call, *args):
@@ -79,14 +82,18 @@ def _answer(call, *args):
 
 
 @router.get("", summary="My saved calculations and those my organisation shares with me, newest first")
-def list_saved(session: SessionDep, user: Signed, calculator: Annotated[Calculator | None, Query()] = None) -> dict:
+def list_saved(
+    session: SessionDep, user: Signed, calculator: Annotated[Calculator | None, Query()] = None
+) -> dict:
     return {"items": saved.listing(session, user, calculator), "limit": saved.MAX_PER_USER}
 
 
 @router.post("", status_code=201, summary="Save a calculation under a name")
 def save(body: SaveIn, session: SessionDep, user: Signed) -> dict:
     _checked(body.calculator, body.inputs)
-    return _answer(saved.create, session, user, body.name, body.calculator, body.inputs, body.summary, body.shared)
+    return _answer(
+        saved.create, session, user, body.name, body.calculator, body.inputs, body.summary, body.shared
+    )
 
 
 @router.get("/{calculation_id}", summary="A saved calculation with its inputs")

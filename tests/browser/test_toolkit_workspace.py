@@ -131,6 +131,28 @@ def test_the_balance_form_runs_the_example_project_with_every_area(page, server,
     assert areas.count() == 3
 
 
+def test_the_stocks_column_mapping_is_a_table(page, server, page_errors):
+    page_errors.allow(r"/api/toolkit/stocks$")  # the 422 of an unknown column
+    page.set_default_timeout(RUN_TIMEOUT_MS)
+    open_toolkit(page, server, "stocks")
+    assert page.locator("textarea").count() == 0  # no JSON to write
+    page.locator('[data-action="example"]').click()
+    page.wait_for_function("() => document.querySelector('#tk-mapping tbody').children.length > 0")
+    rows = page.locator("#tk-mapping tbody tr")
+    assert rows.count() == 9  # the Cumbria layout: site, field, profile, depths, SOC, SOM, mass, volume
+    soc = rows.nth(5)
+    assert soc.locator("select").input_value() == "soc"
+    assert [soc.locator("input").nth(i).input_value() for i in (0, 1)] == ["soc_perc", "%"]
+    with urllib.request.urlopen(f"{server.url}/api/toolkit/examples/stocks") as answer:
+        assert page.evaluate("document.querySelector('#tk-mapping').mapping()") == json.load(answer)["mapping"]
+    page.locator('[data-action="run"]').click()
+    page.wait_for_selector('.tk-results[data-state="done"]')
+    soc.locator("input").nth(0).fill("no_such_column")
+    page.locator('[data-action="run"]').click()
+    page.locator('[role="alert"]:not([hidden])').wait_for()
+    assert "no_such_column" in page.locator('[role="alert"]:not([hidden])').inner_text()
+
+
 @pytest.mark.parametrize("lang", ["en", "fr", "es"])
 def test_pick_run_save_reopen(browser, server, lang):
     account = member_of_an_organisation(server)

@@ -62,7 +62,13 @@ const MESSAGES = {
     "f.precipitation_uncertainty_pct": "Precipitation uncertainty (± %, 95 %)",
     "f.document": "Project document (JSON)",
     "f.file": "Soil cores (CSV file)",
-    "f.mapping": "Column mapping (JSON: field → column and unit)",
+    "f.mapping": "Columns of the file: each field, its column and its unit",
+    "map.field": "Field",
+    "map.column": "Column in the file",
+    "map.unit": "Unit",
+    "map.add": "Add a column",
+    "map.remove": "Remove",
+    "map.empty": "No column given: the layout of the example (Cumbria cores) is used.",
     "f.depths_cm": "Cumulative depths (cm, comma-separated)",
     "f.method": "ESM interpolation",
     "f.sd_t_c_ha": "Standard deviation of the change (t C/ha)",
@@ -192,7 +198,13 @@ const MESSAGES = {
     "f.precipitation_uncertainty_pct": "Incertitude des précipitations (± %, 95 %)",
     "f.document": "Document du projet (JSON)",
     "f.file": "Carottes de sol (fichier CSV)",
-    "f.mapping": "Correspondance des colonnes (JSON : champ → colonne et unité)",
+    "f.mapping": "Colonnes du fichier : chaque champ, sa colonne et son unité",
+    "map.field": "Champ",
+    "map.column": "Colonne du fichier",
+    "map.unit": "Unité",
+    "map.add": "Ajouter une colonne",
+    "map.remove": "Supprimer",
+    "map.empty": "Aucune colonne donnée : la disposition de l’exemple (carottes de Cumbria) est utilisée.",
     "f.depths_cm": "Profondeurs cumulées (cm, séparées par des virgules)",
     "f.method": "Interpolation MSE",
     "f.sd_t_c_ha": "Écart type de la variation (t C/ha)",
@@ -322,7 +334,13 @@ const MESSAGES = {
     "f.precipitation_uncertainty_pct": "Incertidumbre de la precipitación (± %, 95 %)",
     "f.document": "Documento del proyecto (JSON)",
     "f.file": "Núcleos de suelo (archivo CSV)",
-    "f.mapping": "Correspondencia de columnas (JSON: campo → columna y unidad)",
+    "f.mapping": "Columnas del archivo: cada campo, su columna y su unidad",
+    "map.field": "Campo",
+    "map.column": "Columna del archivo",
+    "map.unit": "Unidad",
+    "map.add": "Añadir una columna",
+    "map.remove": "Quitar",
+    "map.empty": "Ninguna columna indicada: se usa la disposición del ejemplo (núcleos de Cumbria).",
     "f.depths_cm": "Profundidades acumuladas (cm, separadas por comas)",
     "f.method": "Interpolación MSE",
     "f.sd_t_c_ha": "Desviación estándar del cambio (t C/ha)",
@@ -439,7 +457,7 @@ const CALCULATORS = {
     formats: ["json", "csv"],
     fields: [
       ["file", "file", { accept: ".csv,text/csv" }],
-      ["mapping", "json", { rows: 6 }],
+      ["mapping", "mapping", {}],
       ["depths_cm", "text", {}],
       ["method", "select", { options: ["natural_spline", "fmm_hyman", "linear"] }],
     ],
@@ -508,11 +526,13 @@ export async function render(root, params, ctx) {
     const control = makeControl(ctx, name, kind, options);
     controls[name] = control;
     const label = t(`f.${name}`) + (options.optional ? ` (${t("tk.optional")})` : "");
-    const wide = ["json", "lines", "list", "file"].includes(kind);
+    const wide = ["json", "lines", "list", "file", "mapping"].includes(kind);
     const field =
       kind === "check"
         ? el("label", { class: "field", for: control.id }, el("span", {}, control, " ", label))
-        : el("label", { class: "field", for: control.id }, label, control);
+        : kind === "mapping"
+          ? el("fieldset", { class: "field tk-mapping-field" }, el("legend", {}, label), control)
+          : el("label", { class: "field", for: control.id }, label, control);
     (wide ? form : grid).append(field);
   }
   const country = el("input", { id: "tk-country_iso3", name: "country_iso3", maxlength: 3, pattern: "[A-Z]{3}", autocomplete: "off" });
@@ -761,6 +781,7 @@ function makeControl(ctx, name, kind, options) {
     );
   }
   if (kind === "check") return el("input", { id, name, type: "checkbox" });
+  if (kind === "mapping") return mappingTable(ctx, id, name);
   if (kind === "file") return el("input", { id, name, type: "file", accept: options.accept });
   if (kind === "json" || kind === "lines") {
     return el("textarea", { id, name, rows: options.rows || 4, spellcheck: "false", class: "tk-code" });
@@ -773,6 +794,61 @@ function makeControl(ctx, name, kind, options) {
   return el("input", { id, name, type: "text", autocomplete: "off" });
 }
 
+// The fields a column mapping may name (permille.io.soil_import: text fields, depths, the measured properties).
+const MAPPING_FIELDS = ["site", "field", "profile", "sample", "date", "lon", "lat", "composite", "upper", "lower",
+  "soc", "som", "bulk_density", "coarse_fraction", "fine_mass", "core_volume", "clay", "sand", "soc_stock"]; // prettier-ignore
+
+// The stocks calculator's column mapping as a small table: a row per field (field, column, unit), rows added
+// and removed; control.mapping() → {field: column | {column, unit}}, control.setMapping(mapping).
+function mappingTable(ctx, id, name) {
+  const { el, t } = ctx;
+  const body = el("tbody", {});
+  const empty = el("p", { class: "muted small" }, t("map.empty"));
+  const addRow = (field = "", column = "", unit = "") => {
+    const n = body.children.length + 1;
+    const select = el("select", { name: `${name}.field`, "aria-label": `${t("map.field")} ${n}` }, el("option", { value: "" }, "—"), MAPPING_FIELDS.map((f) => el("option", { value: f }, f)));
+    select.value = field;
+    const columnInput = el("input", { type: "text", name: `${name}.column`, value: column, autocomplete: "off", "aria-label": `${t("map.column")} ${n}` });
+    const unitInput = el("input", { type: "text", name: `${name}.unit`, value: unit, autocomplete: "off", size: 6, "aria-label": `${t("map.unit")} ${n}` });
+    const row = el("tr", {}, el("td", {}, select), el("td", {}, columnInput), el("td", {}, unitInput));
+    const remove = el("button", { type: "button", class: "btn btn-secondary btn-small", "data-action": "remove-column" }, t("map.remove"));
+    remove.addEventListener("click", () => {
+      row.remove();
+      empty.hidden = body.children.length > 0;
+      box.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    row.append(el("td", {}, remove));
+    body.append(row);
+    empty.hidden = true;
+  };
+  const add = el("button", { type: "button", class: "btn btn-secondary btn-small", "data-action": "add-column" }, t("map.add"));
+  add.addEventListener("click", () => {
+    addRow();
+    box.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+  const header = el("tr", {}, [t("map.field"), t("map.column"), t("map.unit"), ""].map((h) => el("th", { scope: "col" }, h)));
+  const box = el("div", { id, class: "tk-mapping stack", "data-name": name }, el("div", { class: "table-wrap" }, el("table", { class: "data" }, el("thead", {}, header), body)), empty, el("div", { class: "actions" }, add));
+  box.mapping = () => {
+    const out = {};
+    for (const row of body.children) {
+      const [field, column, unit] = [...row.querySelectorAll("select, input")].map((c) => c.value.trim());
+      if (!field && !column) continue;
+      out[field || `(${column})`] = unit ? { column, unit } : column;
+    }
+    return out;
+  };
+  box.setMapping = (mapping) => {
+    body.replaceChildren();
+    for (const [field, entry] of Object.entries(mapping || {})) {
+      if (typeof entry === "string") addRow(field, entry, "");
+      else addRow(field, entry.column || "", entry.unit || "");
+    }
+    empty.hidden = body.children.length > 0;
+  };
+  Object.defineProperty(box, "value", { get: () => (body.children.length ? JSON.stringify(box.mapping()) : "") });
+  return box;
+}
+
 function specOf(calc, name) {
   return CALCULATORS[calc].fields.find(([field]) => field === name);
 }
@@ -782,7 +858,7 @@ function fillForm(calc, controls, example) {
     const transfer = new DataTransfer();
     transfer.items.add(new File([example.csv], example.filename, { type: "text/csv" }));
     controls.file.files = transfer.files;
-    controls.mapping.value = JSON.stringify(example.mapping, null, 2);
+    controls.mapping.setMapping(example.mapping);
     controls.depths_cm.value = example.depths_cm;
     controls.method.value = example.method;
     return;
@@ -818,11 +894,11 @@ function schemaRequest(schemaForm, country) {
 async function savedInputs(calc, controls, request) {
   if (calc !== "stocks") return request.body;
   const file = controls.file.files[0];
-  const mapping = controls.mapping.value.trim();
+  const mapping = controls.mapping.mapping();
   return {
     csv: await file.text(),
     filename: file.name,
-    ...(mapping ? { mapping: JSON.parse(mapping) } : {}),
+    ...(Object.keys(mapping).length ? { mapping } : {}),
     depths_cm: request.form.get("depths_cm").split(/[,;]/).filter((d) => d.trim()).map(Number),
     method: request.form.get("method"),
     ...(request.form.get("country_iso3") ? { country_iso3: request.form.get("country_iso3") } : {}),
@@ -923,7 +999,7 @@ function readForm(calc, controls, country) {
   const body = {};
   for (const [name, control] of Object.entries(controls)) {
     const [, kind, options] = specOf(calc, name);
-    const raw = control.value.trim();
+    const raw = (control.value ?? "").trim();
     if (kind === "check") body[name] = control.checked;
     else if (kind === "number") {
       if (raw === "") {
@@ -946,8 +1022,10 @@ function readForm(calc, controls, country) {
           }
           return Object.fromEntries(options.columns.map((c, j) => [c, options.numeric.includes(j) ? Number(cells[j]) : cells[j]]));
         });
+    } else if (kind === "mapping") {
+      const mapping = control.mapping();
+      if (Object.keys(mapping).length) body[name] = mapping;
     } else if (kind === "json") {
-      if (raw === "" && calc === "stocks") continue;
       try {
         body[name] = JSON.parse(raw);
       } catch (error) {

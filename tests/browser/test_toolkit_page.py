@@ -26,7 +26,7 @@ def open_toolkit(page, server, calculator: str):
 def run_example(page, calculator: str):
     """Load the example into the form, run it and wait for the results."""
     page.locator('[data-action="example"]').click()
-    filled = {"rothc": "#tk-clay_pct", "balance": "#tk-document", "stocks": "#tk-mapping",
+    filled = {"rothc": "#tk-clay_pct", "balance": "#tk-b-name", "stocks": "#tk-mapping",
               "sampling": "#tk-sd_t_c_ha", "credits": "#tk-changes"}[calculator]  # fmt: skip
     page.wait_for_function(f"() => document.querySelector('{filled}').value !== ''")
     page.locator('[data-action="run"]').click()
@@ -111,7 +111,7 @@ def test_keyboard_reaches_the_calculators(page, server):
     page.keyboard.press("Enter")
     page.wait_for_selector('main .page[data-page="toolkit"][data-state="ready"] form[data-calc="balance"]')
     assert "calc=balance" in page.url
-    assert page.locator("label[for='tk-document']").count() == 1  # every control has its label
+    assert page.locator("label[for='tk-b-name']").count() == 1  # every control has its label
 
 
 def test_toolkit_in_french(page, server):

@@ -37,6 +37,7 @@ from .routes import (
     sites_validation,
     tokens,
     toolkit,
+    toolkit_saved,
 )
 from .routes.accounts import router as accounts_router
 from .routes.calls import router as calls_router
@@ -196,6 +197,7 @@ def create_app(
     app.include_router(atlas_routes.router, prefix="/api")
     app.include_router(tokens.router, prefix="/api")
     app.include_router(proposals.router, prefix="/api")
+    app.include_router(toolkit_saved.router, prefix="/api")  # saved calculations (issue 22)
     app.state.help = HelpSite()  # the documentation site, built at its first request (or by `serve`)
     app.add_route("/help", lambda _request: RedirectResponse("/help/", status_code=308), include_in_schema=False)
     app.mount("/help", app.state.help, name="help")

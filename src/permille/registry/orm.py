@@ -761,3 +761,25 @@ class Comment(Base):
     text: Mapped[str] = mapped_column(Text)
 
     __table_args__ = (Index("ix_comment_kind_record", "kind", "record_id"),)
+
+
+class SavedCalculation(Base):
+    """A calculation of the online toolkit saved by a signed-in user (:mod:`permille.registry.saved_calculations`):
+    the calculator's ``inputs`` (its request), the ``summary`` of the result when saved and the
+    ``software_version`` that computed it; ``shared``: readable (never writable) by the owner's organisation."""
+
+    __tablename__ = "saved_calculation"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    calculator: Mapped[str] = mapped_column(String(20))
+    inputs: Mapped[dict] = mapped_column(JSON)
+    summary: Mapped[dict] = mapped_column(JSON)
+    software_version: Mapped[str] = mapped_column(String(40))
+    shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    user: Mapped[User] = relationship()
+
+    __table_args__ = (UniqueConstraint("user_id", "name"),)

@@ -191,6 +191,33 @@ async def credit_estimate(
     return await _calculate(request, session, user, "credits", body.country_iso3, body, fmt, lang)
 
 
+@router.get("/site-inputs", summary="Climate, IPCC climate zone, SOC, clay and land cover at a point, with sources")
+async def site_inputs(
+    lat: Annotated[float, Query(description="latitude, degrees north (WGS 84), −90 … 90")],
+    lon: Annotated[float, Query(description="longitude, degrees east (WGS 84), −180 … 180")],
+) -> dict:
+    """The values of the bundled layers in the cells holding the point (:mod:`permille.toolkit.site_inputs`),
+    each with units and source: 422 naming the field for a point out of range or over the sea."""
+    from ...toolkit import site_inputs as site  # rasterio: loaded on first use
+
+    try:
+        return await run_in_threadpool(site.site_inputs, lat, lon)
+    except site.SiteError as error:
+        raise ApiError(422, str(error), [{"loc": [error.field], "message": str(error)}]) from None
+
+
+FORMS = {"rothc": RothcScenarioIn, "balance": BalanceIn, "sampling": SamplingIn, "credits": CreditsIn}
+
+
+@router.get("/forms/{calculator}", summary="The JSON Schema of a calculator's request, and its example in it")
+def form(calculator: Literal["rothc", "balance", "sampling", "credits"]) -> dict:
+    """What the page's form renderer (``web/static/js/forms.js``) draws the calculator's form from: the
+    request's JSON Schema and the example with every category written as the schema's value."""
+    model = FORMS[calculator]
+    example_in = model.model_validate(examples.EXAMPLES[calculator]())
+    return {"schema": model.model_json_schema(), "example": example_in.model_dump(mode="json", exclude_none=True)}
+
+
 @router.get("/examples/{calculator}", summary="A filled example input of a calculator")
 def example(calculator: Literal["rothc", "balance", "stocks", "sampling", "credits"]):
     return examples.EXAMPLES[calculator]()

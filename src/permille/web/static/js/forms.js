@@ -49,6 +49,8 @@ add({
     "forms.none": "—",
     "forms.pickOnMap": "Click the map to set the coordinates, or type them.",
     "forms.record": "the whole record",
+    "forms.addRow": "Add {what}",
+    "forms.removeRow": "Remove",
   },
   fr: {
     "forms.required": "obligatoire",
@@ -70,6 +72,8 @@ add({
     "forms.none": "—",
     "forms.pickOnMap": "Cliquez sur la carte pour fixer les coordonnées, ou saisissez-les.",
     "forms.record": "la fiche entière",
+    "forms.addRow": "Ajouter : {what}",
+    "forms.removeRow": "Supprimer",
   },
   es: {
     "forms.required": "obligatorio",
@@ -91,6 +95,8 @@ add({
     "forms.none": "—",
     "forms.pickOnMap": "Haga clic en el mapa para fijar las coordenadas, o escríbalas.",
     "forms.record": "el registro completo",
+    "forms.addRow": "Añadir: {what}",
+    "forms.removeRow": "Quitar",
   },
 });
 
@@ -140,20 +146,26 @@ function fieldKey(path, mapKeys) {
   return pathOf(path).filter((part, i) => !(mapKeys && i > 0 && mapKeys.has(pathOf(path).slice(0, i).join("."))));
 }
 
+// A path without its list positions (areas.0.name → areas.name): one catalogue entry serves every row.
+const INDEX = /^\d+$/;
+const named = (path) => pathOf(path).filter((part) => !INDEX.test(part));
+
 export function label(kind, path) {
-  const parts = pathOf(path);
+  const parts = named(path);
   const name = parts.join(".");
-  return lookup(`${kind}.${name}`) ?? lookup(`*.${name}`) ?? lookup(`*.${parts.at(-1)}`) ?? parts.at(-1);
+  return lookup(`${kind}.${name}`) ?? lookup(`${kind}.${parts.at(-1)}`) ?? lookup(`*.${name}`) ?? lookup(`*.${parts.at(-1)}`) ?? parts.at(-1);
 }
 
 export function help(kind, path) {
-  const name = pathOf(path).join(".");
-  return lookup(`${kind}.${name}.help`) ?? lookup(`*.${name}.help`);
+  const parts = named(path);
+  const name = parts.join(".");
+  return lookup(`${kind}.${name}.help`) ?? lookup(`${kind}.${parts.at(-1)}.help`) ?? lookup(`*.${name}.help`);
 }
 
 export function choiceLabel(kind, path, value) {
-  const name = pathOf(path).join(".");
-  return lookup(`${kind}.${name}:${value}`) ?? lookup(`*.${name}:${value}`) ?? String(value);
+  const parts = named(path);
+  const name = parts.join(".");
+  return lookup(`${kind}.${name}:${value}`) ?? lookup(`${kind}.${parts.at(-1)}:${value}`) ?? lookup(`*.${name}:${value}`) ?? String(value);
 }
 
 export function kindLabel(kind) {
@@ -228,7 +240,13 @@ function widgetOf(name, s, root) {
   if (s.enum) return "select";
   if (s.type === "boolean") return "check";
   if (s.type === "integer" || s.type === "number") return "number";
-  if (s.type === "array") return "lines";
+  if (s.type === "array") {
+    const item = resolve(s.items, root);
+    if (item.type === "object" && item.properties) return "rows";
+    if ((item.type === "number" || item.type === "integer") && s.minItems === s.maxItems && s.maxItems <= MAX_TUPLE) return "tuple";
+    return "lines";
+  }
+  if (s.type === "object" && s.properties) return "group";
   if (s.type === "object") {
     const keys = s.propertyNames && resolve(s.propertyNames, root).enum;
     const value = s.additionalProperties && resolve(s.additionalProperties, root);
@@ -242,7 +260,20 @@ function widgetOf(name, s, root) {
 }
 
 const COORDINATES = ["lon", "lat"];
-const idOf = (prefix, path) => `${prefix}-${path.join("-").replace(/[^A-Za-z0-9_-]/g, "_")}`;
+const MAX_TUPLE = 12; // a fixed list of at most 12 numbers (a year's months) is a row of inputs
+// A row of a list of objects: its position (String(slot) in a path) changes when a row above is removed;
+// its serial, in element ids, never does.
+let serials = 0;
+class Slot {
+  constructor(i) {
+    this.i = i;
+    this.serial = ++serials;
+  }
+  toString() {
+    return String(this.i);
+  }
+}
+const idOf = (prefix, path) => `${prefix}-${path.map((p) => (p instanceof Slot ? `r${p.serial}` : p)).join("-").replace(/[^A-Za-z0-9_-]/g, "_")}`;
 
 // ---------------------------------------------------------------- the renderer
 
@@ -277,9 +308,100 @@ export function renderForm(container, schema, { kind, values = {}, onSubmit, omi
         parent.append(box);
         continue;
       }
+      if (widget === "group") {
+        const box = el("fieldset", { class: "form-group", id: idOf(idPrefix, path), "data-field": named(path).join(".") }, el("legend", {}, label(kind, path)));
+        build(box, s.properties, s.required || [], root, path, value);
+        fields.push({ path, widget, shape: s, control: box, errorNode: null, required: isRequired, group: true });
+        parent.append(box);
+        continue;
+      }
+      if (widget === "rows") {
+        parent.append(rows(path, s, resolve(s.items, root), root, Array.isArray(value) ? value : s.default || []));
+        continue;
+      }
+      if (widget === "tuple") {
+        parent.append(tuple(path, s, value, isRequired));
+        continue;
+      }
       parent.append(field(path, s, widget, value, isRequired));
       if (prefix.length === 0 && confirm === name) parent.append(field(["confirm_password"], s, widget, value, isRequired, name));
     }
+  }
+
+  // A list of objects (a project's areas, an area's periods): one fieldset per row, rows added and removed.
+  function rows(path, s, item, root, values) {
+    const slots = [];
+    const list = el("div", { class: "form-rows stack" });
+    const legend = label(kind, path);
+    const box = el("fieldset", { class: "form-group form-list", id: idOf(idPrefix, path), "data-field": named(path).join(".") }, el("legend", {}, legend));
+    const hint = help(kind, path);
+    if (hint) box.append(el("p", { class: "muted small" }, hint));
+    const addButton = el("button", { type: "button", class: "btn btn-secondary btn-small", "data-action": "add-row" }, t("forms.addRow", { what: label(kind, [...path, "item"]) }));
+    const renumber = () => slots.forEach((slot, i) => {
+      slot.i = i;
+      slot.title.textContent = `${label(kind, [...path, "item"])} ${i + 1}`;
+    });
+    const add = (value) => {
+      const slot = new Slot(slots.length);
+      const rowPath = [...path, slot];
+      const title = el("legend", {});
+      slot.title = title;
+      const row = el("fieldset", { class: "form-subgroup form-row", id: idOf(idPrefix, rowPath) }, title);
+      slot.row = row;
+      build(row, item.properties, item.required || [], root, rowPath, value || {});
+      const remove = el("button", { type: "button", class: "btn btn-secondary btn-small", "data-action": "remove-row" }, t("forms.removeRow"));
+      remove.addEventListener("click", () => {
+        slots.splice(slots.indexOf(slot), 1);
+        for (let k = fields.length - 1; k >= 0; k--) if (fields[k].path.includes(slot)) fields.splice(k, 1);
+        row.remove();
+        renumber();
+        form.dispatchEvent(new Event("change", { bubbles: true }));
+      });
+      row.append(el("div", { class: "actions" }, remove));
+      slots.push(slot);
+      list.append(row);
+      renumber();
+      return row;
+    };
+    for (const value of values) add(value);
+    addButton.addEventListener("click", () => {
+      const row = add({});
+      form.dispatchEvent(new Event("change", { bubbles: true }));
+      row.querySelector("input, select, textarea")?.focus();
+    });
+    box.append(list, el("div", { class: "actions" }, addButton));
+    fields.push({ path, widget: "rows", shape: s, control: box, errorNode: null, group: true, slots });
+    return box;
+  }
+
+  // A fixed list of numbers (12 months): one small input each, labelled by the month in the page's language.
+  function tuple(path, s, value, isRequired) {
+    const id = idOf(idPrefix, path);
+    const n = s.maxItems;
+    const months = n === 12 ? Array.from({ length: 12 }, (_, m) => new Intl.DateTimeFormat(lang, { month: "short" }).format(new Date(2001, m, 15))) : null;
+    const errorNode = el("p", { class: "field-error error", id: `${id}-error`, hidden: true });
+    const cells = el("div", { class: "form-tuple" });
+    const box = el("fieldset", { class: "field form-tuple-field", id, "data-field": named(path).join(".") }, el("legend", {}, label(kind, path), isRequired ? el("span", { class: "required", "aria-hidden": "true" }, " *") : null));
+    const hint = help(kind, path);
+    if (hint) box.append(el("p", { class: "muted small", id: `${id}-help` }, hint));
+    const item = s.items || {};
+    for (let j = 0; j < n; j++) {
+      const control = el("input", {
+        id: `${id}-${j}`,
+        name: `${path.join(".")}.${j}`,
+        type: "text",
+        inputmode: item.type === "integer" ? "numeric" : "decimal",
+        autocomplete: "off",
+        class: "num-input",
+        "aria-label": `${label(kind, path)} ${months ? months[j] : j + 1}`,
+        value: formatNumber(Array.isArray(value) ? value[j] ?? "" : "", lang),
+      });
+      control.setAttribute("aria-describedby", `${id}-error`);
+      cells.append(el("label", { class: "form-tuple-cell" }, el("span", { class: "muted small" }, months ? months[j] : String(j + 1)), control));
+      fields.push({ path: [...path, j], widget: "number", shape: { type: item.type || "number" }, control, errorNode, required: true });
+    }
+    box.append(cells, errorNode);
+    return box;
   }
 
   function field(path, s, widget, value, isRequired, confirms = null) {
@@ -400,7 +522,8 @@ export function renderForm(container, schema, { kind, values = {}, onSubmit, omi
     const parts = [];
     for (let i = 0; i < path.length; i++) {
       const before = path.slice(0, i).join(".");
-      if (i > 0 && mapKeys.has(before)) parts.push(choiceLabel(kind, fieldKey(path.slice(0, i), mapKeys), path[i]));
+      if (path[i] instanceof Slot) parts.push(`${label(kind, [...path.slice(0, i), "item"])} ${path[i].i + 1}`);
+      else if (i > 0 && mapKeys.has(before)) parts.push(choiceLabel(kind, fieldKey(path.slice(0, i), mapKeys), path[i]));
       else if (i === path.length - 1 || mapKeys.has(path.slice(0, i + 1).join("."))) parts.push(label(kind, fieldKey(path.slice(0, i + 1), mapKeys)));
     }
     return parts.join(" › ");
@@ -435,10 +558,9 @@ export function renderForm(container, schema, { kind, values = {}, onSubmit, omi
           else if (f.shape.type === "string" && !f.required && f.shape.default === "") value = "";
           else continue; // left out: the API's default, or its "required"
         }
-        let target = data;
-        for (const part of f.path.slice(0, -1)) target = target[part] ??= {};
-        target[f.path.at(-1)] = value;
+        put(data, f.path, value);
       }
+      for (const f of fields) if (f.widget === "rows" && !f.slots.length) put(data, f.path, []);
       return { data, problems };
     },
     clearErrors() {
@@ -482,6 +604,17 @@ export function renderForm(container, schema, { kind, values = {}, onSubmit, omi
     },
   };
   return api;
+}
+
+// Sets data at path: a list position (a row's slot or a number) makes a list, a name an object.
+function put(data, path, value) {
+  const key = (part) => (part instanceof Slot ? part.i : part);
+  let target = data;
+  for (let k = 0; k < path.length - 1; k++) {
+    const next = path[k + 1];
+    target = target[key(path[k])] ??= next instanceof Slot || typeof next === "number" ? [] : {};
+  }
+  target[key(path.at(-1))] = value;
 }
 
 // A detail's message in the page's language where its type is known; the limit ({limit}) is the last

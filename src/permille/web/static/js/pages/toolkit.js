@@ -4,8 +4,10 @@
 // /api/toolkit/examples/<calc>), Run (POST /api/toolkit/<calc>), the result as a table and a chart with its
 // uncertainty, and downloads (JSON, CSV, PDF where the API writes a report).
 import { apiUrl, saveBlob } from "../api.js";
-import { formatNumber, parseNumber } from "../forms.js";
+import { formatNumber, loadCatalogue, parseNumber, renderForm } from "../forms.js";
 import { t as message } from "../i18n.js";
+import { showSource, sitePicker } from "../toolkit/site-picker.js";
+import { workspace } from "../toolkit/workspace.js";
 
 const MESSAGES = {
   en: {
@@ -18,7 +20,7 @@ const MESSAGES = {
     "tk.tab.sampling": "Sampling design",
     "tk.tab.credits": "Credit estimate",
     "tk.about.rothc": "RothC-26.3 for one site: the pools that match today's stock, then the baseline and a change of the plant input, year by year, with a Monte Carlo band over inputs, clay and climate, against the 4 per 1000 aspiration.",
-    "tk.about.balance": "A project's soil carbon balance, with minus without, by IPCC Tier 1, Tier 2 and RothC side by side, with Monte Carlo uncertainty. The document has the schema of project files (examples/project.yaml), written as JSON.",
+    "tk.about.balance": "A project's soil carbon balance, with minus without, by IPCC Tier 1, Tier 2 and RothC side by side, with Monte Carlo uncertainty. Describe each area and its management periods below (the fields of a project file, examples/project.yaml); “Load example” fills the example project.",
     "tk.about.stocks": "Upload soil cores (CSV, one row per layer): every bad row is reported; stocks to fixed depths and by equivalent soil mass for each profile, and each group's mean with its 90 % interval.",
     "tk.about.sampling": "How many points detect a given change (paired t test), and how to share them among strata (Neyman and proportional allocation).",
     "tk.about.credits": "The credit chain of a scheme profile — uncertainty deduction, leakage, buffer — from SOC change estimates.",
@@ -60,7 +62,13 @@ const MESSAGES = {
     "f.precipitation_uncertainty_pct": "Precipitation uncertainty (± %, 95 %)",
     "f.document": "Project document (JSON)",
     "f.file": "Soil cores (CSV file)",
-    "f.mapping": "Column mapping (JSON: field → column and unit)",
+    "f.mapping": "Columns of the file: each field, its column and its unit",
+    "map.field": "Field",
+    "map.column": "Column in the file",
+    "map.unit": "Unit",
+    "map.add": "Add a column",
+    "map.remove": "Remove",
+    "map.empty": "No column given: the layout of the example (Cumbria cores) is used.",
     "f.depths_cm": "Cumulative depths (cm, comma-separated)",
     "f.method": "ESM interpolation",
     "f.sd_t_c_ha": "Standard deviation of the change (t C/ha)",
@@ -148,7 +156,7 @@ const MESSAGES = {
     "tk.tab.sampling": "Plan d’échantillonnage",
     "tk.tab.credits": "Estimation de crédits",
     "tk.about.rothc": "RothC-26.3 pour un site : les compartiments qui correspondent au stock actuel, puis la référence et une variation des apports végétaux, année par année, avec une bande de Monte-Carlo sur les apports, l’argile et le climat, face à l’aspiration 4 pour 1000.",
-    "tk.about.balance": "Le bilan carbone du sol d’un projet, avec moins sans, par GIEC Tier 1, Tier 2 et RothC côte à côte, avec l’incertitude de Monte-Carlo. Le document suit le schéma des fichiers de projet (examples/project.yaml), écrit en JSON.",
+    "tk.about.balance": "Le bilan carbone du sol d’un projet, avec moins sans, par GIEC Tier 1, Tier 2 et RothC côte à côte, avec l’incertitude de Monte-Carlo. Décrivez ci-dessous chaque parcelle et ses périodes de gestion (les champs d’un fichier de projet, examples/project.yaml) ; « Charger l’exemple » remplit le projet d’exemple.",
     "tk.about.stocks": "Déposez des carottes de sol (CSV, une ligne par couche) : chaque ligne fautive est signalée ; stocks à profondeur fixe et à masse de sol équivalente par profil, et moyenne de chaque groupe avec son intervalle à 90 %.",
     "tk.about.sampling": "Combien de points détectent une variation donnée (test t apparié), et comment les répartir entre strates (allocation de Neyman et proportionnelle).",
     "tk.about.credits": "La chaîne des crédits d’un profil de mécanisme — déduction d’incertitude, fuites, réserve — à partir d’estimations de variation du COS.",
@@ -190,7 +198,13 @@ const MESSAGES = {
     "f.precipitation_uncertainty_pct": "Incertitude des précipitations (± %, 95 %)",
     "f.document": "Document du projet (JSON)",
     "f.file": "Carottes de sol (fichier CSV)",
-    "f.mapping": "Correspondance des colonnes (JSON : champ → colonne et unité)",
+    "f.mapping": "Colonnes du fichier : chaque champ, sa colonne et son unité",
+    "map.field": "Champ",
+    "map.column": "Colonne du fichier",
+    "map.unit": "Unité",
+    "map.add": "Ajouter une colonne",
+    "map.remove": "Supprimer",
+    "map.empty": "Aucune colonne donnée : la disposition de l’exemple (carottes de Cumbria) est utilisée.",
     "f.depths_cm": "Profondeurs cumulées (cm, séparées par des virgules)",
     "f.method": "Interpolation MSE",
     "f.sd_t_c_ha": "Écart type de la variation (t C/ha)",
@@ -278,7 +292,7 @@ const MESSAGES = {
     "tk.tab.sampling": "Diseño de muestreo",
     "tk.tab.credits": "Estimación de créditos",
     "tk.about.rothc": "RothC-26.3 para un sitio: los compartimentos que corresponden a la existencia actual, luego la referencia y un cambio del aporte vegetal, año a año, con una banda de Monte Carlo sobre aportes, arcilla y clima, frente a la aspiración 4 por 1000.",
-    "tk.about.balance": "El balance de carbono del suelo de un proyecto, con menos sin, por IPCC Tier 1, Tier 2 y RothC lado a lado, con incertidumbre de Monte Carlo. El documento sigue el esquema de los archivos de proyecto (examples/project.yaml), escrito en JSON.",
+    "tk.about.balance": "El balance de carbono del suelo de un proyecto, con menos sin, por IPCC Tier 1, Tier 2 y RothC lado a lado, con incertidumbre de Monte Carlo. Describa abajo cada parcela y sus periodos de manejo (los campos de un archivo de proyecto, examples/project.yaml); «Cargar ejemplo» rellena el proyecto de ejemplo.",
     "tk.about.stocks": "Suba núcleos de suelo (CSV, una fila por capa): se informa cada fila errónea; existencias a profundidad fija y por masa de suelo equivalente por perfil, y la media de cada grupo con su intervalo del 90 %.",
     "tk.about.sampling": "Cuántos puntos detectan un cambio dado (prueba t pareada) y cómo repartirlos entre estratos (asignación de Neyman y proporcional).",
     "tk.about.credits": "La cadena de créditos de un perfil de esquema — deducción por incertidumbre, fugas, reserva — a partir de estimaciones de cambio del COS.",
@@ -320,7 +334,13 @@ const MESSAGES = {
     "f.precipitation_uncertainty_pct": "Incertidumbre de la precipitación (± %, 95 %)",
     "f.document": "Documento del proyecto (JSON)",
     "f.file": "Núcleos de suelo (archivo CSV)",
-    "f.mapping": "Correspondencia de columnas (JSON: campo → columna y unidad)",
+    "f.mapping": "Columnas del archivo: cada campo, su columna y su unidad",
+    "map.field": "Campo",
+    "map.column": "Columna del archivo",
+    "map.unit": "Unidad",
+    "map.add": "Añadir una columna",
+    "map.remove": "Quitar",
+    "map.empty": "Ninguna columna indicada: se usa la disposición del ejemplo (núcleos de Cumbria).",
     "f.depths_cm": "Profundidades acumuladas (cm, separadas por comas)",
     "f.method": "Interpolación MSE",
     "f.sd_t_c_ha": "Desviación estándar del cambio (t C/ha)",
@@ -400,6 +420,10 @@ const MESSAGES = {
   },
 };
 
+// A new balance form: one area with one period in each scenario, to fill or to add to.
+const EMPTY_BALANCE = { monte_carlo: { draws: 1000, seed: 0 }, areas: [{ baseline: [{}], project: [{}] }] };
+const SITE_CALCULATORS = ["rothc", "balance"]; // the calculators with a climate and a soil to fill from the map
+
 const COLORS = { baseline: "#6b6b6b", scenario: "#2f6b3a", target: "#1a5fb4", other: "#9a6700" };
 
 // Field kinds: number (empty → null when optional), text, select, check, list (comma-separated numbers),
@@ -427,12 +451,13 @@ const CALCULATORS = {
       ["precipitation_uncertainty_pct", "number", { step: "any", min: 0 }],
     ],
   },
-  balance: { formats: ["json", "csv", "pdf"], fields: [["document", "json", { rows: 18 }]] },
+  // the form drawn by forms.js from the request's JSON Schema (GET /api/toolkit/forms/balance)
+  balance: { formats: ["json", "csv", "pdf"], fields: [], schemaForm: true },
   stocks: {
     formats: ["json", "csv"],
     fields: [
       ["file", "file", { accept: ".csv,text/csv" }],
-      ["mapping", "json", { rows: 6 }],
+      ["mapping", "mapping", {}],
       ["depths_cm", "text", {}],
       ["method", "select", { options: ["natural_spline", "fmm_hyman", "linear"] }],
     ],
@@ -501,11 +526,13 @@ export async function render(root, params, ctx) {
     const control = makeControl(ctx, name, kind, options);
     controls[name] = control;
     const label = t(`f.${name}`) + (options.optional ? ` (${t("tk.optional")})` : "");
-    const wide = ["json", "lines", "list", "file"].includes(kind);
+    const wide = ["json", "lines", "list", "file", "mapping"].includes(kind);
     const field =
       kind === "check"
         ? el("label", { class: "field", for: control.id }, el("span", {}, control, " ", label))
-        : el("label", { class: "field", for: control.id }, label, control);
+        : kind === "mapping"
+          ? el("fieldset", { class: "field tk-mapping-field" }, el("legend", {}, label), control)
+          : el("label", { class: "field", for: control.id }, label, control);
     (wide ? form : grid).append(field);
   }
   const country = el("input", { id: "tk-country_iso3", name: "country_iso3", maxlength: 3, pattern: "[A-Z]{3}", autocomplete: "off" });
@@ -522,6 +549,29 @@ export async function render(root, params, ctx) {
     toggle();
   }
 
+  // balance: the form of the request's JSON Schema (forms.js), beside the country and the buttons
+  let schemaForm = null;
+  let schemaInfo = null;
+  const schemaHolder = el("div", { class: "stack tk-schema-form" });
+  async function drawSchemaForm(values) {
+    schemaInfo ??= await ctx.api(`/toolkit/forms/${calc}`);
+    await loadCatalogue();
+    if (!ctx.alive()) return;
+    schemaHolder.replaceChildren();
+    schemaForm = renderForm(schemaHolder, schemaInfo.schema, {
+      kind: calc, values, omit: ["country_iso3"], idPrefix: "tk-b", submitLabel: t("tk.run"), onSubmit: () => form.requestSubmit(),
+    }); // prettier-ignore
+    schemaForm.element.querySelector(":scope > .actions").hidden = true; // the page's Run button runs it
+    site?.refreshTargets();
+  }
+
+  const site = SITE_CALCULATORS.includes(calc)
+    ? sitePicker(ctx, {
+        targets: calc === "balance" ? () => areaTargets(ctx, schemaForm) : null,
+        onFill: (answer, target) => (calc === "balance" ? fillArea(ctx, schemaForm, answer, Number(target || 0)) : fillRothc(ctx, controls, form, answer)),
+      })
+    : null;
+
   const status = el("p", { class: "muted", role: "status", "aria-live": "polite" });
   const problems = el("div", { class: "error", role: "alert", hidden: true });
   const warnings = el("div", { class: "notice tk-warnings", role: "status", hidden: true });
@@ -534,9 +584,14 @@ export async function render(root, params, ctx) {
     warnings.hidden = true;
     results.dataset.state = why;
     status.textContent = why === "stale" ? t("tk.stale") : "";
+    lastRun = null;
   };
-  form.addEventListener("input", () => results.dataset.state === "done" && clearResults("stale"));
-  form.addEventListener("change", () => results.dataset.state === "done" && clearResults("stale"));
+  let lastRun = null; // {inputs, summary} of the result on screen: what "Save" keeps
+  schemaHolder.addEventListener("change", () => site?.refreshTargets()); // areas added, removed, renamed
+  for (const target of [form, schemaHolder, site?.element].filter(Boolean)) {
+    target.addEventListener("input", () => results.dataset.state === "done" && clearResults("stale"));
+    target.addEventListener("change", () => results.dataset.state === "done" && clearResults("stale"));
+  }
   const exampleButton = el("button", { type: "button", class: "btn btn-secondary", "data-action": "example" }, t("tk.example"));
   const runButton = el("button", { type: "submit", class: "btn", "data-action": "run" }, t("tk.run"));
   form.append(el("div", { class: "actions" }, exampleButton, runButton));
@@ -544,6 +599,12 @@ export async function render(root, params, ctx) {
   exampleButton.addEventListener("click", async () => {
     problems.hidden = true;
     try {
+      if (spec.schemaForm) {
+        schemaInfo ??= await ctx.api(`/toolkit/forms/${calc}`);
+        await drawSchemaForm(schemaInfo.example); // examples/project.yaml, every area
+        clearResults("empty");
+        return;
+      }
       const example = await ctx.api(`/toolkit/examples/${calc}`);
       if (!ctx.alive()) return;
       fillForm(calc, controls, example);
@@ -562,10 +623,11 @@ export async function render(root, params, ctx) {
     runButton.disabled = true;
     try {
       clearResults("running");
-      const request = readForm(calc, controls, country.value.trim());
+      const request = spec.schemaForm ? schemaRequest(schemaForm, country.value.trim()) : readForm(calc, controls, country.value.trim());
       const result = await send(ctx, calc, request, "json");
       if (!ctx.alive()) return;
       showResults(request, result);
+      lastRun = { inputs: await savedInputs(calc, controls, request), summary: summarize(calc, result) };
       showWarnings(request.body ? implausible(calc, request.body) : []);
       status.textContent = t("tk.done");
       results.dataset.state = "done";
@@ -579,6 +641,7 @@ export async function render(root, params, ctx) {
   });
 
   function showProblems(error) {
+    if (schemaForm && error.details?.length) schemaForm.showErrors(error.details);
     const details = (error.details || []).map((d) => {
       const where = [d.row ? `row ${d.row}` : null, d.column, (d.loc || []).filter((x) => x !== "body").join(".")]
         .filter(Boolean)
@@ -626,6 +689,21 @@ export async function render(root, params, ctx) {
     if (view.chart && typeof Chart !== "undefined") charts.push(new Chart(canvas, view.chart));
   }
 
+  const space = workspace(ctx, {
+    calc,
+    current: () => (results.dataset.state === "done" ? lastRun : null),
+    reopen: async (saved) => {
+      const inputs = saved.inputs;
+      if (spec.schemaForm) await drawSchemaForm(inputs);
+      else if (calc === "stocks") fillForm(calc, controls, { ...inputs, mapping: inputs.mapping || {}, depths_cm: (inputs.depths_cm || [30]).join(",") });
+      else fillForm(calc, controls, inputs);
+      if (form.toggleClimate) form.toggleClimate();
+      country.value = inputs.country_iso3 || "";
+      clearResults("empty");
+      form.requestSubmit(); // the result is computed again, never the stored one beside the inputs
+    },
+  });
+
   root.append(
     el("div", { class: "page-header" }, el("h1", {}, t("tk.title"))),
     el("p", { class: "muted" }, t("tk.intro")),
@@ -634,15 +712,20 @@ export async function render(root, params, ctx) {
       "div",
       { id: "tk-panel", role: "tabpanel", "aria-labelledby": `tk-tab-${calc}`, class: "stack" },
       el("p", {}, t(`tk.about.${calc}`)),
+      site?.element,
+      spec.schemaForm ? schemaHolder : null,
       form,
       status,
       problems,
       warnings,
       results,
+      space.element,
     ),
   );
+  if (spec.schemaForm) await drawSchemaForm(EMPTY_BALANCE);
   return () => {
     for (const chart of charts) chart.destroy();
+    site?.destroy();
   };
 }
 
@@ -698,6 +781,7 @@ function makeControl(ctx, name, kind, options) {
     );
   }
   if (kind === "check") return el("input", { id, name, type: "checkbox" });
+  if (kind === "mapping") return mappingTable(ctx, id, name);
   if (kind === "file") return el("input", { id, name, type: "file", accept: options.accept });
   if (kind === "json" || kind === "lines") {
     return el("textarea", { id, name, rows: options.rows || 4, spellcheck: "false", class: "tk-code" });
@@ -710,20 +794,71 @@ function makeControl(ctx, name, kind, options) {
   return el("input", { id, name, type: "text", autocomplete: "off" });
 }
 
+// The fields a column mapping may name (permille.io.soil_import: text fields, depths, the measured properties).
+const MAPPING_FIELDS = ["site", "field", "profile", "sample", "date", "lon", "lat", "composite", "upper", "lower",
+  "soc", "som", "bulk_density", "coarse_fraction", "fine_mass", "core_volume", "clay", "sand", "soc_stock"]; // prettier-ignore
+
+// The stocks calculator's column mapping as a small table: a row per field (field, column, unit), rows added
+// and removed; control.mapping() → {field: column | {column, unit}}, control.setMapping(mapping).
+function mappingTable(ctx, id, name) {
+  const { el, t } = ctx;
+  const body = el("tbody", {});
+  const empty = el("p", { class: "muted small" }, t("map.empty"));
+  const addRow = (field = "", column = "", unit = "") => {
+    const n = body.children.length + 1;
+    const select = el("select", { name: `${name}.field`, "aria-label": `${t("map.field")} ${n}` }, el("option", { value: "" }, "—"), MAPPING_FIELDS.map((f) => el("option", { value: f }, f)));
+    select.value = field;
+    const columnInput = el("input", { type: "text", name: `${name}.column`, value: column, autocomplete: "off", "aria-label": `${t("map.column")} ${n}` });
+    const unitInput = el("input", { type: "text", name: `${name}.unit`, value: unit, autocomplete: "off", size: 6, "aria-label": `${t("map.unit")} ${n}` });
+    const row = el("tr", {}, el("td", {}, select), el("td", {}, columnInput), el("td", {}, unitInput));
+    const remove = el("button", { type: "button", class: "btn btn-secondary btn-small", "data-action": "remove-column" }, t("map.remove"));
+    remove.addEventListener("click", () => {
+      row.remove();
+      empty.hidden = body.children.length > 0;
+      box.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    row.append(el("td", {}, remove));
+    body.append(row);
+    empty.hidden = true;
+  };
+  const add = el("button", { type: "button", class: "btn btn-secondary btn-small", "data-action": "add-column" }, t("map.add"));
+  add.addEventListener("click", () => {
+    addRow();
+    box.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+  const header = el("tr", {}, [t("map.field"), t("map.column"), t("map.unit"), ""].map((h) => el("th", { scope: "col" }, h)));
+  const box = el("div", { id, class: "tk-mapping stack", "data-name": name }, el("div", { class: "table-wrap" }, el("table", { class: "data" }, el("thead", {}, header), body)), empty, el("div", { class: "actions" }, add));
+  box.mapping = () => {
+    const out = {};
+    for (const row of body.children) {
+      const [field, column, unit] = [...row.querySelectorAll("select, input")].map((c) => c.value.trim());
+      if (!field && !column) continue;
+      out[field || `(${column})`] = unit ? { column, unit } : column;
+    }
+    return out;
+  };
+  box.setMapping = (mapping) => {
+    body.replaceChildren();
+    for (const [field, entry] of Object.entries(mapping || {})) {
+      if (typeof entry === "string") addRow(field, entry, "");
+      else addRow(field, entry.column || "", entry.unit || "");
+    }
+    empty.hidden = body.children.length > 0;
+  };
+  Object.defineProperty(box, "value", { get: () => (body.children.length ? JSON.stringify(box.mapping()) : "") });
+  return box;
+}
+
 function specOf(calc, name) {
   return CALCULATORS[calc].fields.find(([field]) => field === name);
 }
 
 function fillForm(calc, controls, example) {
-  if (calc === "balance") {
-    controls.document.value = JSON.stringify(example, null, 2);
-    return;
-  }
   if (calc === "stocks") {
     const transfer = new DataTransfer();
     transfer.items.add(new File([example.csv], example.filename, { type: "text/csv" }));
     controls.file.files = transfer.files;
-    controls.mapping.value = JSON.stringify(example.mapping, null, 2);
+    controls.mapping.setMapping(example.mapping);
     controls.depths_cm.value = example.depths_cm;
     controls.method.value = example.method;
     return;
@@ -744,6 +879,113 @@ function fillForm(calc, controls, example) {
   }
 }
 
+// The request of a calculator drawn by forms.js: its values, or its problems shown beside their fields.
+function schemaRequest(schemaForm, country) {
+  const { data, problems } = schemaForm.values();
+  if (problems.length) {
+    schemaForm.showErrors(problems);
+    throw new InputError(problems);
+  }
+  schemaForm.clearErrors();
+  return { body: { ...data, ...(country ? { country_iso3: country } : {}) } };
+}
+
+// The inputs kept by "Save": the request body; for the stocks upload, the CSV's text and the options.
+async function savedInputs(calc, controls, request) {
+  if (calc !== "stocks") return request.body;
+  const file = controls.file.files[0];
+  const mapping = controls.mapping.mapping();
+  return {
+    csv: await file.text(),
+    filename: file.name,
+    ...(Object.keys(mapping).length ? { mapping } : {}),
+    depths_cm: request.form.get("depths_cm").split(/[,;]/).filter((d) => d.trim()).map(Number),
+    method: request.form.get("method"),
+    ...(request.form.get("country_iso3") ? { country_iso3: request.form.get("country_iso3") } : {}),
+  };
+}
+
+// The key figures of a result kept beside saved inputs (the list shows them; a reopened calculation is
+// computed again): RothC's summary, the balance per model, else the result's top-level numbers.
+function summarize(calc, result) {
+  if (calc === "rothc") return Object.fromEntries(Object.entries(result.summary || {}).map(([k, e]) => [k, { mean: e.mean, low: e.low95, high: e.high95 }]));
+  if (calc === "balance") {
+    return Object.fromEntries(Object.entries(result.estimates || {}).map(([model, e]) => [model, { mean: e.balance_t_co2e_ha_yr.mean, low: e.balance_t_co2e_ha_yr.low, high: e.balance_t_co2e_ha_yr.high }]));
+  }
+  return Object.fromEntries(Object.entries(result).filter(([, v]) => typeof v === "number").slice(0, 8));
+}
+
+// --------------------------------------------------------------- site inputs from the map
+
+// The RothC form filled from the layers: climate (custom), clay, SOC 0–30 cm (and the depth, 30 cm).
+function fillRothc(ctx, controls, form, answer) {
+  const f = answer.fields;
+  const done = [];
+  controls.climate_preset.value = "custom";
+  form.toggleClimate();
+  for (const name of ["temperature_c", "precipitation_mm", "pet_mm"]) {
+    controls[name].value = f[name].value.map((v) => String(v)).join(", ");
+    showSource(ctx, controls[name], f[name]);
+    done.push([controls[name], name]);
+  }
+  for (const [name, control] of [["clay_pct", controls.clay_pct], ["soc_t_c_ha", controls.soc_t_c_ha]]) {
+    if (!f[name]) continue;
+    control.value = formatNumber(f[name].value);
+    showSource(ctx, control, f[name]);
+    done.push([control, name]);
+  }
+  if (f.soc_t_c_ha) controls.depth_cm.value = formatNumber(f.soc_t_c_ha.depth_cm);
+  form.dispatchEvent(new Event("change", { bubbles: true }));
+  return done;
+}
+
+// The areas of the balance form a fill may go to: "1 — plateau fields".
+function areaTargets(ctx, schemaForm) {
+  const out = [];
+  for (let i = 0; schemaForm?.control(["areas", i, "name"]); i++) {
+    const name = schemaForm.control(["areas", i, "name"]).value.trim();
+    out.push({ value: String(i), label: `${i + 1}${name ? ` — ${name}` : ""}` });
+  }
+  return out;
+}
+
+// An area of the balance filled from the layers: its monthly climate, IPCC climate zone, soil class, clay
+// and the land use of the first period of each scenario (the land before the project) from the land cover.
+function fillArea(ctx, schemaForm, answer, i) {
+  const f = answer.fields;
+  const done = [];
+  const control = (...path) => schemaForm.control(["areas", i, ...path]);
+  for (const name of ["temperature_c", "precipitation_mm", "pet_mm"]) {
+    f[name].value.forEach((v, j) => {
+      const input = control("climate", name, j);
+      if (input) input.value = formatNumber(v);
+    });
+    const box = control("climate", name, 0)?.closest("fieldset");
+    if (box) {
+      showSource(ctx, box, f[name]);
+      done.push([box, name]);
+    }
+  }
+  const choose = (select, value, name) => {
+    if (!select || ![...select.options].some((o) => o.value === value)) return;
+    select.value = value;
+    showSource(ctx, select, f[name]);
+    done.push([select, name]);
+  };
+  if (f.climate_zone) choose(control("climate_zone"), f.climate_zone.value, "climate_zone");
+  if (f.soil_class) choose(control("soil_class"), f.soil_class.value, "soil_class");
+  if (f.clay_pct && control("clay_pct")) {
+    control("clay_pct").value = formatNumber(f.clay_pct.value);
+    showSource(ctx, control("clay_pct"), f.clay_pct);
+    done.push([control("clay_pct"), "clay_pct"]);
+  }
+  if (f.land_cover?.tier1_land_use) {
+    for (const scenario of ["baseline", "project"]) choose(control(scenario, 0, "land_use"), f.land_cover.tier1_land_use, "land_cover");
+  }
+  schemaForm.element.dispatchEvent(new Event("change", { bubbles: true }));
+  return done;
+}
+
 class InputError extends Error {
   constructor(details) {
     super(`${details.length} problem(s)`);
@@ -757,7 +999,7 @@ function readForm(calc, controls, country) {
   const body = {};
   for (const [name, control] of Object.entries(controls)) {
     const [, kind, options] = specOf(calc, name);
-    const raw = control.value.trim();
+    const raw = (control.value ?? "").trim();
     if (kind === "check") body[name] = control.checked;
     else if (kind === "number") {
       if (raw === "") {
@@ -780,8 +1022,10 @@ function readForm(calc, controls, country) {
           }
           return Object.fromEntries(options.columns.map((c, j) => [c, options.numeric.includes(j) ? Number(cells[j]) : cells[j]]));
         });
+    } else if (kind === "mapping") {
+      const mapping = control.mapping();
+      if (Object.keys(mapping).length) body[name] = mapping;
     } else if (kind === "json") {
-      if (raw === "" && calc === "stocks") continue;
       try {
         body[name] = JSON.parse(raw);
       } catch (error) {
@@ -794,7 +1038,6 @@ function readForm(calc, controls, country) {
   }
   if (problems.length) throw new InputError(problems);
   const countryIso3 = country || null;
-  if (calc === "balance") return { body: { ...body.document, ...(countryIso3 ? { country_iso3: countryIso3 } : {}) } };
   if (calc === "stocks") {
     const form = new FormData();
     form.append("file", body.file);

@@ -1,0 +1,227 @@
+// The toolkit's site picker: a point picked on a map (the platform's own country outlines, no tile server) or
+// typed, and the calculator's fields filled from the bundled layers (GET /api/toolkit/site-inputs): monthly
+// climate, IPCC climate zone, SOC stock, clay, soil class, land cover — each with its source line shown
+// beside the field it filled; every field stays editable, and an edited one says so.
+//
+//   const picker = sitePicker(ctx, { targets, onFill })
+//     targets(): [{value, label}] the places a fill may go (the balance's areas), or null for one place
+//     onFill(answer, target) → [[control, fieldName], …] the controls it set; their source lines are shown
+//   picker.element, picker.destroy()
+
+import { addOutline, formatNumber, parseNumber } from "../forms.js";
+import { add, language, t } from "../i18n.js";
+
+add({
+  en: {
+    "site.title": "Site: climate and soil from the map",
+    "site.intro": "Click the map or type the coordinates, then fill: the monthly climate (ERA5 2000–2025), the IPCC climate zone and, where the bundled layers have a value, the SOC stock, clay, soil class and land cover. Each filled field shows its source; every value stays editable.",
+    "site.lat": "Latitude (°, north positive)",
+    "site.lon": "Longitude (°, east positive)",
+    "site.target": "Fill the area",
+    "site.fill": "Fill from the layers",
+    "site.filling": "Reading the layers…",
+    "site.filled": "Filled from the layers at {lat}, {lon}: {fields}. Check them before running.",
+    "site.missing": "No value in the bundled layers here for: {fields}.",
+    "site.noPoint": "Pick a point on the map or type its latitude and longitude.",
+    "site.source": "Source: {source}",
+    "site.edited": "Edited by you (the layers gave {value}; source: {source})",
+    "site.cell": "{size}° cell",
+    "site.organic": "The soil layer says organic soil here: give the SOC at the start (t C/ha) for an organic soil.",
+    "site.landCover": "Land cover here: {cover} ({igbp}).",
+    "site.outsideLand": "This point is outside land (no land cell of the ERA5 climatology there): pick a point on land.",
+    "site.outOfRange": "The coordinates are out of range: latitude −90 … 90, longitude −180 … 180 (decimal degrees).",
+    "site.field.temperature_c": "temperatures",
+    "site.field.precipitation_mm": "precipitation",
+    "site.field.pet_mm": "evapotranspiration",
+    "site.field.climate_zone": "climate zone",
+    "site.field.soc_t_c_ha": "SOC stock 0–30 cm",
+    "site.field.clay_pct": "clay",
+    "site.field.soil_class": "soil class",
+    "site.field.land_cover": "land cover",
+  },
+  fr: {
+    "site.title": "Site : climat et sol depuis la carte",
+    "site.intro": "Cliquez sur la carte ou saisissez les coordonnées, puis remplissez : le climat mensuel (ERA5 2000–2025), la zone climatique du GIEC et, là où les couches fournies ont une valeur, le stock de COS, l’argile, la classe de sol et l’occupation du sol. Chaque champ rempli indique sa source ; toutes les valeurs restent modifiables.",
+    "site.lat": "Latitude (°, nord positif)",
+    "site.lon": "Longitude (°, est positif)",
+    "site.target": "Remplir la parcelle",
+    "site.fill": "Remplir depuis les couches",
+    "site.filling": "Lecture des couches…",
+    "site.filled": "Rempli depuis les couches en {lat}, {lon} : {fields}. Vérifiez-les avant de lancer le calcul.",
+    "site.missing": "Pas de valeur dans les couches fournies ici pour : {fields}.",
+    "site.noPoint": "Choisissez un point sur la carte ou saisissez sa latitude et sa longitude.",
+    "site.source": "Source : {source}",
+    "site.edited": "Modifié par vous (les couches donnaient {value} ; source : {source})",
+    "site.cell": "maille de {size}°",
+    "site.organic": "La couche des sols indique un sol organique ici : donnez le COS au départ (t C/ha) pour un sol organique.",
+    "site.landCover": "Occupation du sol ici : {cover} ({igbp}).",
+    "site.outsideLand": "Ce point est hors des terres (pas de maille terrestre de la climatologie ERA5) : choisissez un point sur terre.",
+    "site.outOfRange": "Coordonnées hors limites : latitude −90 … 90, longitude −180 … 180 (degrés décimaux).",
+    "site.field.temperature_c": "températures",
+    "site.field.precipitation_mm": "précipitations",
+    "site.field.pet_mm": "évapotranspiration",
+    "site.field.climate_zone": "zone climatique",
+    "site.field.soc_t_c_ha": "stock de COS 0–30 cm",
+    "site.field.clay_pct": "argile",
+    "site.field.soil_class": "classe de sol",
+    "site.field.land_cover": "occupation du sol",
+  },
+  es: {
+    "site.title": "Sitio: clima y suelo desde el mapa",
+    "site.intro": "Haga clic en el mapa o escriba las coordenadas y rellene: el clima mensual (ERA5 2000–2025), la zona climática del IPCC y, donde las capas incluidas tienen un valor, el stock de COS, la arcilla, la clase de suelo y la cobertura del suelo. Cada campo rellenado muestra su fuente; todos los valores siguen siendo editables.",
+    "site.lat": "Latitud (°, norte positivo)",
+    "site.lon": "Longitud (°, este positivo)",
+    "site.target": "Rellenar la parcela",
+    "site.fill": "Rellenar desde las capas",
+    "site.filling": "Leyendo las capas…",
+    "site.filled": "Rellenado desde las capas en {lat}, {lon}: {fields}. Revíselos antes de calcular.",
+    "site.missing": "Sin valor en las capas incluidas aquí para: {fields}.",
+    "site.noPoint": "Elija un punto en el mapa o escriba su latitud y longitud.",
+    "site.source": "Fuente: {source}",
+    "site.edited": "Modificado por usted (las capas daban {value}; fuente: {source})",
+    "site.cell": "celda de {size}°",
+    "site.organic": "La capa de suelos indica un suelo orgánico aquí: indique el COS al inicio (t C/ha) para un suelo orgánico.",
+    "site.landCover": "Cobertura del suelo aquí: {cover} ({igbp}).",
+    "site.outsideLand": "Este punto está fuera de tierra (sin celda terrestre de la climatología ERA5): elija un punto en tierra.",
+    "site.outOfRange": "Coordenadas fuera de rango: latitud −90 … 90, longitud −180 … 180 (grados decimales).",
+    "site.field.temperature_c": "temperaturas",
+    "site.field.precipitation_mm": "precipitación",
+    "site.field.pet_mm": "evapotranspiración",
+    "site.field.climate_zone": "zona climática",
+    "site.field.soc_t_c_ha": "stock de COS 0–30 cm",
+    "site.field.clay_pct": "arcilla",
+    "site.field.soil_class": "clase de suelo",
+    "site.field.land_cover": "cobertura del suelo",
+  },
+});
+
+const COVER_WORDS = {
+  en: { cropland: "cropland", grassland: "grassland", forest: "forest", other: "other land" },
+  fr: { cropland: "terres cultivées", grassland: "prairie", forest: "forêt", other: "autres terres" },
+  es: { cropland: "cultivos", grassland: "pastizal", forest: "bosque", other: "otras tierras" },
+};
+
+// The source line of a filled field, in the field's box under it; an edit of the field rewords it.
+export function showSource(ctx, control, field) {
+  const wrapper = control.closest(".field, label, fieldset") || control;
+  const id = `${control.id || control.name}-source`;
+  document.getElementById(id)?.remove();
+  const shown = Array.isArray(field.value) ? field.value.map((v) => formatNumber(v)).join(" ; ") : formatNumber(field.value);
+  const cell = field.cell_deg ? ` (${t("site.cell", { size: formatNumber(Number(field.cell_deg.toFixed(3))) })})` : "";
+  const note = ctx.el("p", { class: "muted small tk-source", id, "data-source-for": control.name || control.id }, t("site.source", { source: field.source + cell }));
+  if (wrapper === control) control.after(note);
+  else wrapper.append(note); // inside the field's box: a grid of fields keeps its columns
+  const edited = () => {
+    note.textContent = t("site.edited", { value: shown, source: field.source });
+    note.dataset.edited = "true";
+  };
+  control.addEventListener("input", edited, { once: true });
+  return note;
+}
+
+export function sitePicker(ctx, { targets, onFill }) {
+  const { el } = ctx;
+  const lat = el("input", { id: "site-lat", name: "site-lat", type: "text", inputmode: "decimal", autocomplete: "off" });
+  const lon = el("input", { id: "site-lon", name: "site-lon", type: "text", inputmode: "decimal", autocomplete: "off" });
+  const target = el("select", { id: "site-target", name: "site-target" });
+  const targetField = el("label", { class: "field", for: target.id, hidden: true }, t("site.target"), target);
+  const fill = el("button", { type: "button", class: "btn", "data-action": "site-fill" }, t("site.fill"));
+  const status = el("div", { class: "muted small", role: "status", "aria-live": "polite", "data-site-status": "" });
+  const box = el("div", { class: "map tk-site-map", role: "application", "aria-label": t("site.intro") });
+  const element = el(
+    "section",
+    { class: "stack tk-site", "aria-labelledby": "site-title" },
+    el("h2", { id: "site-title" }, t("site.title")),
+    el("p", { class: "muted" }, t("site.intro")),
+    el(
+      "div",
+      { class: "grid" },
+      el("label", { class: "field", for: lat.id }, t("site.lat"), lat),
+      el("label", { class: "field", for: lon.id }, t("site.lon"), lon),
+      targetField,
+    ),
+    box,
+    el("div", { class: "actions" }, fill),
+    status,
+  );
+
+  const refreshTargets = () => {
+    const list = targets ? targets() : null;
+    targetField.hidden = !list;
+    if (!list) return;
+    const current = target.value;
+    target.replaceChildren(...list.map((o) => el("option", { value: o.value }, o.label)));
+    if (list.some((o) => o.value === current)) target.value = current;
+  };
+
+  let map = null;
+  let marker = null;
+  const point = () => {
+    const y = parseNumber(lat.value).value;
+    const x = parseNumber(lon.value).value;
+    return typeof x === "number" && typeof y === "number" ? { lat: y, lon: x } : null;
+  };
+  const place = () => {
+    const p = point();
+    if (!map || !p || Math.abs(p.lat) > 90 || Math.abs(p.lon) > 180) return;
+    if (!marker) marker = window.L.circleMarker([p.lat, p.lon], { radius: 7, color: "#5b3a1e", weight: 2 }).addTo(map);
+    else marker.setLatLng([p.lat, p.lon]);
+  };
+  if (typeof window.L !== "undefined") {
+    map = window.L.map(box, { worldCopyJump: true, minZoom: 1, maxZoom: 10 }).setView([20, 10], 1);
+    map.on("click", (event) => {
+      const x = ((((event.latlng.lng + 180) % 360) + 360) % 360) - 180;
+      lat.value = formatNumber(Number(event.latlng.lat.toFixed(4)));
+      lon.value = formatNumber(Number(x.toFixed(4)));
+      place();
+    });
+    addOutline(map);
+    setTimeout(() => map.invalidateSize(), 0);
+  } else {
+    box.hidden = true;
+  }
+  lat.addEventListener("change", place);
+  lon.addEventListener("change", place);
+  element.addEventListener("focusin", refreshTargets);
+  element.addEventListener("pointerenter", refreshTargets);
+
+  fill.addEventListener("click", async () => {
+    refreshTargets();
+    const p = point();
+    status.className = "muted small";
+    if (!p) {
+      status.className = "error";
+      status.textContent = t("site.noPoint");
+      return;
+    }
+    status.textContent = t("site.filling");
+    fill.disabled = true;
+    try {
+      const answer = await ctx.api(`/toolkit/site-inputs?lat=${p.lat}&lon=${p.lon}`);
+      if (!ctx.alive()) return;
+      const done = onFill(answer, target.value) || [];
+      const names = [...new Set(done.map(([, name]) => t(`site.field.${name}`)))];
+      const lines = [el("p", {}, t("site.filled", { lat: formatNumber(p.lat), lon: formatNumber(p.lon), fields: names.join(", ") }))];
+      const cover = answer.fields.land_cover;
+      if (cover) lines.push(el("p", {}, t("site.landCover", { cover: (COVER_WORDS[language()] || COVER_WORDS.en)[cover.value] || cover.value, igbp: cover.igbp })));
+      if (answer.fields.soil_class?.value === "organic") lines.push(el("p", { class: "notice" }, t("site.organic")));
+      if (answer.missing.length) lines.push(el("p", {}, t("site.missing", { fields: answer.missing.map((m) => t(`site.field.${m.field}`)).join(", ") })));
+      status.replaceChildren(...lines);
+      status.dataset.filled = String(done.length);
+    } catch (error) {
+      status.className = "error";
+      const where = error.details?.[0]?.loc?.[0];
+      status.textContent = where === "location" ? t("site.outsideLand") : where === "latitude" || where === "longitude" ? t("site.outOfRange") : error.message;
+    } finally {
+      fill.disabled = false;
+    }
+  });
+  refreshTargets();
+  return {
+    element,
+    refreshTargets,
+    destroy() {
+      map?.remove();
+    },
+  };
+}

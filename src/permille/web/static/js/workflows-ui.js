@@ -43,7 +43,7 @@ const MESSAGES = {
     "opt.practices": "Practices", "opt.compensation_schemes": "Compensation schemes", "opt.ecosystem_services": "Ecosystem services", "opt.monitoring": "Monitoring",
     "inbox.title": "Inbox", "inbox.none": "No notification.", "inbox.unread": "{n} unread", "inbox.readAll": "Mark all read", "inbox.read": "Mark read",
     "inbox.settings": "E-mails", "inbox.saved": "Saved.", "inbox.save": "Save",
-    "kind.assignment": "Assignments", "kind.decision": "Decisions", "kind.answer": "Answers", "kind.question": "New questions of my region",
+    "kind.assignment": "Assignments", "kind.decision": "Decisions", "kind.answer": "Answers", "kind.question": "New questions of my region", "kind.comment": "Comments in threads I follow",
     "opt.immediate": "at once", "opt.digest": "daily digest", "opt.off": "none",
   },
   fr: {
@@ -77,7 +77,7 @@ const MESSAGES = {
     "opt.practices": "Pratiques", "opt.compensation_schemes": "Dispositifs de compensation", "opt.ecosystem_services": "Services écosystémiques", "opt.monitoring": "Suivi",
     "inbox.title": "Notifications", "inbox.none": "Aucune notification.", "inbox.unread": "{n} non lue(s)", "inbox.readAll": "Tout marquer comme lu", "inbox.read": "Marquer comme lu",
     "inbox.settings": "Courriels", "inbox.saved": "Enregistré.", "inbox.save": "Enregistrer",
-    "kind.assignment": "Affectations", "kind.decision": "Décisions", "kind.answer": "Réponses", "kind.question": "Nouvelles questions de ma région",
+    "kind.assignment": "Affectations", "kind.decision": "Décisions", "kind.answer": "Réponses", "kind.question": "Nouvelles questions de ma région", "kind.comment": "Commentaires des discussions que je suis",
     "opt.immediate": "immédiatement", "opt.digest": "résumé quotidien", "opt.off": "aucun",
   },
   es: {
@@ -111,7 +111,7 @@ const MESSAGES = {
     "opt.practices": "Prácticas", "opt.compensation_schemes": "Esquemas de compensación", "opt.ecosystem_services": "Servicios ecosistémicos", "opt.monitoring": "Seguimiento",
     "inbox.title": "Notificaciones", "inbox.none": "Ninguna notificación.", "inbox.unread": "{n} sin leer", "inbox.readAll": "Marcar todo como leído", "inbox.read": "Marcar como leído",
     "inbox.settings": "Correos", "inbox.saved": "Guardado.", "inbox.save": "Guardar",
-    "kind.assignment": "Asignaciones", "kind.decision": "Decisiones", "kind.answer": "Respuestas", "kind.question": "Nuevas preguntas de mi región",
+    "kind.assignment": "Asignaciones", "kind.decision": "Decisiones", "kind.answer": "Respuestas", "kind.question": "Nuevas preguntas de mi región", "kind.comment": "Comentarios en conversaciones que sigo",
     "opt.immediate": "de inmediato", "opt.digest": "resumen diario", "opt.off": "ninguno",
   },
 };

@@ -32,6 +32,12 @@ user chairing it; member, partner and stc are users outside the group."""
 _serial = itertools.count()
 
 
+@pytest.fixture(autouse=True)
+def public_url(monkeypatch):
+    """The platform's address in the e-mailed notifications (a deployment's database needs it)."""
+    monkeypatch.setenv("PERMILLE_PUBLIC_URL", "http://platform.test")
+
+
 def _pdf() -> bytes:
     writer = PdfWriter()
     writer.add_blank_page(width=100, height=100)
@@ -107,7 +113,8 @@ def _try(world, gid, action, headers, n):
         assert documents == thread
         return documents
     if action == "comment":
-        return client.post(f"/api/comments/working-groups/{gid}", json={"text": f"note {n}"}, headers=headers).status_code
+        answer = client.post(f"/api/comments/working-groups/{gid}", json={"text": f"note {n}"}, headers=headers)
+        return answer.status_code
     if action == "upload":
         return client.post(f"/api/documents/working-groups/{gid}", params={"name": "minutes.pdf"},
                            content=_pdf(), headers=headers).status_code  # fmt: skip

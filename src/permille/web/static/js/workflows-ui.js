@@ -13,7 +13,7 @@ const CRITERIA = {
 
 const MESSAGES = {
   en: {
-    "wf.nav.calls": "Calls", "wf.nav.helpdesk": "Helpdesk", "wf.nav.inbox": "Inbox",
+    "wf.nav.calls": "Calls", "wf.nav.helpdesk": "Helpdesk", "wf.nav.inbox": "Inbox", "wf.nav.groups": "Groups",
     "calls.title": "Calls for projects", "calls.none": "No call for projects yet.",
     "calls.open": "Open a call", "calls.opened": "Call opened.",
     "calls.dates": "Submissions {opens} – {closes}; scores by {review}", "calls.regions": "Eligible regions: {regions}", "calls.allRegions": "every region",
@@ -47,7 +47,7 @@ const MESSAGES = {
     "opt.immediate": "at once", "opt.digest": "daily digest", "opt.off": "none",
   },
   fr: {
-    "wf.nav.calls": "Appels", "wf.nav.helpdesk": "Assistance", "wf.nav.inbox": "Notifications",
+    "wf.nav.calls": "Appels", "wf.nav.helpdesk": "Assistance", "wf.nav.inbox": "Notifications", "wf.nav.groups": "Groupes",
     "calls.title": "Appels à projets", "calls.none": "Aucun appel à projets pour l'instant.",
     "calls.open": "Ouvrir un appel", "calls.opened": "Appel ouvert.",
     "calls.dates": "Dépôts du {opens} au {closes} ; notes avant le {review}", "calls.regions": "Régions éligibles : {regions}", "calls.allRegions": "toutes les régions",
@@ -81,7 +81,7 @@ const MESSAGES = {
     "opt.immediate": "immédiatement", "opt.digest": "résumé quotidien", "opt.off": "aucun",
   },
   es: {
-    "wf.nav.calls": "Convocatorias", "wf.nav.helpdesk": "Ayuda", "wf.nav.inbox": "Notificaciones",
+    "wf.nav.calls": "Convocatorias", "wf.nav.helpdesk": "Ayuda", "wf.nav.inbox": "Notificaciones", "wf.nav.groups": "Grupos",
     "calls.title": "Convocatorias de proyectos", "calls.none": "Aún no hay convocatorias.",
     "calls.open": "Abrir una convocatoria", "calls.opened": "Convocatoria abierta.",
     "calls.dates": "Presentación del {opens} al {closes}; puntuaciones antes del {review}", "calls.regions": "Regiones elegibles: {regions}", "calls.allRegions": "todas las regiones",

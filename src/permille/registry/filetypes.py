@@ -32,6 +32,11 @@ def accepted() -> list[str]:
     return [t["name"] for t in _table()]
 
 
+def media_types() -> list[str]:
+    """The media types of the accepted types (what a download is answered as)."""
+    return [t["media_type"] for t in _table()]
+
+
 def sniff(path: Path) -> FileType | None:
     """The type of the file at ``path`` by its content, None when it is none of the accepted types."""
     with open(path, "rb") as f:

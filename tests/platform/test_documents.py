@@ -5,6 +5,7 @@ reading it all; the same bytes are stored once; an fsspec object store (the in-m
 folder does."""
 
 import asyncio
+import datetime
 import io
 import json
 import uuid
@@ -19,7 +20,7 @@ from sqlalchemy import select
 
 from permille.api.app import create_app
 from permille.registry import documents
-from permille.registry.orm import Attachment, AuditLog
+from permille.registry.orm import Attachment, AuditLog, utcnow
 
 PROJECT = {
     "name": "Agroforestry in Kaffrine", "country_iso3": "SEN", "lon": -15.5, "lat": 14.1, "area_ha": 250.0,
@@ -90,6 +91,7 @@ def test_a_document_of_an_unpublished_project_is_not_downloadable_by_others(clie
     mine = client.get(url, headers=member)
     assert mine.status_code == 200 and mine.content == pdf
     assert mine.headers["content-type"] == "application/pdf"
+    assert mine.headers["x-content-type-options"] == "nosniff"  # the browser keeps the type judged
     assert "attachment" in mine.headers["content-disposition"] and "Baseline%20survey.pdf" in mine.headers[
         "content-disposition"
     ]
@@ -247,3 +249,27 @@ def test_an_fsspec_object_store(engine, auth, session):
         assert client.get(document["url"], headers=member).content == pdf
         session.expire_all()
         assert session.scalar(select(Attachment.sha256)) == document["sha256"]
+
+
+def test_documents_of_a_call_application(client, auth):
+    member, partner, stc, secretariat = auth("member"), auth("partner"), auth("stc"), auth("secretariat")
+    now = utcnow()
+    call = client.post(
+        "/api/calls",
+        json={"title": "Call 2027", "opens_at": (now - datetime.timedelta(days=1)).isoformat(),
+              "closes_at": (now + datetime.timedelta(days=30)).isoformat(),
+              "review_by": (now + datetime.timedelta(days=60)).isoformat(), "regions": ["Africa"]},
+        headers=secretariat,
+    ).json()  # fmt: skip
+    project = client.post("/api/projects", json=PROJECT, headers=member).json()
+    application = client.post(f"/api/calls/{call['id']}/applications",
+                              json={"project_id": project["id"], "region": "Africa"}, headers=member).json()  # fmt: skip
+    path = f"call-applications/{application['id']}"
+    pdf = _pdf("budget")
+    assert _upload(client, "call-applications", application["id"], "budget.pdf", pdf, stc).status_code == 403
+    document = _upload(client, "call-applications", application["id"], "budget.pdf", pdf, member).json()
+    assert client.get(document["url"], headers=stc).content == pdf  # the STC reviews the applications
+    assert [d["name"] for d in client.get(f"/api/documents/{path}", headers=secretariat).json()] == ["budget.pdf"]
+    for outsider in (partner, {}):
+        assert client.get(document["url"], headers=outsider).status_code == 404
+        assert client.get(f"/api/documents/{path}", headers=outsider).status_code == 404

@@ -72,6 +72,8 @@ async function question(root, ctx, params, status) {
   const token = params.token ? `token=${encodeURIComponent(params.token)}` : "";
   const path = `/helpdesks/questions/${params.question}`;
   const q = await ctx.api(`${path}${token ? `?${token}` : ""}`);
+  // the experts' notes (a thread the asker does not see), fetched before anything is shown
+  const notes = ctx.user && q.asker_email ? await thread(ctx, "helpdesk-questions", q.id, { title: t("disc.notes") }) : null;
   const post = async (action, body) => {
     try {
       await ctx.api(`${path}/${action}${token ? `?${token}` : ""}`, { body: body || {} });
@@ -108,6 +110,6 @@ async function question(root, ctx, params, status) {
       onSubmit: (v) => post("propose_faq", v),
     })));
   }
-  if (ctx.user && q.asker_email) root.append(await thread(ctx, "helpdesk-questions", q.id, { title: t("disc.notes") })); // experts, STC, Secretariat
+  if (notes) root.append(notes);
   if (q.actions.includes("close")) root.append(el("div", { class: "actions" }, el("button", { type: "button", class: "btn btn-secondary", "data-action": "close", onclick: () => post("close") }, t("act.close"))));
 }

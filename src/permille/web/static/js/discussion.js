@@ -88,6 +88,7 @@ export async function library(ctx, kind, id, { canUpload = false } = {}) {
       fields: [field({ name: "file", type: "file", label: t("disc.file"), required: true })],
       submit: t("disc.upload"),
       onSubmit: async (_v, node) => {
+        status.replaceChildren();
         const file = node.querySelector('input[type="file"]').files[0];
         if (!file) throw Object.assign(new Error(t("disc.pickFile")), { details: [] });
         if (file.size > MAX_BYTES) throw Object.assign(new Error(t("disc.tooLarge", { name: file.name })), { details: [] });

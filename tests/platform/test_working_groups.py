@@ -200,6 +200,13 @@ def test_threads_on_practices_and_helpdesk_questions_follow_their_record(world):
         session.commit()
         qid = question.id
     notes = f"/api/comments/helpdesk-questions/{qid}"
+    expert_id = _user(world, f"expert{next(_serial)}@test.example.org", "partner")
+    named = client.put(f"/api/helpdesks/experts/{expert_id}", json={"regions": ["Africa"]},
+                       headers=world.auth("secretariat"))  # fmt: skip
+    assert named.status_code == 200, named.text
+    expert = _headers(world, expert_id)
+    assert client.get(f"/api/helpdesks/questions/{qid}", headers=expert).json()["asker_email"] == "a@example.org"
+    assert client.get(notes, headers=expert).status_code == 200, client.get(notes, headers=expert).text
     assert client.post(notes, json={"text": "Ask the Senegal team"}, headers=world.auth("stc")).status_code == 201
     assert client.get(notes, headers=world.auth("secretariat")).json()[0]["text"] == "Ask the Senegal team"
     for outsider in (member, partner):

@@ -22,7 +22,9 @@ def test_old_helpdesk_requests_are_kept_in_the_audit_log(tmp_path):
         db.migrate(engine)
         with engine.connect() as connection:
             assert not inspect(connection).has_table("helpdesk_request")
-            assert {"attachment", "working_group", "working_group_member"} <= set(inspect(connection).get_table_names())
+            assert {"attachment", "working_group", "working_group_member"} <= set(
+                inspect(connection).get_table_names()
+            )
             kind, record_id, action, before = connection.execute(
                 text("SELECT kind, record_id, action, before FROM audit_log WHERE action = 'retire'")
             ).one()

@@ -171,7 +171,9 @@ def test_a_working_group_on_a_phone_in_french(browser, page, server, people, pag
         library.locator('button[type="submit"]').click()
         library.locator("li.document:has-text('participants.csv')").wait_for()
         thread = phone.locator("section[data-thread]")
-        thread.locator("textarea").fill("Réunion le 12 mars à Dakar : l'ordre du jour est dans les documents.")
+        thread.locator("textarea").fill(
+            "Réunion le 12 mars à Dakar : l'ordre du jour est dans les documents."
+        )
         thread.locator('button[type="submit"]').click()
         thread.locator("li[data-comment]:has-text('Réunion le 12 mars')").wait_for()
         assert "Publier le commentaire" in thread.inner_text()

@@ -23,7 +23,11 @@ from permille.registry import documents
 from permille.registry.orm import Attachment, AuditLog, utcnow
 
 PROJECT = {
-    "name": "Agroforestry in Kaffrine", "country_iso3": "SEN", "lon": -15.5, "lat": 14.1, "area_ha": 250.0,
+    "name": "Agroforestry in Kaffrine",
+    "country_iso3": "SEN",
+    "lon": -15.5,
+    "lat": 14.1,
+    "area_ha": 250.0,
     "stage": "proposed",
 }
 MiB = 2**20
@@ -70,7 +74,9 @@ def client(engine, store):
 
 
 def _upload(client, kind, record_id, name, data, headers):
-    return client.post(f"/api/documents/{kind}/{record_id}", params={"name": name}, content=data, headers=headers)
+    return client.post(
+        f"/api/documents/{kind}/{record_id}", params={"name": name}, content=data, headers=headers
+    )
 
 
 def _stored_files(store):
@@ -92,9 +98,10 @@ def test_a_document_of_an_unpublished_project_is_not_downloadable_by_others(clie
     assert mine.status_code == 200 and mine.content == pdf
     assert mine.headers["content-type"] == "application/pdf"
     assert mine.headers["x-content-type-options"] == "nosniff"  # the browser keeps the type judged
-    assert "attachment" in mine.headers["content-disposition"] and "Baseline%20survey.pdf" in mine.headers[
-        "content-disposition"
-    ]
+    assert (
+        "attachment" in mine.headers["content-disposition"]
+        and "Baseline%20survey.pdf" in mine.headers["content-disposition"]
+    )
     for reader in (stc, secretariat):  # the STC reads every record, the Secretariat everything
         assert client.get(url, headers=reader).content == pdf
     for other in (partner, {}):  # another organisation, the public: as if there were no document
@@ -111,7 +118,9 @@ def test_a_document_of_an_unpublished_project_is_not_downloadable_by_others(clie
     assert _upload(client, "projects", project["id"], "x.pdf", pdf, stc).status_code == 403
 
     published = client.patch(
-        f"/api/projects/{project['id']}", json={"published": True, "version": project["version"]}, headers=secretariat
+        f"/api/projects/{project['id']}",
+        json={"published": True, "version": project["version"]},
+        headers=secretariat,
     )
     assert published.status_code == 200, published.text
     assert client.get(url).content == pdf  # the document follows its record's visibility
@@ -133,7 +142,7 @@ def test_the_type_is_judged_from_the_bytes_not_the_name(client, auth, store):
     accepted = {
         "photo.bin": (_png(), "image/png"),
         "sheet": (_xlsx(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        "stocks.txt": ("site;soc_t_c_ha\nKaffrine 1;31,5\nKaffrine 2;29,0\n".encode(), "text/csv"),
+        "stocks.txt": (b"site;soc_t_c_ha\nKaffrine 1;31,5\nKaffrine 2;29,0\n", "text/csv"),
         "report.PDF": (_pdf(), "application/pdf"),
     }
     for name, (data, media_type) in accepted.items():
@@ -147,7 +156,7 @@ def test_the_type_is_judged_from_the_bytes_not_the_name(client, auth, store):
         "report.pdf": b"<!doctype html><html><script>alert(1)</script></html>",
         "data.csv": b"MZ\x90\x00\x03\x00\x00\x00" + bytes(200),  # a Windows executable
         "book.xlsx": archive.getvalue(),  # a ZIP, but no workbook in it
-        "notes.csv": "just one line of prose\n".encode(),
+        "notes.csv": b"just one line of prose\n",
         "empty.pdf": b"",
     }
     for name, data in refused.items():
@@ -269,7 +278,9 @@ def test_documents_of_a_call_application(client, auth):
     assert _upload(client, "call-applications", application["id"], "budget.pdf", pdf, stc).status_code == 403
     document = _upload(client, "call-applications", application["id"], "budget.pdf", pdf, member).json()
     assert client.get(document["url"], headers=stc).content == pdf  # the STC reviews the applications
-    assert [d["name"] for d in client.get(f"/api/documents/{path}", headers=secretariat).json()] == ["budget.pdf"]
+    assert [d["name"] for d in client.get(f"/api/documents/{path}", headers=secretariat).json()] == [
+        "budget.pdf"
+    ]
     for outsider in (partner, {}):
         assert client.get(document["url"], headers=outsider).status_code == 404
         assert client.get(f"/api/documents/{path}", headers=outsider).status_code == 404

@@ -81,7 +81,12 @@ def group(world):
     secretariat = world.auth("secretariat")
     created = world.client.post(
         "/api/working-groups",
-        json={"slug": f"africa-{n}", "name": f"Africa group {n}", "group_type": "regional", "region": "Africa"},
+        json={
+            "slug": f"africa-{n}",
+            "name": f"Africa group {n}",
+            "group_type": "regional",
+            "region": "Africa",
+        },
         headers=secretariat,
     )
     assert created.status_code == 201, created.text
@@ -113,7 +118,9 @@ def _try(world, gid, action, headers, n):
         assert documents == thread
         return documents
     if action == "comment":
-        answer = client.post(f"/api/comments/working-groups/{gid}", json={"text": f"note {n}"}, headers=headers)
+        answer = client.post(
+            f"/api/comments/working-groups/{gid}", json={"text": f"note {n}"}, headers=headers
+        )
         return answer.status_code
     if action == "upload":
         return client.post(f"/api/documents/working-groups/{gid}", params={"name": "minutes.pdf"},
@@ -121,7 +128,9 @@ def _try(world, gid, action, headers, n):
     if action in ("add_member", "remove_member"):
         uid = _user(world, f"x{n}@test.example.org", "member")
         if action == "add_member":
-            return client.put(f"/api/working-groups/{gid}/members", json={"user_id": uid}, headers=headers).status_code
+            return client.put(
+                f"/api/working-groups/{gid}/members", json={"user_id": uid}, headers=headers
+            ).status_code
         with world.session() as session:
             session.add(WorkingGroupMember(group_id=gid, user_id=uid, role="member"))
             session.commit()
@@ -205,9 +214,14 @@ def test_threads_on_practices_and_helpdesk_questions_follow_their_record(world):
                        headers=world.auth("secretariat"))  # fmt: skip
     assert named.status_code == 200, named.text
     expert = _headers(world, expert_id)
-    assert client.get(f"/api/helpdesks/questions/{qid}", headers=expert).json()["asker_email"] == "a@example.org"
+    assert (
+        client.get(f"/api/helpdesks/questions/{qid}", headers=expert).json()["asker_email"] == "a@example.org"
+    )
     assert client.get(notes, headers=expert).status_code == 200, client.get(notes, headers=expert).text
-    assert client.post(notes, json={"text": "Ask the Senegal team"}, headers=world.auth("stc")).status_code == 201
+    assert (
+        client.post(notes, json={"text": "Ask the Senegal team"}, headers=world.auth("stc")).status_code
+        == 201
+    )
     assert client.get(notes, headers=world.auth("secretariat")).json()[0]["text"] == "Ask the Senegal team"
     for outsider in (member, partner):
         assert client.get(notes, headers=outsider).status_code == 404

@@ -184,9 +184,7 @@ def create_app(
     app.state.courier = Courier(sessions, mail_transport.from_env(), mail_transport.sender())
     errors.install(app)
     app.add_middleware(JsonDepthLimit)
-    app.add_middleware(
-        BodySizeLimit, limit=max_upload_bytes, overrides=((UPLOAD_PATH, documents.MAX_BYTES),)
-    )
+    app.add_middleware(BodySizeLimit, limit=max_upload_bytes, overrides=((UPLOAD_PATH, documents.MAX_BYTES),))
     app.add_middleware(ReadEdge)
     app.add_middleware(SecurityHeaders)
     docs.install(app)

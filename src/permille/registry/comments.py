@@ -44,7 +44,9 @@ def thread(session: Session, kind: str, record_id: int, user: Any) -> list[dict]
     ]
 
 
-def add(session: Session, kind: str, record_id: int, user: Any, payload: Any, base_url: str = "") -> orm.Comment:
+def add(
+    session: Session, kind: str, record_id: int, user: Any, payload: Any, base_url: str = ""
+) -> orm.Comment:
     """A new comment by ``user`` on a record they may comment on (audited; the followers are told)."""
     data = _validate(CommentIn, payload)
     with transaction(session, []):
@@ -57,7 +59,13 @@ def add(session: Session, kind: str, record_id: int, user: Any, payload: Any, ba
         excerpt = data.text if len(data.text) <= EXCERPT_CHARS else data.text[: EXCERPT_CHARS - 1] + "…"
         for follower in followers:
             notify(
-                session, follower, "comment", "comment_posted", base_url,
-                LINKS[kind].format(id=record_id), author=user.name or user.email, text=excerpt,
+                session,
+                follower,
+                "comment",
+                "comment_posted",
+                base_url,
+                LINKS[kind].format(id=record_id),
+                author=user.name or user.email,
+                text=excerpt,
             )
     return row

@@ -26,8 +26,10 @@ def clean_name(name: str) -> str:
     base = re.split(r"[\\/]", unicodedata.normalize("NFC", name or ""))[-1]
     base = "".join(c for c in base if unicodedata.category(c)[0] != "C" and c not in '"<>:|?*').strip(" .")
     if not base:
-        raise Invalid("1 problem(s) in the document: name: give the file's name",
-                      [{"loc": ["name"], "message": "give the file's name", "type": "missing"}])
+        raise Invalid(
+            "1 problem(s) in the document: name: give the file's name",
+            [{"loc": ["name"], "message": "give the file's name", "type": "missing"}],
+        )
     return base[-MAX_NAME_CHARS:]
 
 
@@ -74,13 +76,26 @@ def attach(
         subjects.check_attach(session, kind, record_id, user)
         stored = store.put(spooled)
         row = orm.Attachment(
-            at=orm.utcnow(), kind=kind, record_id=record_id, user_id=user.id, filename=filename,
-            media_type=kind_of.media_type, size_bytes=spooled.size, sha256=spooled.sha256,
+            at=orm.utcnow(),
+            kind=kind,
+            record_id=record_id,
+            user_id=user.id,
+            filename=filename,
+            media_type=kind_of.media_type,
+            size_bytes=spooled.size,
+            sha256=spooled.sha256,
         )
         session.add(row)
         session.flush()
-        audit(session, user, f"{kind}-document", record_id, "attach", None,
-              {"document": row.id, "name": filename, "sha256": spooled.sha256, "new_bytes": stored})
+        audit(
+            session,
+            user,
+            f"{kind}-document",
+            record_id,
+            "attach",
+            None,
+            {"document": row.id, "name": filename, "sha256": spooled.sha256, "new_bytes": stored},
+        )
     return row
 
 

@@ -37,7 +37,9 @@ class MemberIn(Strict):
 @functools.cache
 def table() -> dict[str, frozenset[str]]:
     """Action → the roles that may take it, from the table."""
-    data = yaml.safe_load((files("permille") / "data" / "workflows" / "working_group.yaml").read_text("utf-8"))
+    data = yaml.safe_load(
+        (files("permille") / "data" / "workflows" / "working_group.yaml").read_text("utf-8")
+    )
     roles = set(data["roles"])
     for action, allowed in data["permissions"].items():
         if not set(allowed) <= roles:
@@ -94,7 +96,9 @@ def group_dict(session: Session, user: Any, row: orm.WorkingGroup) -> dict:
             )
         ]
     count = session.scalar(
-        select(func.count()).select_from(orm.WorkingGroupMember).where(orm.WorkingGroupMember.group_id == row.id)
+        select(func.count())
+        .select_from(orm.WorkingGroupMember)
+        .where(orm.WorkingGroupMember.group_id == row.id)
     )
     return {
         "id": row.id,
@@ -111,7 +115,9 @@ def group_dict(session: Session, user: Any, row: orm.WorkingGroup) -> dict:
 
 def groups(session: Session, user: Any) -> list[dict]:
     """Every working group (public), by type and name."""
-    rows = session.scalars(select(orm.WorkingGroup).order_by(orm.WorkingGroup.group_type, orm.WorkingGroup.name))
+    rows = session.scalars(
+        select(orm.WorkingGroup).order_by(orm.WorkingGroup.group_type, orm.WorkingGroup.name)
+    )
     return [group_dict(session, user, r) for r in rows]
 
 
@@ -119,10 +125,14 @@ def create(session: Session, user: Any, payload: Any) -> orm.WorkingGroup:
     """A new working group (the Secretariat; audited)."""
     data = _validate(GroupIn, payload)
     if user is None or role_of(user).value not in table()["create"]:
-        raise (Unauthenticated if user is None else Forbidden)("creating a working group needs the Secretariat")
+        raise (Unauthenticated if user is None else Forbidden)(
+            "creating a working group needs the Secretariat"
+        )
     if data.group_type == "regional" and data.region is None:
-        raise Invalid("1 problem(s) in the GroupIn: region: a regional group names its region",
-                      [{"loc": ["region"], "message": "a regional group names its region", "type": "missing"}])
+        raise Invalid(
+            "1 problem(s) in the GroupIn: region: a regional group names its region",
+            [{"loc": ["region"], "message": "a regional group names its region", "type": "missing"}],
+        )
     with transaction(session, []):
         if session.scalar(select(orm.WorkingGroup).where(orm.WorkingGroup.slug == data.slug)):
             raise Conflict(f"a working group is already called {data.slug!r}")
@@ -142,8 +152,10 @@ def add_member(session: Session, user: Any, group_id: int, payload: Any) -> None
         check(session, user, row, "add_member")
         member = session.get(orm.User, data.user_id)
         if member is None or not member.active:
-            raise Invalid(f"no active user {data.user_id}",
-                          [{"loc": ["user_id"], "message": f"no active user {data.user_id}", "type": "reference"}])
+            raise Invalid(
+                f"no active user {data.user_id}",
+                [{"loc": ["user_id"], "message": f"no active user {data.user_id}", "type": "reference"}],
+            )
         if row.group_type == "stc" and member.role != "stc":
             raise Conflict(f"{member.name or member.email} is not a member of the STC (role {member.role})")
         existing = _membership(session, row.id, member.id)
@@ -152,8 +164,15 @@ def add_member(session: Session, user: Any, group_id: int, payload: Any) -> None
             session.add(orm.WorkingGroupMember(group_id=row.id, user_id=member.id, role=data.role))
         else:
             existing.role = data.role
-        audit(session, user, "working-groups", row.id, "add_member", before,
-              {"user_id": member.id, "role": data.role})
+        audit(
+            session,
+            user,
+            "working-groups",
+            row.id,
+            "add_member",
+            before,
+            {"user_id": member.id, "role": data.role},
+        )
 
 
 def remove_member(session: Session, user: Any, group_id: int, user_id: int) -> None:
@@ -165,10 +184,20 @@ def remove_member(session: Session, user: Any, group_id: int, user_id: int) -> N
         if existing is None:
             raise NotFound(f"user {user_id} is not a member of «{row.name}»")
         session.delete(existing)
-        audit(session, user, "working-groups", row.id, "remove_member", {"user_id": user_id, "role": existing.role}, None)
+        audit(
+            session,
+            user,
+            "working-groups",
+            row.id,
+            "remove_member",
+            {"user_id": user_id, "role": existing.role},
+            None,
+        )
 
 
 def member_ids(session: Session, group_id: int) -> list[int]:
     return list(
-        session.scalars(select(orm.WorkingGroupMember.user_id).where(orm.WorkingGroupMember.group_id == group_id))
+        session.scalars(
+            select(orm.WorkingGroupMember.user_id).where(orm.WorkingGroupMember.group_id == group_id)
+        )
     )

@@ -38,7 +38,9 @@ def _may_attach(session, kind: str, record_id: int, user) -> None:
     responses={
         200: {
             "description": "the document's bytes, as the type judged from them",
-            "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in filetypes.media_types()},
+            "content": {
+                t: {"schema": {"type": "string", "format": "binary"}} for t in filetypes.media_types()
+            },
         }
     },
 )

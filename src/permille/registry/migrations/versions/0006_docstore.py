@@ -18,8 +18,20 @@ down_revision = "0005_workflows"
 branch_labels = None
 depends_on = None
 
-_COLUMNS = ("id", "subject", "question", "answer", "status", "region", "country_iso3", "created_at",
-            "updated_at", "version", "published", "organisation_id")
+_COLUMNS = (
+    "id",
+    "subject",
+    "question",
+    "answer",
+    "status",
+    "region",
+    "country_iso3",
+    "created_at",
+    "updated_at",
+    "version",
+    "published",
+    "organisation_id",
+)
 
 
 def _columns() -> list:
@@ -98,18 +110,25 @@ def upgrade() -> None:
         sa.Column("role", sa.String(length=10), nullable=False),
         sa.Column("since", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["group_id"], ["working_group.id"], name=op.f("fk_working_group_member_group_id_working_group"),
+            ["group_id"],
+            ["working_group.id"],
+            name=op.f("fk_working_group_member_group_id_working_group"),
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["user_id"], ["app_user.id"], name=op.f("fk_working_group_member_user_id_app_user"), ondelete="CASCADE"
+            ["user_id"],
+            ["app_user.id"],
+            name=op.f("fk_working_group_member_user_id_app_user"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("group_id", "user_id", name=op.f("pk_working_group_member")),
     )
     # the old helpdesk record kind: its rows into the audit log, then the table dropped
     connection = op.get_bind()
     old = _helpdesk_request()
-    rows = connection.execute(sa.select(*(old.c[name] for name in _COLUMNS)).order_by(old.c.id)).mappings().all()
+    rows = (
+        connection.execute(sa.select(*(old.c[name] for name in _COLUMNS)).order_by(old.c.id)).mappings().all()
+    )
     if rows:
         now = datetime.datetime.now(datetime.UTC)
         if connection.dialect.name != "postgresql":
@@ -117,13 +136,25 @@ def upgrade() -> None:
         connection.execute(
             sa.insert(_audit_log()),
             [
-                {"at": now, "user_id": None, "actor": "system", "kind": "helpdesk", "record_id": row["id"],
-                 "action": "retire", "before": {k: _json(v) for k, v in row.items()}, "after": None}
+                {
+                    "at": now,
+                    "user_id": None,
+                    "actor": "system",
+                    "kind": "helpdesk",
+                    "record_id": row["id"],
+                    "action": "retire",
+                    "before": {k: _json(v) for k, v in row.items()},
+                    "after": None,
+                }
                 for row in rows
             ],
         )
-    for name in ("ix_helpdesk_request_status", "ix_helpdesk_request_published",
-                 "ix_helpdesk_request_organisation_id", "ix_helpdesk_request_country_iso3"):
+    for name in (
+        "ix_helpdesk_request_status",
+        "ix_helpdesk_request_published",
+        "ix_helpdesk_request_organisation_id",
+        "ix_helpdesk_request_country_iso3",
+    ):
         op.drop_index(name, table_name="helpdesk_request")
     op.drop_table("helpdesk_request")
 
@@ -149,9 +180,11 @@ def downgrade() -> None:
     op.create_index("ix_helpdesk_request_status", "helpdesk_request", ["status"])
     log = _audit_log()
     connection = op.get_bind()
-    retired = connection.execute(
-        sa.select(log.c.before).where(log.c.kind == "helpdesk", log.c.action == "retire")
-    ).scalars().all()
+    retired = (
+        connection.execute(sa.select(log.c.before).where(log.c.kind == "helpdesk", log.c.action == "retire"))
+        .scalars()
+        .all()
+    )
     for before in retired:
         values = dict(before)
         for name in ("created_at", "updated_at"):

@@ -7,8 +7,8 @@ import pytest
 PHONE = {"width": 375, "height": 800}
 PAGES = ["monitoring", "progress", "toolkit", "registries"]
 NAV = {  # a visitor's header: the sections, then the account link "Join" (js/account-nav.js)
-    "en": ["Monitoring", "Progress", "Toolkit", "Registries", "Records", "Calls", "Helpdesk", "Join"],
-    "fr": ["Suivi", "Progrès", "Boîte à outils", "Registres", "Fiches", "Appels", "Assistance", "Adhérer"],
+    "en": ["Monitoring", "Progress", "Toolkit", "Registries", "Records", "Calls", "Helpdesk", "Groups", "Join"],
+    "fr": ["Suivi", "Progrès", "Boîte à outils", "Registres", "Fiches", "Appels", "Assistance", "Groupes", "Adhérer"],
     "es": [
         "Seguimiento",
         "Progreso",
@@ -17,6 +17,7 @@ NAV = {  # a visitor's header: the sections, then the account link "Join" (js/ac
         "Fichas",
         "Convocatorias",
         "Ayuda",
+        "Grupos",
         "Adherirse",
     ],
 }

@@ -236,7 +236,8 @@ def test_an_anonymous_question_answered_in_the_pages(page, server, mailserver, p
         "Quelles plantes de couverture au Sahel ?"
     )
     page.locator("main details.propose-faq").locator("button[type='submit']").click()
-    page.wait_for_selector("main p.notice")
+    # this step's notice (the answer's is still shown while the proposal is sent): the page is rendered
+    page.wait_for_selector("main p.notice:has-text('Propose as FAQ entry')")
     sign_out(page)
 
     page.goto(link)  # the asker, anonymous, with the link of the first e-mail

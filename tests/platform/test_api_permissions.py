@@ -18,7 +18,7 @@ from permille.registry.permissions import SERVER_WRITTEN
 from permille.registry.schemas import Criterion
 
 ROLES = ("public", "member", "partner", "stc", "secretariat")
-RESTRICTED = {"users", "contacts", "helpdesk", "budget-lines"}
+RESTRICTED = {"users", "contacts", "budget-lines"}
 SECRETARIAT_ONLY = {"organisations", "users", "budget-lines"}
 OPEN = (
     set(KINDS) - SECRETARIAT_ONLY - {"assessments"} - SERVER_WRITTEN
@@ -40,7 +40,6 @@ PATCHES = {
     "networks": {"description": "regional soil carbon network"},
     "contacts": {"notes": "met at COP"},
     "brandings": {"description": "label for soil-friendly products"},
-    "helpdesk": {"answer": "see the toolkit", "status": "answered"},
     "municipalities": {"population": 12000},
     "budget-lines": {"amount": 2000.0},
     "toolkit-usage": {"tool": "ipcc"},
@@ -111,7 +110,6 @@ def sample(kind: str, refs: dict) -> dict:
         "networks": {"name": "Soil network", "network_type": "network", "scope": "regional"},
         "contacts": {"name": "A journalist", "audience": "media", "email": "press@example.org"},
         "brandings": {"name": "Soil label", "branding_type": "label"},
-        "helpdesk": {"subject": "Sampling depth", "question": "Which depth for SOC stocks?"},
         "municipalities": {"name": "Twin town", "country_iso3": "FRA", "lon": 2.0, "lat": 45.0},
         "budget-lines": {
             "objective": "F2",

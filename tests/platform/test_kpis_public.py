@@ -15,7 +15,7 @@ from permille.api.app import create_app
 
 from .conftest import demo_app
 
-RESTRICTED_KINDS = {"contacts", "helpdesk", "budget-lines"}
+RESTRICTED_KINDS = {"contacts", "budget-lines"}
 
 
 def _indicators(report: dict) -> dict:

@@ -15,9 +15,10 @@ from starlette.responses import RedirectResponse
 from .. import __version__
 from ..mail import transport as mail_transport
 from ..mail.queue import Courier
-from ..registry import deployment, events, real_atlas, zones
+from ..registry import deployment, documents, events, real_atlas, zones
 from ..registry import seed as seed_module
 from ..registry.db import make_engine, migrate, session_factory
+from ..registry.filestore import FileStore, default_url
 from ..toolkit.pool import ComputePool
 from . import docs, errors, readmodels
 from .boundary import JsonDepthLimit, SecurityHeaders
@@ -41,12 +42,15 @@ from .routes import (
 )
 from .routes.accounts import router as accounts_router
 from .routes.calls import router as calls_router
+from .routes.documents import UPLOAD_PATH
+from .routes.documents import router as documents_router
 from .routes.events import Broker
 from .routes.events import router as events_router
 from .routes.helpdesk import router as helpdesk_router
 from .routes.mail import router as mail_router
 from .routes.notifications import router as notifications_router
 from .routes.review import router as review_router
+from .routes.working_groups import router as working_groups_router
 
 _log = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 10 * 2**20
@@ -54,18 +58,20 @@ MAX_UPLOAD_BYTES = 10 * 2**20
 
 
 class BodySizeLimit:
-    """Refuse request bodies over ``limit`` bytes with 413: at once by Content-Length, else while reading."""
+    """Refuse request bodies over ``limit`` bytes with 413: at once by Content-Length, else while reading.
+    ``overrides``: (path pattern, limit) of the routes allowed another limit (the documents' upload)."""
 
-    def __init__(self, app, limit: int):
-        self.app, self.limit = app, limit
+    def __init__(self, app, limit: int, overrides: tuple = ()):
+        self.app, self.limit, self.overrides = app, limit, overrides
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        limit = next((n for pattern, n in self.overrides if pattern.match(scope["path"])), self.limit)
         headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length", b"").decode("latin-1")
-        if length.isdigit() and int(length) > self.limit:
-            response = errors.error_response(413, self._message())
+        if length.isdigit() and int(length) > limit:
+            response = errors.error_response(413, self._message(limit))
             return await response(scope, receive, send)
         received = 0
 
@@ -74,14 +80,14 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.limit:
-                    raise HTTPException(413, self._message())
+                if received > limit:
+                    raise HTTPException(413, self._message(limit))
             return message
 
         return await self.app(scope, limited_receive, send)
 
-    def _message(self) -> str:
-        return f"the request body is larger than the limit of {self.limit} bytes"
+    def _message(self, limit: int) -> str:
+        return f"the request body is larger than the limit of {limit} bytes"
 
 
 def create_app(
@@ -93,6 +99,7 @@ def create_app(
     demo_layers: bool = False,
     toolkit_workers: int | None = None,
     start_toolkit: bool = False,
+    filestore_url: str | None = None,
 ) -> FastAPI:
     """The app on ``engine`` (default: :func:`~permille.registry.db.database_url`), migrated to the newest
     revision and, with ``seed``, holding the seed catalogues, and with ``demo`` the demo records and
@@ -102,7 +109,8 @@ def create_app(
     dataset is loaded; without it the monitoring pages show only real data. ``toolkit_workers``: processes
     of the toolkit's pool (default :func:`permille.toolkit.pool.default_size`; 0: threads of this process);
     with ``start_toolkit`` its processes are started before the app answers (``permille serve``), else at
-    the first calculation.
+    the first calculation. ``filestore_url``: where documents are kept (an fsspec URL or a folder; default
+    :func:`permille.registry.filestore.default_url`).
     On PostgreSQL, changes are shared with the other processes serving the same database
     (:func:`permille.registry.events.bridge`)."""
     engine = engine or make_engine()
@@ -173,12 +181,13 @@ def create_app(
     )
     app.state.engine, app.state.sessions, app.state.broker = engine, sessions, broker
     app.state.max_upload_bytes = max_upload_bytes
+    app.state.filestore = FileStore(filestore_url or default_url())
     app.state.demo_layers = demo_layers
     app.state.readmodels = read_models
     app.state.courier = Courier(sessions, mail_transport.from_env(), mail_transport.sender())
     errors.install(app)
     app.add_middleware(JsonDepthLimit)
-    app.add_middleware(BodySizeLimit, limit=max_upload_bytes)
+    app.add_middleware(BodySizeLimit, limit=max_upload_bytes, overrides=((UPLOAD_PATH, documents.MAX_BYTES),))
     app.add_middleware(ReadEdge)
     app.add_middleware(SecurityHeaders)
     docs.install(app)
@@ -188,6 +197,8 @@ def create_app(
     for router in (accounts_router, review_router, mail_router):  # accounts' life cycle, review, e-mail
         app.include_router(router, prefix="/api")
     for router in (calls_router, helpdesk_router, notifications_router):  # the workflows (issue 20)
+        app.include_router(router, prefix="/api")
+    for router in (documents_router, working_groups_router):  # documents and working groups (issue 20)
         app.include_router(router, prefix="/api")
     app.include_router(sites_validation.router, prefix="/api")
     app.include_router(records.router, prefix="/api")

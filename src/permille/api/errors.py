@@ -39,6 +39,7 @@ _REGISTRY_STATUS: dict[type[service.RegistryError], int] = {
     service.Conflict: 409,
     service.Invalid: 422,
     service.TooLarge: 413,
+    service.UnsupportedType: 415,
 }
 
 
@@ -54,7 +55,7 @@ class ErrorBody(BaseModel):
 
 ERROR_RESPONSES: dict[int | str, dict] = {
     status: {"model": ErrorBody, "description": CODES[status]}
-    for status in (400, 401, 403, 404, 409, 413, 422)
+    for status in (400, 401, 403, 404, 409, 413, 415, 422)
 }
 """The error answers a router documents in the OpenAPI schema."""
 

@@ -116,7 +116,7 @@ def _sources(indicator: dict, t: dict, lang: str) -> tuple[str, list[str]]:
             caveats.append(f"{t['unapproved']} ({number(source['unapproved']['value'], lang)}).")
     else:
         text = f"{source['records']} {t['records_counted']} ({rule.get('kind') or '—'})"
-        if rule.get("kind") in ("contacts", "helpdesk", "budget-lines"):
+        if rule.get("kind") in ("contacts", "helpdesk-questions", "budget-lines"):
             text += f"; {t['restricted']}"
         if source.get("rates"):
             used = ", ".join(f"{k}: {v['per_eur']} ({v['rate_year']})" for k, v in source["rates"].items())

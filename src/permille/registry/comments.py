@@ -1,35 +1,38 @@
-"""Comment threads on records: projects (whoever may read the project) and call applications (the
-applicant's organisation, the STC and the Secretariat). Reading and writing follow the record's
-visibility: a record the user may not read has no thread for them (404); writing needs a signed-in user."""
+"""Comment threads on records: projects, practices, call applications, helpdesk questions (the experts'
+notes) and working groups. Who may read and write a thread is the record's rule (:mod:`.subjects`): a
+record the user may not read has no thread for them (404). Each comment is audited and told to the
+thread's followers (:func:`.subjects.followers`) as a ``comment`` notification."""
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import StringConstraints
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import calls, orm
+from . import orm, subjects
+from .notify import notify
 from .schemas import Strict
-from .service import Unauthenticated, _validate, audit, get, transaction
+from .service import _validate, audit, transaction
 
-Kind = Literal["projects", "call-applications"]
+Kind = subjects.ThreadKind
+LINKS = {
+    "projects": "/#/records?kind=projects&id={id}",
+    "practices": "/#/records?kind=practices&id={id}",
+    "call-applications": "/#/calls?application={id}",
+    "helpdesk-questions": "/#/helpdesk?question={id}",
+    "working-groups": "/#/groups?id={id}",
+}
+"""Where a notification of a comment leads (the record's page)."""
+EXCERPT_CHARS = 300
 
 
 class CommentIn(Strict):
     text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
 
 
-def _readable(session: Session, kind: str, record_id: int, user: Any) -> None:
-    """Raise NotFound unless ``user`` may read the record."""
-    if kind == "projects":
-        get(session, "projects", record_id, user)
-    else:
-        calls._application(session, record_id, user)
-
-
 def thread(session: Session, kind: str, record_id: int, user: Any) -> list[dict]:
     """The comments on the record, oldest first, with their authors' names."""
-    _readable(session, kind, record_id, user)
+    subjects.check_read(session, kind, record_id, user)
     rows = session.execute(
         select(orm.Comment, orm.User)
         .join(orm.User, orm.User.id == orm.Comment.user_id)
@@ -41,15 +44,28 @@ def thread(session: Session, kind: str, record_id: int, user: Any) -> list[dict]
     ]
 
 
-def add(session: Session, kind: str, record_id: int, user: Any, payload: Any) -> orm.Comment:
-    """A new comment by ``user`` on a record they may read (audited)."""
-    if user is None:
-        raise Unauthenticated("sign in to comment")
+def add(
+    session: Session, kind: str, record_id: int, user: Any, payload: Any, base_url: str = ""
+) -> orm.Comment:
+    """A new comment by ``user`` on a record they may comment on (audited; the followers are told)."""
     data = _validate(CommentIn, payload)
     with transaction(session, []):
-        _readable(session, kind, record_id, user)
+        subjects.check_comment(session, kind, record_id, user)
+        followers = subjects.followers(session, kind, record_id, user.id)
         row = orm.Comment(at=orm.utcnow(), kind=kind, record_id=record_id, user_id=user.id, text=data.text)
         session.add(row)
         session.flush()
         audit(session, user, f"{kind}-comment", record_id, "comment", None, {"comment": row.id})
+        excerpt = data.text if len(data.text) <= EXCERPT_CHARS else data.text[: EXCERPT_CHARS - 1] + "…"
+        for follower in followers:
+            notify(
+                session,
+                follower,
+                "comment",
+                "comment_posted",
+                base_url,
+                LINKS[kind].format(id=record_id),
+                author=user.name or user.email,
+                text=excerpt,
+            )
     return row

@@ -247,15 +247,6 @@ KINDS: dict[str, RecordKind] = {
             sort=("name",),
         ),
         _kind(
-            "helpdesk",
-            orm.HelpdeskRequest,
-            s.HelpdeskRequestBase,
-            search=("subject", "question", "answer"),
-            filters=("status", "region", "country_iso3"),
-            sort=("status",),
-            restricted=True,
-        ),
-        _kind(
             "municipalities",
             orm.Municipality,
             s.MunicipalityBase,

@@ -358,18 +358,6 @@ class Branding(Record, Base):
     url: Mapped[str] = mapped_column(String(500), default="")
 
 
-class HelpdeskRequest(Record, Base):
-    """A helpdesk request and its answer, by region (B3); restricted."""
-
-    __tablename__ = "helpdesk_request"
-    subject: Mapped[str] = mapped_column(String(300))
-    question: Mapped[str] = mapped_column(Text)
-    answer: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(20), index=True)
-    region: Mapped[str | None] = mapped_column(String(60))
-    country_iso3: Mapped[str | None] = mapped_column(String(3), index=True)
-
-
 class Municipality(Spatial, Record, Base):
     """A municipality of the twin-region programme (F1); ``twin_id`` names its twin."""
 
@@ -783,3 +771,47 @@ class SavedCalculation(Base):
     user: Mapped[User] = relationship()
 
     __table_args__ = (UniqueConstraint("user_id", "name"),)
+
+
+class Attachment(Base):
+    """A document attached to a record (``kind`` as in :mod:`permille.registry.subjects`): its name as
+    uploaded, the type sniffed from its bytes, its size (bytes) and the SHA-256 under which the file store
+    keeps the bytes (once, however many records they are attached to)."""
+
+    __tablename__ = "attachment"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+    kind: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[int] = mapped_column(Integer)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    filename: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+
+    __table_args__ = (Index("ix_attachment_kind_record", "kind", "record_id"),)
+
+
+class WorkingGroup(Base):
+    """A working group of the Initiative (the STC, the Bureau, a regional group): its members, document
+    library (attachments of kind ``working-groups``) and thread; who may do what is the table
+    ``data/workflows/working_group.yaml``."""
+
+    __tablename__ = "working_group"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    group_type: Mapped[str] = mapped_column(String(20))  # stc, bureau, regional, thematic
+    region: Mapped[str | None] = mapped_column(String(60))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class WorkingGroupMember(Base):
+    """A user's membership of a working group; ``role``: chair or member."""
+
+    __tablename__ = "working_group_member"
+    group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(10))
+    since: Mapped[datetime.datetime] = mapped_column(default=utcnow)

@@ -374,15 +374,6 @@ class BrandingBase(Strict):
     url: Url = ""
 
 
-class HelpdeskRequestBase(Strict):
-    subject: Name
-    question: Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
-    answer: Text = ""
-    status: Literal["open", "answered", "closed"] = "open"
-    region: Region | None = None
-    country_iso3: Iso3 | None = None
-
-
 class MunicipalityBase(Spatial):
     name: Name
     country_iso3: Iso3

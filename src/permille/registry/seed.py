@@ -295,7 +295,6 @@ def _demo_records(s: _Seeder, demo: dict) -> None:
         ("networks", o.Network, ("name",), "networks", {"organisation": "organisations"}),
         ("contacts", o.Contact, ("name",), "contacts", {}),
         ("brandings", o.Branding, ("name",), "brandings", {}),
-        ("helpdesk", o.HelpdeskRequest, ("subject",), "helpdesk", {}),
         ("budget-lines", o.BudgetLine, ("label", "year"), "budget_lines", {}),
         (
             "toolkit-usage",

@@ -58,6 +58,10 @@ class TooLarge(RegistryError):
     """A request beyond a documented size limit (e.g. :data:`MAX_INGEST_ROWS`)."""
 
 
+class UnsupportedType(RegistryError):
+    """A file whose content is none of the accepted types (415)."""
+
+
 @dataclass(frozen=True)
 class _System:
     """The platform itself (seed, migrations of data): every permission, logged as "system"."""

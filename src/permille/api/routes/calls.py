@@ -73,7 +73,8 @@ def act(
 
 @router.get("/comments/{kind}/{record_id}")
 def comments(kind: comments_domain.Kind, record_id: Id, session: SessionDep, user: UserDep) -> list[dict]:
-    """The comment thread of a project or a call application I may read."""
+    """The comment thread of a record I may read (project, practice, call application, helpdesk question:
+    its experts' notes, working group: its members)."""
     return comments_domain.thread(session, kind, record_id, user)
 
 
@@ -84,7 +85,10 @@ def comment(
     body: comments_domain.CommentIn,
     session: SessionDep,
     user: Signed,
+    request: Request,
+    tasks: BackgroundTasks,
 ) -> list[dict]:
-    """Comment on a project or a call application I may read; the thread as it is now."""
-    comments_domain.add(session, kind, record_id, user, body)
+    """Comment on a record I may read (its followers are told); the thread as it is now."""
+    comments_domain.add(session, kind, record_id, user, body, public_url(request))
+    tasks.add_task(request.app.state.courier.nudge)
     return comments_domain.thread(session, kind, record_id, user)

@@ -13,7 +13,7 @@ const CRITERIA = {
 
 const MESSAGES = {
   en: {
-    "wf.nav.calls": "Calls", "wf.nav.helpdesk": "Helpdesk", "wf.nav.inbox": "Inbox",
+    "wf.nav.calls": "Calls", "wf.nav.helpdesk": "Helpdesk", "wf.nav.inbox": "Inbox", "wf.nav.groups": "Groups",
     "calls.title": "Calls for projects", "calls.none": "No call for projects yet.",
     "calls.open": "Open a call", "calls.opened": "Call opened.",
     "calls.dates": "Submissions {opens} – {closes}; scores by {review}", "calls.regions": "Eligible regions: {regions}", "calls.allRegions": "every region",
@@ -43,11 +43,11 @@ const MESSAGES = {
     "opt.practices": "Practices", "opt.compensation_schemes": "Compensation schemes", "opt.ecosystem_services": "Ecosystem services", "opt.monitoring": "Monitoring",
     "inbox.title": "Inbox", "inbox.none": "No notification.", "inbox.unread": "{n} unread", "inbox.readAll": "Mark all read", "inbox.read": "Mark read",
     "inbox.settings": "E-mails", "inbox.saved": "Saved.", "inbox.save": "Save",
-    "kind.assignment": "Assignments", "kind.decision": "Decisions", "kind.answer": "Answers", "kind.question": "New questions of my region",
+    "kind.assignment": "Assignments", "kind.decision": "Decisions", "kind.answer": "Answers", "kind.question": "New questions of my region", "kind.comment": "Comments in threads I follow",
     "opt.immediate": "at once", "opt.digest": "daily digest", "opt.off": "none",
   },
   fr: {
-    "wf.nav.calls": "Appels", "wf.nav.helpdesk": "Assistance", "wf.nav.inbox": "Notifications",
+    "wf.nav.calls": "Appels", "wf.nav.helpdesk": "Assistance", "wf.nav.inbox": "Notifications", "wf.nav.groups": "Groupes",
     "calls.title": "Appels à projets", "calls.none": "Aucun appel à projets pour l'instant.",
     "calls.open": "Ouvrir un appel", "calls.opened": "Appel ouvert.",
     "calls.dates": "Dépôts du {opens} au {closes} ; notes avant le {review}", "calls.regions": "Régions éligibles : {regions}", "calls.allRegions": "toutes les régions",
@@ -77,11 +77,11 @@ const MESSAGES = {
     "opt.practices": "Pratiques", "opt.compensation_schemes": "Dispositifs de compensation", "opt.ecosystem_services": "Services écosystémiques", "opt.monitoring": "Suivi",
     "inbox.title": "Notifications", "inbox.none": "Aucune notification.", "inbox.unread": "{n} non lue(s)", "inbox.readAll": "Tout marquer comme lu", "inbox.read": "Marquer comme lu",
     "inbox.settings": "Courriels", "inbox.saved": "Enregistré.", "inbox.save": "Enregistrer",
-    "kind.assignment": "Affectations", "kind.decision": "Décisions", "kind.answer": "Réponses", "kind.question": "Nouvelles questions de ma région",
+    "kind.assignment": "Affectations", "kind.decision": "Décisions", "kind.answer": "Réponses", "kind.question": "Nouvelles questions de ma région", "kind.comment": "Commentaires des discussions que je suis",
     "opt.immediate": "immédiatement", "opt.digest": "résumé quotidien", "opt.off": "aucun",
   },
   es: {
-    "wf.nav.calls": "Convocatorias", "wf.nav.helpdesk": "Ayuda", "wf.nav.inbox": "Notificaciones",
+    "wf.nav.calls": "Convocatorias", "wf.nav.helpdesk": "Ayuda", "wf.nav.inbox": "Notificaciones", "wf.nav.groups": "Grupos",
     "calls.title": "Convocatorias de proyectos", "calls.none": "Aún no hay convocatorias.",
     "calls.open": "Abrir una convocatoria", "calls.opened": "Convocatoria abierta.",
     "calls.dates": "Presentación del {opens} al {closes}; puntuaciones antes del {review}", "calls.regions": "Regiones elegibles: {regions}", "calls.allRegions": "todas las regiones",
@@ -111,7 +111,7 @@ const MESSAGES = {
     "opt.practices": "Prácticas", "opt.compensation_schemes": "Esquemas de compensación", "opt.ecosystem_services": "Servicios ecosistémicos", "opt.monitoring": "Seguimiento",
     "inbox.title": "Notificaciones", "inbox.none": "Ninguna notificación.", "inbox.unread": "{n} sin leer", "inbox.readAll": "Marcar todo como leído", "inbox.read": "Marcar como leído",
     "inbox.settings": "Correos", "inbox.saved": "Guardado.", "inbox.save": "Guardar",
-    "kind.assignment": "Asignaciones", "kind.decision": "Decisiones", "kind.answer": "Respuestas", "kind.question": "Nuevas preguntas de mi región",
+    "kind.assignment": "Asignaciones", "kind.decision": "Decisiones", "kind.answer": "Respuestas", "kind.question": "Nuevas preguntas de mi región", "kind.comment": "Comentarios en conversaciones que sigo",
     "opt.immediate": "de inmediato", "opt.digest": "resumen diario", "opt.off": "ninguno",
   },
 };

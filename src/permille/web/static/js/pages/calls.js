@@ -6,6 +6,7 @@
 // recommendation (mean, lowest–highest, spread and comments per criterion), the applicant's feedback.
 import { field, form, gate, notice, t } from "../accounts-ui.js";
 import { REGIONS, stateBadge } from "../workflows-ui.js";
+import { library } from "../discussion.js";
 
 export async function render(root, params, ctx) {
   const { el } = ctx;
@@ -124,6 +125,8 @@ async function application(root, ctx, id, status) {
     root.append(decision);
   }
   if (a.reports.length) root.append(el("h2", {}, t("calls.reports")), el("ul", {}, a.reports.map((r) => el("li", {}, `${r.year}: ${r.text}${r.measured_t_c_ha === null ? "" : ` — ${ctx.fmt.number(r.measured_t_c_ha, 2)} ± ${ctx.fmt.number(r.uncertainty_t_c_ha, 2)} t C/ha`}`))));
+  // documents: a member or partner who reads an application is of the applicant's organisation
+  root.append(await library(ctx, "call-applications", id, { canUpload: ["member", "partner", "secretariat"].includes(ctx.user.role) }));
   root.append(await thread(ctx, `/comments/call-applications/${id}`));
   if (a.actions.includes("report")) {
     root.append(form({

@@ -1,10 +1,12 @@
 // #/helpdesk: the regional helpdesks. Anyone asks a question (region, country, topic, language; an e-mail
 // address when not signed in) and searches the published FAQ. Experts (and the Secretariat) see the
 // questions of their regions. ?question=<id>[&token=<secret of the asker's link>]: the conversation with
-// the actions the workflow allows the viewer (take or assign, answer, reply, propose as FAQ, close). The
-// Secretariat reviews the proposed FAQ entries.
+// the actions the workflow allows the viewer (take or assign, answer, reply, propose as FAQ, close) and
+// the experts' notes (a comment thread the asker does not see). The Secretariat reviews the proposed FAQ
+// entries.
 import { field, form, gate, notice, t } from "../accounts-ui.js";
 import { REGIONS, TOPICS, stateBadge } from "../workflows-ui.js";
+import { thread } from "../discussion.js";
 
 export async function render(root, params, ctx) {
   const { el } = ctx;
@@ -70,6 +72,8 @@ async function question(root, ctx, params, status) {
   const token = params.token ? `token=${encodeURIComponent(params.token)}` : "";
   const path = `/helpdesks/questions/${params.question}`;
   const q = await ctx.api(`${path}${token ? `?${token}` : ""}`);
+  // the experts' notes (a thread the asker does not see), fetched before anything is shown
+  const notes = ctx.user && q.asker_email ? await thread(ctx, "helpdesk-questions", q.id, { title: t("disc.notes") }) : null;
   const post = async (action, body) => {
     try {
       await ctx.api(`${path}/${action}${token ? `?${token}` : ""}`, { body: body || {} });
@@ -106,5 +110,6 @@ async function question(root, ctx, params, status) {
       onSubmit: (v) => post("propose_faq", v),
     })));
   }
+  if (notes) root.append(notes);
   if (q.actions.includes("close")) root.append(el("div", { class: "actions" }, el("button", { type: "button", class: "btn btn-secondary", "data-action": "close", onclick: () => post("close") }, t("act.close"))));
 }

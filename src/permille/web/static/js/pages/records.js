@@ -7,8 +7,10 @@
 // Every write goes through the API (ctx.api): the pages have no other way to change a record.
 
 import { addOutline, choiceLabel, kindLabel, label, loadCatalogue, renderForm } from "../forms.js";
+import { library, thread } from "../discussion.js";
 
 const PAGE_SIZE = 20;
+const DISCUSSED = new Set(["projects", "practices"]); // kinds with documents and a comment thread
 const SEARCH_DELAY_MS = 300;
 const PRIMARY = ["name", "title", "subject", "label", "email", "tool", "country_iso3"];
 const HIDDEN_IN_LIST = new Set(["description", "summary", "notes", "balance_input", "expected_impact", "question", "answer", "how", "methodology", "findings", "evidence", "references", "scores"]);
@@ -664,6 +666,9 @@ async function renderDetail(root, ctx, kind, record) {
     el("dl", { class: "details" }, rows),
     kind.spatial ? el("div", { class: "field" }, el("div", { class: "map map-picker", id: "rec-map" })) : null,
   );
+  if (DISCUSSED.has(kind.name)) {
+    root.append(await library(ctx, kind.name, record.id, { canUpload: canUpdate(kind, record, ctx.user) }), await thread(ctx, kind.name, record.id));
+  }
   if (kind.spatial && window.L) {
     const map = window.L.map(root.querySelector("#rec-map"), { minZoom: 1, maxZoom: 12 }).setView([record.lat, record.lon], 4);
     window.L.circleMarker([record.lat, record.lon], { radius: 7, color: "#5b3a1e" }).addTo(map);

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 from .. import __version__
 from ..mail import transport as mail_transport
 from ..mail.queue import Courier
-from ..registry import deployment, events, real_atlas, zones
+from ..registry import deployment, events, real_atlas, schedule, zones
 from ..registry import seed as seed_module
 from ..registry.db import make_engine, migrate, session_factory
 from ..toolkit.pool import ComputePool
@@ -37,13 +37,16 @@ from .routes import (
     toolkit,
 )
 from .routes.accounts import router as accounts_router
+from .routes.calendar import router as calendar_router
 from .routes.calls import router as calls_router
+from .routes.directory import router as directory_router
 from .routes.events import Broker
 from .routes.events import router as events_router
 from .routes.helpdesk import router as helpdesk_router
 from .routes.mail import router as mail_router
 from .routes.notifications import router as notifications_router
 from .routes.review import router as review_router
+from .routes.twins import router as twins_router
 
 _log = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 10 * 2**20
@@ -90,6 +93,7 @@ def create_app(
     demo_layers: bool = False,
     toolkit_workers: int | None = None,
     start_toolkit: bool = False,
+    scheduler: bool = False,
 ) -> FastAPI:
     """The app on ``engine`` (default: :func:`~permille.registry.db.database_url`), migrated to the newest
     revision and, with ``seed``, holding the seed catalogues, and with ``demo`` the demo records and
@@ -99,7 +103,9 @@ def create_app(
     dataset is loaded; without it the monitoring pages show only real data. ``toolkit_workers``: processes
     of the toolkit's pool (default :func:`permille.toolkit.pool.default_size`; 0: threads of this process);
     with ``start_toolkit`` its processes are started before the app answers (``permille serve``), else at
-    the first calculation.
+    the first calculation. With ``scheduler`` (``permille serve``) each process runs the daily jobs
+    (digest, event reminders) at ``PERMILLE_DAILY_HOUR`` UTC, once per day across processes
+    (:mod:`permille.registry.schedule`), when ``PERMILLE_PUBLIC_URL`` is set.
     On PostgreSQL, changes are shared with the other processes serving the same database
     (:func:`permille.registry.events.bridge`)."""
     engine = engine or make_engine()
@@ -117,6 +123,7 @@ def create_app(
             session.commit()
     broker = Broker()
     read_models = readmodels.ReadModels()
+    daily_hour = schedule.daily_hour() if scheduler else None  # a wrong setting fails before serving
 
     def poll_versions() -> None:
         with sessions() as session:
@@ -140,6 +147,13 @@ def create_app(
         if start_toolkit:
             await asyncio.to_thread(_app.state.toolkit.start)
         courier = asyncio.create_task(_app.state.courier.run())  # retries of the mail queue
+        daily = None
+        if daily_hour is not None:
+            public_url = os.environ.get("PERMILLE_PUBLIC_URL", "").strip()
+            if public_url:
+                daily = asyncio.create_task(schedule.keep_daily(sessions, public_url, daily_hour))
+            else:
+                _log.warning("the daily digest and reminders are off: set PERMILLE_PUBLIC_URL")
         warming = sites_validation.warm_up()  # in each serving process (not in the parent of --workers)
         poller = None
         if read_models.enabled:
@@ -149,6 +163,8 @@ def create_app(
             yield
         finally:
             courier.cancel()
+            if daily is not None:
+                daily.cancel()
             if warming is not None:
                 warming.stop()
             if poller is not None:
@@ -186,6 +202,8 @@ def create_app(
         app.include_router(router, prefix="/api")
     for router in (calls_router, helpdesk_router, notifications_router):  # the workflows (issue 20)
         app.include_router(router, prefix="/api")
+    for router in (directory_router, calendar_router, twins_router):  # directory, calendar, F1 pilot
+        app.include_router(router, prefix="/api")
     app.include_router(sites_validation.router, prefix="/api")
     app.include_router(records.router, prefix="/api")
     app.include_router(layers.router, prefix="/api")
@@ -209,4 +227,5 @@ def app_from_env() -> FastAPI:
         demo=os.environ.get("PERMILLE_DEMO", "0") == "1",
         demo_layers=os.environ.get("PERMILLE_DEMO_LAYERS", "0") == "1",
         start_toolkit=True,
+        scheduler=True,
     )

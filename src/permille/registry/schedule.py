@@ -15,7 +15,7 @@ import socket
 import uuid
 from collections.abc import Callable
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -49,7 +49,9 @@ def claim(session: Session, job: str, day: datetime.date, holder: str, now: date
         session.commit()
     session.connection(execution_options=IMMEDIATE)
     try:
-        session.add(orm.ScheduledRun(job=job, day=day, holder=holder, lease_until=now + LEASE))
+        session.execute(
+            insert(orm.ScheduledRun).values(job=job, day=day, holder=holder, lease_until=now + LEASE)
+        )
         session.commit()
         return True
     except IntegrityError:
@@ -83,8 +85,11 @@ def run_daily(
         session.rollback()
         raise
     session.connection(execution_options=IMMEDIATE)
-    row = session.get(orm.ScheduledRun, (job, day))
-    row.finished_at, row.result = orm.utcnow(), {"count": count, "holder": holder}
+    session.execute(
+        update(orm.ScheduledRun)
+        .where(orm.ScheduledRun.job == job, orm.ScheduledRun.day == day)
+        .values(finished_at=orm.utcnow(), result={"count": count, "holder": holder})
+    )
     session.commit()
     return count
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import orm
+from .directory import country_name
 from .notify import notify
 from .service import Conflict, NotFound, audit, transaction
 
@@ -64,6 +65,7 @@ def event_dict(row: orm.Meeting, registered: int, mine: bool) -> dict:
         "date": row.date.isoformat(),
         "region": row.region,
         "country_iso3": row.country_iso3,
+        "country": country_name(row.country_iso3),
         "location": row.location,
         "notes": row.notes,
         "capacity": row.capacity,

@@ -9,10 +9,22 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import orm
-from .kpis import countries
 from .service import NotFound
 
 MAX_LISTED = 2000
+
+
+def countries() -> dict[str, dict]:
+    """The bundled countries by ISO3 (:func:`permille.registry.kpis.countries`)."""
+    from .kpis import countries as bundled  # kpis → counting → twins → this module
+
+    return bundled()
+
+
+def country_name(iso3: str | None) -> dict[str, str] | None:
+    """The country's name in en, fr and es (data/registry/countries.yaml), None if unknown."""
+    country = countries().get(iso3 or "")
+    return dict(country["name"]) if country else None
 
 
 def _region(row: orm.Organisation) -> str | None:
@@ -37,6 +49,7 @@ def _summary(row: orm.Organisation, projects: int, practices: int) -> dict:
         "membership": row.membership,
         "org_type": row.org_type,
         "country_iso3": row.country_iso3,
+        "country": country_name(row.country_iso3),
         "region": _region(row),
         "website": row.website,
         "projects": projects,

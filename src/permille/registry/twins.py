@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import orm
+from .directory import country_name
 from .permissions import Role, role_of
 from .schemas import Name, RecordId, Strict, Text
 from .service import Forbidden, Invalid, NotFound, _validate, audit, transaction
@@ -47,7 +48,9 @@ def _municipality(m: orm.Municipality) -> dict:
         "id": m.id,
         "name": m.name,
         "country_iso3": m.country_iso3,
+        "country": country_name(m.country_iso3),
         "region": m.region,
+        "organisation_id": m.organisation_id,
         "population": m.population,
         "lon": m.lon,
         "lat": m.lat,

@@ -7,8 +7,10 @@ import pytest
 PHONE = {"width": 375, "height": 800}
 PAGES = ["monitoring", "progress", "toolkit", "registries"]
 NAV = {  # a visitor's header: the sections, then the account link "Join" (js/account-nav.js)
-    "en": ["Monitoring", "Progress", "Toolkit", "Registries", "Records", "Calls", "Helpdesk", "Join"],
-    "fr": ["Suivi", "Progrès", "Boîte à outils", "Registres", "Fiches", "Appels", "Assistance", "Adhérer"],
+    "en": ["Monitoring", "Progress", "Toolkit", "Registries", "Records", "Calls", "Helpdesk", "Directory",
+           "Calendar", "Twin regions", "Join"],
+    "fr": ["Suivi", "Progrès", "Boîte à outils", "Registres", "Fiches", "Appels", "Assistance", "Annuaire",
+           "Agenda", "Jumelages", "Adhérer"],
     "es": [
         "Seguimiento",
         "Progreso",
@@ -17,6 +19,9 @@ NAV = {  # a visitor's header: the sections, then the account link "Join" (js/ac
         "Fichas",
         "Convocatorias",
         "Ayuda",
+        "Directorio",
+        "Agenda",
+        "Hermanamientos",
         "Adherirse",
     ],
 }

@@ -52,14 +52,14 @@ function card(ctx, e, status, linked) {
     else if (!ctx.user) actions.append(el("span", { class: "muted small" }, t("cal.signIn")));
     else if (event.mine) actions.append(button(ctx, event, "cancel", status, fill));
     else if (event.seats_left !== 0) actions.append(button(ctx, event, "register", status, fill));
-    node.replaceChildren(
+    node.replaceChildren(...[
       el(linked ? "h2" : "h1", { tabindex: linked ? null : "-1" }, linked ? el("a", { href: `#/calendar?event=${event.id}` }, event.title) : event.title, " ", demoBadge(event, t)),
       el("p", { class: "small" }, `${when(ctx, event)} · ${t(`event.${event.meeting_type}`)}`),
       place ? el("p", { class: "small muted" }, place) : null,
       el("p", { class: "small seats" }, seats, event.mine ? ` · ${t("cal.registered")}` : ""),
       linked || !event.notes ? null : el("p", {}, event.notes),
       actions,
-    );
+    ].filter(Boolean));
   };
   fill(e);
   return node;

@@ -81,7 +81,11 @@ def test_the_directory_filters_maps_and_shows_an_organisation(page, server):
         page.select_option("#lang-select", language)
         page.wait_for_function(f"() => document.querySelector('main h1')?.textContent === {title!r}")
         page.wait_for_selector(".directory-map[data-countries]")
-        assert "Sénégal" in page.inner_text(".directory-list") if language == "fr" else "Senegal" in page.inner_text(".directory-list")
+        assert (
+            "Sénégal" in page.inner_text(".directory-list")
+            if language == "fr"
+            else "Senegal" in page.inner_text(".directory-list")
+        )
         shot(page, f"directory-{language}")
     page.select_option("#lang-select", "en")
 
@@ -109,9 +113,13 @@ def test_register_for_an_event_cancel_and_download_its_ics(page, server):
         forum.locator("a", has_text="Add to my calendar").click()
     event = Calendar.from_ical(download.value.path().read_bytes()).walk("VEVENT")[0]
     assert str(event["SUMMARY"]) == "Demo forum: twin municipalities for soil carbon"
-    assert event.decoded("DTSTART") == datetime.datetime.now(datetime.UTC).date() + datetime.timedelta(days=21)
+    assert event.decoded("DTSTART") == datetime.datetime.now(datetime.UTC).date() + datetime.timedelta(
+        days=21
+    )
     feed = Calendar.from_ical(httpx.get(f"{server.url}/api/calendar/events.ics").content)
-    assert "Demo forum: twin municipalities for soil carbon" in {str(e["SUMMARY"]) for e in feed.walk("VEVENT")}
+    assert "Demo forum: twin municipalities for soil carbon" in {
+        str(e["SUMMARY"]) for e in feed.walk("VEVENT")
+    }
 
     forum.locator('[data-action="cancel"]').click()
     forum.locator('[data-action="register"]').wait_for()

@@ -89,7 +89,9 @@ def test_two_workers_at_once_send_the_digest_once(engine, session):
     ],
 )
 def test_next_run(now, hour, due):
-    assert schedule.next_run(datetime.datetime.fromisoformat(now), hour) == datetime.datetime.fromisoformat(due)
+    assert schedule.next_run(datetime.datetime.fromisoformat(now), hour) == datetime.datetime.fromisoformat(
+        due
+    )
 
 
 def test_the_daily_hour_setting(monkeypatch):
@@ -114,7 +116,9 @@ def test_two_servers_with_their_scheduler_send_one_digest(engine, session, monke
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             session.rollback()  # a new read: a fresh snapshot
-            finished = session.scalars(select(ScheduledRun).where(ScheduledRun.finished_at.is_not(None))).all()
+            finished = session.scalars(
+                select(ScheduledRun).where(ScheduledRun.finished_at.is_not(None))
+            ).all()
             if {r.job for r in finished} == set(schedule.JOBS):
                 break
             time.sleep(0.05)

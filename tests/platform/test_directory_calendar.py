@@ -7,7 +7,7 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 from icalendar import Calendar
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -16,7 +16,6 @@ from permille.api.app import create_app
 from permille.registry import calendar, counting
 from permille.registry.orm import (
     HelpdeskExpert,
-    MailMessage,
     Meeting,
     Municipality,
     Notification,
@@ -66,7 +65,7 @@ def _project(session, organisation, name, published):
 
 def test_the_directory_shows_published_organisations_and_nothing_private(client, session):
     inra = _org(session, "Soil Institute of France", org_type="research", country_iso3="FRA")
-    coop = _org(session, "Sahel Farmers Union", org_type="farmers_organisation", country_iso3="SEN",
+    _org(session, "Sahel Farmers Union", org_type="farmers_organisation", country_iso3="SEN",
                 membership="partner", region="Africa")  # fmt: skip
     hidden = _org(session, "Unpublished Agency", published=False, country_iso3="FRA")
     _project(session, inra, "Cover crops in Beauce", True)
@@ -180,7 +179,9 @@ def test_the_ics_feed_parses_back(client, session):
     assert str(vevent["URL"]) == f"http://platform.test/#/calendar?event={event.id}"
     one = Calendar.from_ical(client.get(f"/api/calendar/events/{event.id}/event.ics").content)
     assert [str(e["UID"]) for e in one.walk("VEVENT")] == [str(vevent["UID"])]
-    assert Calendar.from_ical(client.get("/api/calendar/events.ics?region=Africa").content).walk("VEVENT") == []
+    assert (
+        Calendar.from_ical(client.get("/api/calendar/events.ics?region=Africa").content).walk("VEVENT") == []
+    )
 
 
 def test_reminders_are_sent_once_by_the_daily_command(client, auth, session, mailserver, db_url):
@@ -241,7 +242,10 @@ def test_twin_pairs_their_activities_and_kpi_f1(client, auth, session):
     session.commit()
 
     shown = client.get("/api/twins").json()
-    assert [[m["name"] for m in p["municipalities"]] for p in shown] == [["Cahors", "Kayes"], ["Demo A", "Demo B"]]
+    assert [[m["name"] for m in p["municipalities"]] for p in shown] == [
+        ["Cahors", "Kayes"],
+        ["Demo A", "Demo B"],
+    ]
     assert [p["counted"] for p in shown] == [True, False]
 
     exchange = {"municipality_id": cahors.id, "partner_id": kayes.id, "activity_type": "exchange",
@@ -254,7 +258,12 @@ def test_twin_pairs_their_activities_and_kpi_f1(client, auth, session):
     not_twins = exchange | {"partner_id": selfish.id}
     refused = client.post("/api/twins/activities", json=not_twins, headers=auth("secretariat"))
     assert refused.status_code == 422 and refused.json()["error"]["details"][0]["loc"][-1] == "partner_id"
-    assert client.post("/api/twins/activities", json=exchange | {"activity_type": "party"}, headers=owner).status_code == 422
+    assert (
+        client.post(
+            "/api/twins/activities", json=exchange | {"activity_type": "party"}, headers=owner
+        ).status_code
+        == 422
+    )
     pair = client.get("/api/twins").json()[0]
     assert [a["title"] for a in pair["activities"]] == ["Visit of Kayes farmers to Cahors"]
 

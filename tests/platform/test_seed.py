@@ -112,9 +112,13 @@ def test_seeding_is_complete_idempotent_audited_and_usable(seeded_client, sessio
     workflows = ("project_call", "call_application", "call_review", "helpdesk_expert", "helpdesk_question",
                  "helpdesk_message", "notification", "notification_preference", "mail_message", "twin_activity")  # fmt: skip
     records = sum(n for table, n in first.items() if table not in not_records + workflows)
-    actors = dict(session.execute(select(orm.AuditLog.actor, func.count()).group_by(orm.AuditLog.actor)).all())
+    actors = dict(
+        session.execute(select(orm.AuditLog.actor, func.count()).group_by(orm.AuditLog.actor)).all()
+    )
     assert actors.pop("system") == records  # every seeded row was written through the audited service
-    steps = session.execute(select(orm.AuditLog.kind, orm.AuditLog.action).where(orm.AuditLog.actor != "system"))
+    steps = session.execute(
+        select(orm.AuditLog.kind, orm.AuditLog.action).where(orm.AuditLog.actor != "system")
+    )
     assert {"call_application", "helpdesk_question", "twin_activity"} <= {kind for kind, _ in steps}
     assert set(actors) <= {email for email, _, _ in seed.DEMO_ACCOUNTS} | {"anonymous"}
     assert ("call_application", "select") in set(

@@ -36,7 +36,9 @@ def _event(session: Session, meeting_id: int, *, lock: bool = False) -> orm.Meet
 def _registered(session: Session, meeting_ids: list[int]) -> dict[int, int]:
     rows = session.execute(
         select(orm.EventRegistration.meeting_id, func.count())
-        .where(orm.EventRegistration.meeting_id.in_(meeting_ids), orm.EventRegistration.cancelled_at.is_(None))
+        .where(
+            orm.EventRegistration.meeting_id.in_(meeting_ids), orm.EventRegistration.cancelled_at.is_(None)
+        )
         .group_by(orm.EventRegistration.meeting_id)
     ).all()
     return dict(rows)
@@ -103,7 +105,9 @@ def events(
 
 def get_event(session: Session, user: Any, meeting_id: int) -> dict:
     row = _event(session, meeting_id)
-    return event_dict(row, _registered(session, [row.id]).get(row.id, 0), row.id in _mine(session, user, [row.id]))
+    return event_dict(
+        row, _registered(session, [row.id]).get(row.id, 0), row.id in _mine(session, user, [row.id])
+    )
 
 
 def register(session: Session, user: Any, meeting_id: int, today: datetime.date | None = None) -> dict:
@@ -163,7 +167,12 @@ def registrations(session: Session, meeting_id: int) -> list[dict]:
         .order_by(orm.EventRegistration.created_at)
     ).all()
     return [
-        {"name": u.name, "email": u.email, "organisation_id": u.organisation_id, "at": r.created_at.isoformat()}
+        {
+            "name": u.name,
+            "email": u.email,
+            "organisation_id": u.organisation_id,
+            "at": r.created_at.isoformat(),
+        }
         for r, u in rows
     ]
 

@@ -29,14 +29,22 @@ def run(session: Session, demo: dict, today: datetime.date) -> None:
     secretariat = _user(session, "demo.secretariat@example.org")
     if session.scalar(select(orm.ProjectCall.id).where(orm.ProjectCall.title == CALL_TITLE)) is None:
         _call(session, secretariat, CALL_PROJECT, today, base_url)
-    if session.scalar(select(orm.HelpdeskQuestion.id).where(orm.HelpdeskQuestion.subject == QUESTION_SUBJECT)) is None:
+    if (
+        session.scalar(
+            select(orm.HelpdeskQuestion.id).where(orm.HelpdeskQuestion.subject == QUESTION_SUBJECT)
+        )
+        is None
+    ):
         _question(session, secretariat, base_url)
     done = set(session.scalars(select(orm.TwinActivity.title)))
     by_name = dict(session.execute(select(orm.Municipality.name, orm.Municipality.id)).all())
     for row in demo["twin_activities"]:
         if row["title"] not in done:
             activity = {k: v for k, v in row.items() if k not in ("municipality", "partner")}
-            activity |= {"municipality_id": by_name[row["municipality"]], "partner_id": by_name[row["partner"]]}
+            activity |= {
+                "municipality_id": by_name[row["municipality"]],
+                "partner_id": by_name[row["partner"]],
+            }
             twins.add_activity(session, secretariat, activity)
 
 
@@ -67,13 +75,19 @@ def _call(session: Session, secretariat, project_name: str, today: datetime.date
 
 def _question(session: Session, secretariat, base_url: str) -> None:
     expert = _user(session, "demo.partner@example.org")
-    helpdesk.set_expert(session, secretariat, expert.id, {"regions": ["Europe"], "topics": list(helpdesk.TOPICS)})
+    helpdesk.set_expert(
+        session, secretariat, expert.id, {"regions": ["Europe"], "topics": list(helpdesk.TOPICS)}
+    )
     question, _token = helpdesk.ask(session, None, {
         "email": DEMO_ASKER, "region": "Europe", "country_iso3": "FRA", "topic": "practices", "language": "en",
         "subject": QUESTION_SUBJECT, "question": "Demo: which cover crops keep soil carbon after a rice harvest?",
     }, base_url)  # fmt: skip
-    session.execute(update(orm.HelpdeskQuestion).where(orm.HelpdeskQuestion.id == question.id).values(demo=True))
+    session.execute(
+        update(orm.HelpdeskQuestion).where(orm.HelpdeskQuestion.id == question.id).values(demo=True)
+    )
     session.commit()
     helpdesk.act(session, expert, question.id, "assign", {"expert_id": expert.id}, base_url)
-    answer = "Demo: a winter legume mix (vetch, clover) sown right after harvest; see the practices catalogue."
+    answer = (
+        "Demo: a winter legume mix (vetch, clover) sown right after harvest; see the practices catalogue."
+    )
     helpdesk.act(session, expert, question.id, "answer", {"text": answer}, base_url)

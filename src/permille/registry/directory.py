@@ -121,6 +121,7 @@ def organisation(session: Session, organisation_id: int) -> dict[str, Any]:
         for p in projects
     ]
     page["practice_list"] = [
-        {"id": p.id, "name": p.name, "category": p.category, "country_iso3": p.country_iso3} for p in practices
+        {"id": p.id, "name": p.name, "category": p.category, "country_iso3": p.country_iso3}
+        for p in practices
     ]
     return page

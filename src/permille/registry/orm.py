@@ -783,7 +783,9 @@ class TwinActivity(Base):
 
     __tablename__ = "twin_activity"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"), index=True)
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipality.id", ondelete="CASCADE"), index=True
+    )
     partner_id: Mapped[int] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"), index=True)
     activity_type: Mapped[str] = mapped_column(String(20))  # action, exchange
     date: Mapped[datetime.date] = mapped_column(Date)

@@ -41,7 +41,9 @@ def holder_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def claim(session: Session, job: str, day: datetime.date, holder: str, now: datetime.datetime | None = None) -> bool:
+def claim(
+    session: Session, job: str, day: datetime.date, holder: str, now: datetime.datetime | None = None
+) -> bool:
     """Claim ``job`` for ``day`` for ``holder``: True if this holder may run it now (a new row, or a lease
     that has passed without the run being finished), False if another holds it or finished it."""
     now = now or orm.utcnow()

@@ -325,7 +325,9 @@ def _demo_records(s: _Seeder, demo: dict) -> None:
     _kpi_values(s, s.demo(demo["kpi_values"]))
     s.add("meetings", o.Meeting, lambda p: (p["title"],), (o.Meeting.title,), s.demo(demo["coming_events"]))
     activities = [{k: _when(v, s.today) for k, v in row.items()} for row in demo["twin_activities"]]
-    demo_workflows.run(s.session, demo | {"twin_activities": activities}, s.today)  # A2, B3 by their workflows
+    demo_workflows.run(
+        s.session, demo | {"twin_activities": activities}, s.today
+    )  # A2, B3 by their workflows
 
 
 def _observations(s: _Seeder, rows: list[dict]) -> None:

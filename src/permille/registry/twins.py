@@ -125,4 +125,3 @@ def add_activity(session: Session, user: Any, payload: Any) -> dict:
         session.flush()
         audit(session, user, "twin_activity", row.id, "create", None, _activity(row))
     return _activity(row)
-

@@ -29,11 +29,15 @@ def upgrade() -> None:
         sa.Column("cancelled_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("reminded_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
-            ["meeting_id"], ["meeting.id"], name=op.f("fk_event_registration_meeting_id_meeting"),
+            ["meeting_id"],
+            ["meeting.id"],
+            name=op.f("fk_event_registration_meeting_id_meeting"),
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["user_id"], ["app_user.id"], name=op.f("fk_event_registration_user_id_app_user"),
+            ["user_id"],
+            ["app_user.id"],
+            name=op.f("fk_event_registration_user_id_app_user"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_event_registration")),
@@ -53,11 +57,15 @@ def upgrade() -> None:
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["municipality_id"], ["municipality.id"],
-            name=op.f("fk_twin_activity_municipality_id_municipality"), ondelete="CASCADE",
+            ["municipality_id"],
+            ["municipality.id"],
+            name=op.f("fk_twin_activity_municipality_id_municipality"),
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["partner_id"], ["municipality.id"], name=op.f("fk_twin_activity_partner_id_municipality"),
+            ["partner_id"],
+            ["municipality.id"],
+            name=op.f("fk_twin_activity_partner_id_municipality"),
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(

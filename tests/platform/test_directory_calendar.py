@@ -270,3 +270,34 @@ def test_twin_pairs_their_activities_and_kpi_f1(client, auth, session):
     count = _f1(session)
     assert count.by_year[TODAY.year] - before == 2  # France and Mali; not the draft's, the demo, nor alone
     assert count.demo_records == 2  # the demo pair is shown apart
+
+
+def test_two_users_racing_for_the_last_seat(engine, auth, session):
+    """Two registrations at once for the last seat: the meeting row is locked (PostgreSQL) or the write
+    lock held (SQLite) while a seat is counted and taken, so exactly one gets it."""
+    import threading
+
+    from permille.registry.db import session_factory
+    from permille.registry.service import Conflict
+
+    event = _meeting(session, "Field day with one seat", 2, capacity=1)
+    users = [auth.user("member"), auth.user("partner")]
+    sessions, start, outcomes = session_factory(engine), threading.Barrier(2), []
+
+    def register(user) -> None:
+        with sessions() as own:
+            start.wait()
+            try:
+                calendar.register(own, own.get(User, user.id), event.id)
+                outcomes.append("seat")
+            except Conflict as refused:
+                outcomes.append(str(refused))
+
+    threads = [threading.Thread(target=register, args=(u,)) for u in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["seat", "the event is full (1 seats)"]
+    session.rollback()
+    assert calendar.get_event(session, None, event.id)["registered"] == 1

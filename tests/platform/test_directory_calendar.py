@@ -3,6 +3,7 @@ through the API, on SQLite and PostgreSQL; reminders received by a real SMTP ser
 
 import datetime
 import json
+import threading
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,6 +15,7 @@ from typer.testing import CliRunner
 from permille import cli
 from permille.api.app import create_app
 from permille.registry import calendar, counting
+from permille.registry.db import session_factory
 from permille.registry.orm import (
     HelpdeskExpert,
     Meeting,
@@ -25,6 +27,7 @@ from permille.registry.orm import (
     User,
     utcnow,
 )
+from permille.registry.service import Conflict
 from tests.mailserver import MailServer, text_of
 
 TODAY = datetime.datetime.now(datetime.UTC).date()
@@ -275,11 +278,6 @@ def test_twin_pairs_their_activities_and_kpi_f1(client, auth, session):
 def test_two_users_racing_for_the_last_seat(engine, auth, session):
     """Two registrations at once for the last seat: the meeting row is locked (PostgreSQL) or the write
     lock held (SQLite) while a seat is counted and taken, so exactly one gets it."""
-    import threading
-
-    from permille.registry.db import session_factory
-    from permille.registry.service import Conflict
-
     event = _meeting(session, "Field day with one seat", 2, capacity=1)
     users = [auth.user("member"), auth.user("partner")]
     sessions, start, outcomes = session_factory(engine), threading.Barrier(2), []

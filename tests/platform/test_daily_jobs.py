@@ -113,7 +113,7 @@ def test_two_servers_with_their_scheduler_send_one_digest(engine, session, monke
     monkeypatch.setenv("PERMILLE_PUBLIC_URL", "http://platform.test")
     apps = [create_app(engine, seed=False, scheduler=True) for _ in range(2)]
     with TestClient(apps[0]), TestClient(apps[1]):
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a hang stops the test; the runs take well under a second
         while time.monotonic() < deadline:
             session.rollback()  # a new read: a fresh snapshot
             finished = session.scalars(

@@ -82,6 +82,9 @@ def run_daily(
     if not claim(session, job, day, holder):
         return None
     try:
+        # the job's reads and writes in one write transaction from its start (SQLite: a read that later
+        # writes fails at once when another worker wrote meanwhile, whatever the busy timeout)
+        session.connection(execution_options=IMMEDIATE)
         count = JOBS[job](session, base_url, day)
     except BaseException:
         session.rollback()

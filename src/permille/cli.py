@@ -785,7 +785,12 @@ def serve(
     console.print(f"registry: {engine.url.render_as_string(hide_password=True)}", highlight=False)
     try:
         application = create_app(
-            engine, demo=demo, demo_layers=demo_layers, toolkit_workers=toolkit_workers, start_toolkit=True
+            engine,
+            demo=demo,
+            demo_layers=demo_layers,
+            toolkit_workers=toolkit_workers,
+            start_toolkit=True,
+            scheduler=True,  # the daily digest and reminders (PERMILLE_DAILY_HOUR)
         )
     except DeploymentRefused as e:
         _fail(e)
@@ -1288,23 +1293,40 @@ def mail_send(
 # --- notifications of the workflows (docs/workflows.md) -------------------------------------------------------
 
 notifications_app = typer.Typer(
-    help="Notifications of the workflows: the daily digest.", no_args_is_help=True
+    help="Notifications of the workflows: the daily digest and the event reminders.", no_args_is_help=True
 )
 app.add_typer(notifications_app, name="notifications")
+PublicUrl = Annotated[
+    str, typer.Option(envvar="PERMILLE_PUBLIC_URL", help="The platform's address, for the links.")
+]
+
+
+def _daily(job: str, public_url: str, what: str) -> None:
+    """Run a daily job for today (UTC) unless a server's scheduler or another run claimed it already."""
+    from .registry import orm, schedule
+
+    day = orm.utcnow().date()
+    with _registry_sessions()() as session:
+        count = schedule.run_daily(session, job, day, public_url)
+    if count is None:
+        console.print(f"{job} of {day}: already done or running elsewhere (scheduled_run)", highlight=False)
+    else:
+        console.print(f"{count} {what}", highlight=False)
 
 
 @notifications_app.command("digest")
-def notifications_digest(
-    public_url: Annotated[
-        str, typer.Option(envvar="PERMILLE_PUBLIC_URL", help="The platform's address, for the inbox link.")
-    ],
-) -> None:
-    """Queue one e-mail per user with the notifications they chose to get as a daily digest (run it daily,
-    e.g. from cron; the server sends the queue)."""
-    from .registry import notify
+def notifications_digest(public_url: PublicUrl) -> None:
+    """Queue one e-mail per user with the notifications they chose to get as a daily digest — once a day:
+    run it daily from cron, or let ``permille serve`` do it (PERMILLE_DAILY_HOUR); the server sends the
+    queue."""
+    _daily("digest", public_url, "digest(s) queued")
 
-    with _registry_sessions()() as session:
-        console.print(f"{notify.send_digests(session, public_url)} digest(s) queued", highlight=False)
+
+@notifications_app.command("reminders")
+def notifications_reminders(public_url: PublicUrl) -> None:
+    """Remind the users registered for an event of today or tomorrow (UTC), once each — daily, like the
+    digest."""
+    _daily("reminders", public_url, "reminder(s) sent")
 
 
 if __name__ == "__main__":

@@ -7,8 +7,8 @@ import pytest
 PHONE = {"width": 375, "height": 800}
 PAGES = ["monitoring", "progress", "toolkit", "registries"]
 NAV = {  # a visitor's header: the sections, then the account link "Join" (js/account-nav.js)
-    "en": ["Monitoring", "Progress", "Toolkit", "Registries", "Records", "Calls", "Helpdesk", "Groups", "Join"],
-    "fr": ["Suivi", "Progrès", "Boîte à outils", "Registres", "Fiches", "Appels", "Assistance", "Groupes", "Adhérer"],
+    "en": ["Monitoring", "Progress", "Toolkit", "Registries", "Records", "Calls", "Helpdesk", "Groups", "Directory", "Calendar", "Twin regions", "Join"],
+    "fr": ["Suivi", "Progrès", "Boîte à outils", "Registres", "Fiches", "Appels", "Assistance", "Groupes", "Annuaire", "Agenda", "Jumelages", "Adhérer"],
     "es": [
         "Seguimiento",
         "Progreso",
@@ -18,6 +18,9 @@ NAV = {  # a visitor's header: the sections, then the account link "Join" (js/ac
         "Convocatorias",
         "Ayuda",
         "Grupos",
+        "Directorio",
+        "Agenda",
+        "Hermanamientos",
         "Adherirse",
     ],
 }
@@ -108,7 +111,7 @@ def test_keyboard_reaches_the_navigation_and_the_language_switch(page, server):
     page.reload()  # nothing focused: Tab starts at the top of the document
     page.wait_for_selector('main .page[data-state="ready"]')
     reached = []
-    for _ in range(12):
+    for _ in range(16):  # the skip link, the brand, the sections, the account link, the language
         page.keyboard.press("Tab")
         reached.append(
             page.evaluate(

@@ -15,7 +15,7 @@ from starlette.responses import RedirectResponse
 from .. import __version__
 from ..mail import transport as mail_transport
 from ..mail.queue import Courier
-from ..registry import deployment, documents, events, real_atlas, zones
+from ..registry import deployment, documents, events, real_atlas, schedule, zones
 from ..registry import seed as seed_module
 from ..registry.db import make_engine, migrate, session_factory
 from ..registry.filestore import FileStore, default_url
@@ -41,9 +41,11 @@ from .routes import (
     toolkit_saved,
 )
 from .routes.accounts import router as accounts_router
+from .routes.calendar import router as calendar_router
 from .routes.calls import router as calls_router
 from .routes.documents import UPLOAD_PATH
 from .routes.documents import router as documents_router
+from .routes.directory import router as directory_router
 from .routes.events import Broker
 from .routes.events import router as events_router
 from .routes.helpdesk import router as helpdesk_router
@@ -51,6 +53,7 @@ from .routes.mail import router as mail_router
 from .routes.notifications import router as notifications_router
 from .routes.review import router as review_router
 from .routes.working_groups import router as working_groups_router
+from .routes.twins import router as twins_router
 
 _log = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 10 * 2**20
@@ -100,6 +103,7 @@ def create_app(
     toolkit_workers: int | None = None,
     start_toolkit: bool = False,
     filestore_url: str | None = None,
+    scheduler: bool = False,
 ) -> FastAPI:
     """The app on ``engine`` (default: :func:`~permille.registry.db.database_url`), migrated to the newest
     revision and, with ``seed``, holding the seed catalogues, and with ``demo`` the demo records and
@@ -111,6 +115,9 @@ def create_app(
     with ``start_toolkit`` its processes are started before the app answers (``permille serve``), else at
     the first calculation. ``filestore_url``: where documents are kept (an fsspec URL or a folder; default
     :func:`permille.registry.filestore.default_url`).
+    the first calculation. With ``scheduler`` (``permille serve``) each process runs the daily jobs
+    (digest, event reminders) at ``PERMILLE_DAILY_HOUR`` UTC, once per day across processes
+    (:mod:`permille.registry.schedule`), when ``PERMILLE_PUBLIC_URL`` is set.
     On PostgreSQL, changes are shared with the other processes serving the same database
     (:func:`permille.registry.events.bridge`)."""
     engine = engine or make_engine()
@@ -128,6 +135,7 @@ def create_app(
             session.commit()
     broker = Broker()
     read_models = readmodels.ReadModels()
+    daily_hour = schedule.daily_hour() if scheduler else None  # a wrong setting fails before serving
 
     def poll_versions() -> None:
         with sessions() as session:
@@ -151,6 +159,13 @@ def create_app(
         if start_toolkit:
             await asyncio.to_thread(_app.state.toolkit.start)
         courier = asyncio.create_task(_app.state.courier.run())  # retries of the mail queue
+        daily = None
+        if daily_hour is not None:
+            public_url = os.environ.get("PERMILLE_PUBLIC_URL", "").strip()
+            if public_url:
+                daily = asyncio.create_task(schedule.keep_daily(sessions, public_url, daily_hour))
+            else:
+                _log.warning("the daily digest and reminders are off: set PERMILLE_PUBLIC_URL")
         warming = sites_validation.warm_up()  # in each serving process (not in the parent of --workers)
         poller = None
         if read_models.enabled:
@@ -160,6 +175,8 @@ def create_app(
             yield
         finally:
             courier.cancel()
+            if daily is not None:
+                daily.cancel()
             if warming is not None:
                 warming.stop()
             if poller is not None:
@@ -199,6 +216,7 @@ def create_app(
     for router in (calls_router, helpdesk_router, notifications_router):  # the workflows (issue 20)
         app.include_router(router, prefix="/api")
     for router in (documents_router, working_groups_router):  # documents and working groups (issue 20)
+    for router in (directory_router, calendar_router, twins_router):  # directory, calendar, F1 pilot
         app.include_router(router, prefix="/api")
     app.include_router(sites_validation.router, prefix="/api")
     app.include_router(records.router, prefix="/api")
@@ -227,4 +245,5 @@ def app_from_env() -> FastAPI:
         demo=os.environ.get("PERMILLE_DEMO", "0") == "1",
         demo_layers=os.environ.get("PERMILLE_DEMO_LAYERS", "0") == "1",
         start_toolkit=True,
+        scheduler=True,
     )

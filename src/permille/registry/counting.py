@@ -36,6 +36,7 @@ from .orm import (
     ToolkitUsage,
     User,
 )
+from .twins import pairs
 
 DATA = files("permille") / "data" / "strategic-plan"
 FIRST_YEAR = 2015
@@ -388,20 +389,25 @@ def _observed_countries(session: Session, spec: dict, years: range) -> Count:
 
 
 def _twinned(session: Session, spec: dict, years: range) -> Count:
-    """Countries of the municipalities of a twin pair whose two members are counted records."""
-    rows = {m.id: m for m in session.scalars(select(Municipality).where(*_state(Municipality, spec)))}
+    """Countries of the municipalities of a twin pair (:func:`permille.registry.twins.pairs`) whose two
+    members are counted records, dated by the pair's later ``created_at`` (its earliest pair when a
+    municipality has several); a municipality whose every pair has a demo member counts as demo."""
+    rows = session.scalars(select(Municipality).where(*_state(Municipality, spec))).all()
+    partners: dict[int, list[Municipality]] = defaultdict(list)
+    for a, b in pairs(rows):
+        partners[a.id].append(b)
+        partners[b.id].append(a)
     items = []
-    for m in rows.values():
-        partners = [t for t in rows.values() if t.twin_id == m.id] + (
-            [rows[m.twin_id]] if m.twin_id in rows else []
-        )
-        if not partners:
+    for m in rows:
+        if not partners[m.id]:
             continue
-        year = max(_year(m.created_at), min(_year(t.created_at) for t in partners))
-        demo = bool(m.demo or all(t.demo for t in partners))
+        real = [t for t in partners[m.id] if not t.demo]
+        demo = bool(m.demo or not real)
+        chosen = partners[m.id] if demo else real
+        year = min(max(_year(m.created_at), _year(t.created_at)) for t in chosen)
         counted = Counted(
             "municipalities", m.id, m.name, year, demo, m.verified_by, m.verified_at,
-            "twin: " + ", ".join(t.name for t in partners),
+            "twin: " + ", ".join(t.name for t in chosen),
         )  # fmt: skip
         items.append((counted, m.country_iso3))
     return _split(items, years, spec["period"])
@@ -485,7 +491,7 @@ def _helpdesks_answering(session: Session, spec: dict, years: range) -> Count:
     items = []
     for q in rows:
         if q.answered_at - q.created_at <= limit:
-            counted = Counted("helpdesk-questions", q.id, q.subject, _year(q.answered_at), False, None, None,
+            counted = Counted("helpdesk-questions", q.id, q.subject, _year(q.answered_at), q.demo, None, None,
                               f"answered in {(q.answered_at - q.created_at).days} days ({q.region})")  # fmt: skip
             items.append((counted, q.region))
     return _split(items, years, spec["period"])

@@ -69,7 +69,7 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
     return engine
 
 
-HEAD_REVISION = "0006_docstore"
+HEAD_REVISION = "0006_directory"
 """The newest migration (tests/test_migrations_head.py checks it is Alembic's head): a database already
 there is not migrated, and Alembic (≈ 0.4 s to import) is not loaded at start-up."""
 

@@ -13,10 +13,11 @@ from ..mail.queue import enqueue
 from . import orm
 from .service import Invalid, NotFound
 
-KINDS = ("assignment", "decision", "answer", "question", "comment")
+KINDS = ("assignment", "decision", "answer", "question", "comment", "reminder")
 """assignment: a review or a helpdesk question given to me; decision: the Secretariat's decision on my
 project; answer: an answer to my question; question: a new question for my region's helpdesk; comment: a
-comment in a thread I follow (:func:`permille.registry.subjects.followers`)."""
+comment in a thread I follow (:func:`permille.registry.subjects.followers`); reminder: an event I
+registered for is near (registry/calendar.py)."""
 MODES = ("immediate", "digest", "off")
 Mode = Literal["immediate", "digest", "off"]
 UNSUBSCRIBE = {

@@ -317,6 +317,7 @@ class Meeting(Record, Base):
     country_iso3: Mapped[str | None] = mapped_column(String(3), index=True)
     location: Mapped[str] = mapped_column(String(300), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    capacity: Mapped[int | None]  # seats for registration; None: no limit (registry/calendar.py)
 
 
 class Network(Record, Base):
@@ -674,6 +675,8 @@ class HelpdeskQuestion(Base):
     expert_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
     answered_at: Mapped[datetime.datetime | None]  # the first answer (B3: within 30 days)
     closed_at: Mapped[datetime.datetime | None]
+    demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Asked by the demo seed (``permille serve --demo``): never counted by KPI B3."""
 
 
 class HelpdeskMessage(Base):
@@ -815,3 +818,50 @@ class WorkingGroupMember(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[str] = mapped_column(String(10))
     since: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+
+
+class EventRegistration(Base):
+    """A signed-in user's seat at a published meeting or event; ``cancelled_at`` set when they cancel
+    (registering again clears it); ``reminded_at`` once the reminder is sent (registry/calendar.py)."""
+
+    __tablename__ = "event_registration"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+    cancelled_at: Mapped[datetime.datetime | None]
+    reminded_at: Mapped[datetime.datetime | None]
+
+    __table_args__ = (UniqueConstraint("meeting_id", "user_id"),)
+
+
+class TwinActivity(Base):
+    """An action or exchange of a twin pair of municipalities (objective F1), written by the Secretariat
+    or by a member or partner of the organisation owning one of the two (registry/twins.py)."""
+
+    __tablename__ = "twin_activity"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipality.id", ondelete="CASCADE"), index=True
+    )
+    partner_id: Mapped[int] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"), index=True)
+    activity_type: Mapped[str] = mapped_column(String(20))  # action, exchange
+    date: Mapped[datetime.date] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+
+
+class ScheduledRun(Base):
+    """The lease of one daily job (``job``) on one ``day`` (UTC): the worker that inserts the row, or takes
+    it over once ``lease_until`` has passed without ``finished_at``, runs the job; the others skip it
+    (registry/schedule.py)."""
+
+    __tablename__ = "scheduled_run"
+    job: Mapped[str] = mapped_column(String(40), primary_key=True)
+    day: Mapped[datetime.date] = mapped_column(Date, primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    lease_until: Mapped[datetime.datetime]
+    finished_at: Mapped[datetime.datetime | None]
+    result: Mapped[dict | None]

@@ -340,6 +340,9 @@ class MeetingBase(Strict):
     country_iso3: Iso3 | None = None
     location: Annotated[str, Field(max_length=300)] = ""
     notes: Text = ""
+    capacity: int | None = Field(
+        None, ge=1, le=100_000, description="seats for registration in the calendar; empty: no limit"
+    )
 
 
 class NetworkBase(Strict):

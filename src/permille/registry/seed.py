@@ -27,7 +27,7 @@ import yaml
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from . import kpis, orm, parties, rothamsted, service
+from . import demo_workflows, kpis, orm, parties, rothamsted, service
 from .schemas import Criterion
 
 DATA = files("permille") / "data" / "registry"
@@ -36,6 +36,7 @@ DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
     ("demo.member@example.org", "member", "demo-member-password"),
     ("demo.partner@example.org", "partner", "demo-partner-password"),
     ("demo.stc@example.org", "stc", "demo-stc-password"),
+    ("demo.stc2@example.org", "stc", "demo-stc2-password"),  # the demo call's second reviewer
     ("demo.secretariat@example.org", "secretariat", "demo-secretariat-password"),
 ]
 """One demo user per role: (e-mail, role, password). DEMO passwords, printed by ``permille serve --demo``;
@@ -147,7 +148,10 @@ def ndc_payload(entry: dict, source: str) -> dict:
 
 
 def _when(value: Any, today: datetime.date) -> Any:
-    """A relative date of demo.yaml: ``{years_ago: N}`` → a year; with ``day`` → a date (≤ today)."""
+    """A relative date of demo.yaml: ``{years_ago: N}`` → a year; with ``day`` → a date (≤ today);
+    ``{days_ahead: N}`` → the date N days after today (the calendar's coming events)."""
+    if isinstance(value, dict) and "days_ahead" in value:
+        return today + datetime.timedelta(days=value["days_ahead"])
     if not (isinstance(value, dict) and "years_ago" in value):
         return value
     year = today.year - value["years_ago"]
@@ -318,6 +322,11 @@ def _demo_records(s: _Seeder, demo: dict) -> None:
         s.add("municipalities", o.Municipality, lambda p: (p["name"],), (o.Municipality.name,), rows)
     _observations(s, s.demo(demo["observations"], site="sites"))
     _kpi_values(s, s.demo(demo["kpi_values"]))
+    s.add("meetings", o.Meeting, lambda p: (p["title"],), (o.Meeting.title,), s.demo(demo["coming_events"]))
+    activities = [{k: _when(v, s.today) for k, v in row.items()} for row in demo["twin_activities"]]
+    demo_workflows.run(
+        s.session, demo | {"twin_activities": activities}, s.today
+    )  # A2, B3 by their workflows
 
 
 def _observations(s: _Seeder, rows: list[dict]) -> None:

@@ -45,6 +45,7 @@
  */
 import { renderAccountNav } from "./account-nav.js";
 import "./workflows-ui.js"; // the workflow pages' messages (calls, helpdesk, inbox) and nav labels
+import "./community-ui.js"; // the directory, calendar and twin-regions pages' messages and nav labels
 import { api, apiUrl, downloadUrl, saveBlob, setToken, token } from "./api.js";
 import { el } from "./dom.js";
 import { subscribe } from "./events.js";

@@ -43,17 +43,17 @@ from .routes import (
 from .routes.accounts import router as accounts_router
 from .routes.calendar import router as calendar_router
 from .routes.calls import router as calls_router
+from .routes.directory import router as directory_router
 from .routes.documents import UPLOAD_PATH
 from .routes.documents import router as documents_router
-from .routes.directory import router as directory_router
 from .routes.events import Broker
 from .routes.events import router as events_router
 from .routes.helpdesk import router as helpdesk_router
 from .routes.mail import router as mail_router
 from .routes.notifications import router as notifications_router
 from .routes.review import router as review_router
-from .routes.working_groups import router as working_groups_router
 from .routes.twins import router as twins_router
+from .routes.working_groups import router as working_groups_router
 
 _log = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 10 * 2**20
@@ -216,6 +216,7 @@ def create_app(
     for router in (calls_router, helpdesk_router, notifications_router):  # the workflows (issue 20)
         app.include_router(router, prefix="/api")
     for router in (documents_router, working_groups_router):  # documents and working groups (issue 20)
+        app.include_router(router, prefix="/api")
     for router in (directory_router, calendar_router, twins_router):  # directory, calendar, F1 pilot
         app.include_router(router, prefix="/api")
     app.include_router(sites_validation.router, prefix="/api")

@@ -47,6 +47,7 @@ from .layer_files import (  # noqa: F401  (the light part, re-exported: callers 
     stock_sd,
 )
 
+
 def _read(layer: str, name: str) -> tuple[np.ndarray, Affine, float | None]:
     with rasterio.open(str(LAYERS / layer / name)) as source:
         return source.read(1), source.transform, source.nodata

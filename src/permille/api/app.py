@@ -41,6 +41,7 @@ from .routes.calls import router as calls_router
 from .routes.events import Broker
 from .routes.events import router as events_router
 from .routes.helpdesk import router as helpdesk_router
+from .routes.i18n import router as i18n_router
 from .routes.mail import router as mail_router
 from .routes.notifications import router as notifications_router
 from .routes.review import router as review_router
@@ -194,6 +195,7 @@ def create_app(
     app.include_router(atlas_routes.router, prefix="/api")
     app.include_router(tokens.router, prefix="/api")
     app.include_router(proposals.router, prefix="/api")
+    app.include_router(i18n_router, prefix="/api")  # the pages' messages (one catalogue)
     app.mount("/", StaticFiles(directory=str(files("permille.web") / "static"), html=True), name="web")
     return app
 

@@ -30,6 +30,7 @@ import yaml
 from sqlalchemy import Boolean, Date, Float, String, false, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from ..i18n import Text
 from . import counting
 from .kinds import KINDS
 from .orm import Base, Record, User, utcnow
@@ -488,7 +489,7 @@ def record_value(
             }
         )
     if problems:
-        raise service.Invalid(f"{len(problems)} problem(s) in the KPI value", problems)
+        raise service.Invalid(Text("{n} problem in the KPI value", "{n} problems in the KPI value", n=len(problems)), problems)
     changes: list[dict] = []
     with service.transaction(session, changes):
         record = KpiValue(

@@ -236,6 +236,7 @@ function setTitle() {
 
 const languageSelect = document.getElementById("lang-select");
 languageSelect.addEventListener("change", async () => {
+  main.querySelector(".page")?.removeAttribute("data-state"); // not ready until re-rendered in the language
   await i18n.load(languageSelect.value);
   i18n.setLanguage(languageSelect.value);
   applyStaticMessages();

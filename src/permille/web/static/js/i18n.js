@@ -60,8 +60,8 @@ export function setLanguage(lang) {
   document.documentElement.lang = lang;
 }
 
-// The keys looked up but missing from the catalogue, as "lang:key" (the translation test reads them).
-export function missing() {
+// The keys looked up but missing from the catalogue, as "lang:key" (the translation test reads them: missingKeys()).
+export function missingKeys() {
   return [...absent].sort();
 }
 

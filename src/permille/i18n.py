@@ -15,6 +15,7 @@ import json
 from functools import cache
 from pathlib import Path
 
+import yaml
 from babel import Locale
 from babel.dates import format_date
 from babel.messages.catalog import Catalog
@@ -157,11 +158,19 @@ def web_catalogue(lang: str) -> dict:
 
 
 @cache
+def country_names(lang: str) -> dict[str, str]:
+    """ISO3 → the name of each country and territory of ``data/registry/countries.yaml`` in ``lang``: CLDR's
+    territory name of its ISO 3166-1 alpha-2 code (Babel), the file's name where CLDR has none."""
+    doc = yaml.safe_load((Path(__file__).parent / "data" / "registry" / "countries.yaml").read_text("utf-8"))
+    lang = language(lang)
+    return {c["iso3"]: territory_name(c["iso2"], lang) or c["name"][lang] for c in doc["countries"]}
+
+
+@cache
 def web_catalogue_json(lang: str) -> tuple[bytes, str]:
-    """The web catalogue of ``lang`` as JSON bytes and their ETag."""
-    body = json.dumps(
-        {"language": language(lang), "messages": web_catalogue(lang)}, ensure_ascii=False, sort_keys=True
-    ).encode("utf-8")
+    """The web catalogue of ``lang`` (messages and country names) as JSON bytes and their ETag."""
+    answer = {"language": language(lang), "messages": web_catalogue(lang), "countries": country_names(lang)}
+    body = json.dumps(answer, ensure_ascii=False, sort_keys=True).encode("utf-8")
     return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 

@@ -6,11 +6,13 @@
 //                          the language); falls back to English, then to the key (both recorded: missing())
 //   tn(key, n, vars)       the plural form of key for the count n (CLDR rules, Intl.PluralRules); {n} is n
 //   message(key)           the text of key in the language, or null (no fallback, not recorded)
+//   countryName(iso3, fallback)   the country's name in the language (CLDR, the server's one source)
 //   add({en, fr, es})      a page's own bundle (only until scripts/i18n_from_js.py moves it to the catalogue)
 
 export const LANGUAGES = ["en", "fr", "es"];
 const STORAGE_KEY = "permille.lang";
 const messages = { en: {}, fr: {}, es: {} };
+const countries = { en: {}, fr: {}, es: {} };
 const loading = {};
 const absent = new Set();
 let current = initialLanguage();
@@ -30,6 +32,7 @@ function fetchCatalogue(lang) {
     })
     .then((body) => {
       messages[lang] = { ...body.messages, ...messages[lang] }; // a page's own bundle is newer
+      countries[lang] = body.countries;
     })
     .catch((error) => {
       delete loading[lang];
@@ -67,6 +70,10 @@ export function missingKeys() {
 
 export function message(key) {
   return messages[current][key] ?? null;
+}
+
+export function countryName(iso3, fallback = iso3) {
+  return countries[current][String(iso3 || "").toUpperCase()] ?? fallback;
 }
 
 function entry(key) {

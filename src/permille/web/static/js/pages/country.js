@@ -3,6 +3,7 @@
 // country's sites (→ site page). Permalink: #/country?iso3=FRA. Updates without reload on change events
 // of the country.
 
+import { countryName } from "../i18n.js";
 import { appendNdcSection } from "./country_ndc.js";
 
 const SCENARIO_COLOURS = { bau: "#6b6b6b", ssm_5: "#8fbf6a", ssm_10: "#4f9a4a", ssm_20: "#2f6b3a" };
@@ -101,7 +102,7 @@ export async function render(root, params, ctx) {
     content.replaceChildren(
       ...present(
         el("p", {}, el("a", { href: `#/monitoring?region=${encodeURIComponent(data.region)}` }, `← ${t("cty.back")}`)),
-        el("div", { class: "page-header" }, el("h1", { id: "country-name" }, data.name), exportsBox),
+        el("div", { class: "page-header" }, el("h1", { id: "country-name" }, countryName(iso3, data.name)), exportsBox),
         el("p", { class: "muted" }, t("cty.region", { region: data.region })),
         data.synthetic ? el("p", { class: "notice", id: "country-synthetic" }, t("cty.synthetic")) : null,
         data.missing.length ? el("section", { class: "card", id: "country-missing" }, el("h2", {}, t("cty.missing")), data.missing.map((m) => el("p", { class: "notice", "data-missing": m.variable }, m.message))) : null,

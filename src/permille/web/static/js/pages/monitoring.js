@@ -3,6 +3,7 @@
 // a region selector (global → region) and a click on a country → its page. Permalink:
 // #/monitoring?layer=diff_ssm_20&show=uncertainty&region=Europe. Re-fetches on change events.
 
+import { countryName } from "../i18n.js";
 import { showMeasuredSites } from "./monitoring_sites.js";
 
 const LAYERS = ["soc_t0", "diff_ssm_20", "diff_ssm_10", "rate_ssm_20", "rate_bau"];
@@ -79,7 +80,7 @@ export async function render(root, params, ctx) {
   async function loadMeasured(status_) {
     const measured = await ctx.api("/monitoring/measured");
     const items = measured.items.map((m) => ({
-      zone: m.zone, name: m.name, region: m.region, mean: m.mean_t_c_ha, mean_low: m.low_t_c_ha,
+      zone: m.zone, name: countryName(m.zone, m.name), region: m.region, mean: m.mean_t_c_ha, mean_low: m.low_t_c_ha,
       mean_high: m.high_t_c_ha, sd_mean: (m.high_t_c_ha - m.low_t_c_ha) / 3.919928, n_sites: m.n_sites,
       latest_year: m.latest_year,
     }));
@@ -151,7 +152,7 @@ export async function render(root, params, ctx) {
       },
       onEachFeature: (feature, path) => {
         const iso3 = feature.properties.iso3;
-        path.bindTooltip(describe(byIso[iso3], feature.properties.name), { sticky: true });
+        path.bindTooltip(describe(byIso[iso3], countryName(iso3, feature.properties.name)), { sticky: true });
         if (iso3 && (measured || byIso[iso3])) path.on("click", () => ctx.navigate("country", { iso3 }));
       },
     }).addTo(map);
@@ -183,7 +184,7 @@ export async function render(root, params, ctx) {
 
     const rows = countries.items
       .filter((item) => (!region || item.region === region) && item.mean !== null)
-      .sort((a, b) => a.name.localeCompare(b.name));
+      .sort((a, b) => countryName(a.zone, a.name).localeCompare(countryName(b.zone, b.name)));
     if (measured) {
       const sites = rows.reduce((n, item) => n + item.n_sites, 0);
       const mean = rows.length ? rows.reduce((s, item) => s + item.mean, 0) / rows.length : null;
@@ -202,7 +203,7 @@ export async function render(root, params, ctx) {
               el(
                 "tr",
                 { "data-iso3": item.zone },
-                el("td", {}, el("a", { href: `#/country?iso3=${item.zone}` }, item.name)),
+                el("td", {}, el("a", { href: `#/country?iso3=${item.zone}` }, countryName(item.zone, item.name))),
                 el("td", {}, item.region || "–"),
                 el("td", { class: "num" }, String(item.n_sites)),
                 el("td", { class: "num" }, fmt.number(item.mean, 1)),
@@ -238,7 +239,7 @@ export async function render(root, params, ctx) {
             el(
               "tr",
               { "data-iso3": item.zone },
-              el("td", {}, el("a", { href: `#/country?iso3=${item.zone}` }, item.name)),
+              el("td", {}, el("a", { href: `#/country?iso3=${item.zone}` }, countryName(item.zone, item.name))),
               el("td", {}, item.region),
               el("td", { class: "num" }, fmt.number(item.mean, 2)),
               el("td", { class: "num" }, fmt.range(item.mean_low, item.mean_high, 2)),

@@ -1,0 +1,182 @@
+"""Every page in French and Spanish (Chromium, signed in as the Secretariat to see the gated pages too) and
+every report download (PDF: text extracted with pypdf; CSV) is in the page's language: no key missing from
+the one catalogue (``i18n.missingKeys()``), no English sentence — neither a catalogue message left in
+English nor text written in English outside the catalogue (English function words, see ``english``).
+Text that is data, not interface — names of records, of people and publications, quoted in their own
+language — is marked in the page with ``translate="no"`` or a ``lang`` attribute and left out."""
+
+import io
+import json
+import re
+import urllib.error
+import urllib.request
+
+import pypdf
+import pytest
+
+from permille import i18n
+
+ENGLISH_WORDS = set(
+    "the and of with is are this that from which have has was were will your you to by for not be been it "
+    "its into than there their these those what when where who shown missing loading download please "
+    "must should could would about after before between each every only other some such then them they "
+    "here yet".split()
+)
+"""Words English writes often and French and Spanish never (as words): two in a line make it English."""
+ALLOWED = [
+    r"\b(?:IPCC|FAO|GSOCseq|SoilGrids|ERA5|WorldClim|ESA|CCI|Natural Earth|OpenStreetMap|Rothamsted|RothC)\b",
+    r"\bet al\.",
+    r"https?://\S+",
+    r"\S+@\S+",
+]
+"""Proper names, references and addresses: not English sentences whatever their words."""
+LANGUAGE = re.compile(r"[A-Za-zÀ-ÿ'’]+")
+
+
+def english(text: str) -> list[str]:
+    """The lines of ``text`` that read as English: two or more different English function words."""
+    found = []
+    for line in text.splitlines():
+        bare = line
+        for pattern in ALLOWED:
+            bare = re.sub(pattern, " ", bare)
+        words = {w.lower() for w in LANGUAGE.findall(bare)}
+        if len(words & ENGLISH_WORDS) >= 2:
+            found.append(line.strip())
+    return found
+
+
+def catalogue_english(lang: str) -> set[str]:
+    """The catalogue's messages of four words or more whose translation in ``lang`` is not the English."""
+    out = set()
+    for message in i18n.catalogue(lang):
+        if not message.id or message.pluralizable:
+            continue
+        text = re.split(r"\{\w+\}|%\(\w+\)\w|\{\{[^}]*\}\}", message.id)
+        for part in text:
+            part = part.strip(" :;,.")
+            if len(part.split()) >= 4 and message.string and part not in message.string:
+                out.add(part)
+    return out
+
+
+VISIBLE_TEXT = """() => {
+  const skip = (node) => node.closest('script, style, [translate="no"], [hidden], template')
+    || [...(function* (n) { for (let e = n; e; e = e.parentElement) yield e; })(node)]
+      .some((e) => e.hasAttribute('lang') && e !== document.documentElement && e.getAttribute('lang') !== document.documentElement.lang);
+  const lines = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || skip(parent) || !node.textContent.trim()) continue;
+    if (!parent.checkVisibility() && !parent.closest('option, select')) continue;
+    lines.push(node.textContent.trim());
+  }
+  for (const e of document.querySelectorAll('[aria-label], [placeholder], [title]')) {
+    if (skip(e)) continue;
+    for (const a of ['aria-label', 'placeholder', 'title']) if (e.getAttribute(a)) lines.push(e.getAttribute(a));
+  }
+  return lines.join('\\n');
+}"""
+
+
+def pages(server, account) -> list[str]:
+    """The routes to render: every section, a country (Senegal: the issue's name mixed in two
+    languages), a site with measurements, the record pages and the signed-in pages."""
+    request = urllib.request.Request(f"{server.url}/api/monitoring/measured", headers=account.headers)
+    measured = json.load(urllib.request.urlopen(request))
+    sites = json.load(urllib.request.urlopen(urllib.request.Request(f"{server.url}/api/sites?page_size=1&paged=true", headers=account.headers)))
+    routes = [
+        "monitoring", "progress", "toolkit", "registries", "records", "records?kind=projects", "calls",
+        "helpdesk", "inbox", "profile", "users", "outbox", "review", "my-organisation", "apply",
+        "country?iso3=SEN", "country?iso3=FRA",
+    ]  # fmt: skip
+    routes += [f"country?iso3={m['zone']}" for m in measured["items"][:1]]
+    routes += [f"site?id={s['id']}" for s in sites.get("items", [])[:1]]
+    return routes
+
+
+@pytest.fixture
+def secretariat(server):
+    return server.account("secretariat")
+
+
+def render(page, server, account, lang: str, route: str) -> str:
+    page.goto(f"{server.url}/#/{route}")
+    name = route.split("?")[0]
+    page.wait_for_selector(f'main .page[data-page="{name}"][data-state]')
+    page.wait_for_load_state("networkidle")
+    return page.evaluate(VISIBLE_TEXT)
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_every_page_is_in_the_language_with_no_key_missing(browser, server, secretariat, lang):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale=f"{lang}-{lang.upper()}")
+    token = secretariat.headers["Authorization"].removeprefix("Bearer ")
+    context.add_init_script(
+        f"localStorage.setItem('permille.lang', '{lang}'); sessionStorage.setItem('permille.token', '{token}');"
+    )
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    sentences = catalogue_english(lang)
+    problems = {}
+    try:
+        for route in pages(server, secretariat):
+            text = render(page, server, secretariat, lang, route)
+            found = english(text) + sorted(s for s in sentences if s in text)
+            if found:
+                problems[route] = found
+        missing = page.evaluate("import('/js/i18n.js').then((m) => m.missingKeys())")
+        country = None
+        page.goto(f"{server.url}/#/country?iso3=SEN")
+        page.wait_for_selector('main .page[data-page="country"][data-state]')
+        country = page.locator("#country-name").inner_text()
+    finally:
+        context.close()
+    assert not errors, errors
+    assert not missing, f"keys missing from the catalogue: {missing}"
+    assert country == ("Sénégal" if lang == "fr" else "Senegal")
+    report = "\n".join(f"#/{route}:\n  " + "\n  ".join(lines[:15]) for route, lines in problems.items())
+    assert not problems, f"English in {lang}:\n{report}"
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_every_report_download_is_in_the_language(server, secretariat, lang):
+    def get(path: str, body: dict | None = None) -> bytes:
+        data = json.dumps(body).encode() if body is not None else None
+        headers = {**secretariat.headers, "Accept-Language": lang, "Content-Type": "application/json"}
+        return urllib.request.urlopen(urllib.request.Request(f"{server.url}{path}", data=data, headers=headers)).read()
+
+    texts = {"progress report": get(f"/api/kpis/report?format=pdf&lang={lang}")}
+    for calculator in ("balance", "credits"):
+        body = json.loads(get(f"/api/toolkit/examples/{calculator}"))
+        if calculator == "balance":
+            body["monte_carlo"]["draws"] = 50
+        texts[f"{calculator} report"] = get(f"/api/toolkit/{calculator}?format=pdf&lang={lang}", body)
+    sentences = catalogue_english(lang)
+    problems = {}
+    for name, content in texts.items():
+        assert content.startswith(b"%PDF"), name
+        text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(content)).pages)
+        found = english(text) + sorted(s for s in sentences if s in text)
+        if found:
+            problems[name] = found
+    report = "\n".join(f"{name}:\n  " + "\n  ".join(lines[:15]) for name, lines in problems.items())
+    assert not problems, f"English in the {lang} downloads:\n{report}"
+
+
+def test_the_api_answers_errors_in_the_requests_language(server):
+    expected = {"fr": r"la requête n’est pas valide : \d+ problèmes?", "es": r"la solicitud no es válida: \d+ problemas?"}
+    for lang, pattern in expected.items():
+        for query, header in ((f"?lang={lang}", "en"), ("", f"{lang}-{lang.upper()},en;q=0.5")):
+            request = urllib.request.Request(
+                f"{server.url}/api/toolkit/tier1{query}", data=b"{}",
+                headers={"Content-Type": "application/json", "Accept-Language": header},
+            )  # fmt: skip
+            with pytest.raises(urllib.error.HTTPError) as caught:
+                urllib.request.urlopen(request)
+            body = json.loads(caught.value.read())
+            assert caught.value.code == 422
+            assert re.fullmatch(pattern, body["error"]["message"]), body["error"]["message"]

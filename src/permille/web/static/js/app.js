@@ -236,9 +236,12 @@ function setTitle() {
 
 const languageSelect = document.getElementById("lang-select");
 languageSelect.addEventListener("change", async () => {
-  main.querySelector(".page")?.removeAttribute("data-state"); // not ready until re-rendered in the language
-  await i18n.load(languageSelect.value);
-  i18n.setLanguage(languageSelect.value);
+  const lang = languageSelect.value;
+  if (!i18n.isLoaded(lang)) {
+    main.querySelector(".page")?.removeAttribute("data-state"); // not ready until re-rendered in the language
+    await i18n.load(lang);
+  }
+  i18n.setLanguage(lang);
   applyStaticMessages();
   route();
 });
@@ -316,6 +319,7 @@ window.addEventListener("hashchange", () => {
 async function start() {
   await i18n.load(i18n.language());
   i18n.setLanguage(i18n.language());
+  for (const lang of i18n.LANGUAGES) i18n.load(lang).catch(console.warn); // a language switch without waiting
   languageSelect.value = i18n.language();
   applyStaticMessages();
   await loadUser();

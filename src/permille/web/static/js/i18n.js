@@ -41,6 +41,10 @@ function fetchCatalogue(lang) {
   return loading[lang];
 }
 
+export function isLoaded(lang) {
+  return Object.keys(countries[lang]).length > 0;
+}
+
 export async function load(lang = current) {
   await Promise.all([...new Set(["en", lang])].map(fetchCatalogue));
 }
@@ -73,7 +77,7 @@ export function message(key) {
 }
 
 export function countryName(iso3, fallback = iso3) {
-  return countries[current][String(iso3 || "").toUpperCase()] ?? fallback;
+  return countries[current]?.[String(iso3 || "").toUpperCase()] ?? fallback;
 }
 
 function entry(key) {

@@ -103,7 +103,7 @@ export async function render(root, params, ctx) {
       ...present(
         el("p", {}, el("a", { href: `#/monitoring?region=${encodeURIComponent(data.region)}` }, `← ${t("cty.back")}`)),
         el("div", { class: "page-header" }, el("h1", { id: "country-name" }, countryName(iso3, data.name)), exportsBox),
-        el("p", { class: "muted" }, t("cty.region", { region: data.region })),
+        el("p", { class: "muted" }, t("cty.region", { region: t(`opt.${data.region}`) })),
         data.synthetic ? el("p", { class: "notice", id: "country-synthetic" }, t("cty.synthetic")) : null,
         data.missing.length ? el("section", { class: "card", id: "country-missing" }, el("h2", {}, t("cty.missing")), data.missing.map((m) => el("p", { class: "notice", "data-missing": m.variable }, m.message))) : null,
         el("section", { class: "card", id: "country-sentences" }, el("h2", {}, t("cty.summary")), (data.sentences[ctx.lang] || data.sentences.en).map((s) => el("p", {}, s))),

@@ -120,7 +120,7 @@ export async function render(root, params, ctx) {
     for (const [select, options, value] of [
       [layerSelect, measured ? [["measured", label]] : LAYERS.map((k) => [k, t(`mon.layer.${k}`)]), measured ? "measured" : layer],
       [showSelect, ["mean", "uncertainty"].map((k) => [k, t(`mon.show.${k}`)]), show],
-      [regionSelect, [["", t("mon.world")], ...REGIONS.map((r) => [r, r])], region],
+      [regionSelect, [["", t("mon.world")], ...REGIONS.map((r) => [r, t(`opt.${r}`)])], region],
     ]) {
       select.replaceChildren(...options.map(([v, text]) => el("option", { value: v, selected: v === value }, text)));
     }
@@ -189,8 +189,8 @@ export async function render(root, params, ctx) {
       const sites = rows.reduce((n, item) => n + item.n_sites, 0);
       const mean = rows.length ? rows.reduce((s, item) => s + item.mean, 0) / rows.length : null;
       summary.textContent = rows.length
-        ? `${region || t("mon.world")}: ${ctx.tn("mon.summaryMeasured", rows.length, { sites, mean: fmt.number(mean, 1) })}`
-        : `${region || t("mon.world")}: ${t("mon.noneMeasured")}`;
+        ? `${region ? t(`opt.${region}`) : t("mon.world")}: ${ctx.tn("mon.summaryMeasured", rows.length, { sites, mean: fmt.number(mean, 1) })}`
+        : `${region ? t(`opt.${region}`) : t("mon.world")}: ${t("mon.noneMeasured")}`;
       countryList.replaceChildren(
         el(
           "table",
@@ -204,7 +204,7 @@ export async function render(root, params, ctx) {
                 "tr",
                 { "data-iso3": item.zone },
                 el("td", {}, el("a", { href: `#/country?iso3=${item.zone}` }, countryName(item.zone, item.name))),
-                el("td", {}, item.region || "–"),
+                el("td", {}, item.region ? t(`opt.${item.region}`) : "–"),
                 el("td", { class: "num" }, String(item.n_sites)),
                 el("td", { class: "num" }, fmt.number(item.mean, 1)),
                 el("td", { class: "num" }, fmt.range(item.mean_low, item.mean_high, 1)),
@@ -219,7 +219,7 @@ export async function render(root, params, ctx) {
     }
     const zone = region ? regions.items.find((r) => r.zone === region) : world.items[0];
     summary.textContent = t("mon.summary", {
-      name: region || t("mon.world"),
+      name: region ? t(`opt.${region}`) : t("mon.world"),
       year: String(year),
       mean: fmt.number(zone.mean, 2),
       unit,
@@ -240,7 +240,7 @@ export async function render(root, params, ctx) {
               "tr",
               { "data-iso3": item.zone },
               el("td", {}, el("a", { href: `#/country?iso3=${item.zone}` }, countryName(item.zone, item.name))),
-              el("td", {}, item.region),
+              el("td", {}, item.region ? t(`opt.${item.region}`) : "–"),
               el("td", { class: "num" }, fmt.number(item.mean, 2)),
               el("td", { class: "num" }, fmt.range(item.mean_low, item.mean_high, 2)),
               el("td", { class: "num" }, fmt.number(item.total, 1)),

@@ -279,12 +279,12 @@ function indicatorBlock(ctx, indicator) {
 }
 
 function card(ctx, objective) {
-  const heading = `${objective.id} — ${objective.title}`;
+  const heading = `${objective.id} — ${ctx.t(`obj.${objective.id}`)}`; // the plan's title in the language
   return ctx.el(
     "article",
     { class: "card kpi-card", "data-objective": objective.id, "data-goal": objective.goal },
     ctx.el("p", { class: "small muted kpi-goal" }, `${objective.goal} · ${ctx.t(`goal.${objective.goal}`)}`),
-    ctx.el("h2", { class: "kpi-title", lang: "en" }, heading),
+    ctx.el("h2", { class: "kpi-title" }, heading),
     objective.indicators.map((indicator) => indicatorBlock(ctx, indicator)),
     ctx.el(
       "details",

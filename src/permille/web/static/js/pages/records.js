@@ -228,7 +228,7 @@ async function renderList(root, params, ctx, kind) {
                 el(
                   "tr",
                   { "data-id": item.id },
-                  columns.map((c) => el("td", { class: typeof item[c] === "number" && c !== "id" && !c.endsWith("_id") ? "num" : undefined }, c === "id" || (c === primary && primary !== "country_iso3") ? link(ctx, { kind: kind.name, id: item.id }, display(ctx, kind, c, item[c])) : c === "published" ? (item.published ? t("rec.published") : t("rec.unpublished")) : display(ctx, kind, c, item[c]))),
+                  columns.map((c) => el("td", { class: typeof item[c] === "number" && c !== "id" && !c.endsWith("_id") ? "num" : undefined, translate: c === primary ? "no" : undefined }, c === "id" || (c === primary && primary !== "country_iso3") ? link(ctx, { kind: kind.name, id: item.id }, display(ctx, kind, c, item[c])) : c === "published" ? (item.published ? t("rec.published") : t("rec.unpublished")) : display(ctx, kind, c, item[c]))),
                 ),
               ),
             ),

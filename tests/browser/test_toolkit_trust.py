@@ -8,25 +8,26 @@ from pathlib import Path
 
 import pytest
 
+from permille import i18n
 from tests.browser.test_toolkit_page import open_toolkit, run_example
 
 REPO = Path(__file__).resolve().parents[2]
 DOCS_IMG = REPO / "docs" / "img"
 PHONE = {"width": 390, "height": 844}
-TOOLKIT_JS = REPO / "src" / "permille" / "web" / "static" / "js" / "pages" / "toolkit.js"
 CALCULATORS = ("rothc", "balance", "stocks", "sampling", "credits")
 RUN_TIMEOUT_MS = 90_000  # a calculation waits for a worker process; a busy machine is slow
 
 
 def english_messages() -> set[str]:
-    """The English messages of the toolkit page of four words or more (without placeholders)."""
-    source = TOOLKIT_JS.read_text(encoding="utf-8")
-    english = source[source.index("  en: {") : source.index("  fr: {")]
-    others = source[source.index("  fr: {") : source.index("};", source.index("  es: {"))]
+    """The English messages of the pages of four words or more (without placeholders) whose French and
+    Spanish differ from them (the one catalogue, src/permille/locale)."""
+    fr, es = i18n.web_catalogue("fr"), i18n.web_catalogue("es")
     found = set()
-    for value in re.findall(r'^\s*"[^"]+": "((?:[^"\\]|\\.)*)",$', english, flags=re.M):
-        text = re.sub(r"\{[a-z]+\}", " ", value)
-        if len(text.split()) >= 4 and f'"{value}"' not in others:
+    for key, value in i18n.web_catalogue("en").items():
+        if not isinstance(value, str) or value in (fr.get(key), es.get(key)):
+            continue
+        text = re.sub(r"\{[A-Za-z]+\}", " ", value)
+        if len(text.split()) >= 4:
             found.add(" ".join(text.split()))
     return found
 

@@ -2,11 +2,9 @@
 real request), and the form schemas it gives are the Create/Update models'; the message catalogue of the
 forms names every field and choice of every kind in English, French and Spanish."""
 
-import json
-from importlib.resources import files
-
 import pytest
 
+from permille import i18n
 from permille.registry.kinds import KINDS
 from tests.platform.test_api_permissions import (  # noqa: F401 (refs: a fixture)
     PATCHES,
@@ -17,7 +15,11 @@ from tests.platform.test_api_permissions import (  # noqa: F401 (refs: a fixture
 )
 
 LANGUAGES = ("en", "fr", "es")
-CATALOGUE = json.loads((files("permille.web") / "static" / "messages" / "records.json").read_text("utf-8"))
+CATALOGUE = {  # the record forms' messages of the one catalogue: key → {lang: text}
+    key: {lang: i18n.web_catalogue(lang).get(key, "") for lang in LANGUAGES}
+    for key, text in i18n.web_catalogue("en").items()
+    if isinstance(text, str)
+}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -105,7 +107,7 @@ def test_the_catalogue_names_every_field_and_choice_in_three_languages():
                 for c in choices
                 if f"{kind}.{name}:{c}" not in CATALOGUE and f"*.{name}:{c}" not in CATALOGUE
             ]
-    assert not missing, f"not in messages/records.json: {missing}"
+    assert not missing, f"not in the catalogue (src/permille/locale): {missing}"
 
 
 def test_the_account_forms_are_their_requests_schemas_named_in_the_catalogue(world):
@@ -127,6 +129,6 @@ def test_the_account_forms_are_their_requests_schemas_named_in_the_catalogue(wor
                 for c in _choices(schema, prop)
                 if f"{name}.{field}:{c}" not in CATALOGUE and f"*.{field}:{c}" not in CATALOGUE
             ]
-    assert not missing, f"not in messages/records.json: {missing}"
+    assert not missing, f"not in the catalogue (src/permille/locale): {missing}"
     assert _label("password", "confirm_password"), "the repeated password"
     assert world.client.get("/api/forms/no-such-form").status_code == 422

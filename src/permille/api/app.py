@@ -49,6 +49,7 @@ from .routes.documents import router as documents_router
 from .routes.events import Broker
 from .routes.events import router as events_router
 from .routes.helpdesk import router as helpdesk_router
+from .routes.i18n import router as i18n_router
 from .routes.mail import router as mail_router
 from .routes.notifications import router as notifications_router
 from .routes.review import router as review_router
@@ -231,6 +232,7 @@ def create_app(
     app.state.help = HelpSite()  # the documentation site, built at its first request (or by `serve`)
     app.add_route("/help", lambda _request: RedirectResponse("/help/", status_code=308), include_in_schema=False)
     app.mount("/help", app.state.help, name="help")
+    app.include_router(i18n_router, prefix="/api")  # the pages' messages (one catalogue)
     app.mount("/", StaticFiles(directory=str(files("permille.web") / "static"), html=True), name="web")
     return app
 

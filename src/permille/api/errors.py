@@ -1,4 +1,6 @@
-"""One error body for every 4xx and 5xx: ``{"error": {"code", "message", "details": [...]}}``."""
+"""One error body for every 4xx and 5xx: ``{"error": {"code", "message", "details": [...]}}``, the message
+in the request's language (``?lang=``, else ``Accept-Language``; :mod:`permille.i18n`) when the catalogue
+has it."""
 
 import logging
 from typing import Any
@@ -10,6 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
+from .. import i18n
 from ..registry import service
 from .boundary import SECURITY_HEADERS
 
@@ -61,12 +64,24 @@ ERROR_RESPONSES: dict[int | str, dict] = {
 
 
 class ApiError(Exception):
-    """An error answered with ``status`` and the common body."""
+    """An error answered with ``status`` and the common body; ``message`` (a catalogue message id or an
+    :class:`permille.i18n.Text`) is answered in the request's language."""
 
     def __init__(self, status: int, message: str, details: list | None = None, code: str | None = None):
         super().__init__(message)
         self.status, self.message, self.details = status, message, details or []
         self.code = code or CODES.get(status, "error")
+
+
+def invalid(details: list) -> ApiError:
+    """The 422 error of a request with these ``details`` (``{loc, message, type}``)."""
+    text = i18n.Text("the request is not valid: {n} problem", "the request is not valid: {n} problems", n=len(details))
+    return ApiError(422, text, details)
+
+
+def request_language(request: Request) -> str:
+    """The language of the request's answers: ``?lang=``, else ``Accept-Language``, else English."""
+    return i18n.accepted_language(request.query_params.get("lang"), request.headers.get("accept-language"))
 
 
 def error_response(
@@ -93,35 +108,39 @@ def install(app: FastAPI) -> None:
     """Register the handlers that give every error the common body."""
 
     @app.exception_handler(ApiError)
-    async def _api_error(_request: Request, exc: ApiError):
+    async def _api_error(request: Request, exc: ApiError):
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return error_response(exc.status, exc.message, exc.details, exc.code, headers)
+        return error_response(exc.status, i18n.render(exc.message, request_language(request)), exc.details, exc.code, headers)
 
     @app.exception_handler(service.RegistryError)
-    async def _registry_error(_request: Request, exc: service.RegistryError):
+    async def _registry_error(request: Request, exc: service.RegistryError):
         status = next(s for cls, s in _REGISTRY_STATUS.items() if isinstance(exc, cls))
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-        return error_response(status, str(exc), exc.details, headers=headers)
+        message = i18n.render(exc.args[0] if exc.args else str(exc), request_language(request))
+        return error_response(status, message, exc.details, headers=headers)
 
     @app.exception_handler(HTTPException)
-    async def _http_error(_request: Request, exc: HTTPException):
+    async def _http_error(request: Request, exc: HTTPException):
         message = exc.detail if isinstance(exc.detail, str) else CODES.get(exc.status_code, "error")
+        message = i18n.render(message, request_language(request))
         return error_response(exc.status_code, message, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid_request(_request: Request, exc: RequestValidationError):
-        details = _validation_details(exc.errors())
-        return error_response(422, f"the request is not valid: {len(details)} problem(s)", details)
+    async def _invalid_request(request: Request, exc: RequestValidationError):
+        error = invalid(_validation_details(exc.errors()))
+        return error_response(422, i18n.render(error.message, request_language(request)), error.details)
 
     @app.exception_handler(sqlalchemy.exc.TimeoutError)
-    async def _busy(_request: Request, _exc: sqlalchemy.exc.TimeoutError):
+    async def _busy(request: Request, _exc: sqlalchemy.exc.TimeoutError):
         _log.warning("no database connection became free in time: answered 503")
         headers = {"Retry-After": str(BUSY_RETRY_AFTER_S)}
-        return error_response(503, "the server is busy; try again in a few seconds", headers=headers)
+        message = i18n.gettext(request_language(request), "the server is busy; try again in a few seconds")
+        return error_response(503, message, headers=headers)
 
     @app.exception_handler(Exception)
-    async def _unexpected(_request: Request, exc: Exception):
+    async def _unexpected(request: Request, exc: Exception):
         _log.exception("unexpected error", exc_info=exc)
         # answered by the outermost (server error) middleware, outside SecurityHeaders: they are added here
         headers = {name.decode(): value.decode() for name, value in SECURITY_HEADERS}
-        return error_response(500, "internal error; the request was not completed", headers=headers)
+        message = i18n.gettext(request_language(request), "internal error; the request was not completed")
+        return error_response(500, message, headers=headers)

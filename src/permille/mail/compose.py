@@ -1,5 +1,6 @@
-"""Messages in the recipient's language (en, fr, es): the texts are in ``templates/messages.yaml`` (one
-entry per message and language, Jinja2 expressions for its values), laid out as plain text and HTML by
+"""Messages in the recipient's language (en, fr, es): the English texts are in ``templates/*.yaml`` (one
+entry per message, Jinja2 expressions for its values), their French and Spanish in the one catalogue
+(:mod:`permille.i18n`, context ``email:<template>``); laid out as plain text and HTML by
 ``templates/message.txt.j2`` and ``templates/message.html.j2`` (HTML autoescaped)."""
 
 import functools
@@ -8,6 +9,8 @@ from importlib.resources import files
 
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from .. import i18n
 
 LANGUAGES = ("en", "fr", "es")
 
@@ -53,15 +56,14 @@ def templates() -> list[str]:
 def compose(template: str, recipient: str, language: str, **values) -> Message:
     """The message ``template`` to ``recipient`` in ``language`` (English when not one of
     :data:`LANGUAGES`), its texts filled with ``values`` (e.g. ``link``, ``organisation``)."""
-    entry = _catalogue()[template]
+    texts = _catalogue()[template]
     language = language if language in LANGUAGES else "en"
-    texts = entry[language]
     plain = _environment(False)
 
     def fill(value):
         if isinstance(value, list):
             return [fill(item) for item in value]
-        return plain.from_string(value).render(**values)
+        return plain.from_string(i18n.pgettext(language, f"{i18n.EMAIL}{template}", value)).render(**values)
 
     filled = {name: fill(value) for name, value in texts.items()}
     context = {"m": filled, "values": values, "link": values.get("link"), "language": language}

@@ -10,6 +10,8 @@ from xml.sax.saxutils import escape
 import jinja2
 import yaml
 
+from .. import i18n
+
 REPORT = files("permille") / "data" / "report"
 LANGUAGES = ("en", "fr", "es")
 CHART_W, CHART_H, PAD = 420, 110, 34
@@ -160,7 +162,8 @@ def context(report: dict, lang: str) -> dict:
                     "caveats": caveats,
                 }
             )
-        objectives.append({**o, "indicators": indicators})
+        title = i18n.pgettext(lang, f"obj.{o['id']}", o["title"])  # the plan's title in the language
+        objectives.append({**o, "title": title, "indicators": indicators})
     return {
         "lang": lang,
         "t": t,

@@ -30,6 +30,8 @@ import yaml
 from sqlalchemy import Boolean, Date, Float, String, false, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from .. import i18n
+from ..i18n import Text
 from . import counting
 from .kinds import KINDS
 from .orm import Base, Record, User, utcnow
@@ -166,9 +168,11 @@ def plan_regions() -> tuple[str, ...]:
 
 @cache
 def countries() -> dict[str, dict]:
-    """ISO3 → the bundled country entry (names, region, UNFCCC party), ``data/registry/countries.yaml``."""
+    """ISO3 → the bundled country entry (region, UNFCCC party), ``data/registry/countries.yaml``, with its
+    names in en, fr and es from CLDR (:func:`permille.i18n.country_names`)."""
     doc = _yaml((DATA / "registry" / "countries.yaml").read_text(encoding="utf-8"))
-    return {c["iso3"]: c for c in doc["countries"]}
+    names = {lang: i18n.country_names(lang) for lang in i18n.LANGUAGES}  # one source: CLDR (Babel)
+    return {c["iso3"]: {**c, "name": {lang: names[lang][c["iso3"]] for lang in names}} for c in doc["countries"]}
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -488,7 +492,7 @@ def record_value(
             }
         )
     if problems:
-        raise service.Invalid(f"{len(problems)} problem(s) in the KPI value", problems)
+        raise service.Invalid(Text("{n} problem in the KPI value", "{n} problems in the KPI value", n=len(problems)), problems)
     changes: list[dict] = []
     with service.transaction(session, changes):
         record = KpiValue(

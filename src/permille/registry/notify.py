@@ -8,6 +8,7 @@ from typing import Any, Literal
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from .. import i18n
 from ..mail.compose import compose
 from ..mail.queue import enqueue
 from . import orm
@@ -20,11 +21,6 @@ comment in a thread I follow (:func:`permille.registry.subjects.followers`); rem
 registered for is near (registry/calendar.py)."""
 MODES = ("immediate", "digest", "off")
 Mode = Literal["immediate", "digest", "off"]
-UNSUBSCRIBE = {
-    "en": "Stop these e-mails ({kind}): {link}",
-    "fr": "Ne plus recevoir ces courriels ({kind}) : {link}",
-    "es": "Dejar de recibir estos correos ({kind}): {link}",
-}
 
 
 def _preference(session: Session, user_id: int, kind: str) -> orm.NotificationPreference:
@@ -50,7 +46,8 @@ def notify(
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
     preference = _preference(session, user.id, kind)
-    language = user.language if user.language in UNSUBSCRIBE else "en"
+    language = i18n.language(user.language)
+    kind_name = i18n.web_catalogue(language).get(f"kind.{kind}", kind)
     unsubscribe = f"{base_url.rstrip('/')}/api/notifications/unsubscribe/{preference.token}"
     message = compose(
         template,
@@ -58,7 +55,7 @@ def notify(
         language,
         name=user.name or user.email,
         link=base_url.rstrip("/") + link,
-        unsubscribe_text=UNSUBSCRIBE[language].format(kind=kind, link=unsubscribe),
+        unsubscribe_text=i18n.gettext(language, "Stop these e-mails ({kind}): {link}", kind=kind_name, link=unsubscribe),
         **values,
     )
     mode = preference.mode if user.active else "off"

@@ -23,7 +23,7 @@ from ...toolkit.pool import BudgetExceeded, PoolUnavailable
 from ...toolkit.schemas import BalanceIn, CreditsIn, RothcScenarioIn, SamplingIn, StocksIn
 from ..boundary import MAX_JSON_DEPTH, json_depth
 from ..deps import SessionDep, UserDep
-from ..errors import ERROR_RESPONSES, ApiError, error_response
+from ..errors import ERROR_RESPONSES, ApiError, error_response, invalid
 
 router = APIRouter(prefix="/toolkit", tags=["toolkit"], responses=ERROR_RESPONSES)
 TABLE = {200: {"content": {"application/json": {}, "text/csv": {}}}}
@@ -141,7 +141,7 @@ def _stocks_options(mapping: str | None, depths_cm: str, method: str, country_is
     except ValidationError as e:
         details += [{"loc": [str(x) for x in err["loc"]], "message": err["msg"]} for err in e.errors()]
     if details:
-        raise ApiError(422, f"the request is not valid: {len(details)} problem(s)", details)
+        raise invalid(details)
     return options
 
 

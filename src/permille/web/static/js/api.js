@@ -1,6 +1,8 @@
 // The API client: JSON requests with the sign-in token (kept in sessionStorage, sent as Bearer), errors
 // turned into Error objects that carry the API's message, code and details, and file downloads.
 
+import { language } from "./i18n.js";
+
 const TOKEN_KEY = "permille.token";
 
 export function token() {
@@ -19,7 +21,8 @@ export function apiUrl(path) {
 
 function authHeaders() {
   const value = token();
-  return value ? { Authorization: `Bearer ${value}` } : {};
+  const headers = { "Accept-Language": language() }; // the API answers its messages in the page's language
+  return value ? { ...headers, Authorization: `Bearer ${value}` } : headers;
 }
 
 async function failure(response) {

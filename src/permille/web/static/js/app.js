@@ -16,10 +16,12 @@
  *                                    whose message is the API's error message (.status, .code, .details).
  *                                    body → JSON; form (FormData or object) → multipart. POST when a body
  *                                    or form is given, else GET, unless method says otherwise.
- *   t(key, vars)                     message in the current language ("{name}" ← vars.name); falls back
- *                                    to English, then to the key. Shared keys: common.* (see SHELL_MESSAGES).
- *   i18n.add({en: {…}, fr: {…}, es: {…}})   register a page's messages (call it first in render;
- *                                    adding the same messages again is harmless).
+ *   t(key, vars)                     message in the current language ("{name}" ← vars.name) from the one
+ *                                    catalogue (src/permille/locale, docs/translating.md); falls back to
+ *                                    English, then to the key. Shared keys: common.*, shell.*.
+ *   tn(key, n, vars)                 the plural form of key for the count n ("{n} countries").
+ *   i18n.add({en: {…}, fr: {…}, es: {…}})   a page's own bundle, until scripts/i18n_from_js.py moves it
+ *                                    into the catalogue (call it first in render).
  *   lang                             "en" | "fr" | "es".
  *   fmt.number(x, digits)            Intl number for the language: fr 1234.5 → "1 234,5"; "–" when missing.
  *   fmt.percent(fraction, digits=1)  0.125 → "12.5%" (the argument is a fraction, Intl convention).
@@ -53,109 +55,6 @@ import * as i18n from "./i18n.js";
 
 const DEFAULT_PAGE = "monitoring";
 const PAGE_NAME = /^[a-z][a-z0-9-]*$/;
-
-const SHELL_MESSAGES = {
-  en: {
-    "shell.brand": "4 per 1000",
-    "shell.skip": "Skip to content",
-    "shell.nav": "Main",
-    "shell.language": "Language",
-    "shell.footer": "Soil organic carbon monitoring, progress and toolkit of the 4 per 1000 Initiative.",
-    "shell.help": "Documentation",
-    "shell.notFound": "There is no page named “{page}”.",
-    "shell.loadFailed": "This page could not be loaded: {message}",
-    "nav.monitoring": "Monitoring",
-    "nav.progress": "Progress",
-    "nav.toolkit": "Toolkit",
-    "nav.registries": "Registries",
-    "nav.records": "Records",
-    "auth.signIn": "Sign in",
-    "auth.signOut": "Sign out",
-    "auth.title": "Sign in",
-    "auth.optional": "Signing in is optional: public records are open to everyone.",
-    "auth.email": "E-mail",
-    "auth.password": "Password",
-    "auth.submit": "Sign in",
-    "auth.cancel": "Cancel",
-    "auth.signedIn": "Signed in as {name} ({role})",
-    "auth.signedOut": "Signed out",
-    "common.loading": "Loading…",
-    "common.error": "Error: {message}",
-    "common.noData": "No data",
-    "common.download": "Download {format}",
-    "common.downloadFailed": "The download failed: {message}",
-    "common.updated": "Updated with new data",
-    "common.source": "Source",
-    "common.uncertainty": "Uncertainty",
-  },
-  fr: {
-    "shell.brand": "4 pour 1000",
-    "shell.skip": "Aller au contenu",
-    "shell.nav": "Principale",
-    "shell.language": "Langue",
-    "shell.footer": "Suivi du carbone organique des sols, progrès et boîte à outils de l’Initiative 4 pour 1000.",
-    "shell.help": "Documentation",
-    "shell.notFound": "Il n’y a pas de page nommée « {page} ».",
-    "shell.loadFailed": "Cette page n’a pas pu être chargée : {message}",
-    "nav.monitoring": "Suivi",
-    "nav.progress": "Progrès",
-    "nav.toolkit": "Boîte à outils",
-    "nav.registries": "Registres",
-    "nav.records": "Fiches",
-    "auth.signIn": "Se connecter",
-    "auth.signOut": "Se déconnecter",
-    "auth.title": "Connexion",
-    "auth.optional": "La connexion est facultative : les données publiques sont ouvertes à tous.",
-    "auth.email": "Courriel",
-    "auth.password": "Mot de passe",
-    "auth.submit": "Se connecter",
-    "auth.cancel": "Annuler",
-    "auth.signedIn": "Connecté en tant que {name} ({role})",
-    "auth.signedOut": "Déconnecté",
-    "common.loading": "Chargement…",
-    "common.error": "Erreur : {message}",
-    "common.noData": "Aucune donnée",
-    "common.download": "Télécharger {format}",
-    "common.downloadFailed": "Le téléchargement a échoué : {message}",
-    "common.updated": "Mis à jour avec de nouvelles données",
-    "common.source": "Source",
-    "common.uncertainty": "Incertitude",
-  },
-  es: {
-    "shell.brand": "4 por 1000",
-    "shell.skip": "Ir al contenido",
-    "shell.nav": "Principal",
-    "shell.language": "Idioma",
-    "shell.footer": "Seguimiento del carbono orgánico del suelo, progreso y caja de herramientas de la Iniciativa 4 por 1000.",
-    "shell.help": "Documentación",
-    "shell.notFound": "No existe ninguna página llamada «{page}».",
-    "shell.loadFailed": "No se pudo cargar esta página: {message}",
-    "nav.monitoring": "Seguimiento",
-    "nav.progress": "Progreso",
-    "nav.toolkit": "Herramientas",
-    "nav.registries": "Registros",
-    "nav.records": "Fichas",
-    "auth.signIn": "Iniciar sesión",
-    "auth.signOut": "Cerrar sesión",
-    "auth.title": "Iniciar sesión",
-    "auth.optional": "Iniciar sesión es opcional: los registros públicos están abiertos a todos.",
-    "auth.email": "Correo electrónico",
-    "auth.password": "Contraseña",
-    "auth.submit": "Iniciar sesión",
-    "auth.cancel": "Cancelar",
-    "auth.signedIn": "Sesión iniciada como {name} ({role})",
-    "auth.signedOut": "Sesión cerrada",
-    "common.loading": "Cargando…",
-    "common.error": "Error: {message}",
-    "common.noData": "Sin datos",
-    "common.download": "Descargar {format}",
-    "common.downloadFailed": "La descarga falló: {message}",
-    "common.updated": "Actualizado con nuevos datos",
-    "common.source": "Fuente",
-    "common.uncertainty": "Incertidumbre",
-  },
-};
-i18n.add(SHELL_MESSAGES);
 
 const main = document.getElementById("main");
 const liveStatus = document.getElementById("live-status");
@@ -295,6 +194,7 @@ function makeContext(state) {
   return {
     api,
     t: i18n.t,
+    tn: i18n.tn,
     i18n: { add: i18n.add },
     lang: i18n.language(),
     fmt: i18n.fmt,
@@ -336,8 +236,13 @@ function setTitle() {
 }
 
 const languageSelect = document.getElementById("lang-select");
-languageSelect.addEventListener("change", () => {
-  i18n.setLanguage(languageSelect.value);
+languageSelect.addEventListener("change", async () => {
+  const lang = languageSelect.value;
+  if (!i18n.isLoaded(lang)) {
+    main.querySelector(".page")?.removeAttribute("data-state"); // not ready until re-rendered in the language
+    await i18n.load(lang);
+  }
+  i18n.setLanguage(lang);
   applyStaticMessages();
   route();
 });
@@ -413,7 +318,9 @@ window.addEventListener("hashchange", () => {
 });
 
 async function start() {
+  await i18n.load(i18n.language());
   i18n.setLanguage(i18n.language());
+  for (const lang of i18n.LANGUAGES) i18n.load(lang).catch(console.warn); // a language switch without waiting
   languageSelect.value = i18n.language();
   applyStaticMessages();
   await loadUser();

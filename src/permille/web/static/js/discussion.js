@@ -9,26 +9,6 @@ import { field, form, notice } from "./accounts-ui.js";
 
 const MAX_BYTES = 20 * 2 ** 20;
 
-i18n.add({
-  en: {
-    "disc.thread": "Discussion", "disc.notes": "Experts' notes", "disc.none": "No comment yet.", "disc.comment": "Comment", "disc.post": "Post the comment",
-    "disc.signIn": "Sign in to comment.", "disc.documents": "Documents", "disc.noDocuments": "No document yet.", "disc.file": "File (PDF, image, spreadsheet or CSV; at most 20 MB)",
-    "disc.upload": "Attach the document", "disc.uploaded": "«{name}» attached.", "disc.tooLarge": "«{name}» is larger than 20 MB.", "disc.download": "Download",
-    "disc.pickFile": "Choose a file first.", "disc.by": "{author}, {date}",
-  },
-  fr: {
-    "disc.thread": "Discussion", "disc.notes": "Notes des experts", "disc.none": "Aucun commentaire pour l'instant.", "disc.comment": "Commentaire", "disc.post": "Publier le commentaire",
-    "disc.signIn": "Connectez-vous pour commenter.", "disc.documents": "Documents", "disc.noDocuments": "Aucun document pour l'instant.", "disc.file": "Fichier (PDF, image, tableur ou CSV ; 20 Mo au plus)",
-    "disc.upload": "Joindre le document", "disc.uploaded": "« {name} » joint.", "disc.tooLarge": "« {name} » dépasse 20 Mo.", "disc.download": "Télécharger",
-    "disc.pickFile": "Choisissez d'abord un fichier.", "disc.by": "{author}, {date}",
-  },
-  es: {
-    "disc.thread": "Conversación", "disc.notes": "Notas de los expertos", "disc.none": "Todavía no hay comentarios.", "disc.comment": "Comentario", "disc.post": "Publicar el comentario",
-    "disc.signIn": "Inicie sesión para comentar.", "disc.documents": "Documentos", "disc.noDocuments": "Todavía no hay documentos.", "disc.file": "Archivo (PDF, imagen, hoja de cálculo o CSV; 20 MB como máximo)",
-    "disc.upload": "Adjuntar el documento", "disc.uploaded": "«{name}» adjuntado.", "disc.tooLarge": "«{name}» supera los 20 MB.", "disc.download": "Descargar",
-    "disc.pickFile": "Elija primero un archivo.", "disc.by": "{author}, {date}",
-  },
-});
 const t = i18n.t;
 
 function when(ctx, at) {

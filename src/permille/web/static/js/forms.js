@@ -1,9 +1,9 @@
 // The one form renderer of the record pages: a form built from the JSON Schema of a record kind's Create (or
 // Update) model, as GET /api/kinds/{kind} gives it, with labels, help texts and choices from ONE message
-// catalogue (messages/records.json, keys "<kind>.<field>", "*.<field>", "<kind>.<field>.help",
-// "<kind>.<field>:<value>"), in the page's language.
+// catalogue (the messages of keys "<kind>.<field>", "*.<field>", "<kind>.<field>.help",
+// "<kind>.<field>:<value>" in permille/locale, see i18n.js), in the page's language.
 //
-//   await loadCatalogue()                       fetch the catalogue once (call before rendering)
+//   await loadCatalogue()                       the catalogue loaded (call before rendering)
 //   const form = renderForm(container, schema, {kind, values, onSubmit, omit, optional, submitLabel})
 //     omit: top-level fields left out; optional: required fields that may be left empty (an edit's
 //     write-only password); onSubmit({data, problems}, form) may be async: the button waits for it;
@@ -26,79 +26,7 @@
 // "45,5" by the browser's locale, not the page's (Chromium in English drops the comma: 455).
 
 import { el } from "./dom.js";
-import { add, language, t } from "./i18n.js";
-
-add({
-  en: {
-    "forms.required": "required",
-    "forms.mismatch": "the two passwords differ",
-    "forms.pattern": "not in the expected form",
-    "forms.tooShort": "too short",
-    "forms.tooLong": "too long (at most {limit} characters)",
-    "forms.gt": "must be greater than {limit}",
-    "forms.ge": "must be at least {limit}",
-    "forms.lt": "must be less than {limit}",
-    "forms.le": "must be at most {limit}",
-    "forms.choice": "choose one of the listed values",
-    "forms.notDate": "not a date",
-    "forms.notNumber": "not a number: write it like {example}",
-    "forms.notInteger": "not a whole number",
-    "forms.notJson": "not valid JSON: {message}",
-    "forms.problems": "{n} problem(s) to correct before saving:",
-    "forms.save": "Save",
-    "forms.none": "—",
-    "forms.pickOnMap": "Click the map to set the coordinates, or type them.",
-    "forms.record": "the whole record",
-    "forms.addRow": "Add {what}",
-    "forms.removeRow": "Remove",
-  },
-  fr: {
-    "forms.required": "obligatoire",
-    "forms.mismatch": "les deux mots de passe diffèrent",
-    "forms.pattern": "pas sous la forme attendue",
-    "forms.tooShort": "trop court",
-    "forms.tooLong": "trop long ({limit} caractères au plus)",
-    "forms.gt": "doit être supérieur à {limit}",
-    "forms.ge": "doit valoir au moins {limit}",
-    "forms.lt": "doit être inférieur à {limit}",
-    "forms.le": "doit valoir au plus {limit}",
-    "forms.choice": "choisissez une des valeurs proposées",
-    "forms.notDate": "pas une date",
-    "forms.notNumber": "pas un nombre : écrivez-le comme {example}",
-    "forms.notInteger": "pas un nombre entier",
-    "forms.notJson": "JSON non valide : {message}",
-    "forms.problems": "{n} problème(s) à corriger avant d’enregistrer :",
-    "forms.save": "Enregistrer",
-    "forms.none": "—",
-    "forms.pickOnMap": "Cliquez sur la carte pour fixer les coordonnées, ou saisissez-les.",
-    "forms.record": "la fiche entière",
-    "forms.addRow": "Ajouter : {what}",
-    "forms.removeRow": "Supprimer",
-  },
-  es: {
-    "forms.required": "obligatorio",
-    "forms.mismatch": "las dos contraseñas no coinciden",
-    "forms.pattern": "no tiene la forma esperada",
-    "forms.tooShort": "demasiado corto",
-    "forms.tooLong": "demasiado largo ({limit} caracteres como máximo)",
-    "forms.gt": "debe ser mayor que {limit}",
-    "forms.ge": "debe ser al menos {limit}",
-    "forms.lt": "debe ser menor que {limit}",
-    "forms.le": "debe ser como máximo {limit}",
-    "forms.choice": "elija uno de los valores propuestos",
-    "forms.notDate": "no es una fecha",
-    "forms.notNumber": "no es un número: escríbalo como {example}",
-    "forms.notInteger": "no es un número entero",
-    "forms.notJson": "JSON no válido: {message}",
-    "forms.problems": "{n} problema(s) que corregir antes de guardar:",
-    "forms.save": "Guardar",
-    "forms.none": "—",
-    "forms.pickOnMap": "Haga clic en el mapa para fijar las coordenadas, o escríbalas.",
-    "forms.record": "el registro completo",
-    "forms.addRow": "Añadir: {what}",
-    "forms.removeRow": "Quitar",
-  },
-});
+import { language, load, message, t, tn } from "./i18n.js";
 
 // The API's validation types shown in the page's language (other messages are shown as the API wrote them).
 const TYPE_MESSAGES = {
@@ -120,21 +48,12 @@ const TYPE_MESSAGES = {
   date_from_datetime_parsing: "forms.notDate",
 };
 
-let catalogue = null;
-
 export async function loadCatalogue() {
-  if (!catalogue) {
-    const response = await fetch("messages/records.json");
-    if (!response.ok) throw new Error(`messages/records.json: ${response.status}`);
-    catalogue = await response.json();
-  }
-  return catalogue;
+  await load(language());
 }
 
 function lookup(key) {
-  const entry = catalogue?.[key];
-  if (!entry) return null;
-  return entry[language()] ?? entry.en ?? null;
+  return message(key);
 }
 
 function pathOf(path) {
@@ -341,7 +260,7 @@ export function renderForm(container, schema, { kind, values = {}, onSubmit, omi
       slot.i = i;
       slot.title.textContent = `${label(kind, [...path, "item"])} ${i + 1}`;
     });
-    const add = (value) => {
+    const addRow = (value) => {
       const slot = new Slot(slots.length);
       const rowPath = [...path, slot];
       const title = el("legend", {});
@@ -363,9 +282,9 @@ export function renderForm(container, schema, { kind, values = {}, onSubmit, omi
       renumber();
       return row;
     };
-    for (const value of values) add(value);
+    for (const value of values) addRow(value);
     addButton.addEventListener("click", () => {
-      const row = add({});
+      const row = addRow({});
       form.dispatchEvent(new Event("change", { bubbles: true }));
       row.querySelector("input, select, textarea")?.focus();
     });
@@ -597,7 +516,7 @@ export function renderForm(container, schema, { kind, values = {}, onSubmit, omi
         }
         items.push(el("li", {}, target ? el("a", { href: `#${target.control.id}`, onclick: (e) => { e.preventDefault(); focusField(target); } }, text) : text));
       }
-      summary.replaceChildren(el("p", {}, t("forms.problems", { n: items.length })), el("ul", {}, items));
+      summary.replaceChildren(el("p", {}, tn("forms.problems", items.length)), el("ul", {}, items));
       summary.hidden = items.length === 0;
       if (first) focusField(first);
       else if (items.length) summary.focus();

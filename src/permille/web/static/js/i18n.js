@@ -1,11 +1,20 @@
-// Messages in English, French and Spanish, and number/date formatting for the current language (Intl).
-// Pages add their own messages with add({en: {...}, fr: {...}, es: {...}}); a key missing in the
-// current language falls back to English, then to the key itself. "{name}" in a message is replaced
-// by vars.name (numbers in vars are formatted for the language).
+// Messages in English, French and Spanish from the one catalogue (gettext .po files, served per language
+// as JSON by GET /api/i18n/<lang>), and number/date formatting for the current language (Intl).
+//
+//   await load(lang)       fetch the language's catalogue (and English, the fallback) once
+//   t(key, vars)           the message of key; "{name}" is replaced by vars.name (numbers formatted for
+//                          the language); falls back to English, then to the key (both recorded: missing())
+//   tn(key, n, vars)       the plural form of key for the count n (CLDR rules, Intl.PluralRules); {n} is n
+//   message(key)           the text of key in the language, or null (no fallback, not recorded)
+//   countryName(iso3, fallback)   the country's name in the language (CLDR, the server's one source)
+//   add({en, fr, es})      a page's own bundle (only until scripts/i18n_from_js.py moves it to the catalogue)
 
 export const LANGUAGES = ["en", "fr", "es"];
 const STORAGE_KEY = "permille.lang";
 const messages = { en: {}, fr: {}, es: {} };
+const countries = { en: {}, fr: {}, es: {} };
+const loading = {};
+const absent = new Set();
 let current = initialLanguage();
 
 function initialLanguage() {
@@ -13,6 +22,31 @@ function initialLanguage() {
   if (LANGUAGES.includes(stored)) return stored;
   const browser = (navigator.language || "en").slice(0, 2).toLowerCase();
   return LANGUAGES.includes(browser) ? browser : "en";
+}
+
+function fetchCatalogue(lang) {
+  loading[lang] ??= fetch(`/api/i18n/${lang}`)
+    .then((response) => {
+      if (!response.ok) throw new Error(`/api/i18n/${lang}: ${response.status}`);
+      return response.json();
+    })
+    .then((body) => {
+      messages[lang] = { ...body.messages, ...messages[lang] }; // a page's own bundle is newer
+      countries[lang] = body.countries;
+    })
+    .catch((error) => {
+      delete loading[lang];
+      throw error;
+    });
+  return loading[lang];
+}
+
+export function isLoaded(lang) {
+  return Object.keys(countries[lang]).length > 0;
+}
+
+export async function load(lang = current) {
+  await Promise.all([...new Set(["en", lang])].map(fetchCatalogue));
 }
 
 export function add(bundle) {
@@ -33,13 +67,46 @@ export function setLanguage(lang) {
   document.documentElement.lang = lang;
 }
 
-export function t(key, vars = {}) {
-  const text = messages[current][key] ?? messages.en[key] ?? key;
+// The keys looked up but missing from the catalogue, as "lang:key" (the translation test reads them: missingKeys()).
+export function missingKeys() {
+  return [...absent].sort();
+}
+
+export function message(key) {
+  return messages[current][key] ?? null;
+}
+
+export function countryName(iso3, fallback = iso3) {
+  return countries[current]?.[String(iso3 || "").toUpperCase()] ?? fallback;
+}
+
+function entry(key) {
+  const found = messages[current][key];
+  if (found !== undefined) return found;
+  absent.add(`${current}:${key}`);
+  return messages.en[key] ?? key;
+}
+
+function fill(text, vars) {
   return text.replace(/\{(\w+)\}/g, (match, name) => {
     if (!(name in vars)) return match;
     const value = vars[name];
     return typeof value === "number" ? fmt.number(value) : String(value);
   });
+}
+
+function pluralForm(found, n) {
+  if (typeof found === "string") return found;
+  return found[new Intl.PluralRules(current).select(n)] ?? found.other;
+}
+
+export function t(key, vars = {}) {
+  const found = entry(key);
+  return fill(typeof found === "string" ? found : pluralForm(found, vars.n ?? 0), vars);
+}
+
+export function tn(key, n, vars = {}) {
+  return fill(pluralForm(entry(key), n), { n, ...vars });
 }
 
 function numberFormat(options) {

@@ -5,14 +5,7 @@
 import { figuresTable } from "./figures.js";
 import { renderPixelMap } from "./pixel-map.js";
 
-const MESSAGES = {
-  en: { "catl.title": "Soil carbon atlas (real layers)", "catl.missing": "This country is not in the atlas: {error}" },
-  fr: { "catl.title": "Atlas du carbone des sols (couches réelles)", "catl.missing": "Ce pays n'est pas dans l'atlas : {error}" },
-  es: { "catl.title": "Atlas del carbono del suelo (capas reales)", "catl.missing": "Este país no está en el atlas: {error}" },
-};
-
 export async function renderCountryAtlas(container, iso3, ctx) {
-  ctx.i18n.add(MESSAGES);
   const { t, el } = ctx;
   let summary;
   try {

@@ -142,7 +142,7 @@ function recommendation(ctx, a) {
   const r = a.recommendation;
   return el("section", { class: "stack recommendation" },
     el("h2", {}, t("calls.recommendation")),
-    el("p", { class: "mean" }, t("calls.mean", { mean: ctx.fmt.number(r.mean, 2), n: r.reviewers })),
+    el("p", { class: "mean" }, ctx.tn("calls.mean", r.reviewers, { mean: ctx.fmt.number(r.mean, 2) })),
     el("div", { class: "table-wrap" }, el("table", {},
       el("thead", {}, el("tr", {}, ["calls.criterion", "calls.meanCol", "calls.range", "calls.spread", "calls.comments"].map((k) => el("th", { scope: "col" }, t(k))))),
       el("tbody", {}, Object.entries(r.criteria).map(([c, s]) => el("tr", { "data-criterion": c },

@@ -2,114 +2,6 @@
 // (bundled assessments, each fact with its source and vintage), its NDC tracker records, and its cropland
 // and grassland (permanent meadows and pastures) areas over time from FAOSTAT (chart, 1000 ha).
 
-const MESSAGES = {
-  en: {
-    "ndc.title": "NDC: agriculture, land and soils",
-    "ndc.party": "UNFCCC Party · {group}",
-    "ndc.notParty": "Not a UNFCCC Party: no NDC.",
-    "ndc.notCovered": "No bundled assessment covers this Party's NDC.",
-    "ndc.mentions": "Does the NDC content mention…",
-    "ndc.mentionsNote": "Read from the texts of the assessments below (2018 and 2022, first and updated NDCs), not from the latest NDC.",
-    "ndc.soils": "soils",
-    "ndc.soilCarbon": "soil carbon",
-    "ndc.peat": "peatlands or wetlands",
-    "ndc.wbSoils": "a World Bank “Soils” / “Land and soil management” entry",
-    "ndc.yes": "yes",
-    "ndc.no": "no",
-    "ndc.unknown": "not assessed",
-    "ndc.facts": "What the assessments say",
-    "ndc.factsNone": "No agriculture, land or soil content coded.",
-    "ndc.source": "Source",
-    "ndc.vintage": "Vintage",
-    "ndc.topic": "Topic",
-    "ndc.question": "Question or coding",
-    "ndc.content": "Content",
-    "ndc.tracker": "NDC tracker records",
-    "ndc.version": "NDC version",
-    "ndc.year": "Year",
-    "ndc.refersSoc": "SOC",
-    "ndc.refersSoil": "Soil health",
-    "ndc.refersPeat": "Peatlands/wetlands",
-    "ndc.landUse": "Cropland and grassland area",
-    "ndc.cropland": "Cropland",
-    "ndc.pastures": "Permanent meadows and pastures",
-    "ndc.areaAxis": "Area (1000 ha)",
-    "ndc.latest": "{year}: cropland {cropland} kha, permanent meadows and pastures {pastures} kha.",
-    "ndc.landUseNone": "FAOSTAT has no land-use series for this country.",
-    "ndc.sourceLine": "Source: {source}",
-  },
-  fr: {
-    "ndc.title": "CDN : agriculture, terres et sols",
-    "ndc.party": "Partie à la CCNUCC · {group}",
-    "ndc.notParty": "Pas une Partie à la CCNUCC : pas de CDN.",
-    "ndc.notCovered": "Aucune évaluation fournie ne couvre la CDN de cette Partie.",
-    "ndc.mentions": "Le contenu de la CDN mentionne-t-il…",
-    "ndc.mentionsNote": "Lu dans les textes des évaluations ci-dessous (2018 et 2022, CDN initiales et actualisées), pas dans la dernière CDN.",
-    "ndc.soils": "les sols",
-    "ndc.soilCarbon": "le carbone du sol",
-    "ndc.peat": "les tourbières ou zones humides",
-    "ndc.wbSoils": "une entrée Banque mondiale « Soils » / « Land and soil management »",
-    "ndc.yes": "oui",
-    "ndc.no": "non",
-    "ndc.unknown": "non évalué",
-    "ndc.facts": "Ce que disent les évaluations",
-    "ndc.factsNone": "Aucun contenu codé sur l’agriculture, les terres ou les sols.",
-    "ndc.source": "Source",
-    "ndc.vintage": "Millésime",
-    "ndc.topic": "Thème",
-    "ndc.question": "Question ou codage",
-    "ndc.content": "Contenu",
-    "ndc.tracker": "Fiches du suivi des CDN",
-    "ndc.version": "Version de la CDN",
-    "ndc.year": "Année",
-    "ndc.refersSoc": "COS",
-    "ndc.refersSoil": "Santé des sols",
-    "ndc.refersPeat": "Tourbières/zones humides",
-    "ndc.landUse": "Surfaces cultivées et prairies",
-    "ndc.cropland": "Terres cultivées",
-    "ndc.pastures": "Prairies et pâturages permanents",
-    "ndc.areaAxis": "Surface (1000 ha)",
-    "ndc.latest": "{year} : terres cultivées {cropland} kha, prairies et pâturages permanents {pastures} kha.",
-    "ndc.landUseNone": "FAOSTAT n’a pas de série d’utilisation des terres pour ce pays.",
-    "ndc.sourceLine": "Source : {source}",
-  },
-  es: {
-    "ndc.title": "CDN: agricultura, tierras y suelos",
-    "ndc.party": "Parte de la CMNUCC · {group}",
-    "ndc.notParty": "No es Parte de la CMNUCC: no hay CDN.",
-    "ndc.notCovered": "Ninguna evaluación incluida cubre la CDN de esta Parte.",
-    "ndc.mentions": "¿Menciona el contenido de la CDN…",
-    "ndc.mentionsNote": "Leído en los textos de las evaluaciones siguientes (2018 y 2022, CDN iniciales y actualizadas), no en la última CDN.",
-    "ndc.soils": "los suelos",
-    "ndc.soilCarbon": "el carbono del suelo",
-    "ndc.peat": "las turberas o humedales",
-    "ndc.wbSoils": "una entrada del Banco Mundial «Soils» / «Land and soil management»",
-    "ndc.yes": "sí",
-    "ndc.no": "no",
-    "ndc.unknown": "no evaluado",
-    "ndc.facts": "Lo que dicen las evaluaciones",
-    "ndc.factsNone": "Ningún contenido codificado sobre agricultura, tierras o suelos.",
-    "ndc.source": "Fuente",
-    "ndc.vintage": "Edición",
-    "ndc.topic": "Tema",
-    "ndc.question": "Pregunta o codificación",
-    "ndc.content": "Contenido",
-    "ndc.tracker": "Fichas del seguimiento de las CDN",
-    "ndc.version": "Versión de la CDN",
-    "ndc.year": "Año",
-    "ndc.refersSoc": "COS",
-    "ndc.refersSoil": "Salud del suelo",
-    "ndc.refersPeat": "Turberas/humedales",
-    "ndc.landUse": "Superficie de cultivos y pastizales",
-    "ndc.cropland": "Tierras de cultivo",
-    "ndc.pastures": "Praderas y pastos permanentes",
-    "ndc.areaAxis": "Superficie (1000 ha)",
-    "ndc.latest": "{year}: tierras de cultivo {cropland} kha, praderas y pastos permanentes {pastures} kha.",
-    "ndc.landUseNone": "FAOSTAT no tiene series de uso de la tierra para este país.",
-    "ndc.sourceLine": "Fuente: {source}",
-  },
-};
-
 function yesNo(t, value) {
   return value === null || value === undefined ? t("ndc.unknown") : t(value ? "ndc.yes" : "ndc.no");
 }
@@ -161,7 +53,6 @@ function landUseSection(ctx, land, chart) {
 // Appends the NDC section of country `iso3` to `container`; `chart(canvas, config)` makes a chart that the
 // country page destroys on reload.
 export async function appendNdcSection(container, iso3, ctx, chart) {
-  ctx.i18n.add(MESSAGES);
   const { t, el } = ctx;
   const data = await ctx.api(`/ndc/countries/${iso3}`);
   if (!ctx.alive()) return;
@@ -188,7 +79,7 @@ export async function appendNdcSection(container, iso3, ctx, chart) {
     );
     const facts = party.facts.filter((f) => f.answered);
     const rows = facts.map((f) =>
-      el("tr", { "data-source": f.source }, el("td", {}, f.source_title), el("td", {}, f.vintage), el("td", {}, f.topic), el("td", {}, f.source === "wb2018" ? f.field : f.label || ""), el("td", {}, f.value)),
+      el("tr", { "data-source": f.source }, el("td", {}, f.source_title), el("td", {}, f.vintage), el("td", {}, f.topic), el("td", { translate: "no" }, f.source === "wb2018" ? f.field : f.label || ""), el("td", { translate: "no" }, f.value)),
     );
     nodes.push(
       rows.length ? table(el, "country-ndc-facts", [t("ndc.source"), t("ndc.vintage"), t("ndc.topic"), t("ndc.question"), t("ndc.content")], rows) : el("p", { class: "muted" }, t("ndc.factsNone")),

@@ -5,6 +5,7 @@
 import { field, form, t } from "../accounts-ui.js";
 import { ORG_TYPES, countryName, demoBadge, worldBoundaries } from "../community-ui.js";
 import { REGIONS } from "../workflows-ui.js";
+import { tn } from "../i18n.js";
 
 const FILTERS = ["q", "membership", "org_type", "region", "country_iso3"];
 
@@ -49,7 +50,7 @@ export async function render(root, params, ctx) {
     const query = new URLSearchParams(Object.entries(chosen).filter(([, value]) => value));
     const found = await ctx.api(`/directory/organisations?${query}`);
     if (!ctx.alive()) return;
-    count.textContent = t("dir.found", { n: found.length });
+    count.textContent = tn("dir.found", found.length);
     list.replaceChildren(...(found.length ? found.map((o) => card(ctx, o)) : [el("li", { class: "muted" }, t("dir.none"))]));
     map?.shade(found);
   }
@@ -65,7 +66,7 @@ function card(ctx, o) {
     el("h3", {}, el("a", { href: `#/directory?organisation=${o.id}` }, o.name), " ", demoBadge(o, t)),
     el("p", { class: "small" }, `${t(`type.${o.org_type}`)} · ${t(`dir.${o.membership}`)}`),
     el("p", { class: "small muted" }, [countryName(o.country, o.country_iso3, ctx.lang), o.region ? t(`opt.${o.region}`) : null].filter(Boolean).join(" · ")),
-    el("p", { class: "small" }, t("dir.counts", { projects: o.projects, practices: o.practices })),
+    el("p", { class: "small" }, `${tn("dir.projects", o.projects)} · ${tn("dir.practices", o.practices)}`),
   );
 }
 
@@ -86,7 +87,7 @@ async function drawMap(ctx, box, onCountry) {
     style,
     onEachFeature: (feature, layer) => {
       layer.on("click", () => counts.get(feature.properties.iso3) && onCountry(feature.properties.iso3));
-      layer.bindTooltip(() => t("dir.mapCount", { country: names.get(feature.properties.iso3) || feature.properties.name, n: counts.get(feature.properties.iso3) || 0 }), { sticky: true });
+      layer.bindTooltip(() => tn("dir.mapCount", counts.get(feature.properties.iso3) || 0, { country: names.get(feature.properties.iso3) || feature.properties.name }), { sticky: true });
     },
   }).addTo(map);
   setTimeout(() => map.invalidateSize(), 0);

@@ -6,39 +6,9 @@ import { field, form, notice } from "../accounts-ui.js";
 import { library, thread } from "../discussion.js";
 import { REGIONS } from "../workflows-ui.js";
 
-const MESSAGES = {
-  en: {
-    "wg.title": "Working groups", "wg.intro": "The groups that carry the Initiative's work: the Scientific and Technical Committee, the Bureau, regional and thematic groups. Their members share documents and discuss here.",
-    "wg.none": "No working group yet.", "wg.members": "Members", "wg.memberCount": "Members: {n}", "wg.membersHidden": "Sign in to see the members.",
-    "wg.private": "The documents and the discussion of this group are for its members.", "wg.back": "All working groups",
-    "wg.create": "Create a working group", "wg.add": "Add a member", "wg.remove": "Remove", "wg.removed": "Member removed.", "wg.added": "Member added.",
-    "wg.type.stc": "Scientific and Technical Committee", "wg.type.bureau": "Bureau", "wg.type.regional": "Regional group", "wg.type.thematic": "Thematic group",
-    "wg.role.chair": "chair", "wg.role.member": "member",
-    "f.slug": "Short name (letters, digits, hyphens)", "f.group_type": "Type", "f.user_id": "User number", "f.role": "Role",
-  },
-  fr: {
-    "wg.title": "Groupes de travail", "wg.intro": "Les groupes qui portent le travail de l'Initiative : le Comité scientifique et technique, le Bureau, les groupes régionaux et thématiques. Leurs membres y partagent documents et discussions.",
-    "wg.none": "Aucun groupe de travail pour l'instant.", "wg.members": "Membres", "wg.memberCount": "Membres : {n}", "wg.membersHidden": "Connectez-vous pour voir les membres.",
-    "wg.private": "Les documents et la discussion de ce groupe sont réservés à ses membres.", "wg.back": "Tous les groupes de travail",
-    "wg.create": "Créer un groupe de travail", "wg.add": "Ajouter un membre", "wg.remove": "Retirer", "wg.removed": "Membre retiré.", "wg.added": "Membre ajouté.",
-    "wg.type.stc": "Comité scientifique et technique", "wg.type.bureau": "Bureau", "wg.type.regional": "Groupe régional", "wg.type.thematic": "Groupe thématique",
-    "wg.role.chair": "président·e", "wg.role.member": "membre",
-    "f.slug": "Nom court (lettres, chiffres, tirets)", "f.group_type": "Type", "f.user_id": "Numéro d'utilisateur", "f.role": "Rôle",
-  },
-  es: {
-    "wg.title": "Grupos de trabajo", "wg.intro": "Los grupos que llevan el trabajo de la Iniciativa: el Comité Científico y Técnico, el Buró, los grupos regionales y temáticos. Sus miembros comparten aquí documentos y conversaciones.",
-    "wg.none": "Todavía no hay grupos de trabajo.", "wg.members": "Miembros", "wg.memberCount": "Miembros: {n}", "wg.membersHidden": "Inicie sesión para ver los miembros.",
-    "wg.private": "Los documentos y la conversación de este grupo son para sus miembros.", "wg.back": "Todos los grupos de trabajo",
-    "wg.create": "Crear un grupo de trabajo", "wg.add": "Añadir un miembro", "wg.remove": "Quitar", "wg.removed": "Miembro quitado.", "wg.added": "Miembro añadido.",
-    "wg.type.stc": "Comité Científico y Técnico", "wg.type.bureau": "Buró", "wg.type.regional": "Grupo regional", "wg.type.thematic": "Grupo temático",
-    "wg.role.chair": "presidente/a", "wg.role.member": "miembro",
-    "f.slug": "Nombre corto (letras, cifras, guiones)", "f.group_type": "Tipo", "f.user_id": "Número de usuario", "f.role": "Rol",
-  },
-};
 const TYPES = ["stc", "bureau", "regional", "thematic"];
 
 export async function render(root, params, ctx) {
-  ctx.i18n.add(MESSAGES);
   const { el, t } = ctx;
   const status = el("div", { role: "status", "aria-live": "polite" });
   if (params.id) return group(root, ctx, params.id, status);

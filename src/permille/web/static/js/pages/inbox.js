@@ -12,7 +12,7 @@ export async function render(root, _params, ctx) {
   const count = el("p", { class: "muted unread" });
   async function load() {
     const box = await ctx.api("/notifications");
-    count.textContent = t("inbox.unread", { n: box.unread });
+    count.textContent = ctx.tn("inbox.unread", box.unread);
     list.replaceChildren(...box.items.map((n) => el("li", { class: `card notification${n.read ? "" : " unread"}`, "data-notification": n.id },
       el("a", { href: n.link.replace(/^\//, "") || "#/inbox", onclick: () => ctx.api(`/notifications/${n.id}/read`, { method: "POST" }) }, n.title),
       el("p", { class: "small muted" }, `${t(`kind.${n.kind}`)} · ${ctx.fmt.date(n.at, { dateStyle: "medium", timeStyle: "short" })}`),

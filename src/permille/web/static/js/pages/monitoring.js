@@ -3,115 +3,8 @@
 // a region selector (global → region) and a click on a country → its page. Permalink:
 // #/monitoring?layer=diff_ssm_20&show=uncertainty&region=Europe. Re-fetches on change events.
 
+import { countryName } from "../i18n.js";
 import { showMeasuredSites } from "./monitoring_sites.js";
-
-const MESSAGES = {
-  en: {
-    "mon.title": "Soil organic carbon monitoring",
-    "mon.intro": "Topsoil (0–30 cm) organic carbon stock and its sequestration potential by country, with the Initiative's regions. Click a country for its page.",
-    "mon.synthetic": "Modelled layers: SYNTHETIC demonstration data (the pipeline run on a synthetic global grid), not estimates for any country.",
-    "mon.layer": "Map layer",
-    "mon.layer.soc_t0": "SOC stock",
-    "mon.layer.diff_ssm_20": "Potential: +20 % inputs vs business as usual,",
-    "mon.layer.diff_ssm_10": "Potential: +10 % inputs vs business as usual,",
-    "mon.layer.rate_ssm_20": "Sequestration rate, +20 % inputs",
-    "mon.layer.rate_bau": "Stock change rate, business as usual",
-    "mon.show": "Show",
-    "mon.show.mean": "Mean",
-    "mon.show.uncertainty": "Uncertainty (SD of the mean)",
-    "mon.region": "Region",
-    "mon.world": "World",
-    "mon.noValue": "no modelled cell",
-    "mon.mean": "Mean",
-    "mon.interval": "95 % interval",
-    "mon.total": "Total",
-    "mon.area": "Modelled area",
-    "mon.country": "Country",
-    "mon.countries": "Countries",
-    "mon.summary": "{name}, {year}: {mean} {unit} (95 % interval {range}); total {total} {totalUnit}",
-    "mon.legend": "{layer}",
-    "mon.mapLabel": "Map of {layer} by country",
-    "mon.layer.measured": "Measured SOC stock (registry sites)",
-    "mon.realOnly": "Only real data is shown: the stocks measured at the registry's sites, and on each country page its IPCC climate zones and Tier 1 reference stocks.",
-    "mon.demoLabel": "demonstration data",
-    "mon.source": "Source: {source}",
-    "mon.sites": "Sites",
-    "mon.latestYear": "Latest measurement",
-    "mon.summaryMeasured": "{n} countries with measured 0–30 cm stocks ({sites} sites); mean of the countries {mean} t C/ha",
-    "mon.noMeasured": "no measured site",
-    "mon.noneMeasured": "No site of the registry has a measured 0–30 cm stock yet.",
-  },
-  fr: {
-    "mon.title": "Suivi du carbone organique des sols",
-    "mon.intro": "Stock de carbone organique de l’horizon de surface (0–30 cm) et potentiel de séquestration par pays, avec les régions de l’Initiative. Cliquez sur un pays pour sa page.",
-    "mon.synthetic": "Couches modélisées : données de démonstration SYNTHÉTIQUES (la chaîne appliquée à une grille mondiale synthétique), pas des estimations pour un pays.",
-    "mon.layer": "Couche",
-    "mon.layer.soc_t0": "Stock de COS",
-    "mon.layer.diff_ssm_20": "Potentiel : +20 % d’apports vs tendanciel,",
-    "mon.layer.diff_ssm_10": "Potentiel : +10 % d’apports vs tendanciel,",
-    "mon.layer.rate_ssm_20": "Taux de séquestration, +20 % d’apports",
-    "mon.layer.rate_bau": "Taux de variation du stock, tendanciel",
-    "mon.show": "Afficher",
-    "mon.show.mean": "Moyenne",
-    "mon.show.uncertainty": "Incertitude (écart type de la moyenne)",
-    "mon.region": "Région",
-    "mon.world": "Monde",
-    "mon.noValue": "aucune cellule modélisée",
-    "mon.mean": "Moyenne",
-    "mon.interval": "Intervalle à 95 %",
-    "mon.total": "Total",
-    "mon.area": "Surface modélisée",
-    "mon.country": "Pays",
-    "mon.countries": "Pays",
-    "mon.summary": "{name}, {year} : {mean} {unit} (intervalle à 95 % {range}) ; total {total} {totalUnit}",
-    "mon.legend": "{layer}",
-    "mon.mapLabel": "Carte de {layer} par pays",
-    "mon.layer.measured": "Stock de COS mesuré (sites du registre)",
-    "mon.realOnly": "Seules des données réelles sont affichées : les stocks mesurés sur les sites du registre et, sur la page de chaque pays, ses zones climatiques du GIEC et les stocks de référence de niveau 1.",
-    "mon.demoLabel": "données de démonstration",
-    "mon.source": "Source : {source}",
-    "mon.sites": "Sites",
-    "mon.latestYear": "Dernière mesure",
-    "mon.summaryMeasured": "{n} pays avec des stocks mesurés sur 0–30 cm ({sites} sites) ; moyenne des pays {mean} t C/ha",
-    "mon.noMeasured": "aucun site mesuré",
-    "mon.noneMeasured": "Aucun site du registre n’a encore de stock mesuré sur 0–30 cm.",
-  },
-  es: {
-    "mon.title": "Seguimiento del carbono orgánico del suelo",
-    "mon.intro": "Stock de carbono orgánico del suelo superficial (0–30 cm) y potencial de secuestro por país, con las regiones de la Iniciativa. Haga clic en un país para ver su página.",
-    "mon.synthetic": "Capas modeladas: datos de demostración SINTÉTICOS (la cadena aplicada a una cuadrícula mundial sintética), no estimaciones para ningún país.",
-    "mon.layer": "Capa",
-    "mon.layer.soc_t0": "Stock de COS",
-    "mon.layer.diff_ssm_20": "Potencial: +20 % de aportes vs tendencial,",
-    "mon.layer.diff_ssm_10": "Potencial: +10 % de aportes vs tendencial,",
-    "mon.layer.rate_ssm_20": "Tasa de secuestro, +20 % de aportes",
-    "mon.layer.rate_bau": "Tasa de cambio del stock, tendencial",
-    "mon.show": "Mostrar",
-    "mon.show.mean": "Media",
-    "mon.show.uncertainty": "Incertidumbre (DE de la media)",
-    "mon.region": "Región",
-    "mon.world": "Mundo",
-    "mon.noValue": "ninguna celda modelada",
-    "mon.mean": "Media",
-    "mon.interval": "Intervalo del 95 %",
-    "mon.total": "Total",
-    "mon.area": "Superficie modelada",
-    "mon.country": "País",
-    "mon.countries": "Países",
-    "mon.summary": "{name}, {year}: {mean} {unit} (intervalo del 95 % {range}); total {total} {totalUnit}",
-    "mon.legend": "{layer}",
-    "mon.mapLabel": "Mapa de {layer} por país",
-    "mon.layer.measured": "Stock de COS medido (sitios del registro)",
-    "mon.realOnly": "Solo se muestran datos reales: los stocks medidos en los sitios del registro y, en la página de cada país, sus zonas climáticas del IPCC y los stocks de referencia de nivel 1.",
-    "mon.demoLabel": "datos de demostración",
-    "mon.source": "Fuente: {source}",
-    "mon.sites": "Sitios",
-    "mon.latestYear": "Última medición",
-    "mon.summaryMeasured": "{n} países con stocks medidos en 0–30 cm ({sites} sitios); media de los países {mean} t C/ha",
-    "mon.noMeasured": "ningún sitio medido",
-    "mon.noneMeasured": "Ningún sitio del registro tiene aún un stock medido en 0–30 cm.",
-  },
-};
 
 const LAYERS = ["soc_t0", "diff_ssm_20", "diff_ssm_10", "rate_ssm_20", "rate_bau"];
 const REGIONS = ["Africa", "Asia", "Europe", "Latin America and the Caribbean", "North America and Oceania"];
@@ -139,7 +32,6 @@ function binOf(value, edges) {
 }
 
 export async function render(root, params, ctx) {
-  ctx.i18n.add(MESSAGES);
   const { t, el, fmt } = ctx;
   const layer = LAYERS.includes(params.layer) ? params.layer : "soc_t0";
   const show = params.show === "uncertainty" ? "uncertainty" : "mean";
@@ -188,7 +80,7 @@ export async function render(root, params, ctx) {
   async function loadMeasured(status_) {
     const measured = await ctx.api("/monitoring/measured");
     const items = measured.items.map((m) => ({
-      zone: m.zone, name: m.name, region: m.region, mean: m.mean_t_c_ha, mean_low: m.low_t_c_ha,
+      zone: m.zone, name: countryName(m.zone, m.name), region: m.region, mean: m.mean_t_c_ha, mean_low: m.low_t_c_ha,
       mean_high: m.high_t_c_ha, sd_mean: (m.high_t_c_ha - m.low_t_c_ha) / 3.919928, n_sites: m.n_sites,
       latest_year: m.latest_year,
     }));
@@ -228,7 +120,7 @@ export async function render(root, params, ctx) {
     for (const [select, options, value] of [
       [layerSelect, measured ? [["measured", label]] : LAYERS.map((k) => [k, t(`mon.layer.${k}`)]), measured ? "measured" : layer],
       [showSelect, ["mean", "uncertainty"].map((k) => [k, t(`mon.show.${k}`)]), show],
-      [regionSelect, [["", t("mon.world")], ...REGIONS.map((r) => [r, r])], region],
+      [regionSelect, [["", t("mon.world")], ...REGIONS.map((r) => [r, t(`opt.${r}`)])], region],
     ]) {
       select.replaceChildren(...options.map(([v, text]) => el("option", { value: v, selected: v === value }, text)));
     }
@@ -260,7 +152,7 @@ export async function render(root, params, ctx) {
       },
       onEachFeature: (feature, path) => {
         const iso3 = feature.properties.iso3;
-        path.bindTooltip(describe(byIso[iso3], feature.properties.name), { sticky: true });
+        path.bindTooltip(describe(byIso[iso3], countryName(iso3, feature.properties.name)), { sticky: true });
         if (iso3 && (measured || byIso[iso3])) path.on("click", () => ctx.navigate("country", { iso3 }));
       },
     }).addTo(map);
@@ -292,13 +184,13 @@ export async function render(root, params, ctx) {
 
     const rows = countries.items
       .filter((item) => (!region || item.region === region) && item.mean !== null)
-      .sort((a, b) => a.name.localeCompare(b.name));
+      .sort((a, b) => countryName(a.zone, a.name).localeCompare(countryName(b.zone, b.name)));
     if (measured) {
       const sites = rows.reduce((n, item) => n + item.n_sites, 0);
       const mean = rows.length ? rows.reduce((s, item) => s + item.mean, 0) / rows.length : null;
       summary.textContent = rows.length
-        ? `${region || t("mon.world")}: ${t("mon.summaryMeasured", { n: String(rows.length), sites: String(sites), mean: fmt.number(mean, 1) })}`
-        : `${region || t("mon.world")}: ${t("mon.noneMeasured")}`;
+        ? `${region ? t(`opt.${region}`) : t("mon.world")}: ${ctx.tn("mon.summaryMeasured", rows.length, { sites, mean: fmt.number(mean, 1) })}`
+        : `${region ? t(`opt.${region}`) : t("mon.world")}: ${t("mon.noneMeasured")}`;
       countryList.replaceChildren(
         el(
           "table",
@@ -311,8 +203,8 @@ export async function render(root, params, ctx) {
               el(
                 "tr",
                 { "data-iso3": item.zone },
-                el("td", {}, el("a", { href: `#/country?iso3=${item.zone}` }, item.name)),
-                el("td", {}, item.region || "–"),
+                el("td", {}, el("a", { href: `#/country?iso3=${item.zone}` }, countryName(item.zone, item.name))),
+                el("td", {}, item.region ? t(`opt.${item.region}`) : "–"),
                 el("td", { class: "num" }, String(item.n_sites)),
                 el("td", { class: "num" }, fmt.number(item.mean, 1)),
                 el("td", { class: "num" }, fmt.range(item.mean_low, item.mean_high, 1)),
@@ -327,7 +219,7 @@ export async function render(root, params, ctx) {
     }
     const zone = region ? regions.items.find((r) => r.zone === region) : world.items[0];
     summary.textContent = t("mon.summary", {
-      name: region || t("mon.world"),
+      name: region ? t(`opt.${region}`) : t("mon.world"),
       year: String(year),
       mean: fmt.number(zone.mean, 2),
       unit,
@@ -347,8 +239,8 @@ export async function render(root, params, ctx) {
             el(
               "tr",
               { "data-iso3": item.zone },
-              el("td", {}, el("a", { href: `#/country?iso3=${item.zone}` }, item.name)),
-              el("td", {}, item.region),
+              el("td", {}, el("a", { href: `#/country?iso3=${item.zone}` }, countryName(item.zone, item.name))),
+              el("td", {}, item.region ? t(`opt.${item.region}`) : "–"),
               el("td", { class: "num" }, fmt.number(item.mean, 2)),
               el("td", { class: "num" }, fmt.range(item.mean_low, item.mean_high, 2)),
               el("td", { class: "num" }, fmt.number(item.total, 1)),

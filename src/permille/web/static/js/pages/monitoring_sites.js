@@ -2,35 +2,10 @@
 // latest 0–30 cm stock — marked "converted" where it comes from a shallower measurement (Rothamsted:
 // 0–23 cm) — a tooltip with the measured depth and stock, and a click → the site page.
 
-const MESSAGES = {
-  en: {
-    "msites.label": "Measured sites",
-    "msites.tooltip": "{name} ({date}): {stock} ± {sd} t C/ha (0–30 cm)",
-    "msites.converted": "converted from {stock} t C/ha measured over {depth} cm",
-    "msites.legend": "Measured site (latest stock, 0–30 cm)",
-    "msites.legendConverted": "converted to 0–30 cm",
-  },
-  fr: {
-    "msites.label": "Sites mesurés",
-    "msites.tooltip": "{name} ({date}) : {stock} ± {sd} t C/ha (0–30 cm)",
-    "msites.converted": "converti depuis {stock} t C/ha mesurés sur {depth} cm",
-    "msites.legend": "Site mesuré (dernier stock, 0–30 cm)",
-    "msites.legendConverted": "converti en 0–30 cm",
-  },
-  es: {
-    "msites.label": "Sitios medidos",
-    "msites.tooltip": "{name} ({date}): {stock} ± {sd} t C/ha (0–30 cm)",
-    "msites.converted": "convertido desde {stock} t C/ha medidos en {depth} cm",
-    "msites.legend": "Sitio medido (último stock, 0–30 cm)",
-    "msites.legendConverted": "convertido a 0–30 cm",
-  },
-};
-
 const layers = new WeakMap();
 
 // Draws (or redraws) the measured sites on the Leaflet `map`.
 export async function showMeasuredSites(map, ctx) {
-  ctx.i18n.add(MESSAGES);
   const { t, el, fmt } = ctx;
   let sites = await ctx.api("/monitoring/sites.geojson");
   if (typeof sites === "string") sites = JSON.parse(sites);

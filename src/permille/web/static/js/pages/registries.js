@@ -9,225 +9,6 @@ const OPTIONS_PAGE_SIZE = 100; // records read per request to list the values a 
 const OPTIONS_MAX_PAGES = 10;
 const SEARCH_DELAY_MS = 300;
 
-const MESSAGES = {
-  en: {
-    "reg.title": "Registries",
-    "reg.intro": "Good practices, monitoring tools, projects with their assessments, and how national climate plans (NDCs) treat soils.",
-    "reg.tabs": "Registries",
-    "reg.tab.practices": "Practices",
-    "reg.tab.tools": "Monitoring tools",
-    "reg.tab.projects": "Projects",
-    "reg.tab.ndc": "NDC tracker",
-    "reg.search": "Search",
-    "reg.searchPlaceholder": "Words in any text field",
-    "reg.any": "Any",
-    "reg.clear": "Clear filters",
-    "reg.total": "{total} records",
-    "reg.none": "No record matches.",
-    "reg.page": "Page {page} of {pages}",
-    "reg.previous": "Previous",
-    "reg.next": "Next",
-    "reg.pagination": "Pages",
-    "reg.sortBy": "Sort by {column}",
-    "reg.back": "Back to the list",
-    "reg.details": "Details",
-    "reg.yes": "Yes",
-    "reg.no": "No",
-    "reg.notReported": "uncertainty not reported",
-    "reg.impact": "Expected SOC impact",
-    "reg.impactNone": "Not computed: the project has no balance input.",
-    "reg.impactModel": "Headline model: {model}, {draws} Monte Carlo draws, period {first}–{last}; {interval}.",
-    "reg.model": "Model",
-    "reg.unit": "Unit",
-    "reg.mean": "Mean",
-    "reg.interval95": "95 % interval",
-    "reg.assessments": "STC assessments",
-    "reg.assessmentsNone": "No assessment yet.",
-    "reg.criterion": "Criterion",
-    "reg.score": "Score (0–5)",
-    "reg.comment": "Comment",
-    "reg.demo": "demo",
-    "f.name": "Name",
-    "f.category": "Category",
-    "f.land_use": "Land use",
-    "f.climate_zone": "Climate zone",
-    "f.soil": "Soil",
-    "f.region": "Region",
-    "f.country_iso3": "Country",
-    "f.evidence_level": "Evidence",
-    "f.evidence": "Evidence",
-    "f.effect": "Effect (t C/ha/yr)",
-    "f.depth_cm": "Depth (cm)",
-    "f.description": "Description",
-    "f.references": "References",
-    "f.scale": "Scale",
-    "f.accuracy": "Accuracy",
-    "f.cost": "Cost",
-    "f.mrv_suitability": "MRV suitability",
-    "f.url": "Web site",
-    "f.area_ha": "Area (ha)",
-    "f.stage": "Stage",
-    "f.start_year": "Start year",
-    "f.practices": "Practices",
-    "f.expected_impact": "Expected impact (t CO2e/yr, 95 % interval)",
-    "f.ndc_version": "NDC",
-    "f.year": "Year",
-    "f.refers_soc": "Soil organic carbon",
-    "f.refers_soil_health": "Soil health",
-    "f.refers_peatlands_wetlands": "Peatlands, wetlands",
-    "f.how": "How",
-    "f.source": "Source",
-    "f.published": "Published",
-    "f.updated_at": "Updated",
-    "f.lon": "Longitude (°)",
-    "f.lat": "Latitude (°)",
-  },
-  fr: {
-    "reg.title": "Registres",
-    "reg.intro": "Bonnes pratiques, outils de suivi, projets et leurs évaluations, et place des sols dans les plans climat nationaux (CDN).",
-    "reg.tabs": "Registres",
-    "reg.tab.practices": "Pratiques",
-    "reg.tab.tools": "Outils de suivi",
-    "reg.tab.projects": "Projets",
-    "reg.tab.ndc": "Suivi des CDN",
-    "reg.search": "Rechercher",
-    "reg.searchPlaceholder": "Mots de n’importe quel champ",
-    "reg.any": "Tous",
-    "reg.clear": "Effacer les filtres",
-    "reg.total": "{total} fiches",
-    "reg.none": "Aucune fiche ne correspond.",
-    "reg.page": "Page {page} sur {pages}",
-    "reg.previous": "Précédente",
-    "reg.next": "Suivante",
-    "reg.pagination": "Pages",
-    "reg.sortBy": "Trier par {column}",
-    "reg.back": "Retour à la liste",
-    "reg.details": "Détails",
-    "reg.yes": "Oui",
-    "reg.no": "Non",
-    "reg.notReported": "incertitude non publiée",
-    "reg.impact": "Impact attendu sur le COS",
-    "reg.impactNone": "Non calculé : le projet n’a pas de données de bilan.",
-    "reg.impactModel": "Modèle principal : {model}, {draws} tirages Monte-Carlo, période {first}–{last} ; {interval}.",
-    "reg.model": "Modèle",
-    "reg.unit": "Unité",
-    "reg.mean": "Moyenne",
-    "reg.interval95": "Intervalle à 95 %",
-    "reg.assessments": "Évaluations du CST",
-    "reg.assessmentsNone": "Pas encore d’évaluation.",
-    "reg.criterion": "Critère",
-    "reg.score": "Note (0–5)",
-    "reg.comment": "Commentaire",
-    "reg.demo": "démo",
-    "f.name": "Nom",
-    "f.category": "Catégorie",
-    "f.land_use": "Usage des terres",
-    "f.climate_zone": "Zone climatique",
-    "f.soil": "Sol",
-    "f.region": "Région",
-    "f.country_iso3": "Pays",
-    "f.evidence_level": "Niveau de preuve",
-    "f.evidence": "Preuves",
-    "f.effect": "Effet (t C/ha/an)",
-    "f.depth_cm": "Profondeur (cm)",
-    "f.description": "Description",
-    "f.references": "Références",
-    "f.scale": "Échelle",
-    "f.accuracy": "Précision",
-    "f.cost": "Coût",
-    "f.mrv_suitability": "Adéquation MNV",
-    "f.url": "Site web",
-    "f.area_ha": "Surface (ha)",
-    "f.stage": "Étape",
-    "f.start_year": "Année de début",
-    "f.practices": "Pratiques",
-    "f.expected_impact": "Impact attendu (t CO2e/an, intervalle à 95 %)",
-    "f.ndc_version": "CDN",
-    "f.year": "Année",
-    "f.refers_soc": "Carbone organique du sol",
-    "f.refers_soil_health": "Santé des sols",
-    "f.refers_peatlands_wetlands": "Tourbières, zones humides",
-    "f.how": "Comment",
-    "f.source": "Source",
-    "f.published": "Publié",
-    "f.updated_at": "Mis à jour",
-    "f.lon": "Longitude (°)",
-    "f.lat": "Latitude (°)",
-  },
-  es: {
-    "reg.title": "Registros",
-    "reg.intro": "Buenas prácticas, herramientas de seguimiento, proyectos con sus evaluaciones y el lugar de los suelos en los planes climáticos nacionales (NDC).",
-    "reg.tabs": "Registros",
-    "reg.tab.practices": "Prácticas",
-    "reg.tab.tools": "Herramientas de seguimiento",
-    "reg.tab.projects": "Proyectos",
-    "reg.tab.ndc": "Seguimiento de las NDC",
-    "reg.search": "Buscar",
-    "reg.searchPlaceholder": "Palabras de cualquier campo",
-    "reg.any": "Todos",
-    "reg.clear": "Borrar filtros",
-    "reg.total": "{total} registros",
-    "reg.none": "Ningún registro coincide.",
-    "reg.page": "Página {page} de {pages}",
-    "reg.previous": "Anterior",
-    "reg.next": "Siguiente",
-    "reg.pagination": "Páginas",
-    "reg.sortBy": "Ordenar por {column}",
-    "reg.back": "Volver a la lista",
-    "reg.details": "Detalles",
-    "reg.yes": "Sí",
-    "reg.no": "No",
-    "reg.notReported": "incertidumbre no publicada",
-    "reg.impact": "Impacto esperado en el COS",
-    "reg.impactNone": "No calculado: el proyecto no tiene datos de balance.",
-    "reg.impactModel": "Modelo principal: {model}, {draws} simulaciones Monte Carlo, período {first}–{last}; {interval}.",
-    "reg.model": "Modelo",
-    "reg.unit": "Unidad",
-    "reg.mean": "Media",
-    "reg.interval95": "Intervalo del 95 %",
-    "reg.assessments": "Evaluaciones del CCT",
-    "reg.assessmentsNone": "Aún sin evaluación.",
-    "reg.criterion": "Criterio",
-    "reg.score": "Nota (0–5)",
-    "reg.comment": "Comentario",
-    "reg.demo": "demo",
-    "f.name": "Nombre",
-    "f.category": "Categoría",
-    "f.land_use": "Uso del suelo",
-    "f.climate_zone": "Zona climática",
-    "f.soil": "Suelo",
-    "f.region": "Región",
-    "f.country_iso3": "País",
-    "f.evidence_level": "Nivel de evidencia",
-    "f.evidence": "Evidencia",
-    "f.effect": "Efecto (t C/ha/año)",
-    "f.depth_cm": "Profundidad (cm)",
-    "f.description": "Descripción",
-    "f.references": "Referencias",
-    "f.scale": "Escala",
-    "f.accuracy": "Precisión",
-    "f.cost": "Costo",
-    "f.mrv_suitability": "Idoneidad MRV",
-    "f.url": "Sitio web",
-    "f.area_ha": "Superficie (ha)",
-    "f.stage": "Etapa",
-    "f.start_year": "Año de inicio",
-    "f.practices": "Prácticas",
-    "f.expected_impact": "Impacto esperado (t CO2e/año, intervalo del 95 %)",
-    "f.ndc_version": "NDC",
-    "f.year": "Año",
-    "f.refers_soc": "Carbono orgánico del suelo",
-    "f.refers_soil_health": "Salud del suelo",
-    "f.refers_peatlands_wetlands": "Turberas, humedales",
-    "f.how": "Cómo",
-    "f.source": "Fuente",
-    "f.published": "Publicado",
-    "f.updated_at": "Actualizado",
-    "f.lon": "Longitud (°)",
-    "f.lat": "Latitud (°)",
-  },
-};
-
 // A column: the field it shows (and sorts on, when sort is true: the sort fields of registry/kinds.py),
 // how its cell is written.
 const TABS = [
@@ -332,7 +113,6 @@ function filterValue(value) {
 }
 
 export async function render(root, params, ctx) {
-  ctx.i18n.add(MESSAGES);
   const { el, t } = ctx;
   const tab = TABS.find((candidate) => candidate.key === params.tab) || TABS[0];
   const state = {
@@ -485,7 +265,7 @@ export async function render(root, params, ctx) {
     if (mine !== listRequest || !ctx.alive()) return;
     message.hidden = true;
     const pages = Math.max(1, Math.ceil(answer.total / PAGE_SIZE));
-    summary.textContent = t("reg.total", { total: answer.total });
+    summary.textContent = ctx.tn("reg.total", answer.total, { total: answer.total });
     tableBox.replaceChildren(answer.items.length ? table(answer.items) : el("p", { class: "muted" }, t("reg.none")));
     pager.replaceChildren(
       el("button", { type: "button", class: "btn btn-secondary", disabled: state.page <= 1, onclick: () => update({ page: state.page - 1 }) }, t("reg.previous")),
@@ -527,7 +307,8 @@ export async function render(root, params, ctx) {
             index === 0
               ? el("a", { href: `#/registries?tab=${tab.key}&id=${item.id}`, onclick: (event) => openDetail(event, item.id) }, text)
               : text;
-          return el("td", { class: column.num ? "num" : "" }, content);
+          // a record's own words (its name, description) are data, not interface: not translated
+          return el("td", { class: column.num ? "num" : "", translate: column.cell ? undefined : "no" }, content);
         }),
       ),
     );
@@ -558,7 +339,7 @@ export async function render(root, params, ctx) {
       if (chosen && !options.includes(chosen)) options.push(chosen);
       select.replaceChildren(
         el("option", { value: "" }, t("reg.any")),
-        ...options.map((value) => el("option", { value, selected: value === chosen }, booleanLabel(value))),
+        ...options.map((value) => el("option", { value, selected: value === chosen, translate: booleanLabel(value) === value ? "no" : undefined }, booleanLabel(value))),
       );
     }
   }
@@ -582,9 +363,9 @@ export async function render(root, params, ctx) {
     if (field === "area_ha") return ctx.fmt.number(value, 0);
     if (field === "lon" || field === "lat") return ctx.fmt.number(value, 4);
     if (field === "depth_cm") return value === null || value === undefined ? "–" : ctx.fmt.number(value, 0);
-    if (Array.isArray(value)) return el("ul", {}, value.map((entry) => el("li", {}, referenceText(entry))));
+    if (Array.isArray(value)) return el("ul", {}, value.map((entry) => el("li", { translate: "no" }, referenceText(entry))));
     if (typeof value === "string" && /^https?:\/\//.test(value)) return el("a", { href: value, rel: "noopener" }, value);
-    return value === null || value === undefined || value === "" ? "–" : String(value);
+    return value === null || value === undefined || value === "" ? "–" : el("span", { translate: "no" }, String(value));
   }
 
   function referenceText(entry) {

@@ -2,51 +2,8 @@
 // shallower measurement where the answer says so) beside the mapped 0–30 cm stock of its pixel, with the
 // difference and both uncertainties; "no mapped layer" when the layer is not bundled.
 
-const MESSAGES = {
-  en: {
-    "smap.title": "Measured vs mapped stock (0–30 cm)",
-    "smap.measured": "Latest measured stock ({date})",
-    "smap.converted": "converted from {depth} cm: {stock} t C/ha measured",
-    "smap.mapped": "Mapped stock of the site's pixel ({year})",
-    "smap.difference": "Measured − mapped",
-    "smap.ratio": "Measured / mapped",
-    "smap.noMeasured": "No measured stock at this site yet.",
-    "smap.noLayer": "No mapped layer: the Sanderman et al. (2017) SOC stock layer (0–30 cm) is not bundled in this installation.",
-    "smap.noValue": "The mapped layer has no value at this site.",
-    "smap.source": "Source: {source}",
-    "smap.sd": "± {sd} (1 SD)",
-  },
-  fr: {
-    "smap.title": "Stock mesuré vs cartographié (0–30 cm)",
-    "smap.measured": "Dernier stock mesuré ({date})",
-    "smap.converted": "converti depuis {depth} cm : {stock} t C/ha mesurés",
-    "smap.mapped": "Stock cartographié du pixel du site ({year})",
-    "smap.difference": "Mesuré − cartographié",
-    "smap.ratio": "Mesuré / cartographié",
-    "smap.noMeasured": "Pas encore de stock mesuré sur ce site.",
-    "smap.noLayer": "Pas de couche cartographiée : la couche de stock de COS de Sanderman et al. (2017) (0–30 cm) n’est pas fournie dans cette installation.",
-    "smap.noValue": "La couche cartographiée n’a pas de valeur sur ce site.",
-    "smap.source": "Source : {source}",
-    "smap.sd": "± {sd} (1 écart-type)",
-  },
-  es: {
-    "smap.title": "Stock medido vs cartografiado (0–30 cm)",
-    "smap.measured": "Último stock medido ({date})",
-    "smap.converted": "convertido desde {depth} cm: {stock} t C/ha medidos",
-    "smap.mapped": "Stock cartografiado del píxel del sitio ({year})",
-    "smap.difference": "Medido − cartografiado",
-    "smap.ratio": "Medido / cartografiado",
-    "smap.noMeasured": "Aún no hay stock medido en este sitio.",
-    "smap.noLayer": "No hay capa cartografiada: la capa de stock de COS de Sanderman et al. (2017) (0–30 cm) no está incluida en esta instalación.",
-    "smap.noValue": "La capa cartografiada no tiene valor en este sitio.",
-    "smap.source": "Fuente: {source}",
-    "smap.sd": "± {sd} (1 DE)",
-  },
-};
-
 // Appends the section for the site answer `data` (GET /monitoring/sites/{id}) to `container`.
 export function appendMappedComparison(container, data, ctx) {
-  ctx.i18n.add(MESSAGES);
   const { t, el, fmt } = ctx;
   const stock = (value, sd) => `${fmt.number(value, 1)} t C/ha${sd === null || sd === undefined ? "" : ` ${t("smap.sd", { sd: fmt.number(sd, 1) })}`}`;
   const latest = data.measured.length ? data.measured[data.measured.length - 1] : null;

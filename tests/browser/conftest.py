@@ -154,7 +154,9 @@ def _serve(tmp_path_factory, seeded: Path, **app_options):
     environment.delenv("PERMILLE_DATABASE_URL", raising=False)
     shutil.copyfile(seeded, home / "permille.db")
     engine = make_engine(f"sqlite:///{home / 'permille.db'}")
-    app = create_app(engine, demo=True, start_toolkit=True, **app_options)  # no request waits for a process
+    # one toolkit process, started before the server answers (no request waits for a process to start);
+    # one, not one per core: every module starts a server of its own
+    app = create_app(engine, demo=True, start_toolkit=True, toolkit_workers=1, **app_options)
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

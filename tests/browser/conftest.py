@@ -1,6 +1,11 @@
 """Browser-test fixtures: the platform served by uvicorn over a seeded SQLite database, driven by Playwright
 on Debian's Chromium (``/usr/bin/chromium``; missing → a failure when CI=true, a skip otherwise).
 
+Each test module gets a server of its own over its own copy of a database seeded once per test process
+(:func:`seeded_database`), so no module sees the records another one made, whatever their order or
+process (``pytest -n``). A module marked ``pytest.mark.mail`` gets a real SMTP server (``mailserver``)
+its server sends e-mail to.
+
 A test using ``page`` fails on any JavaScript error, console error or failed request to our server
 (an HTTP status >= 400 too, unless the test declares it expected with ``page_errors.allow(regex)``).
 """
@@ -8,6 +13,7 @@ A test using ``page`` fails on any JavaScript error, console error or failed req
 import os
 import re
 import secrets
+import shutil
 import socket
 import threading
 import time
@@ -18,6 +24,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+IMAGES = REPO / "docs" / "img"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -80,20 +87,62 @@ class Server:
             return Account(user.email, password, {"Authorization": f"Bearer {token}"})
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "mail: the module's server sends e-mail to a test SMTP server")
+
+
 @pytest.fixture(scope="session")
-def server(tmp_path_factory):
+def seeded_database(tmp_path_factory):
+    """``seeded_database(demo_layers)`` → a SQLite file holding the seed and the demo records (with the
+    synthetic atlas when ``demo_layers``), made once per test process (tens of seconds on a busy machine):
+    servers serve copies of it (milliseconds)."""
+    from permille.api.app import create_app
+    from permille.registry.db import make_engine
+
+    made: dict[bool, Path] = {}
+
+    def template(demo_layers: bool = False) -> Path:
+        if demo_layers not in made:
+            path = tmp_path_factory.mktemp("seeded") / "permille.db"
+            engine = make_engine(f"sqlite:///{path}")
+            create_app(engine, demo=True, demo_layers=demo_layers, toolkit_workers=0)
+            with engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            engine.dispose()
+            made[demo_layers] = path
+        return made[demo_layers]
+
+    return template
+
+
+@pytest.fixture(scope="module")
+def mailserver():
+    """A real SMTP server (aiosmtpd, :class:`tests.mailserver.MailServer`) for the module."""
+    from tests.mailserver import MailServer
+
+    with MailServer() as mail:
+        yield mail
+
+
+@pytest.fixture(scope="module")
+def server(request, tmp_path_factory, seeded_database):
     """uvicorn in a background thread on a free port, serving ``create_app`` (seed and demo records) over a
-    SQLite file."""
-    yield from _serve(tmp_path_factory)
+    copy of :func:`seeded_database` of its own; sending e-mail to ``mailserver`` in a module marked
+    ``mail``."""
+    environment = pytest.MonkeyPatch()
+    if request.node.get_closest_marker("mail"):
+        environment.setenv("PERMILLE_SMTP_URL", request.getfixturevalue("mailserver").url)
+    yield from _serve(tmp_path_factory, seeded_database())
+    environment.undo()
 
 
-@pytest.fixture(scope="session")
-def demo_layers_server(tmp_path_factory):
+@pytest.fixture(scope="module")
+def demo_layers_server(tmp_path_factory, seeded_database):
     """Like ``server``, with ``create_app(..., demo_layers=True)``: the synthetic atlas as demonstration data."""
-    yield from _serve(tmp_path_factory, demo_layers=True)
+    yield from _serve(tmp_path_factory, seeded_database(True), demo_layers=True)
 
 
-def _serve(tmp_path_factory, **app_options):
+def _serve(tmp_path_factory, seeded: Path, **app_options):
     import uvicorn
 
     from permille.api.app import create_app
@@ -103,8 +152,11 @@ def _serve(tmp_path_factory, **app_options):
     environment = pytest.MonkeyPatch()
     environment.setenv("PERMILLE_HOME", str(home))
     environment.delenv("PERMILLE_DATABASE_URL", raising=False)
+    shutil.copyfile(seeded, home / "permille.db")
     engine = make_engine(f"sqlite:///{home / 'permille.db'}")
-    app = create_app(engine, demo=True, start_toolkit=True, **app_options)  # no request waits for a process
+    # one toolkit process, started before the server answers (no request waits for a process to start);
+    # one, not one per core: every module starts a server of its own
+    app = create_app(engine, demo=True, start_toolkit=True, toolkit_workers=1, **app_options)
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -197,6 +249,31 @@ def page(browser, page_errors):
     context.close()
     if problems:
         pytest.fail("errors in the page:\n" + "\n".join(problems))
+
+
+def shot(page, name: str) -> None:
+    """The whole page in docs/img/<name>.png (an image of the documentation)."""
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(IMAGES / f"{name}.png"), full_page=True)
+
+
+def ready(page, name: str) -> None:
+    """Wait until the page ``name`` has loaded its data."""
+    page.wait_for_selector(f'main .page[data-page="{name}"][data-state="ready"]')
+
+
+def sign_in(page, email: str, password: str) -> None:
+    """Sign in with the header's dialog and wait for the user's name."""
+    page.click("#signin-button")
+    page.fill("#signin-email", email)
+    page.fill("#signin-password", password)
+    page.click('#signin-form button[type="submit"]')
+    page.wait_for_selector("#user-name:not([hidden])")
+
+
+def sign_out(page) -> None:
+    page.click("#signout-button")
+    page.wait_for_selector("#signin-button:not([hidden])")
 
 
 @pytest.fixture

@@ -6,49 +6,12 @@ refused; the member's review loop on "My organisation"; the pages at 390 px. Scr
 import httpx
 import pytest
 
-from tests.browser.conftest import REPO, _serve
-from tests.mailserver import MailServer, link_in
+from tests.browser.conftest import ready, shot, sign_in, sign_out
+from tests.mailserver import link_in
 
-IMAGES = REPO / "docs" / "img"
+pytestmark = pytest.mark.mail  # the server sends its e-mail to the module's SMTP server (conftest)
 PHONE = {"width": 390, "height": 844}
 NEW_PASSWORD = "copper heron lagoon sketchbook"
-
-
-@pytest.fixture(scope="module")
-def mailserver():
-    with MailServer() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, mailserver):
-    """The platform (seeded, demo records) sending its e-mail to the test SMTP server."""
-    environment = pytest.MonkeyPatch()
-    environment.setenv("PERMILLE_SMTP_URL", mailserver.url)
-    yield from _serve(tmp_path_factory)
-    environment.undo()
-
-
-def shot(page, name: str) -> None:
-    IMAGES.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(IMAGES / f"{name}.png"), full_page=True)
-
-
-def ready(page, name: str) -> None:
-    page.wait_for_selector(f'main .page[data-page="{name}"][data-state="ready"]')
-
-
-def sign_in(page, email: str, password: str) -> None:
-    page.click("#signin-button")
-    page.fill("#signin-email", email)
-    page.fill("#signin-password", password)
-    page.click('#signin-form button[type="submit"]')
-    page.wait_for_selector("#user-name:not([hidden])")
-
-
-def sign_out(page) -> None:
-    page.click("#signout-button")
-    page.wait_for_selector("#signin-button:not([hidden])")
 
 
 def test_apply_approve_invitation_sign_in(page, server, mailserver, page_errors):

@@ -14,26 +14,12 @@ from sqlalchemy.orm import Session
 from permille.registry.accounts import hash_password
 from permille.registry.orm import Organisation, User
 from permille.registry.schemas import Criterion
-from tests.browser.conftest import REPO, _serve
-from tests.mailserver import MailServer, text_of
+from tests.browser.conftest import ready, shot, sign_in, sign_out
+from tests.mailserver import text_of
 
-IMAGES = REPO / "docs" / "img"
+pytestmark = pytest.mark.mail  # the server sends its e-mail to the module's SMTP server (conftest)
 PASSWORD = "copper heron lagoon sketchbook"
 URL = re.compile(r"https?://\S+")
-
-
-@pytest.fixture(scope="module")
-def mailserver():
-    with MailServer() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, mailserver):
-    environment = pytest.MonkeyPatch()
-    environment.setenv("PERMILLE_SMTP_URL", mailserver.url)
-    yield from _serve(tmp_path_factory)
-    environment.undo()
 
 
 @pytest.fixture(scope="module")
@@ -63,28 +49,6 @@ def people(server):
         return {k: {"id": u.id, "email": u.email} for k, u in rows.items()}
 
 
-def shot(page, name: str) -> None:
-    IMAGES.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(IMAGES / f"{name}.png"), full_page=True)
-
-
-def ready(page, name: str) -> None:
-    page.wait_for_selector(f'main .page[data-page="{name}"][data-state="ready"]')
-
-
-def sign_in(page, email: str) -> None:
-    page.click("#signin-button")
-    page.fill("#signin-email", email)
-    page.fill("#signin-password", PASSWORD)
-    page.click('#signin-form button[type="submit"]')
-    page.wait_for_selector("#user-name:not([hidden])")
-
-
-def sign_out(page) -> None:
-    page.click("#signout-button")
-    page.wait_for_selector("#signin-button:not([hidden])")
-
-
 def api(server, email: str) -> httpx.Client:
     token = httpx.post(f"{server.url}/api/auth/token", json={"email": email, "password": PASSWORD})
     return httpx.Client(
@@ -101,7 +65,7 @@ def test_a_whole_call_in_the_pages(page, server, mailserver, people, page_errors
     page_errors.allow(r"/api/call-applications/\d+/assign$")  # the conflicting reviewer, refused on purpose
     page.goto(f"{server.url}/#/calls")
     ready(page, "calls")
-    sign_in(page, people["secretariat"]["email"])
+    sign_in(page, people["secretariat"]["email"], PASSWORD)
     ready(page, "calls")
     now = datetime.datetime.now()
     local = lambda d: (now + datetime.timedelta(days=d)).strftime("%Y-%m-%dT%H:%M")  # noqa: E731
@@ -119,7 +83,7 @@ def test_a_whole_call_in_the_pages(page, server, mailserver, people, page_errors
     project = {"name": "Agroforestry parklands of Kaffrine", "country_iso3": "SEN", "lon": -15.5, "lat": 14.1,
                "area_ha": 250.0, "stage": "proposed"}  # fmt: skip
     assert applicant.post("/projects", json=project).status_code == 201
-    sign_in(page, people["applicant"]["email"])
+    sign_in(page, people["applicant"]["email"], PASSWORD)
     goto(page, server, f"#/calls?call={call_id}", "calls")
     page.fill('[name="summary"]', "Faidherbia albida parklands on 250 ha of millet and groundnut.")
     page.click('main button[type="submit"]')
@@ -130,7 +94,7 @@ def test_a_whole_call_in_the_pages(page, server, mailserver, people, page_errors
     application_id = re.search(r"application=(\d+)", page.url).group(1)
     sign_out(page)
 
-    sign_in(page, people["secretariat"]["email"])
+    sign_in(page, people["secretariat"]["email"], PASSWORD)
     goto(page, server, f"#/calls?application={application_id}", "calls")
     for key in ("colleague", "stc_a", "stc_b"):
         page.select_option('[name="reviewer_id"]', str(people[key]["id"]))
@@ -146,7 +110,7 @@ def test_a_whole_call_in_the_pages(page, server, mailserver, people, page_errors
     sign_out(page)
     assert "Agroforestry parklands" in mailserver.wait_for(people["stc_a"]["email"])[0]["Subject"]
 
-    sign_in(page, people["stc_a"]["email"])
+    sign_in(page, people["stc_a"]["email"], PASSWORD)
     goto(page, server, f"#/calls?application={application_id}", "calls")
     for n, criterion in enumerate(Criterion):
         page.fill(f'[name="score_{criterion.value}"]', str(3 + n % 3))
@@ -169,7 +133,7 @@ def test_a_whole_call_in_the_pages(page, server, mailserver, people, page_errors
     )
     assert second.post(f"{path}/recommend").json()["state"] == "recommended"
 
-    sign_in(page, people["applicant"]["email"])
+    sign_in(page, people["applicant"]["email"], PASSWORD)
     goto(page, server, f"#/calls?application={application_id}", "calls")
     page.wait_for_selector("main section.recommendation")
     assert "Sample the baseline first." in page.inner_text("main section.recommendation")
@@ -180,7 +144,7 @@ def test_a_whole_call_in_the_pages(page, server, mailserver, people, page_errors
     shot(page, "workflows-call-applicant-feedback")
     sign_out(page)
 
-    sign_in(page, people["secretariat"]["email"])
+    sign_in(page, people["secretariat"]["email"], PASSWORD)
     goto(page, server, f"#/calls?application={application_id}", "calls")
     page.fill('main form[data-decision="select"] [name="reason"]', "A strong, measurable SOC case.")
     page.click('main form[data-decision="select"] button[type="submit"]')
@@ -221,7 +185,7 @@ def test_an_anonymous_question_answered_in_the_pages(page, server, mailserver, p
     assert mailserver.wait_for(people["expert"]["email"])  # the region's expert is told
 
     question_hash = link.split("/", 3)[3]
-    sign_in(page, people["expert"]["email"])
+    sign_in(page, people["expert"]["email"], PASSWORD)
     goto(page, server, question_hash.split("&token")[0], "helpdesk")
     page.click('main button[data-action="take"]')
     page.wait_for_selector('main h1 [data-state="assigned"]')
@@ -246,7 +210,7 @@ def test_an_anonymous_question_answered_in_the_pages(page, server, mailserver, p
     assert page.locator("main form").count() == 0 or page.locator('main [data-action="close"]').count() == 1
     shot(page, "workflows-helpdesk-asker")
 
-    sign_in(page, people["secretariat"]["email"])
+    sign_in(page, people["secretariat"]["email"], PASSWORD)
     goto(page, server, "#/helpdesk", "helpdesk")
     page.locator("main section.faq-review button", has_text="Publish").click()
     page.wait_for_selector("main .faq-results article:has-text('crotalaire')")  # published: in the FAQ

@@ -122,8 +122,38 @@ def _link_token(session: Session, user: orm.User, purpose: str, lifetime: dateti
     return token
 
 
-def _link(base_url: str, page: str, token: str) -> str:
-    return f"{base_url.rstrip('/')}/#/{page}?token={token}"
+LINKS = {
+    "invite": (INVITATION_LIFETIME, "invitation", "accept-invitation"),
+    "reset": (RESET_LIFETIME, "password_reset", "reset-password"),
+}
+"""Per purpose of a link: its lifetime, the e-mail template that sends it and the page it opens."""
+
+
+def _mail_link(session: Session, user: orm.User, purpose: str, base_url: str, **fields) -> None:
+    """Issue a single-use link of ``purpose`` (:data:`LINKS`) for ``user`` and e-mail it to them
+    (``fields``: more values of the template)."""
+    lifetime, template, page = LINKS[purpose]
+    token = _link_token(session, user, purpose, lifetime)
+    link = f"{base_url.rstrip('/')}/#/{page}?token={token}"
+    enqueue(
+        session,
+        compose(template, user.email, user.language, name=user.name, email=user.email, link=link, **fields),
+    )
+
+
+def _replace_password(
+    session: Session, user: orm.User, password: str, action: str, changes: list[dict], tell: bool = True
+) -> None:
+    """Give ``user`` the new ``password``, revoke every bearer token of theirs (announced in ``changes``)
+    and audit ``action``; with ``tell``, e-mail them that their password changed."""
+    user.password_hash = hash_password(password)
+    revoke_tokens(session, user.id)
+    audit(session, user, ACCOUNTS, user.id, action, None, {"email": user.email})
+    if tell:
+        enqueue(
+            session, compose("password_changed", user.email, user.language, name=user.name, email=user.email)
+        )
+    changes.append({"kind": "tokens", "action": "revoke", "id": user.id, "country_iso3": None})
 
 
 def _user_event(action: str, user: orm.User) -> dict:
@@ -341,7 +371,6 @@ def _new_user(
 
 
 def _send_invitation(session: Session, by: Any, user: orm.User, base_url: str) -> None:
-    token = _link_token(session, user, "invite", INVITATION_LIFETIME)
     audit(
         session,
         by,
@@ -351,19 +380,8 @@ def _send_invitation(session: Session, by: Any, user: orm.User, base_url: str) -
         None,
         {"email": user.email, "expires_in_days": INVITATION_LIFETIME.days},
     )
-    enqueue(
-        session,
-        compose(
-            "invitation",
-            user.email,
-            user.language,
-            name=user.name,
-            email=user.email,
-            inviter=by.name or by.email,
-            organisation=_organisation_name(session, user.organisation_id),
-            link=_link(base_url, "accept-invitation", token),
-        ),
-    )
+    organisation = _organisation_name(session, user.organisation_id)
+    _mail_link(session, user, "invite", base_url, inviter=by.name or by.email, organisation=organisation)
 
 
 def invite(session: Session, by: Any, invitation: InvitationIn, base_url: str) -> orm.User:
@@ -486,23 +504,8 @@ def set_password(session: Session, data: PasswordIn, purpose: str) -> orm.User:
         row = _valid_token(session, data.token, purpose)
         user = row.user
         row.used_at = orm.utcnow()
-        user.password_hash = hash_password(data.password)
-        revoke_tokens(session, user.id)
-        audit(
-            session,
-            user,
-            ACCOUNTS,
-            user.id,
-            "accept-invitation" if purpose == "invite" else "reset-password",
-            None,
-            {"email": user.email},
-        )
-        if purpose == "reset":
-            enqueue(
-                session,
-                compose("password_changed", user.email, user.language, name=user.name, email=user.email),
-            )
-        changes.append({"kind": "tokens", "action": "revoke", "id": user.id, "country_iso3": None})
+        action = "accept-invitation" if purpose == "invite" else "reset-password"
+        _replace_password(session, user, data.password, action, changes, tell=purpose == "reset")
     return user
 
 
@@ -522,19 +525,8 @@ def request_reset(session: Session, email: str, base_url: str) -> None:
                 {"email": email.strip().lower()[:320], "sent": False},
             )
             return
-        token = _link_token(session, user, "reset", RESET_LIFETIME)
         audit(session, None, ACCOUNTS, user.id, "reset-request", None, {"email": user.email, "sent": True})
-        enqueue(
-            session,
-            compose(
-                "password_reset",
-                user.email,
-                user.language,
-                name=user.name,
-                email=user.email,
-                link=_link(base_url, "reset-password", token),
-            ),
-        )
+        _mail_link(session, user, "reset", base_url)
 
 
 # --- my account ----------------------------------------------------------------------------------------------
@@ -551,13 +543,7 @@ def change_password(session: Session, user: orm.User, change: PasswordChange) ->
                 "the current password is wrong",
                 [{"loc": ["current_password"], "message": "wrong password", "type": "password"}],
             )
-        user.password_hash = hash_password(change.new_password)
-        revoke_tokens(session, user.id)
-        audit(session, user, ACCOUNTS, user.id, "change-password", None, {"email": user.email})
-        enqueue(
-            session, compose("password_changed", user.email, user.language, name=user.name, email=user.email)
-        )
-        changes.append({"kind": "tokens", "action": "revoke", "id": user.id, "country_iso3": None})
+        _replace_password(session, user, change.new_password, "change-password", changes)
     return user
 
 

@@ -8,9 +8,17 @@ aborts: the numerical stack starts GNU OpenMP, which refuses fork()); processes 
 loaded machine), or else on the first calculation, and stay, at a lower CPU
 priority than the server (:data:`NICENESS`). ``size`` 0 runs calculations in a thread of this process
 instead.
+
+A calculation whose request is cancelled (its client hung up) is stopped in its worker process
+(:meth:`ComputePool.run`): its ticket is marked cancelled in memory shared with the workers and the workers
+are sent :data:`CANCEL_SIGNAL`; the one running that ticket raises :class:`Cancelled` (checked between Python
+bytecodes, like the CPU budget), so the process stays and its place is free within moments, not at the end
+of the budget.
 """
 
 import asyncio
+import contextlib
+import itertools
 import multiprocessing
 import os
 import signal
@@ -58,19 +66,51 @@ class BudgetExceeded(RuntimeError):
         )
 
 
+class Cancelled(RuntimeError):
+    """A calculation was stopped because its request was cancelled (the client hung up)."""
+
+
+CANCEL_SIGNAL = signal.SIGUSR1
+"""Signal sent to the worker processes when a calculation is cancelled (:func:`_on_cancel`)."""
+CANCELLED_KEPT = 256
+"""Tickets of the latest cancelled calculations shared with the workers (a ring: far more than the
+calculations a pool runs at once)."""
+
+
 def _over_budget(_signum, _frame):
     raise BudgetExceeded(_BUDGET[0])
 
 
 _BUDGET = [0.0]  # the budget of the calculation running in this worker process, for the message
+_TICKET = [0]  # the ticket of the calculation running in this worker process (0: none)
+_CANCELLED = [None]  # the shared ring of cancelled tickets (a multiprocessing Array), set at the start
 
 
-def _call(calculator: str, args: tuple, budget_s: float | None = None):
+def _cancelled(ticket: int) -> bool:
+    ring = _CANCELLED[0]
+    return bool(ticket) and ring is not None and ticket in ring[:]
+
+
+def _on_cancel(_signum, _frame):
+    """:data:`CANCEL_SIGNAL`: stop the running calculation if its ticket was cancelled (sent to every
+    worker: the others go on)."""
+    if _cancelled(_TICKET[0]):
+        raise Cancelled("the calculation was cancelled")
+
+
+def _call(calculator: str, args: tuple, budget_s: float | None = None, ticket: int = 0):
     """Run ``calculator`` of :data:`permille.toolkit.calculators.CALCULATORS` (in a worker process)
-    within ``budget_s`` CPU seconds (:func:`_apply`)."""
+    within ``budget_s`` CPU seconds (:func:`_apply`), unless its ``ticket`` is cancelled (:class:`Cancelled`,
+    before or while it runs)."""
     from .calculators import CALCULATORS
 
-    return _apply(CALCULATORS[calculator], args, budget_s)
+    _TICKET[0] = ticket
+    try:
+        if _cancelled(ticket):  # cancelled before it started
+            raise Cancelled("the calculation was cancelled")
+        return _apply(CALCULATORS[calculator], args, budget_s)
+    finally:
+        _TICKET[0] = 0
 
 
 def _apply(function, args: tuple, budget_s: float | None = None):
@@ -90,10 +130,13 @@ def _apply(function, args: tuple, budget_s: float | None = None):
         signal.signal(signal.SIGPROF, previous)
 
 
-def _initialise() -> None:
-    """A worker process's start: a lower CPU priority (:func:`lower_priority`), then the calculators'
-    numerical stack imported, so that a process takes work only once it can run it at once."""
+def _initialise(cancelled=None) -> None:
+    """A worker process's start: a lower CPU priority (:func:`lower_priority`), the ring of cancelled
+    tickets and the handler of :data:`CANCEL_SIGNAL`, then the calculators' numerical stack imported, so
+    that a process takes work only once it can run it at once."""
     lower_priority()
+    _CANCELLED[0] = cancelled
+    signal.signal(CANCEL_SIGNAL, _on_cancel)
     from . import calculators  # noqa: F401
 
 
@@ -110,7 +153,8 @@ class ComputePool:
     """``await pool.run("balance", body, "json")`` → the calculator's :class:`~.calculators.Answer`,
     computed in a worker process within ``budget_s`` CPU seconds (default
     :data:`~permille.toolkit.limits.MAX_CPU_S`; else :class:`BudgetExceeded`; no budget in threads,
-    ``size`` 0); ``in_flight`` counts the calculations submitted and not yet done."""
+    ``size`` 0); ``in_flight`` counts the calculations submitted and not yet done, ``cancelled`` those
+    stopped in their worker process because their request was cancelled."""
 
     def __init__(self, size: int | None = None, budget_s: float | None = None):
         from .limits import MAX_CPU_S
@@ -118,15 +162,32 @@ class ComputePool:
         self.size = default_size() if size is None else size
         self.budget_s = MAX_CPU_S if budget_s is None else budget_s
         self.in_flight = 0
+        self.cancelled = 0
         self._lock = threading.Lock()
         self._slots: FairSlots | None = None
+        self._tickets = itertools.count(1)
+        self._context = multiprocessing.get_context("spawn")
+        self._cancelled = self._context.Array("q", CANCELLED_KEPT) if self.size else None
+        self._next_cancelled = 0
         self._executor = self._start()
 
     def _start(self) -> ProcessPoolExecutor | None:
         if self.size == 0:
             return None
-        context = multiprocessing.get_context("spawn")
-        return ProcessPoolExecutor(self.size, mp_context=context, initializer=_initialise)
+        return ProcessPoolExecutor(
+            self.size, mp_context=self._context, initializer=_initialise, initargs=(self._cancelled,)
+        )
+
+    def _cancel(self, ticket: int) -> None:
+        """Mark ``ticket`` cancelled and tell the workers (:data:`CANCEL_SIGNAL`)."""
+        with self._lock:
+            self._cancelled[self._next_cancelled % CANCELLED_KEPT] = ticket
+            self._next_cancelled += 1
+            processes = list((self._executor._processes or {}).values())
+        for process in processes:
+            if process.pid is not None and process.is_alive():
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(process.pid, CANCEL_SIGNAL)
 
     @property
     def processes(self) -> int:
@@ -147,7 +208,9 @@ class ComputePool:
 
     async def run(self, calculator: str, *args, client: str = ""):
         """The calculation, when a place is free and it is ``client``'s turn (:class:`~.fairness.FairSlots`:
-        :class:`~.fairness.QueueFull` when the queue is full; cancelled while waiting, it never runs)."""
+        :class:`~.fairness.QueueFull` when the queue is full; cancelled while waiting, it never runs;
+        cancelled while it runs, it is stopped in its worker process (:meth:`_cancel`) and its place is
+        given back once the worker has stopped it)."""
         if self._slots is None:  # made on the loop that runs the calculations
             self._slots = FairSlots(self.size)
         async with self._slots.place(client):
@@ -157,8 +220,16 @@ class ComputePool:
                 if self._executor is None:
                     return await asyncio.to_thread(_call, calculator, args)
                 try:
-                    job = self._executor.submit(_call, calculator, args, self.budget_s)
-                    return await asyncio.wrap_future(job)
+                    ticket = next(self._tickets)
+                    job = asyncio.wrap_future(
+                        self._executor.submit(_call, calculator, args, self.budget_s, ticket)
+                    )
+                    try:
+                        return await asyncio.shield(job)
+                    except asyncio.CancelledError:
+                        self._cancel(ticket)
+                        await self._stopped(job)
+                        raise
                 except BrokenProcessPool:
                     with self._lock:
                         broken, self._executor = self._executor, self._start()
@@ -167,6 +238,16 @@ class ComputePool:
             finally:
                 with self._lock:
                     self.in_flight -= 1
+
+    async def _stopped(self, job: asyncio.Future) -> None:
+        """Wait for the cancelled ``job`` to end in its worker (at once when it is stopped; at most its
+        CPU budget), counting it in ``cancelled`` when it was stopped. Cancelled again meanwhile (the
+        server stops), it waits no more."""
+        with contextlib.suppress(BaseException):
+            await asyncio.shield(job)
+        if job.done() and not job.cancelled() and isinstance(job.exception(), Cancelled):
+            with self._lock:
+                self.cancelled += 1
 
     def call(self, function, *args):
         """``function(*args)`` (a module-level function, picklable arguments) in a worker process within

@@ -44,8 +44,9 @@ DISCONNECT_POLL_S = 0.5
 
 
 async def _unless_disconnected(request: Request, calculation):
-    """The result of ``calculation``, cancelled when the client hangs up (a waiting calculation leaves the
-    queue; one running in a worker process is bounded by its CPU budget)."""
+    """The result of ``calculation``, cancelled when the client hangs up (checked every
+    :data:`DISCONNECT_POLL_S`): a waiting calculation leaves the queue, a running one is stopped in its
+    worker process (:meth:`permille.toolkit.pool.ComputePool.run`)."""
     task = asyncio.ensure_future(calculation)
     try:
         while True:
@@ -54,6 +55,7 @@ async def _unless_disconnected(request: Request, calculation):
                 return task.result()
             if await request.is_disconnected():
                 task.cancel()
+                await asyncio.wait({task})  # until the pool has stopped the calculation and freed its place
                 raise ApiError(499, "the client closed the connection", code="client_closed")
     finally:
         if not task.done():

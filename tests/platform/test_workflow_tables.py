@@ -60,7 +60,7 @@ def cases(table: dict, actors: tuple, name: str) -> list:
     """Every allowed transition × every actor, and every action in every state it is not allowed in."""
     states = machine(name).states
     out = [(state, action, actor) for (state, action) in table for actor in actors]
-    for action in {a for _, a in table}:
+    for action in sorted({a for _, a in table}):  # sorted: the same order in every xdist process
         allowed_somewhere = sorted(set().union(*(r for (s, a), (r, _) in table.items() if a == action)))
         for state in states:
             if (state, action) not in table and state != "start":

@@ -1,18 +1,21 @@
 """The balance form (forms.js from the request's JSON Schema): every field, list row and choice of the balance
-request has a label in English, French and Spanish in the records catalogue, looked up as forms.js does
+request has a label in English, French and Spanish in the one catalogue, looked up as forms.js does
 (``balance.<path without list positions>``, then ``balance.<field>``); the form's example is
 examples/project.yaml in the schema's values."""
 
-import json
-from importlib.resources import files
-
 import yaml
 
+from permille import i18n
 from permille.toolkit import examples
 from permille.toolkit.schemas import BalanceIn
 from tests.conftest import REPO
 
-CATALOGUE = json.loads((files("permille.web") / "static" / "messages" / "records.json").read_text("utf-8"))
+LANGUAGES = ("en", "fr", "es")
+CATALOGUE = {  # the web messages of the one catalogue (src/permille/locale): key → {lang: text}
+    key: {lang: i18n.web_catalogue(lang).get(key, "") for lang in LANGUAGES}
+    for key, text in i18n.web_catalogue("en").items()
+    if isinstance(text, str)
+}
 OMITTED = {"country_iso3"}  # the toolkit page's own country field
 
 

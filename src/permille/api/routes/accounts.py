@@ -207,7 +207,7 @@ ACCOUNT_FORMS = {
     "forgot-password": ResetRequest,
 }
 """The account pages' forms, rendered by the record forms' renderer (web/static/js/forms.js) from these
-request models' JSON Schemas, labelled from the same catalogue (messages/records.json, "<form>.<field>")."""
+request models' JSON Schemas, labelled from the one catalogue (src/permille/locale, context "<form>.<field>")."""
 
 
 @router.get("/forms/{name}")

@@ -61,7 +61,9 @@ class Book:
         self.seen: dict[str, tuple[str, object]] = {}
 
     def path(self, lang: str) -> Path:
-        return self.root / "messages.pot" if lang == "en" else self.root / lang / "LC_MESSAGES" / "messages.po"
+        return (
+            self.root / "messages.pot" if lang == "en" else self.root / lang / "LC_MESSAGES" / "messages.po"
+        )
 
     def _read(self, lang: str) -> Catalog:
         path = self.path(lang)
@@ -100,7 +102,9 @@ class Book:
                 if previous.id == msgid and previous.string == string:
                     continue
                 catalogue.delete(previous.id, context)
-            catalogue.add(msgid, string, context=context, flags=("python-brace-format",) if "{" in str(msgid) else ())
+            catalogue.add(
+                msgid, string, context=context, flags=("python-brace-format",) if "{" in str(msgid) else ()
+            )
             self.changed = True
 
     def put_server(self, msgid: str, plural: str | None, translated: dict[str, object]) -> None:
@@ -137,7 +141,12 @@ class Book:
         for lang in LANGS:
             for message in self.catalogues[lang]:
                 if message.id and (message.id, message.context) not in _keys(template):
-                    template.add(message.id, ("", "") if message.pluralizable else "", context=message.context, flags=message.flags)
+                    template.add(
+                        message.id,
+                        ("", "") if message.pluralizable else "",
+                        context=message.context,
+                        flags=message.flags,
+                    )
                     self.changed = True
         for lang in LANGS:
             keys = _keys(self.catalogues[lang])
@@ -185,7 +194,11 @@ def _forms(value, plural: bool):
 def _valid_english(key: str, value) -> None:
     if isinstance(value, str):
         return
-    if isinstance(value, dict) and set(value) == {"one", "other"} and all(isinstance(v, str) for v in value.values()):
+    if (
+        isinstance(value, dict)
+        and set(value) == {"one", "other"}
+        and all(isinstance(v, str) for v in value.values())
+    ):
         return
     raise Refused(f'"{key}": English must be a text or {{one, other}}, got {value!r}')
 
@@ -205,7 +218,9 @@ def merge_bundle(book: Book, bundle: dict, where: str) -> list[str]:
             if lang not in translated and book.by_context("en", key) is None:
                 warnings.append(f"{where}: {key!r} has no {lang} text")
         if key in book.seen and book.seen[key][1] != en:
-            warnings.append(f"{where}: {key!r} is also in {book.seen[key][0]} with other English; this one kept")
+            warnings.append(
+                f"{where}: {key!r} is also in {book.seen[key][0]} with other English; this one kept"
+            )
         book.seen[key] = (where, en)
         if key.startswith(EMAIL):
             raise Refused(f'{where}: "{key}": keys starting with "{EMAIL}" belong to the e-mails')
@@ -301,7 +316,9 @@ def _match(src: str, i: int) -> int:
 def evaluate(literal: str) -> dict:
     """The JavaScript object ``literal`` as JSON (evaluated by node, nothing else in scope)."""
     program = f"const value = ({literal});\nprocess.stdout.write(JSON.stringify(value));\n"
-    done = subprocess.run(["node", "--input-type=commonjs"], input=program, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        ["node", "--input-type=commonjs"], input=program, capture_output=True, text=True, check=False
+    )
     if done.returncode:
         raise Refused("node could not read the bundle: " + done.stderr.strip().splitlines()[-1:][0])
     return json.loads(done.stdout)
@@ -332,7 +349,11 @@ def convert_source(src: str, where: str, book: Book) -> tuple[str, list[str]]:
     imports_add = any(re.search(r"\badd\b", m.group(1)) for m in I18N_IMPORT.finditer(src))
     while True:
         mask = _code_mask(src)
-        calls = [m for m in ADD_CALL.finditer(src) if mask[m.start()] and (m.group(0).startswith(("i18n", "ctx")) or imports_add)]
+        calls = [
+            m
+            for m in ADD_CALL.finditer(src)
+            if mask[m.start()] and (m.group(0).startswith(("i18n", "ctx")) or imports_add)
+        ]
         if not calls:
             break
         call = calls[0]
@@ -351,7 +372,11 @@ def convert_source(src: str, where: str, book: Book) -> tuple[str, list[str]]:
             if not close:
                 raise Refused(f"{where}: add() of something other than a bundle or a constant")
             name = name.group(0)
-            definition = [d for d in re.finditer(rf"(?:export\s+)?const\s+{re.escape(name)}\s*=\s*\{{", src) if mask[d.start()]]
+            definition = [
+                d
+                for d in re.finditer(rf"(?:export\s+)?const\s+{re.escape(name)}\s*=\s*\{{", src)
+                if mask[d.start()]
+            ]
             if len(definition) != 1:
                 raise Refused(f"{where}: the bundle {name} is not one `const {name} = {{...}}` of this file")
             brace = definition[0].end() - 1
@@ -434,7 +459,9 @@ def convert_mail(book: Book, write: bool) -> list[Path]:
                     other = entry.get(lang, {}).get(field)
                     others = other if isinstance(other, list) else [other]
                     if len(others) != len(values):
-                        raise Refused(f"{path.name}: {template}.{field} has {len(values)} paragraph(s) in en, {len(others)} in {lang}")
+                        raise Refused(
+                            f"{path.name}: {template}.{field} has {len(values)} paragraph(s) in en, {len(others)} in {lang}"
+                        )
                     for en, translation in zip(values, others, strict=True):
                         book.put_email(f"{EMAIL}{template}", en, lang, translation)
             entries[template] = entry["en"]
@@ -461,8 +488,12 @@ def _leading_comment(text: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("files", nargs="*", type=Path, help="JavaScript files (default: every file under web/static/js)")
-    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 when something is left to move")
+    parser.add_argument(
+        "files", nargs="*", type=Path, help="JavaScript files (default: every file under web/static/js)"
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="change nothing; exit 1 when something is left to move"
+    )
     args = parser.parse_args(argv)
     write = not args.check
     book = Book()

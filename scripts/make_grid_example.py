@@ -23,11 +23,23 @@ def main() -> None:
     for name in pipeline.GRID_VARIABLES:
         layer = grid[name].astype("float32")
         long_name = f"{SYNTHETIC_LABEL}: {grid[name].attrs.get('long_name', name)}"
-        path = grid_io.write_cog(layer, OUT / f"{name}.tif", units=grid[name].attrs.get("units", "-"), long_name=long_name)
+        path = grid_io.write_cog(
+            layer, OUT / f"{name}.tif", units=grid[name].attrs.get("units", "-"), long_name=long_name
+        )
         inputs[name] = path.name
-    config = {"inputs": inputs, "synthetic": True, "chunks": 8, "zones": "regions", "output": "../../results/grid-example"}
-    header = "# SYNTHETIC inputs (scripts/make_grid_example.py): every output of this run is marked as such.\n"
-    (OUT / "grid.yaml").write_text(header + yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    config = {
+        "inputs": inputs,
+        "synthetic": True,
+        "chunks": 8,
+        "zones": "regions",
+        "output": "../../results/grid-example",
+    }
+    header = (
+        "# SYNTHETIC inputs (scripts/make_grid_example.py): every output of this run is marked as such.\n"
+    )
+    (OUT / "grid.yaml").write_text(
+        header + yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8"
+    )
     print(f"wrote {OUT}")
 
 

@@ -22,7 +22,9 @@ from typer.testing import CliRunner
 from permille.cli import app
 from tests.conftest import REPO
 
-BLOCK = re.compile(r"(?:<!--\s*not-run:(?P<reason>[^>]*)-->\s*\n)?```(?P<lang>bash|sh|shell)\n(?P<body>.*?)```", re.S)
+BLOCK = re.compile(
+    r"(?:<!--\s*not-run:(?P<reason>[^>]*)-->\s*\n)?```(?P<lang>bash|sh|shell)\n(?P<body>.*?)```", re.S
+)
 MAX_NOT_RUN = 6
 """Blocks marked not-run stay rare: the set-up commands (README, getting started), a deployment, a
 download of real datasets, a Dask cluster."""
@@ -51,7 +53,13 @@ def blocks() -> list[tuple[str, str | None, str]]:
         for match in BLOCK.finditer(text):
             line = text.count("\n", 0, match.start("body"))
             reason = match.group("reason")
-            found.append((f"{path.relative_to(REPO)}:{line}", None if reason is None else reason.strip(), match["body"]))
+            found.append(
+                (
+                    f"{path.relative_to(REPO)}:{line}",
+                    None if reason is None else reason.strip(),
+                    match["body"],
+                )
+            )
     return found
 
 
@@ -108,7 +116,10 @@ def test_every_documented_command_runs_as_written(tmp_path, monkeypatch):
         words = command.words
         if words[0] == "permille":
             result = runner.invoke(app, words[1:])
-            code, output = result.exit_code, result.output + (repr(result.exception) if result.exception else "")
+            code, output = (
+                result.exit_code,
+                result.output + (repr(result.exception) if result.exception else ""),
+            )
         else:
             done = subprocess.run(["bash", "-c", command.line], capture_output=True, text=True, timeout=300)
             code, output = done.returncode, done.stdout + done.stderr

@@ -41,7 +41,9 @@ def test_demo_writes_maps_and_zonal_tables_every_one_marked_synthetic(tmp_path):
     assert "outside every region" in t0.index
     assert t0["n_valid"].sum() == int(maps["soc_t0"].notnull().sum())
     lines = [line for line in result.output.splitlines() if line.strip()]
-    status = [line for line in lines if not line.startswith(("┏", "┃", "┡", "│", "└", "wrote", "no modelled"))]
+    status = [
+        line for line in lines if not line.startswith(("┏", "┃", "┡", "│", "└", "wrote", "no modelled"))
+    ]
     assert all(line.startswith("SYNTHETIC — not real data: ") for line in status), status
     assert not any(word in result.output for word in ("NaN", "nan", "e+0"))
     assert "Mha" in result.output or " ha " in result.output

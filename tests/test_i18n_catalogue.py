@@ -45,7 +45,9 @@ def test_every_message_is_translated_with_its_placeholders_and_plural_forms(lang
                 problems.append(f"{where}: plural forms {forms}")
                 continue
             allowed = placeholders(m.id[0]) | placeholders(m.id[1])
-            needed = allowed - {"{n}"} - (placeholders(m.id[1]) - placeholders(m.id[0]))  # the count may be a word
+            needed = (
+                allowed - {"{n}"} - (placeholders(m.id[1]) - placeholders(m.id[0]))
+            )  # the count may be a word
             problems += [f"{where}: {f!r}" for f in forms if not needed <= placeholders(f) <= allowed]
         elif not m.string:
             problems.append(f"{where}: untranslated")
@@ -62,7 +64,10 @@ def test_no_english_plural_written_as_s_in_brackets():
 def test_the_web_catalogue_has_every_key_and_plural_categories():
     en, fr, es = (i18n.web_catalogue(lang) for lang in ("en", "fr", "es"))
     assert set(en) == set(fr) == set(es)
-    assert en["forms.problems"] == {"one": "{n} problem to correct before saving:", "other": "{n} problems to correct before saving:"}
+    assert en["forms.problems"] == {
+        "one": "{n} problem to correct before saving:",
+        "other": "{n} problems to correct before saving:",
+    }
     assert set(fr["forms.problems"]) == set(es["forms.problems"]) == {"one", "many", "other"}
     assert fr["forms.problems"]["one"].startswith("{n} problème ")
     assert not any(key.startswith(i18n.EMAIL) for key in en), "the e-mails are not sent to the pages"
@@ -106,7 +111,11 @@ def test_every_email_text_is_translated():
                 for text in value if isinstance(value, list) else [value]:
                     for lang in ("fr", "es"):
                         translated = i18n.pgettext(lang, f"{i18n.EMAIL}{template}", text)
-                        assert translated != text or not re.search(r"[a-z]{4}", PLACEHOLDER.sub("", text)), (lang, template, text)
+                        assert translated != text or not re.search(r"[a-z]{4}", PLACEHOLDER.sub("", text)), (
+                            lang,
+                            template,
+                            text,
+                        )
 
 
 def test_a_composed_email_is_in_the_recipients_language():
@@ -119,12 +128,20 @@ def test_a_composed_email_is_in_the_recipients_language():
 
 
 def test_server_plurals_follow_the_language():
-    problems = i18n.Text("the request is not valid: {n} problem", "the request is not valid: {n} problems", n=1)
+    problems = i18n.Text(
+        "the request is not valid: {n} problem", "the request is not valid: {n} problems", n=1
+    )
     assert problems == "the request is not valid: 1 problem"
     assert problems.render("fr") == "la requête n’est pas valide : 1 problème"
     two = i18n.Text("the request is not valid: {n} problem", "the request is not valid: {n} problems", n=2)
-    assert (two, two.render("es")) == ("the request is not valid: 2 problems", "la solicitud no es válida: 2 problemas")
-    assert i18n.render(i18n.Text("the request is not valid: {n} problem", "the request is not valid: {n} problems", n=0), "fr").endswith(" 0 problème")
+    assert (two, two.render("es")) == (
+        "the request is not valid: 2 problems",
+        "la solicitud no es válida: 2 problemas",
+    )
+    assert i18n.render(
+        i18n.Text("the request is not valid: {n} problem", "the request is not valid: {n} problems", n=0),
+        "fr",
+    ).endswith(" 0 problème")
 
 
 def test_the_request_language():
@@ -188,12 +205,18 @@ def test_the_converter_moves_a_bundle_once_and_keeps_the_page_working(tmp_path):
     count = fr.get("{n} sample", "demo.count")
     assert count.id == ("{n} sample", "{n} samples")
     assert count.string == ("{n} échantillon", "{n} échantillons", "{n} échantillons")  # one, many, other
-    assert again.catalogues["es"].get("See https://example.org/a?b=1 // not a comment", "demo.url").string.startswith("Ver ")
+    assert (
+        again.catalogues["es"]
+        .get("See https://example.org/a?b=1 // not a comment", "demo.url")
+        .string.startswith("Ver ")
+    )
     assert not again.untranslated()
     before = {p: p.read_bytes() for p in (tmp_path / "locale").rglob("*.po*")}
     again.align()
     again.save()
-    assert before == {p: p.read_bytes() for p in (tmp_path / "locale").rglob("*.po*")}, "a second run changes nothing"
+    assert before == {p: p.read_bytes() for p in (tmp_path / "locale").rglob("*.po*")}, (
+        "a second run changes nothing"
+    )
 
 
 def test_the_converter_refuses_a_bundle_used_elsewhere(tmp_path):

@@ -491,7 +491,10 @@ def _grid_compute(
             result = lazy.compute()
     named = lambda name: out / summary.file_name(name, synthetic)  # noqa: E731
     out.mkdir(parents=True, exist_ok=True)
-    written = [grid_io.write_netcdf(result, named("potential.nc")), grid_io.write_zarr(result, named("potential.zarr"))]
+    written = [
+        grid_io.write_netcdf(result, named("potential.nc")),
+        grid_io.write_zarr(result, named("potential.zarr")),
+    ]
     highest = max(increases)
     for name in ("soc_t0", "soc_bau", f"diff_ssm_{pipeline._label(highest)}", "rate_bau"):
         layer = result[name]
@@ -515,14 +518,18 @@ def _grid_compute(
             f"diff_ssm_{pipeline._label(highest)}": f"SSM (input +{highest:.0%}) − BAU after {years} years",
         }
         rows, empty = summary.console_rows(table, in_words)
-        printed = Table("zone", "layer", "modelled area", "total, Mt C", "mean, t C/ha", title=f"{mark}zonal statistics")
+        printed = Table(
+            "zone", "layer", "modelled area", "total, Mt C", "mean, t C/ha", title=f"{mark}zonal statistics"
+        )
         for row in rows:
             printed.add_row(*row)
         console.print(printed)
         if empty:
             zones_named = len(ids.attrs["zone_names"]) - 1
             listed = ", ".join(empty) if len(empty) <= 10 else f"{len(empty)} of the {zones_named} zones"
-            console.print(f"no modelled cell in {listed} (outside the grid, or no data there)", highlight=False)
+            console.print(
+                f"no modelled cell in {listed} (outside the grid, or no data there)", highlight=False
+            )
     modelled = int(result["soc_bau"].notnull().sum())
     diff = result[f"diff_ssm_{pipeline._label(highest)}"]
     console.print(
@@ -560,7 +567,9 @@ def _write_gsocseq(result, land_cover, folder: Path, mark: str = "") -> list[Pat
     written = [grid_io.write_netcdf(official, folder / "GSOCseq_products.nc")]
     for name, layer in official.data_vars.items():
         long_name = f"{mark}{layer.long_name}"
-        written.append(grid_io.write_cog(layer, folder / f"{name}.tif", units=layer.units, long_name=long_name))
+        written.append(
+            grid_io.write_cog(layer, folder / f"{name}.tif", units=layer.units, long_name=long_name)
+        )
     return written
 
 
@@ -797,7 +806,10 @@ def serve(
     if demo_layers:
         console.print("monitoring: SYNTHETIC demonstration layers shown where no real dataset is loaded")
     address = f"http://{host}:{port}"
-    console.print(f"serving the platform at {address}/ (API: {address}/docs, documentation: {address}/help)", highlight=False)
+    console.print(
+        f"serving the platform at {address}/ (API: {address}/docs, documentation: {address}/help)",
+        highlight=False,
+    )
     for email, role, password in DEMO_ACCOUNTS if demo else ():
         console.print(f"demo account ({role}): {email} / {password}", highlight=False)
     options = serving.uvicorn_options(host, port, forwarded_allow_ips)

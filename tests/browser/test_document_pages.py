@@ -23,8 +23,8 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    yield from _serve(tmp_path_factory)
+def server(tmp_path_factory, seeded_database):
+    yield from _serve(tmp_path_factory, seeded_database())
 
 
 @pytest.fixture(scope="module")

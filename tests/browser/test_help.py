@@ -34,7 +34,9 @@ def test_help_is_served_over_http_with_its_search_index(server):
         assert any(doc["location"].startswith("rothc.html") for doc in index["docs"])
         assert client.get("/help/no-such-page.html").status_code == 404
     built = list((help_site.permille_home() / "help").iterdir())
-    assert [p.name for p in built if not p.name.startswith(".")] == [help_site.digest(help_site.source_config())]
+    assert [p.name for p in built if not p.name.startswith(".")] == [
+        help_site.digest(help_site.source_config())
+    ]
 
 
 def test_help_is_linked_from_the_footer_and_its_search_works_offline(server, page):

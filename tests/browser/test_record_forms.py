@@ -431,7 +431,9 @@ def test_a_member_adds_a_site_a_project_and_observations_submits_them_the_secret
         shot(phone, "forms-project-detail-fr-390px")
         open_records(phone, server, f"kind=sites&id={site_id}")
         button = phone.locator('[data-action="submit"]').bounding_box()
-        assert button["x"] >= 0 and button["x"] + button["width"] <= PHONE["width"], "the control fits the phone"
+        assert button["x"] >= 0 and button["x"] + button["width"] <= PHONE["width"], (
+            "the control fits the phone"
+        )
         assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         shot(phone, "forms-pending-change-fr-390px")
     finally:

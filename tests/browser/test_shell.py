@@ -7,8 +7,34 @@ import pytest
 PHONE = {"width": 375, "height": 800}
 PAGES = ["monitoring", "progress", "toolkit", "registries"]
 NAV = {  # a visitor's header: the sections, then the account link "Join" (js/account-nav.js)
-    "en": ["Monitoring", "Progress", "Toolkit", "Registries", "Records", "Calls", "Helpdesk", "Groups", "Directory", "Calendar", "Twin regions", "Join"],
-    "fr": ["Suivi", "Progrès", "Boîte à outils", "Registres", "Fiches", "Appels", "Assistance", "Groupes", "Annuaire", "Agenda", "Jumelages", "Adhérer"],
+    "en": [
+        "Monitoring",
+        "Progress",
+        "Toolkit",
+        "Registries",
+        "Records",
+        "Calls",
+        "Helpdesk",
+        "Groups",
+        "Directory",
+        "Calendar",
+        "Twin regions",
+        "Join",
+    ],
+    "fr": [
+        "Suivi",
+        "Progrès",
+        "Boîte à outils",
+        "Registres",
+        "Fiches",
+        "Appels",
+        "Assistance",
+        "Groupes",
+        "Annuaire",
+        "Agenda",
+        "Jumelages",
+        "Adhérer",
+    ],
     "es": [
         "Seguimiento",
         "Progreso",

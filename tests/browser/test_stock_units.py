@@ -5,9 +5,13 @@ import httpx
 
 
 def test_a_measured_stock_reads_in_t_c_per_ha(page, server):
-    sites = httpx.get(f"{server.url}/api/sites", params={"country_iso3": "GBR", "page_size": 200}).json()["items"]
+    sites = httpx.get(f"{server.url}/api/sites", params={"country_iso3": "GBR", "page_size": 200}).json()[
+        "items"
+    ]
     site = next(s for s in sites if s["name"] == "Hoosfield — FYM every year since 1852 (plot 72)")
-    stored = httpx.get(f"{server.url}/api/observations", params={"site_id": site["id"], "page_size": 5}).json()
+    stored = httpx.get(
+        f"{server.url}/api/observations", params={"site_id": site["id"], "page_size": 5}
+    ).json()
     assert {o["unit"] for o in stored["items"] if o["property"] == "soc_stock"} == {"Mg/ha"}  # what is stored
 
     page.goto(f"{server.url}/#/site?id={site['id']}")

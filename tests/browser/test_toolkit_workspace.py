@@ -17,7 +17,9 @@ from tests.browser.test_toolkit_page import open_toolkit
 DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
 PHONE = {"width": 390, "height": 844}
 RUN_TIMEOUT_MS = 90_000
-FILL_TIMEOUT_MS = 60_000  # the first fill imports rasterio and pandas in the server: seconds on a busy machine
+FILL_TIMEOUT_MS = (
+    60_000  # the first fill imports rasterio and pandas in the server: seconds on a busy machine
+)
 BEAUCE = (48.0, 2.0)  # cropland south of Paris
 WIDE_ELEMENTS = """() => [...document.querySelectorAll('main *')]
   .filter((e) => !e.closest('.leaflet-container') && e.getBoundingClientRect().right > innerWidth + 1)
@@ -37,7 +39,9 @@ def member_of_an_organisation(server):
 
     account = server.account("member")
     with Session(server.engine) as session:
-        organisation = Organisation(name=f"Farm advisers {account.email[:18]}", membership="member", org_type="ngo")
+        organisation = Organisation(
+            name=f"Farm advisers {account.email[:18]}", membership="member", org_type="ngo"
+        )
         session.add(organisation)
         session.flush()
         session.scalar(select(User).where(User.email == account.email)).organisation_id = organisation.id
@@ -105,7 +109,9 @@ def test_the_balance_form_runs_the_example_project_with_every_area(page, server,
     with urllib.request.urlopen(f"{server.url}/api/toolkit/forms/balance") as response:
         example = json.load(response)["example"]
     assert [a["name"] for a in request["areas"]] == [a["name"] for a in example["areas"]]
-    assert request["areas"][2]["organic_soc_t_c_ha"] == 310 and request["monte_carlo"] == example["monte_carlo"]
+    assert (
+        request["areas"][2]["organic_soc_t_c_ha"] == 310 and request["monte_carlo"] == example["monte_carlo"]
+    )
     result = answer.value.json()
     assert result["estimates"]["IPCC Tier 1"]["area_ha"]["mean"] == pytest.approx(106, abs=1)
 
@@ -125,7 +131,10 @@ def test_the_balance_form_runs_the_example_project_with_every_area(page, server,
     pick_and_fill(page, *BEAUCE, "en")
     expected = site_inputs(server, *BEAUCE)
     fourth = areas.nth(3)
-    assert fourth.locator("select[name='areas.3.climate_zone']").input_value() == expected["climate_zone"]["value"]
+    assert (
+        fourth.locator("select[name='areas.3.climate_zone']").input_value()
+        == expected["climate_zone"]["value"]
+    )
     assert fourth.locator(".tk-source").count() >= 5
     fourth.locator(':scope > .actions [data-action="remove-row"]').click()
     assert areas.count() == 3
@@ -144,7 +153,9 @@ def test_the_stocks_column_mapping_is_a_table(page, server, page_errors):
     assert soc.locator("select").input_value() == "soc"
     assert [soc.locator("input").nth(i).input_value() for i in (0, 1)] == ["soc_perc", "%"]
     with urllib.request.urlopen(f"{server.url}/api/toolkit/examples/stocks") as answer:
-        assert page.evaluate("document.querySelector('#tk-mapping').mapping()") == json.load(answer)["mapping"]
+        assert (
+            page.evaluate("document.querySelector('#tk-mapping').mapping()") == json.load(answer)["mapping"]
+        )
     page.locator('[data-action="run"]').click()
     page.wait_for_selector('.tk-results[data-state="done"]')
     soc.locator("input").nth(0).fill("no_such_column")
@@ -176,7 +187,9 @@ def test_pick_run_save_reopen(browser, server, lang):
             page.locator('[data-action="save"]').click()
             row = page.locator(f'.tk-saved tr:has-text("{saved_name}")')
             row.wait_for()
-            width = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            width = page.evaluate(
+                "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
             wide = page.evaluate(WIDE_ELEMENTS)
             assert width <= 0, f"{lang} {name}: the page scrolls sideways by {width} px: {wide}"
             page.screenshot(path=str(DOCS_IMG / f"toolkit-site-{lang}-{name}.png"), full_page=True)
@@ -184,9 +197,10 @@ def test_pick_run_save_reopen(browser, server, lang):
             page.fill("#tk-clay_pct", "5")  # the form changes; reopening brings the saved inputs back
             with page.expect_response("**/api/toolkit/rothc") as rerun:
                 row.locator('[data-action="open"]').click()
-            assert json.loads(rerun.value.request.post_data)["climate"]["temperature_c"] == site_inputs(
-                server, *BEAUCE
-            )["temperature_c"]["value"]
+            assert (
+                json.loads(rerun.value.request.post_data)["climate"]["temperature_c"]
+                == site_inputs(server, *BEAUCE)["temperature_c"]["value"]
+            )
             page.wait_for_selector('.tk-results[data-state="done"]')
             assert page.locator(".tk-results table").inner_text() == first  # computed again, same inputs
             assert page.input_value("#tk-clay_pct") != "5"

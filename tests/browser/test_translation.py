@@ -90,14 +90,24 @@ def quoted_data() -> str:
     for path in (PACKAGE / "data").rglob("*.yaml"):
         walk(yaml.safe_load(path.read_text(encoding="utf-8")))
     for path in (PACKAGE / "models").rglob("*.py"):
-        texts += [n.value for n in ast.walk(ast.parse(path.read_text(encoding="utf-8"))) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+        texts += [
+            n.value
+            for n in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(n, ast.Constant) and isinstance(n.value, str)
+        ]
     for path in [*(PACKAGE / "io" / "templates").glob("*.html"), *(PACKAGE / "data" / "report").glob("*.j2")]:
-        texts += [m[1] for m in re.findall(r'<(\w+)[^>]*\blang="en"[^>]*>(.*?)</\1>', path.read_text(encoding="utf-8"), flags=re.S)]
+        texts += [
+            m[1]
+            for m in re.findall(
+                r'<(\w+)[^>]*\blang="en"[^>]*>(.*?)</\1>', path.read_text(encoding="utf-8"), flags=re.S
+            )
+        ]
     return re.sub(r"\s+", " ", "\n".join(texts))
 
 
 def unquoted(lines: list[str], data: str) -> list[str]:
     """The ``lines`` that are not quotations of the data (each piece between " · ", without its year)."""
+
     def quoted_piece(piece):  # the piece ends with a quotation, after a label without English words
         words = piece.split()
         if len(words) < 3:
@@ -163,7 +173,9 @@ def pages(server, account) -> list[str]:
     ]  # fmt: skip
     routes += [f"country?iso3={m['zone']}" for m in measured["items"][:1]]
     plain = [f for f in sites if not re.search(r"Rothamsted|Hoosfield|Broadbalk", f["properties"]["name"])]
-    routes += [f"site?id={f['properties']['id']}" for f in plain[:1]]  # (the long-term sites: their own tests)
+    routes += [
+        f"site?id={f['properties']['id']}" for f in plain[:1]
+    ]  # (the long-term sites: their own tests)
     return routes
 
 
@@ -197,7 +209,9 @@ def test_every_page_is_in_the_language_with_no_key_missing(browser, server, secr
     try:
         for route in pages(server, secretariat):
             text = render(page, server, secretariat, lang, route)
-            kept = "\n".join(line for line in text.splitlines() if not any(re.search(p, line.strip()) for p in PENDING))
+            kept = "\n".join(
+                line for line in text.splitlines() if not any(re.search(p, line.strip()) for p in PENDING)
+            )
             found = english(text) + sorted(s for s in sentences if s in kept)
             if found:
                 problems[route] = found
@@ -222,7 +236,9 @@ def test_every_report_download_is_in_the_language(server, secretariat, lang):
     def get(path: str, body: dict | None = None) -> bytes:
         data = json.dumps(body).encode() if body is not None else None
         headers = {**secretariat.headers, "Accept-Language": lang, "Content-Type": "application/json"}
-        return urllib.request.urlopen(urllib.request.Request(f"{server.url}{path}", data=data, headers=headers)).read()
+        return urllib.request.urlopen(
+            urllib.request.Request(f"{server.url}{path}", data=data, headers=headers)
+        ).read()
 
     texts = {"progress report": get(f"/api/kpis/report?format=pdf&lang={lang}")}
     for calculator in ("balance", "credits"):
@@ -244,7 +260,10 @@ def test_every_report_download_is_in_the_language(server, secretariat, lang):
 
 
 def test_the_api_answers_errors_in_the_requests_language(server):
-    expected = {"fr": r"la requête n’est pas valide : \d+ problèmes?", "es": r"la solicitud no es válida: \d+ problemas?"}
+    expected = {
+        "fr": r"la requête n’est pas valide : \d+ problèmes?",
+        "es": r"la solicitud no es válida: \d+ problemas?",
+    }
     for lang, pattern in expected.items():
         for query, header in ((f"?lang={lang}", "en"), ("", f"{lang}-{lang.upper()},en;q=0.5")):
             request = urllib.request.Request(

@@ -68,8 +68,14 @@ def _apps(engine, *, events_heard: bool) -> Iterator[Apps]:
     for role in ("public", "member", "partner", "stc", "secretariat"):
         auth(role)  # users made before the first read: the fixture writes them without the service
     with TestClient(fresh_app) as fresh, TestClient(cached_app) as cached:
+        heard = dict(cached_app.state.readmodels._generation)
         site = fresh.post("/api/sites", json=SITE | {"published": True}, headers=auth("secretariat"))
         assert site.status_code == 201, site.text
+        if events_heard:  # the other app's write reaches this one by its change poll: wait until it has
+            deadline = time.monotonic() + 30
+            while cached_app.state.readmodels._generation.get("kpis") == heard.get("kpis"):
+                assert time.monotonic() < deadline, "the cached app never heard the other app's write"
+                time.sleep(0.05)
         yield Apps(cached, fresh, auth, site.json()["id"])
 
 

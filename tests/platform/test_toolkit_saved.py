@@ -91,14 +91,20 @@ def test_bad_inputs_are_refused_by_the_calculators_schema_and_nothing_is_stored(
 def test_a_balance_and_a_stocks_upload_can_be_saved(client, auth):
     member = auth("member")
     balance = client.get("/api/toolkit/examples/balance").json()
-    answer = client.post(SAVED, json={"name": "farm", "calculator": "balance", "inputs": balance}, headers=member)
+    answer = client.post(
+        SAVED, json={"name": "farm", "calculator": "balance", "inputs": balance}, headers=member
+    )
     assert answer.status_code == 201, answer.text
     stocks = client.get("/api/toolkit/examples/stocks").json()
     inputs = {"csv": stocks["csv"], "filename": stocks["filename"], "mapping": stocks["mapping"],
               "depths_cm": [30.0], "method": stocks["method"]}  # fmt: skip
-    answer = client.post(SAVED, json={"name": "cores", "calculator": "stocks", "inputs": inputs}, headers=member)
+    answer = client.post(
+        SAVED, json={"name": "cores", "calculator": "stocks", "inputs": inputs}, headers=member
+    )
     assert answer.status_code == 201, answer.text
-    assert client.get(f"{SAVED}/{answer.json()['id']}", headers=member).json()["inputs"]["csv"] == stocks["csv"]
+    assert (
+        client.get(f"{SAVED}/{answer.json()['id']}", headers=member).json()["inputs"]["csv"] == stocks["csv"]
+    )
 
 
 def test_bounds_per_user_and_per_calculation(client, auth, rothc, monkeypatch, engine):
@@ -116,7 +122,9 @@ def test_bounds_per_user_and_per_calculation(client, auth, rothc, monkeypatch, e
     assert count(engine) == 2
 
 
-def test_sharing_is_read_only_for_colleagues_and_invisible_to_other_organisations(client, auth, rothc, engine):
+def test_sharing_is_read_only_for_colleagues_and_invisible_to_other_organisations(
+    client, auth, rothc, engine
+):
     member, partner, secretariat = auth("member"), auth("partner"), auth("secretariat")
     colleague = colleague_of(engine, auth, "member")
     private = save(client, member, "private", rothc).json()
@@ -126,7 +134,10 @@ def test_sharing_is_read_only_for_colleagues_and_invisible_to_other_organisation
     seen = client.get(f"{SAVED}/{shared['id']}", headers=colleague).json()
     assert seen["inputs"] == rothc and seen["mine"] is False and seen["owner"] == "Test member"
     assert client.get(f"{SAVED}/{private['id']}", headers=colleague).status_code == 404
-    assert client.patch(f"{SAVED}/{shared['id']}", json={"name": "mine now"}, headers=colleague).status_code == 403
+    assert (
+        client.patch(f"{SAVED}/{shared['id']}", json={"name": "mine now"}, headers=colleague).status_code
+        == 403
+    )
     assert client.delete(f"{SAVED}/{shared['id']}", headers=colleague).status_code == 403
     copy = client.post(f"{SAVED}/{shared['id']}/duplicate", headers=colleague)
     assert copy.status_code == 201 and copy.json()["mine"] and copy.json()["shared"] is False
@@ -135,7 +146,10 @@ def test_sharing_is_read_only_for_colleagues_and_invisible_to_other_organisation
         assert client.get(SAVED, headers=stranger).json()["items"] == []
         for target in (shared, private):
             assert client.get(f"{SAVED}/{target['id']}", headers=stranger).status_code == 404
-            assert client.patch(f"{SAVED}/{target['id']}", json={"shared": False}, headers=stranger).status_code == 404
+            assert (
+                client.patch(f"{SAVED}/{target['id']}", json={"shared": False}, headers=stranger).status_code
+                == 404
+            )
             assert client.delete(f"{SAVED}/{target['id']}", headers=stranger).status_code == 404
             assert client.post(f"{SAVED}/{target['id']}/duplicate", headers=stranger).status_code == 404
     assert client.get(SAVED).status_code == 401

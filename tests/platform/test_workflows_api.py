@@ -295,7 +295,11 @@ def test_digest_and_one_click_unsubscribe(client, auth, session, mailserver, db_
     assert ran.exit_code == 0 and "1 digest(s) queued" in ran.output, ran.output  # the daily command
     client.app.state.courier.deliver()
     digest = mailserver.wait_for("stc@test.example.org")[0]
-    assert "notifications of the day (2)" in digest["Subject"] and "Q0" in text_of(digest) and "Q1" in text_of(digest)
+    assert (
+        "notifications of the day (2)" in digest["Subject"]
+        and "Q0" in text_of(digest)
+        and "Q1" in text_of(digest)
+    )
     session.expire_all()
     assert notify.send_digests(session, "http://platform.test") == 0  # each notification once
 

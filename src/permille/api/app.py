@@ -230,7 +230,9 @@ def create_app(
     app.include_router(proposals.router, prefix="/api")
     app.include_router(toolkit_saved.router, prefix="/api")  # saved calculations (issue 22)
     app.state.help = HelpSite()  # the documentation site, built at its first request (or by `serve`)
-    app.add_route("/help", lambda _request: RedirectResponse("/help/", status_code=308), include_in_schema=False)
+    app.add_route(
+        "/help", lambda _request: RedirectResponse("/help/", status_code=308), include_in_schema=False
+    )
     app.mount("/help", app.state.help, name="help")
     app.include_router(i18n_router, prefix="/api")  # the pages' messages (one catalogue)
     app.mount("/", StaticFiles(directory=str(files("permille.web") / "static"), html=True), name="web")

@@ -75,7 +75,9 @@ class ApiError(Exception):
 
 def invalid(details: list) -> ApiError:
     """The 422 error of a request with these ``details`` (``{loc, message, type}``)."""
-    text = i18n.Text("the request is not valid: {n} problem", "the request is not valid: {n} problems", n=len(details))
+    text = i18n.Text(
+        "the request is not valid: {n} problem", "the request is not valid: {n} problems", n=len(details)
+    )
     return ApiError(422, text, details)
 
 
@@ -110,7 +112,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError):
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return error_response(exc.status, i18n.render(exc.message, request_language(request)), exc.details, exc.code, headers)
+        return error_response(
+            exc.status, i18n.render(exc.message, request_language(request)), exc.details, exc.code, headers
+        )
 
     @app.exception_handler(service.RegistryError)
     async def _registry_error(request: Request, exc: service.RegistryError):

@@ -86,7 +86,9 @@ def policy(site: Path) -> str:
     for page in site.rglob("*.html"):
         for body in _INLINE_SCRIPT.findall(page.read_bytes()):
             hashes.add("'sha256-" + base64.b64encode(hashlib.sha256(body).digest()).decode() + "'")
-    return CONTENT_SECURITY_POLICY.replace("script-src 'self'", " ".join(["script-src 'self'", *sorted(hashes)]))
+    return CONTENT_SECURITY_POLICY.replace(
+        "script-src 'self'", " ".join(["script-src 'self'", *sorted(hashes)])
+    )
 
 
 class HelpSite:
@@ -133,7 +135,9 @@ class HelpSite:
 
         async def send_with_policy(message):
             if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers") or [] if k.lower() != b"content-security-policy"]
+                headers = [
+                    (k, v) for k, v in message.get("headers") or [] if k.lower() != b"content-security-policy"
+                ]
                 message = {**message, "headers": [*headers, (b"content-security-policy", self._policy)]}
             await send(message)
 

@@ -64,5 +64,3 @@ def soil_classes() -> dict[int, str]:
 def climate_zones() -> dict[int, str]:
     table = pd.read_csv(LAYERS / CLIMATE_ZONE / "zones.csv")
     return dict(zip(table["code"], table["ipcc_climate_zone"], strict=True))
-
-

@@ -28,7 +28,13 @@ def modelled(summary: dict, lang: str) -> list[str]:
     t0, last = summary["stock_t0"], summary["final_year"]
     name = _name(summary, lang)
     if t0["mean"] is None:
-        return [i18n.gettext(lang, "In {name}, no cell of the model grid lies in the country: no modelled stock.", name=name)]
+        return [
+            i18n.gettext(
+                lang,
+                "In {name}, no cell of the model grid lies in the country: no modelled stock.",
+                name=name,
+            )
+        ]
     best_key = max((k for k in summary["scenarios"] if k != "bau"), key=increase)
     best = summary["scenarios"][best_key]["difference"]
     pct = f"{increase(best_key):g}"
@@ -57,7 +63,13 @@ def sentences(summary: dict, observed: list[dict]) -> dict[str, list[str]]:
     out = {}
     for lang in LANGUAGES:
         if summary["stock_t0"] is None:
-            text = [i18n.gettext(lang, "No real SOC stock layer is loaded for {name}: no modelled stock is shown.", name=_name(summary, lang))]
+            text = [
+                i18n.gettext(
+                    lang,
+                    "No real SOC stock layer is loaded for {name}: no modelled stock is shown.",
+                    name=_name(summary, lang),
+                )
+            ]
         else:
             text = modelled(summary, lang)
         if observed:

@@ -172,7 +172,9 @@ def countries() -> dict[str, dict]:
     names in en, fr and es from CLDR (:func:`permille.i18n.country_names`)."""
     doc = _yaml((DATA / "registry" / "countries.yaml").read_text(encoding="utf-8"))
     names = {lang: i18n.country_names(lang) for lang in i18n.LANGUAGES}  # one source: CLDR (Babel)
-    return {c["iso3"]: {**c, "name": {lang: names[lang][c["iso3"]] for lang in names}} for c in doc["countries"]}
+    return {
+        c["iso3"]: {**c, "name": {lang: names[lang][c["iso3"]] for lang in names}} for c in doc["countries"]
+    }
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -492,7 +494,9 @@ def record_value(
             }
         )
     if problems:
-        raise service.Invalid(Text("{n} problem in the KPI value", "{n} problems in the KPI value", n=len(problems)), problems)
+        raise service.Invalid(
+            Text("{n} problem in the KPI value", "{n} problems in the KPI value", n=len(problems)), problems
+        )
     changes: list[dict] = []
     with service.transaction(session, changes):
         record = KpiValue(

@@ -55,7 +55,9 @@ def notify(
         language,
         name=user.name or user.email,
         link=base_url.rstrip("/") + link,
-        unsubscribe_text=i18n.gettext(language, "Stop these e-mails ({kind}): {link}", kind=kind_name, link=unsubscribe),
+        unsubscribe_text=i18n.gettext(
+            language, "Stop these e-mails ({kind}): {link}", kind=kind_name, link=unsubscribe
+        ),
         **values,
     )
     mode = preference.mode if user.active else "off"

@@ -814,7 +814,9 @@ class WorkingGroupMember(Base):
     """A user's membership of a working group; ``role``: chair or member."""
 
     __tablename__ = "working_group_member"
-    group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id", ondelete="CASCADE"), primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("working_group.id", ondelete="CASCADE"), primary_key=True
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[str] = mapped_column(String(10))
     since: Mapped[datetime.datetime] = mapped_column(default=utcnow)

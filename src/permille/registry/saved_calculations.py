@@ -69,7 +69,9 @@ def _free_name(session: Session, user: User, name: str, exclude: int | None = No
 def _room(session: Session, user: User) -> None:
     count = session.scalar(select(func.count()).where(SavedCalculation.user_id == user.id))
     if count >= MAX_PER_USER:
-        message = f"you have {count} saved calculations, the most a user keeps ({MAX_PER_USER}); delete one first"
+        message = (
+            f"you have {count} saved calculations, the most a user keeps ({MAX_PER_USER}); delete one first"
+        )
         raise Refusal(422, message)
 
 

@@ -119,7 +119,16 @@ def _validate(model: type[BaseModel], payload: Any) -> BaseModel:
     except ValidationError as e:
         details = _details(e)
         listed = "; ".join(f"{'.'.join(d['loc']) or 'record'}: {d['message']}" for d in details)
-        raise Invalid(Text("{n} problem in the {model}: {listed}", "{n} problems in the {model}: {listed}", n=len(details), model=model.__name__, listed=listed), details) from None
+        raise Invalid(
+            Text(
+                "{n} problem in the {model}: {listed}",
+                "{n} problems in the {model}: {listed}",
+                n=len(details),
+                model=model.__name__,
+                listed=listed,
+            ),
+            details,
+        ) from None
 
 
 # --- reading ------------------------------------------------------------------------------------------------
@@ -388,7 +397,12 @@ def create(session: Session, kind: str, payload: Any, user: Any) -> Any:
     with transaction(session, changes):
         problems = _missing_references(session, user, k, data)
         if problems:
-            raise Invalid(Text("{n} reference to a missing record", "{n} references to missing records", n=len(problems)), problems)
+            raise Invalid(
+                Text(
+                    "{n} reference to a missing record", "{n} references to missing records", n=len(problems)
+                ),
+                problems,
+            )
         if k.name == "observations":  # at another organisation's site: a proposal to its owner
             site = session.get(orm.Site, data["site_id"])
             if proposals.is_proposal(user, site, data["organisation_id"]):
@@ -463,7 +477,16 @@ def update(session: Session, kind: str, record_id: int, payload: Any, user: Any)
             merged["published"] = False  # a kind that is not reviewed: withdrawn until published again
         problems += _missing_references(session, user, k, merged)
         if problems:
-            raise Invalid(Text("{n} problem in the update of {kind} {id}", "{n} problems in the update of {kind} {id}", n=len(problems), kind=k.name, id=record_id), problems)
+            raise Invalid(
+                Text(
+                    "{n} problem in the update of {kind} {id}",
+                    "{n} problems in the update of {kind} {id}",
+                    n=len(problems),
+                    kind=k.name,
+                    id=record_id,
+                ),
+                problems,
+            )
         if k.name == "observations" and merged["site_id"] != before["site_id"]:
             site = session.get(orm.Site, merged["site_id"])
             if proposals.is_proposal(user, site, merged["organisation_id"]):
@@ -582,7 +605,15 @@ def ingest_observations(
                 )
         if problems:
             problems.sort(key=lambda p: (p["row"] is not None, p["row"] or 0))
-            raise Invalid(Text("{n} problem in the rows sent ({rows} read); nothing was stored", "{n} problems in the rows sent ({rows} read); nothing was stored", n=len(problems), rows=len(rows)), problems)
+            raise Invalid(
+                Text(
+                    "{n} problem in the rows sent ({rows} read); nothing was stored",
+                    "{n} problems in the rows sent ({rows} read); nothing was stored",
+                    n=len(problems),
+                    rows=len(rows),
+                ),
+                problems,
+            )
         layers = _layers(session, [(v["site_id"], v["upper_cm"], v["lower_cm"]) for _, v in valid])
         now = orm.utcnow()
         owners = {  # per site: the owner of its rows, and whether they are proposals

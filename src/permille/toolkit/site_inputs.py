@@ -99,7 +99,12 @@ def site_inputs(lat: float, lon: float) -> dict:
     }  # fmt: skip
     missing = []
     for name, layer, file, labels in (
-        ("climate_zone", real_layers.CLIMATE_ZONE, "ipcc_climate_zone_5arcmin.tif", real_layers.climate_zones()),
+        (
+            "climate_zone",
+            real_layers.CLIMATE_ZONE,
+            "ipcc_climate_zone_5arcmin.tif",
+            real_layers.climate_zones(),
+        ),
         ("soil_class", real_layers.SOIL_CLASS, "ipcc_soil_class_1deg.tif", real_layers.soil_classes()),
         ("land_cover", real_layers.LAND_COVER, LAND_COVER_FILE, None),
     ):
@@ -110,7 +115,10 @@ def site_inputs(lat: float, lon: float) -> dict:
             table = real_layers.igbp_table()
             labels = {c: row.atlas_cover for c, row in table.iterrows() if row.atlas_cover}
             if code in labels:
-                extra = {"igbp": table.loc[code, "label"], "tier1_land_use": table.loc[code, "tier1_land_use"]}
+                extra = {
+                    "igbp": table.loc[code, "label"],
+                    "tier1_land_use": table.loc[code, "tier1_land_use"],
+                }
         if code in labels:
             fields[name] = _field(labels[code], "class", real_layers.source_line(layer), cell, **extra)
         else:

@@ -14,8 +14,14 @@ def messages(lang: str, request: Request) -> Response:
     """``{"language", "messages": {key: text | {one, many, other: text}}}``: the pages' messages in
     ``lang`` (en, fr, es); a message with plural forms maps each CLDR category to its text."""
     if lang not in i18n.LANGUAGES:
-        raise ApiError(404, i18n.gettext(i18n.accepted_language(None, request.headers.get("accept-language")),
-                                         "no messages in the language {lang}", lang=lang))
+        raise ApiError(
+            404,
+            i18n.gettext(
+                i18n.accepted_language(None, request.headers.get("accept-language")),
+                "no messages in the language {code}",
+                code=lang,
+            ),
+        )
     body, etag = i18n.web_catalogue_json(lang)
     headers = {"ETag": etag, "Cache-Control": "no-cache"}
     if request.headers.get("if-none-match") == etag:

@@ -193,7 +193,9 @@ async def credit_estimate(
     return await _calculate(request, session, user, "credits", body.country_iso3, body, fmt, lang)
 
 
-@router.get("/site-inputs", summary="Climate, IPCC climate zone, SOC, clay and land cover at a point, with sources")
+@router.get(
+    "/site-inputs", summary="Climate, IPCC climate zone, SOC, clay and land cover at a point, with sources"
+)
 async def site_inputs(
     lat: Annotated[float, Query(description="latitude, degrees north (WGS 84), −90 … 90")],
     lon: Annotated[float, Query(description="longitude, degrees east (WGS 84), −180 … 180")],
@@ -217,7 +219,10 @@ def form(calculator: Literal["rothc", "balance", "sampling", "credits"]) -> dict
     request's JSON Schema and the example with every category written as the schema's value."""
     model = FORMS[calculator]
     example_in = model.model_validate(examples.EXAMPLES[calculator]())
-    return {"schema": model.model_json_schema(), "example": example_in.model_dump(mode="json", exclude_none=True)}
+    return {
+        "schema": model.model_json_schema(),
+        "example": example_in.model_dump(mode="json", exclude_none=True),
+    }
 
 
 @router.get("/examples/{calculator}", summary="A filled example input of a calculator")

@@ -29,7 +29,10 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["user_id"], ["app_user.id"], name=op.f("fk_saved_calculation_user_id_app_user"), ondelete="CASCADE"
+            ["user_id"],
+            ["app_user.id"],
+            name=op.f("fk_saved_calculation_user_id_app_user"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_saved_calculation")),
         sa.UniqueConstraint("user_id", "name", name=op.f("uq_saved_calculation_user_id_name")),

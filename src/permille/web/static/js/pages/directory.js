@@ -75,7 +75,7 @@ async function drawMap(ctx, box, onCountry) {
   const L = window.L;
   if (!L) return null;
   const world = await worldBoundaries();
-  const map = L.map(box, { worldCopyJump: true, minZoom: 1, maxZoom: 7, zoomSnap: 0.5 }).setView([15, 10], 1.5);
+  const map = L.map(box, { worldCopyJump: true, minZoom: 1, maxZoom: 7, zoomSnap: 0.5, zoomAnimation: false, fadeAnimation: false }).setView([15, 10], 1.5);
   let counts = new Map();
   const names = new Map();
   const style = (feature) => {

@@ -39,7 +39,7 @@ export async function render(root, params, ctx) {
           messages.map((m) => el("tr", { "data-message": m.id },
             el("td", {}, ctx.fmt.date(m.date, { dateStyle: "short", timeStyle: "short" })),
             el("td", {}, m.to),
-            el("td", {}, m.subject),
+            el("td", { translate: "no" }, m.subject), // in its recipient's language
             el("td", {}, el("button", { type: "button", class: "btn btn-secondary", onclick: () => open(m.id) }, t("outbox.open"))))),
         )
       : el("p", { class: "muted" }, t("acc.none")),
@@ -51,7 +51,7 @@ export async function render(root, params, ctx) {
           queue.map((m) => el("tr", {},
             el("td", {}, ctx.fmt.date(m.created_at, { dateStyle: "short", timeStyle: "short" })),
             el("td", {}, m.recipient),
-            el("td", {}, m.subject),
+            el("td", { translate: "no" }, m.subject), // in its recipient's language
             el("td", { class: m.state === "failed" ? "status-bad" : m.state === "sent" ? "status-good" : "status-warn" }, t(`mail.${m.state}`)),
             el("td", { class: "num" }, m.attempts),
             el("td", { class: "small" }, m.last_error || "–"))),

@@ -69,7 +69,7 @@ async function drawMap(ctx, box, pairs) {
   const L = window.L;
   if (!L) return null;
   const world = await worldBoundaries();
-  const map = L.map(box, { worldCopyJump: true, minZoom: 1, maxZoom: 9, zoomSnap: 0.5 }).setView([20, 5], 2);
+  const map = L.map(box, { worldCopyJump: true, minZoom: 1, maxZoom: 9, zoomSnap: 0.5, zoomAnimation: false, fadeAnimation: false }).setView([20, 5], 2);
   L.geoJSON(world, { style: { color: "#8a7f70", weight: 0.6, fillColor: "#efe9dd", fillOpacity: 1 }, interactive: false }).addTo(map);
   const points = [];
   for (const pair of pairs) {

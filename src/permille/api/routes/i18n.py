@@ -9,7 +9,7 @@ from ..errors import ApiError
 router = APIRouter(tags=["i18n"])
 
 
-@router.get("/i18n/{lang}")
+@router.get("/i18n/{lang}", responses={404: {"description": "No messages in that language (en, fr, es)"}})
 def messages(lang: str, request: Request) -> Response:
     """``{"language", "messages": {key: text | {one, many, other: text}}}``: the pages' messages in
     ``lang`` (en, fr, es); a message with plural forms maps each CLDR category to its text."""

@@ -10,6 +10,7 @@ import io
 import json
 import uuid
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 
 import fsspec
 import openpyxl
@@ -31,6 +32,13 @@ PROJECT = {
     "stage": "proposed",
 }
 MiB = 2**20
+
+
+def _run(coroutine):
+    """``asyncio.run`` in a thread of its own: the browser tests' Playwright keeps an event loop running in the
+    main thread of a test process they share (pytest-xdist)."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
 
 
 def _pdf(text: str = "") -> bytes:
@@ -226,21 +234,21 @@ def test_an_oversize_document_is_refused_while_it_is_received(client, auth, stor
     token = [(b"authorization", member["Authorization"].encode())]
 
     # announced too large: refused before a byte of the body is read
-    status, read, body = asyncio.run(
+    status, read, body = _run(
         _call(client.app, path, token + [(b"content-length", str(25 * MiB).encode())], 25 * MiB)
     )
     assert (status, read) == (413, 0) and str(documents.MAX_BYTES) in body["error"]["message"]
     # not announced (chunked): refused once past 20 MiB, the rest never read
-    status, read, body = asyncio.run(_call(client.app, path, token, 200 * MiB))
+    status, read, body = _run(_call(client.app, path, token, 200 * MiB))
     assert status == 413, body
     assert documents.MAX_BYTES < read <= documents.MAX_BYTES + 2 * MiB
     assert list(spool.iterdir()) == [] and _stored_files(store) == []  # the partial upload is gone
     # just within the limit: accepted (the global 10 MB request limit does not apply to this route)
-    status, read, body = asyncio.run(_call(client.app, path, token, documents.MAX_BYTES))
+    status, read, body = _run(_call(client.app, path, token, documents.MAX_BYTES))
     assert status == 201, body
     assert body["size_bytes"] == documents.MAX_BYTES and body["media_type"] == "text/csv"
     # other routes keep the global limit
-    status, _, _ = asyncio.run(
+    status, _, _ = _run(
         _call(client.app, "/api/projects", token + [(b"content-type", b"application/json")], 11 * MiB)
     )
     assert status == 413

@@ -531,6 +531,7 @@ def test_the_toolkit_reads_numbers_in_the_page_language(page, server):
     """A number typed «45,5» in French reaches the calculator as 45.5 (a browser number input read it by the
     browser's locale: 455 in English)."""
     page.goto(f"{server.url}/#/toolkit?calc=rothc")
+    page.wait_for_selector('main .page[data-page="toolkit"][data-state="ready"]')  # done storing its language
     page.evaluate("localStorage.setItem('permille.lang', 'fr')")
     page.reload()
     page.wait_for_function("() => document.documentElement.lang === 'fr'")

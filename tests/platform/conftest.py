@@ -111,6 +111,24 @@ def client(engine) -> Iterator[TestClient]:
         yield client
 
 
+@pytest.fixture
+def mailserver():
+    """A real SMTP server (aiosmtpd, :class:`tests.mailserver.MailServer`) for the test."""
+    from tests.mailserver import MailServer
+
+    with MailServer() as server:
+        yield server
+
+
+@pytest.fixture
+def mailed_client(engine, mailserver, monkeypatch) -> Iterator[TestClient]:
+    """The app (no seed) sending its e-mail to ``mailserver``, its links to http://platform.test."""
+    monkeypatch.setenv("PERMILLE_SMTP_URL", mailserver.url)
+    monkeypatch.setenv("PERMILLE_PUBLIC_URL", "http://platform.test")
+    with TestClient(create_app(engine, seed=False)) as client:
+        yield client
+
+
 def demo_app(engine: Engine, **options):
     """``create_app`` with the seed and the demo records and accounts, as on a trial installation
     (``PERMILLE_ENV=development``: the tests' PostgreSQL server is not a deployment); ``options`` go to

@@ -34,12 +34,6 @@ APPLICATION = {
 
 
 @pytest.fixture
-def mailserver():
-    with MailServer() as server:
-        yield server
-
-
-@pytest.fixture
 def client(engine, mailserver, monkeypatch):
     monkeypatch.setenv("PERMILLE_SMTP_URL", mailserver.url)
     monkeypatch.setenv("PERMILLE_PUBLIC_URL", "http://platform.test/")

@@ -6,14 +6,12 @@ import json
 import threading
 
 import pytest
-from fastapi.testclient import TestClient
 from icalendar import Calendar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from permille import cli
-from permille.api.app import create_app
 from permille.registry import calendar, counting
 from permille.registry.db import session_factory
 from permille.registry.orm import (
@@ -28,23 +26,14 @@ from permille.registry.orm import (
     utcnow,
 )
 from permille.registry.service import Conflict
-from tests.mailserver import MailServer, text_of
+from tests.mailserver import text_of
 
 TODAY = datetime.datetime.now(datetime.UTC).date()
 
 
 @pytest.fixture
-def mailserver():
-    with MailServer() as server:
-        yield server
-
-
-@pytest.fixture
-def client(engine, mailserver, monkeypatch):
-    monkeypatch.setenv("PERMILLE_SMTP_URL", mailserver.url)
-    monkeypatch.setenv("PERMILLE_PUBLIC_URL", "http://platform.test")
-    with TestClient(create_app(engine, seed=False)) as client:
-        yield client
+def client(mailed_client):
+    return mailed_client
 
 
 def _org(session, name, published=True, **values):

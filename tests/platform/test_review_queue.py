@@ -10,15 +10,9 @@ from sqlalchemy import select
 from permille.api.app import create_app
 from permille.registry.orm import AuditLog, Project, Site
 from permille.registry.schemas import Criterion
-from tests.mailserver import MailServer, text_of
+from tests.mailserver import text_of
 
 SITE = {"name": "Ndiaganiao trial", "country_iso3": "SEN", "lon": -16.7, "lat": 14.5, "land_use": "cropland"}
-
-
-@pytest.fixture
-def mailserver():
-    with MailServer() as server:
-        yield server
 
 
 @pytest.fixture

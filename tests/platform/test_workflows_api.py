@@ -8,17 +8,15 @@ import datetime
 import re
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from permille import cli
-from permille.api.app import create_app
 from permille.registry import counting, notify
 from permille.registry.orm import AuditLog, Notification, ReviewConflict, User, utcnow
 from permille.registry.schemas import Criterion
-from tests.mailserver import MailServer, text_of
+from tests.mailserver import text_of
 
 PROJECT = {
     "name": "Agroforestry in Kaffrine",
@@ -31,17 +29,8 @@ URL = re.compile(r"https?://\S+")
 
 
 @pytest.fixture
-def mailserver():
-    with MailServer() as server:
-        yield server
-
-
-@pytest.fixture
-def client(engine, mailserver, monkeypatch):
-    monkeypatch.setenv("PERMILLE_SMTP_URL", mailserver.url)
-    monkeypatch.setenv("PERMILLE_PUBLIC_URL", "http://platform.test")
-    with TestClient(create_app(engine, seed=False)) as client:
-        yield client
+def client(mailed_client):
+    return mailed_client
 
 
 def _user(session, email, role, organisation_id=None, name=""):

@@ -63,9 +63,6 @@ def goto(page, server, hash_: str, name: str) -> None:
 
 def test_a_whole_call_in_the_pages(page, server, mailserver, people, page_errors):
     page_errors.allow(r"/api/call-applications/\d+/assign$")  # the conflicting reviewer, refused on purpose
-    # Known bug (closing note): one viewer of the application page gets 404 on its comment thread; to fix
-    # in pages/calls.js (ask for the thread only where registry.subjects lets the viewer read it).
-    page_errors.allow(r"/api/comments/call-applications/\d+$")
     page.goto(f"{server.url}/#/calls")
     ready(page, "calls")
     sign_in(page, people["secretariat"]["email"], PASSWORD)

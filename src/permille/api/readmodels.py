@@ -357,9 +357,9 @@ class ReadModels:
         moved = (
             set() if self._versions is None else {k for k, v in versions.items() if self._versions[k] != v}
         )
-        self._versions = versions
         if moved:
             self._invalidate(moved)
+        self._versions = versions
         return moved
 
     def _valid(self, key: tuple) -> _Entry | None:

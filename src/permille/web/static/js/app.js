@@ -147,6 +147,7 @@ async function route({ focus = false } = {}) {
   try {
     cleanup = await module.render(root, { ...params }, makeContext(state));
   } catch (error) {
+    if (!state.active) return; // left (another page, a sign-out) while rendering: its requests were refused
     root.dataset.state = "error";
     throw error;
   }
@@ -190,9 +191,18 @@ function download(filename, text, mime = "text/plain") {
   saveBlob(filename, new Blob([text], { type: `${mime};charset=utf-8` }));
 }
 
+// A page's requests go out only while it is shown: a render still running after the reader left it (another
+// page, a sign-out) must not ask with the new reader's token, nor show what it gets.
+function pageApi(state) {
+  return (path, options) => {
+    if (!state.active) return Promise.reject(Object.assign(new Error("page left"), { code: "page_left" }));
+    return api(path, options);
+  };
+}
+
 function makeContext(state) {
   return {
-    api,
+    api: pageApi(state),
     t: i18n.t,
     tn: i18n.tn,
     i18n: { add: i18n.add },
@@ -319,7 +329,7 @@ window.addEventListener("hashchange", () => {
 
 async function start() {
   await i18n.load(i18n.language());
-  i18n.setLanguage(i18n.language());
+  i18n.applyLanguage();
   for (const lang of i18n.LANGUAGES) i18n.load(lang).catch(console.warn); // a language switch without waiting
   languageSelect.value = i18n.language();
   applyStaticMessages();

@@ -60,11 +60,17 @@ export function language() {
   return current;
 }
 
+// The reader's choice: kept for their next visit (localStorage), set on the document.
 export function setLanguage(lang) {
   if (!LANGUAGES.includes(lang)) throw new Error(`unsupported language "${lang}"`);
   current = lang;
   localStorage.setItem(STORAGE_KEY, lang);
   document.documentElement.lang = lang;
+}
+
+// The language found at start-up, set on the document only: a choice stored meanwhile (another tab) is kept.
+export function applyLanguage() {
+  document.documentElement.lang = current;
 }
 
 // The keys looked up but missing from the catalogue, as "lang:key" (the translation test reads them: missingKeys()).

@@ -780,6 +780,7 @@ def serve(
     from .registry.db import database_url, make_engine
     from .registry.deployment import DeploymentRefused
     from .registry.seed import DEMO_ACCOUNTS
+    from .toolkit import pool
 
     url = database_url()
     if workers > 1 and not url.startswith("postgresql"):
@@ -805,6 +806,11 @@ def serve(
         _fail(e)
     if demo_layers:
         console.print("monitoring: SYNTHETIC demonstration layers shown where no real dataset is loaded")
+    if (toolkit_workers if toolkit_workers is not None else pool.default_size()) == 0:
+        console.print(
+            "toolkit: calculations run in the server's threads (--toolkit-workers 0): no CPU budget, and a "
+            "calculation whose client hung up runs to its end; give 1 or more worker processes in production"
+        )
     address = f"http://{host}:{port}"
     console.print(
         f"serving the platform at {address}/ (API: {address}/docs, documentation: {address}/help)",

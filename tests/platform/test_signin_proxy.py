@@ -56,3 +56,6 @@ def test_serve_takes_the_proxies_it_trusts(monkeypatch, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert calls[0]["forwarded_allow_ips"] == "10.0.0.0/8,192.0.2.1" and calls[0]["proxy_headers"] is True
+    assert "no CPU budget" in result.output  # threads: the operator is told what they give up
+    with_processes = CliRunner().invoke(cli.app, ["serve", "--toolkit-workers", "1"])
+    assert with_processes.exit_code == 0 and "no CPU budget" not in with_processes.output

@@ -2,18 +2,18 @@
 
 A treatment is a sequence of :class:`Period` (a crop calendar, its manure months, its plant input relative
 to the calibrated one) after a pre-experiment equilibrium, with whole-field fallow years and, optionally, a
-:class:`SectionFallow` (one section of the field fallowed each year in turn: the plot is the weighted mean
-of the sections' runs, the weights per member). The annual plant carbon input during the experiment is
-rarely recorded, but RothC is linear in its pools and inputs once the weather and the calendar are given
-(the moisture deficit does not depend on carbon), so the SOC of a treatment receiving ``p`` t C/ha/yr of
-plant carbon is exactly
+:class:`SectionFallow` (sections of the field fallowed in turn or in their recorded years: the plot is the
+weighted mean of the sections' runs, the weights per member). The annual plant carbon input during the
+experiment is rarely recorded, but RothC is linear in its pools and inputs once the weather and the
+calendar are given (the moisture deficit does not depend on carbon), so the SOC of a treatment receiving
+``p`` t C/ha/yr of plant carbon is exactly
 
     SOC(t) = base(t) + p × unit(t)
 
 with ``base`` the run from the initial state with the manure and no plant input, and ``unit`` the run from
 empty pools (no IOM) with 1 t C/ha/yr of plant input (times each period's ``input_factor``) and no manure.
 :func:`response` computes both for N members at once (Monte Carlo over soil, weather, manure, the starting
-stock and the sections' fallow turns), :func:`fit_plant_input` the least-squares ``p`` of each member
+stock and, optionally, the sections' weights), :func:`fit_plant_input` the least-squares ``p`` of each member
 against measured stocks (closed form), and :func:`leave_one_out` the prediction of each measurement by the
 model calibrated on the others — an out-of-sample test of the model with one calibrated parameter.
 
@@ -80,11 +80,13 @@ class Period:
 class SectionFallow:
     """The field in ``sections`` sections, one fallowed each year in turn from ``first_year`` to
     ``last_year``: section k (0 … sections − 1) is fallow in the years y with (y − first_year) mod
-    sections = k."""
+    sections = k — or, with ``recorded`` (one tuple of years per section), each section fallow in the
+    years its records give (:meth:`from_records`)."""
 
     first_year: int
     last_year: int
     sections: int = 5
+    recorded: tuple[tuple[int, ...], ...] = ()
 
     def __post_init__(self):
         if self.sections < 1 or self.last_year < self.first_year:
@@ -92,9 +94,22 @@ class SectionFallow:
                 f"section fallow: {self.sections} sections from {self.first_year} to {self.last_year}: "
                 "needs at least 1 section and a last year not before the first"
             )
+        if self.recorded and len(self.recorded) != self.sections:
+            raise ValueError(f"section fallow: {len(self.recorded)} recorded sections for {self.sections}")
+
+    @classmethod
+    def from_records(cls, years: Sequence[Sequence[int]]) -> "SectionFallow":
+        """Sections fallow in the recorded ``years`` (one sequence per section, each not empty)."""
+        if not years or not all(years):
+            raise ValueError("section fallow: every section needs at least one recorded fallow year")
+        recorded = tuple(tuple(sorted(int(y) for y in s)) for s in years)
+        every = [y for s in recorded for y in s]
+        return cls(min(every), max(every), len(recorded), recorded)
 
     def years(self, k: int) -> list[int]:
         """The fallow years of section ``k``."""
+        if self.recorded:
+            return list(self.recorded[k])
         return list(range(self.first_year + k, self.last_year + 1, self.sections))
 
 

@@ -167,7 +167,9 @@ def test_broadbalk_fallows_are_the_sampled_sections_recorded_years():
 
 def test_section_fallows_are_the_weighted_mean_of_the_sections():
     """A member weighted on one section equals RothC run directly with that section's recorded fallow
-    years (bare, no manure); the default is the mean of the sampled sections, and they differ."""
+    years, each bare and unmanured over the wheat's season (September to August: e-RA's records show no
+    manure in the autumn before a fallow year, the next crop's in its own); the default is the mean of the
+    sampled sections, and they differ."""
     t = rothamsted.treatment("Broadbalk — FYM since 1843 (plot 2.2)")
     sections = rothamsted.section_fallow(t)
     w = rothamsted.weather("rothamsted_30yr_means_1961-1990.csv")
@@ -189,12 +191,15 @@ def test_section_fallows_are_the_weighted_mean_of_the_sections():
         np.testing.assert_allclose(
             resp.soc(p)[:, k], _direct(t, plan, p, 3.0, start, 1980 - 1843 + 1), rtol=1e-10
         )
-        year = sections.years(k)[0]
-        assert plan["input"].reshape(-1, 12)[year - 1843].sum() == 0 == plan["fym"].reshape(-1, 12)[year - 1843].sum()
+        row, (cover, fym) = sections.years(k)[-1] - 1843, (plan[key].reshape(-1, 12) for key in ("cover", "fym"))
+        assert plan["input"].reshape(-1, 12)[row].sum() == 0  # no harvest in the fallow year
+        assert fym[row - 1, 9] == 0 == cover[row - 1, 10]  # the autumn before: no manure, nothing sown
+        assert fym[row, 9] == 1 and cover[row, 10] == 1  # its own autumn: the next crop's manure and sowing
     mean = long_term.response(**kwargs)  # default: the mean of the sampled sections
     np.testing.assert_allclose(mean.soc(p)[:, 0], resp.soc(p).mean(axis=1), rtol=1e-12)
     assert np.ptp(resp.soc(p)[1966 - 1843]) > 0.2  # the sections differ by their fallow years
-    np.testing.assert_allclose(resp.soc(p)[1925 - 1843], resp.soc(p)[1925 - 1843, 0])  # alike before 1926
+    np.testing.assert_allclose(resp.soc(p)[1924 - 1843], resp.soc(p)[1924 - 1843, 0])  # alike to 1924
+    assert resp.soc(p)[1925 - 1843, 0] < resp.soc(p)[1925 - 1843, 1]  # I unmanured in autumn 1925, IV not
     with pytest.raises(ValueError, match="at least one recorded fallow year"):
         long_term.SectionFallow.from_records([[1926], []])
 
@@ -235,6 +240,23 @@ def test_every_set_up_choice_has_its_source():
     broadbalk = " ".join(r["value"] for r in rothamsted.long_term("Broadbalk — nil (plot 3)", [])["setup"])
     assert "covered Jan, Feb, Mar, Apr, May, Jun, Jul, Nov, Dec" in broadbalk
     assert "one section in 5 each year 1926–1967" in broadbalk and "1925" not in broadbalk
+
+
+def test_a_winter_crops_fallow_runs_over_its_season():
+    """season_start 9: the fallow of harvest year y is bare and unmanured from September y − 1 to August y
+    (clipped at the run's start); a calendar-year crop (season_start 1) is fallow January to December."""
+    wheat = long_term.Crop(cover=[1] * 7 + [0] * 3 + [1] * 2, input=[0] * 7 + [1] + [0] * 4, season_start=9)
+    plan = long_term.management([long_term.Period(2000, wheat, fym=((10, 1.0),))], 2000, 2003, [2000, 2002])
+    cover, fym, plant = (plan[k].reshape(-1, 12) for k in ("cover", "fym", "input"))
+    assert cover[0, :8].sum() == 0 == plant[0].sum() and fym[0, 9] == 1 and cover[0, 10] == 1
+    assert cover[1, 8:].sum() == 0 == fym[1].sum() and plant[1, 7] == 1  # autumn 2001: nothing sown
+    assert cover[2, :8].sum() == 0 == plant[2].sum() and fym[2, 9] == 1 and cover[2, 10:].sum() == 2
+    barley = long_term.Crop(cover=wheat.cover, input=wheat.input)
+    plan = long_term.management([long_term.Period(2000, barley, fym=((10, 1.0),))], 2000, 2002, [2001])
+    assert plan["cover"].reshape(-1, 12)[1].sum() == 0 == plan["fym"].reshape(-1, 12)[1].sum()
+    assert plan["fym"].reshape(-1, 12)[0, 9] == 1 == plan["cover"].reshape(-1, 12)[0, 11]
+    with pytest.raises(ValueError, match="season_start: 13 is not a month"):
+        long_term.Crop(cover=wheat.cover, input=wheat.input, season_start=13)
 
 
 def test_management_refuses_gaps_and_overlaps():

@@ -37,14 +37,19 @@ MONTHS = 12
 class Crop:
     """A yearly calendar, January → December: ``cover`` 1 (vegetated) or 0 (bare) by month, ``input`` the
     share of the year's plant carbon entering the soil each month (sums to 1, or to 0 for a bare fallow)
-    and ``dpm_rpm`` of the plant input."""
+    and ``dpm_rpm`` of the plant input; ``season_start``: the month a harvest year's season begins — a
+    fallow year y is bare, without input or manure, from that month of y − 1 to the month before it in y
+    (1: the calendar year; 9 for a winter crop harvested in August: September to August)."""
 
     cover: Sequence[float]
     input: Sequence[float]
     dpm_rpm: float = 1.44
+    season_start: int = 1
 
     def __post_init__(self):
         problems = []
+        if not 1 <= self.season_start <= MONTHS:
+            problems.append(f"season_start: {self.season_start} is not a month 1–12")
         for name in ("cover", "input"):
             if len(getattr(self, name)) != MONTHS:
                 problems.append(f"{name}: {len(getattr(self, name))} months, expected 12")
@@ -154,8 +159,8 @@ def management(
 ) -> dict[str, np.ndarray]:
     """Monthly ``cover``, ``input`` (share of the calibrated annual plant input, times the period's
     ``input_factor``), ``dpm_rpm`` and ``fym`` (doses of the yearly manure) from January ``start_year`` to
-    December ``end_year``; a year in ``fallow_years`` is bare, without plant input or manure. Every year
-    must fall in exactly one period."""
+    December ``end_year``; a (harvest) year in ``fallow_years`` is bare, without plant input or manure,
+    over its crop's season (:class:`Crop` ``season_start``). Every year must fall in exactly one period."""
     years = np.arange(start_year, end_year + 1)
     owner = np.full(years.size, -1)
     problems = []
@@ -171,17 +176,21 @@ def management(
     if problems:
         raise ValueError("management: " + "; ".join(problems))
     out = {k: np.zeros((years.size, MONTHS)) for k in ("cover", "input", "dpm_rpm", "fym")}
-    fallow = set(fallow_years)
-    for row, (year, i) in enumerate(zip(years, owner, strict=True)):
+    for row, i in enumerate(owner):
         period = periods[i]
-        crop = period.crop
-        out["dpm_rpm"][row] = crop.dpm_rpm
-        if year in fallow:
-            continue
-        out["cover"][row] = crop.cover
-        out["input"][row] = np.multiply(crop.input, period.input_factor)
+        out["dpm_rpm"][row] = period.crop.dpm_rpm
+        out["cover"][row] = period.crop.cover
+        out["input"][row] = np.multiply(period.crop.input, period.input_factor)
         for month, doses in period.fym:
             out["fym"][row, month - 1] += doses
+    bare = np.zeros(years.size * MONTHS, dtype=bool)  # the months of the fallow years' seasons
+    for year in fallow_years:
+        if start_year <= year <= end_year:
+            start = periods[owner[year - start_year]].crop.season_start
+            first = (year - start_year) * MONTHS + start - 1 - (MONTHS if start > 1 else 0)
+            bare[max(first, 0) : first + MONTHS] = True
+    for k in ("cover", "input", "fym"):
+        out[k].reshape(-1)[bare] = 0.0
     return {k: v.reshape(-1) for k, v in out.items()}
 
 
@@ -204,8 +213,8 @@ def response(
     """The response of a treatment for N members: clay (%), anchor_soc (t C/ha on 31 Dec of
     ``start_year − 1``), fym_t_c_ha_yr (t C/ha per dose) and iom (t C/ha; None: Falloon et al. 1998 from
     ``anchor_soc``), each a scalar or (N,); ``weather`` shared or per member. Runs January ``start_year`` →
-    December ``end_year``. With ``section_fallow``, each section is run from January of its first year
-    and the plot is the mean of the sections weighted by ``section_weights`` ((N, sections), rows summing
+    December ``end_year``. With ``section_fallow``, each section is run from January of the year before its
+    first year and the plot is the mean of the sections weighted by ``section_weights`` ((N, sections), rows summing
     to 1; default: equal weights, the field mean)."""
     n = max(
         np.size(clay),
@@ -238,7 +247,8 @@ def response(
 
     # variants: the plot as one (no section fallow) or each section; run in two segments when the
     # sections start after the experiment (shared first segment, then every section from its state)
-    split = start_year if section_fallow is None else max(start_year, section_fallow.first_year)
+    # (from January of the year before the first section fallow: a fallow's season may begin in it)
+    split = start_year if section_fallow is None else max(start_year, section_fallow.first_year - 1)
     sections = 1 if section_fallow is None else section_fallow.sections
     if section_weights is None:
         weights = np.full((n, sections), 1.0 / sections)

@@ -223,7 +223,8 @@ def _crop(name: str):
     from ..models.long_term import Crop
 
     entry = config()["crops"][name]
-    return Crop(cover=entry["cover"], input=entry["input"], dpm_rpm=entry["dpm_rpm"])
+    return Crop(cover=entry["cover"], input=entry["input"], dpm_rpm=entry["dpm_rpm"],
+                season_start=entry.get("season_start", 1))  # fmt: skip
 
 
 def periods(t: Treatment) -> list:

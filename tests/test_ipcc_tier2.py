@@ -473,19 +473,28 @@ def test_f2_is_table_5_5a_one_value_for_every_tillage_drawn_once():
     sd = 0.0998 * math.sqrt(1 + (lo * phi(lo) - hi * phi(hi)) / z - m * m)
     assert draws.f_2_full_tillage.std() == pytest.approx(sd, rel=0.08)  # 1000 draws: SE of an SD ≈ 2.2 %
     source = parameter_sources()["f_2_full_tillage"]
-    assert source["table"] == "IPCC 2019 Vol 4 Ch 5 Table 5.5a" and "0.368" in source["verification"]
+    assert source["table"] == "IPCC 2019 Vol 4 Ch 5 Table 5.5a" and source["page"] == "5.31"
+    assert "0.368" in source["verification"]
     # the same site under full and no tillage now differs only by the tillage factor on k_a and k_s
     full = steady_state(**CASE)
     none = steady_state(**{**CASE, "tillage": Tillage.NO})
     assert float(full.alpha) == pytest.approx(float(none.alpha), rel=1e-15)
 
 
-def test_every_parameter_cites_its_table_and_says_how_far_it_was_verified():
+def test_every_parameter_cites_its_table_and_page_and_says_how_far_it_was_verified():
+    """Issue 23 point 10: Table 5.5a is on p. 5.31 and Table 5.5b on p. 5.32 of the Refinement's Vol 4 Ch 5,
+    as the Gold Standard cover-crop module 402.6 (Table 6-01) cites them, 5.5b also as HESTIA's code does;
+    each row names the copy its page was read in and that the Refinement itself was not seen."""
     sources = parameter_sources()
     assert set(sources) == {f.name for f in dataclasses.fields(Tier2Parameters)}
+    pages = {"IPCC 2019 Vol 4 Ch 5 Table 5.5a": "5.31", "IPCC 2019 Vol 4 Ch 5 Table 5.5b": "5.32"}
     for name, source in sources.items():
-        assert source["table"] in ("IPCC 2019 Vol 4 Ch 5 Table 5.5a", "IPCC 2019 Vol 4 Ch 5 Table 5.5b"), name
-        assert source["page"].startswith("not verified"), name  # no copy of the Refinement at hand
+        assert source["page"] == pages[source["table"]], name
+        assert "Gold Standard" in source["page_source"] and "Table 6-01" in source["page_source"], name
+        assert f"page {source['page']}'" in source["page_source"], name  # the copy's own words
+        assert "not seen" in source["page_source"], name
         assert source["verification"], name
+    assert sources["default_lignin_content"]["table"].endswith("5.5b")
+    assert "hestia-earth-utils" in sources["default_lignin_content"]["page_source"]
     unverified = {n for n, s in sources.items() if s["verification"].startswith("UNVERIFIED")}
     assert unverified == {"default_carbon_content", "default_nitrogen_content", "default_lignin_content"}

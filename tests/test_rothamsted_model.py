@@ -148,27 +148,41 @@ def _direct(t, plan, p, fym, start, years):
     ).soc[:, 0]
 
 
+def test_broadbalk_fallows_are_the_sampled_sections_recorded_years():
+    """Issue 23 point 2, from e-RA's Broadbalk yields 1926–1967 (doi:10.23637/rbk1-yld2667-01): the stocks
+    are means of 1968 sections 1, 6 and 9 (Sections I/IB, IV and V/VB), fallowed I–III in 1926–27, III–V in
+    1928–29, then one section a year in the order I, II, V, IV, III from 1931, VB last in 1958 — no
+    whole-field fallow in the 1920s."""
+    t = rothamsted.treatment("Broadbalk — FYM since 1843 (plot 2.2)")
+    assert t.get("fallow_years") == []
+    sections = rothamsted.section_fallow(t)
+    assert (sections.first_year, sections.last_year, sections.sections) == (1926, 1966, 3)
+    cycle = {0: 1931, 1: 1934, 2: 1933}  # the first year of each sampled section in the five-year cycle
+    last = {0: 1967, 1: 1967, 2: 1958}  # IB and IV fallowed to the end; VB no longer after 1958
+    transition = {0: [1926, 1927], 1: [1928, 1929], 2: [1928, 1929]}
+    for k in range(3):
+        assert sections.years(k) == transition[k] + list(range(cycle[k], last[k] + 1, 5))
+    assert "rbk1-yld2667-01" in t.get("fallow_source") and "No fertilizer or manure" in t.get("fallow_source")
+
+
 def test_section_fallows_are_the_weighted_mean_of_the_sections():
-    """Broadbalk 1927–1967: one section in five fallow each year. A member whose sampled sections all
-    share a turn equals RothC run directly with that section's fallow years; the central run is the mean
-    of the five sections (one fifth of the field fallowed each year), and the turns widen the band."""
+    """A member weighted on one section equals RothC run directly with that section's recorded fallow
+    years, each bare and unmanured over the wheat's season (September to August: e-RA's records show no
+    manure in the autumn before a fallow year, the next crop's in its own); the default is the mean of the
+    sampled sections, and they differ."""
     t = rothamsted.treatment("Broadbalk — FYM since 1843 (plot 2.2)")
     sections = rothamsted.section_fallow(t)
-    assert (sections.first_year, sections.last_year, sections.sections) == (1927, 1967, 5)
-    assert sections.years(2) == list(range(1929, 1968, 5))
     w = rothamsted.weather("rothamsted_30yr_means_1961-1990.csv")
     kwargs = dict(
         clay=t.get("clay_pct"), anchor_soc=28.8, pre_crop=rothamsted._crop("winter_wheat"), periods=rothamsted.periods(t),
         start_year=1843, end_year=1980, fym_t_c_ha_yr=3.0, fallow_years=t.get("fallow_years"), section_fallow=sections,
         weather=long_term.Weather(*(np.array(w[k]) for k in ("temperature", "rain", "evaporation"))),
     )  # fmt: skip
-    one_hot = np.eye(5)
+    one_hot = np.eye(3)
     resp = long_term.response(section_weights=one_hot, **kwargs)
     p = 1.5
-    for k in (0, 3):
-        plan = long_term.management(
-            rothamsted.periods(t), 1843, 1980, [*t.get("fallow_years"), *sections.years(k)]
-        )
+    for k in (0, 2):
+        plan = long_term.management(rothamsted.periods(t), 1843, 1980, sections.years(k))
         start = rothc.inputs_for_stock(
             rothc.Soil(clay=t.get("clay_pct")),
             rothc.Forcing(w["temperature"], w["rain"], w["evaporation"], kwargs["pre_crop"].cover, kwargs["pre_crop"].input),
@@ -177,15 +191,17 @@ def test_section_fallows_are_the_weighted_mean_of_the_sections():
         np.testing.assert_allclose(
             resp.soc(p)[:, k], _direct(t, plan, p, 3.0, start, 1980 - 1843 + 1), rtol=1e-10
         )
-    mean = long_term.response(**kwargs)  # default: the field mean
+        row, (cover, fym) = sections.years(k)[-1] - 1843, (plan[key].reshape(-1, 12) for key in ("cover", "fym"))
+        assert plan["input"].reshape(-1, 12)[row].sum() == 0  # no harvest in the fallow year
+        assert fym[row - 1, 9] == 0 == cover[row - 1, 10]  # the autumn before: no manure, nothing sown
+        assert fym[row, 9] == 1 and cover[row, 10] == 1  # its own autumn: the next crop's manure and sowing
+    mean = long_term.response(**kwargs)  # default: the mean of the sampled sections
     np.testing.assert_allclose(mean.soc(p)[:, 0], resp.soc(p).mean(axis=1), rtol=1e-12)
-    assert np.ptp(resp.soc(p)[1967 - 1843]) > 0.2  # the sections differ by their turns
-    plan = long_term.management(rothamsted.periods(t), 1843, 1980, t.get("fallow_years"))
-    assert (
-        plan["input"].reshape(-1, 12)[1925 - 1843].sum()
-        == 0
-        == plan["fym"].reshape(-1, 12)[1926 - 1843].sum()
-    )
+    assert np.ptp(resp.soc(p)[1966 - 1843]) > 0.2  # the sections differ by their fallow years
+    np.testing.assert_allclose(resp.soc(p)[1924 - 1843], resp.soc(p)[1924 - 1843, 0])  # alike to 1924
+    assert resp.soc(p)[1925 - 1843, 0] < resp.soc(p)[1925 - 1843, 1]  # I unmanured in autumn 1925, IV not
+    with pytest.raises(ValueError, match="at least one recorded fallow year"):
+        long_term.SectionFallow.from_records([[1926], []])
 
 
 def test_calibrated_inputs_rank_as_crop_yields_suggest():
@@ -223,7 +239,24 @@ def test_every_set_up_choice_has_its_source():
     assert "1931: Feb + Nov" in text and "1932–: Nov" in text and "23.4 %" in text
     broadbalk = " ".join(r["value"] for r in rothamsted.long_term("Broadbalk — nil (plot 3)", [])["setup"])
     assert "covered Jan, Feb, Mar, Apr, May, Jun, Jul, Nov, Dec" in broadbalk
-    assert "1925, 1926, one section in 5 each year 1927–1967" in broadbalk
+    assert "one section in 5 each year 1926–1967" in broadbalk and "1925" not in broadbalk
+
+
+def test_a_winter_crops_fallow_runs_over_its_season():
+    """season_start 9: the fallow of harvest year y is bare and unmanured from September y − 1 to August y
+    (clipped at the run's start); a calendar-year crop (season_start 1) is fallow January to December."""
+    wheat = long_term.Crop(cover=[1] * 7 + [0] * 3 + [1] * 2, input=[0] * 7 + [1] + [0] * 4, season_start=9)
+    plan = long_term.management([long_term.Period(2000, wheat, fym=((10, 1.0),))], 2000, 2003, [2000, 2002])
+    cover, fym, plant = (plan[k].reshape(-1, 12) for k in ("cover", "fym", "input"))
+    assert cover[0, :8].sum() == 0 == plant[0].sum() and fym[0, 9] == 1 and cover[0, 10] == 1
+    assert cover[1, 8:].sum() == 0 == fym[1].sum() and plant[1, 7] == 1  # autumn 2001: nothing sown
+    assert cover[2, :8].sum() == 0 == plant[2].sum() and fym[2, 9] == 1 and cover[2, 10:].sum() == 2
+    barley = long_term.Crop(cover=wheat.cover, input=wheat.input)
+    plan = long_term.management([long_term.Period(2000, barley, fym=((10, 1.0),))], 2000, 2002, [2001])
+    assert plan["cover"].reshape(-1, 12)[1].sum() == 0 == plan["fym"].reshape(-1, 12)[1].sum()
+    assert plan["fym"].reshape(-1, 12)[0, 9] == 1 == plan["cover"].reshape(-1, 12)[0, 11]
+    with pytest.raises(ValueError, match="season_start: 13 is not a month"):
+        long_term.Crop(cover=wheat.cover, input=wheat.input, season_start=13)
 
 
 def test_management_refuses_gaps_and_overlaps():

@@ -2,18 +2,18 @@
 
 A treatment is a sequence of :class:`Period` (a crop calendar, its manure months, its plant input relative
 to the calibrated one) after a pre-experiment equilibrium, with whole-field fallow years and, optionally, a
-:class:`SectionFallow` (one section of the field fallowed each year in turn: the plot is the weighted mean
-of the sections' runs, the weights per member). The annual plant carbon input during the experiment is
-rarely recorded, but RothC is linear in its pools and inputs once the weather and the calendar are given
-(the moisture deficit does not depend on carbon), so the SOC of a treatment receiving ``p`` t C/ha/yr of
-plant carbon is exactly
+:class:`SectionFallow` (sections of the field fallowed in turn or in their recorded years: the plot is the
+weighted mean of the sections' runs, the weights per member). The annual plant carbon input during the
+experiment is rarely recorded, but RothC is linear in its pools and inputs once the weather and the
+calendar are given (the moisture deficit does not depend on carbon), so the SOC of a treatment receiving
+``p`` t C/ha/yr of plant carbon is exactly
 
     SOC(t) = base(t) + p × unit(t)
 
 with ``base`` the run from the initial state with the manure and no plant input, and ``unit`` the run from
 empty pools (no IOM) with 1 t C/ha/yr of plant input (times each period's ``input_factor``) and no manure.
 :func:`response` computes both for N members at once (Monte Carlo over soil, weather, manure, the starting
-stock and the sections' fallow turns), :func:`fit_plant_input` the least-squares ``p`` of each member
+stock and, optionally, the sections' weights), :func:`fit_plant_input` the least-squares ``p`` of each member
 against measured stocks (closed form), and :func:`leave_one_out` the prediction of each measurement by the
 model calibrated on the others — an out-of-sample test of the model with one calibrated parameter.
 
@@ -37,14 +37,19 @@ MONTHS = 12
 class Crop:
     """A yearly calendar, January → December: ``cover`` 1 (vegetated) or 0 (bare) by month, ``input`` the
     share of the year's plant carbon entering the soil each month (sums to 1, or to 0 for a bare fallow)
-    and ``dpm_rpm`` of the plant input."""
+    and ``dpm_rpm`` of the plant input; ``season_start``: the month a harvest year's season begins — a
+    fallow year y is bare, without input or manure, from that month of y − 1 to the month before it in y
+    (1: the calendar year; 9 for a winter crop harvested in August: September to August)."""
 
     cover: Sequence[float]
     input: Sequence[float]
     dpm_rpm: float = 1.44
+    season_start: int = 1
 
     def __post_init__(self):
         problems = []
+        if not 1 <= self.season_start <= MONTHS:
+            problems.append(f"season_start: {self.season_start} is not a month 1–12")
         for name in ("cover", "input"):
             if len(getattr(self, name)) != MONTHS:
                 problems.append(f"{name}: {len(getattr(self, name))} months, expected 12")
@@ -80,11 +85,13 @@ class Period:
 class SectionFallow:
     """The field in ``sections`` sections, one fallowed each year in turn from ``first_year`` to
     ``last_year``: section k (0 … sections − 1) is fallow in the years y with (y − first_year) mod
-    sections = k."""
+    sections = k — or, with ``recorded`` (one tuple of years per section), each section fallow in the
+    years its records give (:meth:`from_records`)."""
 
     first_year: int
     last_year: int
     sections: int = 5
+    recorded: tuple[tuple[int, ...], ...] = ()
 
     def __post_init__(self):
         if self.sections < 1 or self.last_year < self.first_year:
@@ -92,9 +99,22 @@ class SectionFallow:
                 f"section fallow: {self.sections} sections from {self.first_year} to {self.last_year}: "
                 "needs at least 1 section and a last year not before the first"
             )
+        if self.recorded and len(self.recorded) != self.sections:
+            raise ValueError(f"section fallow: {len(self.recorded)} recorded sections for {self.sections}")
+
+    @classmethod
+    def from_records(cls, years: Sequence[Sequence[int]]) -> "SectionFallow":
+        """Sections fallow in the recorded ``years`` (one sequence per section, each not empty)."""
+        if not years or not all(years):
+            raise ValueError("section fallow: every section needs at least one recorded fallow year")
+        recorded = tuple(tuple(sorted(int(y) for y in s)) for s in years)
+        every = [y for s in recorded for y in s]
+        return cls(min(every), max(every), len(recorded), recorded)
 
     def years(self, k: int) -> list[int]:
         """The fallow years of section ``k``."""
+        if self.recorded:
+            return list(self.recorded[k])
         return list(range(self.first_year + k, self.last_year + 1, self.sections))
 
 
@@ -139,8 +159,8 @@ def management(
 ) -> dict[str, np.ndarray]:
     """Monthly ``cover``, ``input`` (share of the calibrated annual plant input, times the period's
     ``input_factor``), ``dpm_rpm`` and ``fym`` (doses of the yearly manure) from January ``start_year`` to
-    December ``end_year``; a year in ``fallow_years`` is bare, without plant input or manure. Every year
-    must fall in exactly one period."""
+    December ``end_year``; a (harvest) year in ``fallow_years`` is bare, without plant input or manure,
+    over its crop's season (:class:`Crop` ``season_start``). Every year must fall in exactly one period."""
     years = np.arange(start_year, end_year + 1)
     owner = np.full(years.size, -1)
     problems = []
@@ -156,17 +176,21 @@ def management(
     if problems:
         raise ValueError("management: " + "; ".join(problems))
     out = {k: np.zeros((years.size, MONTHS)) for k in ("cover", "input", "dpm_rpm", "fym")}
-    fallow = set(fallow_years)
-    for row, (year, i) in enumerate(zip(years, owner, strict=True)):
+    for row, i in enumerate(owner):
         period = periods[i]
-        crop = period.crop
-        out["dpm_rpm"][row] = crop.dpm_rpm
-        if year in fallow:
-            continue
-        out["cover"][row] = crop.cover
-        out["input"][row] = np.multiply(crop.input, period.input_factor)
+        out["dpm_rpm"][row] = period.crop.dpm_rpm
+        out["cover"][row] = period.crop.cover
+        out["input"][row] = np.multiply(period.crop.input, period.input_factor)
         for month, doses in period.fym:
             out["fym"][row, month - 1] += doses
+    bare = np.zeros(years.size * MONTHS, dtype=bool)  # the months of the fallow years' seasons
+    for year in fallow_years:
+        if start_year <= year <= end_year:
+            start = periods[owner[year - start_year]].crop.season_start
+            first = (year - start_year) * MONTHS + start - 1 - (MONTHS if start > 1 else 0)
+            bare[max(first, 0) : first + MONTHS] = True
+    for k in ("cover", "input", "fym"):
+        out[k].reshape(-1)[bare] = 0.0
     return {k: v.reshape(-1) for k, v in out.items()}
 
 
@@ -189,8 +213,8 @@ def response(
     """The response of a treatment for N members: clay (%), anchor_soc (t C/ha on 31 Dec of
     ``start_year − 1``), fym_t_c_ha_yr (t C/ha per dose) and iom (t C/ha; None: Falloon et al. 1998 from
     ``anchor_soc``), each a scalar or (N,); ``weather`` shared or per member. Runs January ``start_year`` →
-    December ``end_year``. With ``section_fallow``, each section is run from January of its first year
-    and the plot is the mean of the sections weighted by ``section_weights`` ((N, sections), rows summing
+    December ``end_year``. With ``section_fallow``, each section is run from January of the year before its
+    first year and the plot is the mean of the sections weighted by ``section_weights`` ((N, sections), rows summing
     to 1; default: equal weights, the field mean)."""
     n = max(
         np.size(clay),
@@ -223,7 +247,8 @@ def response(
 
     # variants: the plot as one (no section fallow) or each section; run in two segments when the
     # sections start after the experiment (shared first segment, then every section from its state)
-    split = start_year if section_fallow is None else max(start_year, section_fallow.first_year)
+    # (from January of the year before the first section fallow: a fallow's season may begin in it)
+    split = start_year if section_fallow is None else max(start_year, section_fallow.first_year - 1)
     sections = 1 if section_fallow is None else section_fallow.sections
     if section_weights is None:
         weights = np.full((n, sections), 1.0 / sections)

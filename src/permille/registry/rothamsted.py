@@ -223,7 +223,8 @@ def _crop(name: str):
     from ..models.long_term import Crop
 
     entry = config()["crops"][name]
-    return Crop(cover=entry["cover"], input=entry["input"], dpm_rpm=entry["dpm_rpm"])
+    return Crop(cover=entry["cover"], input=entry["input"], dpm_rpm=entry["dpm_rpm"],
+                season_start=entry.get("season_start", 1))  # fmt: skip
 
 
 def periods(t: Treatment) -> list:
@@ -238,11 +239,14 @@ def periods(t: Treatment) -> list:
 
 
 def section_fallow(t: Treatment):
-    """The experiment's :class:`permille.models.long_term.SectionFallow`, or None."""
+    """The experiment's :class:`permille.models.long_term.SectionFallow` (the sampled sections' recorded
+    fallow years), or None."""
     from ..models.long_term import SectionFallow
 
     entry = t.get("section_fallow")
-    return None if entry is None else SectionFallow(entry["from"], entry["to"], entry["sections"])
+    if entry is None:
+        return None
+    return SectionFallow.from_records([s["fallow_years"] for s in entry["sampled"]])
 
 
 _responses: dict[str, object] = {}
@@ -296,16 +300,12 @@ def compute_response(name: str):
     climate = Weather(
         **{k: np.array([w[k] for w in normals]).T for k in ("temperature", "rain", "evaporation")}
     )
-    sections, weights = section_fallow(t), None
-    if sections is not None:  # central: the field mean; members: a fallow turn for each sampled section
-        turns = rng.integers(0, sections.sections, (m, unc["sections"]))
-        weights = np.vstack([np.full(sections.sections, 1.0 / sections.sections),
-                             np.stack([np.bincount(row, minlength=sections.sections) for row in turns]) / unc["sections"]])  # fmt: skip
+    sections = section_fallow(t)  # every member: the mean of the sampled sections (their recorded fallows)
     last_year = max(max(y for y, _ in t.series), datetime.date.today().year - 1)  # to the last full year
     return model_response(
         clay=clay, anchor_soc=anchor, iom=iom, pre_crop=_crop(t.get("pre_crop")), periods=periods(t),
         start_year=t.start_year, end_year=last_year, weather=climate, fym_t_c_ha_yr=fym,
-        fallow_years=t.get("fallow_years", []), section_fallow=sections, section_weights=weights,
+        fallow_years=t.get("fallow_years", []), section_fallow=sections,
         depth=float(cfg["depth_cm"][1] - cfg["depth_cm"][0]),
     )  # fmt: skip
 
@@ -495,7 +495,6 @@ def long_term(site_name: str, measured: list[tuple[int, float]]) -> dict | None:
             "members": int(soc.shape[1] - 1),
             "interval": "2.5–97.5 percentiles of the Monte Carlo members (clay over its range, IOM ± 25 %, FYM "
             "carbon ± 20 %, starting stock ± 5 %, 1961–1990 or 1971–2000 weather"
-            + (", the fallow turn of each sampled section" if t.get("section_fallow") else "")
             + "), each calibrated",
             "points": series,
         },

@@ -24,8 +24,8 @@ where this module makes a choice the Refinement does not spell out, or where sou
 
 * slow steady state: the structural litter entering the slow pool is C_input × lignin × f_3 (lignin
   fraction), as in HESTIA and the IPCC example workbook — not C_input × (1 − lignin) × f_3;
-* f_2 = 0.368 whatever the tillage, as the Refinement's Table 5.5a gives it (one calibrated value, sd
-  0.0998, range 0.007–0.5; Holos' transcription) and the IPCC example workbook uses it; HESTIA's 0.455 /
+* f_2 = 0.368 whatever the tillage, as the Refinement's Table 5.5a (p. 5.31) gives it (one calibrated value,
+  sd 0.0998, range 0.007–0.5; Holos' transcription) and the IPCC example workbook uses it; HESTIA's 0.455 /
   0.477 / 0.5 by tillage come from the IPCC steady-state spreadsheet without statistics and are not the
   default (the four ``f_2_*`` fields remain, so a caller can set them; see ``tier2_parameters.csv``);
 * unknown tillage takes the full-tillage disturbance factor (HESTIA's choice);
@@ -95,22 +95,24 @@ def _parameter_table() -> dict[str, _Row]:
 
 @functools.cache
 def parameter_sources() -> dict[str, dict[str, str]]:
-    """{lower-case parameter: {"table", "page", "verification", "source"}} of the packaged CSV: where each
-    default comes from and how far it was checked ("UNVERIFIED: …" where it could not be)."""
+    """{lower-case parameter: {"table", "page", "page_source", "verification", "source"}} of the packaged
+    CSV: the Refinement's table and page of each default, the copy the page was read in, and how far the
+    value was checked ("UNVERIFIED: …" where it could not be)."""
     text = (files("permille") / "data" / "ipcc" / "tier2_parameters.csv").read_text(encoding="utf-8")
-    keys = ("table", "page", "verification", "source")
+    keys = ("table", "page", "page_source", "verification", "source")
     return {r["parameter"].lower(): {k: r[k] for k in keys} for r in csv.DictReader(io.StringIO(text))}
 
 
 @dataclass(frozen=True, eq=False)
 class Tier2Parameters:
-    """Parameters of the steady-state method (Refinement Vol 4 Ch 5 Tables 5.5a/5.5b).
+    """Parameters of the steady-state method (Refinement Vol 4 Ch 5 Table 5.5a, p. 5.31, and 5.5b, p. 5.32).
 
     Each field is a float or an (N,) array (one value per Monte Carlo draw). Decay factors in yr⁻¹,
     temperatures in °C, the rest dimensionless. The ``default_*_content`` fields are HESTIA's default
     carbon, nitrogen and lignin contents of crop residues (fractions of dry matter; unverified against
     Table 5.5b, see the CSV's ``verification`` column), kept for callers that lack measured contents; the
-    equations here do not use them. :func:`parameter_sources` gives each value's table and verification.
+    equations here do not use them. :func:`parameter_sources` gives each value's table, page and
+    verification.
     """
 
     active_decay_factor: float | np.ndarray

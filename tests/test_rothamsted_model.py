@@ -191,7 +191,10 @@ def test_section_fallows_are_the_weighted_mean_of_the_sections():
         np.testing.assert_allclose(
             resp.soc(p)[:, k], _direct(t, plan, p, 3.0, start, 1980 - 1843 + 1), rtol=1e-10
         )
-        row, (cover, fym) = sections.years(k)[-1] - 1843, (plan[key].reshape(-1, 12) for key in ("cover", "fym"))
+        row, (cover, fym) = (
+            sections.years(k)[-1] - 1843,
+            (plan[key].reshape(-1, 12) for key in ("cover", "fym")),
+        )
         assert plan["input"].reshape(-1, 12)[row].sum() == 0  # no harvest in the fallow year
         assert fym[row - 1, 9] == 0 == cover[row - 1, 10]  # the autumn before: no manure, nothing sown
         assert fym[row, 9] == 1 and cover[row, 10] == 1  # its own autumn: the next crop's manure and sowing

@@ -494,7 +494,7 @@ def long_term(site_name: str, measured: list[tuple[int, float]]) -> dict | None:
             "weather": config()["weather"]["source"] + "; central run 1961–1990",
             "members": int(soc.shape[1] - 1),
             "interval": "2.5–97.5 percentiles of the Monte Carlo members (clay over its range, IOM ± 25 %, FYM "
-            "carbon ± 20 %, starting stock ± 5 %, 1961–1990 or 1971–2000 weather" + "), each calibrated",
+            "carbon ± 20 %, starting stock ± 5 %, 1961–1990 or 1971–2000 weather), each calibrated",
             "points": series,
         },
         "validation": {

@@ -28,6 +28,8 @@ from permille.registry.orm import (
 from permille.registry.service import Conflict
 from tests.mailserver import text_of
 
+from .conftest import add_user
+
 TODAY = datetime.datetime.now(datetime.UTC).date()
 
 
@@ -67,10 +69,7 @@ def test_the_directory_shows_published_organisations_and_nothing_private(client,
                          organisation_id=inra.id, published=True))  # fmt: skip
     session.add(Practice(name="Unpublished biochar", category="biochar", evidence_level="modelled",
                          organisation_id=inra.id, published=False))  # fmt: skip
-    expert = User(email="expert.private@inra.test", name="Private Expert", role="partner", password_hash="x",
-                  organisation_id=inra.id)  # fmt: skip
-    session.add(expert)
-    session.flush()
+    expert = add_user(session, "expert.private@inra.test", "partner", inra.id, name="Private Expert")
     session.add(HelpdeskExpert(user_id=expert.id, regions=["Europe"], topics=["monitoring"]))
     session.commit()
 

@@ -263,6 +263,15 @@ def test_twin_pairs_their_activities_and_kpi_f1(client, auth, session):
     assert count.demo_records == 2  # the demo pair is shown apart
 
 
+def test_the_demo_municipalities_do_not_repeat_their_country(seeded_client):
+    """The pages write a municipality as "name (country)": a name holding its country would read twice."""
+    pairs = seeded_client.get("/api/twins").json()
+    assert len(pairs) == 3
+    for municipality in (m for p in pairs for m in p["municipalities"]):
+        names = {municipality["country_iso3"], *municipality["country"].values()}
+        assert not any(name in municipality["name"] for name in names), municipality
+
+
 def test_two_users_racing_for_the_last_seat(engine, auth, session):
     """Two registrations at once for the last seat: the meeting row is locked (PostgreSQL) or the write
     lock held (SQLite) while a seat is counted and taken, so exactly one gets it."""

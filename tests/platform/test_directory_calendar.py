@@ -238,6 +238,7 @@ def test_twin_pairs_their_activities_and_kpi_f1(client, auth, session):
         ["Demo A", "Demo B"],
     ]
     assert [p["counted"] for p in shown] == [True, False]
+    assert [p["published"] for p in shown] == [True, True]
 
     exchange = {"municipality_id": cahors.id, "partner_id": kayes.id, "activity_type": "exchange",
                 "date": "2026-05-04", "title": "Visit of Kayes farmers to Cahors"}  # fmt: skip
@@ -261,6 +262,30 @@ def test_twin_pairs_their_activities_and_kpi_f1(client, auth, session):
     count = _f1(session)
     assert count.by_year[TODAY.year] - before == 2  # France and Mali; not the draft's, the demo, nor alone
     assert count.demo_records == 2  # the demo pair is shown apart
+
+
+def test_an_organisation_sees_its_own_unpublished_pair_and_the_public_does_not(client, auth, session):
+    figeac = _municipality(session, "Figeac", "FRA", published=False, org=auth.organisation_id("member"))
+    _municipality(session, "Ségou", "MLI", twin=figeac)
+    hidden = _municipality(session, "Porto-Novo", "BEN", published=False, org=auth.organisation_id("partner"))
+    _municipality(session, "Kisangani", "COD", twin=hidden)
+    _municipality(session, "Tours", "FRA", twin=_municipality(session, "Ouahigouya", "BFA"))
+
+    def shown(role: str) -> dict[tuple, tuple]:
+        answer = client.get("/api/twins", headers=auth(role))
+        assert answer.status_code == 200, answer.text
+        return {
+            tuple(m["name"] for m in p["municipalities"]): (p["published"], p["counted"])
+            for p in answer.json()
+        }
+
+    public = {("Ouahigouya", "Tours"): (True, True)}
+    ours = {("Figeac", "Ségou"): (False, False)}  # never counted by KPI F1 while unpublished
+    theirs = {("Porto-Novo", "Kisangani"): (False, False)}
+    assert shown("public") == public
+    assert shown("member") == public | ours
+    assert shown("partner") == public | theirs
+    assert shown("secretariat") == shown("stc") == public | ours | theirs
 
 
 def test_the_demo_municipalities_do_not_repeat_their_country(seeded_client):

@@ -11,6 +11,8 @@ import pytest
 from permille import i18n
 from tests.browser.test_toolkit_page import open_toolkit, run_example
 
+pytestmark = pytest.mark.toolkit  # its server computes in a toolkit process (conftest)
+
 REPO = Path(__file__).resolve().parents[2]
 DOCS_IMG = REPO / "docs" / "img"
 PHONE = {"width": 390, "height": 844}

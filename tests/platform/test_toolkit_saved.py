@@ -8,7 +8,9 @@ from sqlalchemy import func, select
 from permille import __version__
 from permille.api.security import issue_token
 from permille.registry import permissions, saved_calculations
-from permille.registry.orm import SavedCalculation, User
+from permille.registry.orm import SavedCalculation
+
+from .conftest import add_user
 
 SAVED = "/api/toolkit/saved"
 
@@ -19,10 +21,9 @@ def colleague_of(engine, auth, role: str) -> dict[str, str]:
 
     organisation_id = auth.organisation_id(role)
     with session_factory(engine)() as session:
-        user = User(email=f"colleague-{role}@test.example.org", name="Colleague", role=role,
-                    password_hash="x", organisation_id=organisation_id)  # fmt: skip
-        session.add(user)
-        session.flush()
+        user = add_user(
+            session, f"colleague-{role}@test.example.org", role, organisation_id, name="Colleague"
+        )
         token, _ = issue_token(session, user)
         session.commit()
     return {"Authorization": f"Bearer {token}"}

@@ -8,7 +8,7 @@ checksums) and ``PROVENANCE.md``:
 - ``sanderman2017_soc_stocks/``: the four SOC stock maps (0–30 and 0–100 cm, 2010 and "no land use") and the
   two absolute prediction-error maps of OC density (0 and 30 cm) of Sanderman, Hengl & Fiske (2017),
   copied byte for byte (5′, Int16, Mg C/ha and kg C/m³); the stock standard deviation is derived from
-  them at read time (:func:`permille.grid.real_layers.stock_sd`, documented in docs/atlas.md);
+  them at read time (:func:`permille.grid.layer_files.stock_sd`, documented in docs/atlas.md);
 - ``zobler1986_ipcc_soil_class/``: IPCC soil classes (1 HAC … 6 wetland, 7 organic; ``ipcc_soil_classes.csv``)
   of the 1° Zobler FAO-74 units by the table ``fao74_to_ipcc.csv`` (kept as data, one reason per unit);
 - ``gldas_topsoil_clay/``: GLDAS topsoil clay, % (0.25°), with glaciers masked: cells where most of the

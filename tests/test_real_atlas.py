@@ -19,7 +19,7 @@ from shapely.geometry import shape
 from sqlalchemy import create_engine
 
 from permille.api.app import create_app
-from permille.grid import real_atlas, real_layers
+from permille.grid import layer_files, real_atlas, real_layers
 from permille.models.ipcc.categories import ClimateZone, SoilClass
 from permille.models.ipcc.coefficients import socref
 
@@ -101,7 +101,7 @@ def test_zobler_mapping_has_a_class_and_a_reason_for_every_unit_of_the_grid():
 
 
 def test_igbp_table_maps_every_class():
-    table = real_layers.igbp_table()
+    table = layer_files.igbp_table()
     assert sorted(table.index) == list(range(17))
     assert table.at[12, "atlas_cover"] == "cropland" and table.at[10, "atlas_cover"] == "grassland"
     assert table.at[2, "atlas_cover"] == "forest" and table.at[15, "atlas_cover"] == ""
@@ -117,7 +117,7 @@ def test_glaciers_are_masked_in_the_clay_layer():
 
 
 def test_stock_sd_from_the_oc_density_errors():
-    sd30, sd100 = real_layers.stock_sd(np.array([20.0]), np.array([10.0]))
+    sd30, sd100 = layer_files.stock_sd(np.array([20.0]), np.array([10.0]))
     # mean density error 15 kg/m³ over 0.3 m = 4.5 kg/m² = 45 t/ha of expected |error|; SD = √(π/2) × that
     assert sd30[0] == pytest.approx(np.sqrt(np.pi / 2) * 45.0)
     assert sd100[0] == pytest.approx(sd30[0] + np.sqrt(np.pi / 2) * 70.0)

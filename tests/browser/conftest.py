@@ -4,7 +4,9 @@ on Debian's Chromium (``/usr/bin/chromium``; missing → a failure when CI=true,
 Each test module gets a server of its own over its own copy of a database seeded once per test process
 (:func:`seeded_database`), so no module sees the records another one made, whatever their order or
 process (``pytest -n``). A module marked ``pytest.mark.mail`` gets a real SMTP server (``mailserver``)
-its server sends e-mail to.
+its server sends e-mail to. A module marked ``pytest.mark.toolkit`` (it runs calculations) gets a server
+whose toolkit process is started before it answers; another module's server computes in threads of its
+own process (starting the process costs 10–20 s of a module's set-up).
 
 A test using ``page`` fails on any JavaScript error, console error or failed request to our server
 (an HTTP status >= 400 too, unless the test declares it expected with ``page_errors.allow(regex)``).
@@ -89,6 +91,9 @@ class Server:
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "mail: the module's server sends e-mail to a test SMTP server")
+    config.addinivalue_line(
+        "markers", "toolkit: the module's server starts its toolkit process (calculations)"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -128,11 +133,12 @@ def mailserver():
 def server(request, tmp_path_factory, seeded_database):
     """uvicorn in a background thread on a free port, serving ``create_app`` (seed and demo records) over a
     copy of :func:`seeded_database` of its own; sending e-mail to ``mailserver`` in a module marked
-    ``mail``."""
+    ``mail``; with a toolkit process in a module marked ``toolkit``."""
     environment = pytest.MonkeyPatch()
     if request.node.get_closest_marker("mail"):
         environment.setenv("PERMILLE_SMTP_URL", request.getfixturevalue("mailserver").url)
-    yield from _serve(tmp_path_factory, seeded_database())
+    toolkit = request.node.get_closest_marker("toolkit") is not None
+    yield from _serve(tmp_path_factory, seeded_database(), toolkit=toolkit)
     environment.undo()
 
 
@@ -142,7 +148,7 @@ def demo_layers_server(tmp_path_factory, seeded_database):
     yield from _serve(tmp_path_factory, seeded_database(True), demo_layers=True)
 
 
-def _serve(tmp_path_factory, seeded: Path, **app_options):
+def _serve(tmp_path_factory, seeded: Path, toolkit: bool = False, **app_options):
     import uvicorn
 
     from permille.api.app import create_app
@@ -154,9 +160,10 @@ def _serve(tmp_path_factory, seeded: Path, **app_options):
     environment.delenv("PERMILLE_DATABASE_URL", raising=False)
     shutil.copyfile(seeded, home / "permille.db")
     engine = make_engine(f"sqlite:///{home / 'permille.db'}")
-    # one toolkit process, started before the server answers (no request waits for a process to start);
-    # one, not one per core: every module starts a server of its own
-    app = create_app(engine, demo=True, start_toolkit=True, toolkit_workers=1, **app_options)
+    # ``toolkit``: one toolkit process, started before the server answers (no request waits for a process
+    # to start); one, not one per core: every module starts a server of its own. Else threads.
+    workers = 1 if toolkit else 0
+    app = create_app(engine, demo=True, start_toolkit=toolkit, toolkit_workers=workers, **app_options)
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

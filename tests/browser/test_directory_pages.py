@@ -10,7 +10,7 @@ import httpx
 from icalendar import Calendar
 from sqlalchemy.orm import Session
 
-from permille.registry.orm import Organisation
+from permille.registry.orm import Municipality, Organisation
 from permille.registry.seed import DEMO_ACCOUNTS
 from tests.browser.conftest import REPO
 
@@ -149,16 +149,34 @@ def test_register_for_an_event_cancel_and_download_its_ics(page, server):
 
 
 def test_the_twin_pairs_and_an_exchange_recorded(page, server):
+    with Session(server.engine) as session:
+        draft = Municipality(name="Draft town", country_iso3="SEN", lon=-16.0, lat=14.0, published=False)
+        session.add(draft)
+        session.flush()
+        session.add(Municipality(name="Twin of the draft", country_iso3="PRT", lon=-8.0, lat=40.0,
+                                 twin_id=draft.id, published=True))  # fmt: skip
+        session.commit()
     goto(page, server, "#/twins", "twins")
     pairs = page.locator("[data-pair]")
-    assert pairs.count() == 3
+    assert pairs.count() == 3  # not the unpublished pair
     page.wait_for_selector('.twins-map[data-pairs="3"]')
     assert all("not counted by KPI F1" in text for text in pairs.all_inner_texts())  # demo pairs
+    headings = pairs.locator("h2").all_inner_texts()
+    assert any(h.startswith("Demo Municipality E (Spain) ↔ Demo Municipality F (Mali)") for h in headings), (
+        headings
+    )
+    assert (
+        "Draft town" not in page.inner_text("main")
+        and page.locator('[data-state="unpublished"]').count() == 0
+    )
     assert "Demo: exchange visit on compost from market waste" in page.inner_text("main")
     assert page.locator("details", has_text="Record an action or exchange").count() == 0  # the public reads
 
     sign_in(page, "demo.secretariat@example.org")
     page.wait_for_selector('main .page[data-page="twins"][data-state="ready"]')
+    page.wait_for_selector('.twins-map[data-pairs="4"]')  # the Secretariat reads the unpublished pair too
+    unpublished = pairs.filter(has_text="Draft town")
+    assert unpublished.locator('.badge[data-state="unpublished"]').inner_text().startswith("not published")
     pair = pairs.filter(has_text="Demo Municipality E (Spain)")
     pair.locator("summary").click()
     pair.locator('[name="date"]').fill("2026-06-15")
@@ -166,9 +184,10 @@ def test_the_twin_pairs_and_an_exchange_recorded(page, server):
     pair.locator('button[type="submit"]').click()
     pair.locator("[data-activity]", has_text="Demo: joint soil sampling day").wait_for()
     shot(page, "twins-en")
-    for language, title in (("fr", "Jumelages"), ("es", "Hermanamientos")):
+    for language, title, spain in (("fr", "Jumelages", "Espagne"), ("es", "Hermanamientos", "España")):
         page.select_option("#lang-select", language)
         page.wait_for_function(f"() => document.querySelector('main h1')?.textContent === {title!r}")
+        page.locator("[data-pair] h2", has_text=f"Demo Municipality E ({spain})").wait_for()
         shot(page, f"twins-{language}")
     page.select_option("#lang-select", "en")
     page.set_viewport_size(PHONE)

@@ -6,9 +6,13 @@ Screenshots: docs/img/monitoring-sites.png, docs/img/country-ndc.png."""
 
 import re
 
+import pytest
+
 from permille.registry import rothamsted
 
 from .conftest import REPO
+
+pytestmark = pytest.mark.toolkit  # its site pages compute a nowcast in the toolkit process (conftest)
 
 DOCS_IMG = REPO / "docs" / "img"
 

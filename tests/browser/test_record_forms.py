@@ -21,6 +21,8 @@ from tests.platform.test_api_permissions import sample
 
 from .conftest import LAPTOP, SCREENSHOTS, Account
 
+pytestmark = pytest.mark.toolkit  # its server computes in a toolkit process (conftest)
+
 ROLES = ("public", "member", "partner", "stc", "secretariat")
 DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
 PHONE = {"width": 390, "height": 844}

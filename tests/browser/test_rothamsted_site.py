@@ -2,6 +2,9 @@
 statistics table and the e-RA source line, in English and French."""
 
 import httpx
+import pytest
+
+pytestmark = pytest.mark.toolkit  # its site pages compute a nowcast in the toolkit process (conftest)
 
 
 def wait_ready(page, name):

@@ -2,6 +2,9 @@
 canonical "Mg/ha") on its site page and in the observations' record list, in English and French."""
 
 import httpx
+import pytest
+
+pytestmark = pytest.mark.toolkit  # its site pages compute a nowcast in the toolkit process (conftest)
 
 
 def test_a_measured_stock_reads_in_t_c_per_ha(page, server):

@@ -9,6 +9,8 @@ import urllib.request
 
 import pytest
 
+pytestmark = pytest.mark.toolkit  # its server computes in a toolkit process (conftest)
+
 DOWNLOADS = {  # calculator → the formats downloaded and checked
     "rothc": ("csv", "json"),
     "balance": ("json", "pdf"),

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 
 from tests.browser.test_toolkit_page import open_toolkit
 
+pytestmark = pytest.mark.toolkit  # its server computes in a toolkit process (conftest)
+
 DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
 PHONE = {"width": 390, "height": 844}
 RUN_TIMEOUT_MS = 90_000

@@ -19,6 +19,8 @@ import yaml
 
 from permille import i18n
 
+pytestmark = pytest.mark.toolkit  # its server computes in a toolkit process (conftest)
+
 PACKAGE = Path(i18n.__file__).parent
 
 ENGLISH_WORDS = set(

@@ -145,6 +145,18 @@ def seeded_client(engine) -> Iterator[TestClient]:
         yield client
 
 
+def add_user(
+    session, email: str, role: str, organisation_id: int | None = None, name: str = "", **values
+) -> User:
+    """A stored user (committed, no password to sign in with: tokens come from :func:`issue_token`);
+    ``values``: other columns (``org_admin`` …)."""
+    user = User(email=email, name=name or email, role=role, password_hash="x", organisation_id=organisation_id,
+                **values)  # fmt: skip
+    session.add(user)
+    session.commit()
+    return user
+
+
 class Accounts:
     """``accounts(role)`` → headers of a signed-in user of ``role`` (``{}`` for "public").
 

@@ -34,11 +34,8 @@ APPLICATION = {
 
 
 @pytest.fixture
-def client(engine, mailserver, monkeypatch):
-    monkeypatch.setenv("PERMILLE_SMTP_URL", mailserver.url)
-    monkeypatch.setenv("PERMILLE_PUBLIC_URL", "http://platform.test/")
-    with TestClient(create_app(engine, seed=False)) as client:
-        yield client
+def client(mailed_client):
+    return mailed_client
 
 
 def audit_rows(session, kind: str, record_id: int | None = None) -> list[AuditLog]:

@@ -15,14 +15,14 @@ from permille.registry import notify, schedule
 from permille.registry.db import session_factory
 from permille.registry.orm import MailMessage, ScheduledRun, User, utcnow
 
+from .conftest import add_user
+
 DAY = datetime.date(2027, 3, 1)
 
 
 def _digest_waiting(session, email="reader@test.example.org") -> User:
     """A user who chose the digest, with one notification waiting for it."""
-    user = User(email=email, name="Reader", role="stc", password_hash="x")
-    session.add(user)
-    session.commit()
+    user = add_user(session, email, "stc", name="Reader")
     notify.set_preferences(session, user, {"assignment": "digest"})
     notify.notify(session, user, "assignment", "helpdesk_task", "http://platform.test", "/#/helpdesk",
                   region="Africa", subject="Q0", topic="practices", asked_in="en", event="assigned")  # fmt: skip

@@ -28,6 +28,8 @@ from permille.registry.orm import (
 from permille.registry.service import Conflict
 from tests.mailserver import text_of
 
+from .conftest import add_user
+
 TODAY = datetime.datetime.now(datetime.UTC).date()
 
 
@@ -67,10 +69,7 @@ def test_the_directory_shows_published_organisations_and_nothing_private(client,
                          organisation_id=inra.id, published=True))  # fmt: skip
     session.add(Practice(name="Unpublished biochar", category="biochar", evidence_level="modelled",
                          organisation_id=inra.id, published=False))  # fmt: skip
-    expert = User(email="expert.private@inra.test", name="Private Expert", role="partner", password_hash="x",
-                  organisation_id=inra.id)  # fmt: skip
-    session.add(expert)
-    session.flush()
+    expert = add_user(session, "expert.private@inra.test", "partner", inra.id, name="Private Expert")
     session.add(HelpdeskExpert(user_id=expert.id, regions=["Europe"], topics=["monitoring"]))
     session.commit()
 
@@ -239,6 +238,7 @@ def test_twin_pairs_their_activities_and_kpi_f1(client, auth, session):
         ["Demo A", "Demo B"],
     ]
     assert [p["counted"] for p in shown] == [True, False]
+    assert [p["published"] for p in shown] == [True, True]
 
     exchange = {"municipality_id": cahors.id, "partner_id": kayes.id, "activity_type": "exchange",
                 "date": "2026-05-04", "title": "Visit of Kayes farmers to Cahors"}  # fmt: skip
@@ -262,6 +262,39 @@ def test_twin_pairs_their_activities_and_kpi_f1(client, auth, session):
     count = _f1(session)
     assert count.by_year[TODAY.year] - before == 2  # France and Mali; not the draft's, the demo, nor alone
     assert count.demo_records == 2  # the demo pair is shown apart
+
+
+def test_an_organisation_sees_its_own_unpublished_pair_and_the_public_does_not(client, auth, session):
+    figeac = _municipality(session, "Figeac", "FRA", published=False, org=auth.organisation_id("member"))
+    _municipality(session, "Ségou", "MLI", twin=figeac)
+    hidden = _municipality(session, "Porto-Novo", "BEN", published=False, org=auth.organisation_id("partner"))
+    _municipality(session, "Kisangani", "COD", twin=hidden)
+    _municipality(session, "Tours", "FRA", twin=_municipality(session, "Ouahigouya", "BFA"))
+
+    def shown(role: str) -> dict[tuple, tuple]:
+        answer = client.get("/api/twins", headers=auth(role))
+        assert answer.status_code == 200, answer.text
+        return {
+            tuple(m["name"] for m in p["municipalities"]): (p["published"], p["counted"])
+            for p in answer.json()
+        }
+
+    public = {("Ouahigouya", "Tours"): (True, True)}
+    ours = {("Figeac", "Ségou"): (False, False)}  # never counted by KPI F1 while unpublished
+    theirs = {("Porto-Novo", "Kisangani"): (False, False)}
+    assert shown("public") == public
+    assert shown("member") == public | ours
+    assert shown("partner") == public | theirs
+    assert shown("secretariat") == shown("stc") == public | ours | theirs
+
+
+def test_the_demo_municipalities_do_not_repeat_their_country(seeded_client):
+    """The pages write a municipality as "name (country)": a name holding its country would read twice."""
+    pairs = seeded_client.get("/api/twins").json()
+    assert len(pairs) == 3
+    for municipality in (m for p in pairs for m in p["municipalities"]):
+        names = {municipality["country_iso3"], *municipality["country"].values()}
+        assert not any(name in municipality["name"] for name in names), municipality
 
 
 def test_two_users_racing_for_the_last_seat(engine, auth, session):

@@ -7,8 +7,10 @@ from sqlalchemy import func, select
 
 from permille import __version__
 from permille.api.security import issue_token
-from permille.registry import saved_calculations
-from permille.registry.orm import SavedCalculation, User
+from permille.registry import permissions, saved_calculations
+from permille.registry.orm import SavedCalculation
+
+from .conftest import add_user
 
 SAVED = "/api/toolkit/saved"
 
@@ -19,10 +21,9 @@ def colleague_of(engine, auth, role: str) -> dict[str, str]:
 
     organisation_id = auth.organisation_id(role)
     with session_factory(engine)() as session:
-        user = User(email=f"colleague-{role}@test.example.org", name="Colleague", role=role,
-                    password_hash="x", organisation_id=organisation_id)  # fmt: skip
-        session.add(user)
-        session.flush()
+        user = add_user(
+            session, f"colleague-{role}@test.example.org", role, organisation_id, name="Colleague"
+        )
         token, _ = issue_token(session, user)
         session.commit()
     return {"Authorization": f"Bearer {token}"}
@@ -162,3 +163,28 @@ def test_sharing_is_read_only_for_colleagues_and_invisible_to_other_organisation
     with engine.connect() as connection:
         names = set(connection.scalars(select(SavedCalculation.name)))
     assert names == {"private", "shared", "shared (copy)"}
+
+
+def test_the_workspace_rule_is_the_one_authorisation_path_of_the_registry():
+    """permissions.allowed answers for saved calculations as the API behaves above: the owner reads and
+    changes, a colleague reads what is shared, nobody else — not the Secretariat, not the STC; nobody
+    publishes or administers a workspace."""
+    from types import SimpleNamespace as Row
+
+    owner = Row(id=1, role="member", organisation_id=10)
+    colleague = Row(id=2, role="member", organisation_id=10)
+    stranger = Row(id=3, role="partner", organisation_id=20)
+    secretariat = Row(id=4, role="secretariat", organisation_id=None)
+    stc = Row(id=5, role="stc", organisation_id=10)  # even in the owner's organisation: only if shared
+    private, shared = (Row(user_id=1, user=owner, shared=s) for s in (False, True))
+
+    def may(user, action, row=None):
+        return permissions.allowed(user, action, saved_calculations.KIND, row)
+
+    assert [may(owner, a, private) for a in permissions.ACTIONS] == [True, True, True, False, False]
+    assert [may(colleague, a, shared) for a in permissions.ACTIONS] == [True, False, False, False, False]
+    assert not may(colleague, "read", private) and may(stc, "read", shared) and not may(stc, "read", private)
+    for user in (stranger, secretariat, None):
+        assert not any(may(user, a, row) for a in permissions.ACTIONS for row in (private, shared))
+    assert may(owner, "create") and may(secretariat, "create") and may(secretariat, "read")  # their own
+    assert not may(None, "create") and not may(None, "read")

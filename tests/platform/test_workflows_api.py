@@ -18,6 +18,8 @@ from permille.registry.orm import AuditLog, Notification, ReviewConflict, User, 
 from permille.registry.schemas import Criterion
 from tests.mailserver import text_of
 
+from .conftest import add_user
+
 PROJECT = {
     "name": "Agroforestry in Kaffrine",
     "country_iso3": "SEN",
@@ -31,15 +33,6 @@ URL = re.compile(r"https?://\S+")
 @pytest.fixture
 def client(mailed_client):
     return mailed_client
-
-
-def _user(session, email, role, organisation_id=None, name=""):
-    user = User(
-        email=email, name=name or email, role=role, password_hash="x", organisation_id=organisation_id
-    )
-    session.add(user)
-    session.commit()
-    return user
 
 
 def _scores(value):
@@ -97,13 +90,13 @@ def test_a_whole_call_for_projects(client, auth, session, mailserver):
     assert client.post(f"{app_path}/submit", headers=member).json()["state"] == "submitted"
 
     # a reviewer of the applicant's organisation: refused, and the conflict is recorded
-    colleague = _user(session, "stc-colleague@test.example.org", "stc", auth.organisation_id("member"))
+    colleague = add_user(session, "stc-colleague@test.example.org", "stc", auth.organisation_id("member"))
     conflict = client.post(f"{app_path}/assign", json={"reviewer_id": colleague.id}, headers=secretariat)
     assert conflict.status_code == 409 and "conflict of interest" in conflict.json()["error"]["message"]
     session.expire_all()
     assert [c.reviewer_id for c in session.scalars(select(ReviewConflict))] == [colleague.id]
     assert client.post(f"{app_path}/start_review", headers=secretariat).status_code == 409  # < 2 reviewers
-    second = _user(session, "stc2@test.example.org", "stc", name="Second reviewer")
+    second = add_user(session, "stc2@test.example.org", "stc", name="Second reviewer")
     reviewer2 = auth.sign_in_again("stc")  # keeps the auth helper's STC user
     for reviewer_id in (auth.user("stc").id, second.id):
         assigned = client.post(f"{app_path}/assign", json={"reviewer_id": reviewer_id}, headers=secretariat)

@@ -13,6 +13,8 @@ from sqlalchemy import select
 from permille.registry import working_groups
 from permille.registry.orm import HelpdeskExpert, HelpdeskQuestion, Notification, User, WorkingGroupMember
 
+from .conftest import add_user
+
 ACTORS = ("public", "member", "partner", "stc", "secretariat", "group_member", "group_chair")
 EVERYONE = frozenset(ACTORS)
 SIGNED_IN = EVERYONE - {"public"}
@@ -58,11 +60,7 @@ def test_the_table_is_the_expected_one():
 
 def _user(world, email, role, organisation_id=None):
     with world.session() as session:
-        user = User(email=email, name=email.split("@")[0], role=role, password_hash="x",
-                    organisation_id=organisation_id)  # fmt: skip
-        session.add(user)
-        session.commit()
-        return user.id
+        return add_user(session, email, role, organisation_id, name=email.split("@")[0]).id
 
 
 def _headers(world, user_id):

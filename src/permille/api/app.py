@@ -214,9 +214,9 @@ def create_app(
     app.include_router(events_router, prefix="/api")
     for router in (accounts_router, review_router, mail_router):  # accounts' life cycle, review, e-mail
         app.include_router(router, prefix="/api")
-    for router in (calls_router, helpdesk_router, notifications_router):  # the workflows (issue 20)
+    for router in (calls_router, helpdesk_router, notifications_router):  # calls, helpdesk, notifications
         app.include_router(router, prefix="/api")
-    for router in (documents_router, working_groups_router):  # documents and working groups (issue 20)
+    for router in (documents_router, working_groups_router):  # documents and working groups
         app.include_router(router, prefix="/api")
     for router in (directory_router, calendar_router, twins_router):  # directory, calendar, F1 pilot
         app.include_router(router, prefix="/api")
@@ -228,7 +228,7 @@ def create_app(
     app.include_router(atlas_routes.router, prefix="/api")
     app.include_router(tokens.router, prefix="/api")
     app.include_router(proposals.router, prefix="/api")
-    app.include_router(toolkit_saved.router, prefix="/api")  # saved calculations (issue 22)
+    app.include_router(toolkit_saved.router, prefix="/api")  # the toolkit's saved calculations
     app.state.help = HelpSite()  # the documentation site, built at its first request (or by `serve`)
     app.add_route(
         "/help", lambda _request: RedirectResponse("/help/", status_code=308), include_in_schema=False

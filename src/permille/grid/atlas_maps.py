@@ -20,7 +20,7 @@ from PIL import Image
 from rasterio.features import rasterize
 from shapely.geometry import shape
 
-from . import real_atlas, real_layers
+from . import layer_files, real_atlas, real_layers
 
 MAX_VERTICES = 5000
 MAX_AREA_KM2 = 5_000_000.0
@@ -77,17 +77,17 @@ LAYERS = {
                                    "potential", _POTENTIAL)
         for s in real_atlas.SCENARIOS
     },
-    "land_cover": MapLayer("Land cover 2019 (MODIS IGBP, grouped)", "class", real_layers.LAND_COVER, classes=COVER_CLASSES),
-    "soil_class": MapLayer("IPCC soil class (Zobler FAO-74)", "class", real_layers.SOIL_CLASS,
-                           classes=tuple((c, n, SOIL_COLOURS[n]) for c, n in real_layers.soil_classes().items())),
-    "climate_zone": MapLayer("IPCC climate zone (ERA5 2000–2025)", "class", real_layers.CLIMATE_ZONE,
-                             classes=tuple((c, n, ZONE_COLOURS[c - 1]) for c, n in real_layers.climate_zones().items())),
-    "clay": MapLayer("Topsoil clay (GLDAS, glaciers masked)", "%", real_layers.CLAY, _CLAY),
+    "land_cover": MapLayer("Land cover 2019 (MODIS IGBP, grouped)", "class", layer_files.LAND_COVER, classes=COVER_CLASSES),
+    "soil_class": MapLayer("IPCC soil class (Zobler FAO-74)", "class", layer_files.SOIL_CLASS,
+                           classes=tuple((c, n, SOIL_COLOURS[n]) for c, n in layer_files.soil_classes().items())),
+    "climate_zone": MapLayer("IPCC climate zone (ERA5 2000–2025)", "class", layer_files.CLIMATE_ZONE,
+                             classes=tuple((c, n, ZONE_COLOURS[c - 1]) for c, n in layer_files.climate_zones().items())),
+    "clay": MapLayer("Topsoil clay (GLDAS, glaciers masked)", "%", layer_files.CLAY, _CLAY),
 }  # fmt: skip
 
 
 def source_line(key: str) -> str:
-    return real_atlas.SOURCES[key] if key in real_atlas.SOURCES else real_layers.source_line(key)
+    return real_atlas.SOURCES[key] if key in real_atlas.SOURCES else layer_files.source_line(key)
 
 
 def legend(name: str) -> dict:

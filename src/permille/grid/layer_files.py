@@ -1,9 +1,14 @@
 """The light part of the bundled real layers (``permille/data/layers``): where they are, their ids, source
 lines and class tables, and the stock SD formula — without the raster stack of :mod:`permille.grid.real_layers`
 (xarray, rioxarray, the GSOCseq pipeline: seconds to import), so that a point's values
-(:mod:`permille.toolkit.site_inputs`) answer at once. :mod:`permille.grid.real_layers` re-exports all of it.
+(:mod:`permille.toolkit.site_inputs`) answer at once. Import them from here, not from ``real_layers``.
 
-Stock standard deviation: see :mod:`permille.grid.real_layers` (docs/atlas.md).
+Stock standard deviation (docs/atlas.md, "From OC-density error to stock error"): the maps give the
+absolute prediction error e(z) of OC density (kg C/m³) at 0 and 30 cm, an expected absolute error; for
+normal errors SD = √(π/2) · E|error|. Over a layer the density errors are taken as fully correlated with
+depth (an upper bound), e(z) linear between 0 and 30 cm and, below 30 cm (no error map bundled), equal to
+e(30 cm): SD(0–30) = √(π/2) · 10 · 0.3 · (e0 + e30)/2 and SD(0–100) = SD(0–30) + √(π/2) · 10 · 0.7 · e30,
+in t C/ha (1 kg C/m² = 10 t C/ha).
 """
 
 import json

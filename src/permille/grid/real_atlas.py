@@ -5,7 +5,7 @@ For each zone (:func:`summarise`, long table :data:`COLUMNS`):
 
 - SOC stock 0–30 and 0–100 cm, 2010 (Sanderman et al. 2017): area-weighted mean (t C/ha) and total (Mt C),
   for all land and by cover (cropland, grassland, forest, other: MODIS MCD12C1 2019 by ``igbp_classes.csv``),
-  with 95 % intervals from the per-pixel SD (:func:`permille.grid.real_layers.stock_sd`); pixel errors are
+  with 95 % intervals from the per-pixel SD (:func:`permille.grid.layer_files.stock_sd`); pixel errors are
   taken as fully correlated within 1° blocks and independent between blocks (:data:`BLOCK_DEG`; between the
   two bounds of :mod:`permille.grid.zonal`);
 - the carbon debt: "no land use" − 2010 stock (mean and total, 0–30 and 0–100 cm; no interval: the model's
@@ -40,7 +40,7 @@ from permille import __version__
 
 from ..models.ipcc.categories import ClimateZone, LandUse, SoilClass
 from ..models.ipcc.coefficients import socref, stock_change_factor
-from . import atlas, cluster, pipeline, real_layers, zonal
+from . import atlas, cluster, layer_files, pipeline, real_layers, zonal
 
 SUMMARY_FILE, METADATA_FILE, POTENTIAL_FILE = "summary.csv", "metadata.json", "potential.tif"
 MONITORING = "monitoring"  # sub-folder: zone_statistics.csv and .json (a zones dataset)
@@ -108,7 +108,7 @@ class Parameters:
 def _tier1_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Lookup arrays: SOCref value and relative 95 % error [climate code, soil code] (NaN where none), and
     the land-use factor product and its relative 95 % error [climate code, IGBP class]."""
-    zones, soils = real_layers.climate_zones(), real_layers.soil_classes()
+    zones, soils = layer_files.climate_zones(), layer_files.soil_classes()
     ref = np.full((256, 256), np.nan)
     ref_err = np.zeros((256, 256))
     for zc, zone in zones.items():
@@ -122,7 +122,7 @@ def _tier1_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
             ref[zc, sc], ref_err[zc, sc] = value.value, value.error_pct_95 / 100.0
     factor = np.full((256, 256), np.nan)
     factor_err = np.zeros((256, 256))
-    table = real_layers.igbp_table()
+    table = layer_files.igbp_table()
     for zc, zone in zones.items():
         for igbp, use in table["tier1_land_use"].items():
             if not use:
@@ -195,7 +195,7 @@ def summarise_window(
     land = ids > 0
     stock30 = fine.stocks["soc_0_30_2010"][r, c]
     land &= np.isfinite(stock30)
-    covers = {"all": land} | {name: land & (cover == i) for i, name in enumerate(real_layers.COVERS)}
+    covers = {"all": land} | {name: land & (cover == i) for i, name in enumerate(layer_files.COVERS)}
     out = []
     keys = window.keys
 
@@ -457,8 +457,8 @@ def build(
     )
     table = table[table["zone_area_ha"] > 0].reset_index(drop=True)
     digest = hashlib.sha256()
-    for layer in real_layers.SOURCES:
-        digest.update((real_layers.LAYERS / layer / "item.json").read_bytes())
+    for layer in layer_files.SOURCES:
+        digest.update((layer_files.LAYERS / layer / "item.json").read_bytes())
     digest.update(json.dumps(asdict(params), sort_keys=True).encode())
     name = f"atlas-real-{digest.hexdigest()[:10]}"
     monitoring = {
@@ -467,7 +467,7 @@ def build(
         "title": "SOC stock and GSOCseq sequestration potential by zone, from the bundled real layers",
         "caveat": CAVEATS["potential"],
         "parameters": asdict(params) | {"increases": list(pipeline.SSM_INCREASES)},
-        "layers": [real_layers.source_line(layer) for layer in real_layers.SOURCES],
+        "layers": [layer_files.source_line(layer) for layer in layer_files.SOURCES],
         "generator": "permille.grid.real_atlas.build",
         "permille_version": __version__,
         "depth_cm": pipeline.DEPTH_CM,
@@ -484,7 +484,7 @@ def build(
         "parameters": asdict(params),
         "sources": SOURCES,
         "caveats": CAVEATS,
-        "layers": {layer: real_layers.source_line(layer) for layer in real_layers.SOURCES},
+        "layers": {layer: layer_files.source_line(layer) for layer in layer_files.SOURCES},
         "columns": COLUMNS,
         "zones": "Natural Earth 1:50m admin-0 countries and the Initiative's five regions; cell-centre rule "
         "on the 5′ grid",

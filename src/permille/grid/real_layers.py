@@ -7,12 +7,7 @@ PET in mm/month, NPP in t C/ha/yr. Classes: IGBP (MODIS MCD12C1 2019), IPCC soil
 (``zobler1986_ipcc_soil_class/ipcc_soil_classes.csv``), IPCC climate-zone codes
 (``ipcc_climate_zone_era5/zones.csv``).
 
-Stock standard deviation (docs/atlas.md, "From OC-density error to stock error"): the maps give the
-absolute prediction error e(z) of OC density (kg C/m³) at 0 and 30 cm, an expected absolute error; for
-normal errors SD = √(π/2) · E|error|. Over a layer the density errors are taken as fully correlated with
-depth (an upper bound), e(z) linear between 0 and 30 cm and, below 30 cm (no error map bundled), equal to
-e(30 cm): SD(0–30) = √(π/2) · 10 · 0.3 · (e0 + e30)/2 and SD(0–100) = SD(0–30) + √(π/2) · 10 · 0.7 · e30,
-in t C/ha (1 kg C/m² = 10 t C/ha).
+Stock standard deviation: :func:`permille.grid.layer_files.stock_sd` (docs/atlas.md).
 """
 
 import warnings
@@ -26,30 +21,11 @@ import xarray as xr
 from affine import Affine
 
 from ..models.pet import thornthwaite
-from . import pipeline
-from .layer_files import (  # noqa: F401  (the light part, re-exported: callers use real_layers.X)
-    CLAY,
-    CLIMATE,
-    CLIMATE_ZONE,
-    COVERS,
-    LAND_COVER,
-    LAYERS,
-    SANDERMAN,
-    SOIL_CLASS,
-    SOURCES,
-    SQRT_HALF_PI,
-    STOCKS,
-    T_HA_PER_KG_M2,
-    climate_zones,
-    igbp_table,
-    soil_classes,
-    source_line,
-    stock_sd,
-)
+from . import layer_files, pipeline
 
 
 def _read(layer: str, name: str) -> tuple[np.ndarray, Affine, float | None]:
-    with rasterio.open(str(LAYERS / layer / name)) as source:
+    with rasterio.open(str(layer_files.LAYERS / layer / name)) as source:
         return source.read(1), source.transform, source.nodata
 
 
@@ -108,19 +84,19 @@ def centres(transform: Affine, shape: tuple[int, int]) -> tuple[np.ndarray, np.n
 def fine_layers() -> FineLayers:
     """The bundled layers on the 5′ grid (cached: about 0.4 GB)."""
     stocks = {}
-    for key, name in STOCKS.items():
-        values, transform, nodata = _read(SANDERMAN, name)
+    for key, name in layer_files.STOCKS.items():
+        values, transform, nodata = _read(layer_files.SANDERMAN, name)
         stocks[key] = _float(values, nodata)
-    e0 = _float(*_read(SANDERMAN, "abs_error_OCDENS_0cm_2010AD_10km_ll.tif")[::2])
-    e30 = _float(*_read(SANDERMAN, "abs_error_OCDENS_30cm_2010AD_10km_ll.tif")[::2])
-    sd_30, sd_100 = stock_sd(e0, e30)
+    e0 = _float(*_read(layer_files.SANDERMAN, "abs_error_OCDENS_0cm_2010AD_10km_ll.tif")[::2])
+    e30 = _float(*_read(layer_files.SANDERMAN, "abs_error_OCDENS_30cm_2010AD_10km_ll.tif")[::2])
+    sd_30, sd_100 = layer_files.stock_sd(e0, e30)
     sd_30 = _fill_sd(sd_30, stocks["soc_0_30_2010"])
     sd_100 = _fill_sd(sd_100, stocks["soc_0_100_2010"])
     lat, lon = centres(transform, sd_30.shape)
-    igbp, t_igbp, _ = _read(LAND_COVER, "MCD12C1.A2019001.006.2020220162300.tif")
-    soil, t_soil, _ = _read(SOIL_CLASS, "ipcc_soil_class_1deg.tif")
-    zone, t_zone, _ = _read(CLIMATE_ZONE, "ipcc_climate_zone_5arcmin.tif")
-    clay, t_clay, clay_nodata = _read(CLAY, "clay_pct_0p25deg.tif")
+    igbp, t_igbp, _ = _read(layer_files.LAND_COVER, "MCD12C1.A2019001.006.2020220162300.tif")
+    soil, t_soil, _ = _read(layer_files.SOIL_CLASS, "ipcc_soil_class_1deg.tif")
+    zone, t_zone, _ = _read(layer_files.CLIMATE_ZONE, "ipcc_climate_zone_5arcmin.tif")
+    clay, t_clay, clay_nodata = _read(layer_files.CLAY, "clay_pct_0p25deg.tif")
     return FineLayers(
         transform,
         stocks,
@@ -135,11 +111,11 @@ def fine_layers() -> FineLayers:
 
 def cover_groups(igbp: np.ndarray) -> np.ndarray:
     """Atlas cover group index (0 cropland, 1 grassland, 2 forest, 3 other, −1 none) of IGBP classes."""
-    table = igbp_table()
+    table = layer_files.igbp_table()
     lookup = np.full(256, -1, dtype=np.int8)
     for code, cover in table["atlas_cover"].items():
         if cover:
-            lookup[code] = COVERS.index(cover)
+            lookup[code] = layer_files.COVERS.index(cover)
     return lookup[igbp]
 
 
@@ -174,14 +150,14 @@ def pipeline_inputs(resolution_deg: float = 0.5) -> xr.Dataset:
     k = round(resolution_deg / 0.5)
     fine = fine_layers()
     soc = _block_mean(fine.stocks["soc_0_30_2010"], 6 * k)
-    clay_grid, _, clay_nodata = _read(CLAY, "clay_pct_0p25deg.tif")
+    clay_grid, _, clay_nodata = _read(layer_files.CLAY, "clay_pct_0p25deg.tif")
     clay = _block_mean(_float(clay_grid, clay_nodata), 2 * k)
-    igbp, _, _ = _read(LAND_COVER, "MCD12C1.A2019001.006.2020220162300.tif")
+    igbp, _, _ = _read(layer_files.LAND_COVER, "MCD12C1.A2019001.006.2020220162300.tif")
     majority = _block_majority(np.where(igbp == 255, 0, igbp), 10 * k, 17)
-    fao = igbp_table()["fao_class"].reindex(range(17)).to_numpy(dtype=float)[majority]
+    fao = layer_files.igbp_table()["fao_class"].reindex(range(17)).to_numpy(dtype=float)[majority]
     climate = []
     for name in ("tmp_monthly_0p5deg.tif", "pre_monthly_0p5deg.tif"):
-        with rasterio.open(str(LAYERS / CLIMATE / name)) as source:
+        with rasterio.open(str(layer_files.LAYERS / layer_files.CLIMATE / name)) as source:
             values = source.read().astype(float)
             values[values == source.nodata] = np.nan
             values *= source.scales[0]
@@ -215,6 +191,6 @@ def pipeline_inputs(resolution_deg: float = 0.5) -> xr.Dataset:
     dataset["npp_miami"] = grid(npp)
     dataset.attrs = {
         "title": "GSOCseq input grid from the bundled real layers",
-        "source": "; ".join(SOURCES),
+        "source": "; ".join(layer_files.SOURCES),
     }
     return dataset

@@ -110,7 +110,7 @@ def _half_width(stocks: list[dict]) -> float:
     """Half-width of the 95 % interval of a mean over sites' stocks: Student t over sites (one site: its
     own measurement SD), combined with the depth conversion's SD, common to the converted stocks (the same
     factor), averaged over the sites (0 when none is converted)."""
-    from scipy import stats  # heavy: loaded on first use (start-up, issue 13)
+    from scipy import stats  # heavy: loaded on first use, so that the server starts fast
 
     values = np.array([s["stock_t_c_ha"] for s in stocks])
     n = len(values)

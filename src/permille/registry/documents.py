@@ -16,7 +16,7 @@ from .filestore import FileStore, Spooled
 from .service import Invalid, NotFound, UnsupportedType, audit, transaction
 
 MAX_BYTES = 20 * 2**20
-"""Largest document (20 MiB, issue 20); a bigger one is refused with 413 while it is received."""
+"""Largest document (20 MiB); a bigger one is refused with 413 while it is received."""
 MAX_NAME_CHARS = 200
 
 

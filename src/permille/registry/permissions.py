@@ -7,6 +7,10 @@ the same read rule as a SQL condition for lists.
   users, assessments, KPI values and budget lines; never publish.
 - stc (scientific and technical committee): reads everything; creates and updates assessments.
 - secretariat: everything (organisations, users, KPI values, budget lines, publishing, administration).
+
+A user's own workspace (:data:`PERSONAL` kinds: saved calculations) is not the registry: its owner reads
+and writes it; what the owner shares (``shared``) their organisation's members read; nobody else, the
+Secretariat included.
 """
 
 from enum import StrEnum
@@ -21,6 +25,9 @@ SECRETARIAT_ONLY = frozenset({"organisations", "users", "kpi-values", "budget-li
 SERVER_WRITTEN = frozenset({"toolkit-usage"})
 """Kinds only the platform itself writes (toolkit usage: recorded by the calculators, KPI B4); no user, the
 Secretariat included, creates or changes them through the API."""
+
+PERSONAL = frozenset({"saved-calculations"})
+"""Kinds of a user's own workspace (records with ``user_id``, ``shared`` and ``user``), not registry records."""
 
 
 class Role(StrEnum):
@@ -45,6 +52,8 @@ def allowed(user: Any, action: str, kind: str, record: Any = None, *, public_kin
     """
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}; one of {', '.join(ACTIONS)}")
+    if kind in PERSONAL:
+        return _personal(user, action, record)
     role = role_of(user)
     if kind in SERVER_WRITTEN and action != "read" and not (role is Role.SECRETARIAT and user.id is None):
         return False  # only the platform (service.SYSTEM, no user id) writes them
@@ -69,6 +78,16 @@ def allowed(user: Any, action: str, kind: str, record: Any = None, *, public_kin
 
 def _own(user: Any, record: Any) -> bool:
     return user.organisation_id is not None and record.organisation_id == user.organisation_id
+
+
+def _personal(user: Any, action: str, record: Any) -> bool:
+    """A workspace record: the owner reads and writes it (``record`` None: their own workspace, to list or
+    save into); a colleague of the owner's organisation reads it when shared; nobody else."""
+    if user is None or action not in ("read", "create", "update"):
+        return False
+    if record is None or record.user_id == user.id:
+        return True
+    return action == "read" and record.shared and _own(user, record.user)
 
 
 def read_filter(user: Any, model: Any, *, public_kind: bool = True):

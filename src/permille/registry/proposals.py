@@ -1,4 +1,4 @@
-"""Observations at another organisation's site are proposals (issue 19, point 11): a site's observations
+"""Observations at another organisation's site are proposals: a site's observations
 are its owner's data, so a writer who is not the Secretariat and not of the site's organisation adds
 nothing to an organisation's site directly. What they post (one at a time or in a bulk ingest) is stored as the site owner's
 *unpublished* record with ``proposed`` set; the owner's members or the Secretariat accept it

@@ -1,9 +1,9 @@
 """Saved calculations of the online toolkit: a signed-in user's workspace of named calculator inputs.
 
-Who may do what (:func:`may`, the one rule every route asks): the owner reads, renames, shares, overwrites
-and deletes; when ``shared``, the members of the owner's organisation read it (and may duplicate it into
-their own workspace), never change it; nobody else sees it — the Secretariat included: a workspace is not a
-registry record. Bounded: :data:`MAX_PER_USER` calculations a user, :data:`MAX_INPUT_BYTES` of inputs and
+Who may do what (:func:`permille.registry.permissions.allowed`, kind ``saved-calculations``, asked by every
+read and write here): the owner reads, renames, shares, overwrites and deletes ("update"); when ``shared``,
+the members of the owner's organisation read it (and may duplicate it into their own workspace), never
+change it; nobody else sees it — the Secretariat included: a workspace is not a registry record. Bounded: :data:`MAX_PER_USER` calculations a user, :data:`MAX_INPUT_BYTES` of inputs and
 :data:`MAX_SUMMARY_BYTES` of summary each. The stored summary is the result when saved; a page reopening a
 calculation computes the result again from the inputs.
 """
@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 
 from .. import __version__
 from .orm import SavedCalculation, User
+from .permissions import allowed
 
+KIND = "saved-calculations"
 CALCULATORS = ("rothc", "balance", "stocks", "sampling", "credits")
 MAX_PER_USER = 100
 MAX_INPUT_BYTES = 2 * 2**20
@@ -32,14 +34,6 @@ class Refusal(Exception):
     def __init__(self, status: int, message: str, field: str | None = None):
         super().__init__(message)
         self.status, self.message, self.field = status, message, field
-
-
-def may(user: User, action: str, row: SavedCalculation) -> bool:
-    """Whether ``user`` may ``action`` ("read" or "write") ``row``."""
-    if row.user_id == user.id:
-        return True
-    same_organisation = user.organisation_id is not None and row.user.organisation_id == user.organisation_id
-    return action == "read" and row.shared and same_organisation
 
 
 def _size(value: Any, limit: int, field: str) -> None:
@@ -113,12 +107,12 @@ def listing(session: Session, user: User, calculator: str | None = None) -> list
 
 
 def get(session: Session, user: User, calculation_id: int, action: str = "read") -> SavedCalculation:
-    """The calculation if ``user`` may ``action`` it: 404 when they may not read it (its existence is not
-    disclosed), 403 when they may read but not write it."""
+    """The calculation if ``user`` may ``action`` ("read" or "update") it: 404 when they may not read it (its
+    existence is not disclosed), 403 when they may read but not change it."""
     row = session.get(SavedCalculation, calculation_id)
-    if row is None or not may(user, "read", row):
+    if row is None or not allowed(user, "read", KIND, row):
         raise Refusal(404, f"no saved calculation {calculation_id} in your workspace")
-    if not may(user, action, row):
+    if not allowed(user, action, KIND, row):
         raise Refusal(403, "a colleague's shared calculation is read-only: duplicate it to change it")
     return row
 
@@ -134,6 +128,8 @@ def create(
 ) -> dict:
     """Save a new calculation (all or nothing; the caller's inputs are already checked by the calculator's
     schema)."""
+    if not allowed(user, "create", KIND):
+        raise Refusal(403, "sign in to save a calculation")
     if calculator not in CALCULATORS:
         raise Refusal(422, f"calculator: {calculator!r}; one of {', '.join(CALCULATORS)}", "calculator")
     name = _name(name)
@@ -153,7 +149,7 @@ def create(
 
 def update(session: Session, user: User, calculation_id: int, changes: dict) -> dict:
     """Rename, share or unshare, or overwrite the inputs and summary (then with this software version)."""
-    row = get(session, user, calculation_id, "write")
+    row = get(session, user, calculation_id, "update")
     if changes.get("name") is not None:
         name = _name(changes["name"])
         _free_name(session, user, name, exclude=row.id)
@@ -188,5 +184,5 @@ def duplicate(session: Session, user: User, calculation_id: int, name: str | Non
 
 
 def delete(session: Session, user: User, calculation_id: int) -> None:
-    session.delete(get(session, user, calculation_id, "write"))
+    session.delete(get(session, user, calculation_id, "update"))
     session.commit()

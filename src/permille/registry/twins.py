@@ -1,7 +1,9 @@
 """The twin-regions pilot (objective F1): pairs of municipalities (record kind ``municipalities``, a pair
 is two municipalities one of which names the other in ``twin_id``) with their actions and exchanges
-(``twin_activity``). The pages show the pairs whose two municipalities are published; the KPI F1 counts
-the same pairs (:func:`pairs`) among its counted records (``counting._twinned``)."""
+(``twin_activity``). The pages show everyone the pairs whose two municipalities are published, and a
+signed-in reader also the pairs whose two municipalities they may read unpublished (their organisation's;
+all for the Secretariat and the STC), marked unpublished; the KPI F1 counts the pairs (:func:`pairs`) among
+its counted records (``counting._twinned``)."""
 
 import datetime
 from collections.abc import Iterable
@@ -13,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from . import orm
 from .directory import country_name
-from .permissions import Role, role_of
+from .permissions import Role, read_filter, role_of
 from .schemas import Name, RecordId, Strict, Text
 from .service import Forbidden, Invalid, NotFound, _validate, audit, transaction
 
@@ -74,10 +76,11 @@ def _counted(m: orm.Municipality) -> bool:
     return bool(m.published and m.verified_at is not None and not m.demo)
 
 
-def public_pairs(session: Session) -> list[dict]:
-    """The pairs whose two municipalities are published, with their activities (newest first) and
-    whether KPI F1 counts them (both verified, neither demo)."""
-    rows = session.scalars(select(orm.Municipality).where(orm.Municipality.published.is_(True))).all()
+def visible_pairs(session: Session, user: Any) -> list[dict]:
+    """The pairs whose two municipalities ``user`` (None: the public) may read, with their activities
+    (newest first), whether both are ``published`` and whether KPI F1 counts them (both published and
+    verified, neither demo)."""
+    rows = session.scalars(select(orm.Municipality).where(read_filter(user, orm.Municipality))).all()
     found = pairs(rows)
     ids = [m.id for pair in found for m in pair]
     activities = session.scalars(
@@ -92,6 +95,7 @@ def public_pairs(session: Session) -> list[dict]:
             {
                 "id": f"{a.id}-{b.id}",
                 "municipalities": [_municipality(a), _municipality(b)],
+                "published": bool(a.published and b.published),
                 "counted": _counted(a) and _counted(b),
                 "activities": [_activity(x) for x in mine],
             }

@@ -1,4 +1,4 @@
-"""Fair shares of the toolkit's worker processes between clients (issue 19, point 4).
+"""Fair shares of the toolkit's worker processes between clients: one client's queue does not hold up another's calculations.
 
 :class:`FairSlots` hands out ``slots`` places to run (one per worker process) on an asyncio loop. Waiting
 calculations queue per client, and a freed place goes to the clients in turn (round robin), so that one

@@ -4,12 +4,12 @@ SOC stock 0–30 cm (with its SD), topsoil clay, the IPCC soil class and the lan
 the cell it was read in and its source line, so that a page can show where every filled number comes from.
 
 The climate is the site page's (:func:`permille.registry.reference_layers.monthly_climate`); the other
-layers are read cell by cell from the files of :mod:`permille.grid.real_layers` (milliseconds; the atlas's
+layers are read cell by cell from the bundled files (milliseconds; the atlas's
 :func:`permille.grid.atlas_maps.point` loads every layer on the 5′ grid first, 0.4 GB): the value of the
-cell holding the point, with the atlas's classes (:func:`~permille.grid.real_layers.cover_groups`,
-:func:`~permille.grid.real_layers.soil_classes`, :func:`~permille.grid.real_layers.climate_zones`) and
-stock SD (:func:`~permille.grid.real_layers.stock_sd`), from :mod:`permille.grid.layer_files` (the light part
-of ``real_layers``: no xarray stack to import).
+cell holding the point, with the atlas's classes (the IGBP table's cover groups,
+:func:`~permille.grid.layer_files.soil_classes`, :func:`~permille.grid.layer_files.climate_zones`) and
+stock SD (:func:`~permille.grid.layer_files.stock_sd`), all from :mod:`permille.grid.layer_files` (no
+xarray stack to import).
 
 Units: °C, mm/month, t C/ha (0–30 cm), clay %.
 """
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import rasterio
 
-from ..grid import layer_files as real_layers
+from ..grid import layer_files
 from ..registry import reference_layers
 
 SOC_0_30 = "SOCS_0_30cm_year_2010AD_10km.tif"
@@ -51,7 +51,7 @@ class Cell:
 def read_cell(layer: str, name: str, lat: float, lon: float) -> Cell:
     """Every band of file ``name`` of bundled layer ``layer`` in the cell holding (lat, lon), scaled, NaN for
     nodata (north-up global grids; a point on a cell edge belongs to the cell south and east of it)."""
-    with rasterio.open(str(real_layers.LAYERS / layer / name)) as source:
+    with rasterio.open(str(layer_files.LAYERS / layer / name)) as source:
         t = source.transform
         row = min(max(int(np.floor((lat - t.f) / t.e)), 0), source.height - 1)
         col = min(max(int(np.floor((lon - t.c) / t.a)), 0), source.width - 1)
@@ -101,18 +101,18 @@ def site_inputs(lat: float, lon: float) -> dict:
     for name, layer, file, labels in (
         (
             "climate_zone",
-            real_layers.CLIMATE_ZONE,
+            layer_files.CLIMATE_ZONE,
             "ipcc_climate_zone_5arcmin.tif",
-            real_layers.climate_zones(),
+            layer_files.climate_zones(),
         ),
-        ("soil_class", real_layers.SOIL_CLASS, "ipcc_soil_class_1deg.tif", real_layers.soil_classes()),
-        ("land_cover", real_layers.LAND_COVER, LAND_COVER_FILE, None),
+        ("soil_class", layer_files.SOIL_CLASS, "ipcc_soil_class_1deg.tif", layer_files.soil_classes()),
+        ("land_cover", layer_files.LAND_COVER, LAND_COVER_FILE, None),
     ):
         cell = read_cell(layer, file, lat, lon)
         code = int(cell.values[0]) if np.isfinite(cell.values[0]) else -1
         extra = {}
         if labels is None:  # IGBP class → the atlas's cover group and the Tier 1 land use
-            table = real_layers.igbp_table()
+            table = layer_files.igbp_table()
             labels = {c: row.atlas_cover for c, row in table.iterrows() if row.atlas_cover}
             if code in labels:
                 extra = {
@@ -120,23 +120,23 @@ def site_inputs(lat: float, lon: float) -> dict:
                     "tier1_land_use": table.loc[code, "tier1_land_use"],
                 }
         if code in labels:
-            fields[name] = _field(labels[code], "class", real_layers.source_line(layer), cell, **extra)
+            fields[name] = _field(labels[code], "class", layer_files.source_line(layer), cell, **extra)
         else:
             missing.append({"field": name, "reason": "no class in the bundled layer at this cell"})
-    stock = read_cell(real_layers.SANDERMAN, SOC_0_30, lat, lon)
+    stock = read_cell(layer_files.SANDERMAN, SOC_0_30, lat, lon)
     if np.isfinite(stock.values[0]) and stock.values[0] > 0:
-        e0, e30 = (read_cell(real_layers.SANDERMAN, name, lat, lon).values[0] for name in ERRORS)
-        sd = real_layers.stock_sd(e0, e30)[0] if np.isfinite(e0) and np.isfinite(e30) else None
+        e0, e30 = (read_cell(layer_files.SANDERMAN, name, lat, lon).values[0] for name in ERRORS)
+        sd = layer_files.stock_sd(e0, e30)[0] if np.isfinite(e0) and np.isfinite(e30) else None
         fields["soc_t_c_ha"] = _field(
-            float(stock.values[0]), "t C/ha", real_layers.source_line(real_layers.SANDERMAN), stock,
+            float(stock.values[0]), "t C/ha", layer_files.source_line(layer_files.SANDERMAN), stock,
             depth_cm=30, year=2010, sd=None if sd is None else round(float(sd), 1),
         )  # fmt: skip
     else:
         missing.append({"field": "soc_t_c_ha", "reason": "no SOC stock in the bundled map at this cell"})
-    clay = read_cell(real_layers.CLAY, "clay_pct_0p25deg.tif", lat, lon)
+    clay = read_cell(layer_files.CLAY, "clay_pct_0p25deg.tif", lat, lon)
     if np.isfinite(clay.values[0]):
         value = round(float(clay.values[0]), 1)
-        fields["clay_pct"] = _field(value, "%", real_layers.source_line(real_layers.CLAY), clay)
+        fields["clay_pct"] = _field(value, "%", layer_files.source_line(layer_files.CLAY), clay)
     else:
         missing.append({"field": "clay_pct", "reason": "no clay value in the bundled layer at this cell"})
     return {"lat": lat, "lon": lon, "fields": fields, "missing": missing}

@@ -5,7 +5,7 @@
 t C/ha over 0–23 cm, as the registry holds them now), the RothC-26.3 series of its treatment with a 95 %
 Monte Carlo band, bias, RMSE, relative RMSE and modelling efficiency (EF, Nash–Sutcliffe) of
 leave-one-out predictions with their formulas, and every set-up choice of the run with its source. Any other readable site answers ``{"available": false}``.
-The model and statistics modules are imported inside the endpoint (start-up time, issue 13); the RothC
+The model and statistics modules are imported inside the endpoint (the server starts without them); the RothC
 runs of the treatments are computed once per process, in another process after start-up (:func:`warm_up`).
 """
 

@@ -104,7 +104,7 @@ def get_saved(calculation_id: Id, session: SessionDep, user: Signed) -> dict:
 @router.patch("/{calculation_id}", summary="Rename, share or unshare, or overwrite a calculation of mine")
 def change(calculation_id: Id, body: ChangeIn, session: SessionDep, user: Signed) -> dict:
     if body.inputs is not None:
-        row = _answer(saved.get, session, user, calculation_id, "write")
+        row = _answer(saved.get, session, user, calculation_id, "update")
         _checked(row.calculator, body.inputs)
     return _answer(saved.update, session, user, calculation_id, body.model_dump(exclude_unset=True))
 

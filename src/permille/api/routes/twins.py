@@ -1,5 +1,6 @@
 """The twin-regions pilot, objective F1 (domain: :mod:`permille.registry.twins`): the public pairs of
-municipalities with their actions and exchanges; recording an activity."""
+municipalities (and, to a signed-in reader, the unpublished ones they may read) with their actions and
+exchanges; recording an activity."""
 
 from typing import Annotated
 
@@ -7,7 +8,7 @@ from fastapi import APIRouter, Depends
 
 from ...registry import twins
 from ...registry.orm import User
-from ..deps import SessionDep, require
+from ..deps import SessionDep, UserDep, require
 from ..errors import ERROR_RESPONSES
 
 router = APIRouter(tags=["twins"], responses=ERROR_RESPONSES)
@@ -15,9 +16,10 @@ Writer = Annotated[User, Depends(require("member", "partner", "secretariat"))]
 
 
 @router.get("/twins")
-def pairs(session: SessionDep) -> list[dict]:
-    """The pairs whose two municipalities are published, their activities, and whether KPI F1 counts them."""
-    return twins.public_pairs(session)
+def pairs(session: SessionDep, user: UserDep) -> list[dict]:
+    """The pairs whose two municipalities the reader may read (the public: published ones), their
+    activities, whether both are published and whether KPI F1 counts them."""
+    return twins.visible_pairs(session, user)
 
 
 @router.post("/twins/activities", status_code=201)

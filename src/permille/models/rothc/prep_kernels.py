@@ -2,7 +2,7 @@
 bounds check of the large forcings, their conversion to contiguous float64, the cumulative carbon input of
 the recorded months, the finiteness check and transposition of the equilibrium's per-site results. Serial
 numpy did these before and capped the engine's speed-up on many cores (Amdahl: on a 16-core machine 5.3×
-one thread, issue 18); ``benchmarks/bench_rothc_threads.py`` measures it.
+one thread); ``benchmarks/bench_rothc_threads.py`` measures it.
 
 Below :data:`PARALLEL_MIN` elements the numpy path is kept (starting threads costs more)."""
 

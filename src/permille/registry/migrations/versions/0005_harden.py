@@ -1,4 +1,4 @@
-"""Hardening (issue 19): a token's last use and client (``api_token.last_used_at``, ``user_agent``: the
+"""Hardening: a token's last use and client (``api_token.last_used_at``, ``user_agent``: the
 list of a user's active tokens), and observations proposed at another organisation's site
 (``observation.proposed``: unpublished until the site's owner or the Secretariat accepts them).
 

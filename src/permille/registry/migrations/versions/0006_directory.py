@@ -1,4 +1,4 @@
-"""The member directory, the calendar and the twin-regions pilot (issue 20, point 5) and the daily jobs'
+"""The member directory, the calendar and the twin-regions pilot (objective F1) and the daily jobs'
 lease: ``meeting.capacity``, ``event_registration``, ``twin_activity``, ``scheduled_run``;
 ``helpdesk_question.demo`` (the demo seed's question, never counted by KPI B3).
 

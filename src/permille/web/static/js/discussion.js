@@ -1,4 +1,4 @@
-// Discussion and documents of a record (issue 20): its comment thread (GET|POST /api/comments/{kind}/{id})
+// Discussion and documents of a record: its comment thread (GET|POST /api/comments/{kind}/{id})
 // and its document library (GET|POST /api/documents/{kind}/{id}; the file itself is the upload's body,
 // at most 20 MiB, its type judged by the server from its bytes). Used by the records pages (projects,
 // practices), the helpdesk (the experts' notes on a question) and the working groups.

@@ -1,7 +1,8 @@
 // #/twins: the twin-regions pilot (objective F1). A map of the pairs (the two municipalities joined by a
 // line, on the platform's own boundaries) and each pair with its actions and exchanges and whether KPI F1
-// counts it. The Secretariat, and members or partners of the organisation of one of the two
-// municipalities, record an action or exchange.
+// counts it; a pair not published (shown to its organisation and the Secretariat only) is marked so. The
+// Secretariat, and members or partners of the organisation of one of the two municipalities, record an
+// action or exchange.
 import { field, form, notice, t } from "../accounts-ui.js";
 import { countryName, demoBadge, worldBoundaries } from "../community-ui.js";
 
@@ -34,6 +35,7 @@ function pairCard(ctx, pair) {
     "li",
     { class: "card stack", "data-pair": pair.id },
     el("h2", {}, `${place(ctx, a)} ↔ ${place(ctx, b)}`, " ", demoBadge(a, t)),
+    pair.published ? null : el("p", { class: "small" }, el("span", { class: "badge", "data-state": "unpublished" }, t("tw.unpublished"))),
     el("p", { class: pair.counted ? "status-good small" : "status-unknown small" }, pair.counted ? t("tw.counted") : t("tw.notCounted")),
     el("p", { class: "small muted" }, [a, b].filter((m) => m.population).map((m) => `${m.name}: ${t("tw.population", { n: ctx.fmt.number(m.population, 0) })}`).join(" · ")),
     el("h3", {}, t("tw.activities")),

@@ -24,7 +24,7 @@ export function showSource(ctx, control, field) {
   document.getElementById(id)?.remove();
   const shown = Array.isArray(field.value) ? field.value.map((v) => formatNumber(v)).join(" ; ") : formatNumber(field.value);
   const cell = field.cell_deg ? ` (${t("site.cell", { size: formatNumber(Number(field.cell_deg.toFixed(3))) })})` : "";
-  const note = ctx.el("p", { class: "muted small tk-source", id, "data-source-for": control.name || control.id }, t("site.source", { sources: field.source + cell }));
+  const note = ctx.el("p", { class: "muted small tk-source", id, "data-source-for": control.name || control.id }, t("site.fieldSource", { source: field.source + cell }));
   if (wrapper === control) control.after(note);
   else wrapper.append(note); // inside the field's box: a grid of fields keeps its columns
   const edited = () => {

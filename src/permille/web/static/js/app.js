@@ -254,6 +254,7 @@ languageSelect.addEventListener("change", async () => {
   }
   i18n.setLanguage(lang);
   applyStaticMessages();
+  announce(""); // the last announcement was in the other language
   route();
 });
 

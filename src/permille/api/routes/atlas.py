@@ -11,7 +11,9 @@ from fastapi import APIRouter, Body, Path, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from ... import i18n
 from ...io.csv_safe import write_csv
+from ..deps import LanguageDep
 from ..errors import ERROR_RESPONSES, ApiError
 
 router = APIRouter(prefix="/atlas", tags=["atlas"], responses=ERROR_RESPONSES)
@@ -39,15 +41,25 @@ def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
     return west, south, east, north
 
 
+def _in_language(texts: dict[str, str], lang: str) -> dict[str, str]:
+    """The atlas's source lines or caveats (catalogue messages, :data:`permille.grid.real_atlas.SOURCES`
+    and ``CAVEATS``) in ``lang``; a text the catalogue lacks (an atlas built by another version) as it is."""
+    return {key: i18n.gettext(lang, text) for key, text in texts.items()}
+
+
 @router.get("/summary/{zone}", summary="A zone's SOC figures with sources (WLD, a region or an ISO3 code)")
-def zone_summary(zone: Annotated[str, Path(min_length=2, max_length=60)]) -> dict:
+def zone_summary(zone: Annotated[str, Path(min_length=2, max_length=60)], lang: LanguageDep) -> dict:
     """Stock mean and total (0–30, 0–100 cm, by cover, 95 % intervals), the 4‰ target, the IPCC Tier 1
-    estimate beside the mapped stock, the carbon debt and the GSOCseq potential per scenario."""
+    estimate beside the mapped stock, the carbon debt and the GSOCseq potential per scenario; sources and
+    caveats in the reader's language."""
     key = zone.upper() if len(zone) == 3 else zone
     answer = _maps().zone_summary(key)
     if answer is None:
         raise ApiError(404, f"zone {zone!r}: no such country (ISO3), region or WLD in the atlas")
-    return answer
+    return answer | {
+        "sources": _in_language(answer["sources"], lang),
+        "caveats": _in_language(answer["caveats"], lang),
+    }
 
 
 @router.get("/layers", summary="The map layers with their legends, units and sources")
@@ -97,6 +109,7 @@ async def area_of_interest(
     geojson: Annotated[
         dict, Body(description="GeoJSON Polygon/MultiPolygon, Feature or FeatureCollection, lon/lat")
     ],
+    lang: LanguageDep,
     format: Literal["json", "csv", "geojson"] = "json",
     name: Annotated[str, Query(min_length=1, max_length=60)] = "area",
 ):
@@ -122,5 +135,6 @@ async def area_of_interest(
                         headers={"Content-Disposition": 'attachment; filename="area_statistics.geojson"'})  # fmt: skip
     return {
         "name": name, "level": "area", "dataset": meta["dataset"], "synthetic": False,
-        "figures": maps.structure(table), "sources": meta["sources"], "caveats": meta["caveats"],
+        "figures": maps.structure(table), "sources": _in_language(meta["sources"], lang),
+        "caveats": _in_language(meta["caveats"], lang),
     }  # fmt: skip

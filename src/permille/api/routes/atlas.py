@@ -44,7 +44,7 @@ def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
 def _in_language(texts: dict[str, str], lang: str) -> dict[str, str]:
     """The atlas's source lines or caveats (catalogue messages, :data:`permille.grid.real_atlas.SOURCES`
     and ``CAVEATS``) in ``lang``; a text the catalogue lacks (an atlas built by another version) as it is."""
-    return {key: i18n.gettext(lang, text) for key, text in texts.items()}
+    return {key: i18n.render(text, lang) for key, text in texts.items()}
 
 
 @router.get("/summary/{zone}", summary="A zone's SOC figures with sources (WLD, a region or an ISO3 code)")
@@ -63,9 +63,10 @@ def zone_summary(zone: Annotated[str, Path(min_length=2, max_length=60)], lang: 
 
 
 @router.get("/layers", summary="The map layers with their legends, units and sources")
-def map_layers() -> dict:
+def map_layers(lang: LanguageDep) -> dict:
     maps = _maps()
-    return {"items": [maps.legend(name) for name in maps.LAYERS], "dataset": maps.metadata()["dataset"]}
+    items = [maps.legend(name) for name in maps.LAYERS]
+    return {"items": i18n.localized(items, lang), "dataset": maps.metadata()["dataset"]}
 
 
 @router.get("/layers/{name}.png", summary="A map layer as a PNG image overlay", response_class=Response)
@@ -84,10 +85,12 @@ async def layer_png(
 
 @router.get("/point", summary="The value of every map layer at a point, with sources")
 async def point_values(
-    lat: Annotated[float, Query(ge=-90, le=90)], lon: Annotated[float, Query(ge=-180, le=180)]
+    lat: Annotated[float, Query(ge=-90, le=90)],
+    lon: Annotated[float, Query(ge=-180, le=180)],
+    lang: LanguageDep,
 ) -> dict:
     maps = _maps()
-    return await run_in_threadpool(maps.point, lat, lon)
+    return i18n.localized(await run_in_threadpool(maps.point, lat, lon), lang)
 
 
 @router.get(

@@ -7,10 +7,12 @@ a French nor an English reader of the same URL is ever sent the other's kept cop
 import re
 
 import pytest
+from fastapi.testclient import TestClient
 
 from permille import i18n
 from permille.monitoring import country as monitoring_country
 from permille.monitoring import sites_map
+from tests.platform.conftest import demo_app
 
 FRA = "/api/monitoring/countries/FRA"
 CAVEAT = {
@@ -121,3 +123,23 @@ def test_a_converted_stock_caveat_writes_its_numbers_as_the_language_does():
     spanish = note.render("es")
     assert f"F = {mean} ± {sd}, rango {low}–{high}). Fuente — Jobbágy" in spanish
     assert i18n.localized({"a": [note], "b": 1.5}, "es") == {"a": [spanish], "b": 1.5}
+
+
+def test_the_synthetic_atlas_and_a_converted_stock_in_the_language(engine):
+    """With the demonstration layers, Great Britain (Rothamsted: stocks measured to 23 cm, converted) in
+    French: the synthetic dataset's caveat, its grid and the conversion's factor written as French writes
+    numbers, the citation kept in English after " — "."""
+    with TestClient(demo_app(engine, demo_layers=True)) as client:
+        gbr = client.get("/api/monitoring/countries/GBR", headers={"Accept-Language": "fr"}).json()
+        english = client.get("/api/monitoring/countries/GBR").json()
+    assert gbr["dataset"]["label"] == "données de démonstration" and gbr["synthetic"] is True
+    assert gbr["caveats"][0].startswith("Calculé sur une grille mondiale SYNTHÉTIQUE")
+    assert re.fullmatch(
+        r"Les couches modélisées couvrent \d+ % .*\(grille de 0,5° ; .*\)\.", gbr["caveats"][1]
+    )
+    assert re.fullmatch(r"The modelled layers cover \d+ % .*\(0\.5° grid; .*\)\.", english["caveats"][1])
+    conversion = next(c for c in gbr["caveats"] if c.startswith("Les stocks mesurés de la surface"))
+    assert re.search(
+        r"Rothamsted : F = 1,\d{3} ± 0,\d{3}, plage 1,\d{3}–1,\d{3}\)\. Source — Jobbágy", conversion
+    )
+    assert gbr["sources"][0].startswith("Stock et potentiel de COS : permille.grid.atlas sur une grille")

@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from sqlalchemy import select
 
-from ..i18n import Text
+from ..i18n import Number, Text
 from ..registry import reference_layers, zones
 from ..registry.kpis import countries
 from ..registry.orm import Site
@@ -75,10 +75,11 @@ def _caveats(summary: dict, reference: dict, converted: bool) -> list[Text]:
     if stock is not None:
         share = f"{100 * (stock['covered_fraction'] or 0):.0f}"
         if summary["synthetic"]:
+            resolution = zones.bundled_metadata()["parameters"]["resolution_deg"]
             cover = Text(
                 "The modelled layers cover {share} % of the country's land cells ({resolution}° grid; "
                 "cropland, grassland and tree cover only).",
-                share=share, resolution=f"{zones.bundled_metadata()['parameters']['resolution_deg']:g}",
+                share=share, resolution=Number(resolution, len(f"{resolution:g}".partition(".")[2])),
             )  # fmt: skip
         else:
             cover = Text(

@@ -37,8 +37,7 @@ ALLOWED = [
 """Proper names, references and addresses: not English sentences whatever their words."""
 PENDING = [
     # Server-written English still to move into the catalogue (issue 22, point 1), each a sentence the
-    # server composes in English today; the list may only shrink. The country page (monitoring/country.py,
-    # monitoring/sources.py, registry/parties.py): caveats, source lines, missing-layer notices.
+    # server composes in English today; the list may only shrink. The country page (registry/parties.py):
     r"^Afforestation, reforestation",  # an NDC's own text (Climate Watch), quoted
     # The long-term site page (registry/rothamsted.py): the site's description, model and statistics.
     r"Hoosfield|Rothamsted|RothC|IOM = |leave-one-out|Pearson correlation|calibrated on the measurements|e-RA",

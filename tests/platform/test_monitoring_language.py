@@ -143,3 +143,19 @@ def test_the_synthetic_atlas_and_a_converted_stock_in_the_language(engine):
         r"Rothamsted : F = 1,\d{3} ± 0,\d{3}, plage 1,\d{3}–1,\d{3}\)\. Source — Jobbágy", conversion
     )
     assert gbr["sources"][0].startswith("Stock et potentiel de COS : permille.grid.atlas sur une grille")
+
+
+def test_the_toolkits_site_inputs_name_their_layers_in_the_language(seeded_client):
+    url = "/api/toolkit/site-inputs?lat=48.85&lon=2.35"
+    french = seeded_client.get(url, headers={"Accept-Language": "fr"}).json()["fields"]
+    english = seeded_client.get(url).json()["fields"]
+    assert french["climate_zone"]["value"] == english["climate_zone"]["value"]
+    title, _, citation = french["climate_zone"]["source"].partition(" — ")
+    assert title == "Zone climatique du GIEC d’après la climatologie ERA5 2000–2025"
+    assert (
+        english["climate_zone"]["source"]
+        == f"IPCC climate zone from the ERA5 climatology 2000–2025 — {citation}"
+    )
+    assert french["clay_pct"]["source"].startswith(
+        "Argile de l’horizon de surface, GLDAS (glaciers masqués) — "
+    )

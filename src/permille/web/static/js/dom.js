@@ -41,10 +41,10 @@ export function sourceText(text) {
 }
 
 // The catalogue message `key` of `t` with its `{name}` placeholder filled with `nodes` (an element, a text
-// or an array of them): e.g. "Source : " followed by a citation element.
-export function fillNodes(t, key, name, nodes) {
+// or an array of them) and its other placeholders with `vars`: e.g. "Source : " followed by a citation.
+export function fillNodes(t, key, name, nodes, vars = {}) {
   const mark = "\u0000";
-  const [before, after = ""] = t(key, { [name]: mark }).split(mark);
+  const [before, after = ""] = t(key, { ...vars, [name]: mark }).split(mark);
   return [before, nodes, after].flat().filter((n) => n !== "");
 }
 

@@ -3,11 +3,12 @@ aggregates, record lists and records) are kept per process, ready to send (JSON 
 ETag), until a change touches what they were computed from.
 
 An answer is kept under its URL (path and the query parameters the route declares: an unknown one makes
-no new answer, :func:`canonical_query`), for a route that depends on the reader, the
-reader's :func:`read_scope`, and for a route that answers in the reader's language (it takes ``lang``),
-that language (``?lang=``, else ``Accept-Language``: :func:`permille.i18n.accepted_language`). A route decorated with :func:`cached` computes it on a miss
-(:meth:`ReadModels.serve`); later requests for it are answered by :class:`permille.api.edge.ReadEdge`
-before routing, dependencies or the database (:meth:`ReadModels.at_edge`).
+no new answer, :func:`canonical_query`), for a route that depends on the reader, the reader's
+:func:`read_scope`, and for a route that answers in the reader's language (it takes ``lang``), that
+language (``?lang=``, else ``Accept-Language``: :func:`permille.i18n.accepted_language`). A route decorated
+with :func:`cached` computes it on a miss (:meth:`ReadModels.serve`); later requests for it are answered
+by :class:`permille.api.edge.ReadEdge` before routing, dependencies or the database
+(:meth:`ReadModels.at_edge`).
 
 :data:`DEPENDS_ON` declares, as data, the kinds each aggregate is computed from; :data:`TOUCHES` is its
 inverse (kind → aggregates). Invalidation is event-driven: :meth:`ReadModels.changed` (subscribed to

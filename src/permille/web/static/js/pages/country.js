@@ -4,6 +4,7 @@
 // of the country.
 
 import { fillNodes, sourceText } from "../dom.js";
+import { choiceLabel } from "../forms.js";
 import { countryName } from "../i18n.js";
 import { appendNdcSection } from "./country_ndc.js";
 
@@ -94,7 +95,7 @@ export async function render(root, params, ctx) {
         "tr",
         { "data-site": s.id },
         el("td", {}, el("a", { href: `#/site?id=${s.id}` }, s.name)),
-        el("td", {}, s.land_use),
+        el("td", {}, choiceLabel("sites", "land_use", s.land_use)),
         el("td", { class: "num" }, String(s.n_observations)),
         el("td", { class: "num" }, s.latest_stock_t_c_ha === null ? "–" : fmt.number(s.latest_stock_t_c_ha, 1)),
       ),

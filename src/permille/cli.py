@@ -1375,6 +1375,7 @@ def monitoring_country(
     `permille serve` does); --json prints the monitoring answer of the API."""
     import json
 
+    from . import i18n
     from .monitoring import country, report
     from .registry import parties, real_atlas, seed, service, zones
 
@@ -1388,7 +1389,7 @@ def monitoring_country(
             real_atlas.load_default(session)
         session.commit()
         try:
-            answer = country.country(session, None, iso3.upper(), demo=demo_layers)
+            answer = i18n.localized(country.country(session, None, iso3.upper(), demo=demo_layers), lang)
         except service.NotFound as e:
             _fail(e)
         ndc = parties.country(session, None, iso3.upper())

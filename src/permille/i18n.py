@@ -118,9 +118,38 @@ class Text(str):
         return text
 
     def render(self, lang: str) -> str:
+        values = {k: v.render(lang) if isinstance(v, Text | Number) else v for k, v in self.values.items()}
         if self.plural is not None:
-            return ngettext(lang, self.msgid, self.plural, self.n, **self.values)
-        return gettext(lang, self.msgid, **self.values)
+            return ngettext(lang, self.msgid, self.plural, self.n, **values)
+        return gettext(lang, self.msgid, **values)
+
+
+class Number(float):
+    """A value of a :class:`Text` written with ``digits`` decimals the way the reader's language writes
+    numbers when the text is rendered (English, e.g. ``1,234.5``, until then)."""
+
+    def __new__(cls, value: float, digits: int = 1):
+        number_ = super().__new__(cls, value)
+        number_.digits = digits
+        return number_
+
+    def __format__(self, spec: str) -> str:
+        return float.__format__(self, spec) if spec else self.render("en")
+
+    def render(self, lang: str) -> str:
+        return number(float(self), self.digits, lang)
+
+
+def localized(answer, lang: str):
+    """``answer`` (nested dicts, lists and strings: an API answer) with every :class:`Text` in it rendered in
+    ``lang``; everything else as it is."""
+    if isinstance(answer, Text):
+        return answer.render(lang)
+    if isinstance(answer, dict):
+        return {key: localized(value, lang) for key, value in answer.items()}
+    if isinstance(answer, list | tuple):
+        return [localized(value, lang) for value in answer]
+    return answer
 
 
 def render(message: str, lang: str) -> str:

@@ -39,18 +39,7 @@ ALLOWED = [
 """Proper names, references and addresses: not English sentences whatever their words."""
 PENDING = [
     # Server-written English still to move into the catalogue (issue 22, point 1), each a sentence the
-    # server composes in English today; the list may only shrink. The country page (monitoring/country.py,
-    # monitoring/sources.py, registry/parties.py): caveats, source lines, missing-layer notices.
-    r"^(?:Sources?|Fuentes?) ?: ",
-    r"^No soil-class layer is loaded",
-    r"^Modelled with the GSOCseq method",
-    r"^The modelled layers cover \d+ % of the country",
-    r"^Measured stocks need SOC",
-    r"^The IPCC climate zones are classified",
-    r"^95 % intervals from the Monte Carlo members",
-    r"^SOC stock and potential: zone statistics",
-    r"^Measured stocks: observations in this registry",
-    r"^Climate zones: IPCC climate zone from the ERA5",
+    # server composes in English today; the list may only shrink. The country page (registry/parties.py):
     r"^Afforestation, reforestation",  # an NDC's own text (Climate Watch), quoted
     # The long-term site page (registry/rothamsted.py): the site's description, model and statistics.
     r"Hoosfield|Rothamsted|RothC|IOM = |leave-one-out|Pearson correlation|calibrated on the measurements|e-RA",

@@ -54,6 +54,11 @@ def test_country_text_is_the_page_answer(cli_env, engine):
     french = runner.invoke(app, ["monitoring", "country", "GBR", "--lang", "fr"])
     assert french.exit_code == 0 and french.output.startswith("Royaume-Uni (GBR)\n")
     assert all(f"  {line}\n" in french.output for line in page["sentences"]["fr"])
+    with TestClient(create_app(engine, seed=False)) as client:
+        french_page = client.get("/api/monitoring/countries/GBR?lang=fr").json()
+    assert french_page["caveats"] != page["caveats"]  # written in French, as the French page shows them
+    for line in french_page["sources"] + french_page["caveats"]:
+        assert f"  {line}\n" in french.output
 
 
 def test_bad_input_is_refused_clearly(cli_env):

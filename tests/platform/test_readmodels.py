@@ -180,9 +180,9 @@ def test_repeated_reads_are_served_from_the_cache_with_etag_and_304(apps, monkey
     changed = apps.cached.get("/api/kpis", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["etag"] != etag and len(calls) == 2
     country = apps.cached.get("/api/monitoring/countries/FRA", headers=apps.auth("member"))
-    assert (
-        country.headers["cache-control"] == "private, no-cache" and country.headers["vary"] == "Authorization"
-    )
+    assert country.headers["cache-control"] == "private, no-cache"
+    assert country.headers["vary"] == "Authorization, Accept-Language"  # per reader and per language
+    assert country.headers["content-language"] == "en"
 
 
 def test_events_alone_invalidate(apps, monkeypatch):
@@ -239,7 +239,8 @@ def test_each_kind_touches_exactly_the_aggregates_declared():
     assert readmodels.TOUCHES["users"] == {"kpis", "records"}  # D1: the users of organisations
     models = readmodels.ReadModels(enabled=True)
     for a in readmodels.DEPENDS_ON:
-        models._keep((a, b"key", None), readmodels._Entry(a, 0, datetime.date.today(), None, 1), False)  # type: ignore[arg-type]
+        entry = readmodels._Entry(a, 0, datetime.date.today(), None, 1)  # type: ignore[arg-type]
+        models._keep((a, b"key", None, None), entry, False, False)
     models.changed({"kind": "projects", "action": "create", "id": 1, "country_iso3": "SEN"})
     assert {k[0] for k in models._entries} == set(readmodels.DEPENDS_ON) - {"kpis", "site", "records"}
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from ..registry.orm import User
 from ..registry.permissions import Role
-from .errors import ApiError
+from .errors import ApiError, request_language
 from .readmodels import read_scope
 from .security import token_for
 
@@ -48,6 +48,9 @@ def current_user(
 
 
 UserDep = Annotated[User | None, Depends(current_user)]
+LanguageDep = Annotated[str, Depends(request_language)]
+"""The reader's language (``?lang=``, else ``Accept-Language``, else English): a route taking it as ``lang``
+answers in it, and its cached answers are kept per language (:func:`permille.api.readmodels.cached`)."""
 
 
 def require(*roles: Role | str):

@@ -3,10 +3,12 @@ aggregates, record lists and records) are kept per process, ready to send (JSON 
 ETag), until a change touches what they were computed from.
 
 An answer is kept under its URL (path and the query parameters the route declares: an unknown one makes
-no new answer, :func:`canonical_query`) and, for a route that depends on the reader, the
-reader's :func:`read_scope`. A route decorated with :func:`cached` computes it on a miss
-(:meth:`ReadModels.serve`); later requests for it are answered by :class:`permille.api.edge.ReadEdge`
-before routing, dependencies or the database (:meth:`ReadModels.at_edge`).
+no new answer, :func:`canonical_query`), for a route that depends on the reader, the reader's
+:func:`read_scope`, and for a route that answers in the reader's language (it takes ``lang``), that
+language (``?lang=``, else ``Accept-Language``: :func:`permille.i18n.accepted_language`). A route decorated
+with :func:`cached` computes it on a miss (:meth:`ReadModels.serve`); later requests for it are answered
+by :class:`permille.api.edge.ReadEdge` before routing, dependencies or the database
+(:meth:`ReadModels.at_edge`).
 
 :data:`DEPENDS_ON` declares, as data, the kinds each aggregate is computed from; :data:`TOUCHES` is its
 inverse (kind → aggregates). Invalidation is event-driven: :meth:`ReadModels.changed` (subscribed to
@@ -37,7 +39,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import unquote_plus
+from urllib.parse import parse_qsl, unquote_plus
 
 from fastapi import Request
 from fastapi.encoders import jsonable_encoder
@@ -46,6 +48,7 @@ from pydantic import BaseModel, TypeAdapter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .. import i18n
 from ..registry.kinds import KINDS
 from ..registry.kpis import KPI_KIND
 from ..registry.orm import ApiToken, AuditLog, SignIn, ToolkitUsage, User, utcnow
@@ -94,7 +97,7 @@ POLL_S = 1.0
 """Seconds between two reads of the database-side version (:meth:`ReadModels.poll`)."""
 FLIGHT_WAIT_S = 60.0
 """Seconds a request waits for another's computation of the same answer before computing it itself."""
-USER_PARAMETER, REQUEST_PARAMETER = "user", "readmodels_request"
+USER_PARAMETER, REQUEST_PARAMETER, LANG_PARAMETER = "user", "readmodels_request", "lang"
 
 
 def enabled_by_environment() -> bool:
@@ -160,7 +163,7 @@ class Answer:
 _NOT_MODIFIED = ("ETag", "Cache-Control", "Vary")
 
 
-def _answer(result, cache_control: str, vary: bool, model) -> Answer:
+def _answer(result, cache_control: str, vary: bool, model, lang: str | None = None) -> Answer:
     if not isinstance(result, Response):
         if model is not None:  # as FastAPI answers with a response model (validated, then dumped)
             adapter = _adapter(model)
@@ -170,9 +173,10 @@ def _answer(result, cache_control: str, vary: bool, model) -> Answer:
             result = JSONResponse(jsonable_encoder(result))
     etag = f'"{hashlib.blake2b(result.body, digest_size=16).hexdigest()}"'
     headers = [(k, v) for k, v in result.headers.items() if k.lower() not in ("content-length", "etag")]
-    headers += [("ETag", etag), ("Cache-Control", cache_control)] + (
-        [("Vary", "Authorization")] if vary else []
-    )
+    varies = (["Authorization"] if vary else []) + (["Accept-Language"] if lang else [])
+    headers += [("ETag", etag), ("Cache-Control", cache_control)]
+    headers += [("Vary", ", ".join(varies))] if varies else []
+    headers += [("Content-Language", lang)] if lang else []
     raw = tuple((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers)
     raw_not_modified = tuple((k.lower().encode(), v.encode()) for k, v in headers if k in _NOT_MODIFIED)
     raw += ((b"content-length", str(len(result.body)).encode()),)
@@ -298,8 +302,8 @@ class ReadModels:
         self.enabled = enabled_by_environment() if enabled is None else enabled
         self.readers = Readers()
         self._entries: OrderedDict[tuple, _Entry] = OrderedDict()
-        self._scoped: dict[tuple[str, bytes], bool] = {}
-        self._urls: dict[tuple[str, bytes], int] = {}  # URL → kept answers (one per read scope)
+        self._scoped: dict[tuple[str, bytes], tuple[bool, bool]] = {}  # URL → (scoped, localized)
+        self._urls: dict[tuple[str, bytes], int] = {}  # URL → kept answers (one per read scope and language)
         self.bytes = 0
         self._generation = dict.fromkeys(DEPENDS_ON, 0)
         self._versions: dict[str, tuple] | None = None
@@ -331,7 +335,7 @@ class ReadModels:
         if not self._urls[url]:
             del self._urls[url], self._scoped[url]
 
-    def _keep(self, key: tuple, entry: _Entry, scoped: bool) -> None:
+    def _keep(self, key: tuple, entry: _Entry, scoped: bool, localized: bool) -> None:
         """Keep ``entry`` under ``key``, then drop the oldest until within the bounds (lock held)."""
         if key in self._entries:
             self._drop(key)
@@ -339,7 +343,7 @@ class ReadModels:
         self.bytes += entry.size
         url = key[:2]
         self._urls[url] = self._urls.get(url, 0) + 1
-        self._scoped[url] = scoped
+        self._scoped[url] = (scoped, localized)
         while len(self._entries) > MAX_ENTRIES or self.bytes > MAX_BYTES:
             self._drop(next(iter(self._entries)))
 
@@ -372,12 +376,21 @@ class ReadModels:
             return None
         return entry
 
-    def at_edge(self, path: str, query: bytes, authorization: bytes | None) -> Answer | None:
-        """The kept answer for a GET of ``path``?``query`` with this ``Authorization`` header, if there is
-        one still valid and the reader is known (:class:`Readers`); None: let the app answer."""
-        scoped = self._scoped.get((path, query))
-        if scoped is None:
+    def at_edge(
+        self, path: str, query: bytes, authorization: bytes | None, accept_language: bytes | None = None
+    ) -> Answer | None:
+        """The kept answer for a GET of ``path``?``query`` with these ``Authorization`` and
+        ``Accept-Language`` headers, if there is one still valid and the reader is known (:class:`Readers`);
+        None: let the app answer."""
+        found = self._scoped.get((path, query))
+        if found is None:
             return None
+        scoped, localized = found
+        lang = None
+        if localized:
+            asked = next((v for k, v in parse_qsl(query.decode("latin-1")) if k == LANG_PARAMETER), None)
+            header = accept_language.decode("latin-1") if accept_language else None
+            lang = i18n.accepted_language(asked, header)
         scope = None
         if scoped:
             if authorization is None:
@@ -389,22 +402,26 @@ class ReadModels:
                 scope = self.readers.scope(token_digest(token))
                 if scope is None:
                     return None
-        entry = self._valid((path, query, scope))
+        entry = self._valid((path, query, scope, lang))
         return None if entry is None else entry.answer
 
-    def serve(self, request: Request, aggregate: str, scope: tuple | None, compute: Callable, model=None):
-        """The answer of ``compute()`` for the request's URL and the reader's ``scope`` (None: the answer
-        is the same for every reader): the kept one while valid, else computed and kept (``model``: the
-        route's response model, which validates and dumps the result); ``304`` when the request's
-        ``If-None-Match`` names its ETag. A scoped answer says ``Cache-Control: private`` and
-        ``Vary: Authorization``."""
+    def serve(
+        self, request: Request, aggregate: str, scope: tuple | None, compute: Callable, model=None,
+        lang: str | None = None,
+    ):  # fmt: skip
+        """The answer of ``compute()`` for the request's URL, the reader's ``scope`` (None: the answer
+        is the same for every reader) and language ``lang`` (None: the answer is the same in every
+        language): the kept one while valid, else computed and kept (``model``: the route's response model,
+        which validates and dumps the result); ``304`` when the request's ``If-None-Match`` names its ETag.
+        A scoped answer says ``Cache-Control: private`` and ``Vary: Authorization``; one in a language,
+        ``Vary: Accept-Language`` and its ``Content-Language``."""
         if not self.enabled:
             return compute()
         path, query = request.scope["path"], request.scope.get("query_string", b"")
         route = request.scope.get("route")
         if route is not None and hasattr(route, "dependant"):
             query = canonical_query(query, declared_query(route))
-        key = (path, query, scope)
+        key = (path, query, scope, lang)
         answer = self._kept_or_computed(key, aggregate, compute, model)
         if matches(request.headers.get("if-none-match"), answer.etag):
             return answer.not_modified()
@@ -430,14 +447,14 @@ class ReadModels:
                 break  # the first one is stuck: compute too
             # kept by the first one, or not (a change came meanwhile: computed again, once)
         try:
-            scoped = key[2] is not None
-            answer = _answer(compute(), "private, no-cache" if scoped else "no-cache", scoped, model)
+            scoped, lang = key[2] is not None, key[3]
+            answer = _answer(compute(), "private, no-cache" if scoped else "no-cache", scoped, model, lang)
             size = len(answer.body) + len(key[0]) + len(key[1])
             keep = answer.status_code == 200 and size <= MAX_ANSWER_BYTES and len(key[1]) <= MAX_QUERY_BYTES
             with self._lock:
                 if keep and self._generation[aggregate] == generation:
                     entry = _Entry(aggregate, generation, datetime.date.today(), answer, size)
-                    self._keep(key, entry, scoped)
+                    self._keep(key, entry, scoped, lang is not None)
             return answer
         finally:
             with self._lock:
@@ -450,8 +467,9 @@ def cached(aggregate: str, model=None):
     """Decorate a GET route so that its answer is computed once per version of ``aggregate``'s kinds
     (``model``: the route's response model, for routes returning records).
 
-    The answer is kept under the request's URL and, for a route taking ``user``, the reader's
-    :func:`read_scope`, for today (KPI ``as_of``, the site nowcast). The route keeps its own signature
+    The answer is kept under the request's URL, for a route taking ``user`` the reader's
+    :func:`read_scope`, and for a route taking ``lang`` (the reader's language, e.g.
+    :data:`permille.api.deps.LanguageDep`) that language, for today (KPI ``as_of``, the site nowcast). The route keeps its own signature
     for FastAPI plus the request; called directly (not by FastAPI) it simply computes."""
     if aggregate not in DEPENDS_ON:
         raise ValueError(f"unknown aggregate {aggregate!r}; one of {', '.join(DEPENDS_ON)}")
@@ -459,6 +477,7 @@ def cached(aggregate: str, model=None):
     def decorate(route: Callable) -> Callable:
         signature = inspect.signature(route)
         scoped = USER_PARAMETER in signature.parameters
+        localized = LANG_PARAMETER in signature.parameters
         # FastAPI hands the request to one parameter only: the route's own, if it takes it
         own = next((n for n, p in signature.parameters.items() if p.annotation is Request), None)
 
@@ -469,7 +488,9 @@ def cached(aggregate: str, model=None):
                 return route(*args, **kwargs)
             scope = read_scope(kwargs[USER_PARAMETER]) if scoped else None
             models: ReadModels = request.app.state.readmodels
-            return models.serve(request, aggregate, scope, functools.partial(route, *args, **kwargs), model)
+            lang = kwargs[LANG_PARAMETER] if localized else None
+            compute = functools.partial(route, *args, **kwargs)
+            return models.serve(request, aggregate, scope, compute, model, lang)
 
         if own is None:
             extra = inspect.Parameter(REQUEST_PARAMETER, inspect.Parameter.KEYWORD_ONLY, annotation=Request)

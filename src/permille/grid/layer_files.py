@@ -18,6 +18,8 @@ from importlib.resources import files
 import numpy as np
 import pandas as pd
 
+from ..i18n import Text
+
 LAYERS = files("permille") / "data" / "layers"
 SANDERMAN = "sanderman2017_soc_stocks"
 SOIL_CLASS = "zobler1986_ipcc_soil_class"
@@ -40,10 +42,14 @@ STOCKS = {
 }
 
 
-def source_line(layer: str) -> str:
-    """ "<title> — <citation> (<licence>)" of a bundled layer (its ``item.json``)."""
+def source_line(layer: str) -> Text:
+    """ "<title> — <citation> (<licence>)" of a bundled layer (its ``item.json``): the title a catalogue
+    message, the citation and licence after " — " quoted in their own language."""
     properties = json.loads((LAYERS / layer / "item.json").read_text(encoding="utf-8"))["properties"]
-    return f"{properties['title']} — {properties['permille:source']} ({properties['license']})"
+    return Text(
+        "{title} — {citation} ({licence})",
+        title=Text(properties["title"]), citation=properties["permille:source"], licence=properties["license"],
+    )  # fmt: skip
 
 
 def stock_sd(error_0cm: np.ndarray, error_30cm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -38,6 +38,7 @@ from affine import Affine
 
 from permille import __version__
 
+from ..i18n import Text
 from ..models.ipcc.categories import ClimateZone, LandUse, SoilClass
 from ..models.ipcc.coefficients import socref, stock_change_factor
 from . import atlas, cluster, layer_files, pipeline, real_layers, zonal
@@ -68,25 +69,39 @@ COLUMNS = {
 }
 
 SOURCES = {
-    "stock": "Sanderman, Hengl & Fiske (2017), PNAS 114(36): 9575-9580, doi:10.1073/pnas.1706103114 (5′, MIT); "
-    "land cover MODIS MCD12C1 2019, doi:10.5067/MODIS/MCD12C1.006",
-    "debt": "Sanderman et al. (2017): 'no land use' minus 2010 stock, doi:10.1073/pnas.1706103114",
-    "target": "4 per 1000 Initiative: 0.4 %/yr of the agricultural (cropland + grassland) 0–30 cm stock of "
-    "Sanderman et al. (2017) on MODIS MCD12C1 2019 cover",
-    "tier1": "IPCC 2019 Refinement Vol 4 Ch 2 Table 2.3 (SOCref) and Ch 5/6 (FLU, FMG, FI); soil class Zobler "
-    "FAO-74 1° (doi:10.3334/ORNLDAAC/418); climate zone from ERA5 2000–2025; land use MODIS MCD12C1 2019",
-    "potential": "GSOCseq method (FAO 2020 technical manual), RothC-26.3; T0 Sanderman et al. (2017) 0–30 cm "
-    "2010, clay GLDAS, land cover MODIS MCD12C1 2019, climate ERA5 2000–2025, PET Thornthwaite",
+    "stock": Text(
+        "Sanderman, Hengl & Fiske (2017), PNAS 114(36): 9575-9580, doi:10.1073/pnas.1706103114 (5′, MIT); "
+        "land cover MODIS MCD12C1 2019, doi:10.5067/MODIS/MCD12C1.006"
+    ),
+    "debt": Text("Sanderman et al. (2017): 'no land use' minus 2010 stock, doi:10.1073/pnas.1706103114"),
+    "target": Text(
+        "4 per 1000 Initiative: 0.4 %/yr of the agricultural (cropland + grassland) 0–30 cm stock of "
+        "Sanderman et al. (2017) on MODIS MCD12C1 2019 cover"
+    ),
+    "tier1": Text(
+        "IPCC 2019 Refinement Vol 4 Ch 2 Table 2.3 (SOCref) and Ch 5/6 (FLU, FMG, FI); soil class Zobler "
+        "FAO-74 1° (doi:10.3334/ORNLDAAC/418); climate zone from ERA5 2000–2025; land use MODIS MCD12C1 2019"
+    ),
+    "potential": Text(
+        "GSOCseq method (FAO 2020 technical manual), RothC-26.3; T0 Sanderman et al. (2017) 0–30 cm "
+        "2010, clay GLDAS, land cover MODIS MCD12C1 2019, climate ERA5 2000–2025, PET Thornthwaite"
+    ),
 }
 CAVEATS = {
-    "stock": "A 10 km machine-learning model of soil profiles (2017), not a national GSOCmap; the 95 % interval "
-    "assumes the pixel errors fully correlated within 1° blocks and independent between them.",
-    "debt": "Modelled loss since the start of land use (12,000 years); no interval published.",
-    "target": "Aspirational: 0.4 %/yr of the agricultural topsoil stock, not a modelled potential.",
-    "tier1": "Default coefficients of one climate zone × soil class (Zobler 1°, 1986); organic soils "
-    "(Histosols) have no SOCref and are left out; factors assume 20-year equilibrium.",
-    "potential": "Run on a coarse grid (see the metadata); GLDAS clay is smooth; uncertainty members are "
-    "the GSOCseq Table 12.1 input ranges only.",
+    "stock": Text(
+        "A 10 km machine-learning model of soil profiles (2017), not a national GSOCmap; the 95 % interval "
+        "assumes the pixel errors fully correlated within 1° blocks and independent between them."
+    ),
+    "debt": Text("Modelled loss since the start of land use (12,000 years); no interval published."),
+    "target": Text("Aspirational: 0.4 %/yr of the agricultural topsoil stock, not a modelled potential."),
+    "tier1": Text(
+        "Default coefficients of one climate zone × soil class (Zobler 1°, 1986); organic soils "
+        "(Histosols) have no SOCref and are left out; factors assume 20-year equilibrium."
+    ),
+    "potential": Text(
+        "Run on a coarse grid (see the metadata); GLDAS clay is smooth; uncertainty members are "
+        "the GSOCseq Table 12.1 input ranges only."
+    ),
 }
 
 

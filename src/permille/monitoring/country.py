@@ -1,12 +1,14 @@
 """A country's monitoring answer: stock and potential under each scenario (fans) from the zone dataset if
 one is shown, measured stocks over time (live from the observations), its sites, its approximate IPCC
 climate zones and their IPCC Tier 1 reference stocks (real bundled layers), the ``missing`` real layers,
-caveats, sources and sentences in en/fr/es."""
+caveats, sources and sentences in en/fr/es. Its sentences are catalogue messages
+(:class:`permille.i18n.Text`): :func:`permille.i18n.localized` writes the answer in a reader's language."""
 
 from collections import defaultdict
 
 from sqlalchemy import select
 
+from ..i18n import Number, Text
 from ..registry import reference_layers, zones
 from ..registry.kpis import countries
 from ..registry.orm import Site
@@ -27,12 +29,12 @@ def tier1(iso3: str) -> dict:
     return {
         "climate_zones": reference_layers.climate_zones(iso3),
         "climate_zone_layer": layer,
-        "climate_zone_source": f"Climate zones: {reference_layers.source_line(layer)}",
+        "climate_zone_source": Text("Climate zones: {source}", source=reference_layers.source_line(layer)),
         "items": reference_layers.tier1_reference_stocks(iso3),
         "source": TIER1_SOURCE,
         "units": "t C ha-1",
         "depth_cm": list(TOPSOIL),
-        "caveat": (
+        "caveat": Text(
             "The IPCC climate zones are classified by the IPCC rules from the ERA5 2000–2025 climatology, with "
             "tropical montane approximated without elevation (see the layer's PROVENANCE.md); SOCref is the "
             "stock under native vegetation, before land-use and management factors, and depends on the soil "
@@ -59,25 +61,33 @@ def _sites(session, user, iso3: str, rows: list, measured: dict[int, list[dict]]
     ]  # fmt: skip
 
 
-def _caveats(summary: dict, reference: dict, converted: bool) -> list[str]:
+def _caveats(summary: dict, reference: dict, converted: bool) -> list[Text]:
     stock = summary["stock_t0"]
     caveats = [
-        "Measured stocks need SOC (or SOM) and bulk density, or a reported SOC stock, from the surface to 30 cm (20 cm with a conversion); other observations are not counted.",
+        Text(
+            "Measured stocks need SOC (or SOM) and bulk density, or a reported SOC stock, from the surface to "
+            "30 cm (20 cm with a conversion); other observations are not counted."
+        ),
         reference["caveat"],
     ]
     if converted:
         caveats.insert(1, sites_map.conversion_note())
     if stock is not None:
-        grid = (
-            f"{zones.bundled_metadata()['parameters']['resolution_deg']:g}° grid; "
-            if summary["synthetic"]
-            else ""
-        )
-        caveats[:0] = [
-            summary["caveat"],
-            f"The modelled layers cover {100 * (stock['covered_fraction'] or 0):.0f} % of the country's land "
-            f"cells ({grid}cropland, grassland and tree cover only).",
-        ]
+        share = f"{100 * (stock['covered_fraction'] or 0):.0f}"
+        if summary["synthetic"]:
+            resolution = zones.bundled_metadata()["parameters"]["resolution_deg"]
+            cover = Text(
+                "The modelled layers cover {share} % of the country's land cells ({resolution}° grid; "
+                "cropland, grassland and tree cover only).",
+                share=share, resolution=Number(resolution, len(f"{resolution:g}".partition(".")[2])),
+            )  # fmt: skip
+        else:
+            cover = Text(
+                "The modelled layers cover {share} % of the country's land cells (cropland, grassland and "
+                "tree cover only).",
+                share=share,
+            )
+        caveats[:0] = [summary["caveat"], cover]
         caveats.append(summary["uncertainty"])
     return caveats
 

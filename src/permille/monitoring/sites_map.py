@@ -4,6 +4,7 @@ depth and stock kept), as a GeoJSON FeatureCollection."""
 
 from sqlalchemy import select
 
+from ..i18n import Number, Text
 from ..registry.orm import Site
 from ..registry.permissions import read_filter
 from . import measured as measured_stocks
@@ -34,14 +35,16 @@ def sites_geojson(session, user) -> dict:
     }  # fmt: skip
 
 
-def conversion_note() -> str:
-    """How a stock measured to less than 30 cm is converted, with its source."""
+def conversion_note() -> Text:
+    """How a stock measured to less than 30 cm is converted, with its source (a catalogue message; the
+    source, quoted, after " — ")."""
     from ..measure import depth_conversion
 
     f = depth_conversion.factor(23.0)
-    return (
+    return Text(
         "Stocks measured from the surface to 20–30 cm only are converted to 0–30 cm: × F, F uniform between "
         "the steepest exponential depth profile of Jobbágy & Jackson (2000) and a uniform SOC density to 30 cm "
-        f"(0–23 cm, Rothamsted: F = {f.mean:.3f} ± {f.sd:.3f}, range {f.low:.3f}–{f.high:.3f}). "
-        f"Source: {depth_conversion.constants()['source']}"
-    )
+        "(0–23 cm, Rothamsted: F = {mean} ± {sd}, range {low}–{high}). Source — {source}",
+        mean=Number(f.mean, 3), sd=Number(f.sd, 3), low=Number(f.low, 3), high=Number(f.high, 3),
+        source=depth_conversion.constants()["source"],
+    )  # fmt: skip

@@ -4,6 +4,7 @@ T0 with the per-scenario fans of the world, a region or a country. Units: t C/ha
 
 from collections import defaultdict
 
+from ..i18n import Text
 from ..registry import reference_layers, zones
 from ..registry.kpis import countries
 from ..registry.service import NotFound
@@ -34,24 +35,26 @@ def dataset(session, demo: bool) -> str | None:
 def dataset_source(name: str, synthetic: bool) -> str:
     if synthetic:
         return SYNTHETIC_SOURCE
-    return (
-        f"SOC stock and potential: zone statistics {name!r}, built by `permille atlas build "
-        "--from-catalogue` from the catalogue layers named in its provenance (`permille data list`)"
+    return Text(
+        "SOC stock and potential: zone statistics '{name}', built by `permille atlas build "
+        "--from-catalogue` from the catalogue layers named in its provenance (`permille data list`)",
+        name=name,
     )
 
 
 def metadata(session, name: str) -> dict:
     """What every zone answer says about its dataset: name, ``synthetic``, the "Source: …" line, caveat and
-    uncertainty, and the ``label`` of its numbers ("demonstration data" for the synthetic one)."""
+    uncertainty, and the ``label`` of its numbers ("demonstration data" for the synthetic one); catalogue
+    messages (the synthetic dataset's caveat and uncertainty are messages of its metadata file)."""
     synthetic = name == zones.BUNDLED_DATASET
     if synthetic:
         meta = zones.bundled_metadata()
-        caveat, uncertainty = meta["caveat"], meta["uncertainty"]
+        caveat, uncertainty = Text(meta["caveat"]), Text(meta["uncertainty"])
     else:
-        caveat = (
+        caveat = Text(
             "Modelled with the GSOCseq method (RothC-26.3) on the real layers of the dataset's provenance."
         )
-        uncertainty = "95 % intervals from the Monte Carlo members of the atlas build."
+        uncertainty = Text("95 % intervals from the Monte Carlo members of the atlas build.")
     return {
         "dataset": {"name": name, "synthetic": synthetic, "label": DEMO_LABEL if synthetic else None,
                     "source": dataset_source(name, synthetic)},
@@ -60,7 +63,8 @@ def metadata(session, name: str) -> dict:
 
 
 def missing(variable: str) -> dict:
-    """The real layer ``variable`` that is missing: title and the message saying how to load it."""
+    """The real layer ``variable`` that is missing: title and the message saying how to load it (catalogue
+    messages)."""
     title, message = reference_layers.NEEDED[variable]
     return {"variable": variable, "title": title, "message": message}
 
@@ -79,8 +83,10 @@ def increase(layer: str) -> float:
     return 0.0 if label == "bau" else float(label.replace("p", ".").replace("m", "-"))
 
 
-def scenario_label(key: str) -> str:
-    return "business as usual" if key == "bau" else f"{increase(key):+g} % carbon input"
+def scenario_label(key: str) -> Text:
+    if key == "bau":
+        return Text("business as usual")
+    return Text("{increase} % carbon input", increase=f"{increase(key):+g}")
 
 
 def zone_summary(session, level: str, zone: str, name: str) -> dict:
@@ -152,8 +158,8 @@ def global_summary(session, demo: bool) -> dict:
     if name is None:
         absent = [missing("soc_stock")]
         if not demo:
-            absent[0]["demo"] = "synthetic demonstration layers: `permille serve --demo-layers`"
-        return {"level": "global", "zone": "WLD", "name": "World", "dataset": None, "synthetic": False,
+            absent[0]["demo"] = Text("synthetic demonstration layers: `permille serve --demo-layers`")
+        return {"level": "global", "zone": "WLD", "name": Text("World"), "dataset": None, "synthetic": False,
                 "stock_t0": None, "scenarios": {}, "regions": [], "missing": absent,
                 "sources": [MEASURED_SOURCE, BOUNDARIES_SOURCE]}  # fmt: skip
     summary = zone_summary(session, "global", "WLD", name)

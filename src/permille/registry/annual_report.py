@@ -139,6 +139,10 @@ def _sources(indicator: dict, t: dict, lang: str) -> tuple[str, list[str]]:
     return text, caveats
 
 
+PLAN_FIELDS = ("baseline_2020", "target_2030", "target_2050")
+"""An objective's baseline and targets in the plan's words (catalogue keys ``plan.<id>.<field>``)."""
+
+
 def context(report: dict, lang: str) -> dict:
     """The template's values: the report with each indicator's texts and chart in ``lang``."""
     if lang not in LANGUAGES:
@@ -163,7 +167,8 @@ def context(report: dict, lang: str) -> dict:
                 }
             )
         title = i18n.pgettext(lang, f"obj.{o['id']}", o["title"])  # the plan's title in the language
-        objectives.append({**o, "title": title, "indicators": indicators})
+        plan = {f: i18n.pgettext(lang, f"plan.{o['id']}.{f}", o[f]) for f in PLAN_FIELDS}  # the plan's words
+        objectives.append({**o, "title": title, **plan, "indicators": indicators})
     return {
         "lang": lang,
         "t": t,

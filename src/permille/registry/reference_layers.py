@@ -14,6 +14,7 @@ from importlib.resources import files
 
 import numpy as np
 
+from ..i18n import Text
 from ..models.ipcc.categories import ClimateZone, SoilClass
 from ..models.ipcc.coefficients import socref
 from ..models.pet import thornthwaite
@@ -25,17 +26,22 @@ MIN_SHARE = 0.01
 
 NEEDED = {
     "soc_stock": (
-        "SOC stock 0–30 cm",
-        "No real SOC stock layer is loaded: load FAO GSOCmap (or SoilGrids 2.0 ocs) with "
-        "`permille data add …` and `permille atlas build --from-catalogue`.",
+        Text("SOC stock 0–30 cm"),
+        Text(
+            "No real SOC stock layer is loaded: load FAO GSOCmap (or SoilGrids 2.0 ocs) with "
+            "`permille data add …` and `permille atlas build --from-catalogue`."
+        ),
     ),
     "soil_class": (
-        "IPCC soil class",
-        "No soil-class layer is loaded, so the IPCC Tier 1 default stock cannot be given as one number: load a "
-        "soil map (HWSD v2 or SoilGrids WRB classes mapped to the IPCC classes) with `permille data add …`.",
+        Text("IPCC soil class"),
+        Text(
+            "No soil-class layer is loaded, so the IPCC Tier 1 default stock cannot be given as one number: "
+            "load a soil map (HWSD v2 or SoilGrids WRB classes mapped to the IPCC classes) with "
+            "`permille data add …`."
+        ),
     ),
 }
-"""variable → (title, the sentence a page shows while no real layer of it is loaded)."""
+"""variable → (title, the sentence a page shows while no real layer of it is loaded): catalogue messages."""
 
 
 @cache
@@ -44,10 +50,15 @@ def item(layer_id: str) -> dict:
     return json.loads((LAYERS / layer_id / "item.json").read_text(encoding="utf-8"))
 
 
-def source_line(layer_id: str) -> str:
-    """ "<title> — <citation> (<licence>)" of a bundled layer, for a page's "Source:" line."""
+def source_line(layer_id: str) -> Text:
+    """ "<title> — <citation> (<licence>)" of a bundled layer, for a page's "Source:" line: the title is a
+    catalogue message (rendered in the reader's language), the citation and licence after " — " are quoted
+    in their own language (the pages mark them so)."""
     properties = item(layer_id)["properties"]
-    return f"{properties['title']} — {properties['permille:source']} ({properties['license']})"
+    return Text(
+        "{title} — {citation} ({licence})",
+        title=Text(properties["title"]), citation=properties["permille:source"], licence=properties["license"],
+    )  # fmt: skip
 
 
 @cache

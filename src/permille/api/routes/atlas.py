@@ -11,7 +11,9 @@ from fastapi import APIRouter, Body, Path, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from ... import i18n
 from ...io.csv_safe import write_csv
+from ..deps import LanguageDep
 from ..errors import ERROR_RESPONSES, ApiError
 
 router = APIRouter(prefix="/atlas", tags=["atlas"], responses=ERROR_RESPONSES)
@@ -39,21 +41,32 @@ def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
     return west, south, east, north
 
 
+def _in_language(texts: dict[str, str], lang: str) -> dict[str, str]:
+    """The atlas's source lines or caveats (catalogue messages, :data:`permille.grid.real_atlas.SOURCES`
+    and ``CAVEATS``) in ``lang``; a text the catalogue lacks (an atlas built by another version) as it is."""
+    return {key: i18n.render(text, lang) for key, text in texts.items()}
+
+
 @router.get("/summary/{zone}", summary="A zone's SOC figures with sources (WLD, a region or an ISO3 code)")
-def zone_summary(zone: Annotated[str, Path(min_length=2, max_length=60)]) -> dict:
+def zone_summary(zone: Annotated[str, Path(min_length=2, max_length=60)], lang: LanguageDep) -> dict:
     """Stock mean and total (0–30, 0–100 cm, by cover, 95 % intervals), the 4‰ target, the IPCC Tier 1
-    estimate beside the mapped stock, the carbon debt and the GSOCseq potential per scenario."""
+    estimate beside the mapped stock, the carbon debt and the GSOCseq potential per scenario; sources and
+    caveats in the reader's language."""
     key = zone.upper() if len(zone) == 3 else zone
     answer = _maps().zone_summary(key)
     if answer is None:
         raise ApiError(404, f"zone {zone!r}: no such country (ISO3), region or WLD in the atlas")
-    return answer
+    return answer | {
+        "sources": _in_language(answer["sources"], lang),
+        "caveats": _in_language(answer["caveats"], lang),
+    }
 
 
 @router.get("/layers", summary="The map layers with their legends, units and sources")
-def map_layers() -> dict:
+def map_layers(lang: LanguageDep) -> dict:
     maps = _maps()
-    return {"items": [maps.legend(name) for name in maps.LAYERS], "dataset": maps.metadata()["dataset"]}
+    items = [maps.legend(name) for name in maps.LAYERS]
+    return {"items": i18n.localized(items, lang), "dataset": maps.metadata()["dataset"]}
 
 
 @router.get("/layers/{name}.png", summary="A map layer as a PNG image overlay", response_class=Response)
@@ -72,10 +85,12 @@ async def layer_png(
 
 @router.get("/point", summary="The value of every map layer at a point, with sources")
 async def point_values(
-    lat: Annotated[float, Query(ge=-90, le=90)], lon: Annotated[float, Query(ge=-180, le=180)]
+    lat: Annotated[float, Query(ge=-90, le=90)],
+    lon: Annotated[float, Query(ge=-180, le=180)],
+    lang: LanguageDep,
 ) -> dict:
     maps = _maps()
-    return await run_in_threadpool(maps.point, lat, lon)
+    return i18n.localized(await run_in_threadpool(maps.point, lat, lon), lang)
 
 
 @router.get(
@@ -97,6 +112,7 @@ async def area_of_interest(
     geojson: Annotated[
         dict, Body(description="GeoJSON Polygon/MultiPolygon, Feature or FeatureCollection, lon/lat")
     ],
+    lang: LanguageDep,
     format: Literal["json", "csv", "geojson"] = "json",
     name: Annotated[str, Query(min_length=1, max_length=60)] = "area",
 ):
@@ -122,5 +138,6 @@ async def area_of_interest(
                         headers={"Content-Disposition": 'attachment; filename="area_statistics.geojson"'})  # fmt: skip
     return {
         "name": name, "level": "area", "dataset": meta["dataset"], "synthetic": False,
-        "figures": maps.structure(table), "sources": meta["sources"], "caveats": meta["caveats"],
+        "figures": maps.structure(table), "sources": _in_language(meta["sources"], lang),
+        "caveats": _in_language(meta["caveats"], lang),
     }  # fmt: skip

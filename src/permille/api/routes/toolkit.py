@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from ... import i18n
 from ...registry.usage import record_use
 from ...toolkit import examples
 from ...toolkit.answers import Refused
@@ -22,7 +23,7 @@ from ...toolkit.fairness import QueueFull
 from ...toolkit.pool import BudgetExceeded, PoolUnavailable
 from ...toolkit.schemas import BalanceIn, CreditsIn, RothcScenarioIn, SamplingIn, StocksIn
 from ..boundary import MAX_JSON_DEPTH, json_depth
-from ..deps import SessionDep, UserDep
+from ..deps import LanguageDep, SessionDep, UserDep
 from ..errors import ERROR_RESPONSES, ApiError, error_response, invalid
 
 router = APIRouter(prefix="/toolkit", tags=["toolkit"], responses=ERROR_RESPONSES)
@@ -199,13 +200,15 @@ async def credit_estimate(
 async def site_inputs(
     lat: Annotated[float, Query(description="latitude, degrees north (WGS 84), −90 … 90")],
     lon: Annotated[float, Query(description="longitude, degrees east (WGS 84), −180 … 180")],
+    lang: LanguageDep,
 ) -> dict:
     """The values of the bundled layers in the cells holding the point (:mod:`permille.toolkit.site_inputs`),
-    each with units and source: 422 naming the field for a point out of range or over the sea."""
+    each with units and source (the layers' titles in the reader's language): 422 naming the field for a
+    point out of range or over the sea."""
     from ...toolkit import site_inputs as site  # rasterio: loaded on first use
 
     try:
-        return await run_in_threadpool(site.site_inputs, lat, lon)
+        return i18n.localized(await run_in_threadpool(site.site_inputs, lat, lon), lang)
     except site.SiteError as error:
         raise ApiError(422, str(error), [{"loc": [error.field], "message": str(error)}]) from None
 

@@ -5,6 +5,7 @@
 // GeoJSON, gives the same statistics as a country (POST /api/atlas/area), downloadable as CSV or GeoJSON.
 
 import { saveBlob } from "../api.js";
+import { sourceText } from "../dom.js";
 import { figuresTable } from "./figures.js";
 
 // a layer's title and a class label in the page's language (the server's English as the fallback)
@@ -52,7 +53,7 @@ export async function renderPixelMap(container, ctx, { bbox = null, area = true,
     legendBox.replaceChildren(
       el("strong", {}, `${title(t, layer.name, layer.title)}${layer.units === "class" ? "" : ` (${pretty(layer.units)})`}: `),
       ...items,
-      el("p", { class: "muted source" }, `${t("atl.source")}: ${layer.source}`),
+      el("p", { class: "muted source" }, `${t("atl.source")}: `, sourceText(layer.source)),
     );
   }
 
@@ -92,7 +93,7 @@ export async function renderPixelMap(container, ctx, { bbox = null, area = true,
         el("tbody", {}, answer.values.map((v) => el("tr", { "data-layer": v.layer },
           el("td", {}, title(t, v.layer, v.title)),
           el("td", { class: "num" }, v.value === null ? t("atl.none") : v.label !== null ? classLabel(t, v.label) : `${fmt.number(v.value, 1)} ${pretty(v.units)}`),
-          el("td", { class: "muted" }, v.source))))),
+          el("td", { class: "muted" }, sourceText(v.source)))))),
     );
   });
 

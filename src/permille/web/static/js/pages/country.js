@@ -3,6 +3,8 @@
 // country's sites (→ site page). Permalink: #/country?iso3=FRA. Updates without reload on change events
 // of the country.
 
+import { fillNodes, sourceText } from "../dom.js";
+import { choiceLabel } from "../forms.js";
 import { countryName } from "../i18n.js";
 import { appendNdcSection } from "./country_ndc.js";
 
@@ -52,14 +54,14 @@ export async function render(root, params, ctx) {
     const t0 = data.stock_t0;
     const modelled = t0 !== null;
     const tag = data.synthetic ? ` (${t("cty.demoLabel")})` : "";
-    const sourceLine = (text, id) => el("p", { class: "muted source", id }, t("cty.source", { source: text }));
+    const sourceLine = (text, id) => el("p", { class: "muted source", id }, fillNodes(t, "cty.source", "source", sourceText(text)));
     const tier1Rows = data.tier1.items.map((r) =>
       el(
         "tr",
         { "data-zone": r.climate_zone, "data-soil": r.soil_class },
-        el("td", {}, r.climate_zone),
+        el("td", {}, t(`balance.climate_zone:${r.climate_zone}`)),
         el("td", { class: "num" }, fmt.percent(r.land_fraction, 0)),
-        el("td", {}, r.soil_class),
+        el("td", {}, t(`balance.soil_class:${r.soil_class}`)),
         el("td", { class: "num" }, `${fmt.number(r.socref_t_c_ha, 0)} (${fmt.range(r.low_t_c_ha, r.high_t_c_ha, 0)})`),
       ),
     );
@@ -93,7 +95,7 @@ export async function render(root, params, ctx) {
         "tr",
         { "data-site": s.id },
         el("td", {}, el("a", { href: `#/site?id=${s.id}` }, s.name)),
-        el("td", {}, s.land_use),
+        el("td", {}, choiceLabel("sites", "land_use", s.land_use)),
         el("td", { class: "num" }, String(s.n_observations)),
         el("td", { class: "num" }, s.latest_stock_t_c_ha === null ? "–" : fmt.number(s.latest_stock_t_c_ha, 1)),
       ),
@@ -132,9 +134,9 @@ export async function render(root, params, ctx) {
         el("h2", {}, t("cty.sites")),
         data.sites.length ? table("country-sites", [t("cty.site"), t("cty.landUse"), t("cty.nObs"), t("cty.latest")], siteRows) : el("p", { class: "muted" }, t("cty.sitesNone")),
         el("h2", {}, t("cty.caveats")),
-        el("ul", { id: "country-caveats" }, data.caveats.map((c) => el("li", {}, c))),
+        el("ul", { id: "country-caveats" }, data.caveats.map((c) => el("li", {}, sourceText(c)))),
         el("h2", {}, t("cty.sources")),
-        el("ul", {}, data.sources.map((s) => el("li", {}, s))),
+        el("ul", {}, data.sources.map((s) => el("li", {}, sourceText(s)))),
       ),
     );
 

@@ -1,6 +1,9 @@
 // Country page, NDC section (objective A1): what the country's NDC says on agriculture, land and soils
 // (bundled assessments, each fact with its source and vintage), its NDC tracker records, and its cropland
-// and grassland (permanent meadows and pastures) areas over time from FAOSTAT (chart, 1000 ha).
+// and grassland (permanent meadows and pastures) areas over time from FAOSTAT (chart, 1000 ha). The sources'
+// titles and citations are quoted in their own language (English).
+
+import { fillNodes, quotedEnglish } from "../dom.js";
 
 function yesNo(t, value) {
   return value === null || value === undefined ? t("ndc.unknown") : t(value ? "ndc.yes" : "ndc.no");
@@ -44,7 +47,7 @@ function landUseSection(ctx, land, chart) {
       el("h3", {}, `${t("ndc.landUse")} (${land.units})`),
       el("div", { class: "chart" }, canvas),
       el("p", { id: "country-land-use-latest" }, latest),
-      el("p", { class: "muted source", id: "country-land-use-source" }, t("ndc.sourceLine", { source: `${land.source.title}, ${land.source.vintage}; ${land.source.citation} (${land.source.licence})` })),
+      el("p", { class: "muted source", id: "country-land-use-source" }, fillNodes(t, "ndc.sourceLine", "source", quotedEnglish(`${land.source.title}, ${land.source.vintage}; ${land.source.citation} (${land.source.licence})`))),
     ],
     draw,
   };
@@ -83,7 +86,7 @@ export async function appendNdcSection(container, iso3, ctx, chart) {
     );
     nodes.push(
       rows.length ? table(el, "country-ndc-facts", [t("ndc.source"), t("ndc.vintage"), t("ndc.topic"), t("ndc.question"), t("ndc.content")], rows) : el("p", { class: "muted" }, t("ndc.factsNone")),
-      el("ul", { class: "muted source", id: "country-ndc-sources" }, Object.values(party.sources).map((s) => el("li", {}, t("ndc.sourceLine", { source: `${s.title}, ${s.vintage}; ${s.citation || s.url} (${s.licence})` })))),
+      el("ul", { class: "muted source", id: "country-ndc-sources" }, Object.values(party.sources).map((s) => el("li", {}, fillNodes(t, "ndc.sourceLine", "source", quotedEnglish(`${s.title}, ${s.vintage}; ${s.citation || s.url} (${s.licence})`))))),
     );
   }
   if (data.tracker.length) {

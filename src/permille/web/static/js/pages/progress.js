@@ -282,6 +282,12 @@ function indicatorBlock(ctx, indicator) {
   );
 }
 
+// The plan's baseline or target of an objective in the page's language: catalogue key plan.<id>.<field>,
+// whose English is objectives.yaml's (tests/test_plan_catalogue.py).
+function planText(ctx, objective, field) {
+  return ctx.t(`plan.${objective.id}.${field}`);
+}
+
 function card(ctx, objective) {
   const heading = `${objective.id} — ${ctx.t(`obj.${objective.id}`)}`; // the plan's title in the language
   return ctx.el(
@@ -296,10 +302,10 @@ function card(ctx, objective) {
       ctx.el("summary", {}, ctx.t("progress.planText")),
       ctx.el(
         "dl",
-        { class: "details", lang: "en" },
-        ctx.el("dt", {}, ctx.t("progress.baseline")), ctx.el("dd", {}, objective.baseline_2020),
-        ctx.el("dt", {}, "2030"), ctx.el("dd", {}, objective.target_2030),
-        ctx.el("dt", {}, "2050"), ctx.el("dd", {}, objective.target_2050),
+        { class: "details" },
+        ctx.el("dt", {}, ctx.t("progress.baseline")), ctx.el("dd", {}, planText(ctx, objective, "baseline_2020")),
+        ctx.el("dt", {}, "2030"), ctx.el("dd", {}, planText(ctx, objective, "target_2030")),
+        ctx.el("dt", {}, "2050"), ctx.el("dd", {}, planText(ctx, objective, "target_2050")),
       ),
     ),
   );

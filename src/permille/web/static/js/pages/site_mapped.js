@@ -2,6 +2,8 @@
 // shallower measurement where the answer says so) beside the mapped 0–30 cm stock of its pixel, with the
 // difference and both uncertainties; "no mapped layer" when the layer is not bundled.
 
+import { fillNodes, sourceText } from "../dom.js";
+
 // Appends the section for the site answer `data` (GET /monitoring/sites/{id}) to `container`.
 export function appendMappedComparison(container, data, ctx) {
   const { t, el, fmt } = ctx;
@@ -31,7 +33,7 @@ export function appendMappedComparison(container, data, ctx) {
       );
     }
     lines.push(el("p", { class: "small muted" }, mapped.caveat), el("p", { class: "small muted" }, mapped.uncertainty));
-    lines.push(el("p", { class: "muted source" }, t("smap.source", { source: mapped.source })));
+    lines.push(el("p", { class: "muted source" }, fillNodes(t, "smap.source", "source", sourceText(mapped.source))));
   }
   container.querySelector("#site-mapped")?.remove();
   container.append(el("section", { class: "card", id: "site-mapped" }, el("h2", {}, t("smap.title")), lines));

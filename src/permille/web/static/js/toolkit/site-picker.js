@@ -8,6 +8,7 @@
 //     onFill(answer, target) → [[control, fieldName], …] the controls it set; their source lines are shown
 //   picker.element, picker.destroy()
 
+import { fillNodes, sourceText } from "../dom.js";
 import { addOutline, formatNumber, parseNumber } from "../forms.js";
 import { language, t } from "../i18n.js";
 
@@ -24,11 +25,11 @@ export function showSource(ctx, control, field) {
   document.getElementById(id)?.remove();
   const shown = Array.isArray(field.value) ? field.value.map((v) => formatNumber(v)).join(" ; ") : formatNumber(field.value);
   const cell = field.cell_deg ? ` (${t("site.cell", { size: formatNumber(Number(field.cell_deg.toFixed(3))) })})` : "";
-  const note = ctx.el("p", { class: "muted small tk-source", id, "data-source-for": control.name || control.id }, t("site.fieldSource", { source: field.source + cell }));
+  const note = ctx.el("p", { class: "muted small tk-source", id, "data-source-for": control.name || control.id }, fillNodes(t, "site.fieldSource", "source", [...sourceText(field.source), cell]));
   if (wrapper === control) control.after(note);
   else wrapper.append(note); // inside the field's box: a grid of fields keeps its columns
   const edited = () => {
-    note.textContent = t("site.edited", { value: shown, source: field.source });
+    note.replaceChildren(...fillNodes(t, "site.edited", "source", sourceText(field.source), { value: shown }));
     note.dataset.edited = "true";
   };
   control.addEventListener("input", edited, { once: true });

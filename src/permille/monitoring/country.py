@@ -38,7 +38,8 @@ def tier1(iso3: str) -> dict:
             "The IPCC climate zones are classified by the IPCC rules from the ERA5 2000–2025 climatology, with "
             "tropical montane approximated without elevation (see the layer's PROVENANCE.md); SOCref is the "
             "stock under native vegetation, before land-use and management factors, and depends on the soil "
-            "class, for which no layer is loaded."
+            "class: the atlas section gives the country's Tier 1 estimate from the bundled soil classes (Zobler "
+            "FAO-74, 1°) and the land-use factors."
         ),
     }
 
@@ -114,7 +115,7 @@ def country(session, user, iso3: str, *, demo: bool) -> dict:
         "observed_source": MEASURED_SOURCE,
         "sites": _sites(session, user, iso3, rows, measured),
         "tier1": reference,
-        "missing": absent + [zone_summaries.missing("soil_class")],
+        "missing": absent,
         "caveats": _caveats(summary, reference, any(s["converted"] for v in measured.values() for s in v)),
         "sources": sources,
         "sentences": sentences(summary, observed),

@@ -32,14 +32,6 @@ NEEDED = {
             "`permille data add …` and `permille atlas build --from-catalogue`."
         ),
     ),
-    "soil_class": (
-        Text("IPCC soil class"),
-        Text(
-            "No soil-class layer is loaded, so the IPCC Tier 1 default stock cannot be given as one number: "
-            "load a soil map (HWSD v2 or SoilGrids WRB classes mapped to the IPCC classes) with "
-            "`permille data add …`."
-        ),
-    ),
 }
 """variable → (title, the sentence a page shows while no real layer of it is loaded): catalogue messages."""
 

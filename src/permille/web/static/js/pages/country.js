@@ -29,7 +29,7 @@ export async function render(root, params, ctx) {
   const iso3 = (params.iso3 || "").toUpperCase();
   const content = el("div", { class: "stack", id: "country-content" });
   root.append(content);
-  // the real atlas's figures and the country's pixel map (js/atlas/country-atlas.js)
+  // the real atlas's figures and the country's pixel map (js/atlas/country-atlas.js), shown after the summary
   const atlasBox = el("section", { class: "stack", id: "country-atlas-section" });
   root.append(atlasBox);
   import("../atlas/country-atlas.js").then((m) => m.renderCountryAtlas(atlasBox, iso3, ctx));
@@ -109,6 +109,7 @@ export async function render(root, params, ctx) {
         data.synthetic ? el("p", { class: "notice", id: "country-synthetic" }, t("cty.synthetic")) : null,
         data.missing.length ? el("section", { class: "card", id: "country-missing" }, el("h2", {}, t("cty.missing")), data.missing.map((m) => el("p", { class: "notice", "data-missing": m.variable }, m.message))) : null,
         el("section", { class: "card", id: "country-sentences" }, el("h2", {}, t("cty.summary")), (data.sentences[ctx.lang] || data.sentences.en).map((s) => el("p", {}, s))),
+        atlasBox, // the real atlas first: the country's numbers from the bundled layers
         modelled
           ? [
               el(

@@ -50,10 +50,6 @@ PENDING = [
     r"^Measured stocks: observations in this registry",
     r"^Climate zones: IPCC climate zone from the ERA5",
     r"^Afforestation, reforestation",  # an NDC's own text (Climate Watch), quoted
-    # The long-term site page (registry/rothamsted.py): the site's description, model and statistics.
-    r"Hoosfield|Rothamsted|RothC|IOM = |leave-one-out|Pearson correlation|calibrated on the measurements|e-RA",
-    r"^The mapped stock is a 5′",
-    r"^SD = √",
 ]
 """Lines of known server English (see above), not counted until they are translated."""
 LANGUAGE = re.compile(r"[A-Za-zÀ-ÿ'’]+")

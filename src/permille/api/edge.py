@@ -19,13 +19,15 @@ class ReadEdge:
         if scope["type"] == "http" and scope["method"] == "GET":
             models: ReadModels = scope["app"].state.readmodels
             if models.enabled:
-                authorization = if_none_match = None
+                authorization = if_none_match = accept_language = None
                 for name, value in scope["headers"]:
                     if name == b"authorization":
                         authorization = value
                     elif name == b"if-none-match":
                         if_none_match = value
-                answer = models.at_edge(scope["path"], scope["query_string"], authorization)
+                    elif name == b"accept-language":
+                        accept_language = value
+                answer = models.at_edge(scope["path"], scope["query_string"], authorization, accept_language)
                 if answer is not None:
                     if if_none_match is not None and matches(if_none_match.decode("latin-1"), answer.etag):
                         await send(

@@ -3,8 +3,9 @@ aggregates, record lists and records) are kept per process, ready to send (JSON 
 ETag), until a change touches what they were computed from.
 
 An answer is kept under its URL (path and the query parameters the route declares: an unknown one makes
-no new answer, :func:`canonical_query`) and, for a route that depends on the reader, the
-reader's :func:`read_scope`. A route decorated with :func:`cached` computes it on a miss
+no new answer, :func:`canonical_query`), for a route that depends on the reader the
+reader's :func:`read_scope` and, for a route whose sentences are in the reader's language, that language
+(``?lang=``, else ``Accept-Language``: :func:`permille.i18n.accepted_language`). A route decorated with :func:`cached` computes it on a miss
 (:meth:`ReadModels.serve`); later requests for it are answered by :class:`permille.api.edge.ReadEdge`
 before routing, dependencies or the database (:meth:`ReadModels.at_edge`).
 
@@ -46,6 +47,7 @@ from pydantic import BaseModel, TypeAdapter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .. import i18n
 from ..registry.kinds import KINDS
 from ..registry.kpis import KPI_KIND
 from ..registry.orm import ApiToken, AuditLog, SignIn, ToolkitUsage, User, utcnow
@@ -160,7 +162,7 @@ class Answer:
 _NOT_MODIFIED = ("ETag", "Cache-Control", "Vary")
 
 
-def _answer(result, cache_control: str, vary: bool, model) -> Answer:
+def _answer(result, cache_control: str, vary: bool, model, languages: bool = False) -> Answer:
     if not isinstance(result, Response):
         if model is not None:  # as FastAPI answers with a response model (validated, then dumped)
             adapter = _adapter(model)
@@ -170,8 +172,9 @@ def _answer(result, cache_control: str, vary: bool, model) -> Answer:
             result = JSONResponse(jsonable_encoder(result))
     etag = f'"{hashlib.blake2b(result.body, digest_size=16).hexdigest()}"'
     headers = [(k, v) for k, v in result.headers.items() if k.lower() not in ("content-length", "etag")]
+    varies = (["Authorization"] if vary else []) + (["Accept-Language"] if languages else [])
     headers += [("ETag", etag), ("Cache-Control", cache_control)] + (
-        [("Vary", "Authorization")] if vary else []
+        [("Vary", ", ".join(varies))] if varies else []
     )
     raw = tuple((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers)
     raw_not_modified = tuple((k.lower().encode(), v.encode()) for k, v in headers if k in _NOT_MODIFIED)
@@ -182,6 +185,15 @@ def _answer(result, cache_control: str, vary: bool, model) -> Answer:
 @functools.lru_cache(maxsize=256)
 def _adapter(model) -> TypeAdapter:
     return TypeAdapter(model)
+
+
+def _language(query: bytes | str, accept_language: str | None) -> str:
+    """The language of a request's answers: its ``lang`` query parameter, else ``Accept-Language``."""
+    query = query.decode("latin-1") if isinstance(query, bytes) else query
+    lang = next(
+        (unquote_plus(v) for k, _, v in (p.partition("=") for p in query.split("&")) if k == "lang"), None
+    )
+    return i18n.accepted_language(lang, accept_language)
 
 
 def matches(if_none_match: str | None, etag: str) -> bool:
@@ -299,7 +311,8 @@ class ReadModels:
         self.readers = Readers()
         self._entries: OrderedDict[tuple, _Entry] = OrderedDict()
         self._scoped: dict[tuple[str, bytes], bool] = {}
-        self._urls: dict[tuple[str, bytes], int] = {}  # URL → kept answers (one per read scope)
+        self._languages: dict[tuple[str, bytes], bool] = {}  # URL → whether its answers are per language
+        self._urls: dict[tuple[str, bytes], int] = {}  # URL → kept answers (one per read scope and language)
         self.bytes = 0
         self._generation = dict.fromkeys(DEPENDS_ON, 0)
         self._versions: dict[str, tuple] | None = None
@@ -329,9 +342,9 @@ class ReadModels:
         url = key[:2]
         self._urls[url] -= 1
         if not self._urls[url]:
-            del self._urls[url], self._scoped[url]
+            del self._urls[url], self._scoped[url], self._languages[url]
 
-    def _keep(self, key: tuple, entry: _Entry, scoped: bool) -> None:
+    def _keep(self, key: tuple, entry: _Entry, scoped: bool, languages: bool) -> None:
         """Keep ``entry`` under ``key``, then drop the oldest until within the bounds (lock held)."""
         if key in self._entries:
             self._drop(key)
@@ -340,6 +353,7 @@ class ReadModels:
         url = key[:2]
         self._urls[url] = self._urls.get(url, 0) + 1
         self._scoped[url] = scoped
+        self._languages[url] = languages
         while len(self._entries) > MAX_ENTRIES or self.bytes > MAX_BYTES:
             self._drop(next(iter(self._entries)))
 
@@ -372,12 +386,18 @@ class ReadModels:
             return None
         return entry
 
-    def at_edge(self, path: str, query: bytes, authorization: bytes | None) -> Answer | None:
-        """The kept answer for a GET of ``path``?``query`` with this ``Authorization`` header, if there is
-        one still valid and the reader is known (:class:`Readers`); None: let the app answer."""
+    def at_edge(
+        self, path: str, query: bytes, authorization: bytes | None, accept_language: bytes | None = None
+    ) -> Answer | None:
+        """The kept answer for a GET of ``path``?``query`` with these ``Authorization`` and
+        ``Accept-Language`` headers, if there is one still valid and the reader is known (:class:`Readers`);
+        None: let the app answer."""
         scoped = self._scoped.get((path, query))
         if scoped is None:
             return None
+        lang = None
+        if self._languages.get((path, query)):
+            lang = _language(query, accept_language.decode("latin-1") if accept_language else None)
         scope = None
         if scoped:
             if authorization is None:
@@ -389,22 +409,31 @@ class ReadModels:
                 scope = self.readers.scope(token_digest(token))
                 if scope is None:
                     return None
-        entry = self._valid((path, query, scope))
+        entry = self._valid((path, query, scope, lang))
         return None if entry is None else entry.answer
 
-    def serve(self, request: Request, aggregate: str, scope: tuple | None, compute: Callable, model=None):
-        """The answer of ``compute()`` for the request's URL and the reader's ``scope`` (None: the answer
-        is the same for every reader): the kept one while valid, else computed and kept (``model``: the
-        route's response model, which validates and dumps the result); ``304`` when the request's
-        ``If-None-Match`` names its ETag. A scoped answer says ``Cache-Control: private`` and
-        ``Vary: Authorization``."""
+    def serve(
+        self,
+        request: Request,
+        aggregate: str,
+        scope: tuple | None,
+        compute: Callable,
+        model=None,
+        languages: bool = False,
+    ):
+        """The answer of ``compute()`` for the request's URL, the reader's ``scope`` (None: the answer
+        is the same for every reader) and, with ``languages``, the request's language: the kept one while
+        valid, else computed and kept (``model``: the route's response model, which validates and dumps
+        the result); ``304`` when the request's ``If-None-Match`` names its ETag. A scoped answer says
+        ``Cache-Control: private`` and ``Vary: Authorization``; one per language ``Vary: Accept-Language``."""
         if not self.enabled:
             return compute()
         path, query = request.scope["path"], request.scope.get("query_string", b"")
+        lang = _language(query, request.headers.get("accept-language")) if languages else None
         route = request.scope.get("route")
         if route is not None and hasattr(route, "dependant"):
             query = canonical_query(query, declared_query(route))
-        key = (path, query, scope)
+        key = (path, query, scope, lang)
         answer = self._kept_or_computed(key, aggregate, compute, model)
         if matches(request.headers.get("if-none-match"), answer.etag):
             return answer.not_modified()
@@ -430,14 +459,16 @@ class ReadModels:
                 break  # the first one is stuck: compute too
             # kept by the first one, or not (a change came meanwhile: computed again, once)
         try:
-            scoped = key[2] is not None
-            answer = _answer(compute(), "private, no-cache" if scoped else "no-cache", scoped, model)
+            scoped, languages = key[2] is not None, key[3] is not None
+            answer = _answer(
+                compute(), "private, no-cache" if scoped else "no-cache", scoped, model, languages
+            )
             size = len(answer.body) + len(key[0]) + len(key[1])
             keep = answer.status_code == 200 and size <= MAX_ANSWER_BYTES and len(key[1]) <= MAX_QUERY_BYTES
             with self._lock:
                 if keep and self._generation[aggregate] == generation:
                     entry = _Entry(aggregate, generation, datetime.date.today(), answer, size)
-                    self._keep(key, entry, scoped)
+                    self._keep(key, entry, scoped, languages)
             return answer
         finally:
             with self._lock:
@@ -446,12 +477,13 @@ class ReadModels:
             flight.set()
 
 
-def cached(aggregate: str, model=None):
+def cached(aggregate: str, model=None, languages: bool = False):
     """Decorate a GET route so that its answer is computed once per version of ``aggregate``'s kinds
     (``model``: the route's response model, for routes returning records).
 
-    The answer is kept under the request's URL and, for a route taking ``user``, the reader's
-    :func:`read_scope`, for today (KPI ``as_of``, the site nowcast). The route keeps its own signature
+    The answer is kept under the request's URL, for a route taking ``user`` the reader's
+    :func:`read_scope` and, with ``languages`` (a route answering in the request's language), the
+    request's language, for today (KPI ``as_of``, the site nowcast). The route keeps its own signature
     for FastAPI plus the request; called directly (not by FastAPI) it simply computes."""
     if aggregate not in DEPENDS_ON:
         raise ValueError(f"unknown aggregate {aggregate!r}; one of {', '.join(DEPENDS_ON)}")
@@ -469,7 +501,8 @@ def cached(aggregate: str, model=None):
                 return route(*args, **kwargs)
             scope = read_scope(kwargs[USER_PARAMETER]) if scoped else None
             models: ReadModels = request.app.state.readmodels
-            return models.serve(request, aggregate, scope, functools.partial(route, *args, **kwargs), model)
+            compute = functools.partial(route, *args, **kwargs)
+            return models.serve(request, aggregate, scope, compute, model, languages)
 
         if own is None:
             extra = inspect.Parameter(REQUEST_PARAMETER, inspect.Parameter.KEYWORD_ONLY, annotation=Request)

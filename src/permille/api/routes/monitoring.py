@@ -15,7 +15,7 @@ from ...monitoring import measured, sites_map, zone_summaries
 from ...monitoring import site as monitoring_site
 from ...registry.schemas import MAX_INTEGER
 from ..deps import SessionDep, UserDep
-from ..errors import ERROR_RESPONSES
+from ..errors import ERROR_RESPONSES, request_language
 from ..readmodels import cached
 
 router = APIRouter(prefix="/monitoring", tags=["monitoring"], responses=ERROR_RESPONSES)
@@ -123,7 +123,7 @@ def country(
 
 
 @router.get("/sites/{site_id}", responses=CSV_OR_JSON)
-@cached("site")
+@cached("site", languages=True)
 def site(
     site_id: Annotated[int, Path(ge=1, le=MAX_INTEGER)],
     session: SessionDep,
@@ -133,12 +133,13 @@ def site(
 ):
     """A site: observations by depth and date, measured 0–30 cm stocks, a RothC nowcast with its
     uncertainty band, the practices timeline of projects within 25 km, and the mapped 0–30 cm stock of its
-    pixel (``mapped``; "no mapped layer" when the layer is absent) compared with its latest stock."""
+    pixel (``mapped``; "no mapped layer" when the layer is absent) compared with its latest stock; its
+    sentences in the request's language."""
     if format == "csv":
         _record, _rows, by_depth = monitoring_site.observations_by_depth(session, user, site_id)
         return _csv(by_depth, f"site_{site_id}_observations.csv")
     return monitoring_site.site(
-        session, user, site_id, run=request.app.state.toolkit.call
+        session, user, site_id, run=request.app.state.toolkit.call, lang=request_language(request)
     )  # nowcast: a worker
 
 

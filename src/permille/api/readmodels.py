@@ -344,7 +344,7 @@ class ReadModels:
         if not self._urls[url]:
             del self._urls[url], self._scoped[url], self._languages[url]
 
-    def _keep(self, key: tuple, entry: _Entry, scoped: bool, languages: bool) -> None:
+    def _keep(self, key: tuple, entry: _Entry, scoped: bool, languages: bool = False) -> None:
         """Keep ``entry`` under ``key``, then drop the oldest until within the bounds (lock held)."""
         if key in self._entries:
             self._drop(key)

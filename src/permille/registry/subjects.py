@@ -73,9 +73,7 @@ def check_attach(session, kind: str, record_id: int, user: Any) -> None:
         application = calls._application(session, record_id, user)
         if not calls.roles(session, user, application) & {"applicant", "secretariat"}:
             raise Forbidden(
-                i18n.Text(
-                    i18n.Text("only the applicant and the Secretariat attach documents to an application")
-                )
+                i18n.Text("only the applicant and the Secretariat attach documents to an application")
             )
     elif kind == "working-groups":
         working_groups.check(session, user, working_groups.group(session, record_id), "upload")

@@ -167,7 +167,7 @@ async def soil_stocks(
     limit = getattr(request.app.state, "max_upload_bytes", 10 * 2**20)
     content = await file.read(limit + 1)
     if len(content) > limit:
-        raise ApiError(413, f"the file is larger than {limit:,} bytes")
+        raise ApiError(413, i18n.Text("the file is larger than {n} bytes", n=limit))
     name = file.filename or "upload.csv"
     return await _calculate(
         request, session, user, "stocks", options.country_iso3, content, name, options, fmt

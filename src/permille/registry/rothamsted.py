@@ -178,12 +178,13 @@ def site_description(name: str, stored: str | None, lang: str) -> str | None:
 def quotations(name: str, lang: str) -> list[str]:
     """The texts of experiments.yaml that the answers about treatment ``name`` quote as they are, in
     English, where ``lang`` is another language: its citations and the notes the catalogue does not
-    translate, longest first (a page marks them as English quotations). None for another site."""
+    translate, longest first (a page marks them as English quotations); none for another site."""
     t = treatment(name)
     if t is None or i18n.language(lang) == "en":
         return []
     cfg = config()
     texts = [t.experiment["soc_source"], t.get("location_source"), cfg["weather"]["source"], MODEL_REFERENCE,
+             t.experiment.get("start", {}).get("source"),
              cfg["fym_source"], t.get("clay_source"), t.get("fallow_source"), t.get("fym_calendar_source"),
              t.get("pre_basis"), t.treatment.get("input_source"), t.treatment.get("fit_check", {}).get("source"),
              *(cfg["crops"][p["crop"]]["basis"] for p in t.treatment["periods"]), cfg["crops"][t.get("pre_crop")]["basis"]]  # fmt: skip

@@ -158,7 +158,8 @@ VISIBLE_TEXT = """() => {
 
 def pages(server, account) -> list[str]:
     """The routes to render: every section, a country (Senegal: the issue's name mixed in two
-    languages), a site with measurements, the record pages and the signed-in pages."""
+    languages), a site with measurements, a long-term experiment site, the record pages and the signed-in
+    pages."""
     request = urllib.request.Request(f"{server.url}/api/monitoring/measured", headers=account.headers)
     measured = json.load(urllib.request.urlopen(request))
     sites = json.load(urllib.request.urlopen(f"{server.url}/api/monitoring/sites.geojson"))["features"]
@@ -169,9 +170,11 @@ def pages(server, account) -> list[str]:
     ]  # fmt: skip
     routes += [f"country?iso3={m['zone']}" for m in measured["items"][:1]]
     plain = [f for f in sites if not re.search(r"Rothamsted|Hoosfield|Broadbalk", f["properties"]["name"])]
-    routes += [
-        f"site?id={f['properties']['id']}" for f in plain[:1]
-    ]  # (the long-term sites: their own tests)
+    routes += [f"site?id={f['properties']['id']}" for f in plain[:1]]
+    # a long-term experiment with manure and section fallows: model, set-up and statistics in the language
+    broadbalk = [f for f in sites if f["properties"]["name"] == "Broadbalk — FYM since 1843 (plot 2.2)"]
+    assert broadbalk, "the Rothamsted sites are seeded on every install"
+    routes += [f"site?id={broadbalk[0]['properties']['id']}"]
     return routes
 
 

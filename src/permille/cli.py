@@ -1379,8 +1379,8 @@ def monitoring_country(
     from .monitoring import country, report
     from .registry import parties, real_atlas, seed, service, zones
 
-    if lang not in report.HEADINGS:
-        _fail(ValueError(f"--lang: {lang!r} is not one of {', '.join(report.HEADINGS)}"))
+    if lang not in report.LANGUAGES:
+        _fail(ValueError(f"--lang: {lang!r} is not one of {', '.join(report.LANGUAGES)}"))
     with _registry_sessions()() as session:
         seed.seed(session)
         if demo_layers:

@@ -120,7 +120,9 @@ def test_csv_export(page, server):
         page.click(".export[data-format='csv']")
     path = download.value.path()
     lines = open(path, encoding="utf-8").read().strip().splitlines()
-    assert lines[0].startswith("objective,goal,indicator,unit")
+    assert lines[0].startswith(
+        "Objective,Goal,Indicator,Unit,Source,Baseline,"
+    )  # labels, the page's language
     assert len(lines) == 1 + 30
 
 

@@ -181,7 +181,7 @@ def test_exports_download_the_filtered_list(page, server):
     assert download.suggested_filename.endswith(".csv")
     rows = list(csv.DictReader(io.StringIO(open(download.path(), encoding="utf-8-sig").read())))
     assert len(rows) == expected["total"] > 0
-    assert {row["category"] for row in rows} == {"cropland"}
+    assert {row["Category"] for row in rows} == {"cropland"}  # the header row in the page's language
 
     projects = api(page, server, "projects", page_size=100)
     open_registry(page, server, "tab=projects")

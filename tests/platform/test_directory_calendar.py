@@ -318,6 +318,6 @@ def test_two_users_racing_for_the_last_seat(engine, auth, session):
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(outcomes) == ["seat", "the event is full (1 seats)"]
+    assert sorted(outcomes) == ["seat", "the event is full (1 seat)"]
     session.rollback()
     assert calendar.get_event(session, None, event.id)["registered"] == 1

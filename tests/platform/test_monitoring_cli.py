@@ -35,7 +35,8 @@ def test_country_text_is_the_page_answer(cli_env, engine):
     for line in page["sentences"]["en"] + page["sources"] + page["caveats"]:
         assert f"  {line}\n" in printed.output
     for site in page["sites"]:
-        assert f"  {site['name']}: {site['n_observations']} observation(s)" in printed.output
+        n = site["n_observations"]
+        assert f"  {site['name']}: {n} observation{'s' if n != 1 else ''}, latest stock" in printed.output
     for row in page["tier1"]["items"]:
         assert f"{row['climate_zone']} · {row['soil_class']}: {row['socref_t_c_ha']:.1f}" in printed.output
     with TestClient(create_app(engine, seed=False)) as client:
@@ -59,6 +60,8 @@ def test_country_text_is_the_page_answer(cli_env, engine):
     assert french_page["caveats"] != page["caveats"]  # written in French, as the French page shows them
     for line in french_page["sources"] + french_page["caveats"]:
         assert f"  {line}\n" in french.output
+    assert "\nLimites\n" in french.output and "\nCDN : agriculture, terres et sols\n" in french.output
+    assert "observations, dernier stock" in french.output
 
 
 def test_bad_input_is_refused_clearly(cli_env):

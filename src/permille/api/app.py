@@ -22,6 +22,7 @@ from ..registry.filestore import FileStore, default_url
 from ..toolkit.pool import ComputePool
 from . import docs, errors, readmodels
 from .boundary import JsonDepthLimit, SecurityHeaders
+from .csv_header import CsvHeaderLabels
 from .edge import ReadEdge
 from .help import HelpSite
 from .routes import atlas as atlas_routes
@@ -207,6 +208,7 @@ def create_app(
     app.add_middleware(JsonDepthLimit)
     app.add_middleware(BodySizeLimit, limit=max_upload_bytes, overrides=((UPLOAD_PATH, documents.MAX_BYTES),))
     app.add_middleware(ReadEdge)
+    app.add_middleware(CsvHeaderLabels)  # outside the edge: kept CSV answers relabelled as they are sent
     app.add_middleware(SecurityHeaders)
     docs.install(app)
     for router in (auth.router, observations.router, kpis.router, monitoring.router, toolkit.router):

@@ -7,6 +7,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from .. import i18n
 from ..registry.orm import User
 from ..registry.permissions import Role
 from .errors import ApiError, request_language
@@ -40,7 +41,11 @@ def current_user(
     found = token_for(session, credentials.credentials)
     session.commit()  # end the read: the connection goes back to the pool until the route needs one
     if found is None:
-        raise ApiError(401, "the token is unknown or has expired; sign in again", code="invalid_token")
+        raise ApiError(
+            401,
+            i18n.Text("the token is unknown or has expired; sign in again"),
+            code="invalid_token",
+        )
     user, digest, expires_at = found
     if models.enabled:
         models.readers.remember(digest, read_scope(user), expires_at.timestamp(), generation)
@@ -59,10 +64,12 @@ def require(*roles: Role | str):
 
     def dependency(user: UserDep) -> User:
         if user is None:
-            raise ApiError(401, "sign in first")
+            raise ApiError(401, i18n.Text("sign in first"))
         if Role(user.role) not in allowed:
             names = ", ".join(sorted(r.value for r in allowed))
-            raise ApiError(403, f"this needs the role {names}; you are {user.role}")
+            raise ApiError(
+                403, i18n.Text("this needs the role {roles}; you are {role}", roles=names, role=user.role)
+            )
         return user
 
     return dependency

@@ -11,6 +11,7 @@ and turned into an SD as for a normal error (× √(π/2)): SD = √(π/2) · 10
 import json
 import math
 
+from .. import i18n
 from ..registry import reference_layers
 
 LAYER = "sanderman2017_soc_stocks"
@@ -26,6 +27,13 @@ CAVEAT = (
     "management: differences of tens of percent are expected."
 )
 NO_LAYER = "no mapped layer: the Sanderman et al. (2017) SOC stock layer (0–30 cm) is not bundled in this installation"
+NO_VALUE = "no mapped value at the site (no land pixel of the layer)"
+UNCERTAINTY = (
+    "SD = √(π/2) · 10 · 0.3 · (e0 + e30)/2 from the expected absolute OC-density prediction errors at 0 and "
+    "30 cm, fully correlated over 0–30 cm (an upper bound)"
+)
+NO_SD = "the layer has no prediction-error asset: no SD"
+"""The answer's sentences, catalogue messages written in the reader's language (:mod:`permille.i18n`)."""
 
 
 def _item() -> dict | None:
@@ -47,23 +55,24 @@ def _pixel(item_dir, asset: dict, lat: float, lon: float) -> tuple[float | None,
         return (None if missing else value * (source.scales[0] or 1.0)), (float(y), float(x))
 
 
-def mapped_stock(lat: float, lon: float) -> dict:
+def mapped_stock(lat: float, lon: float, lang: str = "en") -> dict:
     """The mapped 0–30 cm stock at a point: ``available``, ``stock_t_c_ha`` with ``sd_t_c_ha`` (see the
     module docstring; None without error assets), the pixel centre, resolution, year, source line and
-    caveat; ``available`` false with a ``message`` when the layer is absent or has no value there."""
+    caveat; ``available`` false with a ``message`` when the layer is absent or has no value there. The
+    sentences are in ``lang``."""
     item = _item()
     if item is None:
-        return {"available": False, "layer": LAYER, "message": NO_LAYER}
+        return {"available": False, "layer": LAYER, "message": i18n.gettext(lang, NO_LAYER)}
     folder = reference_layers.LAYERS / LAYER
     stock, centre = _pixel(folder, item["assets"][STOCK_ASSET], lat, lon)
     properties = item["properties"]
     base = {"layer": LAYER, "asset": STOCK_ASSET, "source": reference_layers.source_line(LAYER),
             "resolution": properties.get("resolution"), "year": 2010, "depth_cm": [0.0, 30.0],
-            "units": "t C ha-1", "caveat": CAVEAT}  # fmt: skip
+            "units": "t C ha-1", "caveat": i18n.gettext(lang, CAVEAT)}  # fmt: skip
     if stock is None:
         return base | {
             "available": False,
-            "message": "no mapped value at the site (no land pixel of the layer)",
+            "message": i18n.gettext(lang, NO_VALUE),
         }
     errors = [_pixel(folder, item["assets"][a], lat, lon)[0] for a in ERROR_ASSETS if a in item["assets"]]
     sd = (
@@ -74,9 +83,7 @@ def mapped_stock(lat: float, lon: float) -> dict:
     return base | {
         "available": True, "stock_t_c_ha": stock, "sd_t_c_ha": sd,
         "pixel_centre": {"lat": centre[0], "lon": centre[1]},
-        "uncertainty": "SD = √(π/2) · 10 · 0.3 · (e0 + e30)/2 from the expected absolute OC-density prediction "
-        "errors at 0 and 30 cm, fully correlated over 0–30 cm (an upper bound)"
-        if sd is not None else "the layer has no prediction-error asset: no SD",
+        "uncertainty": i18n.gettext(lang, UNCERTAINTY if sd is not None else NO_SD),
     }  # fmt: skip
 
 

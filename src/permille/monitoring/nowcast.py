@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import i18n
 from ..registry import reference_layers
 from ..registry.orm import Site
 from .sources import TOPSOIL
@@ -21,6 +22,11 @@ NOWCAST_MISSING = {
     "climate": "the site lies outside the land cells of the bundled ERA5 climatology",
 }
 """Why a site has no nowcast, by the input that is missing (no synthetic stand-in is used for any)."""
+MODEL = "RothC-26.3, business as usual on the repeated climatology, anchored at equilibrium to the first measured 0–30 cm stock"
+CLIMATE = "the site's 0.5° cell of {source}"
+CLAY_SOURCE = "observations"
+INTERVAL = "2.5–97.5 percentiles of the Monte Carlo members (FAO GSOCseq Table 12.1 ranges)"
+"""The nowcast's sentences: catalogue messages, in English here (:func:`in_language` writes them in another)."""
 
 
 def site_inputs(site: Site, measured: list[dict], clay_obs: list[float]) -> tuple[dict | None, str | None]:
@@ -94,11 +100,15 @@ def nowcast(site: SiteRef, measured: list[dict], clay: float, climate: dict, tod
             "soc_t_c_ha": float(soc[k, 0]), "low_t_c_ha": float(low[k]), "high_t_c_ha": float(high[k]),
         })  # fmt: skip
     return {
-        "model": "RothC-26.3, business as usual on the repeated climatology, anchored at equilibrium to the "
-        "first measured 0–30 cm stock",
-        "climate": f"the site's 0.5° cell of {climate['source']}",
+        "model": MODEL, "climate": CLIMATE.format(source=climate["source"]), "climate_source": climate["source"],
         "climate_cell": [climate["cell"]["lat"], climate["cell"]["lon"]],
-        "clay_pct": clay, "clay_source": "observations",
-        "members": m, "interval": "2.5–97.5 percentiles of the Monte Carlo members (FAO GSOCseq Table 12.1 ranges)",
-        "points": points,
+        "clay_pct": clay, "clay_source": CLAY_SOURCE, "members": m, "interval": INTERVAL, "points": points,
+    }  # fmt: skip
+
+
+def in_language(answer: dict, lang: str) -> dict:
+    """A :func:`nowcast` answer with its sentences in ``lang`` (the climate's citation as it is)."""
+    return answer | {
+        "model": i18n.gettext(lang, MODEL), "climate": i18n.gettext(lang, CLIMATE, source=answer["climate_source"]),
+        "clay_source": i18n.gettext(lang, CLAY_SOURCE), "interval": i18n.gettext(lang, INTERVAL),
     }  # fmt: skip

@@ -2,35 +2,30 @@
 shows (:func:`.country.country`; the NDC section, :func:`permille.registry.parties.country`), in one
 language."""
 
+from .. import i18n
 from ..registry.kpis import countries
 from .sentences import number
 
 HEADINGS = {
-    "en": {
-        "sentences": "Summary", "scenarios": "Modelled scenarios (0–30 cm, t C/ha, 95 % interval)",
-        "observed": "Measured stocks over time (0–30 cm, t C/ha, 95 % interval)", "sites": "Sites",
-        "tier1": "IPCC Tier 1 reference stocks (SOCref, 0–30 cm, t C/ha, 95 % interval)", "missing": "Missing real layers",
-        "caveats": "Caveats", "sources": "Sources", "none": "none",
-        "site": "{name}: {n} observation(s), latest stock {stock}", "no_stock": "no measured stock",
-        "share": "{zone} ({share} % of the land)",
-    },
-    "fr": {
-        "sentences": "Résumé", "scenarios": "Scénarios modélisés (0–30 cm, t C/ha, intervalle à 95 %)",
-        "observed": "Stocks mesurés dans le temps (0–30 cm, t C/ha, intervalle à 95 %)", "sites": "Sites",
-        "tier1": "Stocks de référence GIEC niveau 1 (SOCref, 0–30 cm, t C/ha, intervalle à 95 %)",
-        "missing": "Couches réelles manquantes", "caveats": "Mises en garde", "sources": "Sources",
-        "none": "aucun", "site": "{name} : {n} observation(s), dernier stock {stock}",
-        "no_stock": "aucun stock mesuré", "share": "{zone} ({share} % des terres)",
-    },
-    "es": {
-        "sentences": "Resumen", "scenarios": "Escenarios modelados (0–30 cm, t C/ha, intervalo del 95 %)",
-        "observed": "Stocks medidos a lo largo del tiempo (0–30 cm, t C/ha, intervalo del 95 %)",
-        "sites": "Sitios", "tier1": "Stocks de referencia IPCC nivel 1 (SOCref, 0–30 cm, t C/ha, intervalo del 95 %)",
-        "missing": "Capas reales que faltan", "caveats": "Advertencias", "sources": "Fuentes",
-        "none": "ninguno", "site": "{name}: {n} observación(es), último stock {stock}",
-        "no_stock": "ningún stock medido", "share": "{zone} ({share} % de las tierras)",
-    },
+    "sentences": "Summary", "scenarios": "Modelled scenarios (0–30 cm, t C/ha, 95 % interval)",
+    "observed": "Measured stocks over time (0–30 cm, t C/ha, 95 % interval)", "sites": "Sites",
+    "tier1": "IPCC Tier 1 reference stocks (SOCref, 0–30 cm, t C/ha, 95 % interval)", "missing": "Missing real layers",
+    "caveats": "Caveats", "sources": "Sources", "none": "none", "no_stock": "no measured stock",
+    "share": "{zone} ({share} % of the land)",
 }  # fmt: skip
+"""The report's headings and words: catalogue messages (English ids), written in the reader's language."""
+SITE = ("{name}: {n} observation, latest stock {stock}", "{name}: {n} observations, latest stock {stock}")
+LANGUAGES = i18n.LANGUAGES
+
+
+def _headings(table: dict, lang: str) -> dict:
+    """``table`` (key → message, or a tuple of messages) in ``lang``."""
+    return {
+        key: tuple(i18n.gettext(lang, m) for m in value)
+        if isinstance(value, tuple)
+        else i18n.gettext(lang, value)
+        for key, value in table.items()
+    }
 
 
 def _section(title: str, lines: list[str], none: str) -> list[str]:
@@ -40,7 +35,7 @@ def _section(title: str, lines: list[str], none: str) -> list[str]:
 def country_text(answer: dict, lang: str = "en") -> str:
     """The country answer as text in ``lang`` (en, fr, es): sentences, scenarios, measured stocks, sites,
     Tier 1 reference stocks, missing layers, caveats and sources."""
-    h = HEADINGS[lang]
+    h = _headings(HEADINGS, lang)
     known = countries().get(answer["zone"])
     title = f"{known['name'][lang] if known else answer['name']} ({answer['zone']})"
 
@@ -59,8 +54,8 @@ def country_text(answer: dict, lang: str = "en") -> str:
         for o in answer["observed"]
     ]
     sites = [
-        h["site"].format(
-            name=s["name"], n=s["n_observations"],
+        i18n.ngettext(
+            lang, *SITE, s["n_observations"], name=s["name"],
             stock=h["no_stock"] if s["latest_stock_t_c_ha"] is None else f"{n(s['latest_stock_t_c_ha'])} t C/ha",
         )
         for s in answer["sites"]
@@ -83,31 +78,14 @@ def country_text(answer: dict, lang: str = "en") -> str:
 
 
 NDC_HEADINGS = {
-    "en": {
-        "title": "NDC: agriculture, land and soils", "not_party": "not a UNFCCC Party: no NDC",
-        "mentions": "Does the NDC content mention…",
-        "labels": ("soils", "soil carbon", "peatlands or wetlands", "a World Bank soils entry"),
-        "yes": "yes", "no": "no", "unknown": "not assessed", "facts": "What the assessments say",
-        "land": "Cropland and permanent meadows and pastures (1000 ha)", "no_land": "no FAOSTAT series",
-        "latest": "{year}: cropland {crop}, permanent meadows and pastures {grass}",
-    },
-    "fr": {
-        "title": "CDN : agriculture, terres et sols", "not_party": "pas une Partie à la CCNUCC : pas de CDN",
-        "mentions": "Le contenu de la CDN mentionne-t-il…",
-        "labels": ("les sols", "le carbone du sol", "les tourbières ou zones humides", "une entrée sols de la Banque mondiale"),
-        "yes": "oui", "no": "non", "unknown": "non évalué", "facts": "Ce que disent les évaluations",
-        "land": "Terres cultivées et prairies et pâturages permanents (1000 ha)", "no_land": "pas de série FAOSTAT",
-        "latest": "{year} : terres cultivées {crop}, prairies et pâturages permanents {grass}",
-    },
-    "es": {
-        "title": "CDN: agricultura, tierras y suelos", "not_party": "no es Parte de la CMNUCC: no hay CDN",
-        "mentions": "¿Menciona el contenido de la CDN…",
-        "labels": ("los suelos", "el carbono del suelo", "las turberas o humedales", "una entrada de suelos del Banco Mundial"),
-        "yes": "sí", "no": "no", "unknown": "no evaluado", "facts": "Lo que dicen las evaluaciones",
-        "land": "Tierras de cultivo y praderas y pastos permanentes (1000 ha)", "no_land": "sin serie de FAOSTAT",
-        "latest": "{year}: tierras de cultivo {crop}, praderas y pastos permanentes {grass}",
-    },
+    "title": "NDC: agriculture, land and soils", "not_party": "not a UNFCCC Party: no NDC",
+    "mentions": "Does the NDC content mention…",
+    "labels": ("soils", "soil carbon", "peatlands or wetlands", "a World Bank soils entry"),
+    "yes": "yes", "no": "no", "unknown": "not assessed", "facts": "What the assessments say",
+    "land": "Cropland and permanent meadows and pastures (1000 ha)", "no_land": "no FAOSTAT series",
+    "latest": "{year}: cropland {crop}, permanent meadows and pastures {grass}",
 }  # fmt: skip
+"""The NDC section's headings and words: catalogue messages (English ids)."""
 MENTION_KEYS = ("soils", "soil_carbon", "peatlands_wetlands", "wb_soils_subsector")
 
 
@@ -115,7 +93,7 @@ def ndc_text(answer: dict, lang: str = "en") -> str:
     """The NDC section of a country (:func:`permille.registry.parties.country`) as text in ``lang``: the
     Party's mentions, its answered facts with source and vintage, and the latest FAOSTAT areas with the
     source line."""
-    h = NDC_HEADINGS[lang]
+    h = _headings(NDC_HEADINGS, lang)
     party = answer["party"]
     lines = ["", h["title"], "-" * len(h["title"])]
     if party is None:

@@ -9,12 +9,14 @@ from collections.abc import Callable
 import numpy as np
 from sqlalchemy import select
 
+from .. import i18n
+from ..registry import rothamsted
 from ..registry.orm import Project, Site
 from ..registry.permissions import read_filter
 from ..registry.service import NotFound
 from . import measured as measured_stocks
 from .mapped import comparison, mapped_stock
-from .nowcast import NOWCAST_MISSING, SiteRef, nowcast, site_inputs
+from .nowcast import NOWCAST_MISSING, SiteRef, in_language, nowcast, site_inputs
 from .sources import TOPSOIL
 
 SITE_RADIUS_KM = 25.0
@@ -58,9 +60,13 @@ def _inline(function: Callable, *args):
     return function(*args)
 
 
-def site(session, user, site_id: int, today: datetime.date | None = None, run: Callable = _inline) -> dict:
+def site(
+    session, user, site_id: int, today: datetime.date | None = None, run: Callable = _inline, lang: str = "en"
+) -> dict:
     """The site answer (see the module docstring); ``today`` ends the nowcast (default: today). ``run``
-    computes the nowcast (the API passes its toolkit pool's ``call``: heavy work leaves the serving process)."""
+    computes the nowcast (the API passes its toolkit pool's ``call``: heavy work leaves the serving process).
+    The sentences (nowcast, mapped stock, a seeded long-term site's description) are in ``lang``;
+    ``quotations``: the texts in them quoted as they are, in English (citations, data-file notes)."""
     record, rows, by_depth = observations_by_depth(session, user, site_id)
     measured = measured_stocks.site_stocks(rows).get(site_id, [])
     clay = [measured_stocks.canonical(o)[0] for o in rows if o.property == "clay"]
@@ -80,16 +86,23 @@ def site(session, user, site_id: int, today: datetime.date | None = None, run: C
         key=lambda item: (item["start_year"] or 0, item["name"]),
     )  # fmt: skip
     today = today or datetime.date.today()
-    mapped = mapped_stock(record.lat, record.lon)
+    mapped = mapped_stock(record.lat, record.lon, lang)
+    computed = (
+        run(nowcast, SiteRef(record.id, record.land_use), measured, float(np.mean(clay)), climate, today)
+        if climate else None
+    )  # fmt: skip
+    quoted = set(rothamsted.quotations(record.name, lang))  # texts quoted in English (data, citations)
+    if computed and i18n.language(lang) != "en":
+        quoted.add(computed["climate_source"])
+    quotations = sorted(quoted, key=len, reverse=True)
     return {
         "id": record.id, "name": record.name, "country_iso3": record.country_iso3, "lat": record.lat,
-        "lon": record.lon, "land_use": record.land_use, "description": record.description,
+        "lon": record.lon, "land_use": record.land_use,
+        "description": rothamsted.site_description(record.name, record.description, lang),
         "observations": by_depth, "measured": measured,
-        "nowcast": (
-            run(nowcast, SiteRef(record.id, record.land_use), measured, float(np.mean(clay)), climate, today)
-            if climate else None
-        ),
-        "nowcast_missing": missing and {"input": missing, "message": NOWCAST_MISSING[missing]},
+        "nowcast": computed and in_language(computed, lang),
+        "nowcast_missing": missing and {"input": missing, "message": i18n.gettext(lang, NOWCAST_MISSING[missing])},
         "practices": timeline, "depth_cm": list(TOPSOIL),
         "mapped": mapped, "comparison": comparison(measured, mapped),
+        "quotations": quotations,
     }  # fmt: skip

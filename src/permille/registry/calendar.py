@@ -9,6 +9,7 @@ from icalendar import Calendar, Event
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .. import i18n
 from . import orm
 from .directory import country_name
 from .notify import notify
@@ -29,7 +30,7 @@ def _event(session: Session, meeting_id: int, *, lock: bool = False) -> orm.Meet
     query = select(orm.Meeting).where(orm.Meeting.id == meeting_id, *_visible())
     row = session.scalar(query.with_for_update() if lock else query)
     if row is None:
-        raise NotFound(f"no published event {meeting_id}")
+        raise NotFound(i18n.Text("no published event {id}", id=meeting_id))
     return row
 
 
@@ -118,17 +119,21 @@ def register(session: Session, user: Any, meeting_id: int, today: datetime.date 
     with transaction(session, []):
         row = _event(session, meeting_id, lock=True)
         if row.date < today:
-            raise Conflict(f"the event took place on {row.date.isoformat()}; registration is closed")
+            raise Conflict(
+                i18n.Text("the event took place on {date}; registration is closed", date=row.date.isoformat())
+            )
         seat = session.scalar(
             select(orm.EventRegistration).where(
                 orm.EventRegistration.meeting_id == row.id, orm.EventRegistration.user_id == user.id
             )
         )
         if seat is not None and seat.cancelled_at is None:
-            raise Conflict("you are already registered for this event")
+            raise Conflict(i18n.Text("you are already registered for this event"))
         taken = _registered(session, [row.id]).get(row.id, 0)
         if row.capacity is not None and taken >= row.capacity:
-            raise Conflict(f"the event is full ({row.capacity} seats)")
+            raise Conflict(
+                i18n.Text("the event is full ({n} seat)", "the event is full ({n} seats)", n=row.capacity)
+            )
         if seat is None:
             seat = orm.EventRegistration(meeting_id=row.id, user_id=user.id, created_at=orm.utcnow())
             session.add(seat)
@@ -151,7 +156,7 @@ def cancel(session: Session, user: Any, meeting_id: int) -> dict:
             )
         )
         if seat is None:
-            raise NotFound("you are not registered for this event")
+            raise NotFound(i18n.Text("you are not registered for this event"))
         seat.cancelled_at = orm.utcnow()
         audit(session, user, "event_registration", seat.id, "cancel", {"meeting_id": row.id}, None)
     return get_event(session, user, meeting_id)

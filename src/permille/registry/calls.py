@@ -13,6 +13,7 @@ from pydantic import Field, model_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import i18n
 from . import orm
 from .notify import notify
 from .permissions import Role, role_of
@@ -95,7 +96,7 @@ def call_dict(call: orm.ProjectCall) -> dict:
 def open_call(session: Session, user: Any, payload: Any) -> orm.ProjectCall:
     """A new call (the Secretariat)."""
     if role_of(user) is not Role.SECRETARIAT:
-        raise Forbidden("only the Secretariat opens calls for projects")
+        raise Forbidden(i18n.Text("only the Secretariat opens calls for projects"))
     data = _validate(CallIn, payload)
     with transaction(session, []):
         call = orm.ProjectCall(
@@ -119,7 +120,7 @@ def calls(session: Session) -> list[dict]:
 def _call(session: Session, call_id: int) -> orm.ProjectCall:
     call = session.get(orm.ProjectCall, call_id)
     if call is None:
-        raise NotFound(f"no call for projects {call_id}")
+        raise NotFound(i18n.Text("no call for projects {id}", id=call_id))
     return call
 
 
@@ -157,7 +158,7 @@ def _application(session: Session, application_id: int, user: Any) -> orm.CallAp
     """The application, if ``user`` may read it (else :class:`NotFound`, as for a missing one)."""
     row = session.get(orm.CallApplication, application_id)
     if row is None or not (role_of(user) in READERS or "applicant" in roles(session, user, row)):
-        raise NotFound(f"no application {application_id}")
+        raise NotFound(i18n.Text("no application {id}", id=application_id))
     return row
 
 
@@ -363,7 +364,7 @@ def _effect(session, user, row, call, action, base_url, now, *, reviewer, scores
         row.summary = _validate(EditIn, payload).summary
     elif action == "assign":
         if _review(session, row.id, reviewer.id) is not None:
-            raise Conflict(f"{reviewer.email} already reviews this application")
+            raise Conflict(i18n.Text("{email} already reviews this application", email=reviewer.email))
         session.add(orm.CallReview(application_id=row.id, reviewer_id=reviewer.id, assigned_at=now))
         notify(
             session,
@@ -415,7 +416,7 @@ def _effect(session, user, row, call, action, base_url, now, *, reviewer, scores
                 orm.CallReport.application_id == row.id, orm.CallReport.year == report.year
             )
         ):
-            raise Conflict(f"the report of {report.year} is already there")
+            raise Conflict(i18n.Text("the report of {year} is already there", year=report.year))
         session.add(
             orm.CallReport(application_id=row.id, created_by=user.id, created_at=now, **report.model_dump())
         )

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import i18n
 from . import filetypes, orm, subjects
 from .filestore import FileStore, Spooled
 from .service import Invalid, NotFound, UnsupportedType, audit, transaction
@@ -104,9 +105,9 @@ def document(session: Session, attachment_id: int, user: Any) -> orm.Attachment:
     403 for a working group's library)."""
     row = session.get(orm.Attachment, attachment_id)
     if row is None:
-        raise NotFound(f"no document {attachment_id}")
+        raise NotFound(i18n.Text("no document {id}", id=attachment_id))
     try:
         subjects.check_read(session, row.kind, row.record_id, user)
     except NotFound:
-        raise NotFound(f"no document {attachment_id}") from None
+        raise NotFound(i18n.Text("no document {id}", id=attachment_id)) from None
     return row

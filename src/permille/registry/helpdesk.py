@@ -13,6 +13,7 @@ from pydantic import Field
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from .. import i18n
 from ..mail.compose import compose
 from ..mail.queue import enqueue
 from . import orm
@@ -75,7 +76,7 @@ def _experts(session: Session, region: str, topic: str | None = None) -> list[or
 def set_expert(session: Session, user: Any, expert_id: int, payload: Any) -> dict:
     """Make a partner or STC user an expert of ``regions`` and ``topics`` (the Secretariat)."""
     if role_of(user) is not Role.SECRETARIAT:
-        raise Forbidden("only the Secretariat names helpdesk experts")
+        raise Forbidden(i18n.Text("only the Secretariat names helpdesk experts"))
     data = _validate(ExpertIn, payload)
     with transaction(session, []):
         expert = session.get(orm.User, expert_id)
@@ -124,10 +125,10 @@ def roles(session: Session, user: Any, question: orm.HelpdeskQuestion, token: st
 def _question(session: Session, question_id: int, user: Any, token: str | None) -> orm.HelpdeskQuestion:
     row = session.get(orm.HelpdeskQuestion, question_id)
     if row is None:
-        raise NotFound(f"no question {question_id}")
+        raise NotFound(i18n.Text("no question {id}", id=question_id))
     held = roles(session, user, row, token)
     if not held & {"asker", "expert", "region_expert", "secretariat", "stc"}:
-        raise NotFound(f"no question {question_id}")
+        raise NotFound(i18n.Text("no question {id}", id=question_id))
     return row
 
 
@@ -376,7 +377,7 @@ def faq(
     """FAQ entries whose question or answer holds ``q`` (case-insensitive), in ``language`` if given;
     entries not published only for the Secretariat."""
     if state != "published" and role_of(user) is not Role.SECRETARIAT:
-        raise Forbidden("only the Secretariat reviews proposed FAQ entries")
+        raise Forbidden(i18n.Text("only the Secretariat reviews proposed FAQ entries"))
     where = [orm.FaqEntry.state == state]
     if language:
         where.append(orm.FaqEntry.language == language)
@@ -396,7 +397,7 @@ def decide_faq(session: Session, user: Any, entry_id: int, action: str) -> orm.F
     with transaction(session, []):
         row = session.get(orm.FaqEntry, entry_id)
         if row is None:
-            raise NotFound(f"no FAQ entry {entry_id}")
+            raise NotFound(i18n.Text("no FAQ entry {id}", id=entry_id))
         fire(session, "faq_entry", row, action, user, {role_of(user).value}, {})
         row.published_at = orm.utcnow() if row.state == "published" else None
     return row

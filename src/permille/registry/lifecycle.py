@@ -19,6 +19,7 @@ from pydantic import AfterValidator, Field
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from .. import i18n
 from ..mail.compose import compose
 from ..mail.queue import enqueue
 from . import orm
@@ -167,7 +168,7 @@ def _organisation_name(session: Session, organisation_id: int | None) -> str:
 
 def _require_secretariat(user: Any) -> None:
     if role_of(user) is not Role.SECRETARIAT:
-        raise Forbidden("only the Secretariat does this")
+        raise Forbidden(i18n.Text("only the Secretariat does this"))
 
 
 # --- membership applications ---------------------------------------------------------------------------------
@@ -233,7 +234,7 @@ def applications(session: Session, user: Any, state: str | None = None) -> list[
 def _pending(session: Session, application_id: int) -> orm.MembershipApplication:
     row = session.get(orm.MembershipApplication, application_id)
     if row is None:
-        raise NotFound(f"no application {application_id}")
+        raise NotFound(i18n.Text("no application {id}", id=application_id))
     if row.state != "pending":
         raise Conflict(f"application {application_id} was already {row.state}")
     return row
@@ -249,7 +250,7 @@ def approve(session: Session, application_id: int, user: Any, base_url: str) -> 
         row = _pending(session, application_id)
         if find_user(session, row.contact_email) is not None:
             raise Invalid(
-                f"{row.contact_email} already has an account",
+                i18n.Text("{email} already has an account", email=row.contact_email),
                 [{"loc": ["contact_email"], "message": "already has an account", "type": "taken"}],
             )
         taken = session.scalar(
@@ -259,7 +260,11 @@ def approve(session: Session, application_id: int, user: Any, base_url: str) -> 
         )
         if taken is not None:
             raise Invalid(
-                f"an organisation named {row.organisation_name!r} exists (id {taken})",
+                i18n.Text(
+                    "an organisation named {name} exists (id {id})",
+                    name=repr(row.organisation_name),
+                    id=taken,
+                ),
                 [{"loc": ["organisation_name"], "message": "this name is taken", "type": "taken"}],
             )
         now = orm.utcnow()
@@ -316,7 +321,9 @@ def decline(session: Session, application_id: int, user: Any, reason: str) -> or
     _require_secretariat(user)
     reason = reason.strip()
     if not reason:
-        raise Invalid("give the reason", [{"loc": ["reason"], "message": "required", "type": "missing"}])
+        raise Invalid(
+            i18n.Text("give the reason"), [{"loc": ["reason"], "message": "required", "type": "missing"}]
+        )
     with transaction(session, []):
         row = _pending(session, application_id)
         before = application_dict(row)
@@ -410,19 +417,23 @@ def invite(session: Session, by: Any, invitation: InvitationIn, base_url: str) -
         new_role = invitation.role or default_role
         if new_role is None:
             raise Invalid(
-                "give the role",
+                i18n.Text("give the role"),
                 [{"loc": ["role"], "message": "required without an organisation", "type": "missing"}],
             )
         if role is not Role.SECRETARIAT:
             if not (getattr(by, "org_admin", False) and by.organisation_id is not None):
-                raise Forbidden("only the Secretariat and an organisation's admin invite people")
+                raise Forbidden(i18n.Text("only the Secretariat and an organisation's admin invite people"))
             if organisation_id != by.organisation_id or new_role != default_role or invitation.org_admin:
                 raise Forbidden(
-                    "an organisation's admin invites only into their organisation, with its membership, not as admin"
+                    i18n.Text(
+                        i18n.Text(
+                            "an organisation's admin invites only into their organisation, with its membership, not as admin"
+                        )
+                    )
                 )
         if new_role in ("member", "partner") and organisation is None:
             raise Invalid(
-                "a member or partner belongs to an organisation",
+                i18n.Text("a member or partner belongs to an organisation"),
                 [
                     {
                         "loc": ["organisation_id"],
@@ -433,7 +444,7 @@ def invite(session: Session, by: Any, invitation: InvitationIn, base_url: str) -
             )
         if find_user(session, invitation.email) is not None:
             raise Invalid(
-                f"{invitation.email} already has an account",
+                i18n.Text("{email} already has an account", email=invitation.email),
                 [{"loc": ["email"], "message": "already has an account", "type": "taken"}],
             )
         new = _new_user(
@@ -467,7 +478,9 @@ def resend_invitation(session: Session, by: Any, user_id: int, base_url: str) ->
         if user is None:
             raise NotFound(f"no users record {user_id}")
         if user.password_hash:
-            raise Conflict(f"{user.email} has set a password already: use a password reset")
+            raise Conflict(
+                i18n.Text("{email} has set a password already: use a password reset", email=user.email)
+            )
         _send_invitation(session, by, user, base_url)
 
 
@@ -484,7 +497,7 @@ def _valid_token(session: Session, token: str, purpose: str) -> orm.AccountToken
         or not row.user.active
     ):
         raise Invalid(
-            "this link is not valid: it was used already, has expired or is unknown",
+            i18n.Text("this link is not valid: it was used already, has expired or is unknown"),
             [{"loc": ["token"], "message": "used, expired or unknown", "type": "token"}],
         )
     return row
@@ -540,7 +553,7 @@ def change_password(session: Session, user: orm.User, change: PasswordChange) ->
         user = session.merge(user)
         if not verify_password(user.password_hash, change.current_password):
             raise Invalid(
-                "the current password is wrong",
+                i18n.Text("the current password is wrong"),
                 [{"loc": ["current_password"], "message": "wrong password", "type": "password"}],
             )
         _replace_password(session, user, change.new_password, "change-password", changes)

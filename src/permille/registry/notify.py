@@ -110,7 +110,7 @@ def mark_read(session: Session, user: Any, notification_id: int | None) -> int:
     )
     if notification_id is not None:
         if session.get(orm.Notification, notification_id) is None:
-            raise NotFound(f"no notification {notification_id}")
+            raise NotFound(i18n.Text("no notification {id}", id=notification_id))
         statement = statement.where(orm.Notification.id == notification_id)
     count = session.execute(statement.values(read_at=orm.utcnow())).rowcount
     session.commit()
@@ -148,7 +148,7 @@ def unsubscribe(session: Session, token: str) -> tuple[str, str]:
     """Switch off the kind of e-mails of the link ``token``: (the user's e-mail, the kind)."""
     row = session.scalar(select(orm.NotificationPreference).where(orm.NotificationPreference.token == token))
     if row is None:
-        raise NotFound("this unsubscribe link is unknown")
+        raise NotFound(i18n.Text("this unsubscribe link is unknown"))
     row.mode = "off"
     email = session.get(orm.User, row.user_id).email
     session.commit()

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .. import i18n
 from ..mail.compose import compose
 from ..mail.queue import enqueue
 from . import orm
@@ -121,7 +122,7 @@ def submit_many(session: Session, kind: str, record_ids: list[int], user: Any) -
     _reviewable(kind)
     k = KINDS[kind]
     if not 0 < len(record_ids) <= MAX_SUBMITTED:
-        raise Invalid(f"submit 1 to {MAX_SUBMITTED} records at a time")
+        raise Invalid(i18n.Text("submit 1 to {n} records at a time", n=MAX_SUBMITTED))
     rows = []
     with transaction(session, []):
         for record_id in dict.fromkeys(record_ids):
@@ -185,7 +186,9 @@ def return_(session: Session, kind: str, record_id: int, user: Any, comment: str
     """Return a submitted record to its writers with a ``comment`` (told by e-mail to who submitted it)."""
     comment = comment.strip()
     if not comment:
-        raise Invalid("say what to change", [{"loc": ["comment"], "message": "required", "type": "missing"}])
+        raise Invalid(
+            i18n.Text("say what to change"), [{"loc": ["comment"], "message": "required", "type": "missing"}]
+        )
     with transaction(session, []):
         record, row = _deciding(session, kind, record_id, user)
         row.state, row.comment = "returned", comment
@@ -243,7 +246,7 @@ def queue(session: Session, user: Any) -> list[dict]:
     role = role_of(user)
     kinds = [kind for kind in REVIEWABLE if role in deciders(kind)]
     if not kinds:
-        raise Forbidden("only the STC and the Secretariat review submissions")
+        raise Forbidden(i18n.Text("only the STC and the Secretariat review submissions"))
     rows = session.scalars(
         select(orm.ReviewState)
         .where(orm.ReviewState.state == "submitted", orm.ReviewState.kind.in_(kinds))
@@ -285,9 +288,9 @@ def organisation_overview(session: Session, user: Any) -> dict:
     """The page "My organisation": the organisation, its members and its records of each reviewed kind
     (newest first, at most :data:`MAX_LISTED` per kind, with the total) with their review state."""
     if user is None:
-        raise Forbidden("sign in first")
+        raise Forbidden(i18n.Text("sign in first"))
     if user.organisation_id is None:
-        raise Invalid("your account belongs to no organisation")
+        raise Invalid(i18n.Text("your account belongs to no organisation"))
     organisation = session.get(orm.Organisation, user.organisation_id)
     members = session.scalars(
         select(orm.User).where(orm.User.organisation_id == user.organisation_id).order_by(orm.User.email)

@@ -15,7 +15,9 @@ equilibrium at the field's stock when the experiment began, through the treatmen
 manure months, fallows) on the weather means, the plant input calibrated on the site's measurements
 (:mod:`permille.models.long_term`), a 95 % Monte Carlo band, leave-one-out validation statistics
 (:func:`permille.measure.validation.validate`), every set-up choice with its source (:func:`setup`) and,
-where the calibrated input is implausible, why the model does not fit. The RothC responses are computed once
+where the calibrated input is implausible, why the model does not fit — its sentences in the reader's
+language (the catalogue, :mod:`permille.i18n`; the data file's texts translated where the catalogue has
+them, its citations as they are). The RothC responses are computed once
 per process and treatment (:func:`response`; a server has them computed in another process after
 start-up), never at import.
 """
@@ -31,14 +33,16 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import i18n
 from . import orm, service
 
 DATA = files("permille") / "data" / "rothamsted"
 PROPERTY, UNIT = "soc_stock", "Mg/ha"
 SAMPLING_MONTH_DAY = (10, 1)
 """Observations carry the sampling year only: dated 1 October (after harvest) by convention."""
-MODEL_SOURCE = (
-    "Model: RothC-26.3 (Coleman & Jenkinson 1996, doi:10.1007/978-3-642-61094-3_17), permille.models.rothc"
+MODEL_SOURCE = "Model: {model}"
+MODEL_REFERENCE = (
+    "RothC-26.3 (Coleman & Jenkinson 1996, doi:10.1007/978-3-642-61094-3_17), permille.models.rothc"
 )
 
 
@@ -71,7 +75,8 @@ class Treatment:
         own_year = self.treatment.get("start_from_own_measurement")
         if own_year is not None:
             return {"year": own_year, "soc_t_c_ha": series[own_year], "own": True,
-                    "source": f"the plot's own {own_year} measurement (e-RA), before its treatment began"}  # fmt: skip
+                    "source": i18n.Text("the plot's own {year} measurement (e-RA), before its treatment began",
+                                        year=own_year)}  # fmt: skip
         start = self.experiment.get("start")
         if start is not None:
             return dict(start, own=series.get(start["year"]) == start["soc_t_c_ha"])
@@ -80,8 +85,15 @@ class Treatment:
             "year": year,
             "soc_t_c_ha": soc,
             "own": True,
-            "source": f"the treatment's first measurement (e-RA), {year}",
+            "source": i18n.Text("the treatment's first measurement (e-RA), {year}", year=year),
         }
+
+
+INTERVAL = (
+    "2.5–97.5 percentiles of the Monte Carlo members (clay over its range, IOM ± 25 %, FYM carbon ± 20 %, "
+    "starting stock ± 5 %, 1961–1990 or 1971–2000 weather), each calibrated"
+)
+"""What a long-term run's band is (a catalogue message; the sections' fallow years are recorded, not drawn)."""
 
 
 @cache
@@ -151,13 +163,45 @@ _MONTH_NAMES = (
 # --- seeding ----------------------------------------------------------------------------------------------
 
 
+def description(t: Treatment, lang: str = "en") -> str:
+    """The description of a treatment's site in ``lang``: experiment, treatment, soil and sources."""
+    return i18n.gettext(
+        lang,
+        "{experiment} ({code}), Rothamsted, Harpenden, UK. {treatment} Soil: {soil}. Measured SOC 0–23 cm: "
+        "{source}. Location: {location}.",
+        experiment=i18n.render(t.experiment["name"], lang), code=t.experiment["era_code"],
+        treatment=i18n.render(t.treatment["description"], lang), soil=i18n.render(t.experiment["soil"], lang),
+        source=t.experiment["soc_source"], location=t.get("location_source"),
+    )  # fmt: skip
+
+
+def site_description(name: str, stored: str | None, lang: str) -> str | None:
+    """A site's ``stored`` description in ``lang``: the seeded description of the treatment ``name`` in
+    that language while the record still holds the seeded (English) one, else the record's own text."""
+    t = treatment(name)
+    return description(t, lang) if t is not None and stored == description(t) else stored
+
+
+def quotations(name: str, lang: str) -> list[str]:
+    """The texts of experiments.yaml that the answers about treatment ``name`` quote as they are, in
+    English, where ``lang`` is another language: its citations and the notes the catalogue does not
+    translate, longest first (a page marks them as English quotations); none for another site."""
+    t = treatment(name)
+    if t is None or i18n.language(lang) == "en":
+        return []
+    cfg = config()
+    texts = [t.experiment["soc_source"], t.get("location_source"), cfg["weather"]["source"], MODEL_REFERENCE,
+             t.experiment.get("start", {}).get("source"),
+             cfg["fym_source"], t.get("clay_source"), t.get("fallow_source"), t.get("fym_calendar_source"),
+             t.get("pre_basis"), t.treatment.get("input_source"), t.treatment.get("fit_check", {}).get("source"),
+             *(cfg["crops"][p["crop"]]["basis"] for p in t.treatment["periods"]), cfg["crops"][t.get("pre_crop")]["basis"]]  # fmt: skip
+    quoted = {text.strip() for text in texts if text and i18n.render(text, lang) == text}
+    return sorted(quoted, key=len, reverse=True)
+
+
 def site_payload(t: Treatment, organisation_id: int) -> dict:
     """The ``sites`` record of a treatment: real coordinates, land use and a description with sources."""
-    text = (
-        f"{t.experiment['name']} ({t.experiment['era_code']}), Rothamsted, Harpenden, UK. "
-        f"{t.treatment['description']} Soil: {t.experiment['soil']}. "
-        f"Measured SOC 0–23 cm: {t.experiment['soc_source']}. Location: {t.get('location_source')}."
-    )
+    text = description(t)
     return {
         "name": t.name,
         "country_iso3": "GBR",
@@ -317,7 +361,8 @@ FORMULAS = {
     "efficiency": "EF = 1 − Σ(O − P)² / Σ(O − mean(O))²  (Nash–Sutcliffe modelling efficiency)",
     "r": "Pearson correlation of P and O",
 }
-"""The validation statistics, P predicted and O observed (Smith et al. 1997, doi:10.1016/S0016-7061(97)00087-6)."""
+"""The validation statistics, P predicted and O observed (Smith et al. 1997, doi:10.1016/S0016-7061(97)00087-6);
+catalogue messages."""
 
 
 def _finite(value):
@@ -325,18 +370,49 @@ def _finite(value):
     return None if isinstance(value, float) and value != value else value
 
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+def _months(lang: str) -> list[str]:
+    """The months' abbreviated names in ``lang`` (CLDR), January first: "Jan" … in English."""
+    from babel.dates import get_month_names
+
+    names = get_month_names("abbreviated", locale=i18n.language(lang))
+    return [names[m] for m in range(1, 13)]
 
 
-def _calendar(name: str) -> str:
+def _g(value: float, lang: str) -> str:
+    """``value`` as ``:g`` writes it, with the decimal sign of ``lang``."""
+    from babel.numbers import get_decimal_symbol
+
+    return f"{value:g}".replace(".", get_decimal_symbol(i18n.language(lang)))
+
+
+def _calendar(name: str, lang: str = "en") -> str:
     """A crop calendar in words: the covered months and the input shares."""
-    crop = config()["crops"][name]
-    covered = [m for m, c in zip(_MONTHS, crop["cover"], strict=True) if c]
-    shares = ", ".join(f"{m} {100 * x:.3g} %" for m, x in zip(_MONTHS, crop["input"], strict=True) if x)
+    crop, months = config()["crops"][name], _months(lang)
+    covered = [m for m, c in zip(months, crop["cover"], strict=True) if c]
+    shares = ", ".join(
+        f"{m} {_g(float(f'{100 * x:.3g}'), lang)} %" for m, x in zip(months, crop["input"], strict=True) if x
+    )
     if max(crop["input"]) - min(crop["input"]) < 1e-9:
-        shares = "spread evenly over the year"
-    cover = "covered all year" if len(covered) == 12 else f"covered {', '.join(covered)}, bare otherwise"
-    return f"{name.replace('_', ' ')}: {cover}; plant input {shares}; DPM/RPM {crop['dpm_rpm']}"
+        shares = i18n.gettext(lang, "spread evenly over the year")
+    cover = (
+        i18n.gettext(lang, "covered all year")
+        if len(covered) == 12
+        else i18n.gettext(lang, "covered {months}, bare otherwise", months=", ".join(covered))
+    )
+    return i18n.gettext(
+        lang, "{crop}: {cover}; plant input {shares}; DPM/RPM {ratio}", crop=i18n.gettext(lang, CROPS[name]),
+        cover=cover, shares=shares, ratio=_g(crop["dpm_rpm"], lang),
+    )  # fmt: skip
+
+
+CROPS = {
+    "spring_barley": "spring barley",
+    "winter_wheat": "winter wheat",
+    "arable_rotation": "arable rotation",
+    "grass": "grass",
+    "grass_clover": "grass clover",
+}
+"""The crop calendars of experiments.yaml in words (catalogue messages)."""
 
 
 def _years(p: dict) -> str:
@@ -344,15 +420,21 @@ def _years(p: dict) -> str:
     return str(p["from"]) if p.get("to") == p["from"] else f"{p['from']}–{p.get('to', '')}"
 
 
-def setup(t: Treatment) -> list[dict]:
-    """Every set-up choice of the treatment's run: ``key`` (the kind of choice), ``value`` and ``source``."""
+def setup(t: Treatment, lang: str = "en") -> list[dict]:
+    """Every set-up choice of the treatment's run: ``key`` (the kind of choice), ``value`` and ``source``,
+    the values in ``lang`` (the sources, citations of the data file, translated where the catalogue has
+    them)."""
     cfg, start, first = config(), t.start, t.start_year
+    months = _months(lang)
+    low, high = t.get("clay_range_pct")
     rows = [
-        {"key": "start", "value": f"{start['soc_t_c_ha']:g} t C/ha on 31 Dec {first - 1} ({start['year']} stock)",
-         "source": start["source"]},
-        {"key": "pre", "value": _calendar(t.get("pre_crop")) + ", at RothC equilibrium", "source": t.get("pre_basis")},
-        {"key": "clay", "value": f"{t.get('clay_pct'):g} % (Monte Carlo {t.get('clay_range_pct')[0]:g}–"
-         f"{t.get('clay_range_pct')[1]:g} %)", "source": t.get("clay_source")},
+        {"key": "start", "value": i18n.gettext(lang, "{stock} t C/ha on 31 Dec {year} ({measured} stock)",
+                                    stock=_g(start["soc_t_c_ha"], lang), year=first - 1, measured=start["year"]),
+         "source": i18n.render(start["source"], lang)},
+        {"key": "pre", "value": i18n.gettext(lang, "{calendar}, at RothC equilibrium", calendar=_calendar(t.get("pre_crop"), lang)),
+         "source": i18n.render(t.get("pre_basis"), lang)},
+        {"key": "clay", "value": f"{_g(t.get('clay_pct'), lang)} % (Monte Carlo {_g(low, lang)}–{_g(high, lang)} %)",
+         "source": t.get("clay_source")},
     ]  # fmt: skip
     spans = []  # consecutive periods of the same crop, as one span
     for p in t.treatment["periods"]:
@@ -362,42 +444,58 @@ def setup(t: Treatment) -> list[dict]:
         else:
             spans.append(dict(p))
     for p in spans:
-        rows.append({"key": "calendar", "value": f"{_years(p)}: {_calendar(p['crop'])}",
+        rows.append({"key": "calendar", "value": f"{_years(p)}: {_calendar(p['crop'], lang)}",
                      "source": cfg["crops"][p["crop"]]["basis"]})  # fmt: skip
     manured = [p for p in t.treatment["periods"] if p.get("fym")]
     if manured:
         doses = "; ".join(
-            f"{_years(p)}: " + " + ".join(f"{_MONTHS[m - 1]}" + (f" × {d:g}" if d != 1 else "")
+            f"{_years(p)}: " + " + ".join(f"{months[m - 1]}" + (f" × {_g(d, lang)}" if d != 1 else "")
                                                      for m, d in sorted(p["fym"].items()))
             for p in manured
         )  # fmt: skip
-        rows.append({"key": "manure", "value": f"{cfg['fym_t_c_ha_yr']:g} t C/ha a dose (49/49/2 % DPM/RPM/HUM); {doses}",
+        rows.append({"key": "manure", "value": i18n.gettext(lang, "{dose} t C/ha a dose (49/49/2 % DPM/RPM/HUM); {doses}",
+                                                 dose=_g(cfg["fym_t_c_ha_yr"], lang), doses=doses),
                      "source": f"{cfg['fym_source']}; {t.get('fym_calendar_source')}"})  # fmt: skip
     else:
-        rows.append({"key": "manure", "value": "none", "source": t.treatment["description"]})
+        rows.append({"key": "manure", "value": i18n.gettext(lang, "none"),
+                     "source": i18n.render(t.treatment["description"], lang)})  # fmt: skip
     factors = [p for p in t.treatment["periods"] if p.get("input_factor", 1.0) != 1.0]
-    value = "calibrated on the measurements (one value for the run)"
+    value = i18n.gettext(lang, "calibrated on the measurements (one value for the run)")
     if factors:
-        value += "; " + ", ".join(f"× {p['input_factor']:g} in {_years(p)}" for p in factors)
+        value += "; " + ", ".join(i18n.gettext(lang, "× {factor} in {years}", factor=_g(p["input_factor"], lang),
+                                    years=_years(p)) for p in factors)  # fmt: skip
     rows.append({"key": "plant_input", "value": value,
-                 "source": t.treatment.get("input_source", "the e-RA records give no plant carbon input")})  # fmt: skip
+                 "source": t.treatment.get("input_source") or i18n.gettext(lang, NO_INPUT_RECORD)})  # fmt: skip
     fallows = [str(y) for y in t.get("fallow_years", [])]
     if (sections := t.get("section_fallow")) is not None:
-        fallows.append(f"one section in {sections['sections']} each year {sections['from']}–{sections['to']}")
-    rows.append({"key": "fallows", "value": ", ".join(fallows) or "none", "source": t.get("fallow_source")})
-    rows.append({"key": "iom", "value": "IOM = 0.049 × SOC^1.139 of the starting stock",
+        fallows.append(i18n.gettext(lang, "one section in {n} each year {first}–{last}", n=sections["sections"],
+                         first=sections["from"], last=sections["to"]))  # fmt: skip
+    rows.append(
+        {
+            "key": "fallows",
+            "value": ", ".join(fallows) or i18n.gettext(lang, "none"),
+            "source": t.get("fallow_source"),
+        }
+    )
+    rows.append({"key": "iom", "value": i18n.gettext(lang, "IOM = 0.049 × SOC^1.139 of the starting stock"),
                  "source": "Falloon et al. (1998)"})  # fmt: skip
-    rows.append({"key": "weather", "value": "monthly means 1961–1990 (Monte Carlo: 1961–1990 or 1971–2000)",
+    rows.append({"key": "weather", "value": i18n.gettext(lang, "monthly means 1961–1990 (Monte Carlo: 1961–1990 or 1971–2000)"),
                  "source": cfg["weather"]["source"]})  # fmt: skip
     return rows
 
 
-def _fit_check(t: Treatment, plant_input: float) -> str | None:
+NO_INPUT_RECORD = "the e-RA records give no plant carbon input"
+
+
+def _fit_check(t: Treatment, plant_input: float, lang: str = "en") -> str | None:
     """Why the calibrated ``plant_input`` (t C/ha/yr) is not a fit, or None: at its bound of 0, or below
     the treatment's ``fit_check`` (a fraction of the input calibrated on a treatment with the same crops)."""
     if plant_input == 0.0:
-        return ("the model does not fit: the calibrated plant input is at its bound of 0 t C/ha/yr — even "
-                "without plant input the model loses carbon more slowly than measured")  # fmt: skip
+        return i18n.gettext(
+            lang,
+            "the model does not fit: the calibrated plant input is at its bound of 0 t C/ha/yr — even without "
+            "plant input the model loses carbon more slowly than measured",
+        )
     check = t.treatment.get("fit_check")
     if check is None:
         return None
@@ -409,17 +507,23 @@ def _fit_check(t: Treatment, plant_input: float) -> str | None:
     reference = float(fit_plant_input(response(other.name), years, soc)[0])
     if plant_input >= check["min_ratio"] * reference:
         return None
-    return (f"the model does not fit: the calibrated plant input {plant_input:.2f} t C/ha/yr is "
-            f"{100 * plant_input / reference:.0f} % of the {reference:.2f} calibrated on {other.name}, which "
-            f"grew the same crops (below {100 * check['min_ratio']:.0f} %: {check['source']}); the model loses "
-            "the carbon of the ploughed grass more slowly than measured, and the fit makes up for it with an "
-            "implausibly small input")  # fmt: skip
+    return i18n.gettext(
+        lang,
+        "the model does not fit: the calibrated plant input {input} t C/ha/yr is {share} % of the {reference} "
+        "calibrated on {other}, which grew the same crops (below {least} %: {source}); the model loses the "
+        "carbon of the ploughed grass more slowly than measured, and the fit makes up for it with an "
+        "implausibly small input",
+        input=i18n.number(plant_input, 2, lang), share=i18n.number(100 * plant_input / reference, 0, lang),
+        reference=i18n.number(reference, 2, lang), other=other.name,
+        least=i18n.number(100 * check["min_ratio"], 0, lang), source=i18n.render(check["source"], lang),
+    )  # fmt: skip
 
 
-def long_term(site_name: str, measured: list[tuple[int, float]]) -> dict | None:
+def long_term(site_name: str, measured: list[tuple[int, float]], lang: str = "en") -> dict | None:
     """Measured vs modelled SOC of the site named ``site_name`` (None if it is no Rothamsted treatment):
     ``measured`` [(year, t C/ha)] from the registry (0–23 cm). The plant input is fitted by least squares
-    on every measurement in the run but the starting stock; validation on leave-one-out predictions."""
+    on every measurement in the run but the starting stock; validation on leave-one-out predictions. The
+    sentences are in ``lang``; ``role`` and the keys are codes."""
     import numpy as np
 
     from ..measure.validation import validate
@@ -440,14 +544,21 @@ def long_term(site_name: str, measured: list[tuple[int, float]]) -> dict | None:
     points = [{"year": y, "soc_t_c_ha": v, "role": role(y)} for y, v in measured]
     used = [(y, v) for y, v in sorted(measured) if role(y) == "calibration and validation"]
     base = {
-        "experiment": t.experiment["name"], "treatment": t.name, "era_code": t.experiment["era_code"],
+        "experiment": i18n.render(t.experiment["name"], lang), "treatment": t.name, "era_code": t.experiment["era_code"],
         "depth_cm": config()["depth_cm"], "measured": sorted(points, key=lambda p: p["year"]),
-        "setup": setup(t),
-        "sources": [t.experiment["soc_source"], config()["weather"]["source"], MODEL_SOURCE],
+        "setup": setup(t, lang),
+        "sources": [t.experiment["soc_source"], config()["weather"]["source"],
+                    i18n.gettext(lang, MODEL_SOURCE, model=MODEL_REFERENCE)],
+        "quotations": quotations(site_name, lang),
     }  # fmt: skip
     if len(used) < 3:
-        return base | {"modelled": None, "validation": None,
-                       "note": f"{len(used)} measurement(s) after the starting stock: at least 3 are needed"}  # fmt: skip
+        note = i18n.ngettext(
+            lang,
+            "{n} measurement after the starting stock: at least 3 are needed",
+            "{n} measurements after the starting stock: at least 3 are needed",
+            len(used),
+        )
+        return base | {"modelled": None, "validation": None, "note": note}
     years, observed = np.array([y for y, _ in used]), np.array([v for _, v in used])
     p = fit_plant_input(resp, years, observed)
     soc = resp.soc(p)  # (years, members)
@@ -471,16 +582,29 @@ def long_term(site_name: str, measured: list[tuple[int, float]]) -> dict | None:
         for y, o, q in zip(years, observed, predicted, strict=True)
     ]
     p_low, p_high = np.percentile(p[1:], [2.5, 97.5])
-    fit = _fit_check(t, float(p[0]))
+    fit = _fit_check(t, float(p[0]), lang)
     return base | {
         "modelled": {
-            "model": "RothC-26.3 (permille.models.rothc), monthly, on the Rothamsted 30-year weather means",
-            "start": f"RothC equilibrium of the pre-experiment land use on 31 Dec {t.start_year - 1}, total SOC "
-            f"= the starting stock {start['soc_t_c_ha']:g} t C/ha ({start['source']}); {t.get('pre_basis').rstrip('.')}",
+            "model": i18n.gettext(
+                lang, "RothC-26.3 (permille.models.rothc), monthly, on the Rothamsted 30-year weather means"
+            ),
+            "start": i18n.gettext(
+                lang,
+                "RothC equilibrium of the pre-experiment land use on 31 Dec {year}, total SOC = the "
+                "starting stock {stock} t C/ha ({source}); {basis}",
+                year=t.start_year - 1,
+                stock=_g(start["soc_t_c_ha"], lang),
+                source=i18n.render(start["source"], lang),
+                basis=i18n.render(t.get("pre_basis"), lang).rstrip("."),
+            ),
             "plant_input_t_c_ha_yr": float(p[0]),
             "plant_input_interval_t_c_ha_yr": [float(p_low), float(p_high)],
-            "plant_input_basis": "calibrated: least squares on the measurements after the starting stock "
-            "(SOC is linear in the input); the e-RA records give no plant carbon input",
+            "plant_input_basis": i18n.gettext(
+                lang,
+                "calibrated: least squares on the measurements after the starting "
+                "stock (SOC is linear in the input); {record}",
+                record=i18n.gettext(lang, NO_INPUT_RECORD),
+            ),
             "fit": fit,
             "pre_experiment_input_t_c_ha_yr": float(resp.pre_input[0]),
             "fym_t_c_ha_yr": config()["fym_t_c_ha_yr"]
@@ -491,14 +615,17 @@ def long_term(site_name: str, measured: list[tuple[int, float]]) -> dict | None:
             "clay_source": t.get("clay_source"),
             "iom_t_c_ha": float(resp.iom[0]),
             "iom_basis": "Falloon et al. (1998): IOM = 0.049 × SOC^1.139",
-            "weather": config()["weather"]["source"] + "; central run 1961–1990",
+            "weather": i18n.gettext(
+                lang, "{source}; central run 1961–1990", source=config()["weather"]["source"]
+            ),
             "members": int(soc.shape[1] - 1),
-            "interval": "2.5–97.5 percentiles of the Monte Carlo members (clay over its range, IOM ± 25 %, FYM "
-            "carbon ± 20 %, starting stock ± 5 %, 1961–1990 or 1971–2000 weather), each calibrated",
+            "interval": i18n.gettext(lang, INTERVAL),
             "points": series,
         },
         "validation": {
-            "method": "leave-one-out: each measurement predicted by the model calibrated on the others",
+            "method": i18n.gettext(
+                lang, "leave-one-out: each measurement predicted by the model calibrated on the others"
+            ),
             "pairs": pairs,
             "statistics": {
                 k: _finite(stats[k])
@@ -516,7 +643,7 @@ def long_term(site_name: str, measured: list[tuple[int, float]]) -> dict | None:
                     "passes_bias_test",
                 )
             },  # fmt: skip
-            "units": "t C/ha (0–23 cm); rrmse_pct in %",
-            "formulas": FORMULAS,
+            "units": i18n.gettext(lang, "t C/ha (0–23 cm); rrmse_pct in %"),
+            "formulas": {key: i18n.gettext(lang, formula) for key, formula in FORMULAS.items()},
         },
     }

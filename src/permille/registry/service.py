@@ -141,7 +141,7 @@ def get(session: Session, kind: str, record_id: int, user: Any) -> Any:
         raise _refuse(user, f"{k.name} are not public")
     record = session.get(k.model, record_id)
     if record is None or not allowed(user, "read", k.name, record, public_kind=not k.restricted):
-        raise NotFound(f"no {k.name} record {record_id}")
+        raise NotFound(Text("no {kind} record {id}", kind=k.name, id=record_id))
     return record
 
 
@@ -194,7 +194,7 @@ def list_records(
 ) -> tuple[list, int]:
     """One page of the readable records (``page`` from 1) and the number of all that match."""
     if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise Invalid(f"page ≥ 1 and 1 ≤ page_size ≤ {MAX_PAGE_SIZE}")
+        raise Invalid(Text("page ≥ 1 and 1 ≤ page_size ≤ {n}", n=MAX_PAGE_SIZE))
     statement = query(kind, user, q=q, sort=sort, filters=filters)
     total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
     items = session.scalars(statement.limit(page_size).offset((page - 1) * page_size)).all()
@@ -263,7 +263,9 @@ def transaction(session: Session, changes: list[dict]) -> Iterator[None]:
         session.commit()
     except StaleDataError:
         session.rollback()
-        raise Conflict("the record was changed meanwhile; fetch it again and reapply your change") from None
+        raise Conflict(
+            Text("the record was changed meanwhile; fetch it again and reapply your change")
+        ) from None
     except IntegrityError as e:
         session.rollback()
         raise Conflict(

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from sqlalchemy import select
 
+from .. import i18n
 from . import calls, helpdesk, orm, working_groups
 from .permissions import allowed, role_of
 from .service import Forbidden, NotFound, RegistryError, Unauthenticated, readable
@@ -42,7 +43,7 @@ def check_read(session, kind: str, record_id: int, user: Any) -> None:
         question = session.get(orm.HelpdeskQuestion, record_id)
         held = set() if question is None else helpdesk.roles(session, user, question)
         if not held & {"expert", "region_expert", "stc", "secretariat"}:
-            raise NotFound(f"no question {record_id}")
+            raise NotFound(i18n.Text("no question {id}", id=record_id))
     elif kind == "working-groups":
         working_groups.check(session, user, working_groups.group(session, record_id), "read")
     else:
@@ -71,7 +72,9 @@ def check_attach(session, kind: str, record_id: int, user: Any) -> None:
     elif kind == "call-applications":
         application = calls._application(session, record_id, user)
         if not calls.roles(session, user, application) & {"applicant", "secretariat"}:
-            raise Forbidden("only the applicant and the Secretariat attach documents to an application")
+            raise Forbidden(
+                i18n.Text("only the applicant and the Secretariat attach documents to an application")
+            )
     elif kind == "working-groups":
         working_groups.check(session, user, working_groups.group(session, record_id), "upload")
     else:

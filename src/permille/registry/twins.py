@@ -13,6 +13,7 @@ from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import i18n
 from . import orm
 from .directory import country_name
 from .permissions import Role, read_filter, role_of
@@ -113,7 +114,7 @@ def add_activity(session: Session, user: Any, payload: Any) -> dict:
             select(orm.Municipality).where(orm.Municipality.id.in_([data.municipality_id, data.partner_id]))
         ).all()
         if len(found) != 2:
-            raise NotFound("no such municipalities")
+            raise NotFound(i18n.Text("no such municipalities"))
         if not pairs(found):
             raise Invalid(
                 "the two municipalities are not twins",
@@ -123,7 +124,9 @@ def add_activity(session: Session, user: Any, payload: Any) -> dict:
         if role is not Role.SECRETARIAT and not (
             role in (Role.MEMBER, Role.PARTNER) and user.organisation_id in owners - {None}
         ):
-            raise Forbidden("only the Secretariat or the organisation of one of the two municipalities")
+            raise Forbidden(
+                i18n.Text("only the Secretariat or the organisation of one of the two municipalities")
+            )
         row = orm.TwinActivity(**data.model_dump(), created_by=user.id, created_at=orm.utcnow())
         session.add(row)
         session.flush()

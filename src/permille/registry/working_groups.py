@@ -11,6 +11,7 @@ from pydantic import StringConstraints
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .. import i18n
 from . import orm
 from .permissions import role_of
 from .schemas import Name, RecordId, Region, Strict
@@ -75,7 +76,7 @@ def check(session: Session, user: Any, group: orm.WorkingGroup, action: str) -> 
 def group(session: Session, group_id: int) -> orm.WorkingGroup:
     row = session.get(orm.WorkingGroup, group_id)
     if row is None:
-        raise NotFound(f"no working group {group_id}")
+        raise NotFound(i18n.Text("no working group {id}", id=group_id))
     return row
 
 
@@ -135,7 +136,7 @@ def create(session: Session, user: Any, payload: Any) -> orm.WorkingGroup:
         )
     with transaction(session, []):
         if session.scalar(select(orm.WorkingGroup).where(orm.WorkingGroup.slug == data.slug)):
-            raise Conflict(f"a working group is already called {data.slug!r}")
+            raise Conflict(i18n.Text("a working group is already called {name}", name=repr(data.slug)))
         row = orm.WorkingGroup(**data.model_dump())
         session.add(row)
         session.flush()
@@ -157,7 +158,13 @@ def add_member(session: Session, user: Any, group_id: int, payload: Any) -> None
                 [{"loc": ["user_id"], "message": f"no active user {data.user_id}", "type": "reference"}],
             )
         if row.group_type == "stc" and member.role != "stc":
-            raise Conflict(f"{member.name or member.email} is not a member of the STC (role {member.role})")
+            raise Conflict(
+                i18n.Text(
+                    "{name} is not a member of the STC (role {role})",
+                    name=member.name or member.email,
+                    role=member.role,
+                )
+            )
         existing = _membership(session, row.id, member.id)
         before = None if existing is None else {"role": existing.role}
         if existing is None:
@@ -182,7 +189,7 @@ def remove_member(session: Session, user: Any, group_id: int, user_id: int) -> N
         check(session, user, row, "remove_member")
         existing = _membership(session, row.id, user_id)
         if existing is None:
-            raise NotFound(f"user {user_id} is not a member of «{row.name}»")
+            raise NotFound(i18n.Text("user {id} is not a member of «{group}»", id=user_id, group=row.name))
         session.delete(existing)
         audit(
             session,

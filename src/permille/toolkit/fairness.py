@@ -12,6 +12,8 @@ import asyncio
 from collections import OrderedDict, deque
 from contextlib import asynccontextmanager
 
+from .. import i18n
+
 MAX_QUEUED = 32
 """Calculations waiting or running per server process."""
 MAX_QUEUED_PER_CLIENT = 4
@@ -45,9 +47,13 @@ class FairSlots:
     @asynccontextmanager
     async def place(self, client: str):
         if self.queued >= MAX_QUEUED:
-            raise QueueFull(f"the toolkit has {MAX_QUEUED} calculations queued; try again shortly")
+            raise QueueFull(
+                i18n.Text("the toolkit has {n} calculations queued; try again shortly", n=MAX_QUEUED)
+            )
         if self._queued.get(client, 0) >= MAX_QUEUED_PER_CLIENT:
-            raise QueueFull(f"at most {MAX_QUEUED_PER_CLIENT} calculations per client at a time")
+            raise QueueFull(
+                i18n.Text("at most {n} calculations per client at a time", n=MAX_QUEUED_PER_CLIENT)
+            )
         self._queued[client] = self._queued.get(client, 0) + 1
         try:
             if self.running < self.slots and not self._waiting:

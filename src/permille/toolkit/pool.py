@@ -26,6 +26,7 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from .. import i18n
 from .fairness import FairSlots
 
 ENV = "PERMILLE_TOOLKIT_WORKERS"
@@ -59,11 +60,17 @@ class BudgetExceeded(RuntimeError):
         super().__init__(budget_s)
         self.budget_s = budget_s
 
-    def __str__(self) -> str:
-        return (
-            f"the calculation used more than {self.budget_s:g} s of CPU time and was stopped "
-            "(limit MAX_CPU_S); ask for fewer draws, years or areas"
+    @property
+    def message(self) -> i18n.Text:
+        """What the reader is told (a catalogue message)."""
+        return i18n.Text(
+            "the calculation used more than {seconds} s of CPU time and was stopped (limit MAX_CPU_S); ask "
+            "for fewer draws, years or areas",
+            seconds=f"{self.budget_s:g}",
         )
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 class Cancelled(RuntimeError):
@@ -95,7 +102,7 @@ def _on_cancel(_signum, _frame):
     """:data:`CANCEL_SIGNAL`: stop the running calculation if its ticket was cancelled (sent to every
     worker: the others go on)."""
     if _cancelled(_TICKET[0]):
-        raise Cancelled("the calculation was cancelled")
+        raise Cancelled(i18n.Text("the calculation was cancelled"))
 
 
 def _call(calculator: str, args: tuple, budget_s: float | None = None, ticket: int = 0):
@@ -107,7 +114,7 @@ def _call(calculator: str, args: tuple, budget_s: float | None = None, ticket: i
     _TICKET[0] = ticket
     try:
         if _cancelled(ticket):  # cancelled before it started
-            raise Cancelled("the calculation was cancelled")
+            raise Cancelled(i18n.Text("the calculation was cancelled"))
         return _apply(CALCULATORS[calculator], args, budget_s)
     finally:
         _TICKET[0] = 0
@@ -234,7 +241,7 @@ class ComputePool:
                     with self._lock:
                         broken, self._executor = self._executor, self._start()
                     broken.shutdown(wait=False, cancel_futures=True)
-                    raise PoolUnavailable("a toolkit worker process stopped; try again") from None
+                    raise PoolUnavailable(i18n.Text("a toolkit worker process stopped; try again")) from None
             finally:
                 with self._lock:
                     self.in_flight -= 1
@@ -262,7 +269,7 @@ class ComputePool:
             with self._lock:
                 broken, self._executor = self._executor, self._start()
             broken.shutdown(wait=False, cancel_futures=True)
-            raise PoolUnavailable("a toolkit worker process stopped; try again") from None
+            raise PoolUnavailable(i18n.Text("a toolkit worker process stopped; try again")) from None
 
     def close(self) -> None:
         """Stop the worker processes (queued calculations are cancelled)."""

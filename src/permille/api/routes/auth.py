@@ -10,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
 from sqlalchemy import delete
 
+from ... import i18n
 from ...registry import service
 from ...registry.accounts import authenticate, find_user, record_sign_in, revoke_tokens
 from ...registry.kinds import KINDS
@@ -78,7 +79,7 @@ def sign_in(credentials: Credentials, session: SessionDep, request: Request):
                 "reason": _failure_reason(known),
             }
             service.audit(session, None, SIGN_IN_AUDIT_KIND, known.id if known else 0, "failed", None, after)
-        raise ApiError(401, "unknown e-mail or wrong password", code="invalid_credentials")
+        raise ApiError(401, i18n.Text("unknown e-mail or wrong password"), code="invalid_credentials")
     changes: list[dict] = []
     with service.transaction(session, changes):
         clear_attempts(session, credentials.email)
@@ -93,7 +94,7 @@ def sign_in(credentials: Credentials, session: SessionDep, request: Request):
 def me(user: Annotated[User | None, Depends(current_user)]):
     """The signed-in user (401 without a token)."""
     if user is None:
-        raise ApiError(401, "sign in first")
+        raise ApiError(401, i18n.Text("sign in first"))
     return user
 
 
@@ -110,7 +111,7 @@ def sign_out(
 ) -> None:
     """Revoke the token of this request (401 without a valid one)."""
     if user is None or credentials is None:
-        raise ApiError(401, "sign in first")
+        raise ApiError(401, i18n.Text("sign in first"))
     with service.transaction(session, [_revoked(user)]):
         session.execute(delete(ApiToken).where(ApiToken.token_hash == token_digest(credentials.credentials)))
 
@@ -120,6 +121,6 @@ def sign_out_everywhere(session: SessionDep, user: Annotated[User | None, Depend
     """Log out everywhere: revoke every token of the signed-in user, this one included (401 without a
     valid token)."""
     if user is None:
-        raise ApiError(401, "sign in first")
+        raise ApiError(401, i18n.Text("sign in first"))
     with service.transaction(session, [_revoked(user)]):
         revoke_tokens(session, user.id)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from ... import i18n
 from ...registry import documents, filetypes, subjects
 from ...registry.filestore import Spool
 from ...registry.schemas import MAX_INTEGER
@@ -24,7 +25,7 @@ other routes keep the global limit)."""
 
 
 def _too_large() -> ApiError:
-    return ApiError(413, f"a document may have at most {documents.MAX_BYTES} bytes (20 MiB)")
+    return ApiError(413, i18n.Text("a document may have at most {n} bytes (20 MiB)", n=documents.MAX_BYTES))
 
 
 def _may_attach(session, kind: str, record_id: int, user) -> None:

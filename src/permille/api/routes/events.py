@@ -28,6 +28,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials
 
+from ... import i18n
 from ...registry.kinds import KINDS
 from ...registry.permissions import allowed
 from ..deps import bearer
@@ -165,7 +166,11 @@ async def stream(
     token = credentials.credentials if credentials is not None else None
     reader = await run_in_threadpool(_reader, sessions, token)
     if reader is False:
-        raise ApiError(401, "the token is unknown or has expired; sign in again", code="invalid_token")
+        raise ApiError(
+            401,
+            i18n.Text("the token is unknown or has expired; sign in again"),
+            code="invalid_token",
+        )
     broker: Broker = request.app.state.broker
     try:
         queue = broker.connect(reader, request.client.host if request.client else "")

@@ -138,13 +138,13 @@ def site(
 ):
     """A site: observations by depth and date, measured 0–30 cm stocks, a RothC nowcast with its
     uncertainty band, the practices timeline of projects within 25 km, and the mapped 0–30 cm stock of its
-    pixel (``mapped``; "no mapped layer" when the layer is absent) compared with its latest stock."""
+    pixel (``mapped``; "no mapped layer" when the layer is absent) compared with its latest stock; its
+    sentences in the request's language."""
     if format == "csv":
         _record, _rows, by_depth = monitoring_site.observations_by_depth(session, user, site_id)
         return _csv(by_depth, f"site_{site_id}_observations.csv")
     run = request.app.state.toolkit.call  # the nowcast: a worker
-    answer = monitoring_site.site(session, user, site_id, run=run)
-    return i18n.localized(answer, lang)
+    return i18n.localized(monitoring_site.site(session, user, site_id, run=run, lang=lang), lang)
 
 
 @router.get("/boundaries.geojson", responses=GEOJSON)

@@ -12,6 +12,7 @@ import io
 from fastapi import APIRouter, UploadFile
 from pydantic import BaseModel
 
+from ... import i18n
 from ...registry import service
 from ...registry.kinds import KINDS
 from ..deps import SessionDep, UserDep
@@ -43,12 +44,17 @@ def ingest(file: UploadFile, session: SessionDep, user: UserDep) -> IngestReport
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise ApiError(422, f"the file is not UTF-8 text (byte {e.start})") from None
+        raise ApiError(422, i18n.Text("the file is not UTF-8 text (byte {byte})", byte=e.start)) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
         rows, numbers, problems = _read_rows(reader)
     except csv.Error as e:  # e.g. a cell over the csv module's field limit (131,072 characters)
-        raise ApiError(422, f"the CSV file cannot be read at line {reader.line_num + 1}: {e}") from None
+        raise ApiError(
+            422,
+            i18n.Text(
+                "the CSV file cannot be read at line {line}: {error}", line=reader.line_num + 1, error=str(e)
+            ),
+        ) from None
     ids = service.ingest_observations(session, rows, user, row_numbers=numbers, file_problems=problems)
     return IngestReport(stored=len(ids), ids=ids)
 
@@ -60,7 +66,14 @@ def _read_rows(reader: csv.DictReader) -> tuple[list[dict], list[int], list[dict
     if missing:
         details = [{"row": 1, "column": c, "message": "column missing"} for c in missing]
         raise ApiError(
-            422, f"{len(missing)} required column(s) missing; header: {', '.join(header)}", details
+            422,
+            i18n.Text(
+                "{n} required column missing; header: {header}",
+                "{n} required columns missing; header: {header}",
+                n=len(missing),
+                header=", ".join(header),
+            ),
+            details,
         )
     reader.fieldnames = header
     rows, numbers, problems = [], [], []

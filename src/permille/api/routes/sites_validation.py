@@ -12,14 +12,14 @@ runs of the treatments are computed once per process, in another process after s
 import threading
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request
 from sqlalchemy import select
 
 from ...registry.orm import Layer, Observation, Organisation, Site
 from ...registry.permissions import read_filter
 from ...registry.schemas import MAX_INTEGER
 from ..deps import SessionDep, UserDep
-from ..errors import ERROR_RESPONSES, ApiError
+from ..errors import ERROR_RESPONSES, ApiError, request_language
 
 router = APIRouter(prefix="/monitoring", tags=["monitoring"], responses=ERROR_RESPONSES)
 WARM_UP_DELAY_S = 10.0
@@ -86,9 +86,11 @@ def warm_up(delay_s: float = WARM_UP_DELAY_S) -> WarmUp | None:
 
 
 @router.get("/sites/{site_id}/long-term")
-def long_term(site_id: Annotated[int, Path(ge=1, le=MAX_INTEGER)], session: SessionDep, user: UserDep):
+def long_term(
+    site_id: Annotated[int, Path(ge=1, le=MAX_INTEGER)], session: SessionDep, user: UserDep, request: Request
+):
     """A long-term experiment site: measured and modelled SOC (t C/ha, 0–23 cm) over time, the model's
-    set-up with its sources, and leave-one-out validation statistics."""
+    set-up with its sources, and leave-one-out validation statistics, in the request's language."""
     from ...registry import rothamsted
 
     record = session.scalar(select(Site).where(Site.id == site_id, read_filter(user, Site)))
@@ -116,5 +118,5 @@ def long_term(site_id: Annotated[int, Path(ge=1, le=MAX_INTEGER)], session: Sess
     for date, value, unit in sorted(rows):
         measured[date.year] = value * StockUnit.parse(unit).factor  # the year's latest measurement
     return {"site_id": site_id, "available": True} | rothamsted.long_term(
-        record.name, sorted(measured.items())
+        record.name, sorted(measured.items()), request_language(request)
     )

@@ -10,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
 from sqlalchemy import delete, select
 
+from ... import i18n
 from ...registry import service
 from ...registry.orm import ApiToken, User, utcnow
 from ...registry.schemas import MAX_INTEGER
@@ -32,7 +33,7 @@ class TokenInfo(BaseModel):
 
 def _signed_in(user: User | None, credentials: HTTPAuthorizationCredentials | None) -> tuple[User, str]:
     if user is None or credentials is None:
-        raise ApiError(401, "sign in first")
+        raise ApiError(401, i18n.Text("sign in first"))
     return user, token_digest(credentials.credentials)
 
 

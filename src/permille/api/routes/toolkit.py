@@ -24,7 +24,7 @@ from ...toolkit.pool import BudgetExceeded, PoolUnavailable
 from ...toolkit.schemas import BalanceIn, CreditsIn, RothcScenarioIn, SamplingIn, StocksIn
 from ..boundary import MAX_JSON_DEPTH, json_depth
 from ..deps import LanguageDep, SessionDep, UserDep
-from ..errors import ERROR_RESPONSES, ApiError, error_response, invalid
+from ..errors import ERROR_RESPONSES, ApiError, error_response, invalid, request_language
 
 router = APIRouter(prefix="/toolkit", tags=["toolkit"], responses=ERROR_RESPONSES)
 TABLE = {200: {"content": {"application/json": {}, "text/csv": {}}}}
@@ -72,13 +72,14 @@ async def _calculate(request: Request, session, user, calculator: str, country_i
         )
     except QueueFull as e:
         headers = {"Retry-After": str(e.retry_after_s)}
-        return error_response(503, str(e), code="busy", headers=headers)
+        message = i18n.render(e.args[0], request_language(request))
+        return error_response(503, message, code="busy", headers=headers)
     except Refused as e:
         raise ApiError(422, e.message, e.details, code=e.code) from None
     except BudgetExceeded as e:
-        raise ApiError(422, str(e), code="too_much_work") from None
+        raise ApiError(422, e.message, code="too_much_work") from None
     except PoolUnavailable as e:
-        raise ApiError(503, str(e)) from None
+        raise ApiError(503, e.args[0]) from None
     await run_in_threadpool(
         record_use,
         session,
@@ -166,7 +167,7 @@ async def soil_stocks(
     limit = getattr(request.app.state, "max_upload_bytes", 10 * 2**20)
     content = await file.read(limit + 1)
     if len(content) > limit:
-        raise ApiError(413, f"the file is larger than {limit:,} bytes")
+        raise ApiError(413, i18n.Text("the file is larger than {n} bytes", n=limit))
     name = file.filename or "upload.csv"
     return await _calculate(
         request, session, user, "stocks", options.country_iso3, content, name, options, fmt

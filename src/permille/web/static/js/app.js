@@ -159,10 +159,17 @@ async function route({ focus = false } = {}) {
 
 // ---------------------------------------------------------------- page context
 
+// A CSV download asks for its header row in the page's language (Accept-Language), with units (the API's
+// default: machine names).
+function inLanguage(format, url) {
+  return format === "csv" ? `${url}${url.includes("?") ? "&" : "?"}header=labels` : url;
+}
+
 function exportLinks(container, urls) {
   const buttons = Object.entries(urls)
     .filter(([, url]) => url)
-    .map(([format, url]) => {
+    .map(([format, given]) => {
+      const url = inLanguage(format, given);
       const label = format === "geojson" ? "GeoJSON" : format.toUpperCase();
       return el(
         "button",

@@ -19,11 +19,22 @@ function present(...children) {
   return children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false);
 }
 
+// `text` as nodes, each of the answer's `quotations` in it (citations and data-file notes the server quotes
+// in English) in a lang="en" span.
+function quoting(el, text, quotations = []) {
+  let nodes = [String(text ?? "")];
+  for (const q of quotations) {
+    nodes = nodes.flatMap((n) => (typeof n === "string" ? n.split(q).flatMap((part, i) => (i ? [el("span", { lang: "en" }, q), part] : [part])) : [n]));
+  }
+  return nodes.filter((n) => n !== "");
+}
+
 // The long-term experiment section: measured (points) vs RothC (line + 95 % band), the validation
 // statistics with their formulas, and the source line. Returns [nodes, draw] (draw() makes the chart).
 function longTermSection(lt, ctx) {
   const { t, el, fmt } = ctx;
   const m = lt.modelled;
+  const quoted = (text) => quoting(el, text, lt.quotations);
   const canvas = el("canvas", { id: "site-longterm", role: "img", "aria-label": t("site.longTerm") });
   const nodes = [el("h2", {}, t("site.longTerm"))];
   if (m) {
@@ -44,15 +55,15 @@ function longTermSection(lt, ctx) {
       el(
         "p",
         { class: "small muted", id: "site-longterm-note" },
-        t("site.longTermNote", {
+        quoted(t("site.longTermNote", {
           model: m.model, start: m.start, input: fmt.number(m.plant_input_t_c_ha_yr, 2),
           inputLow: fmt.number(m.plant_input_interval_t_c_ha_yr[0], 2), inputHigh: fmt.number(m.plant_input_interval_t_c_ha_yr[1], 2),
           inputBasis: m.plant_input_basis, fym: fmt.number(m.fym_t_c_ha_yr, 1), fymBasis: m.fym_basis,
           clay: fmt.number(m.clay_pct, 1), claySource: m.clay_source, iom: fmt.number(m.iom_t_c_ha, 2), iomBasis: m.iom_basis,
           interval: m.interval,
-        }),
+        })),
       ),
-      m.fit ? el("p", { class: "notice", id: "site-longterm-fit" }, t("site.notFitted", { reason: m.fit })) : null,
+      m.fit ? el("p", { class: "notice", id: "site-longterm-fit" }, quoted(t("site.notFitted", { reason: m.fit }))) : null,
       el("h3", {}, t("site.validation", { method: lt.validation.method })),
       el(
         "div",
@@ -83,11 +94,11 @@ function longTermSection(lt, ctx) {
         "table",
         { class: "data", id: "site-setup" },
         el("thead", {}, el("tr", {}, ["site.setupChoice", "site.statValue", "site.setupSource"].map((k) => el("th", {}, t(k))))),
-        el("tbody", {}, lt.setup.map((r) => el("tr", { "data-setup": r.key }, el("td", {}, t(`site.setup.${r.key}`)), el("td", {}, r.value), el("td", { class: "small" }, r.source)))),
+        el("tbody", {}, lt.setup.map((r) => el("tr", { "data-setup": r.key }, el("td", {}, t(`site.setup.${r.key}`)), el("td", {}, quoted(r.value)), el("td", { class: "small" }, quoted(r.source))))),
       ),
     ),
   );
-  nodes.push(el("p", { class: "small muted", id: "site-longterm-source" }, t("site.source", { sources: lt.sources.join(" · ") })));
+  nodes.push(el("p", { class: "small muted", id: "site-longterm-source" }, quoted(t("site.source", { sources: lt.sources.join(" · ") }))));
   function draw() {
     if (!m) return null;
     const line = (field) => m.points.map((p) => ({ x: p.year, y: p[field] }));
@@ -164,7 +175,7 @@ export async function render(root, params, ctx) {
         el("p", {}, el("a", { href: `#/country?iso3=${data.country_iso3}` }, `← ${t("site.back", { country: data.country_iso3 })}`)),
         el("div", { class: "page-header" }, el("h1", { id: "site-name" }, data.name), exportsBox),
         el("p", { class: "muted" }, t("site.where", { lat: fmt.number(data.lat, 3), lon: fmt.number(data.lon, 3), landUse: data.land_use })),
-        data.description ? el("p", {}, data.description) : null,
+        data.description ? el("p", {}, quoting(el, data.description, data.quotations)) : null,
         longTermNodes,
         el("h2", {}, t("site.nowcast")),
         nowcast
@@ -173,7 +184,7 @@ export async function render(root, params, ctx) {
               el(
                 "p",
                 { class: "small muted", id: "site-nowcast-note" },
-                t("site.nowcastNote", { model: nowcast.model, climate: nowcast.climate, clay: fmt.number(nowcast.clay_pct, 1), claySource: nowcast.clay_source, interval: nowcast.interval }),
+                quoting(el, t("site.nowcastNote", { model: nowcast.model, climate: nowcast.climate, clay: fmt.number(nowcast.clay_pct, 1), claySource: nowcast.clay_source, interval: nowcast.interval }), data.quotations),
               ),
             ]
           : el("p", { class: "muted", id: "site-nowcast-missing" }, t("site.nowcastNone", { reason: t(`site.missing.${data.nowcast_missing?.input || "stock"}`) })),

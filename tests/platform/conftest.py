@@ -8,6 +8,7 @@ PostgreSQL), so a test starts from an empty, migrated registry in milliseconds.
 
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -143,6 +144,21 @@ def seeded_client(engine) -> Iterator[TestClient]:
     """A client of :func:`demo_app`."""
     with TestClient(demo_app(engine)) as client:
         yield client
+
+
+def settled(app) -> None:
+    """Wait until ``app``'s read cache has polled the database as it is now: its database-version poll
+    (each second) drops the answers of a kind whose version moved even when the change's event was heard
+    already, so a test counting recomputations waits for it after a write (60 s: a bound for a busy machine)."""
+    from permille.api.readmodels import database_version
+
+    deadline = time.monotonic() + 60
+    while True:
+        with app.state.sessions() as session:
+            if app.state.readmodels._versions == database_version(session):
+                return
+        assert time.monotonic() < deadline, "the read cache never polled the database version"
+        time.sleep(0.05)
 
 
 def add_user(

@@ -11,6 +11,7 @@ from sqlalchemy import delete
 from permille.api import readmodels
 from permille.registry import service
 from permille.registry.orm import ApiToken
+from tests.platform.conftest import settled
 
 SITES = "/api/sites?sort=-id&page_size=20"
 
@@ -36,6 +37,7 @@ def calls(monkeypatch) -> list[str]:
 def test_a_kept_read_is_answered_before_the_app(seeded_client, auth, calls):
     headers = auth("secretariat")
     site = _site(seeded_client, headers, published=True)
+    settled(seeded_client.app)
     first = seeded_client.get(SITES, headers=headers)
     again = seeded_client.get(SITES, headers=headers)
     assert calls == ["sites"] and again.content == first.content

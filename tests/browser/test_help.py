@@ -5,8 +5,10 @@ $PERMILLE_HOME/help on first use, linked from every page's footer, and usable of
 import base64
 import hashlib
 import re
+import time
 
 import httpx
+from playwright.sync_api import expect
 
 from permille.api import help as help_site
 
@@ -56,10 +58,16 @@ def test_help_is_linked_from_the_footer_and_its_search_works_offline(server, pag
     link.click()
     page.wait_for_url(f"{server.url}/help/")
     page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.locator(".md-search__input").fill("equilibrium")
-    result = page.locator(".md-search-result__item a").first
-    result.wait_for(timeout=90_000)  # the search index is built in the page: slow on a busy machine
-    assert page.locator(".md-search-result__item").count() > 0
+    # the index is built in the page (slow on a busy machine); Material drops a query typed while its
+    # worker starts, so the query is typed (key by key) once the search is ready, and again while no result shows
+    expect(page.locator(".md-search-result__meta")).not_to_have_text("Initializing search", timeout=90_000)
+    deadline = time.monotonic() + 90
+    while page.locator(".md-search-result__item").count() == 0:
+        assert time.monotonic() < deadline, "the offline search never answered"
+        page.locator(".md-search__input").fill("")
+        page.locator(".md-search__input").press_sequentially("equilibrium")  # key events, as a reader types
+        page.wait_for_timeout(3_000)
+    assert page.locator(".md-search-result__item a").first.get_attribute("href")
     assert outside == []
 
 

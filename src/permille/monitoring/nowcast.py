@@ -107,8 +107,12 @@ def nowcast(site: SiteRef, measured: list[dict], clay: float, climate: dict, tod
 
 
 def in_language(answer: dict, lang: str) -> dict:
-    """A :func:`nowcast` answer with its sentences in ``lang`` (the climate's citation as it is)."""
+    """A :func:`nowcast` answer with its sentences in ``lang`` (the climate layer's title in ``lang``, its
+    citation as it is)."""
+    source = answer["climate_source"]
+    source = source.render(lang) if isinstance(source, i18n.Text) else source
     return answer | {
-        "model": i18n.gettext(lang, MODEL), "climate": i18n.gettext(lang, CLIMATE, source=answer["climate_source"]),
+        "model": i18n.gettext(lang, MODEL), "climate": i18n.gettext(lang, CLIMATE, source=source),
+        "climate_source": source,
         "clay_source": i18n.gettext(lang, CLAY_SOURCE), "interval": i18n.gettext(lang, INTERVAL),
     }  # fmt: skip

@@ -93,7 +93,8 @@ def site(
     )  # fmt: skip
     quoted = set(rothamsted.quotations(record.name, lang))  # texts quoted in English (data, citations)
     if computed and i18n.language(lang) != "en":
-        quoted.add(computed["climate_source"])
+        source = computed["climate_source"]  # "<title> — <citation> (<licence>)": the citation is quoted
+        quoted.add(source.values["citation"] if isinstance(source, i18n.Text) else source)
     quotations = sorted(quoted, key=len, reverse=True)
     return {
         "id": record.id, "name": record.name, "country_iso3": record.country_iso3, "lat": record.lat,

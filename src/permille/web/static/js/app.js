@@ -147,7 +147,7 @@ async function route({ focus = false } = {}) {
   try {
     cleanup = await module.render(root, { ...params }, makeContext(state));
   } catch (error) {
-    if (!state.active) return; // left (another page, a sign-out) while rendering: its requests were refused
+    if (!state.active) return; // left (another page, a sign-out) while rendering
     root.dataset.state = "error";
     throw error;
   }
@@ -199,12 +199,10 @@ function download(filename, text, mime = "text/plain") {
 }
 
 // A page's requests go out only while it is shown: a render still running after the reader left it (another
-// page, a sign-out) must not ask with the new reader's token, nor show what it gets.
+// page, a sign-out) must not ask with the new reader's token, nor show what it gets. Its request never
+// answers (the left page's code simply stops there, with no error to report).
 function pageApi(state) {
-  return (path, options) => {
-    if (!state.active) return Promise.reject(Object.assign(new Error("page left"), { code: "page_left" }));
-    return api(path, options);
-  };
+  return (path, options) => (state.active ? api(path, options) : new Promise(() => {}));
 }
 
 function makeContext(state) {

@@ -283,7 +283,9 @@ def parse_area(geojson: dict) -> shapely.Geometry:
     if vertices > MAX_VERTICES:
         raise AreaError(
             "geometry",
-            i18n.Text("{n} vertices; at most {most} (simplify the polygon)", n=vertices, most=MAX_VERTICES),
+            i18n.Text(
+                "{count} vertices; at most {most} (simplify the polygon)", count=vertices, most=MAX_VERTICES
+            ),
         )
     west, south, east, north = area.bounds
     if west < -180 or east > 180 or south < -90 or north > 90:

@@ -137,3 +137,19 @@ def test_the_problems_of_a_manual_kpi_value_are_listed_in_the_readers_language(c
         )
     assert answers["en"] == f"{computed} is computed from the records; manual values: {manual}"
     assert len(set(answers.values())) == 3
+
+
+def test_a_point_off_the_layers_is_refused_in_the_readers_language(client):
+    """The toolkit's site inputs: the error and its detail name the field and say the problem in the
+    reader's language."""
+    answers = {}
+    for lang in ("en", "fr", "es"):
+        answer = client.get("/api/toolkit/site-inputs?lat=95&lon=0", headers={"Accept-Language": lang})
+        assert answer.status_code == 422, answer.text
+        error = answer.json()["error"]
+        problem = i18n.gettext(lang, "{value} is outside −90 … 90 degrees", value="95.0")
+        assert error["message"] == i18n.gettext(lang, "{field}: {problem}", field="latitude", problem=problem)
+        assert error["details"] == [{"loc": ["latitude"], "message": error["message"]}]
+        answers[lang] = error["message"]
+    assert answers["en"] == "latitude: 95.0 is outside −90 … 90 degrees"
+    assert len(set(answers.values())) == 3

@@ -44,6 +44,8 @@ CASES = [
      {"name": "'no_such_indicator'"}),
     ("KPI value", "POST", f"/api/kpis/values/{MISSING}/approve", "secretariat", None, 404, "no KPI value {id}",
      {"id": MISSING}),
+    ("saved calculation", "GET", f"/api/toolkit/saved/{MISSING}", "member", None, 404,
+     "no saved calculation {id} in your workspace", {"id": MISSING}),
 ]  # fmt: skip
 
 

@@ -9,6 +9,8 @@ import urllib.request
 
 import pytest
 
+from permille.io import csv_header
+
 pytestmark = pytest.mark.toolkit  # its server computes in a toolkit process (conftest)
 
 DOWNLOADS = {  # calculator → the formats downloaded and checked
@@ -43,6 +45,18 @@ def download(page, fmt: str):
     return open(value.path(), "rb").read()
 
 
+def csv_rows(data: bytes, lang: str = "en") -> list[dict]:
+    """The rows of a downloaded CSV keyed by the columns' machine names; its header row must be their
+    labels with units in ``lang`` (``?header=labels``, :mod:`permille.io.csv_header`), every column labelled."""
+    codes = [*csv_header.LABELS, *(f"{q}_{s}" for q in csv_header.QUANTITIES for s in csv_header.STATISTICS)]
+    codes += [f"{series}_{s}_t_c_ha" for series in csv_header.SERIES for s in csv_header.STATISTICS]
+    by_label = {csv_header.label(code, lang): code for code in codes}
+    reader = csv.reader(io.StringIO(data.decode()))
+    header = next(reader)
+    assert set(header) <= set(by_label), f"not labels in {lang}: {sorted(set(header) - set(by_label))}"
+    return [dict(zip([by_label[h] for h in header], row, strict=True)) for row in reader]
+
+
 def example(server, calculator: str) -> dict:
     with urllib.request.urlopen(f"{server.url}/api/toolkit/examples/{calculator}") as answer:
         return json.load(answer)
@@ -57,7 +71,7 @@ def test_each_calculator_runs_its_example_and_downloads_the_result(page, server,
     assert results.locator("canvas").count() == 1
     files = {fmt: download(page, fmt) for fmt in DOWNLOADS[calculator]}
     if calculator == "rothc":
-        rows = list(csv.DictReader(io.StringIO(files["csv"].decode())))
+        rows = csv_rows(files["csv"])
         ex = example(server, "rothc")
         assert len(rows) == ex["years"] + 1 and rows[0]["year"] == str(ex["start_year"])
         assert float(rows[0]["scenario_central_t_c_ha"]) == pytest.approx(ex["soc_t_c_ha"])
@@ -73,19 +87,19 @@ def test_each_calculator_runs_its_example_and_downloads_the_result(page, server,
         assert result["n_draws"] == example(server, "balance")["monte_carlo"]["draws"]
         assert files["pdf"].startswith(b"%PDF")
     elif calculator == "stocks":
-        rows = list(csv.DictReader(io.StringIO(files["csv"].decode())))
+        rows = csv_rows(files["csv"])
         assert {r["method"] for r in rows} == {"fixed depth", "ESM"}
         assert {r["depth_cm"] for r in rows} == {"30.0", "50.0"}
         assert (
             "control/GF3" in page.locator(".tk-results .notice").inner_text()
         )  # a profile left out, said so
     elif calculator == "sampling":
-        rows = list(csv.DictReader(io.StringIO(files["csv"].decode())))
+        rows = csv_rows(files["csv"])
         assert [r["stratum"] for r in rows] == ["A", "B", "C"]
         assert sum(int(r["neyman"]) for r in rows) == int(rows[0]["n_total"])
     else:
         assert files["pdf"].startswith(b"%PDF")
-        rows = list(csv.DictReader(io.StringIO(files["csv"].decode())))
+        rows = csv_rows(files["csv"])
         assert [r["stratum"] for r in rows] == ["A", "B", "C"]
         issuable = sum(float(r["issuable_t_co2e"]) for r in rows)
         shown = page.locator(".tk-results table.data").nth(1).inner_text()
@@ -123,3 +137,8 @@ def test_toolkit_in_french(page, server):
     assert page.locator("main h1").inner_text() == "Boîte à outils"
     run_example(page, "sampling")
     assert "Points nécessaires" in page.locator(".tk-results").inner_text()
+    data = download(page, "csv")
+    assert data.decode().startswith("Strate,")  # the header row in French, with units
+    rows = csv_rows(data, "fr")
+    assert [r["stratum"] for r in rows] == ["A", "B", "C"]
+    assert sum(int(r["neyman"]) for r in rows) == int(rows[0]["n_total"])

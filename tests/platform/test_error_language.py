@@ -6,8 +6,12 @@ otherwise."""
 import pytest
 
 from permille import i18n
+from permille.grid import atlas_maps
+from permille.registry import kpis
 
 MISSING = 999_999
+MAP_LAYERS = list(atlas_maps.LAYERS)
+KNOWN_OBJECTIVES = ", ".join(o.id for o in kpis.plan()[1])
 CASES = [
     # (name, method, path, role or token, JSON body, status, message id, its values)
     ("anonymous", "GET", "/api/me", None, None, 401, "sign in first", {}),
@@ -28,6 +32,20 @@ CASES = [
      {"reason": "a test"}, 404, "no application {id}", {"id": MISSING}),
     ("call", "POST", "/api/calls", "member", None, 403, "this needs the role {roles}; you are {role}",
      {"roles": "secretariat", "role": "member"}),
+    ("catalogue layer", "GET", "/api/layers/no_such_layer", None, None, 404, "no layer {id} in the catalogue",
+     {"id": "'no_such_layer'"}),
+    ("map layer", "GET", "/api/atlas/layers/no_such_map.png", None, None, 404,
+     "map layer {name}: expected one of {layers}", {"name": "'no_such_map'", "layers": ", ".join(MAP_LAYERS)}),
+    ("atlas zone", "GET", "/api/atlas/summary/Atlantis", None, None, 404,
+     "zone {zone}: no such country (ISO3), region or WLD in the atlas", {"zone": "'Atlantis'"}),
+    ("objective", "GET", "/api/kpis/F9", None, None, 404, "no objective {id}; objectives: {known}",
+     {"id": "F9", "known": KNOWN_OBJECTIVES}),
+    ("indicator", "GET", "/api/kpis/no_such_indicator/records", None, None, 404, "no indicator {name}",
+     {"name": "'no_such_indicator'"}),
+    ("KPI value", "POST", f"/api/kpis/values/{MISSING}/approve", "secretariat", None, 404, "no KPI value {id}",
+     {"id": MISSING}),
+    ("saved calculation", "GET", f"/api/toolkit/saved/{MISSING}", "member", None, 404,
+     "no saved calculation {id} in your workspace", {"id": MISSING}),
 ]  # fmt: skip
 
 
@@ -69,3 +87,71 @@ def test_the_errors_asked_are_ten_different_messages_and_translated():
         "l’événement est complet (40 places)",
         "el evento está completo (40 plazas)",
     )
+
+
+@pytest.mark.parametrize(
+    ("area", "field", "problem"),
+    [
+        ({"type": "FeatureCollection", "features": []}, "features", "the FeatureCollection holds no feature"),
+        (
+            {"type": "Point", "coordinates": [1, 2]},
+            "geometry 1",
+            "expected a Polygon or MultiPolygon, got {kind}",
+        ),
+    ],
+)
+def test_an_area_of_interest_is_refused_in_the_readers_language(client, area, field, problem):
+    """The atlas's area check names the field and says the problem in the reader's language."""
+    values = {"kind": "'Point'"} if "{kind}" in problem else {}
+    answers = {}
+    for lang in ("en", "fr", "es"):
+        answer = client.post("/api/atlas/area", json=area, params={"lang": lang})
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["error"]["details"] == [{"field": field}]
+        answers[lang] = answer.json()["error"]["message"]
+        expected = i18n.gettext(
+            lang, "{field}: {problem}", field=field, problem=i18n.gettext(lang, problem, **values)
+        )
+        assert answers[lang] == expected
+    assert answers["en"] == f"{field}: " + problem.format(**values)
+    assert len(set(answers.values())) == 3
+
+
+def test_the_problems_of_a_manual_kpi_value_are_listed_in_the_readers_language(client, auth):
+    """A manual value refused: the summary and each problem of ``details`` in the reader's language."""
+    body = {"value": 12, "date": "2024-01-01", "source": "a survey"}
+    computed = next(name for name in kpis.indicators() if name not in kpis.manual_indicators())
+    manual = ", ".join(kpis.manual_indicators())
+    answers = {}
+    for lang in ("en", "fr", "es"):
+        headers = auth("secretariat") | {"Accept-Language": lang}
+        answer = client.post(f"/api/kpis/{computed}/values", json=body, headers=headers)
+        assert answer.status_code == 422, answer.text
+        error = answer.json()["error"]
+        assert error["message"] == i18n.ngettext(
+            lang, "{n} problem in the KPI value", "{n} problems in the KPI value", 1
+        )
+        [problem] = error["details"]
+        assert problem["loc"] == ["indicator"]
+        answers[lang] = problem["message"]
+        assert answers[lang] == i18n.gettext(
+            lang, "{name} is computed from the records; manual values: {manual}", name=computed, manual=manual
+        )
+    assert answers["en"] == f"{computed} is computed from the records; manual values: {manual}"
+    assert len(set(answers.values())) == 3
+
+
+def test_a_point_off_the_layers_is_refused_in_the_readers_language(client):
+    """The toolkit's site inputs: the error and its detail name the field and say the problem in the
+    reader's language."""
+    answers = {}
+    for lang in ("en", "fr", "es"):
+        answer = client.get("/api/toolkit/site-inputs?lat=95&lon=0", headers={"Accept-Language": lang})
+        assert answer.status_code == 422, answer.text
+        error = answer.json()["error"]
+        problem = i18n.gettext(lang, "{value} is outside −90 … 90 degrees", value="95.0")
+        assert error["message"] == i18n.gettext(lang, "{field}: {problem}", field="latitude", problem=problem)
+        assert error["details"] == [{"loc": ["latitude"], "message": error["message"]}]
+        answers[lang] = error["message"]
+    assert answers["en"] == "latitude: 95.0 is outside −90 … 90 degrees"
+    assert len(set(answers.values())) == 3

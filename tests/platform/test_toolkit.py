@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from permille import i18n
 from permille.api.app import create_app
 from permille.io import soil_import
 from permille.io.project_file import parse_project
@@ -260,11 +261,27 @@ def test_stocks_report_every_bad_row_and_import_nothing(api):
         (10, "depth_at_top_cm"),
     }
     assert all(d["message"] for d in details)
+    singular, plural = (
+        "{name}: {n} problem; nothing was imported",
+        "{name}: {n} problems; nothing was imported",
+    )
+    for lang in ("fr", "es"):  # the summary in the reader's language
+        answer = post_stocks(api, table.to_csv(index=False).encode(), depths_cm="30", query=f"?lang={lang}")
+        expected = i18n.ngettext(lang, singular, plural, len(details), name="cores.csv")
+        assert (
+            answer.json()["error"]["message"]
+            == expected
+            != i18n.ngettext("en", singular, plural, 3, name="x")
+        )
 
 
 def test_stocks_form_fields_are_checked(api):
     details = problems(post_stocks(api, CUMBRIA.read_bytes(), depths_cm="50,30", method="cubic"))
     assert {d["loc"][0] for d in details} == {"depths_cm", "method"}
+    details = problems(post_stocks(api, CUMBRIA.read_bytes(), depths_cm="thirty", query="?lang=es"))
+    depths = i18n.gettext("es", "{value}: give depths in cm, e.g. 30,50", value="'thirty'")
+    assert {"loc": ["depths_cm"], "message": depths} in details
+    assert depths == "'thirty': indique profundidades en cm, p. ej. 30,50"
 
 
 def test_sampling_and_credits_refuse_bad_numbers(api):

@@ -112,16 +112,17 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError):
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return error_response(
-            exc.status, i18n.render(exc.message, request_language(request)), exc.details, exc.code, headers
-        )
+        lang = request_language(request)
+        details = i18n.localized(exc.details, lang)
+        return error_response(exc.status, i18n.render(exc.message, lang), details, exc.code, headers)
 
     @app.exception_handler(service.RegistryError)
     async def _registry_error(request: Request, exc: service.RegistryError):
         status = next(s for cls, s in _REGISTRY_STATUS.items() if isinstance(exc, cls))
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-        message = i18n.render(exc.args[0] if exc.args else str(exc), request_language(request))
-        return error_response(status, message, exc.details, headers=headers)
+        lang = request_language(request)
+        message = i18n.render(exc.args[0] if exc.args else str(exc), lang)
+        return error_response(status, message, i18n.localized(exc.details, lang), headers=headers)
 
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, exc: HTTPException):

@@ -20,6 +20,7 @@ from PIL import Image
 from rasterio.features import rasterize
 from shapely.geometry import shape
 
+from .. import i18n
 from . import layer_files, real_atlas, real_layers
 
 MAX_VERTICES = 5000
@@ -30,11 +31,13 @@ GEOD = pyproj.Geod(ellps="WGS84")
 
 
 class AreaError(ValueError):
-    """A bad area of interest: ``field`` (as the user sees it) and the problem."""
+    """A bad area of interest: ``field`` (as the user sees it) and the problem (a catalogue
+    :class:`~permille.i18n.Text`); ``message`` is both, rendered in the reader's language later."""
 
-    def __init__(self, field: str, problem: str):
+    def __init__(self, field: str, problem: i18n.Text):
         self.field = field
-        super().__init__(f"{field}: {problem}")
+        self.message = i18n.Text("{field}: {problem}", field=field, problem=problem)
+        super().__init__(self.message)
 
 
 @dataclass(frozen=True)
@@ -217,9 +220,9 @@ def point(lat: float, lon: float) -> dict:
     """The value of every map layer in the fine cell holding (lat, lon), with units and sources; None values
     over the sea."""
     if not (-90 <= lat <= 90):
-        raise AreaError("lat", f"{lat!r} is outside −90 … 90")
+        raise AreaError("lat", i18n.Text("{value} is outside −90 … 90", value=repr(lat)))
     if not (-180 <= lon <= 180):
-        raise AreaError("lon", f"{lon!r} is outside −180 … 180")
+        raise AreaError("lon", i18n.Text("{value} is outside −180 … 180", value=repr(lon)))
     fine = real_layers.fine_layers()
     rows, cols, bounds = window((lon, lat, lon, lat))
     rows, cols = slice(rows.start, rows.start + 1), slice(cols.start, cols.start + 1)
@@ -250,12 +253,12 @@ def parse_area(geojson: dict) -> shapely.Geometry:
     FeatureCollection of them, lon/lat (EPSG:4326); at most :data:`MAX_VERTICES` vertices and
     :data:`MAX_AREA_KM2`. ``AreaError`` names the field."""
     if not isinstance(geojson, dict) or "type" not in geojson:
-        raise AreaError("geojson", "expected a GeoJSON object with a 'type'")
+        raise AreaError("geojson", i18n.Text("expected a GeoJSON object with a 'type'"))
     kind = geojson["type"]
     if kind == "FeatureCollection":
         features = geojson.get("features") or []
         if not features:
-            raise AreaError("features", "the FeatureCollection holds no feature")
+            raise AreaError("features", i18n.Text("the FeatureCollection holds no feature"))
         geometries = [f.get("geometry") for f in features]
     elif kind == "Feature":
         geometries = [geojson.get("geometry")]
@@ -265,29 +268,43 @@ def parse_area(geojson: dict) -> shapely.Geometry:
     for i, g in enumerate(geometries):
         if not isinstance(g, dict) or g.get("type") not in ("Polygon", "MultiPolygon"):
             raise AreaError(
-                f"geometry {i + 1}", f"expected a Polygon or MultiPolygon, got {(g or {}).get('type')!r}"
+                f"geometry {i + 1}",
+                i18n.Text("expected a Polygon or MultiPolygon, got {kind}", kind=repr((g or {}).get("type"))),
             )
         try:
             geometry = shape(g)
         except (ValueError, TypeError, IndexError, AttributeError) as error:
-            raise AreaError(f"geometry {i + 1}", f"invalid coordinates ({error})") from None
+            raise AreaError(
+                f"geometry {i + 1}", i18n.Text("invalid coordinates ({error})", error=str(error))
+            ) from None
         parts.append(geometry)
     area = shapely.union_all(parts) if len(parts) > 1 else parts[0]
     vertices = shapely.get_num_coordinates(area)
     if vertices > MAX_VERTICES:
-        raise AreaError("geometry", f"{vertices} vertices; at most {MAX_VERTICES} (simplify the polygon)")
+        raise AreaError(
+            "geometry",
+            i18n.Text(
+                "{count} vertices; at most {most} (simplify the polygon)", count=vertices, most=MAX_VERTICES
+            ),
+        )
     west, south, east, north = area.bounds
     if west < -180 or east > 180 or south < -90 or north > 90:
         raise AreaError(
-            "coordinates", "outside −180 … 180 longitude / −90 … 90 latitude (lon, lat order, EPSG:4326)"
+            "coordinates",
+            i18n.Text("outside −180 … 180 longitude / −90 … 90 latitude (lon, lat order, EPSG:4326)"),
         )
     if not area.is_valid:
         area = shapely.make_valid(area)
     km2 = abs(GEOD.geometry_area_perimeter(area)[0]) / 1e6
     if km2 > MAX_AREA_KM2:
-        raise AreaError("geometry", f"{km2:,.0f} km²; at most {MAX_AREA_KM2:,.0f} km²")
+        raise AreaError(
+            "geometry",
+            i18n.Text(
+                "{area} km²; at most {most} km²", area=i18n.Number(km2, 0), most=i18n.Number(MAX_AREA_KM2, 0)
+            ),
+        )
     if km2 <= 0:
-        raise AreaError("geometry", "the polygon has no area")
+        raise AreaError("geometry", i18n.Text("the polygon has no area"))
     return area
 
 
@@ -305,7 +322,8 @@ def area_statistics(geojson: dict, name: str = "area") -> tuple[pd.DataFrame, sh
                     dtype="int32")  # fmt: skip
     if not ids.any():
         raise AreaError(
-            "geometry", "smaller than the 5′ (≈ 9 km) cells: no cell centre lies inside; draw a larger area"
+            "geometry",
+            i18n.Text("smaller than the 5′ (≈ 9 km) cells: no cell centre lies inside; draw a larger area"),
         )
     table = real_atlas.summarise_window(
         real_atlas.Window(rows, cols, ids, [name]), "area", [name], [""], potential()

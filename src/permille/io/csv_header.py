@@ -45,7 +45,8 @@ LABELS = {
     "status_2050": "Status 2050", "trend": "Trend", "as_of": "As of", "is_current": "Current",
     "value_kind": "Kind of value", "records": "Records", "rule": "Counting rule",
     # toolkit tables
-    "model": "Model", "stratum": "Stratum", "period": "Period", "se_t_c_ha": "Standard error (t C/ha)",
+    "model": "Model", "stratum": "Stratum", "profile": "Profile", "group": "Group",
+    "soc_t_c_ha": "SOC stock (t C/ha)", "period": "Period", "se_t_c_ha": "Standard error (t C/ha)",
     "df": "Degrees of freedom", "quantile": "Quantile", "conservative_t_c_ha": "Conservative change (t C/ha)",
     "gross_t_co2e": "Gross (t CO2e)", "uncertainty_deduction_t_co2e": "Uncertainty deduction (t CO2e)",
     "after_uncertainty_t_co2e": "After the uncertainty deduction (t CO2e)", "leakage_t_co2e": "Leakage (t CO2e)",

@@ -401,7 +401,7 @@ def records_behind(session: Session, name: str, user, year: int | None = None) -
     (id, label, year, who verified it when), restricted kinds as a count unless ``user`` may read them;
     manual indicators list their values with their history."""
     if name not in indicators():
-        raise LookupError(f"no indicator {name!r}")
+        raise LookupError(Text("no indicator {name}", name=repr(name)))
     today = datetime.date.today()
     year = year or today.year
     spec = counting.rule(name)
@@ -458,38 +458,56 @@ def record_value(
     from . import service  # the service imports the record kinds, which may import this module
 
     if not allowed(user, "create", KPI_KIND):
-        raise service.Forbidden("only the Secretariat enters KPI values")
+        raise service.Forbidden(Text("only the Secretariat enters KPI values"))
     problems = []
     known = indicators()
     if indicator not in known:
         problems.append(
-            {"loc": ["indicator"], "message": f"unknown indicator {indicator!r}", "type": "value"}
+            {
+                "loc": ["indicator"],
+                "message": Text("unknown indicator {name}", name=repr(indicator)),
+                "type": "value",
+            }
         )
     elif indicator not in manual_indicators():
-        message = f"{indicator} is computed from the records; manual values: {', '.join(manual_indicators())}"
+        message = Text(
+            "{name} is computed from the records; manual values: {manual}",
+            name=indicator,
+            manual=", ".join(manual_indicators()),
+        )
         problems.append({"loc": ["indicator"], "message": message, "type": "value"})
     if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
         problems.append(
-            {"loc": ["value"], "message": f"value must be a finite number, not {value!r}", "type": "value"}
+            {
+                "loc": ["value"],
+                "message": Text("value must be a finite number, not {value}", value=repr(value)),
+                "type": "value",
+            }
         )
     elif value < 0 or (indicator in known and known[indicator].unit == "percent" and value > 100):
         unit = known[indicator].unit if indicator in known else ""
         problems.append(
             {
                 "loc": ["value"],
-                "message": f"value {value:g} is outside the range of {unit or 'the indicator'}",
+                "message": Text("value {value} is outside the range of {unit}", value=f"{value:g}", unit=unit)
+                if unit
+                else Text("value {value} is outside the range of the indicator", value=f"{value:g}"),
                 "type": "value",
             }
         )
     if not isinstance(date, datetime.date) or date > datetime.date.today():
         problems.append(
-            {"loc": ["date"], "message": f"date {date} must be a day, not in the future", "type": "value"}
+            {
+                "loc": ["date"],
+                "message": Text("date {date} must be a day, not in the future", date=str(date)),
+                "type": "value",
+            }
         )
     if not isinstance(source, str) or not source.strip() or len(source) > 500:
         problems.append(
             {
                 "loc": ["source"],
-                "message": "source: say where the value comes from (1–500 characters)",
+                "message": Text("source: say where the value comes from (1–500 characters)"),
                 "type": "value",
             }
         )
@@ -534,19 +552,23 @@ def approve_value(session: Session, value_id: int, user) -> KpiValue:
     from . import service
 
     if user is None or user.role != "secretariat":
-        raise service.Forbidden("only the Secretariat approves KPI values")
+        raise service.Forbidden(Text("only the Secretariat approves KPI values"))
     changes: list[dict] = []
     with service.transaction(session, changes):
         value = session.get(KpiValue, value_id)
         if value is None:
-            raise service.NotFound(f"no KPI value {value_id}")
+            raise service.NotFound(Text("no KPI value {id}", id=value_id))
         if value.approved_by is not None:
-            raise service.Conflict(f"KPI value {value_id} was approved by {value.approved_by} already")
+            raise service.Conflict(
+                Text("KPI value {id} was approved by {who} already", id=value_id, who=value.approved_by)
+            )
         alone = secretariat_users(session) <= 1
         if value.entered_by == user.email and not alone:
             raise service.Forbidden(
-                "a second Secretariat user approves a value: you entered this one (self-approval is allowed "
-                "only while the deployment has a single Secretariat user)"
+                Text(
+                    "a second Secretariat user approves a value: you entered this one (self-approval is "
+                    "allowed only while the deployment has a single Secretariat user)"
+                )
             )
         before = value_dict(value)
         value.approved_by, value.approved_at = user.email, utcnow()

@@ -15,6 +15,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from .. import __version__
+from ..i18n import Number, Text
 from .orm import SavedCalculation, User
 from .permissions import allowed
 
@@ -29,9 +30,10 @@ MAX_NAME_CHARS = 120
 
 
 class Refusal(Exception):
-    """A refused request: HTTP ``status``, the message, the field as the user sees it."""
+    """A refused request: HTTP ``status``, the message (a catalogue :class:`~permille.i18n.Text`), the field
+    as the user sees it."""
 
-    def __init__(self, status: int, message: str, field: str | None = None):
+    def __init__(self, status: int, message: Text, field: str | None = None):
         super().__init__(message)
         self.status, self.message, self.field = status, message, field
 
@@ -39,15 +41,19 @@ class Refusal(Exception):
 def _size(value: Any, limit: int, field: str) -> None:
     size = len(json.dumps(value, separators=(",", ":")).encode())
     if size > limit:
-        raise Refusal(413, f"{field}: {size:,} bytes; at most {limit:,}", field)
+        message = Text(
+            "{field}: {size} bytes; at most {most}", field=field, size=Number(size, 0), most=Number(limit, 0)
+        )
+        raise Refusal(413, message, field)
 
 
 def _name(text: str) -> str:
     name = " ".join(text.split())
     if not name:
-        raise Refusal(422, "name: give the calculation a name", "name")
+        raise Refusal(422, Text("name: give the calculation a name"), "name")
     if len(name) > MAX_NAME_CHARS:
-        raise Refusal(422, f"name: {len(name)} characters; at most {MAX_NAME_CHARS}", "name")
+        message = Text("name: {count} characters; at most {most}", count=len(name), most=MAX_NAME_CHARS)
+        raise Refusal(422, message, "name")
     return name
 
 
@@ -57,21 +63,23 @@ def _free_name(session: Session, user: User, name: str, exclude: int | None = No
     if exclude is not None:
         query = query.where(SavedCalculation.id != exclude)
     if session.scalar(query) is not None:
-        raise Refusal(409, f"name: you already have a calculation named {name!r}", "name")
+        raise Refusal(409, Text("name: you already have a calculation named {name}", name=repr(name)), "name")
 
 
 def _room(session: Session, user: User) -> None:
     count = session.scalar(select(func.count()).where(SavedCalculation.user_id == user.id))
     if count >= MAX_PER_USER:
-        message = (
-            f"you have {count} saved calculations, the most a user keeps ({MAX_PER_USER}); delete one first"
+        message = Text(
+            "you have {count} saved calculations, the most a user keeps ({most}); delete one first",
+            count=count,
+            most=MAX_PER_USER,
         )
         raise Refusal(422, message)
 
 
 def _shareable(user: User, shared: bool) -> None:
     if shared and user.organisation_id is None:
-        raise Refusal(422, "shared: you belong to no organisation to share with", "shared")
+        raise Refusal(422, Text("shared: you belong to no organisation to share with"), "shared")
 
 
 def describe(row: SavedCalculation, user: User, *, inputs: bool = True) -> dict:
@@ -111,9 +119,9 @@ def get(session: Session, user: User, calculation_id: int, action: str = "read")
     existence is not disclosed), 403 when they may read but not change it."""
     row = session.get(SavedCalculation, calculation_id)
     if row is None or not allowed(user, "read", KIND, row):
-        raise Refusal(404, f"no saved calculation {calculation_id} in your workspace")
+        raise Refusal(404, Text("no saved calculation {id} in your workspace", id=calculation_id))
     if not allowed(user, action, KIND, row):
-        raise Refusal(403, "a colleague's shared calculation is read-only: duplicate it to change it")
+        raise Refusal(403, Text("a colleague's shared calculation is read-only: duplicate it to change it"))
     return row
 
 
@@ -129,9 +137,12 @@ def create(
     """Save a new calculation (all or nothing; the caller's inputs are already checked by the calculator's
     schema)."""
     if not allowed(user, "create", KIND):
-        raise Refusal(403, "sign in to save a calculation")
+        raise Refusal(403, Text("sign in to save a calculation"))
     if calculator not in CALCULATORS:
-        raise Refusal(422, f"calculator: {calculator!r}; one of {', '.join(CALCULATORS)}", "calculator")
+        message = Text(
+            "calculator: {name}; one of {known}", name=repr(calculator), known=", ".join(CALCULATORS)
+        )
+        raise Refusal(422, message, "calculator")
     name = _name(name)
     _size(inputs, MAX_INPUT_BYTES, "inputs")
     _size(summary, MAX_SUMMARY_BYTES, "summary")

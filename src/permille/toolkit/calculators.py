@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..i18n import Text
 from ..io import balance_report, report_render, soil_import
 from ..io.csv_safe import write_csv
 from ..models import balance as balance_model
@@ -114,7 +115,13 @@ def soil_stocks(content: bytes, filename: str, options: StocksIn, fmt: str = "js
             result = measure.stocks(table, options, name)
         except soil_import.SoilImportError as e:
             details = [{"row": p.row, "column": p.column, "message": p.message} for p in e.problems]
-            raise Refused(f"{name}: {len(details)} problem(s); nothing was imported", details, None) from None
+            message = Text(
+                "{name}: {n} problem; nothing was imported",
+                "{name}: {n} problems; nothing was imported",
+                n=len(details),
+                name=name,
+            )
+            raise Refused(message, details, None) from None
         except ValueError as e:
             raise refused(e) from None
     if fmt == "csv":

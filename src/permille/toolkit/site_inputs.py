@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import rasterio
 
+from .. import i18n
 from ..grid import layer_files
 from ..registry import reference_layers
 
@@ -33,11 +34,13 @@ PET_SOURCE = (
 
 
 class SiteError(ValueError):
-    """A point the layers cannot answer for: ``field`` (as the user sees it) and the problem."""
+    """A point the layers cannot answer for: ``field`` (as the user sees it) and the problem (a catalogue
+    :class:`~permille.i18n.Text`); ``message`` is both, rendered in the reader's language later."""
 
-    def __init__(self, field: str, problem: str):
+    def __init__(self, field: str, problem: i18n.Text):
         self.field = field
-        super().__init__(f"{field}: {problem}")
+        self.message = i18n.Text("{field}: {problem}", field=field, problem=problem)
+        super().__init__(self.message)
 
 
 @dataclass(frozen=True)
@@ -78,15 +81,19 @@ def site_inputs(lat: float, lon: float) -> dict:
     (0–30 cm, 2010, with ``sd``), ``clay_pct``, ``soil_class``, ``land_cover`` (with ``tier1_land_use``).
     :class:`SiteError` for a point out of range or over the sea (no climate)."""
     if not (np.isfinite(lat) and -90 <= lat <= 90):
-        raise SiteError("latitude", f"{lat!r} is outside −90 … 90 degrees")
+        raise SiteError("latitude", i18n.Text("{value} is outside −90 … 90 degrees", value=repr(lat)))
     if not (np.isfinite(lon) and -180 <= lon <= 180):
-        raise SiteError("longitude", f"{lon!r} is outside −180 … 180 degrees")
+        raise SiteError("longitude", i18n.Text("{value} is outside −180 … 180 degrees", value=repr(lon)))
     climate = reference_layers.monthly_climate(lat, lon)
     if climate is None:
         raise SiteError(
             "location",
-            f"{lat:g}, {lon:g} is outside land: the ERA5 climatology has no land cell there (0.5° cells "
-            "more than half land); pick a point on land",
+            i18n.Text(
+                "{lat}, {lon} is outside land: the ERA5 climatology has no land cell there (0.5° cells more "
+                "than half land); pick a point on land",
+                lat=f"{lat:g}",
+                lon=f"{lon:g}",
+            ),
         )
     where = {"cell_deg": CLIMATE_CELL_DEG, "cell_centre": climate["cell"]}
     source = climate["source"]

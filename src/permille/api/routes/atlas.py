@@ -35,9 +35,12 @@ def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
     try:
         west, south, east, north = (float(v) for v in text.split(","))
     except ValueError:
-        raise ApiError(422, f"bbox: {text!r}; expected west,south,east,north in degrees") from None
+        raise ApiError(
+            422, i18n.Text("bbox: {text}; expected west,south,east,north in degrees", text=repr(text))
+        ) from None
     if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
-        raise ApiError(422, f"bbox: {text!r}; expected −180 ≤ west < east ≤ 180 and −90 ≤ south < north ≤ 90")
+        message = "bbox: {text}; expected −180 ≤ west < east ≤ 180 and −90 ≤ south < north ≤ 90"
+        raise ApiError(422, i18n.Text(message, text=repr(text)))
     return west, south, east, north
 
 
@@ -55,7 +58,8 @@ def zone_summary(zone: Annotated[str, Path(min_length=2, max_length=60)], lang: 
     key = zone.upper() if len(zone) == 3 else zone
     answer = _maps().zone_summary(key)
     if answer is None:
-        raise ApiError(404, f"zone {zone!r}: no such country (ISO3), region or WLD in the atlas")
+        message = "zone {zone}: no such country (ISO3), region or WLD in the atlas"
+        raise ApiError(404, i18n.Text(message, zone=repr(zone)))
     return answer | {
         "sources": _in_language(answer["sources"], lang),
         "caveats": _in_language(answer["caveats"], lang),
@@ -77,7 +81,10 @@ async def layer_png(
 ) -> Response:
     maps = _maps()
     if name not in maps.LAYERS:
-        raise ApiError(404, f"map layer {name!r}: expected one of {', '.join(maps.LAYERS)}")
+        message = i18n.Text(
+            "map layer {name}: expected one of {layers}", name=repr(name), layers=", ".join(maps.LAYERS)
+        )
+        raise ApiError(404, message)
     png, bounds = await run_in_threadpool(maps.render_png, name, _bbox(bbox), width)
     headers = {"X-Bounds": ",".join(f"{v:.6f}" for v in bounds), "Cache-Control": "public, max-age=3600"}
     return Response(png, media_type="image/png", headers=headers)
@@ -122,7 +129,7 @@ async def area_of_interest(
     try:
         table, area = await run_in_threadpool(maps.area_statistics, geojson, name)
     except maps.AreaError as error:
-        raise ApiError(422, str(error), details=[{"field": error.field}]) from None
+        raise ApiError(422, error.message, details=[{"field": error.field}]) from None
     rows = json.loads(table.to_json(orient="records"))
     meta = maps.metadata()
     if format == "csv":

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from ... import i18n
 from ...io.csv_safe import write_csv
 from ...registry import annual_report, kpis, open_data
 from ...registry.orm import User
@@ -174,7 +175,7 @@ def one_objective(objective_id: ObjectiveId, session: SessionDep) -> dict[str, A
         if objective["id"] == objective_id:
             return {"as_of": report["as_of"], "status_rule": report["status_rule"], **objective}
     known = ", ".join(o["id"] for o in report["objectives"])
-    raise ApiError(404, f"no objective {objective_id}; objectives: {known}")
+    raise ApiError(404, i18n.Text("no objective {id}; objectives: {known}", id=objective_id, known=known))
 
 
 @router.post(
@@ -216,4 +217,4 @@ def records_behind(
     try:
         return kpis.records_behind(session, indicator, user, year)
     except LookupError as e:
-        raise ApiError(404, str(e)) from None
+        raise ApiError(404, e.args[0]) from None

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 from pydantic import BaseModel
 
+from ... import i18n
 from ...catalogue import items
 from ..errors import ERROR_RESPONSES, ApiError
 
@@ -55,7 +56,9 @@ def _layers() -> dict[str, items.Layer]:
         return items.load()
     except items.CatalogueError as error:
         _log.error("%s", error)
-        raise ApiError(500, "the layer catalogue holds invalid items; run `permille data verify`") from None
+        raise ApiError(
+            500, i18n.Text("the layer catalogue holds invalid items; run `permille data verify`")
+        ) from None
 
 
 @router.get("", summary="Every catalogue layer with source, licence, units and resolution")
@@ -67,5 +70,5 @@ def list_layers() -> list[LayerOut]:
 def get_layer(layer_id: LayerId) -> dict[str, Any]:
     layer = _layers().get(layer_id)
     if layer is None:
-        raise ApiError(404, f"no layer {layer_id!r} in the catalogue")
+        raise ApiError(404, i18n.Text("no layer {id} in the catalogue", id=repr(layer_id)))
     return layer.item.stac() | {"permille:bundled": layer.bundled}

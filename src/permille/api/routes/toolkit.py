@@ -130,16 +130,35 @@ def _stocks_options(mapping: str | None, depths_cm: str, method: str, country_is
     try:
         raw["depths_cm"] = [float(d) for d in depths_cm.replace(";", ",").split(",") if d.strip()]
     except ValueError:
-        details.append({"loc": ["depths_cm"], "message": f"{depths_cm!r}: give depths in cm, e.g. 30,50"})
+        details.append(
+            {
+                "loc": ["depths_cm"],
+                "message": i18n.Text("{value}: give depths in cm, e.g. 30,50", value=repr(depths_cm)),
+            }
+        )
     if mapping and len(mapping) > MAX_MAPPING_CHARS:
-        details.append({"loc": ["mapping"], "message": f"longer than {MAX_MAPPING_CHARS:,} characters"})
+        details.append(
+            {
+                "loc": ["mapping"],
+                "message": i18n.Text("longer than {most} characters", most=i18n.Number(MAX_MAPPING_CHARS, 0)),
+            }
+        )
     elif mapping and (depth := json_depth(mapping.encode())) > MAX_JSON_DEPTH:
-        details.append({"loc": ["mapping"], "message": f"nested {depth} levels; at most {MAX_JSON_DEPTH}"})
+        details.append(
+            {
+                "loc": ["mapping"],
+                "message": i18n.Text(
+                    "nested {depth} levels; at most {most}", depth=depth, most=MAX_JSON_DEPTH
+                ),
+            }
+        )
     elif mapping:
         try:
             raw["mapping"] = json.loads(mapping)
         except json.JSONDecodeError as e:
-            details.append({"loc": ["mapping"], "message": f"not valid JSON: {e}"})
+            details.append(
+                {"loc": ["mapping"], "message": i18n.Text("not valid JSON: {error}", error=str(e))}
+            )
     try:
         options = StocksIn.model_validate(raw)
     except ValidationError as e:
@@ -211,7 +230,7 @@ async def site_inputs(
     try:
         return i18n.localized(await run_in_threadpool(site.site_inputs, lat, lon), lang)
     except site.SiteError as error:
-        raise ApiError(422, str(error), [{"loc": [error.field], "message": str(error)}]) from None
+        raise ApiError(422, error.message, [{"loc": [error.field], "message": error.message}]) from None
 
 
 FORMS = {"rothc": RothcScenarioIn, "balance": BalanceIn, "sampling": SamplingIn, "credits": CreditsIn}

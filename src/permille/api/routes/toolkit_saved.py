@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ... import i18n
 from ...registry import saved_calculations as saved
 from ...registry.orm import User
 from ...registry.schemas import MAX_INTEGER
@@ -69,7 +70,12 @@ def _checked(calculator: str, inputs: dict) -> None:
         details = [
             {"loc": ["inputs", *(str(x) for x in err["loc"])], "message": err["msg"]} for err in e.errors()
         ]
-        message = f"the inputs are not valid for {calculator}: {len(details)} problem(s)"
+        message = i18n.Text(
+            "the inputs are not valid for {calculator}: {n} problem",
+            "the inputs are not valid for {calculator}: {n} problems",
+            n=len(details),
+            calculator=calculator,
+        )
         raise ApiError(422, message, details) from None
 
 

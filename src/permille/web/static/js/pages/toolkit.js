@@ -663,8 +663,9 @@ async function downloadResult(ctx, calc, request, result, format, onError) {
       init.headers = { "Content-Type": "application/json" };
       init.body = JSON.stringify(request.body);
     }
-    const lang = format === "pdf" ? `&lang=${ctx.lang}` : "";
-    const response = await fetch(apiUrl(`/toolkit/${calc}?format=${format}${lang}`), init);
+    // the report and the CSV's header row (labels with units) in the page's language
+    const query = `&lang=${ctx.lang}${format === "csv" ? "&header=labels" : ""}`;
+    const response = await fetch(apiUrl(`/toolkit/${calc}?format=${format}${query}`), init);
     if (!response.ok) {
       const error = new Error(`${response.status}`);
       try {

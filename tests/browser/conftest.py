@@ -26,7 +26,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
-IMAGES = REPO / "docs" / "img"
+IMAGES = REPO / "docs" / "img" if os.environ.get("PERMILLE_DOCS_IMG") == "1" else SCREENSHOTS
+"""Where the documentation's screenshots go: docs/img/ with PERMILLE_DOCS_IMG=1 (then committed), else
+test-artifacts/screenshots/ — a suite run never edits docs/, whose digest names the /help build."""
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",

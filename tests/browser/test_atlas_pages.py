@@ -6,7 +6,7 @@ Screenshots to docs/img/."""
 
 import re
 
-from .conftest import REPO
+from .conftest import IMAGES
 
 
 def wait_ready(page, name):
@@ -15,7 +15,7 @@ def wait_ready(page, name):
 
 
 def _docs_image(locator, name):
-    locator.screenshot(path=str(REPO / "docs" / "img" / f"{name}.png"))
+    locator.screenshot(path=str(IMAGES / f"{name}.png"))
 
 
 def test_default_map_is_coloured_from_the_real_atlas(page, server, screenshot):

@@ -12,9 +12,8 @@ from sqlalchemy.orm import Session
 
 from permille.registry.orm import Municipality, Organisation
 from permille.registry.seed import DEMO_ACCOUNTS
-from tests.browser.conftest import REPO
+from tests.browser.conftest import IMAGES
 
-IMAGES = REPO / "docs" / "img"
 PHONE = {"width": 390, "height": 844}
 PASSWORDS = {email: password for email, _, password in DEMO_ACCOUNTS}
 

@@ -15,9 +15,8 @@ from sqlalchemy.orm import Session
 
 from permille.registry.accounts import hash_password
 from permille.registry.orm import Organisation, User
-from tests.browser.conftest import REPO, _serve
+from tests.browser.conftest import IMAGES, _serve
 
-IMAGES = REPO / "docs" / "img"
 PASSWORD = "copper heron lagoon sketchbook"
 PHONE = {"width": 390, "height": 844}
 

@@ -10,11 +10,11 @@ import pytest
 
 from permille.registry import rothamsted
 
-from .conftest import REPO
+from .conftest import IMAGES
 
 pytestmark = pytest.mark.toolkit  # its site pages compute a nowcast in the toolkit process (conftest)
 
-DOCS_IMG = REPO / "docs" / "img"
+DOCS_IMG = IMAGES
 
 
 def wait_ready(page, name):

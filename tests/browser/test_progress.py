@@ -3,9 +3,10 @@ the records behind its value, the goal filter in the permalink, the language swi
 format), the CSV export, and a live update when a record arrives."""
 
 import datetime
-from pathlib import Path
 
-DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
+from tests.browser.conftest import IMAGES
+
+DOCS_IMG = IMAGES
 
 PROGRESS = "main .page[data-page='progress'][data-state='ready']"
 

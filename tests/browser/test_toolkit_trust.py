@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 
 from permille import i18n
+from tests.browser.conftest import IMAGES
 from tests.browser.test_toolkit_page import open_toolkit, run_example
 
 pytestmark = pytest.mark.toolkit  # its server computes in a toolkit process (conftest)
 
 REPO = Path(__file__).resolve().parents[2]
-DOCS_IMG = REPO / "docs" / "img"
+DOCS_IMG = IMAGES
 PHONE = {"width": 390, "height": 844}
 CALCULATORS = ("rothc", "balance", "stocks", "sampling", "credits")
 RUN_TIMEOUT_MS = 90_000  # a calculation waits for a worker process; a busy machine is slow

@@ -6,17 +6,17 @@ runs, saves and reopens a calculation (the result computed again). Screenshots i
 
 import json
 import urllib.request
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tests.browser.conftest import IMAGES
 from tests.browser.test_toolkit_page import open_toolkit
 
 pytestmark = pytest.mark.toolkit  # its server computes in a toolkit process (conftest)
 
-DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
+DOCS_IMG = IMAGES
 PHONE = {"width": 390, "height": 844}
 RUN_TIMEOUT_MS = 90_000
 FILL_TIMEOUT_MS = (

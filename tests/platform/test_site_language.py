@@ -8,7 +8,7 @@ import pytest
 
 from permille import i18n
 from permille.monitoring import mapped, nowcast
-from permille.registry import rothamsted
+from permille.registry import reference_layers, rothamsted
 
 HOOSFIELD = "Hoosfield — FYM every year since 1852 (plot 72)"
 HIGHFIELD = "Highfield — grass ploughed to continuous arable"
@@ -32,7 +32,7 @@ def _expected(body: dict, lang: str) -> list[str]:
     """The sentences of the English answer ``body`` as the catalogue writes them in ``lang``."""
     found = [rothamsted.description(rothamsted.treatment(body["name"]), lang)]
     if body["nowcast"]:
-        source = body["nowcast"]["climate_source"]
+        source = reference_layers.source_line(reference_layers.CLIMATE_LAYER).render(lang)  # title in lang
         found += [i18n.gettext(lang, nowcast.MODEL), i18n.gettext(lang, nowcast.CLIMATE, source=source),
                   i18n.gettext(lang, nowcast.CLAY_SOURCE), i18n.gettext(lang, nowcast.INTERVAL)]  # fmt: skip
     return found + [
@@ -74,6 +74,10 @@ def test_the_cached_site_answer_is_kept_per_language(seeded_client):
     if en["nowcast"]:
         assert en["nowcast"]["model"] == nowcast.MODEL
         assert es["nowcast"]["model"].startswith("RothC-26.3, escenario tendencial")
+        assert fr["nowcast"]["climate_source"].startswith(
+            "Climatologie mensuelle ERA5"
+        )  # its citation quoted
+        assert any(q.startswith("Hersbach, H. et al. (2020)") for q in fr["quotations"])
 
 
 def test_the_long_term_page_is_in_the_request_language(seeded_client):

@@ -155,3 +155,38 @@ def test_a_point_off_the_layers_is_refused_in_the_readers_language(client):
         answers[lang] = error["message"]
     assert answers["en"] == "latitude: 95.0 is outside −90 … 90 degrees"
     assert len(set(answers.values())) == 3
+
+
+def test_validation_details_are_in_the_readers_language_and_english_stays_pydantics(client, auth):
+    """A record refused by its schema: each detail in the request's language; in English, pydantic's own
+    words (what programs and the web forms' types already read)."""
+    site = {"country_iso3": "FRA", "lon": 1.5, "lat": 200, "land_use": "cropland", "surprise": 1}
+    expected = {
+        "en": {"lat": "Input should be less than or equal to 90", "name": "Field required",
+               "surprise": "Extra inputs are not permitted"},
+        "fr": {"lat": "la valeur doit être inférieure ou égale à 90", "name": "champ obligatoire",
+               "surprise": "champ inconnu : il n’est pas accepté"},
+        "es": {"lat": "el valor debe ser menor o igual que 90", "name": "campo obligatorio",
+               "surprise": "campo desconocido: no se admite"},
+    }  # fmt: skip
+    for lang, messages in expected.items():
+        refused = client.post(f"/api/sites?lang={lang}", json=site, headers=auth("secretariat"))
+        assert refused.status_code == 422, refused.text
+        details = {d["loc"][-1]: d["message"] for d in refused.json()["error"]["details"]}
+        assert {field: details.get(field) for field in messages} == messages, (lang, details)
+
+
+def test_a_validation_type_without_a_translation_keeps_pydantics_english():
+    from pydantic import BaseModel, Field, ValidationError
+
+    from permille.validation_messages import validation_message
+
+    class Named(BaseModel):
+        name: str = Field(max_length=3)
+
+    with pytest.raises(ValidationError) as caught:
+        Named(name="too long")
+    (error,) = caught.value.errors()
+    message = validation_message(error)
+    assert message == error["msg"] and not isinstance(message, i18n.Text)
+    assert i18n.render(message, "fr") == error["msg"]

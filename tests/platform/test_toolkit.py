@@ -338,6 +338,10 @@ def test_a_request_beyond_a_limit_is_refused_naming_it(api, calculator, change, 
     answer = api.post(f"/api/toolkit/{calculator}", json=body)
     message = " ".join(d["message"] for d in problems(answer))
     assert limit in message and f"{getattr(limits, limit):,}" in message
+    french = api.post(f"/api/toolkit/{calculator}?lang=fr", json=body)
+    message = " ".join(d["message"] for d in problems(french))
+    most = i18n.number(getattr(limits, limit), 0, "fr")
+    assert f"au plus {most} par requête de la boîte à outils (limite {limit})" in message, message
 
 
 def test_within_the_limits_a_request_runs(api):

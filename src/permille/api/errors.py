@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException
 
 from .. import i18n
 from ..registry import service
+from ..validation_messages import validation_message
 from .boundary import SECURITY_HEADERS
 
 _log = logging.getLogger(__name__)
@@ -99,7 +100,7 @@ def _validation_details(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         {
             "loc": [str(part) for part in e.get("loc", ())],
-            "message": e.get("msg", ""),
+            "message": validation_message(e),
             "type": e.get("type", ""),
         }
         for e in errors
@@ -133,7 +134,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid_request(request: Request, exc: RequestValidationError):
         error = invalid(_validation_details(exc.errors()))
-        return error_response(422, i18n.render(error.message, request_language(request)), error.details)
+        lang = request_language(request)
+        return error_response(422, i18n.render(error.message, lang), i18n.localized(error.details, lang))
 
     @app.exception_handler(sqlalchemy.exc.TimeoutError)
     async def _busy(request: Request, _exc: sqlalchemy.exc.TimeoutError):

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..i18n import Text
+from ..validation_messages import validation_message
 from . import events, orm, pending, proposals
 from .accounts import revoke_tokens_after_change
 from .db import IMMEDIATE
@@ -103,7 +104,7 @@ def _details(error: ValidationError) -> list[dict]:
     return [
         {
             "loc": [str(p) for p in e["loc"]],
-            "message": e["msg"].removeprefix("Value error, "),
+            "message": validation_message(e, value_error_prefix=False),
             "type": e["type"],
         }
         for e in error.errors()
@@ -593,7 +594,7 @@ def ingest_observations(
             for err in e.errors():
                 column = str(err["loc"][0]) if err["loc"] else None
                 problems.append(
-                    {"row": n, "column": column, "message": err["msg"].removeprefix("Value error, ")}
+                    {"row": n, "column": column, "message": validation_message(err, value_error_prefix=False)}
                 )
     if not rows:
         problems.append({"row": None, "column": None, "message": "no data rows"})

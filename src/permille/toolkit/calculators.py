@@ -110,7 +110,7 @@ def soil_stocks(content: bytes, filename: str, options: StocksIn, fmt: str = "js
         try:
             table = soil_import.read_table(path)
             if len(table) > limits.MAX_STOCKS_ROWS:
-                message = beyond("MAX_STOCKS_ROWS", f"{name}: rows", len(table))
+                message = beyond("MAX_STOCKS_ROWS", Text("{name}: rows", name=name), len(table))
                 raise Refused(message, [{"message": message}])
             result = measure.stocks(table, options, name)
         except soil_import.SoilImportError as e:

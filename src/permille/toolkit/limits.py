@@ -5,6 +5,8 @@ A request beyond a limit is refused with 422 and a message naming the limit (:fu
 *file* run by the CLI (``permille balance``) is not bound by them.
 """
 
+from ..i18n import Number, Text
+
 MAX_ROTHC_DRAWS = 2000
 """Monte Carlo draws of a RothC scenario (each draw is one RothC site)."""
 MAX_ROTHC_YEARS = 100
@@ -35,9 +37,13 @@ MAX_CREDIT_CHANGES = 1000
 """Change estimates of a credit estimate."""
 
 
-def beyond(limit: str, what: str, value: int) -> str:
-    """The refusal of ``value`` above the limit named ``limit`` (a constant of this module)."""
-    return f"{what} = {value:,}: at most {globals()[limit]:,} per toolkit request (limit {limit})"
+def beyond(limit: str, what: str, value: int) -> Text:
+    """The refusal of ``value`` above the limit named ``limit`` (a constant of this module), a catalogue
+    message (``what``: a :class:`Text` where it is words, a field's path otherwise)."""
+    return Text(
+        "{what} = {value}: at most {most} per toolkit request (limit {limit})",
+        what=what, value=Number(value, 0), most=Number(globals()[limit], 0), limit=limit,
+    )  # fmt: skip
 
 
 def long_texts(value, limit: int = MAX_TEXT_CHARS) -> list[str]:

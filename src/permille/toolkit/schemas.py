@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..i18n import Text
 from ..io.project_file import ProjectIn
 from . import limits
 from .limits import beyond
@@ -81,14 +82,14 @@ class RothcScenarioIn(_Strict):
     @classmethod
     def _years_limit(cls, v):
         if v > limits.MAX_ROTHC_YEARS:
-            raise ValueError(beyond("MAX_ROTHC_YEARS", "years", v))
+            raise ValueError(beyond("MAX_ROTHC_YEARS", Text("years"), v))
         return v
 
     @field_validator("draws")
     @classmethod
     def _draws_limit(cls, v):
         if v > limits.MAX_ROTHC_DRAWS:
-            raise ValueError(beyond("MAX_ROTHC_DRAWS", "draws", v))
+            raise ValueError(beyond("MAX_ROTHC_DRAWS", Text("draws"), v))
         return v
 
     @model_validator(mode="after")
@@ -126,14 +127,14 @@ class BalanceIn(ProjectIn):
     @classmethod
     def _areas_for_a_request(cls, v):
         if len(v) > limits.MAX_BALANCE_AREAS:
-            raise ValueError(beyond("MAX_BALANCE_AREAS", "number of areas", len(v)))
+            raise ValueError(beyond("MAX_BALANCE_AREAS", Text("number of areas"), len(v)))
         return v
 
     @model_validator(mode="after")
     def _work_for_a_request(self):
         years = self.last_year - self.first_year + 1
         if years > limits.MAX_BALANCE_YEARS:
-            raise ValueError(beyond("MAX_BALANCE_YEARS", "years (last_year − first_year + 1)", years))
+            raise ValueError(beyond("MAX_BALANCE_YEARS", Text("years (last_year − first_year + 1)"), years))
         periods = [p.year for a in self.areas for scenario in (a.baseline, a.project) for p in scenario]
         earliest = min([self.first_year, *periods])
         if earliest < limits.MIN_YEAR or self.last_year > limits.MAX_YEAR:
@@ -146,7 +147,9 @@ class BalanceIn(ProjectIn):
         if work > limits.MAX_BALANCE_WORK:
             raise ValueError(
                 beyond(
-                    "MAX_BALANCE_WORK", "draws × areas × simulated years (earliest period to last_year)", work
+                    "MAX_BALANCE_WORK",
+                    Text("draws × areas × simulated years (earliest period to last_year)"),
+                    work,
                 )
             )
         return self
@@ -176,7 +179,7 @@ class StocksIn(_Strict):
     @classmethod
     def _increasing(cls, v):
         if len(v) > limits.MAX_STOCKS_DEPTHS:
-            raise ValueError(beyond("MAX_STOCKS_DEPTHS", "number of depths", len(v)))
+            raise ValueError(beyond("MAX_STOCKS_DEPTHS", Text("number of depths"), len(v)))
         if any(b <= a for a, b in zip(v, v[1:], strict=False)):
             raise ValueError(f"depths {v} must be strictly increasing")
         return v
@@ -209,7 +212,7 @@ class SamplingIn(_Strict):
     @classmethod
     def _strata_limit(cls, v):
         if len(v) > limits.MAX_SAMPLING_STRATA:
-            raise ValueError(beyond("MAX_SAMPLING_STRATA", "number of strata", len(v)))
+            raise ValueError(beyond("MAX_SAMPLING_STRATA", Text("number of strata"), len(v)))
         return v
 
     @model_validator(mode="after")
@@ -243,5 +246,5 @@ class CreditsIn(_Strict):
     @classmethod
     def _changes_limit(cls, v):
         if len(v) > limits.MAX_CREDIT_CHANGES:
-            raise ValueError(beyond("MAX_CREDIT_CHANGES", "number of changes", len(v)))
+            raise ValueError(beyond("MAX_CREDIT_CHANGES", Text("number of changes"), len(v)))
         return v

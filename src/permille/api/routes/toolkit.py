@@ -22,6 +22,7 @@ from ...toolkit.answers import Refused
 from ...toolkit.fairness import QueueFull
 from ...toolkit.pool import BudgetExceeded, PoolUnavailable
 from ...toolkit.schemas import BalanceIn, CreditsIn, RothcScenarioIn, SamplingIn, StocksIn
+from ...validation_messages import validation_message
 from ..boundary import MAX_JSON_DEPTH, json_depth
 from ..deps import LanguageDep, SessionDep, UserDep
 from ..errors import ERROR_RESPONSES, ApiError, error_response, invalid, request_language
@@ -162,7 +163,9 @@ def _stocks_options(mapping: str | None, depths_cm: str, method: str, country_is
     try:
         options = StocksIn.model_validate(raw)
     except ValidationError as e:
-        details += [{"loc": [str(x) for x in err["loc"]], "message": err["msg"]} for err in e.errors()]
+        details += [
+            {"loc": [str(x) for x in err["loc"]], "message": validation_message(err)} for err in e.errors()
+        ]
     if details:
         raise invalid(details)
     return options

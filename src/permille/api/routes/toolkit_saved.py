@@ -13,6 +13,7 @@ from ...registry import saved_calculations as saved
 from ...registry.orm import User
 from ...registry.schemas import MAX_INTEGER
 from ...toolkit.schemas import BalanceIn, CreditsIn, RothcScenarioIn, SamplingIn, StocksIn
+from ...validation_messages import validation_message
 from ..deps import SessionDep, require
 from ..errors import ERROR_RESPONSES, ApiError
 
@@ -68,7 +69,8 @@ def _checked(calculator: str, inputs: dict) -> None:
         SCHEMAS[calculator].model_validate(inputs)
     except ValidationError as e:
         details = [
-            {"loc": ["inputs", *(str(x) for x in err["loc"])], "message": err["msg"]} for err in e.errors()
+            {"loc": ["inputs", *(str(x) for x in err["loc"])], "message": validation_message(err)}
+            for err in e.errors()
         ]
         message = i18n.Text(
             "the inputs are not valid for {calculator}: {n} problem",

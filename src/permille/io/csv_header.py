@@ -65,26 +65,25 @@ SERIES = {"baseline": "Baseline", "scenario": "Scenario", "difference": "Differe
 STATISTICS = {"mean": "mean", "sd": "SD", "low95": "95 % low", "high95": "95 % high", "central": "central"}
 """The parts of the toolkit's statistic columns: ``<quantity>_<statistic>`` (balance) and
 ``<series>_<statistic>_t_c_ha`` (RothC)."""
-_QUANTITY = re.compile(rf"({'|'.join(QUANTITIES)})_({'|'.join(STATISTICS)})")
-_SERIES = re.compile(rf"({'|'.join(SERIES)})_({'|'.join(STATISTICS)})_t_c_ha")
+COMPOSED = (
+    (re.compile(rf"({'|'.join(QUANTITIES)})_({'|'.join(STATISTICS)})"), QUANTITIES, "{part}, {statistic}"),
+    (
+        re.compile(rf"({'|'.join(SERIES)})_({'|'.join(STATISTICS)})_t_c_ha"),
+        SERIES,
+        "{part}, {statistic} (t C/ha)",
+    ),
+)
+"""The composed columns: pattern (part, statistic), the part's labels and the label's template."""
 
 
 def label(column: str, lang: str) -> str:
     """The label of ``column`` in ``lang``, or the column's name when it has none."""
     if column in LABELS:
         return i18n.gettext(lang, LABELS[column])
-    if m := _QUANTITY.fullmatch(column):
-        quantity, statistic = QUANTITIES[m[1]], STATISTICS[m[2]]
-        return i18n.gettext(
-            lang, "{quantity}, {statistic}", quantity=i18n.gettext(lang, quantity),
-            statistic=i18n.gettext(lang, statistic),
-        )  # fmt: skip
-    if m := _SERIES.fullmatch(column):
-        series, statistic = SERIES[m[1]], STATISTICS[m[2]]
-        return i18n.gettext(
-            lang, "{series}, {statistic} (t C/ha)", series=i18n.gettext(lang, series),
-            statistic=i18n.gettext(lang, statistic),
-        )  # fmt: skip
+    for pattern, parts, template in COMPOSED:
+        if m := pattern.fullmatch(column):
+            part, statistic = (i18n.gettext(lang, name) for name in (parts[m[1]], STATISTICS[m[2]]))
+            return i18n.gettext(lang, template, part=part, statistic=statistic)
     return column
 
 

@@ -46,6 +46,12 @@ CASES = [
      {"id": MISSING}),
     ("saved calculation", "GET", f"/api/toolkit/saved/{MISSING}", "member", None, 404,
      "no saved calculation {id} in your workspace", {"id": MISSING}),
+    ("NDC country", "GET", "/api/ndc/countries/XYZ", None, None, 404, "no country or UNFCCC Party {iso3}",
+     {"iso3": "XYZ"}),
+    ("long-term site", "GET", f"/api/monitoring/sites/{MISSING}/long-term", None, None, 404, "no site {id}",
+     {"id": MISSING}),
+    ("outbox message", "GET", "/api/mail/outbox/no-such-message", "secretariat", None, 404,
+     "no message {id} in the outbox", {"id": "no-such-message"}),
 ]  # fmt: skip
 
 

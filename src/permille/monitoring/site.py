@@ -65,7 +65,7 @@ def site(
 ) -> dict:
     """The site answer (see the module docstring); ``today`` ends the nowcast (default: today). ``run``
     computes the nowcast (the API passes its toolkit pool's ``call``: heavy work leaves the serving process).
-    The sentences (nowcast, mapped stock, a seeded long-term site's description) are in ``lang``;
+    The whole answer is in ``lang`` (sentences, source lines, a seeded long-term site's description);
     ``quotations``: the texts in them quoted as they are, in English (citations, data-file notes)."""
     record, rows, by_depth = observations_by_depth(session, user, site_id)
     measured = measured_stocks.site_stocks(rows).get(site_id, [])
@@ -96,7 +96,7 @@ def site(
         source = computed["climate_source"]  # "<title> — <citation> (<licence>)": the citation is quoted
         quoted.add(source.values["citation"] if isinstance(source, i18n.Text) else source)
     quotations = sorted(quoted, key=len, reverse=True)
-    return {
+    answer = {
         "id": record.id, "name": record.name, "country_iso3": record.country_iso3, "lat": record.lat,
         "lon": record.lon, "land_use": record.land_use,
         "description": rothamsted.site_description(record.name, record.description, lang),
@@ -107,3 +107,4 @@ def site(
         "mapped": mapped, "comparison": comparison(measured, mapped),
         "quotations": quotations,
     }  # fmt: skip
+    return i18n.localized(answer, lang)

@@ -44,6 +44,11 @@ MODEL_SOURCE = "Model: {model}"
 MODEL_REFERENCE = (
     "RothC-26.3 (Coleman & Jenkinson 1996, doi:10.1007/978-3-642-61094-3_17), permille.models.rothc"
 )
+INTERVAL = (
+    "2.5–97.5 percentiles of the Monte Carlo members (clay over its range, IOM ± 25 %, FYM carbon ± 20 %, "
+    "starting stock ± 5 %, 1961–1990 or 1971–2000 weather), each calibrated"
+)
+"""What a long-term run's band is (a catalogue message; the sections' fallow years are recorded, not drawn)."""
 
 
 @dataclass(frozen=True)
@@ -87,13 +92,6 @@ class Treatment:
             "own": True,
             "source": i18n.Text("the treatment's first measurement (e-RA), {year}", year=year),
         }
-
-
-INTERVAL = (
-    "2.5–97.5 percentiles of the Monte Carlo members (clay over its range, IOM ± 25 %, FYM carbon ± 20 %, "
-    "starting stock ± 5 %, 1961–1990 or 1971–2000 weather), each calibrated"
-)
-"""What a long-term run's band is (a catalogue message; the sections' fallow years are recorded, not drawn)."""
 
 
 @cache

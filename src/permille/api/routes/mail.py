@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 from sqlalchemy import select
 
+from ...i18n import Text
 from ...mail import outbox
 from ...mail.transport import Outbox
 from ...registry.orm import MailMessage, User
@@ -66,7 +67,7 @@ def outbox_message(message_id: str, request: Request, _user: Secretariat) -> dic
     folder = _folder(request)
     message = outbox.read(folder, message_id) if folder else None
     if message is None:
-        raise ApiError(404, f"no message {message_id} in the outbox")
+        raise ApiError(404, Text("no message {id} in the outbox", id=message_id))
     return message
 
 

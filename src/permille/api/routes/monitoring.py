@@ -144,7 +144,7 @@ def site(
         _record, _rows, by_depth = monitoring_site.observations_by_depth(session, user, site_id)
         return _csv(by_depth, f"site_{site_id}_observations.csv")
     run = request.app.state.toolkit.call  # the nowcast: a worker
-    return i18n.localized(monitoring_site.site(session, user, site_id, run=run, lang=lang), lang)
+    return monitoring_site.site(session, user, site_id, run=run, lang=lang)
 
 
 @router.get("/boundaries.geojson", responses=GEOJSON)

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
+from ...i18n import Text
 from ...registry import parties
 from ..deps import SessionDep, UserDep
 from ..errors import ERROR_RESPONSES, ApiError
@@ -41,5 +42,5 @@ def country(iso3: Iso3Path, session: SessionDep, user: UserDep):
     series)."""
     answer = parties.country(session, user, iso3.upper())
     if answer is None:
-        raise ApiError(404, f"no country or UNFCCC Party {iso3.upper()!r}")
+        raise ApiError(404, Text("no country or UNFCCC Party {iso3}", iso3=iso3.upper()))
     return answer

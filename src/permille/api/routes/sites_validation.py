@@ -12,14 +12,15 @@ runs of the treatments are computed once per process, in another process after s
 import threading
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path
 from sqlalchemy import select
 
+from ...i18n import Text
 from ...registry.orm import Layer, Observation, Organisation, Site
 from ...registry.permissions import read_filter
 from ...registry.schemas import MAX_INTEGER
-from ..deps import SessionDep, UserDep
-from ..errors import ERROR_RESPONSES, ApiError, request_language
+from ..deps import LanguageDep, SessionDep, UserDep
+from ..errors import ERROR_RESPONSES, ApiError
 
 router = APIRouter(prefix="/monitoring", tags=["monitoring"], responses=ERROR_RESPONSES)
 WARM_UP_DELAY_S = 10.0
@@ -87,7 +88,7 @@ def warm_up(delay_s: float = WARM_UP_DELAY_S) -> WarmUp | None:
 
 @router.get("/sites/{site_id}/long-term")
 def long_term(
-    site_id: Annotated[int, Path(ge=1, le=MAX_INTEGER)], session: SessionDep, user: UserDep, request: Request
+    site_id: Annotated[int, Path(ge=1, le=MAX_INTEGER)], session: SessionDep, user: UserDep, lang: LanguageDep
 ):
     """A long-term experiment site: measured and modelled SOC (t C/ha, 0–23 cm) over time, the model's
     set-up with its sources, and leave-one-out validation statistics, in the request's language."""
@@ -95,7 +96,7 @@ def long_term(
 
     record = session.scalar(select(Site).where(Site.id == site_id, read_filter(user, Site)))
     if record is None:
-        raise ApiError(404, f"no site {site_id}")
+        raise ApiError(404, Text("no site {id}", id=site_id))
     owner = session.scalar(select(Organisation.name).where(Organisation.id == record.organisation_id))
     if owner != rothamsted.config()["organisation"]["name"] or rothamsted.treatment(record.name) is None:
         return {"site_id": site_id, "available": False}
@@ -118,5 +119,5 @@ def long_term(
     for date, value, unit in sorted(rows):
         measured[date.year] = value * StockUnit.parse(unit).factor  # the year's latest measurement
     return {"site_id": site_id, "available": True} | rothamsted.long_term(
-        record.name, sorted(measured.items()), request_language(request)
+        record.name, sorted(measured.items()), lang
     )

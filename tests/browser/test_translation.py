@@ -19,6 +19,8 @@ import yaml
 
 from permille import i18n
 
+from .conftest import IMAGES, REPO
+
 pytestmark = pytest.mark.toolkit  # its server computes in a toolkit process (conftest)
 
 PACKAGE = Path(i18n.__file__).parent
@@ -46,15 +48,21 @@ PENDING = [
 LANGUAGE = re.compile(r"[A-Za-zÀ-ÿ'’]+")
 
 
+RAW_CODES = re.compile(r"\b(?:cropland|grassland|settlement|implemented|soc_stock|bulk_density)\b")
+"""Stored codes (land uses, project stages, properties) that a page must write as words."""
+
+
 def english(text: str) -> list[str]:
-    """The lines of ``text`` that read as English: two or more different English function words."""
+    """The lines of ``text`` that read as English: two or more different English function words, or a
+    stored code shown as it is (:data:`RAW_CODES`)."""
     found = []
     for line in text.splitlines():
         bare = line
         for pattern in ALLOWED:
             bare = re.sub(pattern, " ", bare)
         words = {w.lower() for w in LANGUAGE.findall(bare)}
-        if len(words & ENGLISH_WORDS) >= 2 and not any(re.search(p, line.strip()) for p in PENDING):
+        english_ = len(words & ENGLISH_WORDS) >= 2 or RAW_CODES.search(bare)
+        if english_ and not any(re.search(p, line.strip()) for p in PENDING):
             found.append(line.strip())
     return found
 
@@ -174,6 +182,29 @@ def secretariat(server):
     return server.account("secretariat")
 
 
+GALLERY = IMAGES == REPO / "docs" / "img"
+"""With PERMILLE_DOCS_IMG=1 the test also photographs each page it reads, at 1366 and 390 px (JPEG, the
+window's first screen), for the documentation's gallery (docs/screenshots.md)."""
+PHONE = {"width": 390, "height": 844}
+
+
+def slug(route: str, sites: list[str]) -> str:
+    """The gallery name of ``route``: ``records?kind=projects`` → ``records-projects``; the two site
+    routes (measured, long-term experiment) by what they show."""
+    if route in sites:
+        return ("site-measured", "site-long-term")[sites.index(route)]
+    return re.sub(r"[^a-z0-9]+", "-", route.lower().replace("kind=", "").replace("iso3=", "")).strip("-")
+
+
+def photograph(page, lang: str, name: str) -> None:
+    """The page as it is, at the desktop size and at 390 px, into docs/img/pages-<name>-<lang>-*.jpg."""
+    desktop = page.viewport_size
+    for size, viewport in (("desktop", desktop), ("390px", PHONE)):
+        page.set_viewport_size(viewport)
+        page.screenshot(path=str(IMAGES / f"pages-{name}-{lang}-{size}.jpg"), type="jpeg", quality=70)
+    page.set_viewport_size(desktop)
+
+
 def render(page, server, account, lang: str, route: str) -> str:
     page.goto(f"{server.url}/#/{route}")
     name = route.split("?")[0]
@@ -197,8 +228,11 @@ def test_every_page_is_in_the_language_with_no_key_missing(browser, server, secr
     sentences = catalogue_english(lang)
     problems = {}
     try:
-        for route in pages(server, secretariat):
+        routes = pages(server, secretariat)
+        for route in routes:
             text = render(page, server, secretariat, lang, route)
+            if GALLERY:
+                photograph(page, lang, slug(route, [r for r in routes if r.startswith("site?")]))
             kept = "\n".join(
                 line for line in text.splitlines() if not any(re.search(p, line.strip()) for p in PENDING)
             )

@@ -2,6 +2,8 @@
 // 95 % band, and the practices timeline of nearby projects. Permalink: #/site?id=3. Updates without
 // reload on change events of its country.
 
+import { choiceLabel } from "../forms.js";
+import { countryName } from "../i18n.js";
 import { appendMappedComparison } from "./site_mapped.js";
 
 // Units as the pages write them: a carbon stock is stored in the canonical "Mg/ha" and read as t C/ha.
@@ -154,7 +156,7 @@ export async function render(root, params, ctx) {
         { "data-observation": o.id },
         el("td", {}, o.date ? fmt.date(o.date) : "–"),
         el("td", { class: "num" }, `${fmt.number(o.upper_cm, 0)}–${fmt.number(o.lower_cm, 0)}`),
-        el("td", {}, o.property),
+        el("td", {}, choiceLabel("observations", "property", o.property)),
         el("td", { class: "num" }, fmt.number(o.value, 3)),
         el("td", {}, UNIT_WORDS[o.unit] ?? o.unit),
         el("td", { class: "num" }, o.uncertainty === null ? "–" : fmt.number(o.uncertainty, 3)),
@@ -165,16 +167,16 @@ export async function render(root, params, ctx) {
         "li",
         { "data-project": p.project_id },
         el("strong", {}, p.start_year ? t("site.since", { year: String(p.start_year) }) : t("site.undated")),
-        ` — ${p.name} (${p.stage}, ${fmt.number(p.distance_km, 1)} km): `,
+        ` — ${p.name} (${choiceLabel("projects", "stage", p.stage)}, ${fmt.number(p.distance_km, 1)} km): `,
         (p.practices || []).map((x) => (typeof x === "string" ? x : x.name || JSON.stringify(x))).join(", "),
       ),
     );
     const nowcast = data.nowcast;
     content.replaceChildren(
       ...present(
-        el("p", {}, el("a", { href: `#/country?iso3=${data.country_iso3}` }, `← ${t("site.back", { country: data.country_iso3 })}`)),
+        el("p", {}, el("a", { href: `#/country?iso3=${data.country_iso3}` }, `← ${t("site.back", { country: countryName(data.country_iso3) })}`)),
         el("div", { class: "page-header" }, el("h1", { id: "site-name" }, data.name), exportsBox),
-        el("p", { class: "muted" }, t("site.where", { lat: fmt.number(data.lat, 3), lon: fmt.number(data.lon, 3), landUse: data.land_use })),
+        el("p", { class: "muted" }, t("site.where", { lat: fmt.number(data.lat, 3), lon: fmt.number(data.lon, 3), landUse: choiceLabel("sites", "land_use", data.land_use) })),
         data.description ? el("p", {}, quoting(el, data.description, data.quotations)) : null,
         longTermNodes,
         el("h2", {}, t("site.nowcast")),

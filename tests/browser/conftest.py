@@ -297,3 +297,13 @@ def screenshot():
         return path
 
     return take
+
+
+def choose_language(page, lang: str) -> None:
+    """Pick ``lang`` in the header's language switch as a reader does (on a phone, under "Menu" first)."""
+    if (
+        page.locator(".nav-toggle").is_visible()
+        and page.locator(".nav-toggle").get_attribute("aria-expanded") != "true"
+    ):
+        page.click(".nav-toggle")
+    page.select_option("#lang-select", lang)

@@ -6,7 +6,7 @@ refused; the member's review loop on "My organisation"; the pages at 390 px. Scr
 import httpx
 import pytest
 
-from tests.browser.conftest import ready, shot, sign_in, sign_out
+from tests.browser.conftest import choose_language, ready, shot, sign_in, sign_out
 from tests.mailserver import link_in
 
 pytestmark = pytest.mark.mail  # the server sends its e-mail to the module's SMTP server (conftest)
@@ -119,7 +119,7 @@ def test_pages_at_phone_width(browser, server, page_errors):
     page = context.new_page()
     try:
         page.goto(f"{server.url}/#/apply")
-        page.select_option("#lang-select", "fr")
+        choose_language(page, "fr")
         ready(page, "apply")
         page.wait_for_selector("main h1:has-text('Demande d’adhésion')")
         width = page.evaluate("document.documentElement.scrollWidth")

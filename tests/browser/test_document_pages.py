@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from permille.registry.accounts import hash_password
 from permille.registry.orm import Organisation, User
-from tests.browser.conftest import IMAGES, _serve
+from tests.browser.conftest import IMAGES, _serve, choose_language
 
 PASSWORD = "copper heron lagoon sketchbook"
 PHONE = {"width": 390, "height": 844}
@@ -157,7 +157,7 @@ def test_a_working_group_on_a_phone_in_french(browser, page, server, people, pag
     try:
         phone.goto(f"{server.url}/#/groups?id={group_id}")
         ready(phone, "groups")
-        phone.select_option("#lang-select", "fr")
+        choose_language(phone, "fr")
         ready(phone, "groups")
         assert phone.locator("main").inner_text().count("Les documents et la discussion de ce groupe") == 1
         assert phone.locator("li[data-member]").count() == 0  # the public sees no members

@@ -4,6 +4,8 @@ euros are the longest) runs out of its card or out of its column, on a desktop (
 
 import pytest
 
+from tests.browser.conftest import choose_language
+
 OVERFLOWING = """
 () => {
   const out = [];
@@ -36,7 +38,7 @@ BROKEN_NUMBERS = """
 def test_every_number_fits_its_card(page, server, width, lang):
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"{server.url}/#/progress")
-    page.select_option("#lang-select", lang)
+    choose_language(page, lang)
     page.locator('.kpi-card[data-objective="F2"] .kpi-step').first.wait_for()
     assert page.evaluate(OVERFLOWING) == []
     assert page.evaluate(BROKEN_NUMBERS) == []

@@ -183,6 +183,7 @@ def test_phone_sized_window(page, server, screenshot, name):
     open_page(page, server, name)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the page is wider than the phone ({width} px)"
+    page.click(".nav-toggle")  # the links and the language are under "Menu"
     for label in ["Monitoring", "Registries"]:
         assert page.get_by_role("link", name=label, exact=True).is_visible()
     assert page.locator("#lang-select").is_visible()
@@ -229,3 +230,28 @@ def test_the_page_fixture_catches_javascript_errors_and_failed_requests(page, se
     assert any("boom from the test" in problem for problem in page_errors.problems)
     assert any("HTTP 404" in problem and "/api/no-such-kind" in problem for problem in page_errors.problems)
     page_errors.problems.clear()  # provoked on purpose
+
+
+def test_phone_menu_opens_navigates_and_closes(browser, server):
+    """At 390 px the header shows the brand and "Menu" (the links, language and account are folded); the
+    menu opens, a link goes to its page and folds the menu again; a desktop window shows no "Menu"."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto(f"{server.url}/#/monitoring")
+        toggle = page.locator(".nav-toggle")
+        assert toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false"
+        assert not page.locator('.site-nav a[data-page="progress"]').is_visible()
+        assert not page.locator("#lang-select").is_visible()
+        toggle.click()
+        assert toggle.get_attribute("aria-expanded") == "true"
+        assert page.locator("#lang-select").is_visible()
+        page.click('.site-nav a[data-page="progress"]')
+        page.wait_for_selector('main .page[data-page="progress"]', state="attached")
+        assert toggle.get_attribute("aria-expanded") == "false"
+        assert not page.locator('.site-nav a[data-page="toolkit"]').is_visible()
+        page.set_viewport_size({"width": 1366, "height": 900})
+        assert not toggle.is_visible()
+        assert page.locator('.site-nav a[data-page="toolkit"]').is_visible()
+    finally:
+        context.close()

@@ -106,7 +106,7 @@ def test_the_stocks_chart_has_no_separate_interval_bar(page, server):
 
 def pages_to_visit(page, server) -> list[str]:
     page.goto(server.url + "/")
-    page.wait_for_selector(".site-nav a[data-page]")
+    page.wait_for_selector(".site-nav a[data-page]", state="attached")  # folded under "Menu" at 390 px
     links = page.eval_on_selector_all(
         ".site-nav a[data-page]", "links => links.map(a => a.getAttribute('href'))"
     )

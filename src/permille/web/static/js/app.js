@@ -329,7 +329,16 @@ document.querySelector(".skip-link").addEventListener("click", (event) => {
   event.preventDefault(); // the hash belongs to the router
   main.focus();
 });
+// On a phone the menu opens under "Menu" and closes when a page is chosen.
+const header = document.querySelector(".site-header");
+const menuToggle = header.querySelector(".nav-toggle");
+function openMenu(open) {
+  header.classList.toggle("menu-open", open);
+  menuToggle.setAttribute("aria-expanded", String(open));
+}
+menuToggle.addEventListener("click", () => openMenu(!header.classList.contains("menu-open")));
 window.addEventListener("hashchange", () => {
+  openMenu(false);
   if (location.hash === "" || location.hash.startsWith("#/")) route({ focus: true });
 });
 

@@ -140,6 +140,17 @@ class Number(float):
         return number(float(self), self.digits, lang)
 
 
+def joined(parts) -> str:
+    """The problems ``parts`` (texts, :class:`Text` or not) as one text, separated by semicolons the way the
+    reader's language writes them when it is rendered (a :class:`Text` when there are several); the text
+    itself for one."""
+    parts = list(parts)
+    text = parts[-1]
+    for part in reversed(parts[:-1]):
+        text = Text("{first}; {rest}", first=part, rest=text)
+    return text
+
+
 def localized(answer, lang: str):
     """``answer`` (nested dicts, lists and strings: an API answer) with every :class:`Text` in it rendered in
     ``lang``; everything else as it is."""

@@ -13,6 +13,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ..i18n import Text
+
 SCHEMES = files("permille") / "data" / "schemes"
 
 
@@ -37,7 +39,7 @@ class Uncertainty(_Strict):
     @model_validator(mode="after")
     def _probability_for_poe(self):
         if self.rule is UncertaintyRule.POE and self.probability is None:
-            raise ValueError("the 'poe' rule needs a probability of exceedance, e.g. 0.667")
+            raise ValueError(Text("the 'poe' rule needs a probability of exceedance, e.g. 0.667"))
         return self
 
 
@@ -97,5 +99,9 @@ def profile(name: str) -> SchemeProfile:
     if Path(name).is_file():
         return load_profile(name)
     raise ValueError(
-        f"unknown scheme {name!r}; shipped profiles: {', '.join(profiles)} (or give a YAML file)"
+        Text(
+            "unknown scheme {name}; shipped profiles: {profiles} (or give a YAML file)",
+            name=repr(name),
+            profiles=", ".join(profiles),
+        )
     )

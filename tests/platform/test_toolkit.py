@@ -356,6 +356,19 @@ def test_a_balance_refusal_is_in_the_readers_language(api):
         assert "must start before" not in detail["message"] and baseline != "baseline"
 
 
+def test_a_balance_refusal_of_the_models_is_in_the_readers_language(api):
+    """Improved grassland with a low carbon input: valid as a file, refused by the IPCC factors (through
+    ``refused``)."""
+    body = example(api, "balance")
+    body["monte_carlo"]["draws"] = 10
+    body["areas"][1]["project"][-1].update(land_use="grassland", grazing="improved", carbon_input="low")
+    msgid = "improved grassland takes carbon input 'medium' or 'high', not {value}"
+    for lang in ("fr", "es"):
+        error = _in(api, lang, "/api/toolkit/balance", json=body)
+        assert error["message"] == i18n.gettext(lang, msgid, value="'low'") != msgid.format(value="'low'")
+        assert error["details"] == [{"message": error["message"]}]
+
+
 def test_a_balance_beyond_its_draws_names_them_in_words(api):
     body = example(api, "balance")
     body["monte_carlo"]["draws"] = limits.MAX_BALANCE_DRAWS + 1

@@ -22,17 +22,20 @@ MODULES = [
     "models/balance.py",
     "models/ipcc/coefficients.py",
     "models/ipcc/tier1.py",
+    "models/ipcc/tier2.py",
     "models/long_term.py",
     "toolkit/limits.py",
     "toolkit/schemas.py",
 ]
 INTERNAL = {
+    ("models/ipcc/coefficients.py", "factor must be FLU, FMG or FI"): "the code names the factor, not a user",
     (
-        "models/ipcc/coefficients.py",
-        "factor must be FLU, FMG or FI",
-    ): "the code names the factor, never a user",
+        "models/ipcc/tier2.py",
+        "sample() needs scalar parameters",
+    ): "the parameters are the code's, not a user's",
+    ("models/ipcc/tier2.py", "lies outside its range"): "the parameters are the code's, not a user's",
 }
-"""(module, start of the message) → why the error is a programming error that no user meets."""
+"""(module, words of the message) → why the error is a programming error that no user meets."""
 
 
 def _english(node: ast.expr) -> bool:
@@ -48,14 +51,14 @@ def _english(node: ast.expr) -> bool:
     return False
 
 
-def _start(node: ast.expr) -> str:
-    """The first words of an English message (for :data:`INTERNAL`)."""
+def _words(node: ast.expr) -> str:
+    """The words written in an English message (for :data:`INTERNAL`)."""
     if isinstance(node, ast.Constant):
         return str(node.value)
     if isinstance(node, ast.JoinedStr):
         return "".join(str(v.value) for v in node.values if isinstance(v, ast.Constant))
     if isinstance(node, ast.BinOp):
-        return _start(node.left)
+        return _words(node.left)
     return ""
 
 
@@ -69,9 +72,7 @@ def english_refusals(module: str) -> list[str]:
         if not (isinstance(call.func, ast.Name) and call.func.id == "ValueError" and call.args):
             continue
         message = call.args[0]
-        if _english(message) and not any(
-            module == m and _start(message).startswith(start) for m, start in INTERNAL
-        ):
+        if _english(message) and not any(module == m and words in _words(message) for m, words in INTERNAL):
             found.append(f"{module}:{node.lineno}: {ast.unparse(message)[:80]}")
     return found
 

@@ -24,6 +24,9 @@ MODULES = [
     "models/ipcc/tier1.py",
     "models/ipcc/tier2.py",
     "models/long_term.py",
+    "models/rothc/model.py",
+    "models/rothc/soil.py",
+    "models/rothc/state.py",
     "toolkit/limits.py",
     "toolkit/schemas.py",
 ]

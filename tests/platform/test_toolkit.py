@@ -369,6 +369,40 @@ def test_a_balance_refusal_of_the_models_is_in_the_readers_language(api):
         assert error["details"] == [{"message": error["message"]}]
 
 
+RUN_OUT = (
+    "{n} problem in the RothC input: {problems}",
+    "{n} problems in the RothC input: {problems}",
+)
+
+
+@pytest.mark.parametrize(
+    ("climate", "problem"),
+    [
+        ({"pet_mm": [0.0] * 12}, "not > 0"),  # Tier 2 needs some evapotranspiration
+        (
+            {"temperature_c": [-60.0] * 12, "pet_mm": [10_000.0] * 12},
+            "is outside {interval}",
+        ),  # RothC's range
+    ],
+    ids=["tier2", "rothc"],
+)
+def test_a_balance_refused_by_tier_2_or_rothc_is_in_the_readers_language(api, climate, problem):
+    """A climate the file accepts but a model does not: the model's problems in the reader's language."""
+    body = example(api, "balance")
+    body["monte_carlo"]["draws"] = 10
+    body["areas"][0]["climate"].update(climate)
+    english = api.post("/api/toolkit/balance", json=body).json()["error"]["message"]
+    for lang in ("fr", "es"):
+        error = _in(api, lang, "/api/toolkit/balance", json=body)
+        if problem == "not > 0":
+            head = i18n.gettext(lang, "invalid Tier 2 input: {problems}", problems="")
+        else:
+            head = i18n.ngettext(lang, *RUN_OUT, int(english.split()[0]), problems="")
+        assert error["message"].startswith(head) and head != english[: len(head)], error["message"]
+        assert i18n.gettext(lang, problem, interval="") in error["message"]
+        assert error["details"] == [{"message": error["message"]}]
+
+
 def test_a_balance_beyond_its_draws_names_them_in_words(api):
     body = example(api, "balance")
     body["monte_carlo"]["draws"] = limits.MAX_BALANCE_DRAWS + 1

@@ -125,3 +125,11 @@ def test_a_plain_value_error_keeps_its_text_without_the_prefix_for_a_row():
     error = _error({"named": "bad"})
     assert validation_message(error).render("fr") == "valeur incorrecte : a plain message"
     assert validation_message(error, value_error_prefix=False) == "a plain message"
+
+
+def test_every_template_and_word_is_translated():
+    ids = [*TEMPLATES.values(), *(singular for singular, _, _ in PLURALS.values()), *WORDS]
+    for lang in ("fr", "es"):
+        catalogue = i18n.catalogue(lang)
+        missing = [msgid for msgid in ids if catalogue.get(msgid) is None or not catalogue.get(msgid).string]
+        assert not missing, (lang, missing)

@@ -143,14 +143,17 @@ class Number(float):
         return number(float(self), self.digits, lang)
 
 
-def joined(parts) -> str:
-    """The problems ``parts`` (texts, :class:`Text` or not) as one text, separated by semicolons the way the
-    reader's language writes them when it is rendered (a :class:`Text` when there are several); the text
-    itself for one."""
+def joined(parts, *, commas: bool = False) -> str:
+    """The problems ``parts`` (texts, :class:`Text` or not) as one text, separated by semicolons (``commas``:
+    commas) the way the reader's language writes them when it is rendered (a :class:`Text` when there are
+    several); the text itself for one."""
     parts = list(parts)
     text = parts[-1]
     for part in reversed(parts[:-1]):
-        text = Text("{first}; {rest}", first=part, rest=text)
+        if commas:
+            text = Text("{first}, {rest}", first=part, rest=text)
+        else:
+            text = Text("{first}; {rest}", first=part, rest=text)
     return text
 
 

@@ -74,14 +74,6 @@ Fraction = Annotated[float, Field(gt=0, lt=1)]
 Twelve = Annotated[list[float], Field(min_length=12, max_length=12)]
 
 
-def _listed(parts: list[Text]) -> Text:
-    """``parts`` separated by commas (one: itself)."""
-    text = parts[-1]
-    for part in reversed(parts[:-1]):
-        text = Text("{first}, {rest}", first=part, rest=text)
-    return text
-
-
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -138,7 +130,7 @@ class ClimateIn(_Strict):
         ]
         if bad:
             raise ValueError(
-                Text("monthly mean temperature outside −60…60 °C: {months}", months=_listed(bad))
+                Text("monthly mean temperature outside −60…60 °C: {months}", months=joined(bad, commas=True))
             )
         return v
 
@@ -151,7 +143,9 @@ class ClimateIn(_Strict):
             if not 0 <= x <= 10_000
         ]
         if bad:
-            raise ValueError(Text("monthly totals must be within 0…10,000 mm: {months}", months=_listed(bad)))
+            raise ValueError(
+                Text("monthly totals must be within 0…10,000 mm: {months}", months=joined(bad, commas=True))
+            )
         return v
 
 

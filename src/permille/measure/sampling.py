@@ -63,11 +63,6 @@ def _probability_problems(p: float, name: str) -> list[Text]:
     )
 
 
-def _stratum_problem(stratum: str, what: str, value: object, rule: str) -> Text:
-    """``stratum``'s ``what`` (an input's name) = ``value``, breaking ``rule`` (a catalogue message)."""
-    return Text(rule, stratum=repr(stratum), what=what, value=repr(value))
-
-
 def _key_problems(names: Sequence[str], other: Mapping[str, object], what: str) -> list[Text]:
     missing = [
         Text("stratum {stratum}: no {what} given", stratum=repr(k), what=what)
@@ -84,8 +79,11 @@ def _key_problems(names: Sequence[str], other: Mapping[str, object], what: str) 
 
 def _area_problems(areas: Mapping[str, float]) -> list[Text]:
     return [
-        _stratum_problem(
-            k, "area_ha", a, "stratum {stratum}: {what} = {value} must be a positive finite number"
+        Text(
+            "stratum {stratum}: {what} = {value} must be a positive finite number",
+            stratum=repr(k),
+            what="area_ha",
+            value=repr(a),
         )
         for k, a in areas.items()
         if not (math.isfinite(a) and a > 0)
@@ -170,8 +168,11 @@ def neyman_allocation(n: int, areas: Mapping[str, float], sds: Mapping[str, floa
     (unit of the data). Minimises the variance of the STSI mean for a total of n."""
     problems = _allocation_problems(n, areas) + _key_problems(list(areas), sds, "sd")
     problems += [
-        _stratum_problem(
-            k, "sd", s, "stratum {stratum}: {what} = {value} must be a non-negative finite number"
+        Text(
+            "stratum {stratum}: {what} = {value} must be a non-negative finite number",
+            stratum=repr(k),
+            what="sd",
+            value=repr(s),
         )
         for k, s in sds.items()
         if not (math.isfinite(s) and s >= 0)
@@ -191,8 +192,11 @@ def integer_allocation(n: int, shares: Mapping[str, float], minimum: int = 2) ->
     rest is shared again among the others; fractions are then rounded by largest remainder."""
     problems = _positive_integer("n", n)
     problems += [
-        _stratum_problem(
-            k, "share", s, "stratum {stratum}: {what} = {value} must be a non-negative finite number"
+        Text(
+            "stratum {stratum}: {what} = {value} must be a non-negative finite number",
+            stratum=repr(k),
+            what="share",
+            value=repr(s),
         )
         for k, s in shares.items()
         if not (math.isfinite(s) and s >= 0)
@@ -238,16 +242,21 @@ def random_points_in_strata(
     the design uniform)."""
     problems = _key_problems(list(counts), bboxes, "bbox")
     problems += [
-        _stratum_problem(k, "count", c, "stratum {stratum}: {what} = {value} must be a non-negative integer")
+        Text(
+            "stratum {stratum}: {what} = {value} must be a non-negative integer",
+            stratum=repr(k),
+            what="count",
+            value=repr(c),
+        )
         for k, c in counts.items()
         if not (isinstance(c, int) and c >= 0)
     ]
     problems += [
-        _stratum_problem(
-            k,
-            "bbox",
-            b,
+        Text(
             "stratum {stratum}: {what} = {value} must be (xmin, ymin, xmax, ymax) with xmin < xmax and ymin < ymax",
+            stratum=repr(k),
+            what="bbox",
+            value=repr(b),
         )
         for k, b in bboxes.items()
         if not (len(b) == 4 and b[0] < b[2] and b[1] < b[3])

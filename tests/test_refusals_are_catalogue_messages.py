@@ -1,7 +1,7 @@
 """The ``ValueError``s that reach a user through the toolkit (the models, the measurement code and the
 schemas behind its calculators) carry catalogue messages (:class:`permille.i18n.Text`), so that they are
-answered in the reader's language: none is raised with an English string written in place (a literal,
-an f-string, a concatenation, a ``join`` or a ``format``)."""
+answered in the reader's language: none is raised, or added to a list of problems, with an English string
+written in place (a literal, an f-string, a concatenation, a ``join`` or a ``format``)."""
 
 import ast
 import sys
@@ -55,10 +55,20 @@ def _words(node: ast.expr) -> str:
     return ""
 
 
+def _problem_list(call: ast.Call) -> bool:
+    """Whether ``call`` adds a problem to a list of problems (``problems.append``, ``checker.add``…)."""
+    if not (isinstance(call.func, ast.Attribute) and call.func.attr in ("add", "append") and call.args):
+        return False
+    owner = ast.unparse(call.func.value)
+    return owner.endswith(("problems", "checker")) or owner == "check"
+
+
 def english_refusals(module: str) -> list[str]:
     tree = ast.parse((PACKAGE / module).read_text(encoding="utf-8"))
     found = []
     for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and _problem_list(node) and _english(node.args[0]):
+            found.append(f"{module}:{node.lineno}: {ast.unparse(node.args[0])[:80]}")
         if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
             continue
         call = node.exc
@@ -86,6 +96,9 @@ def test_the_check_finds_english_refusals(tmp_path, monkeypatch):
         "    raise ValueError('%s' % x)\n"
         "    raise ValueError(Text('{x} bad', x=x))\n"
         "    raise ValueError(joined(p))\n"
+        "    problems.append(f'{x} bad')\n"
+        "    self.checker.add('plain')\n"
+        "    problems.append(Text('{x} bad', x=x))\n"
     )
     monkeypatch.setattr(sys.modules[__name__], "PACKAGE", tmp_path)
-    assert [line.split(":")[1] for line in english_refusals("m.py")] == ["2", "3", "4", "5", "6"]
+    assert [line.split(":")[1] for line in english_refusals("m.py")] == ["2", "3", "4", "5", "6", "9", "10"]

@@ -231,3 +231,11 @@ def test_the_converter_refuses_a_bundle_used_elsewhere(tmp_path):
     source = PAGE.replace("  return t(", "  MESSAGES.en.extra = 1;\n  return t(")
     with pytest.raises(converter.Refused, match="used elsewhere"):
         converter.convert_source(source, "demo.js", converter.Book(tmp_path / "locale"))
+
+
+def test_a_count_without_plural_forms_is_written_in_the_message():
+    text = i18n.Text("the file is larger than {n} bytes", n=5)
+    assert text == "the file is larger than 5 bytes"
+    for lang in ("fr", "es"):
+        assert text.render(lang) == i18n.gettext(lang, "the file is larger than {n} bytes", n=5)
+        assert "{n}" not in text.render(lang)

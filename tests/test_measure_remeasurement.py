@@ -52,8 +52,8 @@ def test_bad_tables_report_every_problem():
     text = str(info.value)
     assert (
         "stratum A: area_ha differs" in text
-        and "stratum B: 1 point(s)" in text
-        and "stratum C: 1 point(s)" in text
+        and "stratum B: 1 point;" in text
+        and "stratum C: 1 point;" in text
     )
     with pytest.raises(ValueError, match="missing column"):
         remeasurement.credit(table.drop(columns="area_ha"), schemes.profile("vm0042"))

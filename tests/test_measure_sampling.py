@@ -222,8 +222,8 @@ def test_bad_strata_are_all_named():
         stratified_estimate(values, areas)
     message = str(error.value)
     for expected in (
-        "stratum 'A': values: NaN at position(s) [1]",
-        "stratum 'B': values: 1 observation(s)",
+        "stratum 'A': values: NaN at position [1]",
+        "stratum 'B': values: 1 observation;",
         "stratum 'C': area_ha = -1.0",
         "stratum 'D': no area_ha given",
         "stratum 'E': area_ha given but no stratum",

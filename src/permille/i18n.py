@@ -113,7 +113,8 @@ class Text(str):
 
     def __new__(cls, msgid: str, plural: str | None = None, n: int | None = None, **values):
         english = msgid if plural is None or n == 1 else plural
-        text = super().__new__(cls, english.format(n=n, **values) if (values or plural) else english)
+        formatted = values or plural or n is not None
+        text = super().__new__(cls, english.format(n=n, **values) if formatted else english)
         text.msgid, text.plural, text.n, text.values = msgid, plural, n, values
         return text
 
@@ -121,6 +122,8 @@ class Text(str):
         values = {k: v.render(lang) if isinstance(v, Text | Number) else v for k, v in self.values.items()}
         if self.plural is not None:
             return ngettext(lang, self.msgid, self.plural, self.n, **values)
+        if self.n is not None:  # a count without plural forms is a value like any other
+            values["n"] = self.n
         return gettext(lang, self.msgid, **values)
 
 
@@ -138,6 +141,20 @@ class Number(float):
 
     def render(self, lang: str) -> str:
         return number(float(self), self.digits, lang)
+
+
+def joined(parts, *, commas: bool = False) -> str:
+    """The problems ``parts`` (texts, :class:`Text` or not) as one text, separated by semicolons (``commas``:
+    commas) the way the reader's language writes them when it is rendered (a :class:`Text` when there are
+    several); the text itself for one."""
+    parts = list(parts)
+    text = parts[-1]
+    for part in reversed(parts[:-1]):
+        if commas:
+            text = Text("{first}, {rest}", first=part, rest=text)
+        else:
+            text = Text("{first}; {rest}", first=part, rest=text)
+    return text
 
 
 def localized(answer, lang: str):

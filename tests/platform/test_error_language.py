@@ -183,15 +183,18 @@ def test_validation_details_are_in_the_readers_language_and_english_stays_pydant
 
 
 def test_a_validation_type_without_a_translation_keeps_pydantics_english():
+    import datetime
+
     from pydantic import BaseModel, Field, ValidationError
 
     from permille.validation_messages import validation_message
 
     class Named(BaseModel):
         name: str = Field(max_length=3)
+        seconds: datetime.timedelta = datetime.timedelta(0)
 
     with pytest.raises(ValidationError) as caught:
-        Named(name="too long")
+        Named(name="abc", seconds="a while")
     (error,) = caught.value.errors()
     message = validation_message(error)
     assert message == error["msg"] and not isinstance(message, i18n.Text)

@@ -302,6 +302,187 @@ def test_sampling_and_credits_refuse_bad_numbers(api):
     }
 
 
+# --- refusals in the reader's language -------------------------------------------------------------------
+
+
+def _in(api, lang: str, path: str, **request):
+    """The 422 error of ``path`` asked in ``lang``: French by ``?lang=``, Spanish by ``Accept-Language``."""
+    if lang == "fr":
+        path += ("&" if "?" in path else "?") + "lang=fr"
+    else:
+        request["headers"] = {"Accept-Language": f"{lang}-{lang.upper()},en;q=0.5"}
+    answer = (api.get if request.pop("method", "post") == "get" else api.post)(path, **request)
+    assert answer.status_code == 422, answer.text
+    return answer.json()["error"]
+
+
+def _invalid(lang: str, n: int = 1) -> str:
+    singular, plural = "the request is not valid: {n} problem", "the request is not valid: {n} problems"
+    return i18n.ngettext(lang, singular, plural, n)
+
+
+def test_a_rothc_refusal_is_in_the_readers_language(api):
+    body = example(api, "rothc") | {"climate_preset": "rothamsted"}
+    msgid = "give either climate (monthly normals) or climate_preset, not both or neither"
+    for lang in ("fr", "es"):
+        error = _in(api, lang, "/api/toolkit/rothc", json=body)
+        assert error["message"] == _invalid(lang)
+        assert [d["message"] for d in error["details"]] == [i18n.gettext(lang, msgid)] != [msgid]
+
+
+def test_a_balance_refusal_is_in_the_readers_language(api):
+    """The project file's checks, each with its scenario in words: periods out of order, then (the areas
+    being valid) a baseline that starts with the project."""
+    unordered = example(api, "balance")
+    unordered["areas"][0]["baseline"] = [
+        unordered["areas"][0]["project"][0] | {"year": y} for y in (1990, 1980)
+    ]
+    late = example(api, "balance")
+    late["areas"][1]["baseline"][0]["year"] = late["first_year"]
+    order = "{scenario}: period years {years} must be strictly increasing"
+    start = (
+        "area {area}: {scenario}: the first period must start before first_year ({first}), so that the stock at "
+        "the start is known"
+    )
+    for lang in ("fr", "es"):
+        baseline = i18n.gettext(lang, "baseline")
+        (detail,) = _in(api, lang, "/api/toolkit/balance", json=unordered)["details"]
+        assert detail["message"] == i18n.gettext(lang, order, scenario=baseline, years=[1990, 1980])
+        (detail,) = _in(api, lang, "/api/toolkit/balance", json=late)["details"]
+        area = repr(late["areas"][1]["name"])
+        assert detail["message"] == i18n.gettext(
+            lang, start, area=area, scenario=baseline, first=late["first_year"]
+        )
+        assert "must start before" not in detail["message"] and baseline != "baseline"
+
+
+def test_a_balance_refusal_of_the_models_is_in_the_readers_language(api):
+    """Improved grassland with a low carbon input: valid as a file, refused by the IPCC factors (through
+    ``refused``)."""
+    body = example(api, "balance")
+    body["monte_carlo"]["draws"] = 10
+    body["areas"][1]["project"][-1].update(land_use="grassland", grazing="improved", carbon_input="low")
+    msgid = "improved grassland takes carbon input 'medium' or 'high', not {value}"
+    for lang in ("fr", "es"):
+        error = _in(api, lang, "/api/toolkit/balance", json=body)
+        assert error["message"] == i18n.gettext(lang, msgid, value="'low'") != msgid.format(value="'low'")
+        assert error["details"] == [{"message": error["message"]}]
+
+
+RUN_OUT = (
+    "{n} problem in the RothC input: {problems}",
+    "{n} problems in the RothC input: {problems}",
+)
+
+
+@pytest.mark.parametrize(
+    ("climate", "problem"),
+    [
+        ({"pet_mm": [0.0] * 12}, "not > 0"),  # Tier 2 needs some evapotranspiration
+        (
+            {"temperature_c": [-60.0] * 12, "pet_mm": [10_000.0] * 12},
+            "is outside {interval}",
+        ),  # RothC's range
+    ],
+    ids=["tier2", "rothc"],
+)
+def test_a_balance_refused_by_tier_2_or_rothc_is_in_the_readers_language(api, climate, problem):
+    """A climate the file accepts but a model does not: the model's problems in the reader's language."""
+    body = example(api, "balance")
+    body["monte_carlo"]["draws"] = 10
+    body["areas"][0]["climate"].update(climate)
+    english = api.post("/api/toolkit/balance", json=body).json()["error"]["message"]
+    for lang in ("fr", "es"):
+        error = _in(api, lang, "/api/toolkit/balance", json=body)
+        if problem == "not > 0":
+            head = i18n.gettext(lang, "invalid Tier 2 input: {problems}", problems="")
+        else:
+            head = i18n.ngettext(lang, *RUN_OUT, int(english.split()[0]), problems="")
+        assert error["message"].startswith(head) and head != english[: len(head)], error["message"]
+        assert i18n.gettext(lang, problem, interval="") in error["message"]
+        assert error["details"] == [{"message": error["message"]}]
+
+
+def test_a_balance_beyond_its_draws_names_them_in_words(api):
+    body = example(api, "balance")
+    body["monte_carlo"]["draws"] = limits.MAX_BALANCE_DRAWS + 1
+    for lang, words in (("fr", "nombre de tirages"), ("es", "número de extracciones")):
+        (detail,) = _in(api, lang, "/api/toolkit/balance", json=body)["details"]
+        assert detail["message"].startswith(f"{words} = ") and "monte_carlo" not in detail["message"]
+        assert detail["loc"][-1] == "monte_carlo"  # the page labels the field from its path
+
+
+def test_a_stocks_refusal_of_the_library_is_in_the_readers_language(api):
+    """Every core shallower than the depth asked: the comparison's refusal, through ``refused``."""
+    for lang in ("fr", "es"):
+        error = _in(
+            api, lang, "/api/toolkit/stocks", files={"file": ("cores.csv", CUMBRIA.read_bytes(), "text/csv")},
+            data={"mapping": json.dumps(soil_import.CUMBRIA_HEDGEROWS), "depths_cm": "30,400"},
+        )  # fmt: skip
+        head = i18n.gettext(lang, "no core has every value needed: {problems}", problems="")
+        assert error["message"].startswith(head) and error["details"] == [{"message": error["message"]}]
+        only = i18n.gettext(lang, "{core}: sampled to {depth:g} cm only (< {deepest:g} cm)", core="x", depth=1.0,
+                            deepest=400.0).split("1", 1)[0].removeprefix("x")  # fmt: skip
+        assert only in error["message"] and "sampled to" not in error["message"]
+
+
+def test_a_stocks_form_refusal_is_in_the_readers_language(api):
+    msgid = "depths {depths} must be strictly increasing"
+    for lang in ("fr", "es"):
+        error = _in(
+            api, lang, "/api/toolkit/stocks", files={"file": ("cores.csv", CUMBRIA.read_bytes(), "text/csv")},
+            data={"mapping": json.dumps(soil_import.CUMBRIA_HEDGEROWS), "depths_cm": "50,30"},
+        )  # fmt: skip
+        assert error["message"] == _invalid(lang)
+        assert error["details"] == [
+            {"loc": ["depths_cm"], "message": i18n.gettext(lang, msgid, depths=[50.0, 30.0])}
+        ]
+
+
+def test_a_sampling_refusal_is_in_the_readers_language(api):
+    body = example(api, "sampling")
+    for stratum in body["strata"]:
+        stratum["sd_t_c_ha"] = 0.0
+    msgid = "sds: all zero, Neyman allocation is undefined"
+    for lang in ("fr", "es"):
+        error = _in(api, lang, "/api/toolkit/sampling", json=body)
+        assert error["message"] == i18n.gettext(lang, msgid) != msgid
+        assert error["details"] == [{"message": error["message"]}]
+    far = {"sd_t_c_ha": 5.0, "mdd_t_c_ha": 0.01}
+    far_msgid = "mdd_t_c_ha {mdd:g} is below sd_t_c_ha / {ratio} ({smallest:g} t C/ha): it would take over {points} points"
+    for lang in ("fr", "es"):
+        (detail,) = _in(api, lang, "/api/toolkit/sampling", json=far)["details"]
+        points = i18n.number(100_000, 0, lang)
+        assert detail["message"] == i18n.gettext(
+            lang, far_msgid, mdd=0.01, ratio=100, smallest=0.05, points=points
+        )
+
+
+def test_a_credits_refusal_is_in_the_readers_language(api):
+    body = example(api, "credits") | {"scheme": "nonsense", "changes": []}
+    expected = {
+        "fr": {
+            "scheme": "la valeur doit être 'vm0042', 'au-soil-carbon', 'label-bas-carbone' ou '4p1000'",
+            "changes": "liste : au moins 1 élément attendu, et non 0",
+        },
+        "es": {
+            "scheme": "el valor debe ser 'vm0042', 'au-soil-carbon', 'label-bas-carbone' o '4p1000'",
+            "changes": "lista: se esperaba al menos 1 elemento, no 0",
+        },
+    }
+    for lang, messages in expected.items():
+        error = _in(api, lang, "/api/toolkit/credits", json=body)
+        assert error["message"] == _invalid(lang, 2)
+        assert {d["loc"][-1]: d["message"] for d in error["details"]} == messages
+
+
+def test_a_site_inputs_refusal_is_in_the_readers_language(api):
+    for lang in ("fr", "es"):
+        error = _in(api, lang, "/api/toolkit/site-inputs?lat=0&lon=500", method="get")
+        assert error["message"] != "longitude: 500.0 is outside −180 … 180 degrees"
+        assert error["details"][0]["message"] == error["message"]
+
+
 # --- limits per request ----------------------------------------------------------------------------------
 
 

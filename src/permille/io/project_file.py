@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from ..i18n import Text, joined
 from ..models.ipcc import tier1
 from ..models.ipcc.categories import (
     CarbonInput,
@@ -32,6 +33,10 @@ from ..models.ipcc.categories import (
 
 if TYPE_CHECKING:
     from ..models import balance
+
+
+SCENARIOS = {"baseline": Text("baseline"), "project": Text("project")}
+"""The two scenarios of an area, as words of the reader's language."""
 
 
 class ProjectFileError(ValueError):
@@ -52,7 +57,14 @@ def _category(enum: type[StrEnum]):
         found = lookup.get(key(str(value)))
         if found is None:
             names = ", ".join(m.name.lower() for m in enum)
-            raise ValueError(f"unknown {enum.__name__} {value!r}; one of: {names}")
+            raise ValueError(
+                Text(
+                    "unknown {category} {value}; one of: {names}",
+                    category=enum.__name__,
+                    value=repr(value),
+                    names=names,
+                )
+            )
         return found
 
     return BeforeValidator(parse)
@@ -111,17 +123,29 @@ class ClimateIn(_Strict):
     @field_validator("temperature_c")
     @classmethod
     def _plausible_temperature(cls, v):
-        bad = [f"month {i + 1}: {t}" for i, t in enumerate(v) if not -60 <= t <= 60]
+        bad = [
+            Text("month {month}: {value}", month=i + 1, value=t)
+            for i, t in enumerate(v)
+            if not -60 <= t <= 60
+        ]
         if bad:
-            raise ValueError("monthly mean temperature outside −60…60 °C: " + ", ".join(bad))
+            raise ValueError(
+                Text("monthly mean temperature outside −60…60 °C: {months}", months=joined(bad, commas=True))
+            )
         return v
 
     @field_validator("precipitation_mm", "pet_mm")
     @classmethod
     def _non_negative(cls, v):
-        bad = [f"month {i + 1}: {x}" for i, x in enumerate(v) if not 0 <= x <= 10_000]
+        bad = [
+            Text("month {month}: {value}", month=i + 1, value=x)
+            for i, x in enumerate(v)
+            if not 0 <= x <= 10_000
+        ]
         if bad:
-            raise ValueError("monthly totals must be within 0…10,000 mm: " + ", ".join(bad))
+            raise ValueError(
+                Text("monthly totals must be within 0…10,000 mm: {months}", months=joined(bad, commas=True))
+            )
         return v
 
 
@@ -149,13 +173,20 @@ class AreaIn(_Strict):
     def _texture_and_order(self):
         problems = []
         if self.clay_pct + self.sand_pct > 100:
-            problems.append(f"clay_pct + sand_pct = {self.clay_pct + self.sand_pct:g} % exceeds 100 %")
+            total = self.clay_pct + self.sand_pct
+            problems.append(Text("clay_pct + sand_pct = {total:g} % exceeds 100 %", total=total))
         for scenario in ("baseline", "project"):
             years = [p.year for p in getattr(self, scenario)]
             if any(b <= a for a, b in zip(years, years[1:], strict=False)):
-                problems.append(f"{scenario}: period years {years} must be strictly increasing")
+                problems.append(
+                    Text(
+                        "{scenario}: period years {years} must be strictly increasing",
+                        scenario=SCENARIOS[scenario],
+                        years=years,
+                    )
+                )
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError(joined(problems))
         return self
 
     def to_model(self) -> "balance.Area":
@@ -195,16 +226,27 @@ class ProjectIn(_Strict):
     def _periods(self):
         problems = []
         if self.last_year < self.first_year:
-            problems.append(f"last_year {self.last_year} is before first_year {self.first_year}")
+            problems.append(
+                Text(
+                    "last_year {last} is before first_year {first}",
+                    last=self.last_year,
+                    first=self.first_year,
+                )
+            )
         for a in self.areas:
             for scenario in ("baseline", "project"):
                 if getattr(a, scenario)[0].year >= self.first_year:
                     problems.append(
-                        f"area {a.name!r}: {scenario}: the first period must start before first_year "
-                        f"({self.first_year}), so that the stock at the start is known"
+                        Text(
+                            "area {area}: {scenario}: the first period must start before first_year ({first}), "
+                            "so that the stock at the start is known",
+                            area=repr(a.name),
+                            scenario=SCENARIOS[scenario],
+                            first=self.first_year,
+                        )
                     )
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError(joined(problems))
         return self
 
     def to_model(self) -> "balance.Project":

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..i18n import Text, joined
 from . import esm, sampling
 from .stocks import fine_earth_bulk_density, soc_from_som
 
@@ -57,10 +58,17 @@ def prepare_cores(frame: pd.DataFrame, group_column: str, groups: Sequence[str],
         needed = ["soc_pct", "bd_g_cm3"] + (["som_pct"] if use_som else [])
         gaps = [c.removesuffix("_pct").removesuffix("_g_cm3") for c in needed if core[c].isna().any()]
         if gaps:
-            dropped.append(f"{group}/{profile}: missing {', '.join(gaps)}")
+            dropped.append(
+                Text("{core}: missing {values}", core=f"{group}/{profile}", values=", ".join(gaps))
+            )
         elif core.lower_cm.max() < deepest:
             dropped.append(
-                f"{group}/{profile}: sampled to {core.lower_cm.max():g} cm only (< {deepest:g} cm)"
+                Text(
+                    "{core}: sampled to {depth:g} cm only (< {deepest:g} cm)",
+                    core=f"{group}/{profile}",
+                    depth=float(core.lower_cm.max()),
+                    deepest=deepest,
+                )
             )
         else:
             rows.append(
@@ -78,7 +86,7 @@ def prepare_cores(frame: pd.DataFrame, group_column: str, groups: Sequence[str],
                 )
             )
     if not rows:
-        raise ValueError("no core has every value needed: " + "; ".join(dropped))
+        raise ValueError(Text("no core has every value needed: {problems}", problems=joined(dropped)))
     return pd.concat(rows, ignore_index=True), dropped, bool(from_core.any()), use_som
 
 
@@ -104,14 +112,14 @@ def compare(
     over all compared cores' cumulative mineral mass at each depth; ``method`` interpolates.
     """
     problems = [
-        f"{group_column} has no {g!r} cores"
+        Text("{column} has no {group} cores", column=group_column, group=repr(g))
         for g in (treatment, control)
         if g not in set(frame[group_column])
     ]
     if not 0 < confidence < 1:
-        problems.append(f"confidence = {confidence} must be in (0, 1)")
+        problems.append(Text("confidence = {value} must be in (0, 1)", value=confidence))
     if problems:
-        raise ValueError("; ".join(problems))
+        raise ValueError(joined(problems))
     depths = sorted(float(d) for d in depths_cm)
     samples, dropped, bd_from_core, use_som = prepare_cores(
         frame, group_column, (treatment, control), depths[-1], som_factor

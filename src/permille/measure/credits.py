@@ -7,6 +7,7 @@ Amounts are t CO2e over the stratum's area (1 t C = 44/12 t CO2e); stocks t C/ha
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
+from ..i18n import Text, joined
 from . import sampling
 from .schemes import SchemeProfile, UncertaintyRule
 
@@ -31,15 +32,22 @@ class ChangeEstimate:
     def __post_init__(self):
         problems = []
         if not self.area_ha > 0:
-            problems.append(f"area_ha = {self.area_ha} must be > 0")
+            problems.append(Text("{name} = {value} must be > 0", name="area_ha", value=self.area_ha))
         if not self.se_t_c_ha >= 0:
-            problems.append(f"se_t_c_ha = {self.se_t_c_ha} must be ≥ 0")
+            problems.append(Text("{name} = {value} must be ≥ 0", name="se_t_c_ha", value=self.se_t_c_ha))
         if not self.df > 0:
-            problems.append(f"df = {self.df} must be > 0")
+            problems.append(Text("{name} = {value} must be > 0", name="df", value=self.df))
         if self.mean_t_c_ha != self.mean_t_c_ha:
-            problems.append("mean_t_c_ha is NaN")
+            problems.append(Text("mean_t_c_ha is NaN"))
         if problems:
-            raise ValueError(f"change estimate {self.stratum!r} {self.period}: " + "; ".join(problems))
+            raise ValueError(
+                Text(
+                    "change estimate {stratum} {period}: {problems}",
+                    stratum=repr(self.stratum),
+                    period=self.period,
+                    problems=joined(problems),
+                )
+            )
 
 
 @dataclass(frozen=True)

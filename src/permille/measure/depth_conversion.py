@@ -13,6 +13,8 @@ from importlib.resources import files
 
 import yaml
 
+from ..i18n import Text
+
 
 @dataclass(frozen=True)
 class Factor:
@@ -53,7 +55,12 @@ def factor(depth_cm: float) -> Factor:
     target, shallowest = float(c["target_depth_cm"]), float(c["min_depth_cm"])
     if not shallowest <= depth_cm <= target:
         raise ValueError(
-            f"depth {depth_cm:g} cm: a stock converts to 0–{target:g} cm only from {shallowest:g}–{target:g} cm"
+            Text(
+                "depth {depth:g} cm: a stock converts to 0–{target:g} cm only from {shallowest:g}–{target:g} cm",
+                depth=depth_cm,
+                target=target,
+                shallowest=shallowest,
+            )
         )
     steepest = beta(max(c["top_shares"].values()), c["top_share_depth_cm"], c["profile_depth_cm"])
     low = (1 - steepest**target) / (1 - steepest**depth_cm)

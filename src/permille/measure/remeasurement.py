@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..i18n import Text, joined
 from . import credits, sampling
 from .schemes import SchemeProfile
 
@@ -28,24 +29,45 @@ class Remeasurement:
     notes: list[str]
 
 
-def _check(table: pd.DataFrame) -> list[str]:
+def _check(table: pd.DataFrame) -> list[Text]:
     missing = [c for c in COLUMNS if c not in table.columns]
     if missing:
-        return [f"missing column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}"]
+        return [
+            Text(
+                "missing column {missing}; expected {expected}",
+                "missing columns {missing}; expected {expected}",
+                n=len(missing),
+                missing=", ".join(missing),
+                expected=", ".join(COLUMNS),
+            )
+        ]
     problems = []
     for column in ("area_ha", "change_t_c_ha"):
         values = pd.to_numeric(table[column], errors="coerce")
         for row in np.flatnonzero(values.isna()):
-            problems.append(f"row {row + 2}, {column}: {table[column].iloc[row]!r} is not a number")
+            value = repr(table[column].iloc[row])
+            problems.append(
+                Text("row {row}, {column}: {value} is not a number", row=row + 2, column=column, value=value)
+            )
     if problems:
         return problems
     for (period, stratum), group in table.groupby(["period", "stratum"]):
+        where = Text("{period}, stratum {stratum}", period=period, stratum=stratum)
         if group.area_ha.nunique() != 1:
-            problems.append(f"{period}, stratum {stratum}: area_ha differs between its rows")
+            problems.append(Text("{where}: area_ha differs between its rows", where=where))
         elif not group.area_ha.iloc[0] > 0:
-            problems.append(f"{period}, stratum {stratum}: area_ha = {group.area_ha.iloc[0]} must be > 0")
+            problems.append(
+                Text("{where}: area_ha = {value} must be > 0", where=where, value=group.area_ha.iloc[0])
+            )
         if len(group) < 2:
-            problems.append(f"{period}, stratum {stratum}: {len(group)} point(s); at least 2 are needed")
+            problems.append(
+                Text(
+                    "{where}: {n} point; at least 2 are needed",
+                    "{where}: {n} points; at least 2 are needed",
+                    n=len(group),
+                    where=where,
+                )
+            )
     return problems
 
 
@@ -53,7 +75,14 @@ def credit(table: pd.DataFrame, scheme: SchemeProfile, confidence: float = 0.90)
     """Estimates with ``confidence`` intervals and the scheme's credit chain for each period."""
     problems = _check(table)
     if problems:
-        raise ValueError(f"{len(problems)} problem(s):\n" + "\n".join(f"  - {p}" for p in problems))
+        raise ValueError(
+            Text(
+                "{n} problem: {problems}",
+                "{n} problems: {problems}",
+                n=len(problems),
+                problems=joined(problems),
+            )
+        )
     table = table.assign(area_ha=table.area_ha.astype(float), change_t_c_ha=table.change_t_c_ha.astype(float))
     rows, estimates, notes = [], [], []
     q = (1 + confidence) / 2

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from ..i18n import Text, joined
+
 
 @dataclass(frozen=True)
 class Estimate:
@@ -48,39 +50,79 @@ class Bound:
     quantile: float
 
 
-def _raise(problems: list[str]) -> None:
+def _raise(problems: list[Text]) -> None:
     if problems:
-        raise ValueError("; ".join(problems))
+        raise ValueError(joined(problems))
 
 
-def _probability_problems(p: float, name: str) -> list[str]:
-    return [] if 0.5 < p < 1 else [f"{name} = {p!r}: must lie strictly between 0.5 and 1"]
+def _probability_problems(p: float, name: str) -> list[Text]:
+    return (
+        []
+        if 0.5 < p < 1
+        else [Text("{name} = {value}: must lie strictly between 0.5 and 1", name=name, value=repr(p))]
+    )
 
 
-def _key_problems(names: Sequence[str], other: Mapping[str, object], what: str) -> list[str]:
-    missing = [f"stratum {k!r}: no {what} given" for k in names if k not in other]
-    extra = [f"stratum {k!r}: {what} given but no stratum of that name" for k in other if k not in names]
+def _key_problems(names: Sequence[str], other: Mapping[str, object], what: str) -> list[Text]:
+    missing = [
+        Text("stratum {stratum}: no {what} given", stratum=repr(k), what=what)
+        for k in names
+        if k not in other
+    ]
+    extra = [
+        Text("stratum {stratum}: {what} given but no stratum of that name", stratum=repr(k), what=what)
+        for k in other
+        if k not in names
+    ]
     return missing + extra
 
 
-def _area_problems(areas: Mapping[str, float]) -> list[str]:
+def _area_problems(areas: Mapping[str, float]) -> list[Text]:
     return [
-        f"stratum {k!r}: area_ha = {a!r} must be a positive finite number"
+        Text(
+            "stratum {stratum}: {what} = {value} must be a positive finite number",
+            stratum=repr(k),
+            what="area_ha",
+            value=repr(a),
+        )
         for k, a in areas.items()
         if not (math.isfinite(a) and a > 0)
     ]
 
 
-def _sample_problems(values: Sequence[float], label: str) -> list[str]:
+def _sample_problems(values: Sequence[float], label: str) -> list[Text]:
     x = np.asarray(values, dtype=float)
     problems = []
     if x.ndim != 1 or x.size < 2:
-        problems.append(f"{label}: {x.size} observation(s); at least 2 are needed for a variance")
-    if np.isnan(x).any():
-        problems.append(f"{label}: NaN at position(s) {np.flatnonzero(np.isnan(x)).tolist()}")
-    elif not np.isfinite(x).all():
         problems.append(
-            f"{label}: infinite value(s) at position(s) {np.flatnonzero(~np.isfinite(x)).tolist()}"
+            Text(
+                "{label}: {n} observation; at least 2 are needed for a variance",
+                "{label}: {n} observations; at least 2 are needed for a variance",
+                n=int(x.size),
+                label=label,
+            )
+        )
+    if np.isnan(x).any():
+        where = np.flatnonzero(np.isnan(x)).tolist()
+        problems.append(
+            Text(
+                "{label}: NaN at position {where}",
+                "{label}: NaN at positions {where}",
+                n=len(where),
+                label=label,
+                where=where,
+            )
+        )
+    elif not np.isfinite(x).all():
+        where = np.flatnonzero(~np.isfinite(x)).tolist()
+        problems.append(
+            Text(
+                "{label}: infinite value at position {where}",
+                "{label}: infinite values at positions {where}",
+                n=len(where),
+                label=label,
+                where=where,
+            )
         )
     return problems
 
@@ -102,9 +144,15 @@ def satterthwaite_df(variances: Sequence[float], dfs: Sequence[float]) -> float:
 # --- design -------------------------------------------------------------------------------------------
 
 
-def _allocation_problems(n: int, areas: Mapping[str, float]) -> list[str]:
-    problems = [] if isinstance(n, int) and n > 0 else [f"n = {n!r}: must be a positive integer"]
-    return problems + (_area_problems(areas) if areas else ["areas: no stratum given"])
+def _positive_integer(name: str, value: object) -> list[Text]:
+    if isinstance(value, int) and value > 0:
+        return []
+    return [Text("{name} = {value}: must be a positive integer", name=name, value=repr(value))]
+
+
+def _allocation_problems(n: int, areas: Mapping[str, float]) -> list[Text]:
+    problems = _positive_integer("n", n)
+    return problems + (_area_problems(areas) if areas else [Text("areas: no stratum given")])
 
 
 def proportional_allocation(n: int, areas: Mapping[str, float]) -> dict[str, float]:
@@ -120,12 +168,17 @@ def neyman_allocation(n: int, areas: Mapping[str, float], sds: Mapping[str, floa
     (unit of the data). Minimises the variance of the STSI mean for a total of n."""
     problems = _allocation_problems(n, areas) + _key_problems(list(areas), sds, "sd")
     problems += [
-        f"stratum {k!r}: sd = {s!r} must be a non-negative finite number"
+        Text(
+            "stratum {stratum}: {what} = {value} must be a non-negative finite number",
+            stratum=repr(k),
+            what="sd",
+            value=repr(s),
+        )
         for k, s in sds.items()
         if not (math.isfinite(s) and s >= 0)
     ]
     if not problems and sum(areas[k] * sds[k] for k in areas) == 0:
-        problems.append("sds: all zero, Neyman allocation is undefined")
+        problems.append(Text("sds: all zero, Neyman allocation is undefined"))
     _raise(problems)
     products = {k: areas[k] * sds[k] for k in areas}
     total = sum(products.values())
@@ -137,16 +190,29 @@ def integer_allocation(n: int, shares: Mapping[str, float], minimum: int = 2) ->
     Aₕsₕ or a real-valued allocation for Neyman) with at least ``minimum`` per stratum (2, so that
     every stratum has a variance). Strata whose share falls below the minimum get the minimum and the
     rest is shared again among the others; fractions are then rounded by largest remainder."""
-    problems = [] if isinstance(n, int) and n > 0 else [f"n = {n!r}: must be a positive integer"]
+    problems = _positive_integer("n", n)
     problems += [
-        f"stratum {k!r}: share = {s!r} must be a non-negative finite number"
+        Text(
+            "stratum {stratum}: {what} = {value} must be a non-negative finite number",
+            stratum=repr(k),
+            what="share",
+            value=repr(s),
+        )
         for k, s in shares.items()
         if not (math.isfinite(s) and s >= 0)
     ]
     if not problems and sum(shares.values()) == 0:
-        problems.append("shares: all zero")
+        problems.append(Text("shares: all zero"))
     if isinstance(n, int) and n < minimum * len(shares):
-        problems.append(f"n = {n}: fewer than {minimum} per stratum for {len(shares)} strata")
+        problems.append(
+            Text(
+                "n = {total}: fewer than {minimum} per stratum for {n} stratum",
+                "n = {total}: fewer than {minimum} per stratum for {n} strata",
+                n=len(shares),
+                total=n,
+                minimum=minimum,
+            )
+        )
     _raise(problems)
     fixed: set[str] = set()
     while True:
@@ -176,12 +242,22 @@ def random_points_in_strata(
     the design uniform)."""
     problems = _key_problems(list(counts), bboxes, "bbox")
     problems += [
-        f"stratum {k!r}: count = {c!r} must be a non-negative integer"
+        Text(
+            "stratum {stratum}: {what} = {value} must be a non-negative integer",
+            stratum=repr(k),
+            what="count",
+            value=repr(c),
+        )
         for k, c in counts.items()
         if not (isinstance(c, int) and c >= 0)
     ]
     problems += [
-        f"stratum {k!r}: bbox = {b!r} must be (xmin, ymin, xmax, ymax) with xmin < xmax and ymin < ymax"
+        Text(
+            "stratum {stratum}: {what} = {value} must be (xmin, ymin, xmax, ymax) with xmin < xmax and ymin < ymax",
+            stratum=repr(k),
+            what="bbox",
+            value=repr(b),
+        )
         for k, b in bboxes.items()
         if not (len(b) == 4 and b[0] < b[2] and b[1] < b[3])
     ]
@@ -192,9 +268,26 @@ def random_points_in_strata(
 # --- power ----------------------------------------------------------------------------------------------
 
 
-def _power_problems(sd: float, alpha: float, power: float) -> list[str]:
-    problems = [] if math.isfinite(sd) and sd > 0 else [f"sd = {sd!r}: must be a positive finite number"]
-    problems += [] if 0 < alpha < 1 else [f"alpha = {alpha!r}: must lie strictly between 0 and 1"]
+def _positive_finite(name: str, value: float) -> list[Text]:
+    if math.isfinite(value) and value > 0:
+        return []
+    return [Text("{name} = {value}: must be a positive finite number", name=name, value=repr(value))]
+
+
+def _between_0_and_1(name: str, value: float) -> list[Text]:
+    if 0 < value < 1:
+        return []
+    return [Text("{name} = {value}: must lie strictly between 0 and 1", name=name, value=repr(value))]
+
+
+def _not_negative(name: str, value: float) -> list[Text]:
+    if math.isfinite(value) and value >= 0:
+        return []
+    return [Text("{name} = {value}: must be ≥ 0", name=name, value=repr(value))]
+
+
+def _power_problems(sd: float, alpha: float, power: float) -> list[Text]:
+    problems = _positive_finite("sd", sd) + _between_0_and_1("alpha", alpha)
     return problems + _probability_problems(power, "power")
 
 
@@ -204,7 +297,9 @@ def mdd(n: int, sd: float, alpha: float = 0.05, power: float = 0.90, two_sided: 
     test (de Gruijter et al. 2006 §4.4; Stanley et al. 2023). The defaults (two-sided α = 0.05,
     power 0.90, t quantiles with n − 1 df) are those of the reference example (sd 4, n 20 → 3.0596)."""
     problems = _power_problems(sd, alpha, power)
-    problems += [] if isinstance(n, int) and n >= 2 else [f"n = {n!r}: must be an integer ≥ 2"]
+    problems += (
+        [] if isinstance(n, int) and n >= 2 else [Text("n = {value}: must be an integer ≥ 2", value=repr(n))]
+    )
     _raise(problems)
     a = alpha / 2 if two_sided else alpha
     return (t_quantile(1 - a, n - 1) + t_quantile(power, n - 1)) * sd / math.sqrt(n)
@@ -217,11 +312,7 @@ def n_for_mdd(
     reference example: sd 4, MDD 3 → 21). The normal-quantile n = ((z_{1−α/2} + z_{power})·sd/MDD)²
     is a lower bound, since t quantiles exceed z quantiles; n grows from there."""
     problems = _power_problems(sd, alpha, power)
-    problems += (
-        []
-        if math.isfinite(target) and target > 0
-        else [f"mdd = {target!r}: must be a positive finite number"]
-    )
+    problems += _positive_finite("mdd", target)
     _raise(problems)
     a = alpha / 2 if two_sided else alpha
     z = stats.norm.ppf(1 - a) + stats.norm.ppf(power)
@@ -235,11 +326,8 @@ def composite_variance(field_var: float, k: int, lab_var: float = 0.0) -> float:
     """Variance of one composite of k cores measured once: σ²_field/k + σ²_lab (de Gruijter et al. 2006
     §4.3; Bradford et al. 2023). Mixing averages the field variation of the k cores but not the error of
     the single lab analysis. Reference example: σ² = 25, k = 10, σ²_lab = 1 → 3.5."""
-    problems = (
-        [] if math.isfinite(field_var) and field_var >= 0 else [f"field_var = {field_var!r}: must be ≥ 0"]
-    )
-    problems += [] if math.isfinite(lab_var) and lab_var >= 0 else [f"lab_var = {lab_var!r}: must be ≥ 0"]
-    problems += [] if isinstance(k, int) and k >= 1 else [f"k = {k!r}: must be a positive integer"]
+    problems = _not_negative("field_var", field_var) + _not_negative("lab_var", lab_var)
+    problems += _positive_integer("k", k)
     _raise(problems)
     return field_var / k + lab_var
 
@@ -266,7 +354,7 @@ def stratified_estimate(values: Mapping[str, Sequence[float]], areas: Mapping[st
     ``values`` may be stocks (one time) or paired differences t1 − t0 (change), in t C/ha; areas in ha."""
     problems = _key_problems(list(values), areas, "area_ha") + _area_problems(areas)
     for k, x in values.items():
-        problems += _sample_problems(x, f"stratum {k!r}: values")
+        problems += _sample_problems(x, Text("stratum {stratum}: values", stratum=repr(k)))
     _raise(problems)
     total = sum(areas.values())
     parts = [simple_estimate(x) for x in values.values()]
@@ -282,7 +370,13 @@ def paired_change(before: Sequence[float], after: Sequence[float]) -> Estimate:
     df = n − 1. The covariance term is what pairing gains over two independent samples."""
     problems = _sample_problems(before, "before") + _sample_problems(after, "after")
     if len(before) != len(after):
-        problems.append(f"before has {len(before)} values, after {len(after)}: pairs must match")
+        problems.append(
+            Text(
+                "before has {before} values, after {after}: pairs must match",
+                before=len(before),
+                after=len(after),
+            )
+        )
     _raise(problems)
     t0, t1 = np.asarray(before, dtype=float), np.asarray(after, dtype=float)
     cov = np.cov(t1, t0, ddof=1)
@@ -318,10 +412,8 @@ def ci_half_width_pct(estimate: Estimate, confidence: float = 0.90) -> Bound:
     """Half-width of the two-sided ``confidence`` CI as a percentage of the mean:
     value = 100·t_{(1+c)/2, df}·SE/|mean| (c = 0.90 uses t_{0.95, df}), the VCS "90 % CI half-width ≤ x %
     of the mean" precision rule. ``probability`` is (1 + c)/2."""
-    problems = [] if estimate.mean != 0 else ["mean = 0: a relative half-width is undefined"]
-    problems += (
-        [] if 0 < confidence < 1 else [f"confidence = {confidence!r}: must lie strictly between 0 and 1"]
-    )
+    problems = [] if estimate.mean != 0 else [Text("mean = 0: a relative half-width is undefined")]
+    problems += _between_0_and_1("confidence", confidence)
     _raise(problems)
     p = (1 + confidence) / 2
     q = t_quantile(p, estimate.df)
@@ -335,7 +427,8 @@ def uncertainty_fraction(estimate: Estimate, probability: float = 2 / 3) -> Boun
     equation of the Verra VM0042 version in force. Above 1 the lower bound is negative (no credit).
     Requires a positive mean."""
     problems = _probability_problems(probability, "probability")
-    problems += [] if estimate.mean > 0 else [f"mean = {estimate.mean!r}: must be positive for a deduction"]
+    if not estimate.mean > 0:
+        problems.append(Text("mean = {value}: must be positive for a deduction", value=repr(estimate.mean)))
     _raise(problems)
     q = t_quantile(probability, estimate.df)
     return Bound(q * estimate.se / estimate.mean, estimate.mean, estimate.se, estimate.df, probability, q)

@@ -13,6 +13,9 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ..i18n import Text, joined
+from ..validation_messages import validation_message
+
 SCHEMES = files("permille") / "data" / "schemes"
 
 
@@ -37,7 +40,7 @@ class Uncertainty(_Strict):
     @model_validator(mode="after")
     def _probability_for_poe(self):
         if self.rule is UncertaintyRule.POE and self.probability is None:
-            raise ValueError("the 'poe' rule needs a probability of exceedance, e.g. 0.667")
+            raise ValueError(Text("the 'poe' rule needs a probability of exceedance, e.g. 0.667"))
         return self
 
 
@@ -76,10 +79,23 @@ def load_profile(path: str | Path) -> SchemeProfile:
     try:
         return SchemeProfile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     except ValidationError as e:
-        problems = "\n".join(
-            f"  - {'.'.join(map(str, err['loc'])) or 'file'}: {err['msg']}" for err in e.errors()
-        )
-        raise ValueError(f"{path}: scheme profile has {e.error_count()} problem(s):\n{problems}") from None
+        problems = [
+            Text(
+                "{where}: {problem}",
+                where=".".join(map(str, err["loc"])) or path.name,
+                problem=validation_message(err),
+            )
+            for err in e.errors()
+        ]
+        raise ValueError(
+            Text(
+                "{path}: scheme profile has {n} problem: {problems}",
+                "{path}: scheme profile has {n} problems: {problems}",
+                n=len(problems),
+                path=str(path),
+                problems=joined(problems),
+            )
+        ) from None
 
 
 @cache
@@ -97,5 +113,9 @@ def profile(name: str) -> SchemeProfile:
     if Path(name).is_file():
         return load_profile(name)
     raise ValueError(
-        f"unknown scheme {name!r}; shipped profiles: {', '.join(profiles)} (or give a YAML file)"
+        Text(
+            "unknown scheme {name}; shipped profiles: {profiles} (or give a YAML file)",
+            name=repr(name),
+            profiles=", ".join(profiles),
+        )
     )

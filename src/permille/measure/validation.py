@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy import stats
 
+from ..i18n import Text, joined
+
 
 @dataclass(frozen=True)
 class Validation:
@@ -40,16 +42,24 @@ def validate(predicted, observed, *, alpha: float = 0.10) -> Validation:
     p, o = np.asarray(predicted, dtype=float).ravel(), np.asarray(observed, dtype=float).ravel()
     problems = []
     if p.shape != o.shape:
-        problems.append(f"{p.size} predictions for {o.size} observations")
+        problems.append(
+            Text(
+                "{predictions} predictions for {observations} observations",
+                predictions=p.size,
+                observations=o.size,
+            )
+        )
     elif p.size < 3:
-        problems.append(f"{p.size} pairs: at least 3 are needed")
+        problems.append(
+            Text("{n} pair: at least 3 are needed", "{n} pairs: at least 3 are needed", n=int(p.size))
+        )
     elif not (np.isfinite(p).all() and np.isfinite(o).all()):
         bad = np.flatnonzero(~(np.isfinite(p) & np.isfinite(o)))
-        problems.append(f"NaN or inf at pairs {bad.tolist()}")
+        problems.append(Text("NaN or inf at pairs {pairs}", pairs=bad.tolist()))
     if not 0 < alpha < 0.5:
-        problems.append(f"alpha = {alpha} must be in (0, 0.5)")
+        problems.append(Text("alpha = {value} must be in (0, 0.5)", value=alpha))
     if problems:
-        raise ValueError("model validation: " + "; ".join(problems))
+        raise ValueError(Text("model validation: {problems}", problems=joined(problems)))
     error = p - o
     n = error.size
     bias, se = error.mean(), error.std(ddof=1) / np.sqrt(n)

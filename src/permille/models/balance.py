@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..i18n import Text, joined
 from . import rothc
 from .ipcc import tier1, tier2
 from .ipcc.categories import ClimateZone, GrasslandManagement, Guidelines, LandUse, SoilClass, Tillage
@@ -19,6 +20,8 @@ from .rothc.constants import PAN_COEFFICIENT
 
 MODELS = ("IPCC Tier 1", "IPCC Tier 2", "RothC")
 SCENARIOS = ("without", "with")
+SCENARIO_WORDS = {"without": Text("without"), "with": Text("with")}
+"""Each scenario as a word of the reader's language (in a message)."""
 FOUR_PER_MILLE = 0.004  # yr⁻¹
 CO2_PER_C = tier1.CO2_PER_C
 
@@ -203,21 +206,30 @@ def _multiplier(rng: np.random.Generator, pct: float, n: int) -> np.ndarray:
     return np.maximum(rng.normal(1.0, pct / 100.0 / 1.959964, n), 1e-6)
 
 
-def check(project: Project) -> list[str]:
+def check(project: Project) -> list[Text]:
     """Every problem of a project that the models would otherwise trip on."""
     problems = []
     if project.last_year < project.first_year:
-        problems.append(f"last_year {project.last_year} is before first_year {project.first_year}")
+        problems.append(
+            Text(
+                "last_year {last} is before first_year {first}",
+                last=project.last_year,
+                first=project.first_year,
+            )
+        )
     for a in project.areas:
         for scenario in SCENARIOS:
             history = a.history(scenario)
-            problems += tier1.check_history(
-                [tier1.Period(m.start_year, m.practice) for m in history], f"{a.name}: {scenario}"
-            )
+            label = Text("{area}: {scenario}", area=a.name, scenario=SCENARIO_WORDS[scenario])
+            problems += tier1.check_history([tier1.Period(m.start_year, m.practice) for m in history], label)
             if history and history[0].start_year >= project.first_year:
                 problems.append(
-                    f"{a.name}: {scenario}: the first period must start before the project ({project.first_year}) "
-                    "so that the starting stock is known"
+                    Text(
+                        "{label}: the first period must start before the project ({first}) so that the starting "
+                        "stock is known",
+                        label=label,
+                        first=project.first_year,
+                    )
                 )
     return problems
 
@@ -226,7 +238,7 @@ def simulate(project: Project, *, draws: int = 1000, seed: int = 0) -> ProjectRe
     """Run the three models on both scenarios of every area; ``draws = 0`` uses the central values."""
     problems = check(project)
     if problems:
-        raise ValueError("; ".join(problems))
+        raise ValueError(joined(problems))
     rng = np.random.default_rng(seed)
     result = ProjectResult(project, max(draws, 1))
     start = min(m[0].start_year for a in project.areas for m in (a.baseline, a.project))

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..i18n import Text, joined
 from . import rothc
 
 MONTHS = 12
@@ -49,15 +50,20 @@ class Crop:
     def __post_init__(self):
         problems = []
         if not 1 <= self.season_start <= MONTHS:
-            problems.append(f"season_start: {self.season_start} is not a month 1–12")
+            problems.append(Text("season_start: {value} is not a month 1–12", value=self.season_start))
         for name in ("cover", "input"):
             if len(getattr(self, name)) != MONTHS:
-                problems.append(f"{name}: {len(getattr(self, name))} months, expected 12")
+                n = len(getattr(self, name))
+                problems.append(
+                    Text("{name}: {n} month, expected 12", "{name}: {n} months, expected 12", n=n, name=name)
+                )
         total = float(np.sum(self.input))
         if not (abs(total - 1.0) < 1e-9 or total == 0.0):
-            problems.append(f"input: the monthly shares sum to {total:g}, not 1 (or 0 for a fallow)")
+            problems.append(
+                Text("input: the monthly shares sum to {total:g}, not 1 (or 0 for a fallow)", total=total)
+            )
         if problems:
-            raise ValueError("crop: " + "; ".join(problems))
+            raise ValueError(Text("crop: {problems}", problems=joined(problems)))
 
 
 @dataclass(frozen=True)
@@ -73,12 +79,22 @@ class Period:
     input_factor: float = 1.0
 
     def __post_init__(self):
-        problems = [f"fym: month {m} is not a month 1–12" for m, _ in self.fym if not 1 <= m <= MONTHS]
-        problems += [f"fym: {d} doses in month {m} is negative" for m, d in self.fym if d < 0]
+        problems = [
+            Text("fym: month {month} is not a month 1–12", month=m)
+            for m, _ in self.fym
+            if not 1 <= m <= MONTHS
+        ]
+        problems += [
+            Text("fym: {doses} doses in month {month} is negative", doses=d, month=m)
+            for m, d in self.fym
+            if d < 0
+        ]
         if not self.input_factor >= 0:
-            problems.append(f"input_factor: {self.input_factor} is negative")
+            problems.append(Text("input_factor: {value} is negative", value=self.input_factor))
         if problems:
-            raise ValueError(f"period from {self.first_year}: " + "; ".join(problems))
+            raise ValueError(
+                Text("period from {year}: {problems}", year=self.first_year, problems=joined(problems))
+            )
 
 
 @dataclass(frozen=True)
@@ -96,17 +112,28 @@ class SectionFallow:
     def __post_init__(self):
         if self.sections < 1 or self.last_year < self.first_year:
             raise ValueError(
-                f"section fallow: {self.sections} sections from {self.first_year} to {self.last_year}: "
-                "needs at least 1 section and a last year not before the first"
+                Text(
+                    "section fallow: {sections} sections from {first} to {last}: needs at least 1 section and a "
+                    "last year not before the first",
+                    sections=self.sections,
+                    first=self.first_year,
+                    last=self.last_year,
+                )
             )
         if self.recorded and len(self.recorded) != self.sections:
-            raise ValueError(f"section fallow: {len(self.recorded)} recorded sections for {self.sections}")
+            raise ValueError(
+                Text(
+                    "section fallow: {recorded} recorded sections for {sections}",
+                    recorded=len(self.recorded),
+                    sections=self.sections,
+                )
+            )
 
     @classmethod
     def from_records(cls, years: Sequence[Sequence[int]]) -> "SectionFallow":
         """Sections fallow in the recorded ``years`` (one sequence per section, each not empty)."""
         if not years or not all(years):
-            raise ValueError("section fallow: every section needs at least one recorded fallow year")
+            raise ValueError(Text("section fallow: every section needs at least one recorded fallow year"))
         recorded = tuple(tuple(sorted(int(y) for y in s)) for s in years)
         every = [y for s in recorded for y in s]
         return cls(min(every), max(every), len(recorded), recorded)
@@ -150,7 +177,14 @@ class Response:
         years = np.asarray(years, dtype=int)
         outside = years[(years < self.years[0]) | (years > self.years[-1])]
         if outside.size:
-            raise ValueError(f"years {outside.tolist()} are outside the run {self.years[0]}–{self.years[-1]}")
+            raise ValueError(
+                Text(
+                    "years {years} are outside the run {first}–{last}",
+                    years=outside.tolist(),
+                    first=int(self.years[0]),
+                    last=int(self.years[-1]),
+                )
+            )
         return years - self.years[0]
 
 
@@ -169,12 +203,14 @@ def management(
         inside = (years >= period.first_year) & (years <= last)
         overlap = years[inside & (owner >= 0)]
         if overlap.size:
-            problems.append(f"period {i + 1} overlaps an earlier one in {overlap.tolist()}")
+            problems.append(
+                Text("period {i} overlaps an earlier one in {years}", i=i + 1, years=overlap.tolist())
+            )
         owner[inside & (owner < 0)] = i
     if (owner < 0).any():
-        problems.append(f"no period covers {years[owner < 0].tolist()}")
+        problems.append(Text("no period covers {years}", years=years[owner < 0].tolist()))
     if problems:
-        raise ValueError("management: " + "; ".join(problems))
+        raise ValueError(Text("management: {problems}", problems=joined(problems)))
     out = {k: np.zeros((years.size, MONTHS)) for k in ("cover", "input", "dpm_rpm", "fym")}
     for row, i in enumerate(owner):
         period = periods[i]
@@ -255,10 +291,16 @@ def response(
     else:
         weights = np.asarray(section_weights, dtype=float)
         if weights.shape[-1] != sections:
-            raise ValueError(f"section_weights: {weights.shape[-1]} columns for {sections} sections")
+            raise ValueError(
+                Text(
+                    "section_weights: {columns} columns for {sections} sections",
+                    columns=weights.shape[-1],
+                    sections=sections,
+                )
+            )
         weights = np.broadcast_to(weights, (n, sections))
         if not np.allclose(weights.sum(axis=1), 1.0) or (weights < 0).any():
-            raise ValueError("section_weights: each member's weights must be ≥ 0 and sum to 1")
+            raise ValueError(Text("section_weights: each member's weights must be ≥ 0 and sum to 1"))
     zeros = np.zeros(n)
 
     def segment(first: int, last: int, state: rothc.State, fallows: list[list[int]]) -> rothc.Result:
@@ -327,7 +369,7 @@ def leave_one_out(resp: Response, years, observed, member: int = 0) -> np.ndarra
     """Each measurement predicted by member ``member`` calibrated on the other measurements (t C/ha)."""
     rows, y = resp.rows(years), np.asarray(observed, dtype=float)
     if y.size < 2:
-        raise ValueError(f"leave-one-out needs at least 2 measurements, got {y.size}")
+        raise ValueError(Text("leave-one-out needs at least 2 measurements, got {n}", n=int(y.size)))
     b, u = resp.base[rows, member], resp.unit[rows, member]
     suy, suu = np.sum(u * (y - b)), np.sum(u * u)
     p = np.maximum((suy - u * (y - b)) / (suu - u * u), 0.0)

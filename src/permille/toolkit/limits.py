@@ -37,9 +37,9 @@ MAX_CREDIT_CHANGES = 1000
 """Change estimates of a credit estimate."""
 
 
-def beyond(limit: str, what: str, value: int) -> Text:
+def beyond(limit: str, what: Text, value: int) -> Text:
     """The refusal of ``value`` above the limit named ``limit`` (a constant of this module), a catalogue
-    message (``what``: a :class:`Text` where it is words, a field's path otherwise)."""
+    message (``what``: the quantity limited, in words)."""
     return Text(
         "{what} = {value}: at most {most} per toolkit request (limit {limit})",
         what=what, value=Number(value, 0), most=Number(globals()[limit], 0), limit=limit,
@@ -63,11 +63,13 @@ def long_texts(value, limit: int = MAX_TEXT_CHARS) -> list[str]:
     return sorted(found)
 
 
-def text_refusal(value) -> str | None:
+def text_refusal(value) -> Text | None:
     """The refusal of texts over :data:`MAX_TEXT_CHARS` in ``value``, or None."""
     where = long_texts(value)
     if not where:
         return None
-    return (
-        f"text longer than {MAX_TEXT_CHARS:,} characters (limit MAX_TEXT_CHARS) in: {', '.join(where[:10])}"
+    return Text(
+        "text longer than {most} characters (limit MAX_TEXT_CHARS) in: {where}",
+        most=Number(MAX_TEXT_CHARS, 0),
+        where=", ".join(where[:10]),
     )

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..i18n import Text
+from ..i18n import Number, Text
 from ..io.project_file import ProjectIn
 from . import limits
 from .limits import beyond
@@ -95,9 +95,11 @@ class RothcScenarioIn(_Strict):
     @model_validator(mode="after")
     def _one_climate(self):
         if (self.climate is None) == (self.climate_preset is None):
-            raise ValueError("give either climate (monthly normals) or climate_preset, not both or neither")
+            raise ValueError(
+                Text("give either climate (monthly normals) or climate_preset, not both or neither")
+            )
         if sum(self.plant_cover) == 0:
-            raise ValueError("plant_cover: at least one covered month receives the plant input")
+            raise ValueError(Text("plant_cover: at least one covered month receives the plant input"))
         return self
 
     def monthly_climate(self) -> MonthlyClimate:
@@ -120,7 +122,7 @@ class BalanceIn(ProjectIn):
     @classmethod
     def _draws_for_a_request(cls, v):
         if v.draws > limits.MAX_BALANCE_DRAWS:
-            raise ValueError(beyond("MAX_BALANCE_DRAWS", "monte_carlo.draws", v.draws))
+            raise ValueError(beyond("MAX_BALANCE_DRAWS", Text("number of draws"), v.draws))
         return v
 
     @field_validator("areas")
@@ -139,8 +141,14 @@ class BalanceIn(ProjectIn):
         earliest = min([self.first_year, *periods])
         if earliest < limits.MIN_YEAR or self.last_year > limits.MAX_YEAR:
             raise ValueError(
-                f"years from {earliest} to {self.last_year}: periods, first_year and last_year must lie "
-                f"within {limits.MIN_YEAR}–{limits.MAX_YEAR} (limits MIN_YEAR, MAX_YEAR)"
+                Text(
+                    "years from {earliest} to {last}: periods, first_year and last_year must lie within "
+                    "{lowest}–{highest} (limits MIN_YEAR, MAX_YEAR)",
+                    earliest=earliest,
+                    last=self.last_year,
+                    lowest=limits.MIN_YEAR,
+                    highest=limits.MAX_YEAR,
+                )
             )
         simulated = self.last_year - earliest + 1  # the models run from the earliest period
         work = max(self.monte_carlo.draws, 1) * len(self.areas) * max(simulated, 1)
@@ -181,7 +189,7 @@ class StocksIn(_Strict):
         if len(v) > limits.MAX_STOCKS_DEPTHS:
             raise ValueError(beyond("MAX_STOCKS_DEPTHS", Text("number of depths"), len(v)))
         if any(b <= a for a, b in zip(v, v[1:], strict=False)):
-            raise ValueError(f"depths {v} must be strictly increasing")
+            raise ValueError(Text("depths {depths} must be strictly increasing", depths=v))
         return v
 
 
@@ -219,8 +227,14 @@ class SamplingIn(_Strict):
     def _a_design_in_reach(self):
         if self.sd_t_c_ha > MAX_SD_PER_MDD * self.mdd_t_c_ha:
             raise ValueError(
-                f"mdd_t_c_ha {self.mdd_t_c_ha:g} is below sd_t_c_ha / {MAX_SD_PER_MDD} "
-                f"({self.sd_t_c_ha / MAX_SD_PER_MDD:g} t C/ha): it would take over 100,000 points"
+                Text(
+                    "mdd_t_c_ha {mdd:g} is below sd_t_c_ha / {ratio} ({smallest:g} t C/ha): it would take "
+                    "over {points} points",
+                    mdd=self.mdd_t_c_ha,
+                    ratio=MAX_SD_PER_MDD,
+                    smallest=self.sd_t_c_ha / MAX_SD_PER_MDD,
+                    points=Number(100_000, 0),
+                )
             )
         return self
 

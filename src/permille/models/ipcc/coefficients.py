@@ -11,6 +11,7 @@ from importlib.resources import files
 
 import numpy as np
 
+from ...i18n import Text
 from .categories import CarbonInput, ClimateZone, GrasslandManagement, Guidelines, LandUse, SoilClass, Tillage
 
 DATA = files("permille") / "data" / "ipcc"
@@ -91,7 +92,10 @@ def _level(land_use: LandUse, factor: str, tillage, grazing, carbon_input) -> st
         level = {CarbonInput.MEDIUM: "medium", CarbonInput.HIGH: "high"}.get(CarbonInput(carbon_input))
         if level is None:
             raise ValueError(
-                f"improved grassland takes carbon input 'medium' or 'high', not {carbon_input!r}"
+                Text(
+                    "improved grassland takes carbon input 'medium' or 'high', not {value}",
+                    value=repr(CarbonInput(carbon_input).value),
+                )
             )
         return f"{level} (improved grassland)"
     if land_use is LandUse.SET_ASIDE:

@@ -15,6 +15,7 @@ from functools import cache
 
 import numpy as np
 
+from ...i18n import Text, joined
 from .categories import CarbonInput, ClimateZone, GrasslandManagement, Guidelines, LandUse, SoilClass, Tillage
 from .coefficients import DATA, Coefficient, socref, stock_change_factor
 
@@ -65,13 +66,19 @@ class Draws:
         return self._drawn[c.name]
 
 
-def check_history(history: Sequence[Period], label: str = "history") -> list[str]:
+def check_history(history: Sequence[Period], label: str = Text("history")) -> list[Text]:
     """Problems with a management history: empty, or start years not strictly increasing."""
     if not history:
-        return [f"{label}: no period given"]
+        return [Text("{label}: no period given", label=label)]
     years = [p.start_year for p in history]
     return [
-        f"{label}: period {i + 1} starts in {b}, not after the previous one ({a}); periods must be in order"
+        Text(
+            "{label}: period {i} starts in {year}, not after the previous one ({previous}); periods must be in order",
+            label=label,
+            i=i + 1,
+            year=b,
+            previous=a,
+        )
         for i, (a, b) in enumerate(zip(years, years[1:], strict=False), start=1)
         if b <= a
     ]
@@ -100,7 +107,7 @@ def stocks(
     """
     problems = check_history(history)
     if problems:
-        raise ValueError("; ".join(problems))
+        raise ValueError(joined(problems))
     starts = np.array([p.start_year for p in history[1:]], dtype=float)
     ramp = np.clip(
         (np.asarray(years, dtype=float)[:, None] + 1.0 - starts[None, :]) / transition_years, 0.0, 1.0

@@ -47,6 +47,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ...i18n import Text, joined
 from .categories import Tillage
 
 ArrayLike = float | np.ndarray | Sequence[float]
@@ -221,7 +222,7 @@ def temperature_factor(temperature_monthly_c: ArrayLike, params: Tier2Parameters
     33.69 °C); the annual factor is the mean of the 12 months. Returns a scalar array or shape (N,).
     """
     params = Tier2Parameters.default() if params is None else params
-    problems: list[str] = []
+    problems: list[Text] = []
     temperature = _monthly("temperature_monthly_c", temperature_monthly_c, problems)
     _site_shape(problems, params=params, temperature_monthly_c=np.shape(temperature)[:-1])
     _raise(problems)
@@ -243,7 +244,7 @@ def water_factor(
     (by month) or (12, N). Returns a scalar array or shape (N,).
     """
     params = Tier2Parameters.default() if params is None else params
-    problems: list[str] = []
+    problems: list[Text] = []
     precipitation = _monthly("precipitation_mm", precipitation_mm, problems)
     pet = _monthly("pet_mm", pet_mm, problems)
     irrigation = _monthly_flags("irrigated", irrigated, problems)
@@ -312,7 +313,7 @@ def steady_state(
     (yr⁻¹) and alpha (t C/ha/yr), all of the broadcast shape.
     """
     params = Tier2Parameters.default() if params is None else params
-    problems: list[str] = []
+    problems: list[Text] = []
     inputs = {
         name: _values(name, value, problems, max_ndim=1)
         for name, value in {
@@ -462,11 +463,11 @@ def run(
     carry the yearly k_a, k_s, k_p and alpha too; ``total`` is Eq 5.0A.
     """
     params = Tier2Parameters.default() if params is None else params
-    problems: list[str] = []
+    problems: list[Text] = []
     carbon = _values("carbon_input", carbon_input, problems, max_ndim=2)
     n_years = carbon.shape[0] if carbon.ndim else 0
     if n_years == 0:
-        problems.append("carbon_input: needs a year axis with at least one year, shape (Y,) or (Y, N)")
+        problems.append(Text("carbon_input: needs a year axis with at least one year, shape (Y,) or (Y, N)"))
     yearly = {
         "carbon_input": _by_year("carbon_input", carbon, n_years, problems),
         "lignin": _by_year("lignin", _values("lignin", lignin, problems, max_ndim=2), n_years, problems),
@@ -528,48 +529,69 @@ def _approach(steady: np.ndarray, rate: np.ndarray, initial: np.ndarray | None) 
 # --- input checks ---------------------------------------------------------------------------------
 
 # Range rules by input name: (out-of-range test, how to say it).
+_NEGATIVE = Text("negative")
 _RANGES = {
-    "carbon_input": (lambda a: a < 0, "negative"),
-    "lignin": (lambda a: (a <= 0) | (a >= 1), "outside (0, 1)"),
-    "nitrogen": (lambda a: (a <= 0) | (a >= 1), "outside (0, 1)"),
-    "sand": (lambda a: (a < 0) | (a > 1), "outside [0, 1]"),
-    "precipitation": (lambda a: a < 0, "negative"),
-    "pet": (lambda a: a <= 0, "not > 0"),
-    "initial.active": (lambda a: a < 0, "negative"),
-    "initial.slow": (lambda a: a < 0, "negative"),
-    "initial.passive": (lambda a: a < 0, "negative"),
+    "carbon_input": (lambda a: a < 0, _NEGATIVE),
+    "lignin": (lambda a: (a <= 0) | (a >= 1), Text("outside (0, 1)")),
+    "nitrogen": (lambda a: (a <= 0) | (a >= 1), Text("outside (0, 1)")),
+    "sand": (lambda a: (a < 0) | (a > 1), Text("outside [0, 1]")),
+    "precipitation": (lambda a: a < 0, _NEGATIVE),
+    "pet": (lambda a: a <= 0, Text("not > 0")),
+    "initial.active": (lambda a: a < 0, _NEGATIVE),
+    "initial.slow": (lambda a: a < 0, _NEGATIVE),
+    "initial.passive": (lambda a: a < 0, _NEGATIVE),
 }
 
 
-def _raise(problems: list[str]) -> None:
+def _raise(problems: list[Text]) -> None:
     if problems:
-        raise ValueError("invalid Tier 2 input:\n  " + "\n  ".join(problems))
+        raise ValueError(Text("invalid Tier 2 input: {problems}", problems=joined(problems)))
 
 
 def _index(index: tuple[int, ...]) -> str:
     return f"[{', '.join(str(i) for i in index)}]" if index else ""
 
 
-def _report(name: str, array: np.ndarray, bad: np.ndarray, what: str, problems: list[str]) -> None:
+def _report(name: str, array: np.ndarray, bad: np.ndarray, what: Text, problems: list[Text]) -> None:
     """One line per bad element (at most ``_MAX_REPORTED``, then a count), with its index."""
     where = [tuple(int(i) for i in index) for index in np.argwhere(bad)]
     for index in where[:_MAX_REPORTED]:
-        problems.append(f"{name}{_index(index)} = {array[index].item()!r}: {what}")
+        value = repr(array[index].item())
+        problems.append(
+            Text("{name} = {value}: {what}", name=f"{name}{_index(index)}", value=value, what=what)
+        )
     if len(where) > _MAX_REPORTED:
-        problems.append(f"{name}: {len(where) - _MAX_REPORTED} more values: {what}")
+        more = len(where) - _MAX_REPORTED
+        problems.append(
+            Text(
+                "{name}: {n} more value: {what}",
+                "{name}: {n} more values: {what}",
+                n=more,
+                name=name,
+                what=what,
+            )
+        )
 
 
-def _values(name: str, value: object, problems: list[str], max_ndim: int | None = None) -> np.ndarray:
+def _values(name: str, value: object, problems: list[Text], max_ndim: int | None = None) -> np.ndarray:
     """``value`` as a float array, with its non-finite and out-of-range elements reported by index."""
     try:
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        problems.append(f"{name}: not numeric ({value!r})")
+        problems.append(Text("{name}: not numeric ({value})", name=name, value=repr(value)))
         return np.zeros(())
     if max_ndim is not None and array.ndim > max_ndim:
-        problems.append(f"{name}: {array.ndim} dimensions, at most {max_ndim} allowed (shape {array.shape})")
+        problems.append(
+            Text(
+                "{name}: {dimensions} dimensions, at most {most} allowed (shape {shape})",
+                name=name,
+                dimensions=array.ndim,
+                most=max_ndim,
+                shape=array.shape,
+            )
+        )
     finite = np.isfinite(array)
-    _report(name, array, ~finite, "not a finite number", problems)
+    _report(name, array, ~finite, Text("not a finite number"), problems)
     rule = _RANGES.get(name.removesuffix("_mm"))
     if rule is not None:
         test, what = rule
@@ -577,43 +599,52 @@ def _values(name: str, value: object, problems: list[str], max_ndim: int | None 
     return array
 
 
-def _flags(name: str, value: object, problems: list[str]) -> np.ndarray:
+def _flags(name: str, value: object, problems: list[Text]) -> np.ndarray:
     array = np.asarray(value)
     if array.dtype.kind not in "biu":
-        problems.append(f"{name}: expected booleans, got dtype {array.dtype}")
+        problems.append(
+            Text("{name}: expected booleans, got dtype {dtype}", name=name, dtype=str(array.dtype))
+        )
         return np.zeros((), dtype=bool)
     return array.astype(bool)
 
 
-def _monthly(name: str, value: object, problems: list[str]) -> np.ndarray:
+def _monthly(name: str, value: object, problems: list[Text]) -> np.ndarray:
     """A (12,) or (12, N) monthly input as a months-last array (12,) or (N, 12)."""
     return _months_last(name, _values(name, value, problems), problems)
 
 
-def _monthly_flags(name: str, value: object, problems: list[str]) -> np.ndarray:
+def _monthly_flags(name: str, value: object, problems: list[Text]) -> np.ndarray:
     """A bool or a (12,) / (12, N) array of bools as a months-last array."""
     flags = _flags(name, value, problems)
     return flags if flags.ndim == 0 else _months_last(name, flags, problems)
 
 
-def _months_last(name: str, array: np.ndarray, problems: list[str]) -> np.ndarray:
+def _months_last(name: str, array: np.ndarray, problems: list[Text]) -> np.ndarray:
     if array.ndim in (1, 2) and array.shape[0] == _MONTHS:
         return np.moveaxis(array, 0, -1)
-    problems.append(f"{name}: shape {array.shape}, expected (12,) or (12, N)")
+    problems.append(Text("{name}: shape {shape}, expected (12,) or (12, N)", name=name, shape=array.shape))
     return np.zeros(_MONTHS)
 
 
-def _by_year(name: str, array: np.ndarray, n_years: int, problems: list[str]) -> np.ndarray:
+def _by_year(name: str, array: np.ndarray, n_years: int, problems: list[Text]) -> np.ndarray:
     """A scalar, (Y,) or (Y, N) yearly input as (Y or 1, N or 1)."""
     if array.ndim == 0:
         return array.reshape(1, 1)
     if array.shape[0] == n_years:
         return array.reshape(n_years, 1) if array.ndim == 1 else array
-    problems.append(f"{name}: shape {array.shape}, expected (Y,) or (Y, N) with Y = {n_years}")
+    problems.append(
+        Text(
+            "{name}: shape {shape}, expected (Y,) or (Y, N) with Y = {years}",
+            name=name,
+            shape=array.shape,
+            years=n_years,
+        )
+    )
     return np.zeros((1, 1))
 
 
-def _by_year_monthly(name: str, array: np.ndarray, n_years: int, problems: list[str]) -> np.ndarray:
+def _by_year_monthly(name: str, array: np.ndarray, n_years: int, problems: list[Text]) -> np.ndarray:
     """A monthly input, (12,), (12, N), (Y, 12) or (Y, 12, N), as (Y or 1, N or 1, 12)."""
     if array.ndim == 2 and array.shape == (n_years, _MONTHS):
         return array.reshape(n_years, 1, _MONTHS)
@@ -622,33 +653,52 @@ def _by_year_monthly(name: str, array: np.ndarray, n_years: int, problems: list[
     if array.ndim == 3 and array.shape[:2] == (n_years, _MONTHS):
         return np.moveaxis(array, 1, 2)
     problems.append(
-        f"{name}: shape {array.shape}, expected (12,), (12, N), (Y, 12) or (Y, 12, N) with Y = {n_years}"
+        Text(
+            "{name}: shape {shape}, expected (12,), (12, N), (Y, 12) or (Y, 12, N) with Y = {years}",
+            name=name,
+            shape=array.shape,
+            years=n_years,
+        )
     )
     return np.zeros((1, 1, _MONTHS))
 
 
-def _by_year_monthly_flags(value: object, n_years: int, problems: list[str]) -> np.ndarray:
+def _by_year_monthly_flags(value: object, n_years: int, problems: list[Text]) -> np.ndarray:
     """``irrigated`` of :func:`run`: one bool, or monthly bools shaped as any monthly input."""
     flags = _flags("irrigated", value, problems)
     return flags if flags.ndim == 0 else _by_year_monthly("irrigated", flags, n_years, problems)
 
 
-def _tillage_codes(name: str, tillage: object, problems: list[str], max_ndim: int) -> np.ndarray:
+def _tillage_codes(name: str, tillage: object, problems: list[Text], max_ndim: int) -> np.ndarray:
     """Tillage values as indices into ``Tillage`` (same shape), each unknown value reported."""
     values = np.asarray(tillage, dtype=object)
     if values.ndim > max_ndim:
-        problems.append(f"{name}: {values.ndim} dimensions, at most {max_ndim} allowed")
+        problems.append(
+            Text(
+                "{name}: {dimensions} dimensions, at most {most} allowed",
+                name=name,
+                dimensions=values.ndim,
+                most=max_ndim,
+            )
+        )
     codes = np.zeros(values.shape, dtype=int)
     for index, value in np.ndenumerate(values):
         try:
             codes[index] = _TILLAGES.index(Tillage(value))
         except ValueError:
             allowed = ", ".join(repr(t.value) for t in _TILLAGES)
-            problems.append(f"{name}{_index(index)}: {value!r} is not one of {allowed}")
+            problems.append(
+                Text(
+                    "{name}: {value} is not one of {allowed}",
+                    name=f"{name}{_index(index)}",
+                    value=repr(value),
+                    allowed=allowed,
+                )
+            )
     return codes
 
 
-def _yearly_tillage(tillage: object, n_years: int, problems: list[str]) -> np.ndarray:
+def _yearly_tillage(tillage: object, n_years: int, problems: list[Text]) -> np.ndarray:
     """One tillage, or a sequence of Y, as codes of shape (1, 1) or (Y, 1)."""
     codes = _tillage_codes("tillage", tillage, problems, max_ndim=1)
     if codes.ndim == 0:
@@ -656,11 +706,13 @@ def _yearly_tillage(tillage: object, n_years: int, problems: list[str]) -> np.nd
     if codes.shape[0] == n_years:
         return codes.reshape(n_years, 1)
     if n_years:  # without years, carbon_input is reported instead
-        problems.append(f"tillage: {codes.shape[0]} values for {n_years} years")
+        problems.append(
+            Text("tillage: {values} values for {years} years", values=codes.shape[0], years=n_years)
+        )
     return np.zeros((1, 1), dtype=int)
 
 
-def _initial_pools(initial: Tier2Pools | None, problems: list[str]) -> dict[str, np.ndarray]:
+def _initial_pools(initial: Tier2Pools | None, problems: list[Text]) -> dict[str, np.ndarray]:
     if initial is None:
         return {}
     return {
@@ -670,7 +722,7 @@ def _initial_pools(initial: Tier2Pools | None, problems: list[str]) -> dict[str,
 
 
 def _site_shape(
-    problems: list[str], *, params: Tier2Parameters, **shapes: tuple[int, ...]
+    problems: list[Text], *, params: Tier2Parameters, **shapes: tuple[int, ...]
 ) -> tuple[int, ...]:
     """The broadcast shape of the site axes of every input and parameter; a problem if they clash."""
     shapes = {
@@ -681,8 +733,8 @@ def _site_shape(
         shape = np.broadcast_shapes(*shapes.values())
     except ValueError:
         listed = ", ".join(f"{name} {shape}" for name, shape in shapes.items() if shape)
-        problems.append(f"mismatched shapes (site axis): {listed}")
+        problems.append(Text("mismatched shapes (site axis): {shapes}", shapes=listed))
         return ()
     if len(shape) > 1:
-        problems.append(f"the site axis must be one-dimensional, got {shape}")
+        problems.append(Text("the site axis must be one-dimensional, got {shape}", shape=shape))
     return shape

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ...i18n import Text
 from . import prep_kernels
 from .constants import RM_MOIST_MIN
 from .soil import moisture_thresholds, partition
@@ -125,7 +126,7 @@ def prepare(soil: Soil, forcing: Forcing, *, n_months: int | None = None) -> Pre
     if n_months is None:
         n_months = given[-1] if given else 0
     if n_months < 1:
-        check.add("forcing: no monthly series given (at least one field must be an array of months)")
+        check.add(Text("forcing: no monthly series given (at least one field must be an array of months)"))
     check.raise_if_any()
 
     clay = check.sites("clay", soil.clay, n_sites)
@@ -159,7 +160,7 @@ def prepare(soil: Soil, forcing: Forcing, *, n_months: int | None = None) -> Pre
         if name == "plant_cover":
             partial = np.isfinite(a) & (a != 0.0) & (a != 1.0)
             if partial.any():
-                check.check(name, a, "is neither 0 (bare) nor 1 (covered)", partial, where)
+                check.check(name, a, Text("is neither 0 (bare) nor 1 (covered)"), partial, where)
         arrays[name] = a
     check.raise_if_any()
 

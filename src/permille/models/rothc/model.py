@@ -8,6 +8,7 @@ import os
 
 import numpy as np
 
+from ...i18n import Text
 from . import kernels, prep_kernels
 from .constants import SPINUP_TOLERANCE
 from .inputs import Forcing, Prepared, Soil, prepare
@@ -30,7 +31,9 @@ def run(soil: Soil, forcing: Forcing, initial: State | None = None, *, output: s
     t = np.arange(prep.n_months)
     months = {"monthly": t, "yearly": t[11::12], "final": t[-1:]}.get(output)
     if months is None:
-        raise ValueError(f"output must be 'monthly', 'yearly' or 'final', not {output!r}")
+        raise ValueError(
+            Text("output must be 'monthly', 'yearly' or 'final', not {output}", output=repr(output))
+        )
     record = np.full(prep.n_months, -1, dtype=np.int64)
     record[months] = np.arange(len(months))
 
@@ -63,9 +66,9 @@ def run_years(soil: Soil, climate: Forcing, initial: State | None = None, *, yea
     """
     prep = prepare(soil, climate, n_months=12)
     if isinstance(years, bool) or not isinstance(years, int | np.integer) or years < 0:
-        prep.checker.add(f"years: {years!r} is not a whole number ≥ 0")
+        prep.checker.add(Text("years: {value} is not a whole number ≥ 0", value=repr(years)))
     if prep.with_c14:
-        prep.checker.add("modern_percent: run_years does not track radiocarbon; use run()")
+        prep.checker.add(Text("modern_percent: run_years does not track radiocarbon; use run()"))
     prep.checker.raise_if_any()
     state = _initial_state(prep, soil, initial)
     pools, smd = np.array(state.pools, dtype=float, order="C"), np.array(state.smd, dtype=float, order="C")
@@ -107,15 +110,24 @@ def inputs_for_stock(
     check.raise_if_any()
     pattern = sum(np.broadcast_to(prep.forcing[4], (12, prep.n_sites)))  # t C/ha/yr; month after month
     for n in np.flatnonzero(pattern <= 0):
-        check.add(f"plant_input: {check.site(n)}: the monthly pattern sums to 0; give its shape (any scale)")
+        check.add(
+            Text(
+                "plant_input: {site}: the monthly pattern sums to 0; give its shape (any scale)",
+                site=check.site(n),
+            )
+        )
     check.raise_if_any()
     x_plant, x_fym, c_plant, c_fym, smd = _annual_fixed_points(prep, max_years)
     iom = prep.iom if prep.iom is not None else iom_falloon(soc)
     scale = (soc - iom - x_fym.sum(axis=0)) / x_plant.sum(axis=0)
     for n in np.flatnonzero(scale < 0):
         check.add(
-            f"soc: {check.site(n)}: {soc[n]:g} t C/ha is below what IOM and manure alone sustain "
-            f"({soc[n] - scale[n] * x_plant[:, n].sum():g} t C/ha)"
+            Text(
+                "soc: {site}: {soc:g} t C/ha is below what IOM and manure alone sustain ({sustained:g} t C/ha)",
+                site=check.site(n),
+                soc=float(soc[n]),
+                sustained=float(soc[n] - scale[n] * x_plant[:, n].sum()),
+            )
         )
     check.raise_if_any()
     pools = scale * x_plant + x_fym
@@ -134,7 +146,7 @@ def spin_up(
     prep = prepare(soil, climate, n_months=12)
     if prep.iom is None:
         prep.checker.add(
-            "iom: the official spin-up needs IOM given (or use equilibrium() with Falloon's IOM)"
+            Text("iom: the official spin-up needs IOM given (or use equilibrium() with Falloon's IOM)")
         )
         prep.checker.raise_if_any()
     state = State.empty(prep.iom, c14=prep.with_c14)
@@ -173,10 +185,8 @@ def _annual_fixed_points(prep: Prepared, max_years: int):
     frozen = None if finite else ~np.isfinite(x_plant).all(axis=1) | ~np.isfinite(x_fym).all(axis=1)
     if frozen is not None and frozen.any():
         temperature = np.broadcast_to(prep.forcing[0], (12, n)).max(axis=0)
-        prep.checker.check(
-            "temperature", temperature, "°C is the warmest month: below −5 °C nothing decomposes and no "
-            "equilibrium exists", frozen, prep.checker.site_of,
-        )  # fmt: skip
+        rule = Text("°C is the warmest month: below −5 °C nothing decomposes and no equilibrium exists")
+        prep.checker.check("temperature", temperature, rule, frozen, prep.checker.site_of)
     prep.checker.raise_if_any()
     return (*(prep_kernels.transposed(a) for a in (x_plant, x_fym, c_plant, c_fym)), smd)
 
@@ -186,23 +196,30 @@ def _initial_state(prep: Prepared, soil: Soil, initial: State | None) -> State:
     n = prep.n_sites
     if initial is None:
         if prep.iom is None:
-            check.add("iom: give Soil.iom, or start from a State (e.g. from equilibrium())")
+            check.add(Text("iom: give Soil.iom, or start from a State (e.g. from equilibrium())"))
             check.raise_if_any()
         return State.empty(prep.iom, c14=prep.with_c14)
     if initial.pools.shape != (4, n) or initial.smd.shape != (n,) or initial.iom.shape != (n,):
-        check.add(f"initial: state of {initial.n_sites} sites, forcing and soil have {n}")
+        check.add(
+            Text(
+                "initial: state of {state} sites, forcing and soil have {sites}",
+                state=initial.n_sites,
+                sites=n,
+            )
+        )
         check.raise_if_any()
     check.finite_range("initial.pools", initial.pools, 0.0, unit="t C/ha")
     check.finite_range("initial.iom", initial.iom, 0.0, unit="t C/ha")
     check.finite_range("initial.smd", initial.smd, hi=0.0, unit="mm")
     below = initial.smd < prep.smd_max - 1e-9
     if below.any():
-        check.check(
-            "initial.smd", initial.smd, "mm is drier than the soil's maximum deficit", below, check.site_of
-        )
+        rule = Text("mm is drier than the soil's maximum deficit")
+        check.check("initial.smd", initial.smd, rule, below, check.site_of)
     if prep.iom is not None and not np.array_equal(prep.iom, initial.iom):
-        check.add("iom: Soil.iom differs from the initial state's IOM; give one of them")
+        check.add(Text("iom: Soil.iom differs from the initial state's IOM; give one of them"))
     if prep.with_c14 and initial.c14 is None:
-        check.add("initial.c14: radiocarbon is asked for (modern_percent) but the initial state has none")
+        check.add(
+            Text("initial.c14: radiocarbon is asked for (modern_percent) but the initial state has none")
+        )
     check.raise_if_any()
     return initial

@@ -6,6 +6,7 @@ and the model description (Coleman & Jenkinson 1996, doi:10.1007/978-3-642-61094
 
 import numpy as np
 
+from ...i18n import Text
 from .constants import (
     BIO_SHARE,
     FALLOON_A,
@@ -44,7 +45,7 @@ def moisture_thresholds(clay, depth, bare_rule: str = "classic"):
     elif bare_rule == "15bar":
         smd_bare = smd_max
     else:
-        raise ValueError(f"bare_rule must be 'classic' or '15bar', not {bare_rule!r}")
+        raise ValueError(Text("bare_rule must be 'classic' or '15bar', not {value}", value=repr(bare_rule)))
     return smd_max, SMD_1BAR_FRACTION * smd_max, smd_bare
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ...i18n import Text
 from .constants import C14_DECAY, C14_MEAN_LIFE, IOM_AGE, POOLS
 from .kernels import OUT_CO2, OUT_RM_MOIST, OUT_RM_PC, OUT_RM_TEMP, OUT_SMD
 
@@ -68,7 +69,7 @@ class State:
 
 def _ages(pools, c14, iom) -> dict[str, np.ndarray]:
     if c14 is None:
-        raise ValueError("radiocarbon was not tracked: give Forcing.modern_percent")
+        raise ValueError(Text("radiocarbon was not tracked: give Forcing.modern_percent"))
     ages = {name: radiocarbon_age(pools[i], c14[i]) for i, name in enumerate(POOLS)}
     ages["SOC"] = radiocarbon_age(sum(pools) + iom, sum(c14) + iom_c14(iom))
     return ages

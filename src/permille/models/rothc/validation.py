@@ -4,6 +4,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ...i18n import Text, joined
 from . import prep_kernels
 
 #: At most this many bad entries are listed per field; the rest are counted.
@@ -11,45 +12,66 @@ MAX_LISTED = 10
 
 
 class RothCInputError(ValueError):
-    """Bad RothC input. ``problems`` lists every problem found, one line each."""
+    """Bad RothC input. ``problems`` lists every problem found (catalogue messages)."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[Text]):
         self.problems = problems
-        lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"{len(problems)} problem(s) in the RothC input:\n{lines}")
+        super().__init__(
+            Text(
+                "{n} problem in the RothC input: {problems}",
+                "{n} problems in the RothC input: {problems}",
+                n=len(problems),
+                problems=joined(problems),
+            )
+        )
 
 
 class Checker:
     """Collects problems while arrays are shaped and checked; :meth:`raise_if_any` reports them all."""
 
     def __init__(self, site_ids: Sequence[str] | None = None):
-        self.problems: list[str] = []
+        self.problems: list[Text] = []
         self.site_ids = None if site_ids is None else [str(s) for s in site_ids]
 
-    def site(self, n: int) -> str:
+    def site(self, n: int) -> Text:
         if self.site_ids is not None and n < len(self.site_ids):
-            return f"site {n} ({self.site_ids[n]!r})"
-        return f"site {n}"
+            return Text("site {n} ({name})", n=n, name=repr(self.site_ids[n]))
+        return Text("site {n}", n=n)
 
-    def site_of(self, index: tuple[int, ...]) -> str:
+    def site_of(self, index: tuple[int, ...]) -> Text:
         """``where`` for a per-site array: names the site of the first index."""
-        return self.site(index[0]) if index else "value"
+        return self.site(index[0]) if index else Text("value")
 
-    def add(self, problem: str) -> None:
+    def add(self, problem: Text) -> None:
         self.problems.append(problem)
 
     def raise_if_any(self) -> None:
         if self.problems:
             raise RothCInputError(self.problems)
 
-    def check(self, name, values, rule: str, bad: np.ndarray, where) -> None:
+    def check(self, name, values, rule: Text, bad: np.ndarray, where) -> None:
         """Report the entries of ``values`` flagged in ``bad``; ``where(index)`` names an entry."""
         idx = np.argwhere(bad)
         for i in idx[:MAX_LISTED]:
             i = tuple(int(j) for j in i)
-            self.add(f"{name}: {where(i)}: {float(values[i]):g} {rule}")
+            self.add(
+                Text(
+                    "{name}: {where}: {value:g} {rule}",
+                    name=name,
+                    where=where(i),
+                    value=float(values[i]),
+                    rule=rule,
+                )
+            )
         if len(idx) > MAX_LISTED:
-            self.add(f"{name}: … and {len(idx) - MAX_LISTED} more entries with the same problem")
+            self.add(
+                Text(
+                    "{name}: … and {n} more entry with the same problem",
+                    "{name}: … and {n} more entries with the same problem",
+                    n=len(idx) - MAX_LISTED,
+                    name=name,
+                )
+            )
 
     def finite_range(self, name, values, lo=-np.inf, hi=np.inf, *, lo_open=False, unit="", where=None):
         """Flag NaN/inf and values outside [lo, hi] (or (lo, hi] with ``lo_open``)."""
@@ -69,15 +91,14 @@ class Checker:
                 return
         nonfinite = ~np.isfinite(values)
         if nonfinite.any():
-            self.check(name, values, "is not a finite number", nonfinite, where)
+            self.check(name, values, Text("is not a finite number"), nonfinite, where)
         with np.errstate(invalid="ignore"):
             low = values <= lo if lo_open else values < lo
             out = (low | (values > hi)) & ~nonfinite
         if out.any():
             left = "(" if lo_open else "["
-            self.check(
-                name, values, f"is outside {left}{lo:g}, {hi:g}]{' ' + unit if unit else ''}", out, where
-            )
+            interval = f"{left}{lo:g}, {hi:g}]{' ' + unit if unit else ''}"
+            self.check(name, values, Text("is outside {interval}", interval=interval), out, where)
 
     def sites(self, name: str, value, n_sites: int) -> np.ndarray:
         """A per-site parameter as a contiguous float array (N,), broadcast from a scalar."""
@@ -85,7 +106,14 @@ class Checker:
         if a.ndim == 0:
             return np.full(n_sites, float(a))
         if a.shape != (n_sites,):
-            self.add(f"{name}: has shape {a.shape}, expected a scalar or one value per site ({n_sites},)")
+            self.add(
+                Text(
+                    "{name}: has shape {shape}, expected a scalar or one value per site ({sites},)",
+                    name=name,
+                    shape=a.shape,
+                    sites=n_sites,
+                )
+            )
             return np.full(n_sites, np.nan)
         return np.ascontiguousarray(a)
 
@@ -101,8 +129,14 @@ class Checker:
         if a.ndim == 2 and a.shape[0] in (1, n_months) and a.shape[1] in (1, n_sites):
             return a
         self.add(
-            f"{name}: has shape {a.shape}, expected a scalar, ({n_months},) months, "
-            f"({n_months}, {n_sites}) months × sites or (1, {n_sites}) sites"
+            Text(
+                "{name}: has shape {shape}, expected a scalar, ({months},) months, ({months}, {sites}) months × sites "
+                "or (1, {sites}) sites",
+                name=name,
+                shape=a.shape,
+                months=n_months,
+                sites=n_sites,
+            )
         )
         return None
 
@@ -111,7 +145,7 @@ class Checker:
 
         def where(i):
             t, n = i
-            month = f"month {t + 1}"
-            return month if a.shape[1] == 1 else f"{month}, {self.site(n)}"
+            month = Text("month {month}", month=t + 1)
+            return month if a.shape[1] == 1 else Text("{month}, {site}", month=month, site=self.site(n))
 
         return where

@@ -26,6 +26,8 @@ PDF = "application/pdf"
 
 def refused(error: ValueError) -> Refused:
     """A library's refusal (every problem in one message) as a :class:`Refused` listing each problem."""
+    if error.args and isinstance(error.args[0], Text):
+        return Refused(error.args[0], [{"message": error.args[0]}])
     lines = [line.strip(" -") for line in str(error).splitlines() if line.strip()]
     head = lines[0] if lines else "invalid input"
     details = lines[1:] or [part.strip() for part in head.split("; ")]

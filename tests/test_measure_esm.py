@@ -248,6 +248,10 @@ def test_bad_samples_are_all_named():
         ("core Y5_T1_P1 rep 3, layer 0 (0–10 cm)", "SOM_pct = 101 outside [0, 100]"),
     ):
         assert f"{where}: {what}" in message
+    french = error.value.args[0].render("fr")  # a catalogue message: numbers and intervals the French way
+    assert french.startswith("4 problèmes dans les échantillons : ")
+    assert "carotte Y0_T1_P1 répétition 1, couche 1 (10–30 cm) : BD_g_cm3 = 3 hors de ]0 ; 2,65]" in french
+    assert "carotte Y5_T1_P1 répétition 1, couche 2 : vide entre 30 et 32 cm" in french
     with pytest.raises(ValueError, match="missing column"):
         esm_table(example("a_temporal_paired").drop(columns="Ref_ID"))
     with pytest.raises(ValueError, match="Ref_ID Y9 names no core"):

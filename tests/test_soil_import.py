@@ -10,6 +10,7 @@ import yaml
 from pydantic import ValidationError
 
 import permille.measure.units
+from permille.i18n import Text
 from permille.io.soil_import import CUMBRIA_HEDGEROWS, SoilImportError, import_table, read_soil
 from permille.measure.soildata import FRAME_COLUMNS, Profile, Property, Result, SoilData
 from permille.measure.units import (
@@ -21,8 +22,10 @@ from permille.measure.units import (
     UnitError,
     VolumeUnit,
     convert,
+    interval,
     to_canonical,
 )
+from permille.validation_messages import validation_message
 from tests.conftest import shared_path
 
 CUMBRIA = "reference/mrv/esm-cumbria-hedgerows/Cumbria_Hedgerows.csv"
@@ -67,8 +70,22 @@ def test_unknown_unit_lists_the_accepted_units():
         ContentUnit.parse("g/L")
     assert caught.value.accepted == ("%", "g/kg", "mg/g", "fraction")
     assert "accepted: %, g/kg, mg/g, fraction" in str(caught.value)
+    assert caught.value.args[0].render("fr") == (
+        "unité 'g/L' inconnue pour une teneur (COS, MOS, argile, sable) ; acceptées : %, g/kg, mg/g, fraction"
+    )
     with pytest.raises(UnitError, match="accepted: g/cm3, Mg/m3, kg/m3"):
         DensityUnit.parse("mg/m3")  # symbols are case-sensitive: Mg (megagram) is not mg
+
+
+def test_intervals_are_written_the_readers_way():
+    bulk_density = interval(0, 2.65, low_open=True)
+    assert (str(bulk_density), bulk_density.render("fr"), bulk_density.render("es")) == (
+        "(0, 2.65]",
+        "]0 ; 2,65]",
+        "(0; 2,65]",
+    )
+    assert interval(0, 1, high_open=True).render("fr") == "[0 ; 1["
+    assert str(interval(-90, 90)) == "[-90, 90]"
 
 
 def test_unknown_unit_in_a_mapping_lists_the_accepted_units():
@@ -104,7 +121,14 @@ def test_model_reports_every_problem_and_is_frozen():
     assert any("soc 120 % is outside [0, 100] %" in m for m in messages)
     assert any("bulk_density 3.1 g/cm3 is outside (0, 2.65] g/cm3" in m for m in messages)
 
-    with pytest.raises(ValidationError, match="overlapping layers: 0–20 and 10–30 cm"):
+    french = {validation_message(e).render("fr") for e in caught.value.errors() if e["type"] == "value_error"}
+    assert french == {
+        "la profondeur supérieure 10 cm n’est pas au-dessus de la profondeur inférieure 5 cm",
+        "soc 120 % est hors de [0 ; 100] %",
+        "bulk_density 3,1 g/cm3 est hors de ]0 ; 2,65] g/cm3",
+    }
+
+    with pytest.raises(ValidationError, match="overlapping layers: 0–20 and 10–30 cm") as caught:
         Profile(
             id="p",
             layers=[
@@ -112,6 +136,8 @@ def test_model_reports_every_problem_and_is_frozen():
                 {"upper_cm": 10, "lower_cm": 30, "sample": {"id": "b"}},
             ],
         )
+    [error] = caught.value.errors()
+    assert validation_message(error).render("es") == "capas superpuestas: 0–20 y 10–30 cm"
     result = Result(property="bd", unit="kg/m3", value=1250)
     assert result.property is Property.BULK_DENSITY and result.canonical() == pytest.approx(1.25)
     with pytest.raises(ValidationError):
@@ -322,23 +348,26 @@ def test_a_valid_file_is_exported_normalised(tmp_path):
     assert isinstance(data, SoilData)
 
 
+ROW_MAPPING = {
+    **TABLE_MAPPING,
+    "lon": "x",
+    "lat": "y",
+    "composite": "cores",
+    "soc": {"column": "soc_g_kg", "unit": "g/kg", "uncertainty": "soc_sd"},
+}
+GOOD_ROW = {"farm": "F", "treatment": "t", "plot": "P", "sampled": "2024-03-01", "x": -2.9, "y": 54.6}
+GOOD_ROW |= {"cores": 5, "soc_g_kg": 20.0, "soc_sd": 1.0, "bd_kg_m3": 1200.0, "stones_pct": 5.0}
+BAD_ROWS = [
+    GOOD_ROW | {"top_m": 0.0, "bottom_m": 0.1},
+    GOOD_ROW | {"top_m": 0.3, "bottom_m": 0.2, "sampled": "2024-03-02"},  # inverted; other date
+    GOOD_ROW | {"top_m": -0.1, "bottom_m": 0.5, "x": 0.0, "cores": 2.5},  # negative; other lon; cores
+    GOOD_ROW | {"top_m": 0.5, "bottom_m": 0.6, "y": 95.0, "soc_sd": -1.0, "stones_pct": 120.0},
+    GOOD_ROW | {"top_m": 0.6, "bottom_m": 0.7, "sampled": "March", "treatment": None, "bd_kg_m3": 3000},
+]
+
+
 def test_row_problems_of_every_kind_are_reported_with_their_place():
-    mapping = {
-        **TABLE_MAPPING,
-        "lon": "x",
-        "lat": "y",
-        "composite": "cores",
-        "soc": {"column": "soc_g_kg", "unit": "g/kg", "uncertainty": "soc_sd"},
-    }
-    good = {"farm": "F", "treatment": "t", "plot": "P", "sampled": "2024-03-01", "x": -2.9, "y": 54.6}
-    good |= {"cores": 5, "soc_g_kg": 20.0, "soc_sd": 1.0, "bd_kg_m3": 1200.0, "stones_pct": 5.0}
-    rows = [
-        good | {"top_m": 0.0, "bottom_m": 0.1},
-        good | {"top_m": 0.3, "bottom_m": 0.2, "sampled": "2024-03-02"},  # inverted; other date
-        good | {"top_m": -0.1, "bottom_m": 0.5, "x": 0.0, "cores": 2.5},  # negative; other lon; cores
-        good | {"top_m": 0.5, "bottom_m": 0.6, "y": 95.0, "soc_sd": -1.0, "stones_pct": 120.0},
-        good | {"top_m": 0.6, "bottom_m": 0.7, "sampled": "March", "treatment": None, "bd_kg_m3": 3000},
-    ]
+    mapping, rows = ROW_MAPPING, BAD_ROWS
     with pytest.raises(SoilImportError) as caught:
         import_table(rows, mapping, require="bd")
     found = {(p.row, p.column, p.message) for p in caught.value.problems}
@@ -361,6 +390,40 @@ def test_row_problems_of_every_kind_are_reported_with_their_place():
     assert (site.lon, site.lat) == (-2.9, 54.6)
     sample = site.profiles[0].layers[0].sample
     assert sample.composite == 5 and sample.result("soc").uncertainty == 1.0
+
+
+def test_row_problems_are_catalogue_messages_in_french_and_spanish():
+    """Each problem is a catalogue message: English as above, French and Spanish from the catalogue with
+    numbers and intervals written their way; the file's column names and values stay as they are."""
+    with pytest.raises(SoilImportError) as caught:
+        import_table(BAD_ROWS, ROW_MAPPING, require="bd")
+    problems = caught.value.problems
+    assert len(problems) == 11 and all(isinstance(p.message, Text) for p in problems)
+    for lang in ("fr", "es"):
+        assert all(p.message.render(lang) != p.message for p in problems), lang
+    french = {(p.row, p.column): p.message.render("fr") for p in problems}
+    spanish = {(p.row, p.column): p.message.render("es") for p in problems}
+    assert french[4, "x"] == "lon 0,0 diffère de -2,9 (ligne 2) du même site"
+    assert french[4, "top_m"] == "la profondeur supérieure -0,1 m est négative"
+    assert french[5, "y"] == "lat 95° est hors de [-90 ; 90]"
+    assert french[6, "sampled"] == "pas une date (AAAA-MM-JJ) : 'March'"
+    assert spanish[6, "bd_kg_m3"] == "3000 kg/m3 → bulk_density 3 g/cm3 está fuera de (0; 2,65] g/cm3"
+    assert spanish[6, "treatment"] == "falta el valor de 'field'"
+    assert spanish[4, "cores"] == "composite 2,5 no es un número entero de núcleos ≥ 1"
+
+
+def test_a_decimal_comma_in_a_file_separated_by_commas_is_named(tmp_path):
+    path = tmp_path / "soil.csv"
+    TABLE.head(2).astype(str).assign(soc_g_kg=["23", "14,5"]).to_csv(path, index=False)
+    with pytest.raises(SoilImportError) as caught:
+        read_soil(path, TABLE_MAPPING)
+    [problem] = caught.value.problems
+    assert (problem.row, problem.column) == (3, "soc_g_kg")
+    assert problem.message == (
+        "not a number: '14,5' has a decimal comma; write a decimal point (14.5) or save the file with "
+        "semicolons between the columns"
+    )
+    assert problem.message.render("fr").startswith("pas un nombre : '14,5' a une virgule décimale ;")
 
 
 def test_units_docstring_examples():

@@ -21,7 +21,7 @@ from babel.dates import format_date
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_decimal_symbol
 from babel.plural import _plural_tags
 from babel.support import NullTranslations, Translations
 
@@ -129,9 +129,10 @@ class Text(str):
 
 class Number(float):
     """A value of a :class:`Text` written with ``digits`` decimals the way the reader's language writes
-    numbers when the text is rendered (English, e.g. ``1,234.5``, until then)."""
+    numbers when the text is rendered (English, e.g. ``1,234.5``, until then); ``digits`` None: as ``:g``
+    writes it (``2.5``, ``3000``, ``1e-05``) with the language's decimal sign (``2,5``)."""
 
-    def __new__(cls, value: float, digits: int = 1):
+    def __new__(cls, value: float, digits: int | None = 1):
         number_ = super().__new__(cls, value)
         number_.digits = digits
         return number_
@@ -140,6 +141,8 @@ class Number(float):
         return float.__format__(self, spec) if spec else self.render("en")
 
     def render(self, lang: str) -> str:
+        if self.digits is None:
+            return f"{float(self):g}".replace(".", get_decimal_symbol(language(lang)))
         return number(float(self), self.digits, lang)
 
 
@@ -148,13 +151,26 @@ def joined(parts, *, commas: bool = False) -> str:
     commas) the way the reader's language writes them when it is rendered (a :class:`Text` when there are
     several); the text itself for one."""
     parts = list(parts)
-    text = parts[-1]
-    for part in reversed(parts[:-1]):
-        if commas:
-            text = Text("{first}, {rest}", first=part, rest=text)
-        else:
-            text = Text("{first}; {rest}", first=part, rest=text)
-    return text
+    return parts[0] if len(parts) == 1 else _Joined(parts, "{first}, {rest}" if commas else "{first}; {rest}")
+
+
+class _Joined(Text):
+    """Parts separated as the catalogue's ``template`` (``"{first}; {rest}"``) separates two, kept flat: the
+    thousands of problems of a large upload render and pickle (to and from a worker process) without
+    recursion."""
+
+    def __new__(cls, parts: list, template: str):
+        text = str.__new__(cls, template.format(first="", rest="").join(parts))
+        text.msgid, text.plural, text.n, text.values = template, None, None, {}
+        text.parts = parts
+        return text
+
+    def __reduce__(self):
+        return _Joined, (self.parts, self.msgid)
+
+    def render(self, lang: str) -> str:
+        separator = gettext(lang, self.msgid, first="", rest="")
+        return separator.join(p.render(lang) if isinstance(p, Text) else p for p in self.parts)
 
 
 def localized(answer, lang: str):

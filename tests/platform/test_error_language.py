@@ -3,11 +3,19 @@ pages — signing in, links of e-mails, accounts, calls, the calendar, the helpd
 answered in French and Spanish from the one catalogue (``Accept-Language`` or ``?lang=``), in English
 otherwise."""
 
+import json
+import pickle
+import re
+
 import pytest
+from fastapi.testclient import TestClient
 
 from permille import i18n
+from permille.api.app import create_app
 from permille.grid import atlas_maps
+from permille.io import soil_import
 from permille.registry import kpis
+from permille.registry.db import make_engine
 
 MISSING = 999_999
 MAP_LAYERS = list(atlas_maps.LAYERS)
@@ -199,3 +207,147 @@ def test_a_validation_type_without_a_translation_keeps_pydantics_english():
     message = validation_message(error)
     assert message == error["msg"] and not isinstance(message, i18n.Text)
     assert i18n.render(message, "fr") == error["msg"]
+
+
+# --- the soil-data upload (the toolkit's stocks calculator) ----------------------------------------------
+
+UPLOAD_MAPPING = {
+    "site": "sitio",
+    "field": "trt",
+    "profile": "plot",
+    "upper": {"column": "top_cm", "unit": "cm"},
+    "lower": {"column": "bottom_cm", "unit": "cm"},
+    "soc": {"column": "soc_gkg", "unit": "g/kg", "uncertainty": "soc_sd"},
+    "bd": {"column": "bd", "unit": "g/cm3"},
+    "som": {"column": "som_pct", "unit": "%"},  # not in the file
+}
+BAD_UPLOAD = """\
+sitio,trt,plot,top_cm,bottom_cm,soc_gkg,soc_sd,bd
+A,h,P1,0,10,25,1,1.2
+A,h,P1,10,30,"1,8",1,1.3
+A,h,P2,0,10,abc,1,1.3
+A,h,P2,10,30,12,-0.5,1.25
+,h,P3,0,10,12,1,2.9
+"""
+UPLOAD_ENGLISH = [
+    (1, "som_pct", "column missing; the file has: sitio, trt, plot, top_cm, bottom_cm, soc_gkg, soc_sd, bd"),
+    (3, "soc_gkg", "not a number: '1,8' has a decimal comma; write a decimal point (1.8) or save the file with "
+     "semicolons between the columns"),
+    (4, "soc_gkg", "not a number: 'abc'"),
+    (5, "soc_sd", "uncertainty -0.5 is negative"),
+    (6, "sitio", "missing value of 'site'"),
+    (6, "bd", "bulk_density 2.9 g/cm3 is outside (0, 2.65] g/cm3"),
+]  # fmt: skip
+ENGLISH_WORDS = re.compile(
+    r"\b(the|is|of|not|has|missing|number|value|column|negative|write|save|file|outside)\b"
+)
+"""Words of the English messages that neither the French nor the Spanish ones hold (the file's own column
+names and values aside)."""
+
+
+@pytest.fixture(scope="module")
+def toolkit(tmp_path_factory):
+    """An app over an empty SQLite file (the database plays no part) calculating in one worker process, so
+    that the messages travel from the process as they do in service."""
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('upload') / 'toolkit.db'}")
+    with TestClient(create_app(engine, seed=False, toolkit_workers=1)) as client:
+        yield client
+    engine.dispose()
+
+
+def _upload(client, content: str, lang: str, **form):
+    """The stocks calculator's answer to ``content``: French asked by ``?lang=``, Spanish by Accept-Language."""
+    params = {"lang": lang} if lang == "fr" else {}
+    headers = {"Accept-Language": "es-ES,en;q=0.8"} if lang == "es" else {}
+    return client.post(
+        "/api/toolkit/stocks",
+        params=params,
+        headers=headers,
+        files={"file": ("cores.csv", content.encode(), "text/csv")},
+        data={"mapping": json.dumps(UPLOAD_MAPPING), **form},
+    )
+
+
+def test_the_problems_of_a_soil_data_upload_are_listed_in_the_readers_language(toolkit, tmp_path):
+    """A file with a missing column, a decimal comma, text, a negative uncertainty, a missing value and a bulk
+    density out of range: every problem, by row and column, in the reader's language (the catalogue's
+    French and Spanish, numbers and intervals written their way); English readers read the English."""
+    path = tmp_path / "cores.csv"
+    path.write_text(BAD_UPLOAD)
+    with pytest.raises(soil_import.SoilImportError) as caught:
+        soil_import.import_table(soil_import.read_table(path), UPLOAD_MAPPING)
+    problems = caught.value.problems
+    assert all(isinstance(p.message, i18n.Text) for p in problems)
+    messages = {}
+    for lang in ("en", "fr", "es"):
+        answer = _upload(toolkit, BAD_UPLOAD, lang)
+        assert answer.status_code == 422, answer.text
+        error = answer.json()["error"]
+        assert error["message"] == i18n.ngettext(
+            lang,
+            "{name}: {n} problem; nothing was imported",
+            "{name}: {n} problems; nothing was imported",
+            len(UPLOAD_ENGLISH),
+            name="cores.csv",
+        )
+        assert [(d["row"], d["column"]) for d in error["details"]] == [
+            (row, col) for row, col, _ in UPLOAD_ENGLISH
+        ]
+        messages[lang] = [d["message"] for d in error["details"]]
+        assert messages[lang] == [p.message.render(lang) for p in problems], lang
+    assert messages["en"] == [message for _, _, message in UPLOAD_ENGLISH]
+    assert messages["en"] == [str(p.message) for p in problems]
+    for lang in ("fr", "es"):
+        for message, english in zip(messages[lang], messages["en"], strict=True):
+            assert message != english, (lang, message)
+            shown = re.sub(r"sitio, trt, plot, top_cm, bottom_cm, soc_gkg, soc_sd, bd|'\w+'", "", message)
+            assert not ENGLISH_WORDS.search(shown), (lang, message)
+    assert messages["fr"][3] == "l’incertitude -0,5 est négative"
+    assert messages["fr"][5] == "bulk_density 2,9 g/cm3 est hors de ]0 ; 2,65] g/cm3"
+    assert messages["es"][5] == "bulk_density 2,9 g/cm3 está fuera de (0; 2,65] g/cm3"
+    assert messages["es"][1].startswith(
+        "no es un número: '1,8' tiene coma decimal; escriba un punto decimal (1.8)"
+    )
+
+
+def test_the_refusal_of_the_stock_calculation_is_in_the_readers_language(toolkit):
+    """A file that imports but whose cores the equivalent-soil-mass calculation refuses (a core starting
+    below the surface, a gap between layers): the summary and each problem in the reader's language."""
+    cores = """\
+sitio,trt,plot,top_cm,bottom_cm,soc_gkg,soc_sd,bd,som_pct
+A,h,P1,5,10,25,1,1.2,4
+A,h,P1,10,30,18,1,1.3,3
+A,h,P2,0,10,25,1,1.2,4
+A,h,P2,20,30,18,1,1.3,3
+"""
+    answers = {}
+    for lang in ("en", "fr", "es"):
+        answer = _upload(toolkit, cores, lang, depths_cm="30")
+        assert answer.status_code == 422, answer.text
+        answers[lang] = answer.json()["error"]
+    english = [
+        "core h/P1 rep 1, first layer starts at 5 cm, not at the surface (0 cm)",
+        "core h/P2 rep 1, layer 1: gap between 10 and 20 cm",
+    ]
+    assert answers["en"]["message"] == "2 problems in the samples: " + "; ".join(english)
+    assert answers["fr"]["message"] == (
+        "2 problèmes dans les échantillons : carotte h/P1 répétition 1, la première couche commence à 5 cm, pas "
+        "à la surface (0 cm) ; carotte h/P2 répétition 1, couche 1 : vide entre 10 et 20 cm"
+    )
+    assert answers["es"]["message"].startswith(
+        "2 problemas en las muestras: núcleo h/P1 repetición 1, la primera"
+    )
+    for lang in ("en", "fr", "es"):
+        assert answers[lang]["details"] == [{"message": answers[lang]["message"]}]
+    assert not ENGLISH_WORDS.search(answers["es"]["message"])
+
+
+def test_thousands_of_problems_are_joined_flat():
+    """A large upload's thousands of problems in one message: rendered and pickled (from a worker process)
+    without recursion, separated the way the language separates them."""
+    parts = [i18n.Text("layer {i}", i=i) for i in range(5000)]
+    text = pickle.loads(pickle.dumps(i18n.joined(parts)))
+    assert text == "; ".join(f"layer {i}" for i in range(5000))
+    assert text.render("fr") == " ; ".join(f"couche {i}" for i in range(5000))
+    assert text.render("es").startswith("capa 0; capa 1; ")
+    assert i18n.joined(parts[:1]) is parts[0]

@@ -38,8 +38,10 @@ import pandas as pd
 import yaml
 from pydantic import ValidationError
 
-from ..measure.soildata import Property, SoilData, overlapping, value_problem
-from ..measure.units import DepthUnit, Unit, UnitError, to_canonical
+from ..i18n import Number, Text
+from ..measure.soildata import Property, SoilData, depth_order_problem, overlapping, value_problem
+from ..measure.units import DepthUnit, Unit, UnitError, interval, to_canonical
+from ..validation_messages import validation_message
 
 CUMBRIA_HEDGEROWS: dict[str, Any] = {
     "site": "system",
@@ -66,7 +68,9 @@ _DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d*,\d+(?:[eE][-+]?\d+)?\s*$")
 
 class Problem(NamedTuple):
     """What is wrong where: ``row`` as a spreadsheet shows it (header = 1; None: the mapping or the
-    file as a whole) and ``column`` (the file's column; a field name for a problem of the mapping)."""
+    file as a whole) and ``column`` (the file's column; a field name for a problem of the mapping). The
+    ``message`` is a catalogue message (:class:`~permille.i18n.Text`: English here, the reader's language
+    at the API); a library's own words (YAML, pandas) stay in them."""
 
     row: int | None
     column: str | None
@@ -104,9 +108,11 @@ def load_mapping(path: str | Path) -> dict[str, Any]:
     try:
         mapping = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as e:
-        raise SoilImportError(str(path), [Problem(None, None, f"not valid YAML: {e}")]) from None
+        problem = Problem(None, None, Text("not valid YAML: {error}", error=str(e)))
+        raise SoilImportError(str(path), [problem]) from None
     if not isinstance(mapping, dict):
-        raise SoilImportError(str(path), [Problem(None, None, "expected a mapping of field: column")])
+        problem = Problem(None, None, Text("expected a mapping of field: column"))
+        raise SoilImportError(str(path), [problem])
     return mapping
 
 
@@ -127,12 +133,12 @@ def _parse_mapping(mapping: Mapping[str, Any]) -> tuple[dict[str, _Column], list
     for key, entry in mapping.items():
         field = _canonical_field(key)
         if field is None:
-            message = f"unknown field in the mapping; accepted: {', '.join(_FIELDS)}"
+            message = Text("unknown field in the mapping; accepted: {accepted}", accepted=", ".join(_FIELDS))
             problems.append(Problem(None, str(key), message))
             continue
         entry = {"column": entry} if isinstance(entry, str) else entry
         if not isinstance(entry, dict) or not isinstance(entry.get("column"), str):
-            message = "the mapping should give a column name or {column: …, unit: …}"
+            message = Text("the mapping should give a column name or {column: …, unit: …}")
             problems.append(Problem(None, field, message))
             continue
         name = entry["column"].strip()
@@ -149,24 +155,34 @@ def _parse_mapping(mapping: Mapping[str, Any]) -> tuple[dict[str, _Column], list
                 Problem(
                     None,
                     field,
-                    f"unknown key {extra!r} in the mapping; accepted: {', '.join(sorted(allowed))}",
+                    Text(
+                        "unknown key {key} in the mapping; accepted: {accepted}",
+                        key=repr(extra),
+                        accepted=", ".join(sorted(allowed)),
+                    ),
                 )
             )
         unit = None
         if unit_type is not None and "unit" not in entry:
-            accepted = ", ".join(unit_type)
-            problems.append(Problem(1, name, f"the mapping gives no unit for {field}; accepted: {accepted}"))
+            message = Text(
+                "the mapping gives no unit for {field}; accepted: {accepted}",
+                field=field,
+                accepted=", ".join(unit_type),
+            )
+            problems.append(Problem(1, name, message))
         elif unit_type is not None:
             try:
                 unit = unit_type.parse(entry["unit"])
             except UnitError as e:
-                problems.append(Problem(1, name, str(e)))
+                problems.append(Problem(1, name, e.args[0]))
         uncertainty = entry.get("uncertainty")
         columns[field] = _Column(name, unit, str(entry.get("method", "")), uncertainty and str(uncertainty))
-    problems += [Problem(None, f, "required field not in the mapping") for f in _REQUIRED if f not in columns]
+    missing = Text("required field not in the mapping")
+    problems += [Problem(None, f, missing) for f in _REQUIRED if f not in columns]
     if ("lon" in columns) != ("lat" in columns):
         given, absent = ("lon", "lat") if "lon" in columns else ("lat", "lon")
-        problems.append(Problem(None, absent, f"the mapping gives {given} but not {absent}"))
+        message = Text("the mapping gives {given} but not {absent}", given=given, absent=absent)
+        problems.append(Problem(None, absent, message))
     return columns, problems
 
 
@@ -177,15 +193,25 @@ def _is_missing(cell: Any) -> bool:
 
 
 def _number(cell: Any) -> float:
+    """The number in ``cell``; ``ValueError`` (its message a :class:`Text`) for text, a decimal comma (in a
+    file separated by commas) or a non-finite number."""
     if isinstance(cell, numbers.Real) and not isinstance(cell, bool):
         value = float(cell)
     else:
         try:
             value = float(str(cell).strip())
         except ValueError:
-            raise ValueError(f"not a number: {cell!r}") from None
+            if _DECIMAL_COMMA.match(str(cell)):
+                message = Text(
+                    "not a number: {value} has a decimal comma; write a decimal point ({number}) or save "
+                    "the file with semicolons between the columns",
+                    value=repr(cell),
+                    number=str(cell).strip().replace(",", "."),
+                )
+                raise ValueError(message) from None
+            raise ValueError(Text("not a number: {value}", value=repr(cell))) from None
     if not math.isfinite(value):
-        raise ValueError(f"not a finite number: {cell!r}")
+        raise ValueError(Text("not a finite number: {value}", value=repr(cell)))
     return value
 
 
@@ -203,7 +229,7 @@ def _date(cell: Any) -> datetime.date:
     try:
         return datetime.datetime.fromisoformat(str(cell).strip()).date()
     except ValueError:
-        raise ValueError(f"not a date (YYYY-MM-DD): {cell!r}") from None
+        raise ValueError(Text("not a date (YYYY-MM-DD): {value}", value=repr(cell))) from None
 
 
 def _parse_row(n: int, row: Mapping[str, Any], columns: dict[str, _Column], require: set[str]):
@@ -215,15 +241,18 @@ def _parse_row(n: int, row: Mapping[str, Any], columns: dict[str, _Column], requ
             continue  # reported once, as a missing column
         cell = row[col.name]
         if _is_missing(cell):
-            if field in (*_REQUIRED, "field", "lon", "lat", *require):
-                required = " (required)" if field in require else ""
-                problems.append(Problem(n, col.name, f"missing value of {field!r}{required}"))
+            if field in require:
+                problems.append(
+                    Problem(n, col.name, Text("missing value of {field} (required)", field=repr(field)))
+                )
+            elif field in (*_REQUIRED, "field", "lon", "lat"):
+                problems.append(Problem(n, col.name, Text("missing value of {field}", field=repr(field))))
             continue
         parse = _text if field in _TEXT else _date if field == "date" else _number
         try:
             value = parse(cell)
         except ValueError as e:
-            problems.append(Problem(n, col.name, str(e)))
+            problems.append(Problem(n, col.name, e.args[0]))
             continue
         problem = _field_problem(field, value, col)
         if problem:
@@ -240,19 +269,30 @@ def _parse_row(n: int, row: Mapping[str, Any], columns: dict[str, _Column], requ
     return record, problems
 
 
-def _field_problem(field: str, value: Any, col: _Column) -> str | None:
+def _field_problem(field: str, value: Any, col: _Column) -> Text | None:
     """Why a parsed value is not acceptable, or None; values in a column of unknown unit pass."""
     if field in _PROPERTIES and col.unit is not None:
         problem = value_problem(Property(field), to_canonical(value, col.unit))
-        is_canonical = col.unit is col.unit.canonical()
-        return problem and (problem if is_canonical else f"{value:g} {col.unit} → {problem}")
+        if problem is None or col.unit is col.unit.canonical():
+            return problem
+        return Text(
+            "{value} {unit} → {problem}", value=Number(value, None), unit=str(col.unit), problem=problem
+        )
     if field in _DEPTHS and value < 0:
-        return f"{field} depth {value:g} {col.unit or ''} is negative"
+        values = {"value": Number(value, None), "unit": str(col.unit or "")}
+        if field == "upper":
+            return Text("upper depth {value} {unit} is negative", **values)
+        return Text("lower depth {value} {unit} is negative", **values)
     limit = {"lon": 180, "lat": 90}.get(field)
     if limit and abs(value) > limit:
-        return f"{field} {value:g}° is outside [-{limit}, {limit}]"
+        return Text(
+            "{field} {value}° is outside {interval}",
+            field=field,
+            value=Number(value, None),
+            interval=interval(-limit, limit),
+        )
     if field == "composite" and not (value >= 1 and value.is_integer()):
-        return f"composite {value:g} is not a whole number of cores ≥ 1"
+        return Text("composite {value} is not a whole number of cores ≥ 1", value=Number(value, None))
     return None
 
 
@@ -263,9 +303,11 @@ def _add_uncertainty(result: dict, n: int, row: Mapping[str, Any], col: _Column)
     try:
         value = _number(row[col.uncertainty])
     except ValueError as e:
-        return [Problem(n, col.uncertainty, str(e))]
+        return [Problem(n, col.uncertainty, e.args[0])]
     if value < 0:
-        return [Problem(n, col.uncertainty, f"uncertainty {value:g} is negative")]
+        return [
+            Problem(n, col.uncertainty, Text("uncertainty {value} is negative", value=Number(value, None)))
+        ]
     result["uncertainty"] = value
     return []
 
@@ -286,17 +328,23 @@ def _across_rows(records: list[dict], columns: dict[str, _Column]) -> list[Probl
     profiles: dict[tuple, list[dict]] = {}
     for r in identified:
         if "upper" in r and "lower" in r:
-            if r["upper"] >= r["lower"]:
-                message = f"upper depth {r['upper']:g} cm is not above lower depth {r['lower']:g} cm"
-                problems.append(Problem(r["row"], columns["upper"].name, message))
+            problem = depth_order_problem(r["upper"], r["lower"])
+            if problem:
+                problems.append(Problem(r["row"], columns["upper"].name, problem))
             else:
                 profiles.setdefault(_profile_key(r), []).append(r)
     for key, layers in profiles.items():
         for i, j in overlapping([(r["upper"], r["lower"]) for r in layers]):
             a, b = layers[i], layers[j]
-            message = (
-                f"layer {b['upper']:g}–{b['lower']:g} cm overlaps layer {a['upper']:g}–{a['lower']:g} cm "
-                f"(row {a['row']}) of profile {key[2]!r}"
+            message = Text(
+                "layer {upper}–{lower} cm overlaps layer {other_upper}–{other_lower} cm (row {row}) of profile "
+                "{profile}",
+                upper=Number(b["upper"], None),
+                lower=Number(b["lower"], None),
+                other_upper=Number(a["upper"], None),
+                other_lower=Number(a["lower"], None),
+                row=a["row"],
+                profile=repr(key[2]),
             )
             problems.append(Problem(b["row"], columns["upper"].name, message))
     for field, key, what in (
@@ -309,9 +357,25 @@ def _across_rows(records: list[dict], columns: dict[str, _Column]) -> list[Probl
             if field in r:
                 value, row = first.setdefault(key(r), (r[field], r["row"]))
                 if r[field] != value:
-                    message = f"{field} {r[field]} differs from {value} (row {row}) of the same {what}"
+                    message = _differs(field, r[field], value, row, what)
                     problems.append(Problem(r["row"], columns[field].name, message))
     return problems
+
+
+def _shown(value: Any) -> Any:
+    """A date as it is; a coordinate (a float) with the decimals Python writes, in the reader's way."""
+    if isinstance(value, float):
+        decimals = repr(value).partition(".")[2]
+        return Number(value, len(decimals) if decimals.isdigit() else None)
+    return value
+
+
+def _differs(field: str, value: Any, first: Any, row: int, what: str) -> Text:
+    """A date (of a profile) or coordinate (of a site) that differs from the first row's."""
+    values = {"field": field, "value": _shown(value), "first": _shown(first), "row": row}
+    if what == "profile":
+        return Text("{field} {value} differs from {first} (row {row}) of the same profile", **values)
+    return Text("{field} {value} differs from {first} (row {row}) of the same site", **values)
 
 
 def _tree(records: list[dict]) -> dict:
@@ -347,17 +411,20 @@ def _required_properties(
             prop = Property(name).value
         except ValueError:
             accepted = ", ".join(p.value for p in Property)
-            problems.append(Problem(None, str(name), f"unknown property to require; accepted: {accepted}"))
+            message = Text("unknown property to require; accepted: {accepted}", accepted=accepted)
+            problems.append(Problem(None, str(name), message))
             continue
         wanted.add(prop)
         if prop not in columns:
-            problems.append(Problem(None, prop, "required but not in the mapping"))
+            problems.append(Problem(None, prop, Text("required but not in the mapping")))
     return wanted, problems
 
 
 def _records_frame(records: Any, source: str) -> pd.DataFrame:
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise SoilImportError(source, [Problem(None, None, "expected a list of records {column: value}")])
+        raise SoilImportError(
+            source, [Problem(None, None, Text("expected a list of records {column: value}"))]
+        )
     return pd.DataFrame(records, dtype=object)
 
 
@@ -385,7 +452,8 @@ def import_table(
     file_columns = [str(c) for c in frame.columns]
     for name in dict.fromkeys(names):
         if name not in file_columns:
-            problems.append(Problem(1, name, f"column missing; the file has: {', '.join(file_columns)}"))
+            message = Text("column missing; the file has: {columns}", columns=", ".join(file_columns))
+            problems.append(Problem(1, name, message))
     records = []
     for i, row in enumerate(frame.to_dict("records")):
         if not all(_is_missing(cell) for cell in row.values()):
@@ -394,13 +462,16 @@ def import_table(
             problems += row_problems
     problems += _across_rows(records, columns)
     if not records:
-        problems.append(Problem(None, None, "no data rows"))
+        problems.append(Problem(None, None, Text("no data rows")))
     if problems:
         raise SoilImportError(source, problems)
     try:
         return SoilData.model_validate(_tree(records))
     except ValidationError as e:
-        problems = [Problem(None, ".".join(map(str, err["loc"])), err["msg"]) for err in e.errors()]
+        problems = [
+            Problem(None, ".".join(map(str, err["loc"])), validation_message(err, value_error_prefix=False))
+            for err in e.errors()
+        ]
         raise SoilImportError(source, problems) from None
 
 
@@ -421,7 +492,11 @@ def read_table(path: str | Path, sheet: int | str = 0) -> pd.DataFrame:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in _SUFFIXES:
-        message = f"unknown file type {suffix!r}; accepted: {', '.join(_SUFFIXES)}"
+        message = Text(
+            "unknown file type {suffix}; accepted: {accepted}",
+            suffix=repr(suffix),
+            accepted=", ".join(_SUFFIXES),
+        )
         raise SoilImportError(str(path), [Problem(None, None, message)])
     try:
         if suffix == ".csv":
@@ -443,7 +518,9 @@ def read_table(path: str | Path, sheet: int | str = 0) -> pd.DataFrame:
         else:
             frame = pd.read_excel(path, sheet_name=sheet, dtype=object)
     except ValueError as e:
-        raise SoilImportError(str(path), [Problem(None, None, f"cannot be read: {e}")]) from None
+        raise SoilImportError(
+            str(path), [Problem(None, None, Text("cannot be read: {error}", error=str(e)))]
+        ) from None
     if suffix == ".json":
         frame = _records_frame(records, str(path))
     frame.columns = [str(c).strip() for c in frame.columns]

@@ -22,6 +22,7 @@ import pandas as pd
 from scipy.interpolate import CubicHermiteSpline, CubicSpline, make_interp_spline
 from scipy.linalg import solve_banded
 
+from permille.i18n import Number, Text, joined
 from permille.measure.stocks import g_cm2_to_t_ha, layer_problems
 
 LAYOUT = [
@@ -109,20 +110,35 @@ class EsmCore:
         return g_cm2_to_t_ha(self.cum_soc_g_cm2)
 
 
-def _profile_problems(upper, lower, soc_pct, bd_g_cm3, som_pct, where="") -> list[str]:
+def _profile_problems(upper, lower, soc_pct, bd_g_cm3, som_pct, where="") -> list[Text]:
     """Problems of one core's layers (:func:`~permille.measure.stocks.layer_problems`), plus the ESM's
-    needs: layers contiguous from 0 cm, and SOM_pct < 100 % (some mineral soil in every layer)."""
+    needs: layers contiguous from 0 cm, and SOM_pct < 100 % (some mineral soil in every layer); catalogue
+    messages, each prefixed by ``where``."""
     upper, lower = (
         np.atleast_1d(np.asarray(upper, dtype=float)),
         np.atleast_1d(np.asarray(lower, dtype=float)),
     )
     problems = layer_problems(upper, lower, soc_pct=soc_pct, bd_g_cm3=bd_g_cm3, som_pct=som_pct, where=where)
     if upper.size and upper[0] != 0:
-        problems.append(f"{where}first layer starts at {upper[0]:g} cm, not at the surface (0 cm)")
+        problems.append(
+            Text(
+                "{where}first layer starts at {upper} cm, not at the surface (0 cm)",
+                where=where,
+                upper=Number(upper[0], None),
+            )
+        )
     for i in np.flatnonzero(upper[1:] > lower[:-1]) + 1:
-        problems.append(f"{where}layer {i}: gap between {lower[i - 1]:g} and {upper[i]:g} cm")
+        problems.append(
+            Text(
+                "{where}layer {i}: gap between {lower} and {upper} cm",
+                where=where,
+                i=int(i),
+                lower=Number(lower[i - 1], None),
+                upper=Number(upper[i], None),
+            )
+        )
     for i in np.flatnonzero(np.broadcast_to(np.asarray(som_pct, dtype=float), upper.shape) == 100.0):
-        problems.append(f"{where}layer {i}: SOM_pct = 100 leaves no mineral soil")
+        problems.append(Text("{where}layer {i}: SOM_pct = 100 leaves no mineral soil", where=where, i=int(i)))
     return problems
 
 
@@ -133,7 +149,14 @@ def cumulative_profile(upper_cm, lower_cm, soc_pct, bd_g_cm3, som_pct=0.0) -> Co
     as in Wendt & Hauser (2013). ``ValueError`` lists every bad layer and field."""
     problems = _profile_problems(upper_cm, lower_cm, soc_pct, bd_g_cm3, som_pct)
     if problems:
-        raise ValueError(f"{len(problems)} problem(s) in the core: " + "; ".join(problems))
+        raise ValueError(
+            Text(
+                "{n} problem in the core: {problems}",
+                "{n} problems in the core: {problems}",
+                n=len(problems),
+                problems=joined(problems),
+            )
+        )
     upper, lower, soc, bd, som = np.broadcast_arrays(
         *(np.atleast_1d(np.asarray(a, dtype=float)) for a in (upper_cm, lower_cm, soc_pct, bd_g_cm3, som_pct))
     )
@@ -242,14 +265,28 @@ def reference_masses(profiles: Sequence[CoreProfile], depths_cm, how: ReferenceM
     """Reference cumulative mineral masses (g cm⁻²) at ``depths_cm`` (cm): the mean, minimum or maximum
     over the reference cores, each of which must have a layer boundary at every depth."""
     depths = np.atleast_1d(np.asarray(depths_cm, dtype=float))
+    if not profiles:
+        raise ValueError(Text("no reference cores"))
     missing = [
-        f"reference core {k}: no layer boundary at {d:g} cm (boundaries {p.depth_cm[1:].tolist()})"
+        Text(
+            "reference core {k}: no layer boundary at {depth} cm (boundaries {boundaries})",
+            k=k,
+            depth=Number(d, None),
+            boundaries=str(p.depth_cm[1:].tolist()),
+        )
         for k, p in enumerate(profiles)
         for d in depths
         if d not in p.depth_cm[1:]
     ]
-    if missing or not profiles:
-        raise ValueError("; ".join(missing) or "no reference cores")
+    if missing:
+        raise ValueError(
+            Text(
+                "{n} problem in the reference cores: {problems}",
+                "{n} problems in the reference cores: {problems}",
+                n=len(missing),
+                problems=joined(missing),
+            )
+        )
     masses = np.array([[p.mineral_g_cm2[p.depth_cm == d][0] for d in depths] for p in profiles])
     reduce = {ReferenceMass.MEAN: np.mean, ReferenceMass.MINIMUM: np.min, ReferenceMass.MAXIMUM: np.max}
     return reduce[ReferenceMass(how)](masses, axis=0)
@@ -269,15 +306,30 @@ def _cores(samples: pd.DataFrame, columns: Sequence[str]) -> dict[tuple, tuple[s
         fields = [
             core[c].to_numpy(dtype=float) for c in ("Upper_cm", "Lower_cm", "SOC_pct", "BD_g_cm3", "SOM_pct")
         ]
-        core_problems = _profile_problems(*fields, where=f"core {core_id} rep {rep}, ")
+        where = Text("core {core} rep {rep}, ", core=core_id, rep=rep)
+        core_problems = _profile_problems(*fields, where=where)
         ref_ids = core["Ref_ID"].unique()
         if len(ref_ids) > 1:
-            core_problems.append(f"core {core_id} rep {rep}: several Ref_ID {ref_ids.tolist()}")
+            core_problems.append(
+                Text(
+                    "core {core} rep {rep}: several Ref_ID {ids}",
+                    core=core_id,
+                    rep=rep,
+                    ids=str(ref_ids.tolist()),
+                )
+            )
         problems += core_problems
         if not core_problems:
             cores[core_id, rep] = (ref_ids[0], cumulative_profile(*fields))
     if problems:
-        raise ValueError(f"{len(problems)} problem(s) in the samples: " + "; ".join(problems))
+        raise ValueError(
+            Text(
+                "{n} problem in the samples: {problems}",
+                "{n} problems in the samples: {problems}",
+                n=len(problems),
+                problems=joined(problems),
+            )
+        )
     return cores
 
 

@@ -8,8 +8,9 @@ property in its own unit (kept as measured; :meth:`Result.canonical` converts).
 The models are frozen pydantic models that refuse unknown fields. Validating a whole
 :class:`SoilData` reports every field problem at once; a check across fields of a model (depth order,
 overlapping layers, ranges in canonical units) lists all its problems, and runs once the fields it
-needs are valid. Importers that report by file row share the checks :func:`value_problem` and
-:func:`overlapping`.
+needs are valid. Importers that report by file row share the checks :func:`value_problem`,
+:func:`depth_order_problem` and :func:`overlapping`. Their messages, and those of the layers' checks, are
+catalogue messages (:class:`permille.i18n.Text`), written in the reader's language by the API.
 """
 
 import datetime
@@ -20,7 +21,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from .units import ContentUnit, DensityUnit, FractionUnit, MassUnit, StockUnit, Unit, VolumeUnit
+from ..i18n import Number, Text, joined
+from .units import ContentUnit, DensityUnit, FractionUnit, MassUnit, StockUnit, Unit, VolumeUnit, interval
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -101,15 +103,30 @@ _COLUMN: dict[Property, str] = {
 }
 
 
-def value_problem(prop: Property, value: float) -> str | None:
-    """Why ``value`` (in the canonical unit of ``prop``) is not plausible, or None."""
+def value_problem(prop: Property, value: float) -> Text | None:
+    """Why ``value`` (in the canonical unit of ``prop``) is not plausible (a catalogue message), or None."""
     low, low_in, high, high_in = _RANGE[prop]
     ok = (value >= low if low_in else value > low) and (value <= high if high_in else value < high)
     if ok:
         return None
-    unit = prop.unit_type.canonical()
-    interval = f"{'[' if low_in else '('}{low:g}, {high:g}{']' if high_in else ')'}"
-    return f"{prop.value} {value:g} {unit} is outside {interval} {unit}"
+    return Text(
+        "{property} {value} {unit} is outside {interval} {unit}",
+        property=prop.value,
+        value=Number(value, None),
+        unit=str(prop.unit_type.canonical()),
+        interval=interval(low, high, low_open=not low_in, high_open=not high_in),
+    )
+
+
+def depth_order_problem(upper_cm: float, lower_cm: float) -> Text | None:
+    """Why a layer's depths (cm) are not in order (a catalogue message), or None."""
+    if upper_cm < lower_cm:
+        return None
+    return Text(
+        "upper depth {upper} cm is not above lower depth {lower} cm",
+        upper=Number(upper_cm, None),
+        lower=Number(lower_cm, None),
+    )
 
 
 def overlapping(layers: list[tuple[float, float]]) -> list[tuple[int, int]]:
@@ -181,10 +198,9 @@ class Layer(_Frozen):
 
     @model_validator(mode="after")
     def _depth_order(self):
-        if self.upper_cm >= self.lower_cm:
-            raise ValueError(
-                f"upper depth {self.upper_cm:g} cm is not above lower depth {self.lower_cm:g} cm"
-            )
+        problem = depth_order_problem(self.upper_cm, self.lower_cm)
+        if problem:
+            raise ValueError(problem)
         return self
 
 
@@ -199,14 +215,20 @@ class Profile(_Frozen):
     @classmethod
     def _no_overlap(cls, layers):
         if not layers:
-            raise ValueError("a profile has at least one layer")
+            raise ValueError(Text("a profile has at least one layer"))
         depths = [(layer.upper_cm, layer.lower_cm) for layer in layers]
         pairs = [
-            f"{depths[i][0]:g}–{depths[i][1]:g} and {depths[j][0]:g}–{depths[j][1]:g} cm"
+            Text(
+                "{upper}–{lower} and {other_upper}–{other_lower} cm",
+                upper=Number(depths[i][0], None),
+                lower=Number(depths[i][1], None),
+                other_upper=Number(depths[j][0], None),
+                other_lower=Number(depths[j][1], None),
+            )
             for i, j in overlapping(depths)
         ]
         if pairs:
-            raise ValueError("overlapping layers: " + "; ".join(pairs))
+            raise ValueError(Text("overlapping layers: {pairs}", pairs=joined(pairs)))
         return layers
 
 

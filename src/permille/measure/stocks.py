@@ -13,7 +13,8 @@ GlobalSoilMap specifications (Arrouays et al. 2014, Adv. Agron., doi:10.1016/B97
 
 import numpy as np
 
-from .units import StockUnit, to_canonical
+from ..i18n import Number, Text, joined
+from .units import StockUnit, interval, to_canonical
 
 VAN_BEMMELEN = 0.58
 """SOC / SOM mass ratio of the van Bemmelen factor (SOM = 1.724 × SOC); Pribyl (2010, Geoderma,
@@ -36,21 +37,44 @@ def _floats(*arrays) -> list[np.ndarray]:
     return [np.atleast_1d(a) for a in np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in arrays))]
 
 
-def _out_of_range(name, values, labels, low, high, *, low_open=False, high_open=True) -> list[str]:
+def _out_of_range(name, values, labels, low, high, *, low_open=False, high_open=True) -> list[Text]:
     """One message per NaN or out-of-range value of field ``name``, prefixed by the layer's label."""
-    interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+    bounds = interval(low, high, low_open=low_open, high_open=high_open)
     too_low = values <= low if low_open else values < low
     too_high = values >= high if high_open else values > high
     problems = []
     for i in np.flatnonzero(np.isnan(values) | too_low | too_high):
         if np.isnan(values[i]):
-            problems.append(f"{labels[i]}: {name} is NaN")
+            problems.append(Text("{layer}: {name} is NaN", layer=labels[i], name=name))
         else:
-            problems.append(f"{labels[i]}: {name} = {values[i]:g} outside {interval}")
+            value = Number(values[i], None)
+            problems.append(
+                Text(
+                    "{layer}: {name} = {value} outside {interval}",
+                    layer=labels[i],
+                    name=name,
+                    value=value,
+                    interval=bounds,
+                )
+            )
     return problems
 
 
-def _value_problems(labels, *, soc_pct=None, som_pct=None, bd_g_cm3=None, coarse_fraction=None) -> list[str]:
+def _layers(n: int) -> list[Text]:
+    """The labels "layer 0", "layer 1"… of ``n`` layers."""
+    return [Text("layer {i}", i=i) for i in range(n)]
+
+
+def _problems_in_the_layers(problems: list[Text]) -> Text:
+    return Text(
+        "{n} problem in the layers: {problems}",
+        "{n} problems in the layers: {problems}",
+        n=len(problems),
+        problems=joined(problems),
+    )
+
+
+def _value_problems(labels, *, soc_pct=None, som_pct=None, bd_g_cm3=None, coarse_fraction=None) -> list[Text]:
     """Problems of the layers' values: NaN, SOC_pct or SOM_pct outside [0, 100] %, BD_g_cm3 outside
     (0, 2.65] g cm⁻³, coarse_fraction outside [0, 1); fields left as None are not checked."""
     fields = (
@@ -69,27 +93,45 @@ def _value_problems(labels, *, soc_pct=None, som_pct=None, bd_g_cm3=None, coarse
 
 def layer_problems(
     upper_cm, lower_cm, *, soc_pct=None, bd_g_cm3=None, coarse_fraction=None, som_pct=None, where=""
-) -> list[str]:
+) -> list[Text]:
     """Every problem of a profile's layers, one message each naming the layer (index from 0 and depths) and
     the field: NaN values; depths negative, of zero or negative thickness, not increasing or overlapping
     the layer above; SOC_pct or SOM_pct outside [0, 100] %; BD_g_cm3 outside (0, 2.65] g cm⁻³;
     coarse_fraction outside [0, 1). Depths in cm, layers in sampling order from the surface down; fields
-    left as None are not checked. ``where`` prefixes every message (e.g. the core's name)."""
+    left as None are not checked. ``where`` prefixes every message (e.g. the core's name). The messages
+    are catalogue messages (:class:`~permille.i18n.Text`)."""
     upper, lower = _floats(upper_cm, lower_cm)
     labels = [
-        f"{where}layer {i} ({u:g}–{lo:g} cm)" for i, (u, lo) in enumerate(zip(upper, lower, strict=True))
+        Text(
+            "{where}layer {i} ({upper}–{lower} cm)",
+            where=where,
+            i=i,
+            upper=Number(u, None),
+            lower=Number(lo, None),
+        )
+        for i, (u, lo) in enumerate(zip(upper, lower, strict=True))
     ]
     problems = []
     for name, depth in (("Upper_cm", upper), ("Lower_cm", lower)):
         problems += _out_of_range(name, depth, labels, 0.0, np.inf)
     for i in np.flatnonzero(lower <= upper):
         problems.append(
-            f"{labels[i]}: thickness Lower_cm − Upper_cm = {lower[i] - upper[i]:g} cm is not positive"
+            Text(
+                "{layer}: thickness Lower_cm − Upper_cm = {value} cm is not positive",
+                layer=labels[i],
+                value=Number(lower[i] - upper[i], None),
+            )
         )
     for i in np.flatnonzero(upper[1:] < lower[:-1]) + 1:
         problems.append(
-            f"{labels[i]}: Upper_cm {upper[i]:g} above the Lower_cm {lower[i - 1]:g} of layer {i - 1} "
-            "(depths not increasing or layers overlapping)"
+            Text(
+                "{layer}: Upper_cm {upper} above the Lower_cm {lower} of layer {above} (depths not increasing "
+                "or layers overlapping)",
+                layer=labels[i],
+                upper=Number(upper[i], None),
+                lower=Number(lower[i - 1], None),
+                above=int(i - 1),
+            )
         )
     return problems + _value_problems(
         labels, soc_pct=soc_pct, som_pct=som_pct, bd_g_cm3=bd_g_cm3, coarse_fraction=coarse_fraction
@@ -107,7 +149,7 @@ def validate_layers(upper_cm, lower_cm, *, soc_pct=None, bd_g_cm3=None, coarse_f
         som_pct=som_pct,
     )
     if problems:
-        raise ValueError(f"{len(problems)} problem(s) in the layers: " + "; ".join(problems))
+        raise ValueError(_problems_in_the_layers(problems))
 
 
 def fixed_depth_stock(soc_pct, bd_g_cm3, thickness_cm, coarse_fraction=0.0) -> np.ndarray:
@@ -120,11 +162,11 @@ def fixed_depth_stock(soc_pct, bd_g_cm3, thickness_cm, coarse_fraction=0.0) -> n
     factor is 1: % × g cm⁻³ × cm = 0.01 g C cm⁻² = 1 t C/ha. Arguments broadcast; values are checked
     (``ValueError`` lists every bad layer and field)."""
     soc, bd, thickness, coarse = _floats(soc_pct, bd_g_cm3, thickness_cm, coarse_fraction)
-    labels = [f"layer {i}" for i in range(soc.size)]
+    labels = _layers(soc.size)
     problems = _out_of_range("thickness_cm", thickness, labels, 0.0, np.inf, low_open=True)
     problems += _value_problems(labels, soc_pct=soc, bd_g_cm3=bd, coarse_fraction=coarse)
     if problems:
-        raise ValueError(f"{len(problems)} problem(s) in the layers: " + "; ".join(problems))
+        raise ValueError(_problems_in_the_layers(problems))
     return soc * bd * thickness * (1.0 - coarse)
 
 
@@ -167,7 +209,7 @@ def core_mass_stock(soc_pct, fine_mass_g, *, area_cm2=None, volume_cm3=None, thi
     doi:10.5194/soil-3-61-2017)."""
     per_area = mass_per_area(fine_mass_g, area_cm2=area_cm2, volume_cm3=volume_cm3, thickness_cm=thickness_cm)
     (soc,) = _floats(soc_pct)
-    problems = _value_problems([f"layer {i}" for i in range(soc.size)], soc_pct=soc)
+    problems = _value_problems(_layers(soc.size), soc_pct=soc)
     if problems:
         raise ValueError("; ".join(problems))
     return soc * per_area
@@ -207,8 +249,7 @@ def harmonise(upper_cm, lower_cm, stock_t_ha, intervals) -> np.ndarray:
     data cover; bad layers raise ``ValueError`` too (:func:`layer_problems`)."""
     upper, lower, stock = _floats(upper_cm, lower_cm, stock_t_ha)
     problems = layer_problems(upper, lower)
-    labels = [f"layer {i}" for i in range(stock.size)]
-    problems += _out_of_range("stock", stock, labels, 0.0, np.inf)
+    problems += _out_of_range("stock", stock, _layers(stock.size), 0.0, np.inf)
     top, bottom = np.asarray(intervals, dtype=float).reshape(-1, 2).T
     problems += [
         f"interval {t:g}–{b:g} cm: bottom not below top" for t, b in zip(top, bottom, strict=True) if b <= t

@@ -29,17 +29,38 @@ from enum import StrEnum, nonmember
 
 import numpy as np
 
+from ..i18n import Number, Text
+
 _PLAIN = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻·", "0123456789- ")
 
 
 class UnitError(ValueError):
-    """A unit that is not accepted for a quantity; ``accepted`` lists those that are."""
+    """A unit that is not accepted for a quantity; ``accepted`` lists those that are. The message
+    (``args[0]``) is a :class:`~permille.i18n.Text`."""
 
     def __init__(self, text: str, unit_type: "type[Unit]"):
         self.accepted = tuple(u.value for u in unit_type)
         super().__init__(
-            f"unknown unit {text!r} for {unit_type.quantity}; accepted: {', '.join(self.accepted)}"
+            Text(
+                "unknown unit {unit} for {quantity}; accepted: {accepted}",
+                unit=repr(text),
+                quantity=unit_type.quantity,
+                accepted=", ".join(self.accepted),
+            )
         )
+
+
+def interval(low: float, high: float, *, low_open: bool = False, high_open: bool = False) -> Text:
+    """The interval from ``low`` to ``high`` (``[0, 100]``, ``(0, 2.65]``) as a catalogue message, its
+    bounds written as ``:g`` writes them with the reader's decimal sign (French ``]0 ; 2,65]``)."""
+    low, high = Number(low, None), Number(high, None)
+    if low_open and high_open:
+        return Text("({low}, {high})", low=low, high=high)
+    if low_open:
+        return Text("({low}, {high}]", low=low, high=high)
+    if high_open:
+        return Text("[{low}, {high})", low=low, high=high)
+    return Text("[{low}, {high}]", low=low, high=high)
 
 
 def _normalise(text: str) -> str:
@@ -84,7 +105,7 @@ class Unit(StrEnum):
 class ContentUnit(Unit):
     """Mass content of SOC, SOM, clay or sand in the fine earth; canonical %."""
 
-    quantity = nonmember("a content (SOC, SOM, clay, sand)")
+    quantity = nonmember(Text("a content (SOC, SOM, clay, sand)"))
     PERCENT = "%", 1.0, "percent", "pct", "g/100g", "wt%"
     G_PER_KG = "g/kg", 0.1, "g kg-1"
     MG_PER_G = "mg/g", 0.1, "mg g-1"
@@ -94,7 +115,7 @@ class ContentUnit(Unit):
 class FractionUnit(Unit):
     """A share of a whole (coarse fragments in a sample); canonical fraction (0–1)."""
 
-    quantity = nonmember("a fraction")
+    quantity = nonmember(Text("a fraction"))
     FRACTION = "fraction", 1.0, "g/g", "kg/kg"
     PERCENT = "%", 0.01, "percent", "pct"
 
@@ -102,7 +123,7 @@ class FractionUnit(Unit):
 class StockUnit(Unit):
     """Carbon stock per area; canonical Mg C/ha (= t C/ha)."""
 
-    quantity = nonmember("a stock")
+    quantity = nonmember(Text("a stock"))
     MG_PER_HA = "Mg/ha", 1.0, "Mg ha-1", "t/ha", "t ha-1"
     G_PER_CM2 = "g/cm2", 100.0, "g cm-2"
     KG_PER_M2 = "kg/m2", 10.0, "kg m-2"
@@ -111,7 +132,7 @@ class StockUnit(Unit):
 class DensityUnit(Unit):
     """Bulk density; canonical g/cm3."""
 
-    quantity = nonmember("a bulk density")
+    quantity = nonmember(Text("a bulk density"))
     G_PER_CM3 = "g/cm3", 1.0, "g cm-3", "g/cc", "g/ml", "g/mL"
     MG_PER_M3 = "Mg/m3", 1.0, "Mg m-3", "t/m3", "t m-3"
     KG_PER_M3 = "kg/m3", 1e-3, "kg m-3"
@@ -120,7 +141,7 @@ class DensityUnit(Unit):
 class MassUnit(Unit):
     """Mass; canonical g."""
 
-    quantity = nonmember("a mass")
+    quantity = nonmember(Text("a mass"))
     G = "g", 1.0
     KG = "kg", 1000.0
 
@@ -128,7 +149,7 @@ class MassUnit(Unit):
 class VolumeUnit(Unit):
     """Volume; canonical cm3."""
 
-    quantity = nonmember("a volume")
+    quantity = nonmember(Text("a volume"))
     CM3 = "cm3", 1.0, "cc", "ml", "mL"
     M3 = "m3", 1e6
 
@@ -136,7 +157,7 @@ class VolumeUnit(Unit):
 class DepthUnit(Unit):
     """Depth below the soil surface; canonical cm."""
 
-    quantity = nonmember("a depth")
+    quantity = nonmember(Text("a depth"))
     CM = "cm", 1.0
     M = "m", 100.0
     MM = "mm", 0.1

@@ -27,12 +27,12 @@ def stocks(table: pd.DataFrame, options: StocksIn, source: str) -> dict:
     frame["field"] = frame["field"].fillna("")
     groups = sorted(set(frame["field"]))
     samples, dropped, bd_from_core, _ = prepare_cores(frame, "field", groups, options.depths_cm[-1], None)
+    fixed = esm.fixed_depth_table(samples)  # first: its refusal names each bad core
     cores = [
         esm.cumulative_profile(c.Upper_cm, c.Lower_cm, c.SOC_pct, c.BD_g_cm3, c.SOM_pct)
         for _, c in samples.groupby("ID")
     ]
     reference = esm.reference_masses(cores, options.depths_cm, esm.ReferenceMass.MINIMUM)
-    fixed = esm.fixed_depth_table(samples)
     equivalent = esm.esm_table(
         samples, options.depths_cm, method=esm.Interpolation(options.method), reference=list(reference)
     )

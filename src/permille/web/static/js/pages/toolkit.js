@@ -231,7 +231,7 @@ export async function render(root, params, ctx) {
   function showProblems(error) {
     if (schemaForm && error.details?.length) schemaForm.showErrors(error.details);
     const details = (error.details || []).map((d) => {
-      const where = [d.row ? `row ${d.row}` : null, d.column, (d.loc || []).filter((x) => x !== "body").join(".")]
+      const where = [d.row ? t("tk.row", { n: String(d.row) }) : null, d.column, (d.loc || []).filter((x) => x !== "body").join(".")]
         .filter(Boolean)
         .join(", ");
       return el("li", {}, where ? `${where}: ${d.message}` : d.message);

@@ -719,3 +719,19 @@ def test_a_calculation_over_its_cpu_budget_is_stopped_and_refused(api):
     assert answer.json()["error"]["code"] == "too_much_work"
     assert "MAX_CPU_S" in answer.json()["error"]["message"]
     assert api.post("/api/toolkit/sampling", json=example(api, "sampling")).status_code == 200
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_a_stocks_answer_is_in_the_readers_language(api, lang):
+    """The sentences of a successful answer (cores left out, the interval, how each number was made) come
+    from the catalogue in the reader's language; English readers keep the English."""
+    english = post_stocks(api, CUMBRIA.read_bytes(), depths_cm="30,50").json()
+    answer = post_stocks(api, CUMBRIA.read_bytes(), depths_cm="30,50", query=f"?lang={lang}").json()
+    assert english["dropped"] == ["control/GF3: missing bd", "hedge/W13: missing soc, bd, som"]
+    assert english["interval"].startswith("90 % t interval")
+    interval = "{confidence} % t interval over the profiles of a group (none for a single profile)"
+    assert answer["interval"] == i18n.gettext(lang, interval, confidence=90) != english["interval"]
+    assert answer["dropped"] != english["dropped"] and answer["dropped"][0].startswith("control/GF3")
+    esm = answer["methods"]["equivalent soil mass"]
+    assert esm != english["methods"]["equivalent soil mass"] and "30 cm (" in esm
+    assert "," in esm.split("30 cm (")[1].split(" g/cm²")[0], esm  # the mass written with a decimal comma

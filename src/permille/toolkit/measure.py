@@ -6,6 +6,7 @@ Stocks t C/ha, depths cm, areas ha, credits t CO2e.
 
 import pandas as pd
 
+from ..i18n import Number, Text, joined
 from ..io import soil_import, verification_report
 from ..measure import credits, esm, sampling, schemes
 from ..measure.comparison import prepare_cores
@@ -67,15 +68,25 @@ def stocks(table: pd.DataFrame, options: StocksIn, source: str) -> dict:
         "calculator": "stocks",
         "profiles": profiles.to_dict(orient="records"),
         "groups": summary,
-        "interval": f"{CONFIDENCE:.0%} t interval over the profiles of a group (none for a single profile)",
+        "interval": Text(
+            "{confidence} % t interval over the profiles of a group (none for a single profile)",
+            confidence=round(CONFIDENCE * 100),
+        ),
         "dropped": dropped,
         "methods": {
-            "bulk density": "fine-earth mass / core volume where not measured"
+            "bulk density": Text("fine-earth mass / core volume where not measured")
             if bd_from_core
-            else "as measured",
-            "equivalent soil mass": f"{options.method}; reference mass = minimum over all profiles at "
-            + ", ".join(
-                f"{d:g} cm ({m:.3f} g/cm²)" for d, m in zip(options.depths_cm, reference, strict=True)
+            else Text("as measured"),
+            "equivalent soil mass": Text(
+                "{method}; reference mass = minimum over all profiles at {masses}",
+                method=options.method,
+                masses=joined(
+                    (
+                        Text("{depth} cm ({mass} g/cm²)", depth=Number(d, None), mass=Number(m, 3))
+                        for d, m in zip(options.depths_cm, reference, strict=True)
+                    ),
+                    commas=True,
+                ),
             ),
         },
     }
@@ -166,7 +177,7 @@ def credit_estimate(p: CreditsIn) -> tuple[dict, verification_report.Verificatio
             "buffer_pct": profile.buffer_pct,
         },  # fmt: skip
         "changes": changes.to_dict(orient="records"),
-        "interval": f"{CONFIDENCE:.0%} t interval of each change",
+        "interval": Text("{confidence} % t interval of each change", confidence=round(CONFIDENCE * 100)),
         "lines": [line.as_dict() for line in lines],
         "totals": {k: sum(getattr(line, k) for line in lines) for k in TOTALS},
     }

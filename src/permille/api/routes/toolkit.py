@@ -91,7 +91,7 @@ async def _calculate(request: Request, session, user, calculator: str, country_i
         client_address=request.client.host if request.client else None,
     )
     if answer.data is not None:
-        return answer.data
+        return i18n.localized(answer.data, request_language(request))
     return Response(
         answer.content,
         media_type=answer.media_type,

@@ -351,3 +351,39 @@ def test_thousands_of_problems_are_joined_flat():
     assert text.render("fr") == " ; ".join(f"couche {i}" for i in range(5000))
     assert text.render("es").startswith("capa 0; capa 1; ")
     assert i18n.joined(parts[:1]) is parts[0]
+
+
+def test_the_record_forms_checks_are_answered_in_the_readers_language(client, auth):
+    """The registry's own checks of a form (a call's dates, an observation's depths and value, a practice's
+    effect) come from the catalogue: French and Spanish for those readers, the English unchanged."""
+    secretariat = auth("secretariat")
+    site = client.post(
+        "/api/sites",
+        json={"name": "Depths", "lon": 2.0, "lat": 45.0, "country_iso3": "FRA", "land_use": "cropland"},
+        headers=secretariat,
+    )
+    assert site.status_code == 201, site.text
+    upper = i18n.Text(
+        "the upper depth {upper} cm is not above the lower depth {lower} cm",
+        upper=i18n.Number(40, None),
+        lower=i18n.Number(30, None),
+    )
+    cases = [
+        ("/api/calls", {"title": "Late", "opens_at": "2027-02-01T00:00:00Z", "closes_at": "2027-01-01T00:00:00Z",
+                        "review_by": "2027-03-01T00:00:00Z"},
+         i18n.Text("the call must open before it closes, and close before the review ends")),
+        ("/api/calls", {"title": "Naive", "opens_at": "2027-01-01T00:00:00", "closes_at": "2027-02-01T00:00:00Z",
+                        "review_by": "2027-03-01T00:00:00Z"},
+         i18n.Text("{field}: give a time zone (e.g. 2026-12-31T23:59:00Z)", field=i18n.Text("opening"))),
+        ("/api/observations", {"site_id": site.json()["id"], "upper_cm": 40, "lower_cm": 30, "property": "soc",
+                               "value": 2.1, "unit": "%"}, upper),
+    ]  # fmt: skip
+    for path, body, text in cases:
+        answers = {}
+        for lang in ("en", "fr", "es"):
+            answer = client.post(path, json=body, headers=secretariat, params={"lang": lang})
+            assert answer.status_code == 422, answer.text
+            messages = [d["message"] for d in answer.json()["error"]["details"]]
+            assert text.render(lang) in messages, (lang, messages)
+            answers[lang] = text.render(lang)
+        assert answers["en"] == str(text) and len(set(answers.values())) == 3

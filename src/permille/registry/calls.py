@@ -27,6 +27,14 @@ READERS = (Role.STC, Role.SECRETARIAT)
 """Who reads every application (the applicant's organisation reads its own)."""
 
 
+CALL_DATES = {
+    "opens_at": i18n.Text("opening"),
+    "closes_at": i18n.Text("closing"),
+    "review_by": i18n.Text("review deadline"),
+}
+"""A call's dates as its refusals name them."""
+
+
 class CallIn(Strict):
     title: Name
     description: Text = ""
@@ -37,12 +45,16 @@ class CallIn(Strict):
     criteria: Annotated[list[Criterion], Field(min_length=1, max_length=14)] = list(Criterion)
 
     @model_validator(mode="after")
-    def _ordered(self):
+    def _ordered(self):  # the dates' names as the call form labels them (CALL_DATES)
         for name in ("opens_at", "closes_at", "review_by"):
             if getattr(self, name).tzinfo is None:
-                raise ValueError(f"{name}: give a time zone (e.g. 2026-12-31T23:59:00Z)")
+                raise ValueError(
+                    i18n.Text("{field}: give a time zone (e.g. 2026-12-31T23:59:00Z)", field=CALL_DATES[name])
+                )
         if not self.opens_at < self.closes_at < self.review_by:
-            raise ValueError("the call must open before it closes, and close before the review ends")
+            raise ValueError(
+                i18n.Text("the call must open before it closes, and close before the review ends")
+            )
         return self
 
 

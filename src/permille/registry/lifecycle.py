@@ -45,7 +45,7 @@ def _deliverable(value: str) -> str:
     except (ValueError, IndexError, HeaderParseError):
         parsed = None
     if parsed != value:
-        raise ValueError("not one e-mail address (write it as name@domain.org)")
+        raise ValueError(i18n.Text("not one e-mail address (write it as name@domain.org)"))
     return value
 
 

@@ -23,7 +23,9 @@ from pydantic import (
 )
 from pydantic.fields import FieldInfo
 
+from .. import i18n
 from ..measure.soildata import Property, Result
+from ..validation_messages import validation_message
 from .accounts import MIN_PASSWORD_LENGTH, MIN_PASSWORD_SCORE, check_password
 
 Iso3 = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
@@ -74,7 +76,12 @@ class Strict(BaseModel):
     def _no_nul(cls, data: Any) -> Any:
         problems = unstorable_text(data)
         if problems:
-            raise ValueError(f"NUL characters and lone surrogates are not allowed (in {', '.join(problems)})")
+            raise ValueError(
+                i18n.Text(
+                    "NUL characters and lone surrogates are not allowed (in {fields})",
+                    fields=", ".join(problems),
+                )
+            )
         return data
 
 
@@ -236,7 +243,14 @@ class AssessmentBase(Strict):
     def _every_criterion(self):
         missing = [c.value for c in Criterion if c not in self.scores]
         if missing:
-            raise ValueError(f"scores missing for {len(missing)} criterion(s): {', '.join(missing)}")
+            raise ValueError(
+                i18n.Text(
+                    "scores missing for {n} criterion: {criteria}",
+                    "scores missing for {n} criteria: {criteria}",
+                    n=len(missing),
+                    criteria=", ".join(missing),
+                )
+            )
         return self
 
 
@@ -269,7 +283,7 @@ class PracticeBase(Strict):
     @model_validator(mode="after")
     def _effect_with_uncertainty(self):
         if self.effect_t_c_ha_yr is not None and self.effect_uncertainty_t_c_ha_yr is None:
-            raise ValueError("an effect needs its uncertainty (effect_uncertainty_t_c_ha_yr, t C/ha/yr)")
+            raise ValueError(i18n.Text("an effect needs its uncertainty (SD, t C/ha/yr)"))
         return self
 
 
@@ -405,9 +419,9 @@ class ToolkitUsageBase(Strict):
     @model_validator(mode="after")
     def _aware(self):
         if self.at.tzinfo is None:
-            raise ValueError("at: give a timezone (e.g. 2026-01-01T12:00:00Z)")
+            raise ValueError(i18n.Text("at: give a timezone (e.g. 2026-01-01T12:00:00Z)"))
         if not 1900 <= self.at.year <= 2100:
-            raise ValueError(f"at: year {self.at.year} is outside 1900–2100")
+            raise ValueError(i18n.Text("at: year {year} is outside 1900–2100", year=self.at.year))
         return self
 
 
@@ -430,7 +444,11 @@ def _plausible_date(value: datetime.date) -> datetime.date:
     latest = datetime.date.today() + datetime.timedelta(days=1)
     if not EARLIEST_OBSERVATION <= value <= latest:
         raise ValueError(
-            f"date {value.isoformat()} is not between {EARLIEST_OBSERVATION.isoformat()} and today"
+            i18n.Text(
+                "date {date} is not between {earliest} and today",
+                date=value.isoformat(),
+                earliest=EARLIEST_OBSERVATION.isoformat(),
+            )
         )
     return value
 
@@ -456,15 +474,21 @@ class ObservationBase(Strict):
     def _plausible(self):
         problems = []
         if self.upper_cm >= self.lower_cm:
-            problems.append(f"upper_cm {self.upper_cm:g} is not above lower_cm {self.lower_cm:g}")
+            problems.append(
+                i18n.Text(
+                    "the upper depth {upper} cm is not above the lower depth {lower} cm",
+                    upper=i18n.Number(self.upper_cm, None),
+                    lower=i18n.Number(self.lower_cm, None),
+                )
+            )
         try:
             result = Result(
                 property=self.property, unit=self.unit, value=self.value, uncertainty=self.uncertainty
             )
         except ValidationError as e:
-            problems += [err["msg"].removeprefix("Value error, ") for err in e.errors()]
+            problems += [validation_message(err, value_error_prefix=False) for err in e.errors()]
         else:
             self.unit = result.unit.value
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError(i18n.joined(problems))
         return self

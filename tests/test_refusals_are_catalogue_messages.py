@@ -10,7 +10,16 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "permille"
-MEASURE = ("comparison", "credits", "depth_conversion", "remeasurement", "sampling", "schemes", "units", "validation")
+MEASURE = (
+    "comparison",
+    "credits",
+    "depth_conversion",
+    "remeasurement",
+    "sampling",
+    "schemes",
+    "units",
+    "validation",
+)
 MODULES = sorted(
     [f.relative_to(PACKAGE).as_posix() for f in (PACKAGE / "models").rglob("*.py")]
     + [f.relative_to(PACKAGE).as_posix() for f in (PACKAGE / "toolkit").glob("*.py")]

@@ -86,6 +86,10 @@ def test_intervals_are_written_the_readers_way():
     )
     assert interval(0, 1, high_open=True).render("fr") == "[0 ; 1["
     assert str(interval(-90, 90)) == "[-90, 90]"
+    for low_open in (False, True):
+        for high_open in (False, True):
+            text = interval(0, 1, low_open=low_open, high_open=high_open)
+            assert text.render("fr") != str(text) and ";" in text.render("fr")  # every form in the catalogue
 
 
 def test_unknown_unit_in_a_mapping_lists_the_accepted_units():

@@ -14,6 +14,7 @@ from permille import i18n
 from permille.api.app import create_app
 from permille.grid import atlas_maps
 from permille.io import soil_import
+from permille.measure.soildata import depth_order_problem
 from permille.registry import kpis
 from permille.registry.db import make_engine
 
@@ -363,11 +364,7 @@ def test_the_record_forms_checks_are_answered_in_the_readers_language(client, au
         headers=secretariat,
     )
     assert site.status_code == 201, site.text
-    upper = i18n.Text(
-        "the upper depth {upper} cm is not above the lower depth {lower} cm",
-        upper=i18n.Number(40, None),
-        lower=i18n.Number(30, None),
-    )
+    upper = depth_order_problem(40, 30)
     cases = [
         ("/api/calls", {"title": "Late", "opens_at": "2027-02-01T00:00:00Z", "closes_at": "2027-01-01T00:00:00Z",
                         "review_by": "2027-03-01T00:00:00Z"},

@@ -153,7 +153,10 @@ def test_validation_lists_every_problem(session, site):
     with pytest.raises(service.Invalid) as error:
         service.create(session, "observations", soc(site.id, value=120, upper_cm=40), service.SYSTEM)
     message = error.value.details[0]["message"]
-    assert "the upper depth 40 cm is not above the lower depth 30 cm" in message and "soc 120 % is outside [0, 100] %" in message
+    assert (
+        "upper depth 40 cm is not above lower depth 30 cm" in message
+        and "soc 120 % is outside [0, 100] %" in message
+    )
 
 
 def test_assessment_needs_a_score_for_every_criterion(session):

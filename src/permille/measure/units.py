@@ -50,17 +50,17 @@ class UnitError(ValueError):
         )
 
 
+_INTERVALS = {
+    (False, False): "[{low}, {high}]", (True, False): "({low}, {high}]",
+    (False, True): "[{low}, {high})", (True, True): "({low}, {high})",
+}  # fmt: skip
+"""(low open, high open) → the interval's catalogue message."""
+
+
 def interval(low: float, high: float, *, low_open: bool = False, high_open: bool = False) -> Text:
     """The interval from ``low`` to ``high`` (``[0, 100]``, ``(0, 2.65]``) as a catalogue message, its
     bounds written as ``:g`` writes them with the reader's decimal sign (French ``]0 ; 2,65]``)."""
-    low, high = Number(low, None), Number(high, None)
-    if low_open and high_open:
-        return Text("({low}, {high})", low=low, high=high)
-    if low_open:
-        return Text("({low}, {high}]", low=low, high=high)
-    if high_open:
-        return Text("[{low}, {high})", low=low, high=high)
-    return Text("[{low}, {high}]", low=low, high=high)
+    return Text(_INTERVALS[low_open, high_open], low=Number(low, None), high=Number(high, None))
 
 
 def _normalise(text: str) -> str:

@@ -24,7 +24,7 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 
 from .. import i18n
-from ..measure.soildata import Property, Result
+from ..measure.soildata import Property, Result, depth_order_problem
 from ..validation_messages import validation_message
 from .accounts import MIN_PASSWORD_LENGTH, MIN_PASSWORD_SCORE, check_password
 
@@ -472,15 +472,7 @@ class ObservationBase(Strict):
 
     @model_validator(mode="after")
     def _plausible(self):
-        problems = []
-        if self.upper_cm >= self.lower_cm:
-            problems.append(
-                i18n.Text(
-                    "the upper depth {upper} cm is not above the lower depth {lower} cm",
-                    upper=i18n.Number(self.upper_cm, None),
-                    lower=i18n.Number(self.lower_cm, None),
-                )
-            )
+        problems = [p for p in [depth_order_problem(self.upper_cm, self.lower_cm)] if p]
         try:
             result = Result(
                 property=self.property, unit=self.unit, value=self.value, uncertainty=self.uncertainty

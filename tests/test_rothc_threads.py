@@ -64,14 +64,6 @@ def test_float32_and_strided_forcings_are_converted_exactly():
     np.testing.assert_array_equal(strided, a.astype(np.float64)[:, ::2])
 
 
-def test_transposed_equals_numpy():
-    a = np.random.default_rng(4).normal(size=(100_000, 4))
-    t = prep_kernels.transposed(a)
-    assert t.flags.c_contiguous
-    np.testing.assert_array_equal(t, a.T)
-    np.testing.assert_array_equal(prep_kernels.transposed(a[:10]), a[:10].T)
-
-
 @pytest.mark.parametrize("shape", [(MONTHS, N_SITES), (MONTHS, 1), (1, N_SITES), (1, 1)])
 def test_cumulative_input_equals_numpy_cumsum(shape):
     rng = np.random.default_rng(3)

@@ -349,8 +349,9 @@ def equilibrium(
     deficit on 31 December, updated in place from where it starts; ``years`` gets the years it took).
     With the cycle's rate modifiers one year is an affine map x → A x + b of the four pools, and the
     equilibrium on 31 December is (I − A)⁻¹ b, written separately for the plant input (``x_plant``)
-    and the manure (``x_fym``), both (N, 4), since the equilibrium is linear in each. Same for the
-    14C content (A with the monthly radioactive decay, inputs weighted by ``modern``).
+    and the manure (``x_fym``), both (4, N), since the equilibrium is linear in each. Same for the
+    14C content (A with the monthly radioactive decay, inputs weighted by ``modern``; ``c14_plant`` and
+    ``c14_fym`` may be (4, 0) without ``with_c14``).
     """
     n_sites = smd.shape[0]
     for c in prange((n_sites + chunk - 1) // chunk):
@@ -411,11 +412,11 @@ def equilibrium(
                     a14[5, 1] += mod * FYM_RPM * m
                     a14[5, 3] += mod * FYM_HUM * m
             # 3. fixed points
-            _solve_annual_map(a, x_plant[n], 4)
-            _solve_annual_map(a, x_fym[n], 5)
+            _solve_annual_map(a, x_plant[:, n], 4)
+            _solve_annual_map(a, x_fym[:, n], 5)
             if with_c14:
-                _solve_annual_map(a14, c14_plant[n], 4)
-                _solve_annual_map(a14, c14_fym[n], 5)
+                _solve_annual_map(a14, c14_plant[:, n], 4)
+                _solve_annual_map(a14, c14_fym[:, n], 5)
 
 
 @njit(types.void(*_INPUTS, _F2, _F1, types.int64, types.int64), parallel=True, **_OPTS)

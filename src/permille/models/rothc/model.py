@@ -160,10 +160,11 @@ def spin_up(
 
 
 def _annual_fixed_points(prep: Prepared, max_years: int):
-    """Equilibrium pools from the plant input and from the manure, their 14C ((4, N) each), and the
-    deficit on 31 December of the yearly cycle (N,)."""
+    """Equilibrium pools from the plant input and from the manure, their 14C ((4, N) each; the 14C
+    (4, 0) without radiocarbon), and the deficit on 31 December of the yearly cycle (N,)."""
     n = prep.n_sites
-    x_plant, x_fym, c_plant, c_fym = (np.zeros((n, 4)) for _ in range(4))
+    x_plant, x_fym = np.empty((4, n)), np.empty((4, n))  # every site written by the kernel
+    c_plant, c_fym = (np.empty((4, n if prep.with_c14 else 0)) for _ in range(2))
     smd = np.zeros(n)
     years = np.zeros(n, dtype=np.int64)
     kernels.equilibrium(
@@ -182,13 +183,13 @@ def _annual_fixed_points(prep: Prepared, max_years: int):
     finite = prep_kernels.all_within(x_plant, -np.inf, np.inf, False) and prep_kernels.all_within(
         x_fym, -np.inf, np.inf, False
     )  # in parallel; None (small arrays) takes numpy's check
-    frozen = None if finite else ~np.isfinite(x_plant).all(axis=1) | ~np.isfinite(x_fym).all(axis=1)
+    frozen = None if finite else ~np.isfinite(x_plant).all(axis=0) | ~np.isfinite(x_fym).all(axis=0)
     if frozen is not None and frozen.any():
         temperature = np.broadcast_to(prep.forcing[0], (12, n)).max(axis=0)
         rule = Text("°C is the warmest month: below −5 °C nothing decomposes and no equilibrium exists")
         prep.checker.check("temperature", temperature, rule, frozen, prep.checker.site_of)
     prep.checker.raise_if_any()
-    return (*(prep_kernels.transposed(a) for a in (x_plant, x_fym, c_plant, c_fym)), smd)
+    return x_plant, x_fym, c_plant, c_fym, smd
 
 
 def _initial_state(prep: Prepared, soil: Soil, initial: State | None) -> State:

@@ -1,8 +1,9 @@
 """The RothC engine's preparation and collection steps on every core (numba, parallel over blocks): the
 bounds check of the large forcings, their conversion to contiguous float64, the cumulative carbon input of
-the recorded months, the finiteness check and transposition of the equilibrium's per-site results. Serial
-numpy did these before and capped the engine's speed-up on many cores (Amdahl: on a 16-core machine 5.3×
-one thread); ``benchmarks/bench_rothc_threads.py`` measures it.
+the recorded months, the finiteness check of the equilibrium's per-site results (the kernel writes them
+in (4, N) order, so nothing is transposed). Serial numpy did these before and capped the engine's speed-up
+on many cores (Amdahl: on a 16-core machine 5.3× one thread); ``benchmarks/bench_rothc_threads.py``
+measures it.
 
 Below :data:`PARALLEL_MIN` elements the numpy path is kept (starting threads costs more)."""
 
@@ -71,27 +72,6 @@ def as_float64(value) -> np.ndarray:
         _copy2d(a, out)
         return out
     return np.asarray(a, dtype=float)
-
-
-@njit(parallel=True, cache=True)
-def _transpose(source, out):
-    """out[j, i] = source[i, j] for a tall ``source`` (N, k): blocks of rows in parallel, each written one
-    output row at a time (contiguous writes)."""
-    n = source.shape[0]
-    for b in prange((n + _BLOCK - 1) // _BLOCK):
-        lo, hi = b * _BLOCK, min(n, (b + 1) * _BLOCK)
-        for j in range(source.shape[1]):
-            for i in range(lo, hi):
-                out[j, i] = source[i, j]
-
-
-def transposed(a: np.ndarray) -> np.ndarray:
-    """``a.T`` as a C-contiguous copy (e.g. (N, 4) per-site results → (4, N)), in parallel when large."""
-    if a.size < PARALLEL_MIN:
-        return a.T.copy()
-    out = np.empty((a.shape[1], a.shape[0]), dtype=a.dtype)
-    _transpose(a, out)
-    return out
 
 
 def contiguous(a: np.ndarray) -> np.ndarray:

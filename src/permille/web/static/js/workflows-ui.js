@@ -12,3 +12,19 @@ export const TOPICS = ["practices", "compensation_schemes", "ecosystem_services"
 export function stateBadge(state) {
   return el("span", { class: `badge state-${state}`, "data-state": state }, i18n.t(`state.${state}`));
 }
+
+const drawings = new WeakMap();
+
+// Draw a record's part of a page, or draw it again after an action: `build(part)` fills an off-screen
+// fragment, shown whole, and only if no later drawing of `root` began meanwhile (an earlier one still
+// waiting for its requests would otherwise add its tail to the new one: two discussions, one on top).
+// True if this drawing is the one shown.
+export async function draw(root, build) {
+  const mine = (drawings.get(root) || 0) + 1;
+  drawings.set(root, mine);
+  const part = document.createDocumentFragment();
+  await build(part);
+  if (drawings.get(root) !== mine) return false;
+  root.replaceChildren(part);
+  return true;
+}

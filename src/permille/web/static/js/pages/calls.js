@@ -5,8 +5,8 @@
 // not with a reason, report yearly), the reviewers, the conflicts of interest refused, and the STC's
 // recommendation (mean, lowest–highest, spread and comments per criterion), the applicant's feedback.
 import { field, form, gate, notice, t } from "../accounts-ui.js";
-import { REGIONS, stateBadge } from "../workflows-ui.js";
-import { library } from "../discussion.js";
+import { REGIONS, draw, stateBadge } from "../workflows-ui.js";
+import { library, thread } from "../discussion.js";
 
 export async function render(root, params, ctx) {
   const { el } = ctx;
@@ -76,65 +76,66 @@ async function call(root, ctx, id, status) {
 }
 
 async function application(root, ctx, id, status) {
-  const { el } = ctx;
-  const a = await ctx.api(`/call-applications/${id}`);
-  const post = async (action, body) => {
-    try {
-      await ctx.api(`/call-applications/${id}/${action}`, { body: body || {} });
-      root.replaceChildren();
-      await application(root, ctx, id, status);
-      status.replaceChildren(notice(t("calls.done", { action: t(`act.${action}`) })));
-    } catch (error) {
-      status.replaceChildren(notice(error.message, "error"));
+  return draw(root, async (page) => {
+    const { el } = ctx;
+    const a = await ctx.api(`/call-applications/${id}`);
+    const post = async (action, body) => {
+      try {
+        await ctx.api(`/call-applications/${id}/${action}`, { body: body || {} });
+        if (await application(root, ctx, id, status)) status.replaceChildren(notice(t("calls.done", { action: t(`act.${action}`) })));
+      } catch (error) {
+        status.replaceChildren(notice(error.message, "error"));
+      }
+    };
+    page.append(
+      el("p", {}, el("a", { href: `#/calls?call=${a.call.id}` }, t("calls.back"))),
+      el("h1", { tabindex: "-1" }, t("calls.application", { name: a.project.name }), " ", stateBadge(a.state)),
+      el("p", { class: "muted" }, `${a.call.title} · ${t("calls.by", { organisation: a.organisation, region: t(`opt.${a.region}`) })}`),
+      el("p", {}, a.summary),
+      status,
+    );
+    if (a.reason) page.append(el("p", { class: "notice decision" }, t("calls.decision", { reason: a.reason })));
+    const simple = ["submit", "start_review", "recommend", "close"].filter((x) => a.actions.includes(x));
+    if (simple.length) page.append(el("div", { class: "actions" }, simple.map((x) => el("button", { type: "button", class: "btn", "data-action": x, onclick: () => post(x) }, t(`act.${x}`)))));
+    if (a.reviews.length) {
+      page.append(el("h2", {}, t("calls.reviews")), el("ul", { class: "reviews" }, a.reviews.map((r) => el("li", { "data-reviewer": r.reviewer_id }, `${r.reviewer} — ${r.scored ? t("calls.scored") : t("calls.toScore")}`))));
     }
-  };
-  root.append(
-    el("p", {}, el("a", { href: `#/calls?call=${a.call.id}` }, t("calls.back"))),
-    el("h1", { tabindex: "-1" }, t("calls.application", { name: a.project.name }), " ", stateBadge(a.state)),
-    el("p", { class: "muted" }, `${a.call.title} · ${t("calls.by", { organisation: a.organisation, region: t(`opt.${a.region}`) })}`),
-    el("p", {}, a.summary),
-    status,
-  );
-  if (a.reason) root.append(el("p", { class: "notice decision" }, t("calls.decision", { reason: a.reason })));
-  const simple = ["submit", "start_review", "recommend", "close"].filter((x) => a.actions.includes(x));
-  if (simple.length) root.append(el("div", { class: "actions" }, simple.map((x) => el("button", { type: "button", class: "btn", "data-action": x, onclick: () => post(x) }, t(`act.${x}`)))));
-  if (a.reviews.length) {
-    root.append(el("h2", {}, t("calls.reviews")), el("ul", { class: "reviews" }, a.reviews.map((r) => el("li", { "data-reviewer": r.reviewer_id }, `${r.reviewer} — ${r.scored ? t("calls.scored") : t("calls.toScore")}`))));
-  }
-  if (a.conflicts.length) {
-    root.append(el("h2", {}, t("calls.conflicts")), el("ul", { class: "conflicts" }, a.conflicts.map((c) => el("li", {}, `${c.reviewer}: ${c.reason}`))));
-  }
-  if (a.actions.includes("assign")) {
-    const users = (await ctx.api("/users?page_size=100")).items.filter((u) => u.role === "stc" && u.active !== false);
-    root.append(form({ fields: [field({ name: "reviewer_id", type: "select", label: t("calls.reviewer"), options: users.map((u) => [u.id, `${u.name || u.email} (${u.email})`]) })], submit: t("act.assign"), onSubmit: (v) => post("assign", { reviewer_id: Number(v.reviewer_id) }) }));
-  }
-  if (a.actions.includes("score")) {
-    const mine = a.my_review?.scores || {};
-    root.append(el("h2", {}, t("calls.myScores")), form({
-      fields: a.call.criteria.map((c) => el("fieldset", { class: "field criterion", "data-criterion": c }, el("legend", {}, t(`crit.${c}`)),
-        field({ name: `score_${c}`, type: "number", label: t("f.score"), value: mine[c]?.score ?? "", required: true }),
-        field({ name: `comment_${c}`, label: t("f.comment"), value: mine[c]?.comment ?? "" }))).concat([field({ name: "comment", type: "textarea", value: a.my_review?.comment ?? "" })]),
-      submit: t("act.score"),
-      onSubmit: (v) => post("score", { comment: v.comment || "", scores: Object.fromEntries(a.call.criteria.map((c) => [c, { score: Number(v[`score_${c}`]), comment: v[`comment_${c}`] || "" }])) }),
-    }));
-  }
-  if (a.recommendation) root.append(recommendation(ctx, a));
-  for (const action of ["select", "reject"].filter((x) => a.actions.includes(x))) {
-    const decision = form({ fields: [field({ name: "reason", type: "textarea", label: t("calls.reason"), required: true })], submit: t(`act.${action}`), onSubmit: (v) => post(action, { reason: v.reason }) });
-    decision.dataset.decision = action;
-    root.append(decision);
-  }
-  if (a.reports.length) root.append(el("h2", {}, t("calls.reports")), el("ul", {}, a.reports.map((r) => el("li", {}, `${r.year}: ${r.text}${r.measured_t_c_ha === null ? "" : ` — ${ctx.fmt.number(r.measured_t_c_ha, 2)} ± ${ctx.fmt.number(r.uncertainty_t_c_ha, 2)} t C/ha`}`))));
-  // documents: a member or partner who reads an application is of the applicant's organisation
-  root.append(await library(ctx, "call-applications", id, { canUpload: ["member", "partner", "secretariat"].includes(ctx.user.role) }));
-  root.append(await thread(ctx, `/comments/call-applications/${id}`));
-  if (a.actions.includes("report")) {
-    root.append(form({
-      fields: [field({ name: "year", type: "number", label: t("calls.year"), required: true }), field({ name: "text", type: "textarea", label: t("calls.text"), required: true }), field({ name: "measured_t_c_ha", type: "number", label: t("calls.measured") }), field({ name: "uncertainty_t_c_ha", type: "number", label: t("calls.uncertainty") })],
-      submit: t("act.report"),
-      onSubmit: (v) => post("report", { year: Number(v.year), text: v.text, measured_t_c_ha: v.measured_t_c_ha ? Number(v.measured_t_c_ha) : null, uncertainty_t_c_ha: v.uncertainty_t_c_ha ? Number(v.uncertainty_t_c_ha) : null }),
-    }));
-  }
+    if (a.conflicts.length) {
+      page.append(el("h2", {}, t("calls.conflicts")), el("ul", { class: "conflicts" }, a.conflicts.map((c) => el("li", {}, `${c.reviewer}: ${c.reason}`))));
+    }
+    if (a.actions.includes("assign")) {
+      const users = (await ctx.api("/users?page_size=100")).items.filter((u) => u.role === "stc" && u.active !== false);
+      page.append(form({ fields: [field({ name: "reviewer_id", type: "select", label: t("calls.reviewer"), options: users.map((u) => [u.id, `${u.name || u.email} (${u.email})`]) })], submit: t("act.assign"), onSubmit: (v) => post("assign", { reviewer_id: Number(v.reviewer_id) }) }));
+    }
+    if (a.actions.includes("score")) {
+      const mine = a.my_review?.scores || {};
+      page.append(el("h2", {}, t("calls.myScores")), form({
+        fields: a.call.criteria.map((c) => el("fieldset", { class: "field criterion", "data-criterion": c }, el("legend", {}, t(`crit.${c}`)),
+          field({ name: `score_${c}`, type: "number", label: t("f.score"), value: mine[c]?.score ?? "", required: true }),
+          field({ name: `comment_${c}`, label: t("f.comment"), value: mine[c]?.comment ?? "" }))).concat([field({ name: "comment", type: "textarea", value: a.my_review?.comment ?? "" })]),
+        submit: t("act.score"),
+        onSubmit: (v) => post("score", { comment: v.comment || "", scores: Object.fromEntries(a.call.criteria.map((c) => [c, { score: Number(v[`score_${c}`]), comment: v[`comment_${c}`] || "" }])) }),
+      }));
+    }
+    if (a.recommendation) page.append(recommendation(ctx, a));
+    for (const action of ["select", "reject"].filter((x) => a.actions.includes(x))) {
+      const decision = form({ fields: [field({ name: "reason", type: "textarea", label: t("calls.reason"), required: true })], submit: t(`act.${action}`), onSubmit: (v) => post(action, { reason: v.reason }) });
+      decision.dataset.decision = action;
+      page.append(decision);
+    }
+    if (a.reports.length) page.append(el("h2", {}, t("calls.reports")), el("ul", {}, a.reports.map((r) => el("li", {}, `${r.year}: ${r.text}${r.measured_t_c_ha === null ? "" : ` — ${ctx.fmt.number(r.measured_t_c_ha, 2)} ± ${ctx.fmt.number(r.uncertainty_t_c_ha, 2)} t C/ha`}`))));
+    // documents: a member or partner who reads an application is of the applicant's organisation
+    page.append(await library(ctx, "call-applications", id, { canUpload: ["member", "partner", "secretariat"].includes(ctx.user.role) }));
+    // the discussion: the applicant's organisation, the STC and the Secretariat
+    page.append(await thread(ctx, "call-applications", id, { title: t("calls.discussion") }));
+    if (a.actions.includes("report")) {
+      page.append(form({
+        fields: [field({ name: "year", type: "number", label: t("calls.year"), required: true }), field({ name: "text", type: "textarea", label: t("calls.text"), required: true }), field({ name: "measured_t_c_ha", type: "number", label: t("calls.measured") }), field({ name: "uncertainty_t_c_ha", type: "number", label: t("calls.uncertainty") })],
+        submit: t("act.report"),
+        onSubmit: (v) => post("report", { year: Number(v.year), text: v.text, measured_t_c_ha: v.measured_t_c_ha ? Number(v.measured_t_c_ha) : null, uncertainty_t_c_ha: v.uncertainty_t_c_ha ? Number(v.uncertainty_t_c_ha) : null }),
+      }));
+    }
+  });
 }
 
 function recommendation(ctx, a) {
@@ -150,17 +151,4 @@ function recommendation(ctx, a) {
     )),
     r.comments.length ? el("ul", { class: "comments" }, r.comments.map((c) => el("li", {}, c))) : null,
   );
-}
-
-// The comment thread of the application (the applicant's organisation, the STC and the Secretariat).
-async function thread(ctx, path) {
-  const { el } = ctx;
-  const list = el("ol", { class: "stack comments-thread" });
-  const show = (comments) => list.replaceChildren(...comments.map((c) => el("li", { class: "card", "data-comment": c.id }, el("p", { class: "small muted" }, `${c.author} · ${ctx.fmt.date(c.at, { dateStyle: "medium", timeStyle: "short" })}`), el("p", {}, c.text))));
-  show(await ctx.api(path));
-  return el("section", { class: "stack comments" }, el("h2", {}, t("calls.discussion")), list,
-    form({ fields: [field({ name: "text", type: "textarea", label: t("f.comment"), required: true })], submit: t("calls.addComment"), onSubmit: async (v, node) => {
-      show(await ctx.api(path, { body: { text: v.text } }));
-      node.reset();
-    } }));
 }

@@ -4,7 +4,7 @@
 // what is the table data/workflows/working_group.yaml; the page shows what the API's "may" allows.
 import { field, form, notice } from "../accounts-ui.js";
 import { library, thread } from "../discussion.js";
-import { REGIONS } from "../workflows-ui.js";
+import { REGIONS, draw } from "../workflows-ui.js";
 
 const TYPES = ["stc", "bureau", "regional", "thematic"];
 
@@ -41,49 +41,49 @@ export async function render(root, params, ctx) {
 }
 
 async function group(root, ctx, id, status) {
-  const { el, t } = ctx;
-  const g = await ctx.api(`/working-groups/${id}`);
-  const may = new Set(g.may);
-  const refresh = async (message) => {
-    root.replaceChildren();
-    await group(root, ctx, id, status);
-    status.replaceChildren(notice(message));
-  };
-  root.append(
-    el("p", {}, el("a", { href: "#/groups" }, `← ${t("wg.back")}`)),
-    el("h1", { tabindex: "-1" }, g.name),
-    el("p", { class: "muted" }, [t(`wg.type.${g.group_type}`), g.region ? t(`opt.${g.region}`) : null, t("wg.memberCount", { n: g.member_count })].filter(Boolean).join(" · ")),
-    g.description ? el("p", {}, g.description) : null,
-    status,
-    el("h2", {}, t("wg.members")),
-  );
-  if (g.members === null) root.append(el("p", { class: "muted" }, t("wg.membersHidden")));
-  else {
-    root.append(el("ul", { class: "members" }, g.members.map((m) => el("li", { "data-member": m.user_id },
-      `${m.name}${m.organisation ? ` (${m.organisation})` : ""} · ${t(`wg.role.${m.role}`)}`,
-      may.has("remove_member") ? el("button", { type: "button", class: "btn btn-secondary btn-small", "data-action": "remove", onclick: async () => {
-        try {
-          await ctx.api(`/working-groups/${id}/members/${m.user_id}`, { method: "DELETE" });
-        } catch (error) {
-          status.replaceChildren(notice(error.message, "error"));
-          return;
-        }
-        await refresh(t("wg.removed"));
-      } }, t("wg.remove")) : null))));
-  }
-  if (may.has("add_member")) {
-    root.append(el("details", { class: "add-member" }, el("summary", {}, t("wg.add")), form({
-      fields: [field({ name: "user_id", type: "number", required: true }), field({ name: "role", type: "select", options: [["member", t("wg.role.member")], ["chair", t("wg.role.chair")]] })],
-      submit: t("wg.add"),
-      onSubmit: async (v) => {
-        await ctx.api(`/working-groups/${id}/members`, { method: "PUT", body: { user_id: Number(v.user_id), role: v.role } });
-        await refresh(t("wg.added"));
-      },
-    })));
-  }
-  if (!may.has("read")) {
-    root.append(el("p", { class: "muted" }, t("wg.private")));
-    return;
-  }
-  root.append(await library(ctx, "working-groups", g.id, { canUpload: may.has("upload") }), await thread(ctx, "working-groups", g.id, { canPost: may.has("comment") }));
+  return draw(root, async (page) => {
+    const { el, t } = ctx;
+    const g = await ctx.api(`/working-groups/${id}`);
+    const may = new Set(g.may);
+    const refresh = async (message) => {
+      if (await group(root, ctx, id, status)) status.replaceChildren(notice(message));
+    };
+    page.append(
+      el("p", {}, el("a", { href: "#/groups" }, `← ${t("wg.back")}`)),
+      el("h1", { tabindex: "-1" }, g.name),
+      el("p", { class: "muted" }, [t(`wg.type.${g.group_type}`), g.region ? t(`opt.${g.region}`) : null, t("wg.memberCount", { n: g.member_count })].filter(Boolean).join(" · ")),
+      g.description ? el("p", {}, g.description) : null,
+      status,
+      el("h2", {}, t("wg.members")),
+    );
+    if (g.members === null) page.append(el("p", { class: "muted" }, t("wg.membersHidden")));
+    else {
+      page.append(el("ul", { class: "members" }, g.members.map((m) => el("li", { "data-member": m.user_id },
+        `${m.name}${m.organisation ? ` (${m.organisation})` : ""} · ${t(`wg.role.${m.role}`)}`,
+        may.has("remove_member") ? el("button", { type: "button", class: "btn btn-secondary btn-small", "data-action": "remove", onclick: async () => {
+          try {
+            await ctx.api(`/working-groups/${id}/members/${m.user_id}`, { method: "DELETE" });
+          } catch (error) {
+            status.replaceChildren(notice(error.message, "error"));
+            return;
+          }
+          await refresh(t("wg.removed"));
+        } }, t("wg.remove")) : null))));
+    }
+    if (may.has("add_member")) {
+      page.append(el("details", { class: "add-member" }, el("summary", {}, t("wg.add")), form({
+        fields: [field({ name: "user_id", type: "number", required: true }), field({ name: "role", type: "select", options: [["member", t("wg.role.member")], ["chair", t("wg.role.chair")]] })],
+        submit: t("wg.add"),
+        onSubmit: async (v) => {
+          await ctx.api(`/working-groups/${id}/members`, { method: "PUT", body: { user_id: Number(v.user_id), role: v.role } });
+          await refresh(t("wg.added"));
+        },
+      })));
+    }
+    if (!may.has("read")) {
+      page.append(el("p", { class: "muted" }, t("wg.private")));
+      return;
+    }
+    page.append(await library(ctx, "working-groups", g.id, { canUpload: may.has("upload") }), await thread(ctx, "working-groups", g.id, { canPost: may.has("comment") }));
+  });
 }

@@ -5,7 +5,7 @@
 // the experts' notes (a comment thread the asker does not see). The Secretariat reviews the proposed FAQ
 // entries.
 import { field, form, gate, notice, t } from "../accounts-ui.js";
-import { REGIONS, TOPICS, stateBadge } from "../workflows-ui.js";
+import { REGIONS, TOPICS, draw, stateBadge } from "../workflows-ui.js";
 import { thread } from "../discussion.js";
 
 export async function render(root, params, ctx) {
@@ -68,48 +68,48 @@ function faqCard(ctx, f) {
 }
 
 async function question(root, ctx, params, status) {
-  const { el } = ctx;
-  const token = params.token ? `token=${encodeURIComponent(params.token)}` : "";
-  const path = `/helpdesks/questions/${params.question}`;
-  const q = await ctx.api(`${path}${token ? `?${token}` : ""}`);
-  // the experts' notes (a thread the asker does not see), fetched before anything is shown
-  const notes = ctx.user && q.asker_email ? await thread(ctx, "helpdesk-questions", q.id, { title: t("disc.notes") }) : null;
-  const post = async (action, body) => {
-    try {
-      await ctx.api(`${path}/${action}${token ? `?${token}` : ""}`, { body: body || {} });
-    } catch (error) {
-      status.replaceChildren(notice(error.message, "error"));
-      return;
+  return draw(root, async (page) => {
+    const { el } = ctx;
+    const token = params.token ? `token=${encodeURIComponent(params.token)}` : "";
+    const path = `/helpdesks/questions/${params.question}`;
+    const q = await ctx.api(`${path}${token ? `?${token}` : ""}`);
+    // the experts' notes (a thread the asker does not see), fetched before anything is shown
+    const notes = ctx.user && q.asker_email ? await thread(ctx, "helpdesk-questions", q.id, { title: t("disc.notes") }) : null;
+    const post = async (action, body) => {
+      try {
+        await ctx.api(`${path}/${action}${token ? `?${token}` : ""}`, { body: body || {} });
+      } catch (error) {
+        status.replaceChildren(notice(error.message, "error"));
+        return;
+      }
+      if (await question(root, ctx, params, status)) status.replaceChildren(notice(t("calls.done", { action: t(`act.${action}`) })));
+    };
+    page.append(
+      el("p", {}, el("a", { href: "#/helpdesk" }, t("help.title"))),
+      el("h1", { tabindex: "-1" }, el("span", { translate: "no" }, q.subject), " ", stateBadge(q.state)),
+      el("p", { class: "muted" }, `${t(`opt.${q.region}`)}${q.country_iso3 ? ` (${q.country_iso3})` : ""} · ${t(`opt.${q.topic}`)} · ${q.language}${q.asker_email ? ` · ${q.asker_email}` : ""}${q.expert ? ` · ${t("help.expert")}: ${q.expert}` : ""}`),
+      el("blockquote", { class: "question" }, q.question),
+      status,
+    );
+    if (q.messages.length) page.append(el("h2", {}, t("help.thread")), el("ol", { class: "thread stack" }, q.messages.map((m) => el("li", { class: `card message message-${m.author}` }, el("p", { class: "small muted" }, `${t(`help.author.${m.author}`)} · ${ctx.fmt.date(m.at, { dateStyle: "medium", timeStyle: "short" })}`), el("p", {}, m.text)))));
+    if (q.actions.includes("assign")) {
+      if (ctx.user?.role === "secretariat") {
+        const experts = (await ctx.api("/helpdesks/experts")).filter((e) => e.regions.includes(q.region));
+        page.append(form({ fields: [field({ name: "expert_id", type: "select", options: experts.map((e) => [e.user_id, `${e.name || e.email}`]) })], submit: t("act.assign"), onSubmit: (v) => post("assign", { expert_id: Number(v.expert_id) }) }));
+      } else page.append(el("div", { class: "actions" }, el("button", { type: "button", class: "btn", "data-action": "take", onclick: () => post("assign", { expert_id: ctx.user.id }) }, t("act.take"))));
     }
-    root.replaceChildren();
-    await question(root, ctx, params, status);
-    status.replaceChildren(notice(t("calls.done", { action: t(`act.${action}`) })));
-  };
-  root.append(
-    el("p", {}, el("a", { href: "#/helpdesk" }, t("help.title"))),
-    el("h1", { tabindex: "-1" }, el("span", { translate: "no" }, q.subject), " ", stateBadge(q.state)),
-    el("p", { class: "muted" }, `${t(`opt.${q.region}`)}${q.country_iso3 ? ` (${q.country_iso3})` : ""} · ${t(`opt.${q.topic}`)} · ${q.language}${q.asker_email ? ` · ${q.asker_email}` : ""}${q.expert ? ` · ${t("help.expert")}: ${q.expert}` : ""}`),
-    el("blockquote", { class: "question" }, q.question),
-    status,
-  );
-  if (q.messages.length) root.append(el("h2", {}, t("help.thread")), el("ol", { class: "thread stack" }, q.messages.map((m) => el("li", { class: `card message message-${m.author}` }, el("p", { class: "small muted" }, `${t(`help.author.${m.author}`)} · ${ctx.fmt.date(m.at, { dateStyle: "medium", timeStyle: "short" })}`), el("p", {}, m.text)))));
-  if (q.actions.includes("assign")) {
-    if (ctx.user?.role === "secretariat") {
-      const experts = (await ctx.api("/helpdesks/experts")).filter((e) => e.regions.includes(q.region));
-      root.append(form({ fields: [field({ name: "expert_id", type: "select", options: experts.map((e) => [e.user_id, `${e.name || e.email}`]) })], submit: t("act.assign"), onSubmit: (v) => post("assign", { expert_id: Number(v.expert_id) }) }));
-    } else root.append(el("div", { class: "actions" }, el("button", { type: "button", class: "btn", "data-action": "take", onclick: () => post("assign", { expert_id: ctx.user.id }) }, t("act.take"))));
-  }
-  for (const action of ["answer", "follow_up"].filter((x) => q.actions.includes(x))) {
-    root.append(form({ fields: [field({ name: "text", type: "textarea", label: t("help.message"), required: true })], submit: t(`act.${action}`), onSubmit: (v) => post(action, { text: v.text }) }));
-  }
-  if (q.actions.includes("propose_faq")) {
-    const last = [...q.messages].reverse().find((m) => m.author === "expert");
-    root.append(el("details", { class: "propose-faq" }, el("summary", {}, t("act.propose_faq")), form({
-      fields: [field({ name: "question", type: "textarea", value: q.question, required: true }), field({ name: "answer", type: "textarea", value: last ? last.text : "", required: true }), field({ name: "language", type: "select", options: ["en", "fr", "es"], value: q.language })],
-      submit: t("act.propose_faq"),
-      onSubmit: (v) => post("propose_faq", v),
-    })));
-  }
-  if (notes) root.append(notes);
-  if (q.actions.includes("close")) root.append(el("div", { class: "actions" }, el("button", { type: "button", class: "btn btn-secondary", "data-action": "close", onclick: () => post("close") }, t("act.close"))));
+    for (const action of ["answer", "follow_up"].filter((x) => q.actions.includes(x))) {
+      page.append(form({ fields: [field({ name: "text", type: "textarea", label: t("help.message"), required: true })], submit: t(`act.${action}`), onSubmit: (v) => post(action, { text: v.text }) }));
+    }
+    if (q.actions.includes("propose_faq")) {
+      const last = [...q.messages].reverse().find((m) => m.author === "expert");
+      page.append(el("details", { class: "propose-faq" }, el("summary", {}, t("act.propose_faq")), form({
+        fields: [field({ name: "question", type: "textarea", value: q.question, required: true }), field({ name: "answer", type: "textarea", value: last ? last.text : "", required: true }), field({ name: "language", type: "select", options: ["en", "fr", "es"], value: q.language })],
+        submit: t("act.propose_faq"),
+        onSubmit: (v) => post("propose_faq", v),
+      })));
+    }
+    if (notes) page.append(notes);
+    if (q.actions.includes("close")) page.append(el("div", { class: "actions" }, el("button", { type: "button", class: "btn btn-secondary", "data-action": "close", onclick: () => post("close") }, t("act.close"))));
+  });
 }

@@ -4,15 +4,18 @@ the layout fits a phone-sized window."""
 
 import pytest
 
+from tests.browser.conftest import sign_in
+
 PHONE = {"width": 375, "height": 800}
 PAGES = ["monitoring", "progress", "toolkit", "registries"]
-NAV = {  # a visitor's header: the sections, then the account link "Join" (js/account-nav.js)
+NAV = {  # a visitor's header: the sections (the community's under one button), then "Join" (js/account-nav.js)
     "en": [
         "Monitoring",
         "Progress",
         "Toolkit",
         "Registries",
         "Records",
+        "Community",
         "Calls",
         "Helpdesk",
         "Groups",
@@ -27,6 +30,7 @@ NAV = {  # a visitor's header: the sections, then the account link "Join" (js/ac
         "Boîte à outils",
         "Registres",
         "Fiches",
+        "Communauté",
         "Appels",
         "Assistance",
         "Groupes",
@@ -41,6 +45,7 @@ NAV = {  # a visitor's header: the sections, then the account link "Join" (js/ac
         "Herramientas",
         "Registros",
         "Fichas",
+        "Comunidad",
         "Convocatorias",
         "Ayuda",
         "Grupos",
@@ -60,7 +65,10 @@ def open_page(page, server, route: str):
 
 
 def nav_labels(page) -> list[str]:
-    return [text.strip() for text in page.locator(".site-nav a").all_inner_texts()]
+    labels = page.locator(".site-nav :is(a, .nav-group-toggle)").evaluate_all(
+        "xs => xs.map(x => x.textContent)"
+    )
+    return [text.strip() for text in labels]
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -255,3 +263,50 @@ def test_phone_menu_opens_navigates_and_closes(browser, server):
         assert page.locator('.site-nav a[data-page="toolkit"]').is_visible()
     finally:
         context.close()
+
+
+def test_community_links_open_under_one_button(page, server):
+    """The six community pages sit under "Community" (a disclosure): hidden until it is opened; choosing
+    one goes there, folds the list and marks the button; Escape and a click elsewhere fold it too."""
+    open_page(page, server, "registries")
+    toggle = page.locator(".nav-group-toggle")
+    calendar = page.locator('.site-nav a[data-page="calendar"]')
+    assert toggle.get_attribute("aria-expanded") == "false" and not calendar.is_visible()
+    header_height = page.locator(".site-header").bounding_box()["height"]
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true" and calendar.is_visible()
+    assert page.locator(".site-header").bounding_box()["height"] == header_height, (
+        "the list opens over the page"
+    )
+    calendar.click()
+    page.wait_for_selector('main .page[data-page="calendar"][data-state="ready"]')
+    assert toggle.get_attribute("aria-expanded") == "false" and not calendar.is_visible()
+    assert calendar.get_attribute("aria-current") == "page"
+    assert "current" in page.locator(".nav-group").get_attribute("class")
+    toggle.click()
+    page.keyboard.press("Escape")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert page.evaluate("document.activeElement.classList.contains('nav-group-toggle')")
+    toggle.click()
+    page.click("main h1")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    open_page(page, server, "progress")
+    assert "current" not in page.locator(".nav-group").get_attribute("class")
+
+
+def test_the_header_is_two_lines_for_the_secretariat(page, server):
+    """Signed in as the Secretariat (the most links) at 1366 px, in the longest language: the brand and the
+    account on one line, every link on the next; the sign-in is announced with the role's name."""
+    account = server.account("secretariat")
+    open_page(page, server, "registries")
+    page.select_option("#lang-select", "fr")
+    sign_in(page, account.email, account.password)
+    page.wait_for_selector("#live-status:has-text('Secrétariat')")
+    tops = page.locator(".site-nav > ul > li").evaluate_all(
+        "xs => xs.filter(x => x.offsetParent).map(x => Math.round(x.getBoundingClientRect().top))"
+    )
+    assert len(tops) >= 10 and len(set(tops)) == 1, tops
+    brand = page.locator(".brand").bounding_box()
+    sign_out_button = page.locator("#signout-button").bounding_box()
+    assert abs(brand["y"] - sign_out_button["y"]) < brand["height"] + 20
+    assert tops[0] > brand["y"] + brand["height"] - 1

@@ -113,6 +113,9 @@ function markNav(page) {
     if (link.dataset.page === page) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
+  for (const group of document.querySelectorAll(".nav-group")) {
+    group.classList.toggle("current", Boolean(group.querySelector('a[aria-current="page"]')));
+  }
   setTitle();
 }
 
@@ -308,7 +311,7 @@ form.addEventListener("submit", async (event) => {
     form.reset();
     dialog.close();
     showUser();
-    if (user) announce(i18n.t("auth.signedIn", { name: user.name || user.email, role: user.role }));
+    if (user) announce(i18n.t("auth.signedIn", { name: user.name || user.email, role: i18n.t(`opt.${user.role}`) }));
     route();
   } catch (error) {
     signinError.textContent = error.message;
@@ -337,8 +340,30 @@ function openMenu(open) {
   menuToggle.setAttribute("aria-expanded", String(open));
 }
 menuToggle.addEventListener("click", () => openMenu(!header.classList.contains("menu-open")));
+
+// A group of links in the header (a disclosure: the button shows or hides its list): it closes when a link is
+// chosen, on Escape (focus back on its button) and on a click elsewhere. Folded open in the phone menu (CSS).
+const groupToggles = [...header.querySelectorAll(".nav-group-toggle")];
+function openGroup(toggle, open) {
+  toggle.setAttribute("aria-expanded", String(open));
+}
+for (const toggle of groupToggles) {
+  toggle.addEventListener("click", () => openGroup(toggle, toggle.getAttribute("aria-expanded") !== "true"));
+}
+document.addEventListener("click", (event) => {
+  for (const toggle of groupToggles) if (!toggle.parentElement.contains(event.target)) openGroup(toggle, false);
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  for (const toggle of groupToggles.filter((x) => x.getAttribute("aria-expanded") === "true")) {
+    openGroup(toggle, false);
+    toggle.focus();
+  }
+});
+
 window.addEventListener("hashchange", () => {
   openMenu(false);
+  for (const toggle of groupToggles) openGroup(toggle, false);
   if (location.hash === "" || location.hash.startsWith("#/")) route({ focus: true });
 });
 

@@ -61,7 +61,7 @@ def test_cores_missing_values_are_left_out_and_named():
     frame = _frame(1.2)
     frame.loc[(frame.profile == "control3") & (frame.upper_cm == 10), "bd_g_cm3"] = np.nan
     result = compare(frame, treatment="compacted", control="control", depths_cm=(30,))
-    assert result.dropped == ["control/control3: missing bd"]
+    assert result.dropped == ["control/control3: missing bulk density"]
     assert result.cumulative.set_index(["group", "method"]).loc[("control", "ESM"), "n"] == 7
     with pytest.raises(ValueError, match="field has no 'hedge' cores"):
         compare(frame, treatment="hedge", control="control")

@@ -94,7 +94,7 @@ def test_models_that_disagree_are_named(page, server):
     assert "IPCC Tier 1" in notice.get_attribute("data-disagree")
 
 
-def test_the_stocks_chart_has_no_separate_interval_bar(page, server):
+def test_the_stocks_chart_has_no_separate_interval_bar_and_says_how(page, server):
     page.set_default_timeout(RUN_TIMEOUT_MS)
     open_toolkit(page, server, "stocks")
     run_example(page, "stocks")
@@ -102,6 +102,8 @@ def test_the_stocks_chart_has_no_separate_interval_bar(page, server):
         "() => Chart.getChart(document.querySelector('.tk-results canvas')).data.datasets"
     )
     assert len(datasets) == 1 and len(datasets[0]["intervals"]) == len(datasets[0]["data"])
+    methods = page.locator(".tk-results dl.methods").inner_text()  # how the numbers were made, in words
+    assert "natural cubic spline (Wendt & Hauser 2013); reference mass" in methods and "t interval" in methods
 
 
 def pages_to_visit(page, server) -> list[str]:

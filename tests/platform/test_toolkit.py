@@ -146,7 +146,10 @@ def test_stocks_equal_the_group_comparison(api):
     for column in ("mean_t_c_ha", "se_t_c_ha", "low_t_c_ha", "high_t_c_ha"):
         np.testing.assert_allclose(merged[f"{column}_api"], merged[column], rtol=1e-12)
     assert (merged.n_api == merged.n).all()
-    assert result["dropped"] == ["control/GF3: missing bd", "hedge/W13: missing soc, bd, som"]
+    assert result["dropped"] == [
+        "control/GF3: missing bulk density",
+        "hedge/W13: missing organic carbon (SOC), bulk density, organic matter (SOM)",
+    ]
     n_profiles = int(groups[(groups.method == "ESM") & (groups.depth_cm == 30)].n.sum())
     assert n_profiles == 28 and len(result["profiles"]) == 2 * 2 * n_profiles  # 2 methods × 2 depths
 
@@ -727,11 +730,21 @@ def test_a_stocks_answer_is_in_the_readers_language(api, lang):
     from the catalogue in the reader's language; English readers keep the English."""
     english = post_stocks(api, CUMBRIA.read_bytes(), depths_cm="30,50").json()
     answer = post_stocks(api, CUMBRIA.read_bytes(), depths_cm="30,50", query=f"?lang={lang}").json()
-    assert english["dropped"] == ["control/GF3: missing bd", "hedge/W13: missing soc, bd, som"]
+    assert english["dropped"] == [
+        "control/GF3: missing bulk density",
+        "hedge/W13: missing organic carbon (SOC), bulk density, organic matter (SOM)",
+    ]
     assert english["interval"].startswith("90 % t interval")
     interval = "{confidence} % t interval over the profiles of a group (none for a single profile)"
     assert answer["interval"] == i18n.gettext(lang, interval, confidence=90) != english["interval"]
     assert answer["dropped"] != english["dropped"] and answer["dropped"][0].startswith("control/GF3")
+    assert i18n.gettext(lang, "bulk density") in answer["dropped"][0]  # the value by its name, not "bd"
     esm = answer["methods"]["equivalent soil mass"]
     assert esm != english["methods"]["equivalent soil mass"] and "30 cm (" in esm
     assert "," in esm.split("30 cm (")[1].split(" g/cm²")[0], esm  # the mass written with a decimal comma
+    assert english["methods"]["equivalent soil mass"].startswith(
+        "natural cubic spline (Wendt & Hauser 2013);"
+    )
+    assert esm.startswith(i18n.gettext(lang, "natural cubic spline (Wendt & Hauser 2013)")), (
+        esm
+    )  # not its code

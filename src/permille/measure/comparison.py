@@ -40,6 +40,14 @@ def _interval(estimate: sampling.Estimate, confidence: float) -> tuple[float, fl
     return estimate.mean - q * estimate.se, estimate.mean + q * estimate.se
 
 
+NEEDED = {
+    "soc_pct": Text("organic carbon (SOC)"),
+    "bd_g_cm3": Text("bulk density"),
+    "som_pct": Text("organic matter (SOM)"),
+}
+"""A core's values the stock calculation needs, as a reader names them."""
+
+
 def prepare_cores(frame: pd.DataFrame, group_column: str, groups: Sequence[str], deepest: float, som_factor):
     """Per-core sample table for :mod:`esm` (ID = group/profile), and the cores left out with the reason."""
     data = frame[frame[group_column].isin(groups)].copy()
@@ -56,10 +64,10 @@ def prepare_cores(frame: pd.DataFrame, group_column: str, groups: Sequence[str],
         core = core.sort_values("upper_cm")
         core = core[core.upper_cm < deepest]
         needed = ["soc_pct", "bd_g_cm3"] + (["som_pct"] if use_som else [])
-        gaps = [c.removesuffix("_pct").removesuffix("_g_cm3") for c in needed if core[c].isna().any()]
+        gaps = [NEEDED[c] for c in needed if core[c].isna().any()]
         if gaps:
             dropped.append(
-                Text("{core}: missing {values}", core=f"{group}/{profile}", values=", ".join(gaps))
+                Text("{core}: missing {values}", core=f"{group}/{profile}", values=joined(gaps, commas=True))
             )
         elif core.lower_cm.max() < deepest:
             dropped.append(

@@ -14,6 +14,13 @@ from .schemas import CreditsIn, SamplingIn, StocksIn
 
 CONFIDENCE = 0.90  # intervals of the stocks calculator (the verification report's)
 
+INTERPOLATION_NAMES = {
+    esm.Interpolation.NATURAL_SPLINE: Text("natural cubic spline (Wendt & Hauser 2013)"),
+    esm.Interpolation.FMM_HYMAN: Text("monotone cubic spline (Hyman 1983; von Haden et al. 2020)"),
+    esm.Interpolation.LINEAR: Text("linear interpolation (Ellert & Bettany 1995)"),
+}
+"""How an equivalent-soil-mass interpolation is named to a reader (:class:`~permille.measure.esm.Interpolation`)."""
+
 
 # --- stocks -----------------------------------------------------------------------------------------------
 
@@ -79,7 +86,7 @@ def stocks(table: pd.DataFrame, options: StocksIn, source: str) -> dict:
             else Text("as measured"),
             "equivalent soil mass": Text(
                 "{method}; reference mass = minimum over all profiles at {masses}",
-                method=options.method,
+                method=INTERPOLATION_NAMES[esm.Interpolation(options.method)],
                 masses=joined(
                     (
                         Text("{depth} cm ({mass} g/cm²)", depth=Number(d, None), mass=Number(m, 3))

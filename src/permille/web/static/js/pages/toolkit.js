@@ -738,6 +738,7 @@ function lineChart(ctx, labels, datasets, yTitle, xTitle) {
 
 // Relative changes and shares of the 4‰ aspiration are fractions: shown as percentages.
 function value(ctx, key, x) {
+  if (key === "stock") return ctx.fmt.number(x, 2); // a mean stock's interval, as its mean
   if (key.includes("share")) return ctx.fmt.percent(x, 1);
   if (key.includes("relative")) return ctx.fmt.percent(x, 2);
   if (key.startsWith("total")) return ctx.fmt.number(x, 0);
@@ -834,7 +835,7 @@ const VIEWS = {
   },
   stocks(ctx, r) {
     const { t, fmt, el } = ctx;
-    const rows = r.groups.map((g) => [g.group || "—", words(t, "m", g.method), fmt.number(g.depth_cm), fmt.number(g.n), fmt.number(g.mean_t_c_ha, 2), interval(ctx, "", g.low_t_c_ha, g.high_t_c_ha)]);
+    const rows = r.groups.map((g) => [g.group || "—", words(t, "m", g.method), fmt.number(g.depth_cm), fmt.number(g.n), fmt.number(g.mean_t_c_ha, 2), interval(ctx, "stock", g.low_t_c_ha, g.high_t_c_ha)]);
     const labels = r.groups.map((g) => `${g.group} · ${words(t, "m", g.method)} · 0–${fmt.number(g.depth_cm)} cm`);
     const chart = {
       type: "bar",
@@ -852,7 +853,14 @@ const VIEWS = {
       options: { maintainAspectRatio: false, animation: false, scales: { y: { title: { display: true, text: t("r.stock") } } } },
       plugins: [ERROR_BARS],
     };
-    const extra = r.dropped.length ? [el("p", { class: "notice" }, `${t("r.dropped")}: ${r.dropped.join("; ")}`)] : [];
+    // how each number was made (the server's sentences, in the page's language)
+    const how = [
+      [t("observations.property:bulk_density"), r.methods["bulk density"]],
+      [t("m.ESM"), r.methods["equivalent soil mass"]],
+      [t("tk.interval90"), r.interval],
+    ];
+    const methods = el("dl", { class: "details methods small" }, how.flatMap(([term, text]) => [el("dt", {}, term), el("dd", {}, text)]));
+    const extra = [...(r.dropped.length ? [el("p", { class: "notice" }, `${t("r.dropped")}: ${r.dropped.join("; ")}`)] : []), methods];
     return {
       table: table(ctx, [t("r.group"), t("r.method"), t("r.depth"), t("r.n"), t("r.stockMean"), t("tk.interval90")], rows),
       chart,

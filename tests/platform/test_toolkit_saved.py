@@ -188,3 +188,33 @@ def test_the_workspace_rule_is_the_one_authorisation_path_of_the_registry():
         assert not any(may(user, a, row) for a in permissions.ACTIONS for row in (private, shared))
     assert may(owner, "create") and may(secretariat, "create") and may(secretariat, "read")  # their own
     assert not may(None, "create") and not may(None, "read")
+
+
+def test_the_workspace_list_is_what_allowed_lets_each_user_read(engine):
+    """The list's SQL condition (permissions.workspace_filter) and permissions.allowed agree for every user
+    and every saved calculation: owners, colleagues, another organisation, no organisation, the STC."""
+    from permille.registry.db import session_factory
+    from permille.registry.orm import Organisation
+
+    with session_factory(engine)() as session:
+        orgs = [Organisation(name=f"Workspace org {n}", membership="member", org_type="ngo") for n in (1, 2)]
+        session.add_all(orgs)
+        session.flush()
+        people = [
+            add_user(session, f"ws-{n}@test.example.org", role, org.id if org else None)
+            for n, (role, org) in enumerate(
+                [("member", orgs[0]), ("member", orgs[0]), ("partner", orgs[1]), ("stc", orgs[0]),
+                 ("secretariat", None), ("stc", None)]
+            )
+        ]  # fmt: skip
+        for owner in people:
+            for shared in (False, True):
+                session.add(SavedCalculation(user_id=owner.id, name=f"{owner.email} {shared}", calculator="rothc",
+                                             inputs={}, summary={}, software_version=__version__, shared=shared))  # fmt: skip
+        session.flush()
+        rows = session.scalars(select(SavedCalculation).where(SavedCalculation.name.like("ws-%"))).all()
+        for user in people:
+            listed = {item["id"] for item in saved_calculations.listing(session, user)}
+            readable = {r.id for r in rows if permissions.allowed(user, "read", saved_calculations.KIND, r)}
+            assert listed == readable and len(readable) in (2, 3, 4), user.email
+        session.rollback()

@@ -1,5 +1,5 @@
-"""Who may do what: :func:`allowed` answers for one user, action, kind and record; :func:`read_filter` is
-the same read rule as a SQL condition for lists.
+"""Who may do what: :func:`allowed` answers for one user, action, kind and record; :func:`read_filter` (and
+:func:`workspace_filter` for a user's workspace) is the same read rule as a SQL condition for lists.
 
 - public (anonymous): reads published records of public kinds; no writes.
 - member, partner: read published records of public kinds and their organisation's records (of every
@@ -17,7 +17,7 @@ from enum import StrEnum
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import false, or_, true
+from sqlalchemy import false, or_, select, true
 
 ACTIONS = ("read", "create", "update", "publish", "admin")
 SECRETARIAT_ONLY = frozenset({"organisations", "users", "kpi-values", "budget-lines"})
@@ -99,6 +99,19 @@ def read_filter(user: Any, model: Any, *, public_kind: bool = True):
     if role is not Role.PUBLIC and user.organisation_id is not None:
         visible.append(model.organisation_id == user.organisation_id)
     return or_(*visible) if visible else false()
+
+
+def workspace_filter(user: Any, model: Any, owners: Any):
+    """A SQL condition on a workspace ``model`` (:data:`PERSONAL` kinds) selecting what ``user`` may read,
+    the rule of :func:`allowed` (:func:`_personal`): their own records and those their organisation's
+    members share. ``owners``: the users' model (each record's owner is ``model.user_id``)."""
+    if user is None:
+        return false()
+    visible = [model.user_id == user.id]
+    if user.organisation_id is not None:
+        colleagues = select(owners.id).where(owners.organisation_id == user.organisation_id)
+        visible.append(model.shared.is_(True) & model.user_id.in_(colleagues))
+    return or_(*visible)
 
 
 def writes(user: Any, kind: str, *, public_kind: bool = True) -> dict[str, Any]:

@@ -11,13 +11,13 @@ calculation computes the result again from the inputs.
 import json
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import __version__
 from ..i18n import Number, Text
 from .orm import SavedCalculation, User
-from .permissions import allowed
+from .permissions import allowed, workspace_filter
 
 KIND = "saved-calculations"
 CALCULATORS = ("rothc", "balance", "stocks", "sampling", "credits")
@@ -103,11 +103,7 @@ def describe(row: SavedCalculation, user: User, *, inputs: bool = True) -> dict:
 
 def listing(session: Session, user: User, calculator: str | None = None) -> list[dict]:
     """The caller's calculations and those shared with them by their organisation, newest first."""
-    visible = [SavedCalculation.user_id == user.id]
-    if user.organisation_id is not None:
-        colleagues = select(User.id).where(User.organisation_id == user.organisation_id)
-        visible.append(SavedCalculation.shared.is_(True) & SavedCalculation.user_id.in_(colleagues))
-    query = select(SavedCalculation).where(or_(*visible))
+    query = select(SavedCalculation).where(workspace_filter(user, SavedCalculation, User))
     if calculator:
         query = query.where(SavedCalculation.calculator == calculator)
     rows = session.scalars(query.order_by(SavedCalculation.updated_at.desc(), SavedCalculation.id.desc()))

@@ -123,18 +123,24 @@ async function application(root, ctx, id, status) {
       decision.dataset.decision = action;
       page.append(decision);
     }
-    if (a.reports.length) page.append(el("h2", {}, t("calls.reports")), el("ul", {}, a.reports.map((r) => el("li", {}, `${r.year}: ${r.text}${r.measured_t_c_ha === null ? "" : ` — ${ctx.fmt.number(r.measured_t_c_ha, 2)} ± ${ctx.fmt.number(r.uncertainty_t_c_ha, 2)} t C/ha`}`))));
+    // the yearly reports, and the form of the next one, under their heading (the form alone, after the
+    // discussion, read as a second comment box)
+    const reporting = a.actions.includes("report");
+    if (a.reports.length || reporting) page.append(el("h2", {}, t("calls.reports")));
+    if (a.reports.length) page.append(el("ul", { class: "reports" }, a.reports.map((r) => el("li", {}, `${r.year}: ${r.text}${r.measured_t_c_ha === null ? "" : ` — ${ctx.fmt.number(r.measured_t_c_ha, 2)} ± ${ctx.fmt.number(r.uncertainty_t_c_ha, 2)} t C/ha`}`))));
+    if (reporting) {
+      const report = form({
+        fields: [field({ name: "year", type: "number", label: t("calls.year"), required: true }), field({ name: "text", type: "textarea", label: t("calls.text"), required: true }), field({ name: "measured_t_c_ha", type: "number", label: t("calls.measured") }), field({ name: "uncertainty_t_c_ha", type: "number", label: t("calls.uncertainty") })],
+        submit: t("act.report"),
+        onSubmit: (v) => post("report", { year: Number(v.year), text: v.text, measured_t_c_ha: v.measured_t_c_ha ? Number(v.measured_t_c_ha) : null, uncertainty_t_c_ha: v.uncertainty_t_c_ha ? Number(v.uncertainty_t_c_ha) : null }),
+      });
+      report.dataset.form = "report";
+      page.append(report);
+    }
     // documents: a member or partner who reads an application is of the applicant's organisation
     page.append(await library(ctx, "call-applications", id, { canUpload: ["member", "partner", "secretariat"].includes(ctx.user.role) }));
     // the discussion: the applicant's organisation, the STC and the Secretariat
     page.append(await thread(ctx, "call-applications", id, { title: t("calls.discussion") }));
-    if (a.actions.includes("report")) {
-      page.append(form({
-        fields: [field({ name: "year", type: "number", label: t("calls.year"), required: true }), field({ name: "text", type: "textarea", label: t("calls.text"), required: true }), field({ name: "measured_t_c_ha", type: "number", label: t("calls.measured") }), field({ name: "uncertainty_t_c_ha", type: "number", label: t("calls.uncertainty") })],
-        submit: t("act.report"),
-        onSubmit: (v) => post("report", { year: Number(v.year), text: v.text, measured_t_c_ha: v.measured_t_c_ha ? Number(v.measured_t_c_ha) : null, uncertainty_t_c_ha: v.uncertainty_t_c_ha ? Number(v.uncertainty_t_c_ha) : null }),
-      }));
-    }
   });
 }
 

@@ -5,7 +5,7 @@
 import { field, form, t } from "../accounts-ui.js";
 import { ORG_TYPES, countryName, demoBadge, worldBoundaries } from "../community-ui.js";
 import { REGIONS } from "../workflows-ui.js";
-import { tn } from "../i18n.js";
+import { countryName as nameOfCountry, tn } from "../i18n.js";
 
 const FILTERS = ["q", "membership", "org_type", "region", "country_iso3"];
 
@@ -120,11 +120,11 @@ async function organisation(root, ctx, id) {
       o.website ? el("div", {}, el("dt", {}, t("dir.website")), el("dd", {}, el("a", { href: o.website, rel: "noopener noreferrer" }, o.website))) : null,
       el("div", { "data-field": "expertise" }, el("dt", {}, t("dir.expertise")), el("dd", {}, o.expertise.length ? o.expertise.map((x) => t(`opt.${x}`) === `opt.${x}` ? x : t(`opt.${x}`)).join(", ") : "–")),
     ),
-    el("h2", {}, t("dir.projects")),
+    el("h2", {}, tn("dir.projects", o.project_list.length)),
     o.project_list.length
-      ? el("ul", { class: "stack org-projects" }, o.project_list.map((p) => el("li", {}, el("a", { href: `#/records?kind=projects&id=${p.id}` }, p.name), el("span", { class: "small muted" }, ` · ${p.country_iso3} · ${fmtArea(p.area_ha)}`))))
+      ? el("ul", { class: "stack org-projects" }, o.project_list.map((p) => el("li", {}, el("a", { href: `#/records?kind=projects&id=${p.id}` }, p.name), el("span", { class: "small muted" }, ` · ${nameOfCountry(p.country_iso3)} · ${fmtArea(p.area_ha)}`))))
       : el("p", { class: "muted" }, t("dir.noProjects")),
-    el("h2", {}, t("dir.practices")),
+    el("h2", {}, tn("dir.practices", o.practice_list.length)),
     o.practice_list.length
       ? el("ul", { class: "stack org-practices" }, o.practice_list.map((p) => el("li", {}, el("a", { href: `#/records?kind=practices&id=${p.id}` }, p.name), p.category ? el("span", { class: "small muted" }, ` · ${p.category}`) : null)))
       : el("p", { class: "muted" }, t("dir.noPractices")),

@@ -8,6 +8,7 @@
 
 import { addOutline, choiceLabel, kindLabel, label, loadCatalogue, renderForm } from "../forms.js";
 import { library, thread } from "../discussion.js";
+import { countryName } from "../i18n.js";
 
 const PAGE_SIZE = 20;
 const DISCUSSED = new Set(["projects", "practices"]); // kinds with documents and a comment thread
@@ -73,10 +74,13 @@ function primaryField(kind) {
 function display(ctx, kind, field, value) {
   if (value === null || value === undefined || value === "") return "–";
   if (typeof value === "boolean") return value ? ctx.t("rec.yes") : ctx.t("rec.no");
-  if (typeof value === "number") return field === "id" || field.endsWith("_id") || field === "year" || field === "version" ? String(value) : ctx.fmt.number(value, Number.isInteger(value) ? 0 : undefined);
+  // identifiers and years are written without grouping (2026, not "2 026")
+  if (typeof value === "number") return field === "id" || field.endsWith("_id") || field === "year" || field.endsWith("_year") || field === "version" ? String(value) : ctx.fmt.number(value, Number.isInteger(value) ? 0 : undefined);
   if (Array.isArray(value)) return value.join("; ");
   if (typeof value === "object") return JSON.stringify(value);
   const text = String(value);
+  // a country by its name, with the code its label names and its form asks for: SEN → "Sénégal (SEN)"
+  if (field.endsWith("_iso3")) return countryName(text, null) ? `${countryName(text)} (${text})` : text;
   const choice = choiceLabel(kind.name, field, text);
   if (choice !== text) return choice;
   if (/^\d{4}-\d{2}-\d{2}T/.test(text)) return ctx.fmt.date(text, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });

@@ -4,6 +4,9 @@
 // (#/registries?tab=projects&q=…&stage=…&sort=-area_ha&page=2&id=7); CSV/GeoJSON export of the filtered
 // list; reloads on change events of the registry shown.
 
+import { choiceLabel, loadCatalogue } from "../forms.js";
+import { countryName } from "../i18n.js";
+
 const PAGE_SIZE = 20;
 const OPTIONS_PAGE_SIZE = 100; // records read per request to list the values a filter offers
 const OPTIONS_MAX_PAGES = 10;
@@ -73,12 +76,17 @@ const TABS = [
       { field: "how", cell: (item) => shorten(item.how, 140) },
     ],
     details: ["country_iso3", "ndc_version", "year", "refers_soc", "refers_soil_health", "refers_peatlands_wetlands", "how", "source"],
-    title: (item) => `${item.country_iso3} — ${item.ndc_version} (${item.year})`,
+    title: (item) => `${countryName(item.country_iso3)} — ${item.ndc_version} (${item.year})`,
   },
 ];
 
+// a country is shown by its name (codeLabel), so its label is "Country", not the code's "Country (ISO 3 code)"
+function fieldLabel(ctx, field) {
+  return ctx.t(field === "country_iso3" ? "dir.country" : `f.${field}`);
+}
+
 function labelOf(ctx, column) {
-  return ctx.t(column.label || `f.${column.field}`);
+  return column.label ? ctx.t(column.label) : fieldLabel(ctx, column.field);
 }
 
 function shorten(text, length) {
@@ -112,8 +120,17 @@ function filterValue(value) {
   return typeof value === "boolean" ? String(value) : value;
 }
 
+// A stored code as the reader reads it: a country by its name in the page's language (SEN → Sénégal), a
+// choice by its catalogue label (meta_analysis → Méta-analyse); free text as it is.
+function codeLabel(kind, field, value) {
+  if (value === null || value === undefined || value === "") return value;
+  if (field === "country_iso3") return countryName(value);
+  return choiceLabel(kind, field, String(value));
+}
+
 export async function render(root, params, ctx) {
   const { el, t } = ctx;
+  await loadCatalogue(); // the labels of the stored choices (codeLabel)
   const tab = TABS.find((candidate) => candidate.key === params.tab) || TABS[0];
   const state = {
     q: params.q || "",
@@ -204,7 +221,7 @@ export async function render(root, params, ctx) {
       { class: "toolbar" },
       el("div", { class: "field" }, el("label", { for: "reg-search" }, t("reg.search")), search),
       tab.filters.map((field) =>
-        el("div", { class: "field" }, el("label", { for: `reg-filter-${field}` }, t(`f.${field}`)), filterSelects[field]),
+        el("div", { class: "field" }, el("label", { for: `reg-filter-${field}` }, fieldLabel(ctx, field)), filterSelects[field]),
       ),
       clearButton,
     ),
@@ -302,13 +319,14 @@ export async function render(root, params, ctx) {
         "tr",
         { "data-id": item.id },
         tab.columns.map((column, index) => {
-          const text = column.cell ? column.cell(item, ctx) : (item[column.field] ?? "");
+          const raw = item[column.field] ?? "";
+          const text = column.cell ? column.cell(item, ctx) : codeLabel(tab.kind, column.field, raw);
           const content =
             index === 0
               ? el("a", { href: `#/registries?tab=${tab.key}&id=${item.id}`, onclick: (event) => openDetail(event, item.id) }, text)
               : text;
           // a record's own words (its name, description) are data, not interface: not translated
-          return el("td", { class: column.num ? "num" : "", translate: column.cell ? undefined : "no" }, content);
+          return el("td", { class: column.num ? "num" : "", translate: column.cell || text !== raw ? undefined : "no" }, content);
         }),
       ),
     );
@@ -335,19 +353,20 @@ export async function render(root, params, ctx) {
     for (const field of tab.filters) {
       const select = filterSelects[field];
       const chosen = state.filters[field] || "";
-      const options = [...values[field]].sort((a, b) => a.localeCompare(b, ctx.lang));
+      const options = [...values[field]];
       if (chosen && !options.includes(chosen)) options.push(chosen);
+      const labelled = options.map((value) => [value, booleanLabel(value, field)]).sort((a, b) => a[1].localeCompare(b[1], ctx.lang));
       select.replaceChildren(
         el("option", { value: "" }, t("reg.any")),
-        ...options.map((value) => el("option", { value, selected: value === chosen, translate: booleanLabel(value) === value ? "no" : undefined }, booleanLabel(value))),
+        ...labelled.map(([value, text]) => el("option", { value, selected: value === chosen, translate: text === value ? "no" : undefined }, text)),
       );
     }
   }
 
-  function booleanLabel(value) {
+  function booleanLabel(value, field) {
     if (value === "true") return t("reg.yes");
     if (value === "false") return t("reg.no");
-    return value;
+    return codeLabel(tab.kind, field, value);
   }
 
   // ---- detail
@@ -365,7 +384,9 @@ export async function render(root, params, ctx) {
     if (field === "depth_cm") return value === null || value === undefined ? "–" : ctx.fmt.number(value, 0);
     if (Array.isArray(value)) return el("ul", {}, value.map((entry) => el("li", { translate: "no" }, referenceText(entry))));
     if (typeof value === "string" && /^https?:\/\//.test(value)) return el("a", { href: value, rel: "noopener" }, value);
-    return value === null || value === undefined || value === "" ? "–" : el("span", { translate: "no" }, String(value));
+    if (value === null || value === undefined || value === "") return "–";
+    const text = codeLabel(tab.kind, field, value);
+    return text === String(value) ? el("span", { translate: "no" }, text) : text;
   }
 
   function referenceText(entry) {
@@ -397,7 +418,7 @@ export async function render(root, params, ctx) {
         "dl",
         { class: "details" },
         fields.map((field) => [
-          el("dt", {}, t(`f.${field}`)),
+          el("dt", {}, fieldLabel(ctx, field)),
           el("dd", {}, field === "effect" ? practiceEffect(item, ctx) : detailValue(item, field)),
         ]),
       ),

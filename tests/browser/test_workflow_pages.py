@@ -221,6 +221,8 @@ def test_an_anonymous_question_answered_in_the_pages(page, server, mailserver, p
     page.fill('main [name="text"]', "Le niébé et la crotalaire, semés aux premières pluies.")
     page.click("main form button[type='submit']")
     page.wait_for_selector('main h1 [data-state="answered"]')
+    about = page.locator("main h1 + p.muted").inner_text()  # the question's language and country by name
+    assert "Africa (Senegal) · Practices · French · paysan@example.org" in about, about
     shot(page, "workflows-helpdesk-expert")
     answered = mailserver.wait_for("paysan@example.org", 2)[1]
     assert "crotalaire" in text_of(answered)

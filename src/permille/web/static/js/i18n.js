@@ -7,6 +7,7 @@
 //   tn(key, n, vars)       the plural form of key for the count n (CLDR rules, Intl.PluralRules); {n} is n
 //   message(key)           the text of key in the language, or null (no fallback, not recorded)
 //   countryName(iso3, fallback)   the country's name in the language (CLDR, the server's one source)
+//   languageName(code)     a language's name in the language (CLDR, through Intl.DisplayNames)
 //   add({en, fr, es})      a page's own bundle (only until scripts/i18n_from_js.py moves it to the catalogue)
 
 export const LANGUAGES = ["en", "fr", "es"];
@@ -84,6 +85,11 @@ export function message(key) {
 
 export function countryName(iso3, fallback = iso3) {
   return countries[current]?.[String(iso3 || "").toUpperCase()] ?? fallback;
+}
+
+// A language's name in the page's language (fr → "French", "français", "francés"): CLDR's, through Intl.
+export function languageName(code) {
+  return new Intl.DisplayNames([current], { type: "language" }).of(code);
 }
 
 function entry(key) {

@@ -7,7 +7,7 @@
 import { field, form, gate, notice, t } from "../accounts-ui.js";
 import { REGIONS, TOPICS, draw, stateBadge } from "../workflows-ui.js";
 import { thread } from "../discussion.js";
-import { countryName } from "../i18n.js";
+import { countryName, languageName } from "../i18n.js";
 
 export async function render(root, params, ctx) {
   const { el } = ctx;
@@ -50,7 +50,7 @@ export async function render(root, params, ctx) {
   if (!ctx.user) return;
   const mine = await ctx.api("/helpdesks/questions");
   root.append(el("section", { class: "stack queue" }, el("h2", {}, t("help.queue")),
-    mine.length ? el("ul", {}, mine.map((q) => el("li", { class: "card", "data-question": q.id }, el("a", { href: `#/helpdesk?question=${q.id}`, translate: "no" }, q.subject), " ", stateBadge(q.state), el("p", { class: "small muted" }, `${t(`opt.${q.region}`)} · ${t(`opt.${q.topic}`)} · ${t(`opt.${q.language}`)}`)))) : el("p", { class: "muted" }, t("help.noQueue"))));
+    mine.length ? el("ul", {}, mine.map((q) => el("li", { class: "card", "data-question": q.id }, el("a", { href: `#/helpdesk?question=${q.id}`, translate: "no" }, q.subject), " ", stateBadge(q.state), el("p", { class: "small muted" }, `${t(`opt.${q.region}`)} · ${t(`opt.${q.topic}`)} · ${languageName(q.language)}`)))) : el("p", { class: "muted" }, t("help.noQueue"))));
   if (ctx.user.role !== "secretariat" || !ctx.alive()) return;
   const proposed = await ctx.api("/faq?state=proposed");
   root.append(el("section", { class: "stack faq-review" }, el("h2", {}, t("help.review")),
@@ -88,7 +88,7 @@ async function question(root, ctx, params, status) {
     page.append(
       el("p", {}, el("a", { href: "#/helpdesk" }, t("help.title"))),
       el("h1", { tabindex: "-1" }, el("span", { translate: "no" }, q.subject), " ", stateBadge(q.state)),
-      el("p", { class: "muted" }, `${t(`opt.${q.region}`)}${q.country_iso3 ? ` (${countryName(q.country_iso3)})` : ""} · ${t(`opt.${q.topic}`)} · ${t(`opt.${q.language}`)}${q.asker_email ? ` · ${q.asker_email}` : ""}${q.expert ? ` · ${t("help.expert")}: ${q.expert}` : ""}`),
+      el("p", { class: "muted" }, `${t(`opt.${q.region}`)}${q.country_iso3 ? ` (${countryName(q.country_iso3)})` : ""} · ${t(`opt.${q.topic}`)} · ${languageName(q.language)}${q.asker_email ? ` · ${q.asker_email}` : ""}${q.expert ? ` · ${t("help.expert")}: ${q.expert}` : ""}`),
       el("blockquote", { class: "question" }, q.question),
       status,
     );

@@ -6,7 +6,7 @@ Screenshots to docs/img/."""
 
 import re
 
-from .conftest import IMAGES
+from .conftest import IMAGES, choose_language
 
 
 def wait_ready(page, name):
@@ -79,3 +79,8 @@ def test_france_page_shows_stock_target_tier1_and_potential_with_sources(page, s
     page.wait_for_selector('#country-atlas-map[data-ready="1"]', timeout=120_000)
     screenshot(page, "atlas-country-france")
     _docs_image(page.locator("#country-atlas-section"), "atlas_country_france")
+    choose_language(page, "fr")  # the source lines as French writes them: "Sources : …", "Mises en garde : …"
+    page.wait_for_selector("#country-atlas-section [data-source]:has-text('Mises en garde')")
+    line = page.locator("#country-atlas-section [data-source]").first.inner_text()
+    assert line.startswith("Sources : Sanderman") and ". Mises en garde : " in line, line
+

@@ -180,7 +180,7 @@ export function confirmAction(message, { withText = null, confirmLabel = t("acc.
       if (!withText) return finish(true);
       const text = dialog.querySelector("textarea").value.trim();
       if (!text) {
-        error.textContent = `${t(`f.${withText}`)}: ${t("acc.required")}`;
+        error.textContent = `${i18n.colon(t(`f.${withText}`))} ${t("acc.required")}`;
         error.hidden = false;
         dialog.querySelector("textarea").focus();
         return;

@@ -8,6 +8,7 @@
 //   message(key)           the text of key in the language, or null (no fallback, not recorded)
 //   countryName(iso3, fallback)   the country's name in the language (CLDR, the server's one source)
 //   languageName(code)     a language's name in the language (CLDR, through Intl.DisplayNames)
+//   colon(label)           "label:" before a value, as the language writes it (French: "label :")
 //   add({en, fr, es})      a page's own bundle (only until scripts/i18n_from_js.py moves it to the catalogue)
 
 export const LANGUAGES = ["en", "fr", "es"];
@@ -85,6 +86,11 @@ export function message(key) {
 
 export function countryName(iso3, fallback = iso3) {
   return countries[current]?.[String(iso3 || "").toUpperCase()] ?? fallback;
+}
+
+// "label:" the way the language writes it before a value ("Sources :" in French), from the catalogue.
+export function colon(label) {
+  return t("common.colon", { label });
 }
 
 // A language's name in the page's language (fr → "French", "français", "francés"): CLDR's, through Intl.

@@ -3,6 +3,8 @@
 // estimate beside the mapped stock with the difference explained, the carbon debt and the GSOCseq potential
 // of the three scenarios, each with its source line and caveat.
 
+import { colon } from "../i18n.js";
+
 const COVERS = ["all", "cropland", "grassland", "forest", "other"];
 const SCENARIOS = ["5", "10", "20"];
 
@@ -13,7 +15,7 @@ export function figuresTable(answer, ctx, id) {
   const withInterval = (v, digits) => (v ? `${fmt.number(v.estimate, digits)} [${fmt.range(v.low, v.high, digits)}]` : "–");
   const table = (tableId, headers, rows) =>
     el("div", { class: "table-wrap" }, el("table", { class: "data", id: tableId }, el("thead", {}, el("tr", {}, headers.map((h) => el("th", {}, h)))), el("tbody", {}, rows)));
-  const source = (key) => el("p", { class: "muted source", "data-source": key }, `${t("fig.sources")}: ${answer.sources[key]}. ${t("fig.caveats")}: ${answer.caveats[key]}`);
+  const source = (key) => el("p", { class: "muted source", "data-source": key }, `${colon(t("fig.sources"))} ${answer.sources[key]}. ${colon(t("fig.caveats"))} ${answer.caveats[key]}`);
 
   const stockRows = [];
   for (const depth of ["0-30", "0-100"]) {

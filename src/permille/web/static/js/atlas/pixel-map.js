@@ -7,6 +7,7 @@
 import { saveBlob } from "../api.js";
 import { sourceText } from "../dom.js";
 import { figuresTable } from "./figures.js";
+import { colon } from "../i18n.js";
 
 // a layer's title and a class label in the page's language (the server's English as the fallback)
 const title = (t, name, fallback) => {
@@ -53,7 +54,7 @@ export async function renderPixelMap(container, ctx, { bbox = null, area = true,
     legendBox.replaceChildren(
       el("strong", {}, `${title(t, layer.name, layer.title)}${layer.units === "class" ? "" : ` (${pretty(layer.units)})`}: `),
       ...items,
-      el("p", { class: "muted source" }, `${t("atl.source")}: `, sourceText(layer.source)),
+      el("p", { class: "muted source" }, `${colon(t("atl.source"))} `, sourceText(layer.source)),
     );
   }
 

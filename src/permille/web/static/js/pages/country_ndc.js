@@ -4,6 +4,7 @@
 // titles and citations are quoted in their own language (English).
 
 import { fillNodes, quotedEnglish } from "../dom.js";
+import { colon } from "../i18n.js";
 
 function yesNo(t, value) {
   return value === null || value === undefined ? t("ndc.unknown") : t(value ? "ndc.yes" : "ndc.no");
@@ -72,10 +73,10 @@ export async function appendNdcSection(container, iso3, ctx, chart) {
       el(
         "ul",
         { id: "country-ndc-mentions" },
-        el("li", { "data-mention": "soils" }, `${t("ndc.soils")}: ${yesNo(t, m.soils)}`),
-        el("li", { "data-mention": "soil_carbon" }, `${t("ndc.soilCarbon")}: ${yesNo(t, m.soil_carbon)}`),
-        el("li", { "data-mention": "peatlands_wetlands" }, `${t("ndc.peat")}: ${yesNo(t, m.peatlands_wetlands)}`),
-        el("li", { "data-mention": "wb_soils_subsector" }, `${t("ndc.wbSoils")}: ${yesNo(t, m.wb_soils_subsector)}`),
+        el("li", { "data-mention": "soils" }, `${colon(t("ndc.soils"))} ${yesNo(t, m.soils)}`),
+        el("li", { "data-mention": "soil_carbon" }, `${colon(t("ndc.soilCarbon"))} ${yesNo(t, m.soil_carbon)}`),
+        el("li", { "data-mention": "peatlands_wetlands" }, `${colon(t("ndc.peat"))} ${yesNo(t, m.peatlands_wetlands)}`),
+        el("li", { "data-mention": "wb_soils_subsector" }, `${colon(t("ndc.wbSoils"))} ${yesNo(t, m.wb_soils_subsector)}`),
       ),
       el("p", { class: "muted" }, t("ndc.mentionsNote")),
       el("h3", {}, t("ndc.facts")),

@@ -7,7 +7,7 @@
 import { field, form, gate, notice, t } from "../accounts-ui.js";
 import { REGIONS, TOPICS, draw, stateBadge } from "../workflows-ui.js";
 import { thread } from "../discussion.js";
-import { countryName, languageName } from "../i18n.js";
+import { colon, countryName, languageName } from "../i18n.js";
 
 export async function render(root, params, ctx) {
   const { el } = ctx;
@@ -58,7 +58,7 @@ export async function render(root, params, ctx) {
       ...["publish", "decline"].map((action) => el("button", { type: "button", class: action === "publish" ? "btn" : "btn btn-secondary", onclick: async (event) => {
         await ctx.api(`/faq/${f.id}/${action}`, { method: "POST" });
         event.target.closest("[data-faq]").remove();
-        status.replaceChildren(notice(`${t(`help.${action}`)}: ${f.question}`));
+        status.replaceChildren(notice(`${colon(t(`help.${action}`))} ${f.question}`));
         await search({});
       } }, t(`help.${action}`))))))));
 }
@@ -88,7 +88,7 @@ async function question(root, ctx, params, status) {
     page.append(
       el("p", {}, el("a", { href: "#/helpdesk" }, t("help.title"))),
       el("h1", { tabindex: "-1" }, el("span", { translate: "no" }, q.subject), " ", stateBadge(q.state)),
-      el("p", { class: "muted" }, `${t(`opt.${q.region}`)}${q.country_iso3 ? ` (${countryName(q.country_iso3)})` : ""} · ${t(`opt.${q.topic}`)} · ${languageName(q.language)}${q.asker_email ? ` · ${q.asker_email}` : ""}${q.expert ? ` · ${t("help.expert")}: ${q.expert}` : ""}`),
+      el("p", { class: "muted" }, `${t(`opt.${q.region}`)}${q.country_iso3 ? ` (${countryName(q.country_iso3)})` : ""} · ${t(`opt.${q.topic}`)} · ${languageName(q.language)}${q.asker_email ? ` · ${q.asker_email}` : ""}${q.expert ? ` · ${colon(t("help.expert"))} ${q.expert}` : ""}`),
       el("blockquote", { class: "question" }, q.question),
       status,
     );

@@ -8,7 +8,7 @@
 
 import { addOutline, choiceLabel, kindLabel, label, loadCatalogue, renderForm } from "../forms.js";
 import { library, thread } from "../discussion.js";
-import { countryName } from "../i18n.js";
+import { colon, countryName } from "../i18n.js";
 
 const PAGE_SIZE = 20;
 const DISCUSSED = new Set(["projects", "practices"]); // kinds with documents and a comment thread
@@ -461,7 +461,7 @@ async function renderHistory(root, ctx, kind, record) {
     entry.before && entry.after ? Object.keys(entry.after).filter((f) => !["updated_at", "version"].includes(f) && JSON.stringify(entry.before[f]) !== JSON.stringify(entry.after[f])) : [];
   put(root, 
     el("p", {}, link(ctx, { kind: kind.name, id: record.id }, `← ${t("rec.backRecord")}`)),
-    el("h1", {}, `${t("rec.history")}: ${title(ctx, kind, record)}`),
+    el("h1", {}, `${colon(t("rec.history"))} ${title(ctx, kind, record)}`),
     entries.length
       ? el(
           "ol",

@@ -3,6 +3,7 @@
 // reason) and submitted records with their changes against the last published version (approve, which
 // publishes, or return with a comment). Every decision is confirmed first.
 import { confirmAction, fieldName, gate, kindName, notice, t } from "../accounts-ui.js";
+import { colon } from "../i18n.js";
 
 function shown(value) {
   if (value === null || value === undefined || value === "") return "–";
@@ -50,7 +51,7 @@ export async function render(root, _params, ctx) {
           await act(() => ctx.api(`/applications/${a.id}/approve`, { method: "POST" }), t("review.approved", { title }));
         } }, t("review.approve")),
         el("button", { type: "button", class: "btn btn-secondary", onclick: async () => {
-          const reason = await confirmAction(`${t("review.decline")}: ${title}`, { withText: "reason", confirmLabel: t("review.decline") });
+          const reason = await confirmAction(`${colon(t("review.decline"))} ${title}`, { withText: "reason", confirmLabel: t("review.decline") });
           if (!reason) return;
           await act(() => ctx.api(`/applications/${a.id}/decline`, { body: { reason } }), t("review.declined", { title }));
         } }, t("review.decline")),
@@ -84,7 +85,7 @@ export async function render(root, _params, ctx) {
           await act(() => ctx.api(`${path}/approve`, { method: "POST" }), t("review.approved", { title: item.title }));
         } }, t("review.approve")),
         el("button", { type: "button", class: "btn btn-secondary", "data-action": "return", onclick: async () => {
-          const comment = await confirmAction(`${t("review.return")}: ${item.title}`, { withText: "comment", confirmLabel: t("review.return") });
+          const comment = await confirmAction(`${colon(t("review.return"))} ${item.title}`, { withText: "comment", confirmLabel: t("review.return") });
           if (!comment) return;
           await act(() => ctx.api(`${path}/return`, { body: { comment } }), t("review.returned", { title: item.title }));
         } }, t("review.return")),

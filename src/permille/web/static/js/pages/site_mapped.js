@@ -3,6 +3,7 @@
 // difference and both uncertainties; "no mapped layer" when the layer is not bundled.
 
 import { fillNodes, sourceText } from "../dom.js";
+import { colon } from "../i18n.js";
 
 // Appends the section for the site answer `data` (GET /monitoring/sites/{id}) to `container`.
 export function appendMappedComparison(container, data, ctx) {
@@ -16,7 +17,7 @@ export function appendMappedComparison(container, data, ctx) {
     const converted = latest.converted
       ? ` — ${t("smap.converted", { depth: `${fmt.number(latest.measured_depth_cm[0], 0)}–${fmt.number(latest.measured_depth_cm[1], 0)}`, stock: fmt.number(latest.measured_stock_t_c_ha, 1) })}`
       : "";
-    lines.push(el("p", { id: "site-map-measured" }, `${t("smap.measured", { date: latest.date ? fmt.date(latest.date) : "–" })}: ${measuredText}${converted}`));
+    lines.push(el("p", { id: "site-map-measured" }, `${colon(t("smap.measured", { date: latest.date ? fmt.date(latest.date) : "–" }))} ${measuredText}${converted}`));
   } else {
     lines.push(el("p", { class: "muted", id: "site-map-measured" }, t("smap.noMeasured")));
   }
@@ -25,11 +26,11 @@ export function appendMappedComparison(container, data, ctx) {
   } else if (!mapped.available) {
     lines.push(el("p", { class: "muted", id: "site-map-none" }, t("smap.noValue")));
   } else {
-    lines.push(el("p", { id: "site-map-mapped" }, `${t("smap.mapped", { year: String(mapped.year) })}: ${stock(mapped.stock_t_c_ha, mapped.sd_t_c_ha)}`));
+    lines.push(el("p", { id: "site-map-mapped" }, `${colon(t("smap.mapped", { year: String(mapped.year) }))} ${stock(mapped.stock_t_c_ha, mapped.sd_t_c_ha)}`));
     const c = data.comparison;
     if (c) {
       lines.push(
-        el("p", { id: "site-map-difference" }, `${t("smap.difference")}: ${stock(c.difference_t_c_ha, c.difference_sd_t_c_ha)}; ${t("smap.ratio")}: ${fmt.number(c.ratio, 2)}`),
+        el("p", { id: "site-map-difference" }, `${colon(t("smap.difference"))} ${stock(c.difference_t_c_ha, c.difference_sd_t_c_ha)}; ${colon(t("smap.ratio"))} ${fmt.number(c.ratio, 2)}`),
       );
     }
     lines.push(el("p", { class: "small muted" }, mapped.caveat), el("p", { class: "small muted" }, mapped.uncertainty));

@@ -5,7 +5,7 @@
 // uncertainty, and downloads (JSON, CSV, PDF where the API writes a report).
 import { apiUrl, saveBlob } from "../api.js";
 import { formatNumber, loadCatalogue, parseNumber, renderForm } from "../forms.js";
-import { t as message } from "../i18n.js";
+import { colon, t as message } from "../i18n.js";
 import { showSource, sitePicker } from "../toolkit/site-picker.js";
 import { workspace } from "../toolkit/workspace.js";
 
@@ -860,7 +860,7 @@ const VIEWS = {
       [t("tk.interval90"), r.interval],
     ];
     const methods = el("dl", { class: "details methods small" }, how.flatMap(([term, text]) => [el("dt", {}, term), el("dd", {}, text)]));
-    const extra = [...(r.dropped.length ? [el("p", { class: "notice" }, `${t("r.dropped")}: ${r.dropped.join("; ")}`)] : []), methods];
+    const extra = [...(r.dropped.length ? [el("p", { class: "notice" }, `${colon(t("r.dropped"))} ${r.dropped.join("; ")}`)] : []), methods];
     return {
       table: table(ctx, [t("r.group"), t("r.method"), t("r.depth"), t("r.n"), t("r.stockMean"), t("tk.interval90")], rows),
       chart,

@@ -83,4 +83,5 @@ def test_france_page_shows_stock_target_tier1_and_potential_with_sources(page, s
     page.wait_for_selector("#country-atlas-section [data-source]:has-text('Mises en garde')")
     line = page.locator("#country-atlas-section [data-source]").first.inner_text()
     assert line.startswith("Sources : Sanderman") and ". Mises en garde : " in line, line
+    page.wait_for_selector(".leaflet-control-attribution:has-text('atlas permille (couches réelles intégrées)')")
 

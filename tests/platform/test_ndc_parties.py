@@ -130,3 +130,19 @@ def test_country_answer_errors_and_non_parties(seeded_client):
     assert greenland["party"] is None and greenland["tracker"] == [] and greenland["land_use"]["years"]
     eu = seeded_client.get("/api/ndc/countries/EUU").json()
     assert eu["party"]["name"] == "European Union" and eu["land_use"]["cropland_kha"][-1] > 0
+
+
+def test_every_fact_topic_reads_in_french_and_spanish():
+    """The country page names a fact's topic through the catalogue (``ndc.topic:<topic>``): every topic of
+    the bundled facts has its French and Spanish there."""
+    import json
+
+    from permille import i18n
+
+    data = json.loads((BUNDLED / "parties.json").read_text(encoding="utf-8"))
+    topics = {fact["topic"] for party in data["parties"] for fact in party["facts"]}
+    assert len(topics) >= 5
+    for lang in ("fr", "es"):
+        for topic in topics:
+            translated = i18n.pgettext(lang, f"ndc.topic:{topic}", topic)
+            assert translated != topic, f"{lang}: {topic}"

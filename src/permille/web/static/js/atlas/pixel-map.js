@@ -44,7 +44,7 @@ export async function renderPixelMap(container, ctx, { bbox = null, area = true,
   const map = L.map(mapBox, { minZoom: 1, maxZoom: 9, zoomSnap: 0.5 });
   if (bbox) map.fitBounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]]);
   else map.setView([20, 10], 1.5);
-  map.attributionControl.addAttribution("permille atlas (bundled real layers)");
+  map.attributionControl.addAttribution(t("atl.attribution"));
   let overlay = null;
 
   function showLegend(layer) {

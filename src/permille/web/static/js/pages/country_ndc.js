@@ -83,7 +83,7 @@ export async function appendNdcSection(container, iso3, ctx, chart) {
     );
     const facts = party.facts.filter((f) => f.answered);
     const rows = facts.map((f) =>
-      el("tr", { "data-source": f.source }, el("td", {}, f.source_title), el("td", {}, f.vintage), el("td", {}, f.topic), el("td", { translate: "no" }, f.source === "wb2018" ? f.field : f.label || ""), el("td", { translate: "no" }, f.value)),
+      el("tr", { "data-source": f.source }, el("td", {}, f.source_title), el("td", {}, f.vintage), el("td", {}, t(`ndc.topic:${f.topic}`)), el("td", { translate: "no" }, f.source === "wb2018" ? f.field : f.label || ""), el("td", { translate: "no" }, f.value)),
     );
     nodes.push(
       rows.length ? table(el, "country-ndc-facts", [t("ndc.source"), t("ndc.vintage"), t("ndc.topic"), t("ndc.question"), t("ndc.content")], rows) : el("p", { class: "muted" }, t("ndc.factsNone")),

@@ -72,7 +72,7 @@ export async function render(root, params, ctx) {
   if (!boundaries) boundaries = await ctx.api("/monitoring/boundaries.geojson");
   if (typeof boundaries === "string") boundaries = JSON.parse(boundaries);
   const map = L.map(mapBox, { worldCopyJump: true, minZoom: 1, maxZoom: 7, zoomSnap: 0.5 }).setView([20, 10], 1.5);
-  map.attributionControl.addAttribution("Natural Earth (public domain)");
+  map.attributionControl.addAttribution(t("mon.attribution"));
   let shapes = null;
   let legend = null;
 

@@ -178,6 +178,7 @@ def test_review_loop_users_and_outbox_pages(page, server, mailserver):
     page.click('.site-nav a[href="#/my-organisation"]')
     ready(page, "my-organisation")
     row = page.locator(f'[data-group="drafts"] tr[data-record="sites/{site["id"]}"]')
+    assert row.locator("a").get_attribute("href") == f"#/records?kind=sites&id={site['id']}"  # opens it
     row.locator("button").click()
     page.wait_for_selector(f'[data-group="submitted"] tr[data-record="sites/{site["id"]}"]')
     sign_out(page)

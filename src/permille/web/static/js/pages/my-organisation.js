@@ -42,7 +42,7 @@ export async function render(root, _params, ctx) {
       "tr",
       { "data-record": `${record.kind}/${record.id}` },
       el("td", {}, kindName(record.kind)),
-      el("td", {}, record.title, record.review?.comment && group === "returned" ? el("p", { class: "small returned-comment" }, t("org.comment", { comment: record.review.comment })) : null),
+      el("td", {}, el("a", { href: `#/records?kind=${record.kind}&id=${record.id}` }, record.title), record.review?.comment && group === "returned" ? el("p", { class: "small returned-comment" }, t("org.comment", { comment: record.review.comment })) : null),
       el("td", {}, ctx.fmt.date(record.updated_at)),
       el("td", {}, canSubmit ? el("button", { type: "button", class: "btn btn-secondary", onclick: () => submit(record) }, group === "returned" ? t("org.submitAgain") : t("org.submit")) : null),
     );

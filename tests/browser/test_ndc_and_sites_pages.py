@@ -62,6 +62,22 @@ def test_measured_sites_on_the_map_and_the_site_comparison(page, server):
         assert page.inner_text("#site-map-none").startswith("No mapped layer")
 
 
+def test_the_map_legends_do_not_cover_each_other_on_a_phone(page, server):
+    """At 390 px the stock legend and the measured sites' legend both fit on the map, apart."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{server.url}/#/monitoring")
+    wait_ready(page, "monitoring")
+    page.wait_for_selector("#mon-sites-legend")
+    stock, sites = (page.locator(s).bounding_box() for s in ("#mon-legend", "#mon-sites-legend"))
+    apart = (
+        stock["x"] + stock["width"] <= sites["x"]
+        or sites["x"] + sites["width"] <= stock["x"]
+        or stock["y"] + stock["height"] <= sites["y"]
+        or sites["y"] + sites["height"] <= stock["y"]
+    )
+    assert apart, (stock, sites)
+
+
 def test_country_page_ndc_facts_and_land_use_chart(page, server):
     page.goto(f"{server.url}/#/country?iso3=KEN")
     wait_ready(page, "country")

@@ -32,7 +32,7 @@ export async function showMeasuredSites(map, ctx) {
       marker.on("click", () => ctx.navigate("site", { id: String(p.id) }));
     },
   }).addTo(map);
-  const legend = L.control({ position: "bottomright" });
+  const legend = L.control({ position: "topright" }); // the stock legend is bottom left: apart on a phone too
   const dot = (colour) => el("span", { style: `display:inline-block;width:.8em;height:.8em;border-radius:50%;background:${colour};margin-right:.4em;vertical-align:middle` });
   legend.onAdd = () =>
     el(

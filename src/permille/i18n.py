@@ -236,12 +236,20 @@ def web_catalogue_json(lang: str) -> tuple[bytes, str]:
     return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
+MIN_GROUPING_DIGITS = {"es": 2}
+"""CLDR ``minimumGroupingDigits`` where it is not 1 (Spanish groups from five integer digits: 2328 but
+12.328), which Babel's patterns do not apply and the browsers' ``Intl.NumberFormat`` does."""
+
+
 def number(value: float | None, digits: int, lang: str) -> str:
     """``value`` rounded to ``digits`` decimals, written the way ``lang`` writes numbers; "–" for none."""
     if value is None or value != value:
         return "–"
-    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
-    return format_decimal(round(value, digits), format=pattern, locale=language(lang))
+    lang = language(lang)
+    rounded = round(value, digits)
+    grouped = abs(rounded) >= 10 ** (2 + MIN_GROUPING_DIGITS.get(lang, 1))
+    pattern = ("#,##0" if grouped else "0") + ("." + "0" * digits if digits > 0 else "")
+    return format_decimal(rounded, format=pattern, locale=lang)
 
 
 def date(day, lang: str) -> str:

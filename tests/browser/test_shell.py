@@ -310,3 +310,21 @@ def test_the_header_is_two_lines_for_the_secretariat(page, server):
     sign_out_button = page.locator("#signout-button").bounding_box()
     assert abs(brand["y"] - sign_out_button["y"]) < brand["height"] + 20
     assert tops[0] > brand["y"] + brand["height"] - 1
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_the_server_writes_numbers_as_the_page_does(page, server, lang):
+    """A number in a server's sentence (Babel) and the same number on the page (Intl) are written alike,
+    grouping included (Spanish: 2328,4 but 12.328,4)."""
+    from permille import i18n
+
+    open_page(page, server, "registries")
+    values = [0.5, 999.5, 2328.4, -2328.4, 12328.4, 1234567.0]
+    written = page.evaluate(
+        "([lang, values]) => values.map((v) => new Intl.NumberFormat(lang, "
+        "{ minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v))",
+        [lang, values],
+    )
+    assert [i18n.number(v, 1, lang).replace("-", "−") for v in values] == [
+        w.replace("-", "−") for w in written
+    ]

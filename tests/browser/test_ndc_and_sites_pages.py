@@ -88,6 +88,9 @@ def test_country_page_ndc_facts_and_land_use_chart(page, server):
     sources = page.inner_text("#country-ndc-sources")
     assert "Climate Watch / CAIT" in sources and "2018-06" in sources and "NDC Explorer 2022" in sources
     assert page.locator("#country-ndc-tracker tbody tr").count() == len(answer["tracker"]) >= 1
+    tier1 = page.locator('.export[data-format="tier1.csv"]')  # its own table, by name, in words
+    assert tier1.inner_text() == "Download the Tier 1 table (CSV)"
+    assert tier1.get_attribute("data-url").endswith("table=tier1&header=labels")
     mentions = page.inner_text("#country-ndc-mentions")
     assert re.search(r"soils: (yes|no)", mentions)
     land = answer["land_use"]

@@ -165,7 +165,7 @@ async function route({ focus = false } = {}) {
 // A CSV download asks for its header row in the page's language (Accept-Language), with units (the API's
 // default: machine names).
 function inLanguage(format, url) {
-  return format === "csv" ? `${url}${url.includes("?") ? "&" : "?"}header=labels` : url;
+  return format.endsWith("csv") ? `${url}${url.includes("?") ? "&" : "?"}header=labels` : url;
 }
 
 function exportLinks(container, urls) {
@@ -173,7 +173,9 @@ function exportLinks(container, urls) {
     .filter(([, url]) => url)
     .map(([format, given]) => {
       const url = inLanguage(format, given);
-      const label = format === "geojson" ? "GeoJSON" : format.toUpperCase();
+      // "csv", "geojson": the page's table; "<name>.csv": another table, named by its message export.<name>
+      const [name, type] = format.includes(".") ? format.split(".") : [null, format];
+      const label = type === "geojson" ? "GeoJSON" : type.toUpperCase();
       return el(
         "button",
         {
@@ -189,7 +191,7 @@ function exportLinks(container, urls) {
             }
           },
         },
-        i18n.t("common.download", { format: label }),
+        name ? i18n.t(`export.${name}`, { format: label }) : i18n.t("common.download", { format: label }),
       );
     });
   container.replaceChildren(...buttons);

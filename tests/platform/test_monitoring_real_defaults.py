@@ -70,6 +70,8 @@ def test_default_answers_hold_no_synthetic_number(seeded_client, synthetic_numbe
     world = seeded_client.get("/api/monitoring/global").json()
     assert world["dataset"]["synthetic"] is False and world["dataset"]["name"].startswith("atlas-real-")
     assert world["stock_t0"]["mean"] > 0
+    start = world["stock_t0"]["year"]  # the scenarios' start; the stock there is the 2010 map, and says so
+    assert f"the stock of {start}, where the scenarios start, is the 2010 map of Sanderman" in world["caveat"]
     for path in (
         "/api/monitoring/zones?layer=soc_t0",
         "/api/monitoring/regions/Europe",

@@ -105,6 +105,10 @@ CAVEATS = {
 }
 
 
+DATASET_PREFIX = "atlas-real-"
+"""Names of the zone datasets built here (from the bundled layers, T0 the 2010 Sanderman map)."""
+
+
 @dataclass(frozen=True)
 class Parameters:
     """``resolution_deg`` of the GSOCseq grid (1 or 0.5°), forward ``years``, uncertainty ``members``,
@@ -475,7 +479,7 @@ def build(
     for layer in layer_files.SOURCES:
         digest.update((layer_files.LAYERS / layer / "item.json").read_bytes())
     digest.update(json.dumps(asdict(params), sort_keys=True).encode())
-    name = f"atlas-real-{digest.hexdigest()[:10]}"
+    name = f"{DATASET_PREFIX}{digest.hexdigest()[:10]}"
     monitoring = {
         "dataset": name,
         "synthetic": False,

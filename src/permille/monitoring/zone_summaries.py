@@ -4,6 +4,7 @@ T0 with the per-scenario fans of the world, a region or a country. Units: t C/ha
 
 from collections import defaultdict
 
+from ..grid.real_atlas import DATASET_PREFIX
 from ..i18n import Text
 from ..registry import reference_layers, zones
 from ..registry.kpis import countries
@@ -51,10 +52,18 @@ def metadata(session, name: str) -> dict:
         meta = zones.bundled_metadata()
         caveat, uncertainty = Text(meta["caveat"]), Text(meta["uncertainty"])
     else:
-        caveat = Text(
-            "Modelled with the GSOCseq method (RothC-26.3) on the real layers of the dataset's provenance."
-        )
         uncertainty = Text("95 % intervals from the Monte Carlo members of the atlas build.")
+        caveat = (
+            Text(
+                "Modelled with the GSOCseq method (RothC-26.3) on the real layers of the dataset's provenance; "
+                "the stock of {year}, where the scenarios start, is the 2010 map of Sanderman et al. (2017).",
+                year=str(zones.start_year(session, name)),
+            )
+            if name.startswith(DATASET_PREFIX)  # the bundled layers' atlas: its T0 is the 2010 map
+            else Text(
+                "Modelled with the GSOCseq method (RothC-26.3) on the real layers of the dataset's provenance."
+            )
+        )
     return {
         "dataset": {"name": name, "synthetic": synthetic, "label": DEMO_LABEL if synthetic else None,
                     "source": dataset_source(name, synthetic)},

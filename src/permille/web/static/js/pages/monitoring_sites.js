@@ -32,7 +32,8 @@ export async function showMeasuredSites(map, ctx) {
       marker.on("click", () => ctx.navigate("site", { id: String(p.id) }));
     },
   }).addTo(map);
-  const legend = L.control({ position: "bottomright" });
+  // a phone's map is too narrow for two legends along its bottom: this one goes to the top right
+  const legend = L.control({ position: window.matchMedia("(max-width: 640px)").matches ? "topright" : "bottomright" });
   const dot = (colour) => el("span", { style: `display:inline-block;width:.8em;height:.8em;border-radius:50%;background:${colour};margin-right:.4em;vertical-align:middle` });
   legend.onAdd = () =>
     el(

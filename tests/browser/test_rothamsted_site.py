@@ -65,3 +65,15 @@ def test_long_term_site_shows_chart_statistics_and_source(page, server, screensh
     wait_ready(page, "site")
     assert page.inner_text("#site-longterm-fit").startswith("Sin ajuste: el modelo no se ajusta")
     assert page.inner_text('#site-setup tr[data-setup="fallows"]').startswith("Barbechos")
+
+
+def test_observations_keep_the_decimals_they_were_recorded_with(page, server):
+    sites = httpx.get(f"{server.url}/api/sites", params={"country_iso3": "GBR", "page_size": 200}).json()[
+        "items"
+    ]
+    site = next(s for s in sites if s["name"] == "Hoosfield — unmanured (plot 11)")
+    page.goto(f"{server.url}/#/site?id={site['id']}")
+    wait_ready(page, "site")
+    values = page.locator("tr[data-observation] td:nth-child(4)").all_inner_texts()
+    assert "30.7" in values, values  # the 1852 stock, recorded as 30.7 t C/ha: not "30.700"
+    assert not any(v.endswith("00") for v in values), values

@@ -151,6 +151,9 @@ async function route({ focus = false } = {}) {
     cleanup = await module.render(root, { ...params }, makeContext(state));
   } catch (error) {
     if (!state.active) return; // left (another page, a sign-out) while rendering
+    // say why, rather than leave the page blank (a record that does not exist, a refused request)
+    root.querySelector(":scope > .loading")?.remove();
+    root.append(el("p", { class: "error", role: "alert" }, i18n.t("shell.loadFailed", { message: error.message })));
     root.dataset.state = "error";
     throw error;
   }

@@ -52,7 +52,7 @@ export async function renderPixelMap(container, ctx, { bbox = null, area = true,
       ? layer.classes.map((c) => el("span", { class: "legend-item" }, el("span", { class: "swatch", style: `display:inline-block;width:0.9em;height:0.9em;background:${c.colour}` }), ` ${classLabel(t, c.label)} `))
       : layer.stops.map((s) => el("span", { class: "legend-item" }, el("span", { class: "swatch", style: `display:inline-block;width:0.9em;height:0.9em;background:${s.colour}` }), ` ${fmt.number(s.value)} `));
     legendBox.replaceChildren(
-      el("strong", {}, `${title(t, layer.name, layer.title)}${layer.units === "class" ? "" : ` (${pretty(layer.units)})`}: `),
+      el("strong", {}, `${colon(`${title(t, layer.name, layer.title)}${layer.units === "class" ? "" : ` (${pretty(layer.units)})`}`)} `),
       ...items,
       el("p", { class: "muted source" }, `${colon(t("atl.source"))} `, sourceText(layer.source)),
     );

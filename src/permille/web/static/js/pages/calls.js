@@ -150,10 +150,10 @@ function recommendation(ctx, a) {
   return el("section", { class: "stack recommendation" },
     el("h2", {}, t("calls.recommendation")),
     el("p", { class: "mean" }, ctx.tn("calls.mean", r.reviewers, { mean: ctx.fmt.number(r.mean, 2) })),
-    el("div", { class: "table-wrap" }, el("table", {},
+    el("div", { class: "table-wrap" }, el("table", { class: "data" },
       el("thead", {}, el("tr", {}, ["calls.criterion", "calls.meanCol", "calls.range", "calls.spread", "calls.comments"].map((k) => el("th", { scope: "col" }, t(k))))),
       el("tbody", {}, Object.entries(r.criteria).map(([c, s]) => el("tr", { "data-criterion": c },
-        el("th", { scope: "row" }, t(`crit.${c}`)), el("td", {}, ctx.fmt.number(s.mean, 2)), el("td", {}, `${s.min}–${s.max}`), el("td", {}, String(s.spread)), el("td", {}, s.comments.join(" · "))))),
+        el("th", { scope: "row" }, t(`crit.${c}`)), el("td", { class: "num" }, ctx.fmt.number(s.mean, 2)), el("td", { class: "num" }, `${s.min}–${s.max}`), el("td", { class: "num" }, String(s.spread)), el("td", {}, s.comments.join(" · "))))),
     )),
     r.comments.length ? el("ul", { class: "comments" }, r.comments.map((c) => el("li", {}, c))) : null,
   );

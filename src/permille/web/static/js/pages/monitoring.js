@@ -3,7 +3,7 @@
 // a region selector (global → region) and a click on a country → its page. Permalink:
 // #/monitoring?layer=diff_ssm_20&show=uncertainty&region=Europe. Re-fetches on change events.
 
-import { countryName } from "../i18n.js";
+import { colon, countryName } from "../i18n.js";
 import { showMeasuredSites } from "./monitoring_sites.js";
 
 const LAYERS = ["soc_t0", "diff_ssm_20", "diff_ssm_10", "rate_ssm_20", "rate_bau"];
@@ -189,8 +189,8 @@ export async function render(root, params, ctx) {
       const sites = rows.reduce((n, item) => n + item.n_sites, 0);
       const mean = rows.length ? rows.reduce((s, item) => s + item.mean, 0) / rows.length : null;
       summary.textContent = rows.length
-        ? `${region ? t(`opt.${region}`) : t("mon.world")}: ${ctx.tn("mon.summaryMeasured", rows.length, { sites, mean: fmt.number(mean, 1) })}`
-        : `${region ? t(`opt.${region}`) : t("mon.world")}: ${t("mon.noneMeasured")}`;
+        ? `${colon(region ? t(`opt.${region}`) : t("mon.world"))} ${ctx.tn("mon.summaryMeasured", rows.length, { sites, mean: fmt.number(mean, 1) })}`
+        : `${colon(region ? t(`opt.${region}`) : t("mon.world"))} ${t("mon.noneMeasured")}`;
       countryList.replaceChildren(
         el(
           "table",

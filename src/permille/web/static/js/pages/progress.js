@@ -5,6 +5,8 @@
 // counting rule and the records behind the value (opened on demand). Filter by goal (A–F, in the permalink
 // #/progress?goal=B); CSV export of every indicator; reloads when a record changes (server-sent events).
 
+import { colon } from "../i18n.js";
+
 const GOALS = ["A", "B", "C", "D", "E", "F"];
 const RELOAD_DELAY_MS = 400;
 const STATUS_CLASS = {
@@ -127,9 +129,16 @@ function statusBadge(ctx, status, labelKey) {
   return ctx.el(
     "span",
     { class: `kpi-status ${STATUS_CLASS[status] || "status-unknown"}`, "data-status": status },
-    `${ctx.t(labelKey)}: `,
+    `${colon(ctx.t(labelKey))} `,
     ctx.el("strong", {}, ctx.t(STATUS_KEY[status] || "progress.status.noData")),
   );
+}
+
+// The API's period of a count ("calendar year to date", "as of 2026-12-05"), in the page's language.
+function periodText(ctx, period) {
+  if (period === "calendar year to date") return ctx.t("progress.period.yearToDate");
+  const asOf = /^as of (\d{4}-\d{2}-\d{2})$/.exec(period || "");
+  return asOf ? ctx.t("progress.period.asOf", { date: ctx.fmt.date(asOf[1]) }) : period;
 }
 
 function sourceLine(ctx, indicator) {
@@ -137,7 +146,7 @@ function sourceLine(ctx, indicator) {
   const digits = digitsFor(indicator.unit);
   const lines = [];
   if (source.kind === "registry") {
-    lines.push(ctx.t("progress.counted", { records: ctx.fmt.number(source.records, 0), period: source.period }));
+    lines.push(ctx.t("progress.counted", { records: ctx.fmt.number(source.records, 0), period: periodText(ctx, source.period) }));
     if (source.anonymous_runs) lines.push(ctx.tn("progress.anonymousRuns", source.anonymous_runs, { count: ctx.fmt.number(source.anonymous_runs, 0) }));
     const rates = Object.entries(source.rates || {}).map(([k, v]) => `${k}: ${v.per_eur} (${v.rate_year})`);
     if (rates.length) lines.push(ctx.t("progress.rates", { rates: `${rates.join(", ")} — ${source.rates_source}` }));
@@ -206,12 +215,12 @@ function ruleBlock(ctx, indicator) {
       list.replaceChildren(
         answer.values.length
           ? ctx.el("ul", {}, answer.values.map((v) => ctx.el("li", { class: "kpi-value", "data-state": v.state },
-              `${ctx.fmt.date(v.date)}: ${ctx.fmt.number(v.value, digitsFor(indicator.unit))} — ${v.source} (${v.entered_by}, ${ctx.t(`progress.state.${v.state}`)}${v.approved_by ? `, ${v.self_approved ? ctx.t("progress.selfApproved") : ctx.t("progress.approvedBy", { by: v.approved_by })}` : ""}) `,
+              `${colon(ctx.fmt.date(v.date))} ${ctx.fmt.number(v.value, digitsFor(indicator.unit))} — ${v.source} (${v.entered_by}, ${ctx.t(`progress.state.${v.state}`)}${v.approved_by ? `, ${v.self_approved ? ctx.t("progress.selfApproved") : ctx.t("progress.approvedBy", { by: v.approved_by })}` : ""}) `,
               secretariat && v.state === "unapproved" ? approve(v) : null)))
           : ctx.el("p", {}, ctx.t("progress.noManual")),
       );
     } else if (answer.indicators) {
-      list.replaceChildren(ctx.el("ul", {}, answer.indicators.map((i) => ctx.el("li", {}, `${ctx.t(`ind.${i.name}`)}: ${ctx.fmt.number(i.current, 1)}`))));
+      list.replaceChildren(ctx.el("ul", {}, answer.indicators.map((i) => ctx.el("li", {}, `${colon(ctx.t(`ind.${i.name}`))} ${ctx.fmt.number(i.current, 1)}`))));
     } else if (!answer.records) {
       list.replaceChildren(ctx.el("p", { class: "kpi-restricted" }, ctx.tn("progress.restrictedCount", answer.count, { count: ctx.fmt.number(answer.count, 0), kind: answer.kind })));
     } else if (answer.records.length === 0) {
@@ -236,9 +245,9 @@ function ruleBlock(ctx, indicator) {
   return ctx.el(
     "div",
     { class: "kpi-rule-block" },
-    ctx.el("p", { class: "small kpi-rule" }, ctx.el("strong", {}, `${ctx.t("progress.countingRule")}: `), rule.text[ctx.lang] || rule.text.en),
+    ctx.el("p", { class: "small kpi-rule" }, ctx.el("strong", {}, `${colon(ctx.t("progress.countingRule"))} `), rule.text[ctx.lang] || rule.text.en),
     rule.baseline_source
-      ? ctx.el("p", { class: "small muted kpi-baseline-source" }, ctx.el("strong", {}, `${ctx.t("progress.baselineSource")}: `), rule.baseline_source[ctx.lang] || rule.baseline_source.en)
+      ? ctx.el("p", { class: "small muted kpi-baseline-source" }, ctx.el("strong", {}, `${colon(ctx.t("progress.baselineSource"))} `), rule.baseline_source[ctx.lang] || rule.baseline_source.en)
       : null,
     records,
   );
@@ -275,7 +284,7 @@ function indicatorBlock(ctx, indicator) {
       " ",
       statusBadge(ctx, indicator.status["2050"], "progress.status2050"),
       " ",
-      ctx.el("span", { class: "kpi-trend small", "data-trend": indicator.trend || "none" }, `${ctx.t("progress.trend")}: ${ctx.t(trendKey)}`),
+      ctx.el("span", { class: "kpi-trend small", "data-trend": indicator.trend || "none" }, `${colon(ctx.t("progress.trend"))} ${ctx.t(trendKey)}`),
     ),
     sourceLine(ctx, indicator),
     ruleBlock(ctx, indicator),

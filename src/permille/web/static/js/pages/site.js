@@ -150,6 +150,8 @@ export async function render(root, params, ctx) {
     const [longTermNodes, drawLongTerm] = longTerm.available ? longTermSection(longTerm, ctx) : [[], () => null];
     const exportsBox = el("div", { class: "export-links" });
     const canvas = el("canvas", { id: "site-nowcast", role: "img", "aria-label": t("site.nowcast") });
+    // a measured value with the decimals it was recorded with (30.7, not 30.700), at most 3
+    const recorded = (x) => (x === null || x === undefined ? "–" : fmt.number(x, Math.min(3, (String(x).split(".")[1] || "").length)));
     const rows = data.observations.map((o) =>
       el(
         "tr",
@@ -157,9 +159,9 @@ export async function render(root, params, ctx) {
         el("td", {}, o.date ? fmt.date(o.date) : "–"),
         el("td", { class: "num" }, `${fmt.number(o.upper_cm, 0)}–${fmt.number(o.lower_cm, 0)}`),
         el("td", {}, choiceLabel("observations", "property", o.property)),
-        el("td", { class: "num" }, fmt.number(o.value, 3)),
+        el("td", { class: "num" }, recorded(o.value)),
         el("td", {}, UNIT_WORDS[o.unit] ?? o.unit),
-        el("td", { class: "num" }, o.uncertainty === null ? "–" : fmt.number(o.uncertainty, 3)),
+        el("td", { class: "num" }, recorded(o.uncertainty)),
       ),
     );
     const practices = data.practices.map((p) =>

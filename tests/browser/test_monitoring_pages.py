@@ -54,6 +54,8 @@ def test_default_pages_show_only_real_data(page, server, screenshot):
     text = page.inner_text("main")
     assert "SYNTHETIC" not in text and "demonstration data" not in text
     assert not [s for s in _synthetic_texts("WLD") if _shown(s, text)]
+    year = page.inner_text("#mon-summary").split(",")[1].split(":")[0].strip()  # "World, 2020: …"
+    assert f"the stock of {year}, where the scenarios start, is the 2010 map" in page.inner_text("#mon-caveat")
     screenshot(page, "monitoring-real")
 
     page.locator("#mon-map path.country-DEU").click()

@@ -44,6 +44,7 @@ export async function render(root, params, ctx) {
   const summary = el("p", { id: "mon-summary", class: "card" });
   const status = el("div", { id: "mon-status" });
   const source = el("p", { id: "mon-source", class: "muted" });
+  const caveat = el("p", { id: "mon-caveat", class: "muted" }); // what the modelled numbers are (e.g. the start year's map)
   const mapBox = el("div", { id: "mon-map", class: "map", role: "region", style: "background:#eaf1f6" });
   const countryList = el("div", { class: "table-wrap" });
   const countriesHeading = el("h2", {}, t("mon.countries"));
@@ -62,6 +63,7 @@ export async function render(root, params, ctx) {
     summary,
     mapBox,
     source,
+    caveat,
     countriesHeading,
     countryList,
   );
@@ -116,6 +118,7 @@ export async function render(root, params, ctx) {
           : []),
     );
     source.textContent = t("mon.source", { source: measured ? countries.source : countries.dataset.source });
+    caveat.textContent = measured || !countries.caveat ? "" : `${colon(t("cty.caveats"))} ${countries.caveat}`;
     layerSelect.disabled = measured;
     for (const [select, options, value] of [
       [layerSelect, measured ? [["measured", label]] : LAYERS.map((k) => [k, t(`mon.layer.${k}`)]), measured ? "measured" : layer],

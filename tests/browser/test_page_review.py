@@ -24,7 +24,7 @@ def test_progress_cards_write_their_period_and_labels_in_french(page, server):
     page.goto(f"{server.url}/#/progress")
     ready(page, "progress")
     choose_language(page, "fr")
-    page.wait_for_function("document.querySelector('main h1')?.textContent.includes('Progrès')")
+    page.wait_for_function("() => document.querySelector('main h1')?.textContent.includes('Progrès')")
     ready(page, "progress")
     text = page.inner_text("main").replace("\u202f", " ").replace("\xa0", " ")
     assert "as of" not in text and "calendar year to date" not in text, "the count's period is in French"

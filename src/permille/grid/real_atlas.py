@@ -41,6 +41,7 @@ from permille import __version__
 from ..i18n import Text
 from ..models.ipcc.categories import ClimateZone, LandUse, SoilClass
 from ..models.ipcc.coefficients import socref, stock_change_factor
+from ..registry.real_atlas import DATASET_PREFIX
 from . import atlas, cluster, layer_files, pipeline, real_layers, zonal
 
 SUMMARY_FILE, METADATA_FILE, POTENTIAL_FILE = "summary.csv", "metadata.json", "potential.tif"
@@ -103,10 +104,6 @@ CAVEATS = {
         "the GSOCseq Table 12.1 input ranges only."
     ),
 }
-
-
-DATASET_PREFIX = "atlas-real-"
-"""Names of the zone datasets built here (from the bundled layers, T0 the 2010 Sanderman map)."""
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,10 @@ T0 with the per-scenario fans of the world, a region or a country. Units: t C/ha
 
 from collections import defaultdict
 
-from ..grid.real_atlas import DATASET_PREFIX
 from ..i18n import Text
 from ..registry import reference_layers, zones
 from ..registry.kpis import countries
+from ..registry.real_atlas import DATASET_PREFIX
 from ..registry.service import NotFound
 from .sources import BOUNDARIES_SOURCE, DEMO_LABEL, MEASURED_SOURCE, SYNTHETIC_SOURCE, TOPSOIL
 

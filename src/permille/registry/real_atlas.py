@@ -13,6 +13,8 @@ from . import zones
 
 BUNDLED = files("permille") / "data" / "atlas_real"
 METADATA_FILE, MONITORING = "metadata.json", "monitoring"
+DATASET_PREFIX = "atlas-real-"
+"""Names of its zone datasets (from the bundled layers, T0 the 2010 Sanderman map)."""
 
 
 def home_folder(home: Path | None = None) -> Path:

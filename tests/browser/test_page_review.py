@@ -1,5 +1,5 @@
 """What a reader saw on the pages' screenshots (French and Spanish, laptop and phone): a record page that
-failed said nothing, English left in the progress cards, legends on top of each other on a phone's map,
+failed said nothing, English left in the progress cards (the phone map's legends: test_ndc_and_sites_pages.py),
 bullets beside cards."""
 
 import re
@@ -32,27 +32,6 @@ def test_progress_cards_write_their_period_and_labels_in_french(page, server):
     assert re.search(r"fiches comptées \((au \d+ \S+ \d{4}|année civile en cours, jusqu’à ce jour)\)", text)
     assert "Tendance :" in text and "Tendance:" not in text
     assert "Règle de calcul :" in text and "État 2030 :" in text
-
-
-def test_phone_map_legends_do_not_overlap(browser, server):
-    context = browser.new_context(viewport=PHONE, locale="en-GB")
-    try:
-        page = context.new_page()
-        page.goto(f"{server.url}/#/monitoring")
-        ready(page, "monitoring")
-        page.wait_for_selector("#mon-sites-legend")
-        page.wait_for_selector("#mon-legend")
-        a = page.locator("#mon-legend").bounding_box()
-        b = page.locator("#mon-sites-legend").bounding_box()
-        apart = (
-            a["x"] + a["width"] <= b["x"]
-            or b["x"] + b["width"] <= a["x"]
-            or a["y"] + a["height"] <= b["y"]
-            or b["y"] + b["height"] <= a["y"]
-        )
-        assert apart, f"the two legends overlap: {a} {b}"
-    finally:
-        context.close()
 
 
 def test_lists_of_cards_have_no_bullets(page, server):

@@ -312,6 +312,8 @@ def _counted_source(name: str, count: counting.Count, today: datetime.date) -> d
         "records": len(current),
         "records_kind": counting.rule(name).get("kind"),
         "period": "calendar year to date" if per_year else f"as of {today.isoformat()}",
+        "per_year": per_year,  # the period as data, for the pages to write in their language
+        "as_of": today.isoformat(),
         "latest_record_year": count.latest_year,
         **count.extra,
     }
@@ -370,6 +372,8 @@ def compute(session: Session, today: datetime.date | None = None) -> dict:
             "records": with_value,
             "note": f"{with_value} of {len(others)} other indicators have a current value",
             "period": f"as of {today.isoformat()}",
+            "per_year": False,
+            "as_of": today.isoformat(),
             "latest_record_year": today.year if with_value else None,
         },
         today.year,

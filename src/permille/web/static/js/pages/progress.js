@@ -134,11 +134,9 @@ function statusBadge(ctx, status, labelKey) {
   );
 }
 
-// The API's period of a count ("calendar year to date", "as of 2026-12-05"), in the page's language.
-function periodText(ctx, period) {
-  if (period === "calendar year to date") return ctx.t("progress.period.yearToDate");
-  const asOf = /^as of (\d{4}-\d{2}-\d{2})$/.exec(period || "");
-  return asOf ? ctx.t("progress.period.asOf", { date: ctx.fmt.date(asOf[1]) }) : period;
+// The period of a count (the API's per_year and as_of), in the page's language.
+function periodText(ctx, source) {
+  return source.per_year ? ctx.t("progress.period.yearToDate") : ctx.t("progress.period.asOf", { date: ctx.fmt.date(source.as_of) });
 }
 
 function sourceLine(ctx, indicator) {
@@ -146,7 +144,7 @@ function sourceLine(ctx, indicator) {
   const digits = digitsFor(indicator.unit);
   const lines = [];
   if (source.kind === "registry") {
-    lines.push(ctx.t("progress.counted", { records: ctx.fmt.number(source.records, 0), period: periodText(ctx, source.period) }));
+    lines.push(ctx.t("progress.counted", { records: ctx.fmt.number(source.records, 0), period: periodText(ctx, source) }));
     if (source.anonymous_runs) lines.push(ctx.tn("progress.anonymousRuns", source.anonymous_runs, { count: ctx.fmt.number(source.anonymous_runs, 0) }));
     const rates = Object.entries(source.rates || {}).map(([k, v]) => `${k}: ${v.per_eur} (${v.rate_year})`);
     if (rates.length) lines.push(ctx.t("progress.rates", { rates: `${rates.join(", ")} — ${source.rates_source}` }));

@@ -80,7 +80,10 @@ function display(ctx, kind, field, value) {
   if (typeof value === "object") return JSON.stringify(value);
   const text = String(value);
   // a country by its name, with the code its label names and its form asks for: SEN → "Sénégal (SEN)"
-  if (field.endsWith("_iso3")) return countryName(text, null) ? `${countryName(text)} (${text})` : text;
+  if (field.endsWith("_iso3")) {
+    const country = countryName(text, null);
+    return country ? `${country} (${text})` : text;
+  }
   const choice = choiceLabel(kind.name, field, text);
   if (choice !== text) return choice;
   if (/^\d{4}-\d{2}-\d{2}T/.test(text)) return ctx.fmt.date(text, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });

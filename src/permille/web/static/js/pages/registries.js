@@ -355,7 +355,7 @@ export async function render(root, params, ctx) {
       const chosen = state.filters[field] || "";
       const options = [...values[field]];
       if (chosen && !options.includes(chosen)) options.push(chosen);
-      const labelled = options.map((value) => [value, booleanLabel(value, field)]).sort((a, b) => a[1].localeCompare(b[1], ctx.lang));
+      const labelled = options.map((value) => [value, optionLabel(value, field)]).sort((a, b) => a[1].localeCompare(b[1], ctx.lang));
       select.replaceChildren(
         el("option", { value: "" }, t("reg.any")),
         ...labelled.map(([value, text]) => el("option", { value, selected: value === chosen, translate: text === value ? "no" : undefined }, text)),
@@ -363,7 +363,8 @@ export async function render(root, params, ctx) {
     }
   }
 
-  function booleanLabel(value, field) {
+  // a filter's option: yes/no, a country's or a choice's name, else the value itself
+  function optionLabel(value, field) {
     if (value === "true") return t("reg.yes");
     if (value === "false") return t("reg.no");
     return codeLabel(tab.kind, field, value);
